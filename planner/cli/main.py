@@ -1,0 +1,111 @@
+"""The ``planner`` command line: campaigns, imports and the desktop app.
+
+Results go to stdout, progress to stderr. Exit code 0 means success, 2 bad
+input (with a French message that says what and where), 130 cancelled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from planner import __version__
+from planner.domain.errors import PlannerError
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+EXIT_CANCELLED = 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with exit code 2 and French wording for usage errors."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"planner : erreur : {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line."""
+    parser = _Parser(prog="planner", description="Planification des task forces entreprises.")
+    parser.add_argument("--version", action="version", version=f"planner {__version__}")
+    parser.add_argument("--demo", action="store_true", help="ouvrir la campagne de démonstration")
+    parser.add_argument("--open", dest="campaign", metavar="FICHIER",
+                        help="campagne à ouvrir dans l'application")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    campaign = sub.add_parser("campaign", help="créer une campagne")
+    campaign_sub = campaign.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    create = campaign_sub.add_parser("create", help="créer une campagne pour un bassin")
+    create.add_argument("file", help="fichier .planner à créer, ou URL postgresql+psycopg://")
+    create.add_argument("--name", required=True, help="nom de la campagne")
+    group = create.add_mutually_exclusive_group(required=True)
+    group.add_argument("--ze", metavar="CODE", help="zone d'emploi 2020 (avec --ze-file)")
+    group.add_argument("--bmo", metavar="CODE", help="bassin BMO (avec --bmo-file)")
+    group.add_argument("--epci", metavar="SIREN", help="EPCI, par son SIREN")
+    group.add_argument("--ept", metavar="CODE", help="établissement public territorial (ex. T6)")
+    group.add_argument("--departement", metavar="CODE", help="département (ex. 93)")
+    group.add_argument("--communes", metavar="CODES", help="codes commune séparés par des virgules")
+    create.add_argument("--ze-file", type=Path, help="classeur INSEE des zones d'emploi (xlsx)")
+    create.add_argument("--bmo-file", type=Path, help="table commune → bassin BMO (csv)")
+
+    imp = sub.add_parser("import", help="importer des données")
+    imp_sub = imp.add_subparsers(dest="source", required=True, parser_class=_Parser)
+    sirene = imp_sub.add_parser("sirene", help="importer les établissements SIRENE du bassin")
+    sirene.add_argument("file", help="campagne (.planner ou URL)")
+    sirene.add_argument("--stock", type=Path, required=True, help="StockEtablissement (csv ou zip)")
+    sirene.add_argument("--unites-legales", type=Path, help="StockUniteLegale (csv ou zip)")
+    sirene.add_argument("--geoloc", type=Path, help="GeolocalisationEtablissement (csv ou zip)")
+    sirene.add_argument("--include-closed", action="store_true", help="garder les fermés")
+    sirene.add_argument("--all-sizes", action="store_true",
+                        help="toutes les tranches d'effectifs, y compris inconnues")
+    sirene.add_argument("--include-unknown-size", action="store_true",
+                        help="garder les tranches NN ou vides")
+    sirene.add_argument("--include-non-employers", action="store_true",
+                        help="garder les non-employeurs")
+    sirene.add_argument("--json", action="store_true", help="résumé en JSON")
+
+    info = sub.add_parser("info", help="décrire une campagne")
+    info.add_argument("file", help="campagne (.planner ou URL)")
+    info.add_argument("--json", action="store_true", help="sortie JSON")
+
+    demo = sub.add_parser("demo", help="campagne de démonstration")
+    demo_sub = demo.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    demo_create = demo_sub.add_parser("create", help="écrire la campagne de démonstration")
+    demo_create.add_argument("file", help="fichier .planner à créer")
+    demo_create.add_argument("--rows", type=int, default=15000, help="établissements générés")
+    demo_create.add_argument("--seed", type=int, default=2026)
+    return parser
+
+
+def run(argv: list[str]) -> int:
+    """Parse and run; return the exit code."""
+    if argv and argv[0].endswith(".planner") and not argv[0].startswith("-"):
+        argv = ["--open", argv[0], *argv[1:]]  # ``planner FILE.planner`` opens it
+    args = build_parser().parse_args(argv)
+    from planner.cli import commands
+
+    try:
+        if args.command is None:
+            return commands.launch_app(args)
+        handler = {
+            "campaign": commands.campaign_create,
+            "import": commands.import_sirene,
+            "info": commands.info,
+            "demo": commands.demo_create,
+        }[args.command]
+        return handler(args)
+    except PlannerError as exc:
+        print(f"planner : {exc}", file=sys.stderr)
+        return EXIT_CANCELLED if type(exc).__name__ == "Cancelled" else EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("\nplanner : opération annulée, la campagne est restée telle qu'elle était.",
+              file=sys.stderr)
+        return EXIT_CANCELLED
+
+
+def print_json(data: object) -> None:
+    """Print one JSON object on stdout."""
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))

@@ -1,0 +1,55 @@
+"""Fast bulk writes inside the caller's transaction.
+
+The ORM is too slow for tens of thousands of rows (see FIELD-NOTES.md): on
+SQLite the DBAPI's ``executemany`` is used, on PostgreSQL ``COPY``. Both run
+on the session's own connection, so they commit or roll back with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+Row = Sequence[Any]
+
+
+def _driver_connection(session: Session) -> Any:
+    return session.connection().connection.driver_connection
+
+
+def bulk_insert(session: Session, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
+    """Insert rows (tuples in ``columns`` order) into ``table``."""
+    if not rows:
+        return
+    conn = _driver_connection(session)
+    cols = ", ".join(columns)
+    if session.get_bind().dialect.name == "postgresql":
+        with conn.cursor() as cursor, cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" for _ in columns)
+    cursor = conn.cursor()
+    try:
+        cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
+    finally:
+        cursor.close()
+
+
+def bulk_update(
+    session: Session, table: str, key: str, columns: Sequence[str], rows: Sequence[Row]
+) -> None:
+    """Update ``columns`` of the rows whose ``key`` is the last item of each tuple."""
+    if not rows:
+        return
+    conn = _driver_connection(session)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    mark = "%s" if postgres else "?"
+    sets = ", ".join(f"{c} = {mark}" for c in columns)
+    cursor = conn.cursor()
+    try:
+        cursor.executemany(f"UPDATE {table} SET {sets} WHERE {key} = {mark}", rows)
+    finally:
+        cursor.close()

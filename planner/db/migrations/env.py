@@ -1,0 +1,39 @@
+"""Alembic environment for planner campaigns.
+
+planner runs migrations programmatically (``planner.db.store``), handing the
+open connection over in ``config.attributes["connection"]``. Developers may
+also run ``alembic`` by hand with ``-x url=...``.
+"""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from planner.db.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = config.attributes.get("connection")
+if connection is not None:
+    _run(connection)
+else:
+    url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option(
+        "sqlalchemy.url"
+    )
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        _run(conn)

@@ -1,0 +1,232 @@
+"""Open, create and migrate a campaign store (SQLite file or PostgreSQL URL).
+
+A campaign lives in one database. Opening one from an older version of
+planner migrates it with Alembic, after a backup copy of the file has been
+written next to it; one from a newer version is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from planner.domain.errors import PlannerError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class StoreError(PlannerError):
+    """The campaign cannot be opened or created."""
+
+
+def is_url(target: str | Path) -> bool:
+    """Tell a database URL (``postgresql+psycopg://...``) from a file path."""
+    return isinstance(target, str) and "://" in target
+
+
+def to_url(target: str | Path) -> str:
+    """Turn a campaign file path or a URL into an SQLAlchemy URL."""
+    if is_url(target):
+        return str(target)
+    return f"sqlite:///{Path(target).expanduser().resolve()}"
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision() -> str:
+    """The schema revision this version of planner writes."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def _known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(_alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine with the pragmas and options planner relies on."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _on_sqlite_connect)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@dataclass
+class CampaignStore:
+    """An open campaign: its engine, and a unit-of-work factory.
+
+    Attributes:
+        url: the SQLAlchemy URL of the campaign.
+        engine: the engine; services open sessions with :meth:`session`.
+        backup: the backup copy written before a migration, if any.
+    """
+
+    url: str
+    engine: Engine
+    backup: Path | None = None
+
+    @property
+    def path(self) -> Path | None:
+        """The campaign file, or None for a server database."""
+        if self.engine.dialect.name != "sqlite":
+            return None
+        database = self.engine.url.database
+        return Path(database) if database else None
+
+    @property
+    def label(self) -> str:
+        """What to call this campaign in messages: its file name or database."""
+        path = self.path
+        if path is not None:
+            return path.name
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: commits when the block ends, rolls back on any error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def _sessions(self) -> Session:
+        return sessionmaker(self.engine, expire_on_commit=False)()
+
+    def close(self) -> None:
+        """Release every connection to the campaign."""
+        self.engine.dispose()
+
+
+def _check_sqlite_file(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(16)
+    except OSError as exc:
+        raise StoreError(f"Impossible de lire le fichier {path} : {exc.strerror}.") from exc
+    if magic != SQLITE_MAGIC:
+        raise StoreError(
+            f"Le fichier {path.name} n'est pas une campagne planner "
+            "(ce n'est pas une base SQLite)."
+        )
+
+
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _upgrade(engine: Engine, revision: str = "head") -> None:
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def _backup_sqlite(path: Path, revision: str) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.avant-migration-{revision}-{stamp}.bak")
+    source = sqlite3.connect(path)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    return target
+
+
+def create_store(target: str | Path, *, revision: str = "head") -> CampaignStore:
+    """Create an empty campaign database at the newest schema.
+
+    Args:
+        target: a ``.planner`` file path (must not exist) or a database URL
+            (whose database must be empty).
+        revision: the schema revision to create (tests create older ones).
+    """
+    url = to_url(target)
+    if not is_url(target):
+        path = Path(target)
+        if path.exists():
+            raise StoreError(f"Le fichier {path} existe déjà : choisissez un autre nom.")
+        if not path.parent.exists():
+            raise StoreError(f"Le dossier {path.parent} n'existe pas.")
+    engine = make_engine(url)
+    try:
+        if inspect(engine).get_table_names():
+            raise StoreError("La base de données n'est pas vide : elle contient déjà des tables.")
+        _upgrade(engine, revision)
+    except OperationalError as exc:
+        engine.dispose()
+        raise StoreError(f"Impossible de créer la campagne : {exc.orig}") from exc
+    except Exception:
+        engine.dispose()
+        raise
+    return CampaignStore(url=url, engine=engine)
+
+
+def open_store(target: str | Path) -> CampaignStore:
+    """Open an existing campaign, migrating it to the current schema if needed.
+
+    Raises:
+        StoreError: the file does not exist, is not a campaign, or was written
+            by a newer version of planner.
+    """
+    url = to_url(target)
+    if not is_url(target):
+        path = Path(target)
+        if not path.exists():
+            raise StoreError(f"Le fichier {path} n'existe pas.")
+        _check_sqlite_file(path)
+    engine = make_engine(url)
+    try:
+        try:
+            current = _current_revision(engine)
+        except (OperationalError, DatabaseError) as exc:
+            raise StoreError(f"Impossible d'ouvrir la campagne : {exc.orig}") from exc
+        if current is None:
+            raise StoreError(
+                "Cette base n'est pas une campagne planner (aucune version de schéma)."
+            )
+        if current not in _known_revisions():
+            raise StoreError(
+                f"Cette campagne a été enregistrée par une version plus récente de planner "
+                f"(schéma {current}). Mettez planner à jour pour l'ouvrir ; "
+                "le fichier n'a pas été modifié."
+            )
+        backup = None
+        if current != head_revision():
+            if engine.dialect.name == "sqlite" and engine.url.database:
+                backup = _backup_sqlite(Path(engine.url.database), current)
+            _upgrade(engine)
+    except Exception:
+        engine.dispose()
+        raise
+    return CampaignStore(url=url, engine=engine, backup=backup)

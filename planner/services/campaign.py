@@ -1,0 +1,162 @@
+"""Create a campaign and read back what it holds."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from shapely import to_wkb
+from sqlalchemy import func, select
+
+from planner.db import models
+from planner.db.store import CampaignStore, create_store, is_url
+from planner.domain.headcount_bands import BAND_ORDER
+from planner.domain.naf import section_of
+from planner.geo.reference import CommuneReference
+from planner.services.bassin import Bassin
+
+
+@dataclass(frozen=True)
+class CampaignHeader:
+    """The campaign's identity, as the UI and CLI show it."""
+
+    name: str
+    bassin_kind: str
+    bassin_code: str
+    bassin_label: str
+    is_demo: bool
+    communes: list[str]
+
+
+def create_campaign(
+    target: str | Path,
+    name: str,
+    bassin: Bassin,
+    reference: CommuneReference,
+    *,
+    is_demo: bool = False,
+) -> CampaignStore:
+    """Create a campaign file (or database) for a resolved bassin.
+
+    If anything fails, a half-made file is removed.
+    """
+    store = create_store(target)
+    try:
+        frame = reference.geometries(bassin.communes)
+        sources: dict[str, list[str]] = {}
+        for old, new in bassin.mapped.items():
+            sources.setdefault(new, []).append(old)
+        with store.session() as session:
+            session.add(
+                models.Campaign(
+                    name=name,
+                    bassin_kind=bassin.kind,
+                    bassin_code=bassin.code,
+                    bassin_label=bassin.label,
+                    is_demo=is_demo,
+                )
+            )
+            full = reference.frame
+            for code in bassin.communes:
+                row = full.loc[code]
+                geometry = frame.loc[code, "geometry"] if code in frame.index else None
+                session.add(
+                    models.BassinCommune(
+                        code=code,
+                        name=str(row["nom"]),
+                        population=None if row["population"] is None or
+                        str(row["population"]) == "<NA>" else int(row["population"]),
+                        departement=str(row["departement"]),
+                        epci=row["epci"] if isinstance(row["epci"], str) else None,
+                        ept=row["ept_siren"] if isinstance(row["ept_siren"], str) else None,
+                        geometry_wkb=to_wkb(geometry) if geometry is not None else None,
+                        source_codes=",".join(sorted(sources.get(code, []))) or None,
+                    )
+                )
+    except Exception:
+        store.close()
+        if not is_url(target):
+            Path(target).unlink(missing_ok=True)
+        raise
+    return store
+
+
+def read_header(store: CampaignStore) -> CampaignHeader:
+    """The campaign's name and bassin."""
+    with store.session() as session:
+        campaign = session.scalars(select(models.Campaign)).one()
+        communes = list(session.scalars(select(models.BassinCommune.code).order_by("code")))
+        return CampaignHeader(
+            name=campaign.name,
+            bassin_kind=campaign.bassin_kind,
+            bassin_code=campaign.bassin_code,
+            bassin_label=campaign.bassin_label,
+            is_demo=campaign.is_demo,
+            communes=communes,
+        )
+
+
+def bassin_aliases(store: CampaignStore, reference: CommuneReference) -> dict[str, str]:
+    """Every commune code an establishment of the bassin may carry → current code."""
+    communes = read_header(store).communes
+    aliases = {code: code for code in communes}
+    aliases.update(reference.aliases_of(communes))
+    return aliases
+
+
+def campaign_info(store: CampaignStore) -> dict[str, Any]:
+    """Everything ``planner info --json`` prints."""
+    header = read_header(store)
+    E = models.Establishment  # noqa: N806
+    with store.session() as session:
+        target = E.in_target.is_(True)
+        total = session.scalar(select(func.count()).where(target)) or 0
+        active = session.scalar(select(func.count()).where(target, E.etat == "A")) or 0
+        placed = session.scalar(select(func.count()).where(target, E.lon.is_not(None))) or 0
+        bands = dict(
+            session.execute(select(E.tranche_effectifs, func.count()).where(target)
+                            .group_by(E.tranche_effectifs)).all()
+        )
+        nafs = session.execute(
+            select(E.naf_code, E.naf_nomenclature, func.count()).where(target)
+            .group_by(E.naf_code, E.naf_nomenclature)
+        ).all()
+        last_import = session.scalar(
+            select(models.ImportRun.id).where(models.ImportRun.kind == "sirene")
+            .order_by(models.ImportRun.id.desc()).limit(1)
+        )
+        non_diffusible = 0
+        if last_import is not None:
+            non_diffusible = session.scalar(
+                select(func.coalesce(func.sum(models.NonDiffusibleCount.total), 0))
+                .where(models.NonDiffusibleCount.import_id == last_import)
+            ) or 0
+        imports = session.scalar(select(func.count(models.ImportRun.id))) or 0
+    by_band = {code: bands[code] for code in BAND_ORDER if bands.get(code)}
+    if bands.get(None):
+        by_band["NN"] = by_band.get("NN", 0) + bands[None]
+    sections: Counter[str] = Counter()
+    for code, nomenclature, count in nafs:
+        sections[section_of(code, nomenclature) or "?"] += count
+    return {
+        "name": header.name,
+        "demo": header.is_demo,
+        "bassin": {
+            "kind": header.bassin_kind,
+            "code": header.bassin_code,
+            "label": header.bassin_label,
+            "communes": len(header.communes),
+            "commune_codes": header.communes,
+        },
+        "establishments": {
+            "total": total,
+            "active": active,
+            "placed": placed,
+            "non_diffusible": int(non_diffusible),
+            "by_size_band": by_band,
+            "by_naf_section": dict(sorted(sections.items())),
+        },
+        "imports": imports,
+    }
