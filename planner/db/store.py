@@ -8,7 +8,7 @@ written next to it; one from a newer version is refused.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -151,15 +151,8 @@ def _upgrade(engine: Engine, revision: str = "head") -> None:
 def _backup_sqlite(path: Path, revision: str) -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.avant-migration-{revision}-{stamp}.bak")
-    source = sqlite3.connect(path)
-    try:
-        dest = sqlite3.connect(target)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
+    # A byte-for-byte copy: the user gets back exactly the file they had.
+    shutil.copy2(path, target)
     return target
 
 

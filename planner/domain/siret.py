@@ -6,6 +6,7 @@ import numpy as np
 import numpy.typing as npt
 
 LA_POSTE_SIREN = "356000000"
+LA_POSTE_HEAD_OFFICE = "35600000000048"  # the head office keeps the Luhn key
 
 
 def _luhn_ok(digits: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
@@ -22,8 +23,8 @@ def _luhn_ok(digits: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
 def valid_sirets(sirets: list[str]) -> npt.NDArray[np.bool_]:
     """Which SIRETs are 14 digits with a valid key (La Poste's rule included).
 
-    La Poste's establishments share SIREN 356000000 and use their own rule:
-    the sum of the SIRET's digits is a multiple of 5.
+    La Poste's establishments share SIREN 356000000 and, but for the head
+    office, use their own rule: the sum of the SIRET's digits is a multiple of 5.
     """
     n = len(sirets)
     ok = np.zeros(n, dtype=bool)
@@ -35,9 +36,12 @@ def valid_sirets(sirets: list[str]) -> npt.NDArray[np.bool_]:
     digits = (np.frombuffer(raw, dtype=np.uint8).reshape(-1, 14) - ord("0")).astype(np.int64)
     luhn = _luhn_ok(digits)
     siren_luhn = _luhn_ok(digits[:, :9])
-    poste = np.array([sirets[i].startswith(LA_POSTE_SIREN) for i in idx], bool)
+    poste = np.array(
+        [sirets[i].startswith(LA_POSTE_SIREN) and sirets[i] != LA_POSTE_HEAD_OFFICE for i in idx],
+        bool,
+    )
     poste_ok = digits.sum(axis=1) % 5 == 0
-    ok[idx] = np.where(poste, poste_ok, luhn & siren_luhn)
+    ok[idx] = np.where(poste, poste_ok, luhn) & siren_luhn
     return ok
 
 

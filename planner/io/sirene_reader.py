@@ -89,7 +89,7 @@ def _parse(
             quote_char='"',
         )
         return frame.rename(dict(zip(frame.columns, names, strict=True)))
-    except (pl.exceptions.ComputeError, pl.exceptions.SchemaError) as exc:
+    except pl.exceptions.PolarsError as exc:
         error = diagnose_chunk(source, chunk)
         if error is not None:
             raise error from exc

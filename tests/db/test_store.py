@@ -1,0 +1,107 @@
+"""The campaign store: creation, migrations with backup, refusal of newer files."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import select
+
+from planner.db import models
+from planner.db.store import StoreError, create_store, head_revision, open_store
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_new_campaign_schema_matches_the_models(campaign_target: str | Path) -> None:
+    store = create_store(campaign_target)
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), models.Base.metadata)
+    store.close()
+    assert diff == []
+
+
+def test_campaign_round_trip(campaign_target: str | Path) -> None:
+    store = create_store(campaign_target)
+    with store.session() as session:
+        session.add(models.Campaign(name="Essai", bassin_kind="ept", bassin_code="T6",
+                                    bassin_label="EPT T6"))
+    store.close()
+    store = open_store(campaign_target)
+    with store.session() as session:
+        assert session.scalars(select(models.Campaign.name)).one() == "Essai"
+    assert store.backup is None
+    store.close()
+
+
+def test_older_file_is_backed_up_then_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "ancienne.planner"
+    store = create_store(path, revision="0001")
+    with store.session() as session:
+        session.add(models.Campaign(name="Ancienne", bassin_kind="departement",
+                                    bassin_code="93", bassin_label="Seine-Saint-Denis"))
+    store.close()
+    before = _sha(path)
+
+    store = open_store(path)
+    assert store.backup is not None and store.backup.parent == tmp_path
+    assert _sha(store.backup) == before
+    with store.engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == head_revision()
+    with store.session() as session:
+        assert session.scalars(select(models.Campaign.name)).one() == "Ancienne"
+        session.add(models.Partner(name="CCI", kind="CCI"))  # a 0002 table now exists
+    store.close()
+    # The backup is a campaign of the old version, openable by itself.
+    with sqlite3.connect(store.backup) as conn:
+        assert conn.execute("select version_num from alembic_version").fetchone() == ("0001",)
+
+
+def test_newer_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "future.planner"
+    create_store(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("update alembic_version set version_num = '9999'")
+    before = _sha(path)
+    with pytest.raises(StoreError, match="version plus récente"):
+        open_store(path)
+    assert _sha(path) == before
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_not_a_campaign(tmp_path: Path) -> None:
+    text_file = tmp_path / "notes.planner"
+    text_file.write_text("bonjour", encoding="utf-8")
+    with pytest.raises(StoreError, match="n'est pas une campagne planner"):
+        open_store(text_file)
+    other_db = tmp_path / "autre.planner"
+    with sqlite3.connect(other_db) as conn:
+        conn.execute("create table t (x)")
+    with pytest.raises(StoreError, match="n'est pas une campagne planner"):
+        open_store(other_db)
+    with pytest.raises(StoreError, match="n'existe pas"):
+        open_store(tmp_path / "absent.planner")
+
+
+def test_create_refuses_to_overwrite(tmp_path: Path) -> None:
+    path = tmp_path / "c.planner"
+    create_store(path).close()
+    with pytest.raises(StoreError, match="existe déjà"):
+        create_store(path)
+
+
+def test_failed_unit_of_work_leaves_nothing(campaign_target: str | Path) -> None:
+    store = create_store(campaign_target)
+    with pytest.raises(RuntimeError), store.session() as session:
+        session.add(models.Partner(name="Mission Locale", kind="mission_locale"))
+        session.flush()
+        raise RuntimeError("crash")
+    with store.session() as session:
+        assert session.scalars(select(models.Partner)).all() == []
+    store.close()
