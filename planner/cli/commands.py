@@ -9,11 +9,10 @@ from planner.cli.main import EXIT_OK, print_json
 from planner.cli.progress_bar import TextProgress
 from planner.domain.headcount_bands import DEFAULT_TARGET_BANDS
 from planner.domain.import_filters import ImportFilters
+from planner.geo.reference import CommuneReference
 
 
-def _reference():  # type: ignore[no-untyped-def]
-    from planner.geo.reference import CommuneReference
-
+def _reference() -> CommuneReference:
     return CommuneReference.load()
 
 
@@ -96,8 +95,10 @@ def info(args: argparse.Namespace) -> int:
     else:
         est = data["establishments"]
         print(f"{data['name']} — {data['bassin']['label']} ({data['bassin']['communes']} communes)")
-        print(f"Établissements : {est['total']} (actifs {est['active']}, localisés "
-              f"{est['placed']}, non diffusibles {est['non_diffusible']})")
+        print(
+            f"Établissements : {est['total']} (actifs {est['active']}, localisés "
+            f"{est['placed']}, non diffusibles {est['non_diffusible']})"
+        )
     return EXIT_OK
 
 
@@ -108,10 +109,3 @@ def demo_create(args: argparse.Namespace) -> int:
     create_demo(args.file, rows=args.rows, seed=args.seed, progress=TextProgress(sys.stderr))
     print(f"Campagne de démonstration écrite : {args.file} (entreprises fictives).")
     return EXIT_OK
-
-
-def launch_app(args: argparse.Namespace) -> int:
-    """No sub-command: open the desktop app."""
-    from planner.app import main as app_main
-
-    return app_main(campaign=args.campaign, demo=args.demo)

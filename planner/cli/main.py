@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from planner import __version__
@@ -32,8 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="planner", description="Planification des task forces entreprises.")
     parser.add_argument("--version", action="version", version=f"planner {__version__}")
     parser.add_argument("--demo", action="store_true", help="ouvrir la campagne de démonstration")
-    parser.add_argument("--open", dest="campaign", metavar="FICHIER",
-                        help="campagne à ouvrir dans l'application")
+    parser.add_argument(
+        "--open", dest="campaign", metavar="FICHIER", help="campagne à ouvrir dans l'application"
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     campaign = sub.add_parser("campaign", help="créer une campagne")
@@ -59,12 +61,17 @@ def build_parser() -> argparse.ArgumentParser:
     sirene.add_argument("--unites-legales", type=Path, help="StockUniteLegale (csv ou zip)")
     sirene.add_argument("--geoloc", type=Path, help="GeolocalisationEtablissement (csv ou zip)")
     sirene.add_argument("--include-closed", action="store_true", help="garder les fermés")
-    sirene.add_argument("--all-sizes", action="store_true",
-                        help="toutes les tranches d'effectifs, y compris inconnues")
-    sirene.add_argument("--include-unknown-size", action="store_true",
-                        help="garder les tranches NN ou vides")
-    sirene.add_argument("--include-non-employers", action="store_true",
-                        help="garder les non-employeurs")
+    sirene.add_argument(
+        "--all-sizes",
+        action="store_true",
+        help="toutes les tranches d'effectifs, y compris inconnues",
+    )
+    sirene.add_argument(
+        "--include-unknown-size", action="store_true", help="garder les tranches NN ou vides"
+    )
+    sirene.add_argument(
+        "--include-non-employers", action="store_true", help="garder les non-employeurs"
+    )
     sirene.add_argument("--json", action="store_true", help="résumé en JSON")
 
     info = sub.add_parser("info", help="décrire une campagne")
@@ -80,16 +87,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(argv: list[str]) -> int:
-    """Parse and run; return the exit code."""
+def run(argv: list[str], launch_app: Callable[[str | None, bool], int] | None = None) -> int:
+    """Parse and run; return the exit code.
+
+    Args:
+        argv: the arguments, without the program name.
+        launch_app: opens the desktop app (campaign, demo) when no sub-command
+            is given; ``planner.__main__`` passes it, so the CLI never imports Qt.
+    """
     if argv and argv[0].endswith(".planner") and not argv[0].startswith("-"):
         argv = ["--open", argv[0], *argv[1:]]  # ``planner FILE.planner`` opens it
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # usage errors, --help and --version
+        return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_BAD_INPUT
     from planner.cli import commands
 
     try:
         if args.command is None:
-            return commands.launch_app(args)
+            if launch_app is None:
+                build_parser().print_usage(sys.stderr)
+                return EXIT_BAD_INPUT
+            return launch_app(args.campaign, args.demo)
         handler = {
             "campaign": commands.campaign_create,
             "import": commands.import_sirene,
@@ -101,8 +120,10 @@ def run(argv: list[str]) -> int:
         print(f"planner : {exc}", file=sys.stderr)
         return EXIT_CANCELLED if type(exc).__name__ == "Cancelled" else EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("\nplanner : opération annulée, la campagne est restée telle qu'elle était.",
-              file=sys.stderr)
+        print(
+            "\nplanner : opération annulée, la campagne est restée telle qu'elle était.",
+            file=sys.stderr,
+        )
         return EXIT_CANCELLED
 
 

@@ -24,8 +24,11 @@ class TextProgress:
     def __call__(self, done: int, total: int, message: str) -> None:
         now = time.monotonic()
         finished = total and done >= total
-        if not self.tty and message == self._last_message and not finished and (
-            now - self._last_draw < 5
+        if (
+            not self.tty
+            and message == self._last_message
+            and not finished
+            and (now - self._last_draw < 5)
         ):
             return
         if self.tty and now - self._last_draw < 0.1 and not finished:

@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from planner.domain.errors import InputError
 
@@ -75,14 +75,15 @@ class CsvSource:
             ) from exc
         if len(members) != 1:
             raise InputError(
-                f"l'archive zip doit contenir un seul fichier CSV (elle en contient {len(members)}).",
+                "l'archive zip doit contenir un seul fichier CSV "
+                f"(elle en contient {len(members)}).",
                 file=self.name,
             )
         self._member = members[0].filename
         self.size = members[0].file_size
         self.name = f"{self.path.name}/{self._member}"
 
-    def _open(self) -> BinaryIO:
+    def _open(self) -> IO[bytes]:
         if self._member is None:
             return self.path.open("rb")
         archive = zipfile.ZipFile(self.path)

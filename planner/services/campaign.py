@@ -66,8 +66,9 @@ def create_campaign(
                     models.BassinCommune(
                         code=code,
                         name=str(row["nom"]),
-                        population=None if row["population"] is None or
-                        str(row["population"]) == "<NA>" else int(row["population"]),
+                        population=None
+                        if row["population"] is None or str(row["population"]) == "<NA>"
+                        else int(row["population"]),
                         departement=str(row["departement"]),
                         epci=row["epci"] if isinstance(row["epci"], str) else None,
                         ept=row["ept_siren"] if isinstance(row["ept_siren"], str) else None,
@@ -115,24 +116,36 @@ def campaign_info(store: CampaignStore) -> dict[str, Any]:
         total = session.scalar(select(func.count()).where(target)) or 0
         active = session.scalar(select(func.count()).where(target, E.etat == "A")) or 0
         placed = session.scalar(select(func.count()).where(target, E.lon.is_not(None))) or 0
-        bands = dict(
-            session.execute(select(E.tranche_effectifs, func.count()).where(target)
-                            .group_by(E.tranche_effectifs)).all()
+        bands: dict[str | None, int] = dict(
+            session.execute(
+                select(E.tranche_effectifs, func.count())
+                .where(target)
+                .group_by(E.tranche_effectifs)
+            )
+            .tuples()
+            .all()
         )
         nafs = session.execute(
-            select(E.naf_code, E.naf_nomenclature, func.count()).where(target)
+            select(E.naf_code, E.naf_nomenclature, func.count())
+            .where(target)
             .group_by(E.naf_code, E.naf_nomenclature)
         ).all()
         last_import = session.scalar(
-            select(models.ImportRun.id).where(models.ImportRun.kind == "sirene")
-            .order_by(models.ImportRun.id.desc()).limit(1)
+            select(models.ImportRun.id)
+            .where(models.ImportRun.kind == "sirene")
+            .order_by(models.ImportRun.id.desc())
+            .limit(1)
         )
         non_diffusible = 0
         if last_import is not None:
-            non_diffusible = session.scalar(
-                select(func.coalesce(func.sum(models.NonDiffusibleCount.total), 0))
-                .where(models.NonDiffusibleCount.import_id == last_import)
-            ) or 0
+            non_diffusible = (
+                session.scalar(
+                    select(func.coalesce(func.sum(models.NonDiffusibleCount.total), 0)).where(
+                        models.NonDiffusibleCount.import_id == last_import
+                    )
+                )
+                or 0
+            )
         imports = session.scalar(select(func.count(models.ImportRun.id))) or 0
     by_band = {code: bands[code] for code in BAND_ORDER if bands.get(code)}
     if bands.get(None):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from planner.db import models
 from planner.db.bulk import bulk_insert, bulk_update
@@ -119,7 +119,7 @@ class ImportSummary:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly form, stored with the import and printed by the CLI."""
-        return {k: v for k, v in self.__dict__.items()}
+        return dict(self.__dict__)
 
     def lines(self) -> list[str]:
         """The summary in French, one fact per line."""
@@ -259,12 +259,17 @@ def _scan_stock(
         summary.in_bassin += inside.height
         if inside.height:
             inside = inside.with_columns(reason)
-            hidden_parts.append(_hidden_rows(inside.filter(pl.col(REASON) == "non_diffusible"),
-                                             aliases))
+            hidden_parts.append(
+                _hidden_rows(inside.filter(pl.col(REASON) == "non_diffusible"), aliases)
+            )
             parts.append(inside)
         step.report(0, span, chunk.end_offset, stock.size, f"Lecture de {stock.name}")
-    hidden = pl.concat([_hidden_rows(pl.DataFrame(schema={COMMUNE: pl.String, STATE: pl.String}),
-                                     aliases), *hidden_parts])
+    hidden = pl.concat(
+        [
+            _hidden_rows(pl.DataFrame(schema={COMMUNE: pl.String, STATE: pl.String}), aliases),
+            *hidden_parts,
+        ]
+    )
     if not parts:
         summary.excluded = {"hors_bassin": excluded["hors_bassin"]}
         empty = dict.fromkeys((*ESTABLISHMENT_COLUMNS, REASON), pl.String)
@@ -320,8 +325,9 @@ def _stream_matching(
             parts.append(part)
         step.report(start, span, chunk.end_offset, source.size, f"Lecture de {source.name}")
     if not parts:
-        return pl.DataFrame(schema={c: pl.String for c in [*columns, *optional] if c in
-                                    source.header})
+        return pl.DataFrame(
+            schema={c: pl.String for c in [*columns, *optional] if c in source.header}
+        )
     return pl.concat(parts, how="diagonal_relaxed").unique(subset=key, keep="last")
 
 
@@ -345,8 +351,11 @@ def _join_legal_units(
         pl.when(unit_private).then(pl.lit("non_diffusible")).otherwise(pl.col(REASON)).alias(REASON)
     )
     known = pl.Series(list(existing), dtype=pl.String)
-    frame = frame.filter((pl.col(REASON) != "non_diffusible") | pl.col(REASON).is_null()
-                         | pl.col("siret").is_in(known))
+    frame = frame.filter(
+        (pl.col(REASON) != "non_diffusible")
+        | pl.col(REASON).is_null()
+        | pl.col("siret").is_in(known)
+    )
     return frame, hidden
 
 
@@ -354,8 +363,14 @@ def _join_geolocation(
     frame: pl.DataFrame, source: CsvSource, summary: ImportSummary, step: _Step, start: float
 ) -> pl.DataFrame:
     geo = _stream_matching(
-        source, GEOLOCATION_COLUMNS, OPTIONAL_GEOLOCATION_COLUMNS, "siret", frame["siret"],
-        step, start, 0.1,
+        source,
+        GEOLOCATION_COLUMNS,
+        OPTIONAL_GEOLOCATION_COLUMNS,
+        "siret",
+        frame["siret"],
+        step,
+        start,
+        0.1,
     ).drop(LINE, strict=False)
     epsg = pl.col("epsg").cast(pl.Int64, strict=False).fill_null(2154)
     geo = project_lambert(geo, "x", "y", epsg).rename({"lon": "geo_lon", "lat": "geo_lat"})
@@ -372,8 +387,14 @@ def _positions(frame: pl.DataFrame, *, has_geo_columns: bool) -> pl.DataFrame:
     )
     sources = [(pl.col("lon"), pl.col("lat"), "sirene")]
     if has_geo_columns:
-        sources.insert(0, (pl.col("longitude").cast(pl.Float64, strict=False),
-                           pl.col("latitude").cast(pl.Float64, strict=False), "etalab"))
+        sources.insert(
+            0,
+            (
+                pl.col("longitude").cast(pl.Float64, strict=False),
+                pl.col("latitude").cast(pl.Float64, strict=False),
+                "etalab",
+            ),
+        )
     if "geo_lon" in frame.columns:
         sources.insert(0, (pl.col("geo_lon"), pl.col("geo_lat"), "geoloc"))
     lon = pl.coalesce([s[0] for s in sources])
@@ -387,16 +408,25 @@ def _positions(frame: pl.DataFrame, *, has_geo_columns: bool) -> pl.DataFrame:
 def _stored_columns(
     frame: pl.DataFrame, aliases: dict[str, str], has_legal_units: bool
 ) -> pl.DataFrame:
-    for column in (*FIELD_SOURCES.values(), "prenomUsuelUniteLegale", "prenom1UniteLegale",
-                   "nomUsageUniteLegale", "nomUniteLegale", "denominationUniteLegale"):
+    for column in (
+        *FIELD_SOURCES.values(),
+        "prenomUsuelUniteLegale",
+        "prenom1UniteLegale",
+        "nomUsageUniteLegale",
+        "nomUniteLegale",
+        "denominationUniteLegale",
+    ):
         if column not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column))
     date = pl.col("dateCreationEtablissement").str.to_date("%Y-%m-%d", strict=False)
     return frame.select(
         pl.col("siret"),
         display_name_expr(has_legal_units),
-        *[pl.col(src).alias(dst) for dst, src in FIELD_SOURCES.items()
-          if dst not in {"date_creation", "annee_effectifs", "siege"}],
+        *[
+            pl.col(src).alias(dst)
+            for dst, src in FIELD_SOURCES.items()
+            if dst not in {"date_creation", "annee_effectifs", "siege"}
+        ],
         date.dt.to_string("%Y-%m-%d").alias("date_creation"),
         pl.col("anneeEffectifsEtablissement").cast(pl.Int64, strict=False).alias("annee_effectifs"),
         (pl.col("etablissementSiege") == "true").alias("siege"),
@@ -443,7 +473,10 @@ def _write(
             session,
             "establishment",
             columns,
-            [(*row, run.id, run.id) for row in new_rows.select([*STORED, "source_hash"]).iter_rows()],
+            [
+                (*row, run.id, run.id)
+                for row in new_rows.select([*STORED, "source_hash"]).iter_rows()
+            ],
         )
         summary.new = new_rows.height
         changed, unchanged = [], []
@@ -461,19 +494,28 @@ def _write(
                 unchanged.append(row["siret"])
         update_cols = [c for c in STORED if c != "siret"] + ["source_hash", "last_import_id"]
         bulk_update(
-            session, "establishment", "siret", update_cols,
+            session,
+            "establishment",
+            "siret",
+            update_cols,
             [(*[r[c] for c in update_cols[:-1]], run.id, r["siret"]) for r in changed],
         )
-        bulk_update(session, "establishment", "siret", ["last_import_id"],
-                    [(run.id, s) for s in unchanged])
+        bulk_update(
+            session, "establishment", "siret", ["last_import_id"], [(run.id, s) for s in unchanged]
+        )
         summary.unchanged = len(unchanged)
         known_private = private.filter(is_known)
         summary.now_non_diffusible = known_private.height
         wipe = [*PRIVATE_FIELDS, "in_target", "last_import_id"]
         bulk_update(
-            session, "establishment", "siret", wipe,
-            [("", *[None] * (len(PRIVATE_FIELDS) - 1), False, run.id, s)
-             for s in known_private["siret"]],
+            session,
+            "establishment",
+            "siret",
+            wipe,
+            [
+                ("", *[None] * (len(PRIVATE_FIELDS) - 1), False, run.id, s)
+                for s in known_private["siret"]
+            ],
         )
         _write_non_diffusible_counts(session, run.id, hidden)
         if units is not None:
@@ -506,10 +548,15 @@ def _legal_unit_rows(frame: pl.DataFrame) -> pl.DataFrame:
     """Diffusible legal units joined to kept establishments, in stored form."""
     units = frame.filter(pl.col("statutDiffusionUniteLegale").is_not_null())
     return units.select(
-        *[pl.col(src).alias(dst) for dst, src in LEGAL_UNIT_FIELDS.items()
-          if dst != "date_creation"],
-        pl.col("dateCreationUniteLegale").str.to_date("%Y-%m-%d", strict=False)
-        .dt.to_string("%Y-%m-%d").alias("date_creation"),
+        *[
+            pl.col(src).alias(dst)
+            for dst, src in LEGAL_UNIT_FIELDS.items()
+            if dst != "date_creation"
+        ],
+        pl.col("dateCreationUniteLegale")
+        .str.to_date("%Y-%m-%d", strict=False)
+        .dt.to_string("%Y-%m-%d")
+        .alias("date_creation"),
         (pl.col("statutDiffusionUniteLegale") == "P").alias("_private"),
     ).unique(subset="siren")
 
@@ -518,9 +565,7 @@ def _write_legal_units(session: Any, units: pl.DataFrame) -> None:
     sirens = units["siren"].to_list()
     for start in range(0, len(sirens), 500):
         session.execute(
-            models.LegalUnit.__table__.delete().where(
-                models.LegalUnit.siren.in_(sirens[start : start + 500])
-            )
+            delete(models.LegalUnit).where(models.LegalUnit.siren.in_(sirens[start : start + 500]))
         )
     public = units.filter(~pl.col("_private")).drop("_private")
     bulk_insert(session, "legal_unit", public.columns, list(public.iter_rows()))
@@ -529,11 +574,24 @@ def _write_legal_units(session: Any, units: pl.DataFrame) -> None:
 def _join_stored_legal_units(store: CampaignStore, frame: pl.DataFrame) -> pl.DataFrame:
     """Without a StockUniteLegale file, names come from units stored earlier."""
     with store.session() as session:
-        rows = session.execute(select(*[getattr(models.LegalUnit, c) for c in
-                                        ("siren", "denomination", "nom", "nom_usage", "prenom")]))
+        rows = session.execute(
+            select(
+                *[
+                    getattr(models.LegalUnit, c)
+                    for c in ("siren", "denomination", "nom", "nom_usage", "prenom")
+                ]
+            )
+        )
         stored = pl.DataFrame(
-            list(rows), schema=["siren", "denominationUniteLegale", "nomUniteLegale",
-                                "nomUsageUniteLegale", "prenomUsuelUniteLegale"], orient="row"
+            list(rows),
+            schema=[
+                "siren",
+                "denominationUniteLegale",
+                "nomUniteLegale",
+                "nomUsageUniteLegale",
+                "prenomUsuelUniteLegale",
+            ],
+            orient="row",
         )
     if stored.is_empty():
         return frame
@@ -554,7 +612,9 @@ def _write_non_diffusible_counts(session: Any, import_id: int, hidden: pl.DataFr
 
 def _mapped_codes(frame: pl.DataFrame) -> dict[str, dict[str, Any]]:
     moved = frame.filter(pl.col("commune_code_source") != pl.col("commune_code"))
-    grouped = moved.group_by("commune_code_source", "commune_code").len().sort("commune_code_source")
+    grouped = (
+        moved.group_by("commune_code_source", "commune_code").len().sort("commune_code_source")
+    )
     return {src: {"current": cur, "rows": n} for src, cur, n in grouped.iter_rows()}
 
 

@@ -8,6 +8,7 @@ same rules live in ``planner.domain`` and tests check that both agree.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -32,7 +33,7 @@ def reason_expr(filters: ImportFilters) -> pl.Expr:
     """Why a row of the bassin is not kept (null when it is), first reason wins."""
     band = pl.col(BAND).fill_null("NN")
     unknown = band == "NN"
-    expr = pl.when(pl.col(STATUS) == "P").then(pl.lit("non_diffusible"))
+    expr: Any = pl.when(pl.col(STATUS) == "P").then(pl.lit("non_diffusible"))
     if not filters.include_closed:
         expr = expr.when(pl.col(STATE) != "A").then(pl.lit("ferme"))
     if not filters.include_unknown_band:
@@ -41,7 +42,8 @@ def reason_expr(filters: ImportFilters) -> pl.Expr:
         expr = expr.when(~unknown & ~band.is_in(sorted(filters.bands))).then(pl.lit("tranche"))
     if not filters.include_non_employers:
         expr = expr.when(pl.col(EMPLOYER).fill_null("") != "O").then(pl.lit("non_employeur"))
-    return expr.otherwise(pl.lit(None, dtype=pl.String)).alias(REASON)
+    result: pl.Expr = expr.otherwise(pl.lit(None, dtype=pl.String)).alias(REASON)
+    return result
 
 
 def display_name_expr(has_legal_units: bool) -> pl.Expr:

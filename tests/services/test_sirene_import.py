@@ -20,8 +20,9 @@ from planner.services.sirene_import import SireneFiles, import_sirene
 
 STOCK = "StockEtablissement_utf8__trackdechets_sample.csv"
 UNITS = "StockUniteLegale_utf8__trackdechets_sample.csv"
-EVERYTHING = ImportFilters(include_closed=True, bands=None, include_unknown_band=True,
-                           include_non_employers=True)
+EVERYTHING = ImportFilters(
+    include_closed=True, bands=None, include_unknown_band=True, include_non_employers=True
+)
 
 
 def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -47,8 +48,11 @@ def _all_codes(sirene_dir: Path) -> dict[str, str]:
 def _store(target: str | Path) -> CampaignStore:
     store = create_store(target)
     with store.session() as session:
-        session.add(models.Campaign(name="Test", bassin_kind="communes", bassin_code="*",
-                                    bassin_label="Test"))
+        session.add(
+            models.Campaign(
+                name="Test", bassin_kind="communes", bassin_code="*", bassin_label="Test"
+            )
+        )
     return store
 
 
@@ -62,8 +66,9 @@ def _snapshot(store: CampaignStore) -> list[tuple[object, ...]]:
 
 def test_real_sample_counts(sirene_dir: Path, campaign_target: str | Path) -> None:
     store = _store(campaign_target)
-    summary = import_sirene(store, SireneFiles(sirene_dir / STOCK), ImportFilters(),
-                            _all_codes(sirene_dir))
+    summary = import_sirene(
+        store, SireneFiles(sirene_dir / STOCK), ImportFilters(), _all_codes(sirene_dir)
+    )
     assert summary.rows_read == 299
     assert summary.rows_active == 15
     assert summary.excluded["ferme"] == 284
@@ -74,13 +79,16 @@ def test_real_sample_counts(sirene_dir: Path, campaign_target: str | Path) -> No
 def test_everything_kept_with_legal_names(sirene_dir: Path, campaign_target: str | Path) -> None:
     store = _store(campaign_target)
     summary = import_sirene(
-        store, SireneFiles(sirene_dir / STOCK, sirene_dir / UNITS), EVERYTHING,
+        store,
+        SireneFiles(sirene_dir / STOCK, sirene_dir / UNITS),
+        EVERYTHING,
         _all_codes(sirene_dir),
     )
     assert summary.kept == 299 and summary.new == 299
     with store.session() as session:
-        names = dict(session.execute(select(models.Establishment.siret,
-                                            models.Establishment.name)).all())
+        names = dict(
+            session.execute(select(models.Establishment.siret, models.Establishment.name)).all()
+        )
         assert session.scalar(select(func.count(models.LegalUnit.siren))) > 0
     # enseigne first, then the legal unit's name, then the entrepreneur's name
     assert names["00032517500024"] == "TAHITI PERLES CREATIONS"
@@ -91,16 +99,21 @@ def test_everything_kept_with_legal_names(sirene_dir: Path, campaign_target: str
 def test_non_diffusible_rows_are_only_counted(sirene_dir: Path, tmp_path: Path) -> None:
     header, rows = _rows(sirene_dir / STOCK)
     secret = rows[5]
-    secret.update(statutDiffusionEtablissement="P", libelleVoieEtablissement="[ND]",
-                  enseigne1Etablissement="[ND]", etatAdministratifEtablissement="A")
+    secret.update(
+        statutDiffusionEtablissement="P",
+        libelleVoieEtablissement="[ND]",
+        enseigne1Etablissement="[ND]",
+        etatAdministratifEtablissement="A",
+    )
     stock = _write(tmp_path / "stock.csv", header, rows)
     store = _store(tmp_path / "c.planner")
     summary = import_sirene(store, SireneFiles(stock), EVERYTHING, _all_codes(sirene_dir))
     assert summary.non_diffusible == 1 and summary.kept == 298
     with store.session() as session:
         assert session.get(models.Establishment, secret["siret"]) is None
-        counts = session.execute(select(models.NonDiffusibleCount.commune_code,
-                                        models.NonDiffusibleCount.total)).all()
+        counts = session.execute(
+            select(models.NonDiffusibleCount.commune_code, models.NonDiffusibleCount.total)
+        ).all()
     assert counts == [(secret["codeCommuneEtablissement"], 1)]
     assert b"[ND]" not in (tmp_path / "c.planner").read_bytes()
     store.close()
@@ -121,14 +134,23 @@ def test_reimport_updates_in_place_and_keeps_prospecting(
         session.add_all([partner, team])
         session.flush()
         session.add(models.Assignment(siret=active[0]["siret"], team_id=team.id, locked=True))
-        session.add(models.Contact(siret=active[0]["siret"], date=__import__("datetime").date(
-            2026, 3, 12), outcome="Besoin recueilli"))
+        session.add(
+            models.Contact(
+                siret=active[0]["siret"],
+                date=__import__("datetime").date(2026, 3, 12),
+                outcome="Besoin recueilli",
+            )
+        )
 
-    active[0]["etatAdministratifEtablissement"] = "F"           # closed since
-    active[1]["libelleVoieEtablissement"] = "RUE NOUVELLE"      # moved
-    second = _write(tmp_path / "v2.csv", header, rows)          # plus one new row
-    summary = import_sirene(store, SireneFiles(second), ImportFilters(include_non_employers=True,
-                            include_unknown_band=True), codes)
+    active[0]["etatAdministratifEtablissement"] = "F"  # closed since
+    active[1]["libelleVoieEtablissement"] = "RUE NOUVELLE"  # moved
+    second = _write(tmp_path / "v2.csv", header, rows)  # plus one new row
+    summary = import_sirene(
+        store,
+        SireneFiles(second),
+        ImportFilters(include_non_employers=True, include_unknown_band=True),
+        codes,
+    )
     assert summary.new == 0  # the new row is closed: not in the default target
     assert summary.closed == 1
     assert summary.changed >= 1
@@ -157,7 +179,10 @@ def test_invalid_siret_is_reported_and_nothing_written(
     with pytest.raises(InputError) as err:
         import_sirene(store, SireneFiles(bad), EVERYTHING, codes)
     assert (err.value.file, err.value.line, err.value.column) == (
-        "StockEtablissement_abime.csv", 202, "siret")
+        "StockEtablissement_abime.csv",
+        202,
+        "siret",
+    )
     assert "SIRET invalide" in str(err.value)
     assert _snapshot(store) == before
     store.close()
@@ -180,8 +205,9 @@ def test_cancel_leaves_campaign_as_it_was(sirene_dir: Path, tmp_path: Path) -> N
     with zipfile.ZipFile(zipped, "w") as archive:
         archive.write(sirene_dir / STOCK, "StockEtablissement_utf8.csv")
     with pytest.raises(Cancelled):
-        import_sirene(store, SireneFiles(zipped), ImportFilters(), codes, progress=progress,
-                      cancel=token)
+        import_sirene(
+            store, SireneFiles(zipped), ImportFilters(), codes, progress=progress, cancel=token
+        )
     assert _snapshot(store) == before
     store.close()
 
@@ -207,31 +233,50 @@ def test_crash_while_writing_rolls_back(
 def test_geolocation_file_places_establishments(sirene_dir: Path, tmp_path: Path) -> None:
     _, rows = _rows(sirene_dir / STOCK)
     geoloc = tmp_path / "GeolocalisationEtablissement_Sirene_pour_etudes_statistiques_utf8.csv"
-    lines = ["siret;x;y;qualite_xy;epsg;plg_qp24;plg_iris;plg_zus;plg_qva;plg_code_commune;"
-             "distance_precision;qualite_qp24;qualite_iris;qualite_zus;qualite_qva;y_latitude;"
-             "x_longitude"]
+    lines = [
+        "siret;x;y;qualite_xy;epsg;plg_qp24;plg_iris;plg_zus;plg_qva;plg_code_commune;"
+        "distance_precision;qualite_qp24;qualite_iris;qualite_zus;qualite_qva;y_latitude;"
+        "x_longitude"
+    ]
     # Amiens in Lambert-93, and Saint-Denis de La Réunion in RGR92 / UTM 40S.
     lines.append(f"{rows[40]['siret']};649000.0;6976000.0;11;2154;;;;;80021;;;;;;;")
     lines.append(f"{rows[41]['siret']};338000.0;7689000.0;11;2975;;;;;97411;;;;;;;")
     geoloc.write_text("\n".join(lines) + "\n", encoding="utf-8")
     store = _store(tmp_path / "c.planner")
-    summary = import_sirene(store, SireneFiles(sirene_dir / STOCK, geolocation=geoloc),
-                            EVERYTHING, _all_codes(sirene_dir))
+    summary = import_sirene(
+        store,
+        SireneFiles(sirene_dir / STOCK, geolocation=geoloc),
+        EVERYTHING,
+        _all_codes(sirene_dir),
+    )
     assert summary.geolocated == 2 and summary.placed == 2
     with store.session() as session:
         amiens = session.get(models.Establishment, rows[40]["siret"])
         reunion = session.get(models.Establishment, rows[41]["siret"])
     assert amiens is not None and reunion is not None
-    assert amiens.lon == pytest.approx(2.30, abs=0.05) and amiens.lat == pytest.approx(49.89, abs=0.05)
-    assert reunion.lon == pytest.approx(55.45, abs=0.1) and reunion.lat == pytest.approx(-20.9, abs=0.1)
+    assert amiens.lon == pytest.approx(2.30, abs=0.05) and amiens.lat == pytest.approx(
+        49.89, abs=0.05
+    )
+    assert reunion.lon == pytest.approx(55.45, abs=0.1) and reunion.lat == pytest.approx(
+        -20.9, abs=0.1
+    )
     assert amiens.geo_source == "geoloc"
     store.close()
 
 
 def test_etalab_geocoded_stock(sirene_dir: Path, tmp_path: Path) -> None:
     header, rows = _rows(sirene_dir / STOCK)
-    extra = ["longitude", "latitude", "geo_score", "geo_type", "geo_adresse", "geo_id",
-             "geo_ligne", "geo_l4", "geo_l5"]
+    extra = [
+        "longitude",
+        "latitude",
+        "geo_score",
+        "geo_type",
+        "geo_adresse",
+        "geo_id",
+        "geo_ligne",
+        "geo_l4",
+        "geo_l5",
+    ]
     for i, row in enumerate(rows):
         row.update(dict.fromkeys(extra, ""))
         if i % 2 == 0:

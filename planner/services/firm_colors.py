@@ -1,0 +1,56 @@
+"""Colour firms on the map by an attribute, with the legend that goes with it."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from planner.domain.headcount_bands import BAND_LABELS, BAND_ORDER
+from planner.domain.naf import SECTION_LABELS
+
+COLOR_ATTRIBUTES: dict[str, str] = {
+    "band": "Tranche d'effectifs",
+    "section": "Section NAF",
+}
+
+# Sequential blues-to-purples for headcount (small to large), grey for unknown.
+_BAND_COLORS = {
+    "NN": "#9e9e9e", "00": "#c6dbef", "01": "#9ecae1", "02": "#6baed6", "03": "#4292c6",
+    "11": "#2171b5", "12": "#08519c", "21": "#6a51a3", "22": "#54278f", "31": "#3f007d",
+    "32": "#67000d", "41": "#a50f15", "42": "#cb181d", "51": "#ef3b2c", "52": "#fb6a4a",
+    "53": "#fc9272",
+}  # fmt: skip
+
+# Qualitative palette for the 21 NAF sections.
+_SECTION_COLORS = [
+    "#1f77b4", "#aec7e8", "#ff7f0e", "#ffbb78", "#2ca02c", "#98df8a", "#d62728", "#ff9896",
+    "#9467bd", "#c5b0d5", "#8c564b", "#c49c94", "#e377c2", "#f7b6d2", "#7f7f7f", "#c7c7c7",
+    "#bcbd22", "#dbdb8d", "#17becf", "#9edae5", "#393b79",
+]  # fmt: skip
+
+
+def categories(
+    firms: pl.DataFrame, attribute: str
+) -> tuple[npt.NDArray[np.int32], list[tuple[str, str]]]:
+    """Category index of each firm and the legend ``[(label, colour), ...]``.
+
+    Args:
+        firms: the firms frame (``band`` or ``section`` column).
+        attribute: a key of :data:`COLOR_ATTRIBUTES`.
+    """
+    if attribute == "band":
+        keys = list(BAND_ORDER)
+        legend = [(f"{BAND_LABELS[k]}", _BAND_COLORS[k]) for k in keys]
+        column = firms["band"].fill_null("NN")
+    elif attribute == "section":
+        keys = [*SECTION_LABELS, "?"]
+        legend = [(f"{k} — {SECTION_LABELS[k]}", _SECTION_COLORS[i])
+                  for i, k in enumerate(SECTION_LABELS)]
+        legend.append(("Nomenclature ancienne ou inconnue", "#bdbdbd"))
+        column = firms["section"].fill_null("?")
+    else:
+        raise ValueError(f"Attribut de couleur inconnu : {attribute}")
+    index = {k: i for i, k in enumerate(keys)}
+    codes = column.replace_strict(index, default=len(keys) - 1, return_dtype=pl.Int32)
+    return codes.to_numpy().astype(np.int32), legend

@@ -1,0 +1,1 @@
+"""The firm table, its filter panel and the firm detail panel."""
