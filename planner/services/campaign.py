@@ -45,6 +45,8 @@ def create_campaign(
     store = create_store(target)
     try:
         frame = reference.geometries(bassin.communes)
+        codes = frame["code"] if "code" in frame.columns else frame.index
+        shapes = dict(zip(codes, frame.geometry, strict=True))
         sources: dict[str, list[str]] = {}
         for old, new in bassin.mapped.items():
             sources.setdefault(new, []).append(old)
@@ -61,7 +63,7 @@ def create_campaign(
             full = reference.frame
             for code in bassin.communes:
                 row = full.loc[code]
-                geometry = frame.loc[code, "geometry"] if code in frame.index else None
+                geometry = shapes.get(code)
                 session.add(
                     models.BassinCommune(
                         code=code,

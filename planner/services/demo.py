@@ -24,7 +24,7 @@ DEMO_NAME = "Démo — Task force entreprises Plaine Commune (entreprises fictiv
 DEMO_EPT = "T6"
 # Share of generated rows that pass the default filters (active, employer,
 # under 250): the generator is asked for enough rows to keep about ``rows``.
-_KEPT_SHARE = 0.6
+_KEPT_SHARE = 0.41
 
 
 def commune_areas(reference: CommuneReference, codes: list[str]) -> list[CommuneArea]:

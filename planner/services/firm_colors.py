@@ -51,6 +51,9 @@ def categories(
         column = firms["section"].fill_null("?")
     else:
         raise ValueError(f"Attribut de couleur inconnu : {attribute}")
-    index = {k: i for i, k in enumerate(keys)}
-    codes = column.replace_strict(index, default=len(keys) - 1, return_dtype=pl.Int32)
-    return codes.to_numpy().astype(np.int32), legend
+    # Only the categories present get a legend entry, in their natural order.
+    present = set(column.unique().to_list())
+    kept = [i for i, k in enumerate(keys) if k in present] or [len(keys) - 1]
+    index = {keys[i]: n for n, i in enumerate(kept)}
+    codes = column.replace_strict(index, default=len(kept) - 1, return_dtype=pl.Int32)
+    return codes.to_numpy().astype(np.int32), [legend[i] for i in kept]

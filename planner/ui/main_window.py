@@ -24,7 +24,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -41,10 +40,10 @@ from planner.db.store import CampaignStore, open_store
 from planner.services.bassin_geometry import bassin_geojson
 from planner.services.campaign import CampaignHeader, read_header
 from planner.services.firm_colors import COLOR_ATTRIBUTES, categories
-from planner.services.firm_query import FirmFilter, firm_details, load_firms
+from planner.services.firm_query import FirmFilter, firm_detail_sections, load_firms
 from planner.ui.firms.detail_panel import FirmDetailPanel
 from planner.ui.firms.filter_panel import FilterPanel
-from planner.ui.firms.firm_table_model import FirmTableModel
+from planner.ui.firms.firm_table_model import FirmTableModel, PreparedFirms, setup_firm_view
 from planner.ui.map.map_widget import MapWidget
 from planner.ui.tasks import run_with_progress
 
@@ -59,6 +58,7 @@ class LoadedCampaign:
     store: CampaignStore
     header: CampaignHeader
     firms: pl.DataFrame
+    prepared: PreparedFirms
     communes: dict[str, Any]
     outline: dict[str, Any]
 
@@ -66,7 +66,10 @@ class LoadedCampaign:
 def _load(path_or_url: str | Path) -> LoadedCampaign:
     store = open_store(path_or_url)
     communes, outline = bassin_geojson(store)
-    return LoadedCampaign(store, read_header(store), load_firms(store), communes, outline)
+    firms = load_firms(store)
+    return LoadedCampaign(
+        store, read_header(store), firms, FirmTableModel.prepare(firms), communes, outline
+    )
 
 
 class MainWindow(QMainWindow):
@@ -83,14 +86,9 @@ class MainWindow(QMainWindow):
         self._runners: list[object] = []
 
         self.map = MapWidget(self)
-        self.model = FirmTableModel(self)
+        self.model = FirmTableModel(None, self)
         self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(22)
+        setup_firm_view(self.table, self.model)
         self.details = FirmDetailPanel(self)
         self.filters = FilterPanel(self)
 
@@ -205,6 +203,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1400, 860)
+            self.splitter.setSizes([780, 620])
+            self.right.setSizes([560, 220])
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
@@ -328,10 +328,11 @@ class MainWindow(QMainWindow):
                 "mise à jour ; une copie de l'ancien fichier est conservée :\n"
                 f"{loaded.store.backup}",
             )
-        self.model.set_firms(loaded.firms)
+        self.model.set_firms(loaded.prepared)
         self.filters.set_firms(loaded.firms)
         self.map.set_geography(loaded.communes, loaded.outline)
         self._push_firms()
+        self._on_filters_filterChanged(self.filters.current_filter())
         self.details.show_firm(None)
         self._update_count()
         if not path.startswith("postgresql"):
@@ -377,6 +378,7 @@ class MainWindow(QMainWindow):
         self.model.set_mask(mask.to_numpy())
         ids = self.model.visible_ids()
         self.map.set_visible(None if len(ids) == self.campaign.firms.height else ids)
+        self.details.show_firm(None)  # the reset cleared the table's selection
         self._update_count()
 
     @Slot()
@@ -386,7 +388,7 @@ class MainWindow(QMainWindow):
         self.map.highlight(ids, frame=True)
         if len(ids) == 1 and self.campaign is not None:
             siret = self.campaign.firms["siret"][int(ids[0])]
-            self.details.show_firm(firm_details(self.campaign.store, siret))
+            self.details.show_sections(firm_detail_sections(self.campaign.store, siret))
         elif not ids:
             self.details.show_firm(None)
 

@@ -510,6 +510,7 @@
     if (maxLat - minLat < 1e-4 && maxLon - minLon < 1e-4) {
       S.map.setView([(minLat + maxLat) / 2, (minLon + maxLon) / 2], Math.max(S.map.getZoom(), 15));
     } else {
+      S.autoFitBounds = null;
       S.map.fitBounds([[minLat, minLon], [maxLat, maxLon]], { padding: [40, 40], maxZoom: 16 });
     }
   }
@@ -655,6 +656,21 @@
     var bounds = S.outline.getBounds();
     if (!bounds.isValid()) bounds = S.communes.getBounds();
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12], animate: false });
+    // Until the user moves the map, keep the bassin framed when the view is
+    // resized (the window lays itself out after the page has loaded).
+    S.autoFitBounds = bounds.isValid() ? bounds : null;
+    if (!S.autoFitHooked) {
+      S.autoFitHooked = true;
+      var stop = function () { S.autoFitBounds = null; };
+      map.getContainer().addEventListener("mousedown", stop);
+      map.getContainer().addEventListener("wheel", stop);
+      map.on("resize", function () {
+        if (S.autoFitBounds) {
+          map.fitBounds(S.autoFitBounds, { padding: [12, 12], animate: false });
+          layoutLabels();
+        }
+      });
+    }
     layoutLabels();
   }
 
@@ -1143,6 +1159,14 @@
     setClustered: setClustered,
     setPrintMode: setPrintMode,
     frameToken: frameToken,
+    fitBassin: function (force) {
+      if (!S.outline || (!force && !S.autoFitBounds)) return;
+      S.map.invalidateSize({ animate: false });
+      var bounds = S.outline.getBounds();
+      if (!bounds.isValid() && S.communes) bounds = S.communes.getBounds();
+      if (bounds.isValid()) S.map.fitBounds(bounds, { padding: [12, 12], animate: false });
+      layoutLabels();
+    },
     drawnCount: function () { return S.drawn; },
     visibleCount: function () { return S.visibleCount; },
     test: testHooks

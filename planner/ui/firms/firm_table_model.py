@@ -349,6 +349,9 @@ class FirmTableModel(QAbstractTableModel):
         if not 0 <= column < len(COLUMNS):
             return
         descending = order == Qt.SortOrder.DescendingOrder
+        if not self._columns:  # nothing loaded yet: remember the order for set_firms
+            self._sort = (column, descending)
+            return
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         positions = [int(self._rows[i.row()]) if 0 <= i.row() < self._rows.size else -1

@@ -188,6 +188,10 @@ class MapWidget(QWidget):
         self._visible: npt.NDArray[np.bool_] | None = None
         self._highlight: npt.NDArray[np.bool_] | None = None
         self._geography: dict[str, Any] | None = None
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(120)
+        self._fit_timer.timeout.connect(lambda: self._call("PlannerMap.fitBassin(false);"))
         self._communes: CommuneIndex | None = None
         self._located: npt.NDArray[np.int32] | None = None
         self._choropleth: tuple[str, Mapping[str, float] | None, str] | None = None
@@ -279,6 +283,17 @@ class MapWidget(QWidget):
         self._located = None
         self._call(f"PlannerMap.setGeography({script_json(self._geography)});")
         self._push_choropleth()
+
+    def fit_bassin(self) -> None:
+        """Frame the whole bassin."""
+        self._call("PlannerMap.fitBassin(true);")
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        # Until the user frames something else, keep the bassin framed while
+        # the window lays itself out.
+        if self._geography is not None:
+            self._fit_timer.start()
 
     def set_firms(self, ids: npt.ArrayLike, lon: npt.ArrayLike, lat: npt.ArrayLike,
                   category: npt.ArrayLike, legend: Sequence[tuple[str, str]],
