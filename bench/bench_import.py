@@ -24,27 +24,18 @@ from planner.domain.headcount_bands import DEFAULT_TARGET_BANDS
 from planner.domain.import_filters import ImportFilters
 from planner.geo.reference import CommuneReference
 from planner.io.fictitious_stock import CommuneArea, generate_stock
+from planner.services.demo import commune_areas
 from planner.services.sirene_import import SireneFiles, import_sirene
 
 OUT = Path(__file__).resolve().parent / "out"
 BASSIN_EPT = "T6"
 # Share of rows generated inside the bassin, so that about 5% of the stock
 # passes the default filters there (about 50,000 kept rows out of 1M).
-INSIDE_SHARE = 0.085
+INSIDE_SHARE = 0.12
 
 
 def _areas(reference: CommuneReference, codes: list[str]) -> list[CommuneArea]:
-    frame = reference.frame.loc[codes]
-    return [
-        CommuneArea(
-            code=code,
-            name=str(row["nom"]),
-            postal_code=str(row["mairie_code_postal"] or "93000"),
-            geometry=row["geometry"],
-            weight=float(row["population"] or 1000),
-        )
-        for code, row in frame.iterrows()
-    ]
+    return commune_areas(reference, codes)
 
 
 def _stock(rows: int) -> tuple[Path, list[str]]:

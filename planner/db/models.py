@@ -18,7 +18,6 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
-    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -183,7 +182,7 @@ class Establishment(Base):
     lat: Mapped[float | None] = mapped_column(Float)
     geo_source: Mapped[str | None] = mapped_column(String(20))
     date_dernier_traitement: Mapped[str | None] = mapped_column(String(19))
-    in_target: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    in_target: Mapped[bool] = mapped_column(Boolean, default=True)
     source_hash: Mapped[str] = mapped_column(String(16))
     first_import_id: Mapped[int | None] = mapped_column(ForeignKey("import_run.id"))
     last_import_id: Mapped[int | None] = mapped_column(ForeignKey("import_run.id"))
@@ -426,5 +425,3 @@ class SessionInvitee(Base):
     )
     status: Mapped[str] = mapped_column(String(12), default="invited")
 
-
-Index("ix_establishment_target_commune", Establishment.in_target, Establishment.commune_code)

@@ -31,11 +31,13 @@ class CsvChunk:
         data: the bytes of the records (ends with a newline).
         first_line: line number of the first record in the file (header = 1).
         end_offset: bytes read from the (uncompressed) file so far.
+        newlines: number of newline bytes in ``data``.
     """
 
     data: bytes
     first_line: int
     end_offset: int
+    newlines: int
 
 
 class CsvSource:
@@ -134,12 +136,13 @@ class CsvSource:
                     carry = data
                     continue
                 chunk, carry = data[:cut], data[cut:]
-                yield CsvChunk(chunk, line, offset - len(carry))
-                line += chunk.count(b"\n")
+                newlines = chunk.count(b"\n")
+                yield CsvChunk(chunk, line, offset - len(carry), newlines)
+                line += newlines
             if carry.strip():
                 if not carry.endswith(b"\n"):
                     carry += b"\n"
-                yield CsvChunk(carry, line, offset)
+                yield CsvChunk(carry, line, offset, carry.count(b"\n"))
 
 
 def _last_record_end(data: bytes) -> int:

@@ -7,7 +7,6 @@ say exactly which line and column are at fault.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -59,7 +58,7 @@ def read_frames(
     for chunk in source.chunks():
         frame = _parse(source, chunk, sorted_idx, sorted_names)
         rows = frame.height
-        newlines = chunk.data.count(b"\n")
+        newlines = chunk.newlines
         quoted_seps, quoted_newlines = _quoted_counts(chunk.data, separator)
         if (
             chunk.data.count(separator) - quoted_seps != rows * expected_seps
@@ -100,18 +99,27 @@ def _parse(
         ) from exc
 
 
-_QUOTED = re.compile(rb'"(?:[^"]|"")*"')
-
-
 def _quoted_counts(data: bytes, separator: bytes) -> tuple[int, int]:
-    """Separators and newlines that sit inside quoted fields (usually none)."""
-    if b'"' not in data:
-        return 0, 0
+    """Separators and newlines that sit inside quoted fields (usually few).
+
+    Walks from quote to quote (INSEE quotes a field only when it must), and
+    lets ``bytes.count`` do the counting inside each quoted span.
+    """
     seps = newlines = 0
-    for match in _QUOTED.finditer(data):
-        field = match.group()
-        seps += field.count(separator)
-        newlines += field.count(b"\n")
+    start = data.find(b'"')
+    while start >= 0:
+        end = start + 1
+        while True:
+            end = data.find(b'"', end)
+            if end < 0:
+                return seps, newlines
+            if data[end + 1 : end + 2] == b'"':  # an escaped quote inside the field
+                end += 2
+                continue
+            break
+        seps += data.count(separator, start, end)
+        newlines += data.count(b"\n", start, end)
+        start = data.find(b'"', end + 1)
     return seps, newlines
 
 

@@ -473,10 +473,12 @@ def _write(
             session,
             "establishment",
             columns,
-            [
-                (*row, run.id, run.id)
-                for row in new_rows.select([*STORED, "source_hash"]).iter_rows()
-            ],
+            new_rows.select(
+                *STORED,
+                "source_hash",
+                pl.lit(run.id).alias("first_import_id"),
+                pl.lit(run.id).alias("last_import_id"),
+            ).rows(),
         )
         summary.new = new_rows.height
         changed, unchanged = [], []

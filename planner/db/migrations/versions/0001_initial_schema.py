@@ -115,9 +115,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('establishment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_establishment_commune_code'), ['commune_code'], unique=False)
-        batch_op.create_index(batch_op.f('ix_establishment_in_target'), ['in_target'], unique=False)
         batch_op.create_index(batch_op.f('ix_establishment_siren'), ['siren'], unique=False)
-        batch_op.create_index('ix_establishment_target_commune', ['in_target', 'commune_code'], unique=False)
     op.create_table('non_diffusible_count',
     sa.Column('import_id', sa.Integer(), nullable=False),
     sa.Column('commune_code', sa.String(length=5), nullable=False),
@@ -131,9 +129,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table('non_diffusible_count')
     with op.batch_alter_table('establishment', schema=None) as batch_op:
-        batch_op.drop_index('ix_establishment_target_commune')
         batch_op.drop_index(batch_op.f('ix_establishment_siren'))
-        batch_op.drop_index(batch_op.f('ix_establishment_in_target'))
         batch_op.drop_index(batch_op.f('ix_establishment_commune_code'))
     op.drop_table('establishment')
     op.drop_table('supported_firm')
@@ -142,3 +138,4 @@ def downgrade() -> None:
     op.drop_table('import_run')
     op.drop_table('campaign')
     op.drop_table('bassin_commune')
+
