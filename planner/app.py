@@ -17,6 +17,26 @@ def _prepare_environment() -> None:
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
 
+def _probe_startup(app: object, window: object) -> None:
+    """Benchmarks: print the time to a drawn map, then quit (``PLANNER_STARTUP_PROBE``)."""
+    import json
+    import time
+
+    started = float(os.environ["PLANNER_STARTUP_PROBE"])
+
+    def on_drawn(count: int) -> None:
+        campaign = window.campaign  # type: ignore[attr-defined]
+        if campaign is None or count == 0:
+            return
+        placed = int(campaign.firms["lon"].is_not_null().sum())
+        if count == placed:
+            print(json.dumps({"drawn": count, "seconds": round(time.time() - started, 3)}),
+                  flush=True)
+            app.quit()  # type: ignore[attr-defined]
+
+    window.map.drawn.connect(on_drawn)  # type: ignore[attr-defined]
+
+
 def main(campaign: str | None = None, *, demo: bool = False) -> int:
     """Start the GUI, optionally on a campaign file or on the demo campaign."""
     _prepare_environment()
@@ -30,6 +50,8 @@ def main(campaign: str | None = None, *, demo: bool = False) -> int:
     configure_application(app)
     window = MainWindow()
     window.show()
+    if os.environ.get("PLANNER_STARTUP_PROBE"):
+        _probe_startup(app, window)
     if demo:
         window.open_demo()
     elif campaign:
