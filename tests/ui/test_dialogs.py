@@ -79,7 +79,7 @@ def test_new_campaign_dialog_previews_then_creates(
     index = page.combo.findData("T6")
     assert index >= 0
     page.combo.setCurrentIndex(index)
-    qtbot.waitUntil(lambda: dialog.create_button.isEnabled(), timeout=5000)
+    qtbot.waitUntil(dialog.create_button.isEnabled, timeout=5000)
     assert "8 communes" in dialog.status.text()
     assert "Plaine Commune" in dialog.status.text()
     target = tmp_path / "plaine.planner"
@@ -103,7 +103,7 @@ def test_new_campaign_dialog_reads_the_ze_workbook(
     page.load(shared_data / "zonages" / "ZE2020_au_01-01-2022__INSEE.xlsx")
     qtbot.waitUntil(lambda: page.combo.count() == 306, timeout=60000)
     page.combo.setCurrentIndex(page.combo.findData("1109"))
-    qtbot.waitUntil(lambda: dialog.create_button.isEnabled(), timeout=5000)
+    qtbot.waitUntil(dialog.create_button.isEnabled, timeout=5000)
     assert "Paris" in dialog.status.text()
     # The workbook is remembered for the next campaign.
     assert QSettings().value("bassins/ze_file", "").endswith("ZE2020_au_01-01-2022__INSEE.xlsx")
