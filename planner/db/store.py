@@ -13,19 +13,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from planner.domain.errors import PlannerError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+REVISIONS: tuple[str, ...] = ("0001", "0002")
+"""Every schema revision, oldest first; the last is the one this version writes.
+
+Kept here so that opening a campaign does not import Alembic (a second of
+start-up); a test checks it against the migration scripts.
+"""
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -46,6 +51,8 @@ def to_url(target: str | Path) -> str:
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
@@ -53,14 +60,11 @@ def _alembic_config() -> Config:
 
 def head_revision() -> str:
     """The schema revision this version of planner writes."""
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    return REVISIONS[-1]
 
 
 def _known_revisions() -> set[str]:
-    script = ScriptDirectory.from_config(_alembic_config())
-    return {rev.revision for rev in script.walk_revisions()}
+    return set(REVISIONS)
 
 
 def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -137,11 +141,16 @@ def _check_sqlite_file(path: Path) -> None:
 
 
 def _current_revision(engine: Engine) -> str | None:
+    if "alembic_version" not in inspect(engine).get_table_names():
+        return None
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return versions[0] if len(versions) == 1 else None
 
 
 def _upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
     cfg = _alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn

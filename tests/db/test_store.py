@@ -27,6 +27,18 @@ def test_new_campaign_schema_matches_the_models(campaign_target: str | Path) -> 
     assert diff == []
 
 
+def test_revision_list_matches_the_migration_scripts() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from planner.db.store import MIGRATIONS_DIR, REVISIONS
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    script = ScriptDirectory.from_config(cfg)
+    assert tuple(reversed([r.revision for r in script.walk_revisions()])) == REVISIONS
+
+
 def test_campaign_round_trip(campaign_target: str | Path) -> None:
     store = create_store(campaign_target)
     with store.session() as session:

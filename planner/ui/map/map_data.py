@@ -8,6 +8,7 @@ faster to parse than JSON lists at 50,000 points. Pure numpy/shapely; no Qt.
 from __future__ import annotations
 
 import base64
+import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -250,3 +251,9 @@ def _spread_colors(count: int) -> list[str]:
     if count <= 1:
         return [ramp[len(ramp) // 2]] * count
     return [ramp[round(i * (len(ramp) - 1) / (count - 1))] for i in range(count)]
+
+
+def script_json(value: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element and as a JS literal."""
+    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -10,7 +10,6 @@ and an initial state inlined (the HTML export). This module imports no Qt.
 from __future__ import annotations
 
 import base64
-import json
 import mimetypes
 import re
 import shutil
@@ -23,6 +22,7 @@ import folium
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
+from planner.ui.map.map_data import script_json
 from planner.ui.resources import resources_dir
 
 #: Stylesheets and scripts, in load order, relative to ``resources/web``.
@@ -204,10 +204,6 @@ def build_standalone_html(state: Mapping[str, Any], *, title: str = "",
     return _render(_new_map(config), config, head, body)
 
 
-def script_json(value: Any) -> str:
-    """JSON that is safe inside a ``<script>`` element and as a JS literal."""
-    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _escape_text(text: str) -> str:

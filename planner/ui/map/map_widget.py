@@ -10,9 +10,11 @@ and detail requests come back through a QWebChannel bridge.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import math
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -27,6 +29,7 @@ from PySide6.QtCore import (
     QIODevice,
     QObject,
     QRectF,
+    QStandardPaths,
     Qt,
     QTimer,
     QUrl,
@@ -44,6 +47,7 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from planner import __version__
 from planner.ui.map.map_data import (
     CHOROPLETH_LABELS,
     CommuneIndex,
@@ -53,24 +57,52 @@ from planner.ui.map.map_data import (
     encode_mask,
     geography_payload,
     legend_payload,
+    script_json,
 )
-from planner.ui.map.map_page import build_map_page, build_standalone_html, script_json
+from planner.ui.resources import resources_dir
 
 log = logging.getLogger(__name__)
 
 DetailsProvider = Callable[[int], Mapping[str, Any] | None]
 DETAIL_KEYS = ("nom", "siret", "naf", "naf_libelle", "tranche", "adresse", "creation")
 
-# One page per process and mode: building it (folium + copying ~500 kB of
-# assets) is done once, every widget then loads the same file.
-_PAGES: dict[bool, tuple[tempfile.TemporaryDirectory[str], Path]] = {}
+# One page per version of the web assets and mode, built once (folium and
+# ~500 kB of assets) into the user's cache, so that start-up does not even
+# import folium; every widget then loads the same file.
+_PAGES: dict[bool, Path] = {}
+
+
+def _page_key(online: bool) -> str:
+    digest = hashlib.sha256(f"{__version__}|{online}".encode())
+    web = resources_dir() / "web"
+    for path in sorted(web.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(web).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _shared_page(online: bool) -> Path:
-    if online not in _PAGES:
-        folder = tempfile.TemporaryDirectory(prefix="planner-carte-")
-        _PAGES[online] = (folder, build_map_page(folder.name, online=online))
-    return _PAGES[online][1]
+    if online in _PAGES and _PAGES[online].exists():
+        return _PAGES[online]
+    base = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
+                or tempfile.gettempdir())
+    folder = base / "carte" / _page_key(online)
+    pages = sorted(folder.glob("*.html"))
+    if not pages:
+        from planner.ui.map.map_page import build_map_page
+
+        base.joinpath("carte").mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix="construction-", dir=base / "carte"))
+        name = build_map_page(staging, online=online).name
+        try:
+            staging.rename(folder)  # atomic: another process may have raced us
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+        pages = [folder / name]
+    page = pages[0]
+    _PAGES[online] = page
+    return page
 
 
 class MapExportError(RuntimeError):
@@ -494,6 +526,8 @@ class MapWidget(QWidget):
         With ``include_details``, the details provider is asked once per
         shown firm, so that tooltips work in the file.
         """
+        from planner.ui.map.map_page import build_standalone_html
+
         html = build_standalone_html(self._state(details=include_details),
                                      title=self._title or "Carte du bassin")
         Path(path).write_text(html, encoding="utf-8")
