@@ -85,7 +85,8 @@ class MainWindow(QMainWindow):
         self._color_attribute = "band"
         self._runners: list[object] = []
 
-        self.map = MapWidget(self)
+        online = self.settings.value("map/online", False, type=bool)
+        self.map = MapWidget(self, online=bool(online))
         self.model = FirmTableModel(None, self)
         self.table = QTableView(self)
         setup_firm_view(self.table, self.model)
@@ -179,6 +180,10 @@ class MainWindow(QMainWindow):
             action.setChecked(key is None)
             action.triggered.connect(lambda _=False, k=key: self.set_choropleth(k))
             group.addAction(action)
+        tiles = view.addAction("Fond OpenStreetMap (nécessite le réseau)")
+        tiles.setCheckable(True)
+        tiles.setChecked(bool(self.settings.value("map/online", False, type=bool)))
+        tiles.toggled.connect(self._on_tiles_toggled)
         self.cluster_action = view.addAction("Regrouper les points proches")
         self.cluster_action.setCheckable(True)
         self.cluster_action.toggled.connect(self.map.set_clustered)
@@ -194,6 +199,16 @@ class MainWindow(QMainWindow):
         if shortcut is not None:
             action.setShortcut(shortcut)
         return action
+
+    @Slot(bool)
+    def _on_tiles_toggled(self, on: bool) -> None:
+        self.settings.setValue("map/online", on)
+        self.statusBar().showMessage(
+            "Le fond OpenStreetMap sera "
+            + ("affiché" if on else "retiré")
+            + " au prochain démarrage de planner.",
+            8000,
+        )
 
     # --- settings ---------------------------------------------------------------
 
