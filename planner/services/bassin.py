@@ -56,7 +56,7 @@ class Bassin:
     def report(self) -> list[str]:
         """French lines on what was mapped or left out."""
         lines = [
-            f"Code {old} remplacé par {new} ({'commune actuelle'})"
+            f"Code {old} remplacé par {new} (commune actuelle)"
             for old, new in sorted(self.mapped.items())
         ]
         lines += [f"Code commune inconnu ignoré : {code}" for code in self.unknown]

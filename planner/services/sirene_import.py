@@ -188,15 +188,16 @@ def import_sirene(
     legal_source = _open_optional(files.legal_units, SireneKind.LEGAL_UNITS)
     geo_source = _open_optional(files.geolocation, SireneKind.GEOLOCATION)
     existing = _existing_hashes(store)
+    known = pl.Series(list(existing), dtype=pl.String)
     step.report(0, 0, 0, 1, f"Lecture de {stock.name}")
 
     span = 0.8 if (legal_source or geo_source) else 0.9
-    frame, hidden = _scan_stock(stock, filters, aliases, existing, summary, step, span)
+    frame, hidden = _scan_stock(stock, filters, aliases, known, summary, step, span)
     frame = _check_sirets(frame, stock.name)
 
     start = span
     if legal_source is not None:
-        frame, more_hidden = _join_legal_units(frame, legal_source, existing, aliases, step, start)
+        frame, more_hidden = _join_legal_units(frame, legal_source, known, aliases, step, start)
         summary.legal_units_matched = int(frame["statutDiffusionUniteLegale"].is_not_null().sum())
         hidden = pl.concat([hidden, more_hidden])
         start += 0.05
@@ -210,7 +211,7 @@ def import_sirene(
     frame = _stored_columns(frame, aliases, "denominationUniteLegale" in frame.columns)
 
     step.report(0.95, 0, 0, 1, "Enregistrement dans la campagne")
-    _write(store, files, filters, frame, hidden, existing, summary, units)
+    _write(store, files, filters, frame, hidden, existing, known, summary, units)
     step.report(1, 0, 1, 1, "Import terminé")
     return summary
 
@@ -240,7 +241,7 @@ def _scan_stock(
     stock: CsvSource,
     filters: ImportFilters,
     aliases: dict[str, str],
-    existing: dict[str, tuple[str, bool, str]],
+    known: pl.Series,
     summary: ImportSummary,
     step: _Step,
     span: float,
@@ -259,10 +260,16 @@ def _scan_stock(
         summary.in_bassin += inside.height
         if inside.height:
             inside = inside.with_columns(reason)
+            for reason_key, count in inside.group_by(REASON).len().iter_rows():
+                if reason_key is not None:
+                    excluded[reason_key] += count
             hidden_parts.append(
                 _hidden_rows(inside.filter(pl.col(REASON) == "non_diffusible"), aliases)
             )
-            parts.append(inside)
+            # Keep only what will be written: rows kept, plus excluded rows of
+            # establishments the campaign already holds (they are updated:
+            # closed, out of target). Memory then follows the kept rows.
+            parts.append(inside.filter(pl.col(REASON).is_null() | pl.col("siret").is_in(known)))
         step.report(0, span, chunk.end_offset, stock.size, f"Lecture de {stock.name}")
     hidden = pl.concat(
         [
@@ -270,20 +277,11 @@ def _scan_stock(
             *hidden_parts,
         ]
     )
+    summary.excluded = {k: excluded[k] for k in EXCLUSION_REASONS if excluded[k]}
     if not parts:
-        summary.excluded = {"hors_bassin": excluded["hors_bassin"]}
         empty = dict.fromkeys((*ESTABLISHMENT_COLUMNS, REASON), pl.String)
         return pl.DataFrame(schema={**empty, LINE: pl.Int64}), hidden
-    frame = pl.concat(parts, how="diagonal_relaxed")
-    counts = frame.group_by(REASON).len()
-    for reason_key, count in counts.iter_rows():
-        if reason_key is not None:
-            excluded[reason_key] += count
-    summary.excluded = {k: excluded[k] for k in EXCLUSION_REASONS if excluded[k]}
-    known = pl.Series(list(existing), dtype=pl.String)
-    # Rows kept, plus excluded rows of establishments the campaign already
-    # holds: those are updated (closed, out of target) rather than ignored.
-    return frame.filter(pl.col(REASON).is_null() | pl.col("siret").is_in(known)), hidden
+    return pl.concat(parts, how="diagonal_relaxed"), hidden
 
 
 def _hidden_rows(rows: pl.DataFrame, aliases: dict[str, str]) -> pl.DataFrame:
@@ -334,7 +332,7 @@ def _stream_matching(
 def _join_legal_units(
     frame: pl.DataFrame,
     source: CsvSource,
-    existing: dict[str, tuple[str, bool, str]],
+    known: pl.Series,
     aliases: dict[str, str],
     step: _Step,
     start: float,
@@ -350,7 +348,6 @@ def _join_legal_units(
     frame = frame.with_columns(
         pl.when(unit_private).then(pl.lit("non_diffusible")).otherwise(pl.col(REASON)).alias(REASON)
     )
-    known = pl.Series(list(existing), dtype=pl.String)
     frame = frame.filter(
         (pl.col(REASON) != "non_diffusible")
         | pl.col(REASON).is_null()
@@ -447,6 +444,7 @@ def _write(
     frame: pl.DataFrame,
     hidden: pl.DataFrame,
     existing: dict[str, tuple[str, bool, str]],
+    known: pl.Series,
     summary: ImportSummary,
     units: pl.DataFrame | None,
 ) -> None:
@@ -454,7 +452,6 @@ def _write(
     public = frame.filter(pl.col(REASON).is_null() | (pl.col(REASON) != "non_diffusible"))
     hashes = row_hashes(public, HASHED)
     public = public.with_columns(pl.Series("source_hash", hashes))
-    known = pl.Series(list(existing), dtype=pl.String)
     is_known = pl.col("siret").is_in(known)
     new_rows = public.filter(~is_known)
     old_rows = public.filter(is_known)
