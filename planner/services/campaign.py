@@ -45,8 +45,7 @@ def create_campaign(
     store = create_store(target)
     try:
         frame = reference.geometries(bassin.communes)
-        codes = frame["code"] if "code" in frame.columns else frame.index
-        shapes = dict(zip(codes, frame.geometry, strict=True))
+        shapes = dict(zip(frame["code"], frame.geometry, strict=True))
         sources: dict[str, list[str]] = {}
         for old, new in bassin.mapped.items():
             sources.setdefault(new, []).append(old)
@@ -68,9 +67,7 @@ def create_campaign(
                     models.BassinCommune(
                         code=code,
                         name=str(row["nom"]),
-                        population=None
-                        if row["population"] is None or str(row["population"]) == "<NA>"
-                        else int(row["population"]),
+                        population=reference.population(code),
                         departement=str(row["departement"]),
                         epci=row["epci"] if isinstance(row["epci"], str) else None,
                         ept=row["ept_siren"] if isinstance(row["ept_siren"], str) else None,

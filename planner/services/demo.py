@@ -32,8 +32,8 @@ def commune_areas(reference: CommuneReference, codes: list[str]) -> list[Commune
     frame = reference.frame.loc[codes]
     areas = []
     for code, row in frame.iterrows():
-        population = row["population"]
-        weight = float(population) if str(population) not in ("<NA>", "None", "nan") else 1000.0
+        population = reference.population(str(code))
+        weight = float(population) if population else 1000.0
         postal = row["mairie_code_postal"]
         areas.append(
             CommuneArea(

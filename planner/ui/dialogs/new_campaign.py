@@ -284,15 +284,13 @@ class NewCampaignDialog(QDialog):
             {
                 "type": "Feature",
                 "properties": {
-                    "code": code,
+                    "code": row["code"],
                     "nom": row["nom"],
-                    "population": None
-                    if str(row["population"]) == "<NA>"
-                    else int(row["population"]),
+                    "population": self.reference.population(row["code"]),
                 },
                 "geometry": mapping(row["geometry"]),
             }
-            for code, row in frame.iterrows()
+            for _, row in frame.iterrows()
         ]
         outline = {
             "type": "FeatureCollection",
