@@ -33,16 +33,27 @@ app.exec()
 
 def _env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"), XDG_CONFIG_HOME=str(home / "cfg"),
-               QT_QPA_PLATFORM="offscreen", QTWEBENGINE_DISABLE_SANDBOX="1")
+    env.update(
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CONFIG_HOME=str(home / "cfg"),
+        QT_QPA_PLATFORM="offscreen",
+        QTWEBENGINE_DISABLE_SANDBOX="1",
+    )
     return env
 
 
 def _run_app(home: Path) -> tuple[float, float]:
     start = time.time()
     env = _env(home) | {"PLANNER_STARTUP_PROBE": str(start)}
-    out = subprocess.run([sys.executable, "-m", "planner", "--demo"], env=env, check=True,
-                         capture_output=True, text=True, timeout=600).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "planner", "--demo"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    ).stdout
     line = next(x for x in out.splitlines() if x.startswith("{"))
     return float(json.loads(line)["seconds"]), time.time() - start
 
@@ -56,8 +67,13 @@ def app_cold_start() -> dict[str, object]:
         floor = []
         for _ in range(3):
             start = time.time()
-            subprocess.run([sys.executable, "-c", _FLOOR], env=_env(home), check=True,
-                           capture_output=True, timeout=120)
+            subprocess.run(
+                [sys.executable, "-c", _FLOOR],
+                env=_env(home),
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
             floor.append(time.time() - start)
     return {
         "seconds": round(min(runs), 3),

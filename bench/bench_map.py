@@ -29,13 +29,20 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS",
-                      "--no-sandbox --disable-gpu --disable-gpu-compositing")
+os.environ.setdefault(
+    "QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu --disable-gpu-compositing"
+)
 
 N_FIRMS = 50_000
 IDF_BBOX = (1.45, 48.12, 3.56, 49.24)  # lon min, lat min, lon max, lat max
-LEGEND = [("0 salarié", "#4e79a7"), ("1 à 9", "#f28e2b"), ("10 à 19", "#59a14f"),
-          ("20 à 49", "#e15759"), ("50 à 99", "#76b7b2"), ("100 et plus", "#b07aa1")]
+LEGEND = [
+    ("0 salarié", "#4e79a7"),
+    ("1 à 9", "#f28e2b"),
+    ("10 à 19", "#59a14f"),
+    ("20 à 49", "#e15759"),
+    ("50 à 99", "#76b7b2"),
+    ("100 et plus", "#b07aa1"),
+]
 REPEATS = 3
 FILTER_REPEATS = 8
 VIEW_SIZE = (1200, 800)
@@ -196,8 +203,10 @@ class _MemoryProbe:
     def stop(self) -> dict[str, float]:
         self.sample()
         self._timer.stop()
-        return {"renderer_peak_rss_mb": round(self.renderer_peak / 2**20, 1),
-                "webengine_children_peak_rss_mb": round(self.children_peak / 2**20, 1)}
+        return {
+            "renderer_peak_rss_mb": round(self.renderer_peak / 2**20, 1),
+            "webengine_children_peak_rss_mb": round(self.children_peak / 2**20, 1),
+        }
 
 
 def _make_probe() -> _MemoryProbe | None:
@@ -228,7 +237,8 @@ class _FloorPage:
 
         class Page(QWebEnginePage):
             def javaScriptConsoleMessage(  # noqa: N802 (Qt override)
-                    self, level: Any, message: str, line: int, source: str) -> None:
+                self, level: Any, message: str, line: int, source: str
+            ) -> None:
                 if message.startswith("drawn:"):
                     owner.drawn.append(int(message[6:]))
 
@@ -357,8 +367,7 @@ def bench_map_filter_50k() -> dict[str, object]:
 
     to_all, to_subset = [], []
     for _ in range(FILTER_REPEATS):
-        for target, expected, times in ((subset, len(subset), to_subset),
-                                        (None, N_FIRMS, to_all)):
+        for target, expected, times in ((subset, len(subset), to_subset), (None, N_FIRMS, to_all)):
             before = len(counts)
             start = time.perf_counter()
             widget.set_visible(target)

@@ -30,10 +30,40 @@ import polars as pl
 N = 200_000
 RUNS = 7
 OUT = Path(__file__).resolve().parent / "out"
-WORDS = np.array(["BOULANGERIE", "CAFE", "GARAGE", "ÉLECTRICITÉ", "DUPONT", "MARTIN", "LÉA",
-                  "SARL", "BÂTIMENT", "PLOMBERIE", "ÉCOLE", "CONSEIL", "TRAITEUR", "ZINC"])
-NAF = np.array(["56.10A", "56.10C", "47.11B", "43.21A", "10.71C", "45.20A", "62.01Z",
-                "86.21Z", "96.02A", "01.11Z", "55.10Z", "49.41A"])
+WORDS = np.array(
+    [
+        "BOULANGERIE",
+        "CAFE",
+        "GARAGE",
+        "ÉLECTRICITÉ",
+        "DUPONT",
+        "MARTIN",
+        "LÉA",
+        "SARL",
+        "BÂTIMENT",
+        "PLOMBERIE",
+        "ÉCOLE",
+        "CONSEIL",
+        "TRAITEUR",
+        "ZINC",
+    ]
+)
+NAF = np.array(
+    [
+        "56.10A",
+        "56.10C",
+        "47.11B",
+        "43.21A",
+        "10.71C",
+        "45.20A",
+        "62.01Z",
+        "86.21Z",
+        "96.02A",
+        "01.11Z",
+        "55.10Z",
+        "49.41A",
+    ]
+)
 BANDS = np.array(["00", "01", "02", "03", "11", "12", "21", "22", ""])
 COMMUNES = [(f"93{i:03d}", f"Commune {i}") for i in range(40)]
 
@@ -46,34 +76,38 @@ def _raw(n: int, seed: int = 5) -> pl.DataFrame:
     days = rng.integers(0, 40_000, n)
     dates = pl.Series(np.datetime64("1920-01-01") + days.astype("timedelta64[D]")).cast(pl.Date)
     idx = np.arange(n)
-    sirets = pl.Series(rng.permutation(n) + 10**8).cast(pl.String) + pl.Series(
-        idx % 100_000).cast(pl.String).str.zfill(5)
-    return pl.DataFrame({
-        "siret": sirets,
-        "name": pl.Series(words[0]) + " " + pl.Series(words[1]) + " " + pl.Series(words[2]),
-        "naf_code": NAF[rng.integers(0, NAF.size, n)],
-        "naf_nomenclature": "NAFRev2",
-        "band": BANDS[rng.integers(0, BANDS.size, n)],
-        "commune_code": np.array([c for c, _ in COMMUNES])[commune],
-        "etat": np.where(idx % 9 == 0, "F", "A"),
-        "date_creation": dates.dt.to_string("%Y-%m-%d"),
-        "numero_voie": (idx % 300).astype(str),
-        "indice_repetition": np.where(idx % 13 == 0, "B", None),
-        "type_voie": "RUE",
-        "libelle_voie": "DE LA RÉPUBLIQUE",
-        "code_postal": "93200",
-        "libelle_commune": np.array([name.upper() for _, name in COMMUNES])[commune],
-        "lon": rng.uniform(2.3, 2.6, n),
-        "lat": rng.uniform(48.8, 49.0, n),
-        "flags": rng.integers(0, 4, n),
-    })
+    sirets = pl.Series(rng.permutation(n) + 10**8).cast(pl.String) + pl.Series(idx % 100_000).cast(
+        pl.String
+    ).str.zfill(5)
+    return pl.DataFrame(
+        {
+            "siret": sirets,
+            "name": pl.Series(words[0]) + " " + pl.Series(words[1]) + " " + pl.Series(words[2]),
+            "naf_code": NAF[rng.integers(0, NAF.size, n)],
+            "naf_nomenclature": "NAFRev2",
+            "band": BANDS[rng.integers(0, BANDS.size, n)],
+            "commune_code": np.array([c for c, _ in COMMUNES])[commune],
+            "etat": np.where(idx % 9 == 0, "F", "A"),
+            "date_creation": dates.dt.to_string("%Y-%m-%d"),
+            "numero_voie": (idx % 300).astype(str),
+            "indice_repetition": np.where(idx % 13 == 0, "B", None),
+            "type_voie": "RUE",
+            "libelle_voie": "DE LA RÉPUBLIQUE",
+            "code_postal": "93200",
+            "libelle_commune": np.array([name.upper() for _, name in COMMUNES])[commune],
+            "lon": rng.uniform(2.3, 2.6, n),
+            "lat": rng.uniform(48.8, 49.0, n),
+            "flags": rng.integers(0, 4, n),
+        }
+    )
 
 
 def _firms() -> pl.DataFrame:
     from planner.services.firm_query import firms_frame
 
-    communes = pl.DataFrame({"commune_code": [c for c, _ in COMMUNES],
-                             "bassin_name": [name for _, name in COMMUNES]})
+    communes = pl.DataFrame(
+        {"commune_code": [c for c, _ in COMMUNES], "bassin_name": [name for _, name in COMMUNES]}
+    )
     return firms_frame(_raw(N), communes)
 
 
@@ -154,8 +188,9 @@ def table_filter_200k() -> dict[str, object]:
         shown = model.rowCount()
         QApplication.processEvents()
         start = time.perf_counter()
-        bare = firms.filter(pl.col("name_key").str.contains("ecole", literal=True)
-                            & (pl.col("section") == "I"))
+        bare = firms.filter(
+            pl.col("name_key").str.contains("ecole", literal=True) & (pl.col("section") == "I")
+        )
         floors.append(time.perf_counter() - start)
         assert bare.height == shown
     return {
@@ -183,21 +218,45 @@ def _campaign() -> Path:
     raw = _raw(N)
     store = create_store(partial)
     stored = raw.select(
-        "siret", pl.col("siret").str.slice(0, 9).alias("siren"),
-        pl.col("siret").str.slice(9).alias("nic"), "name", "etat", "date_creation",
-        pl.col("band").replace("", None).alias("tranche_effectifs"), "naf_code",
-        "naf_nomenclature", "numero_voie", "indice_repetition", "type_voie", "libelle_voie",
-        "code_postal", "commune_code", "libelle_commune", "lon", "lat",
+        "siret",
+        pl.col("siret").str.slice(0, 9).alias("siren"),
+        pl.col("siret").str.slice(9).alias("nic"),
+        "name",
+        "etat",
+        "date_creation",
+        pl.col("band").replace("", None).alias("tranche_effectifs"),
+        "naf_code",
+        "naf_nomenclature",
+        "numero_voie",
+        "indice_repetition",
+        "type_voie",
+        "libelle_voie",
+        "code_postal",
+        "commune_code",
+        "libelle_commune",
+        "lon",
+        "lat",
         (pl.col("flags") % 2 == 1).alias("siege"),
         pl.when(pl.col("flags") >= 2).then(pl.lit("1234ZZ")).alias("registre_metiers"),
-        pl.lit(True).alias("in_target"), pl.lit("0" * 16).alias("source_hash"),
+        pl.lit(True).alias("in_target"),
+        pl.lit("0" * 16).alias("source_hash"),
     )
     with store.session() as session:
-        session.add(models.Campaign(name="Banc d'essai", bassin_kind="communes",
-                                    bassin_code="*", bassin_label="Banc d'essai"))
+        session.add(
+            models.Campaign(
+                name="Banc d'essai",
+                bassin_kind="communes",
+                bassin_code="*",
+                bassin_label="Banc d'essai",
+            )
+        )
         session.flush()
-        bulk_insert(session, "bassin_commune", ["code", "name", "departement"],
-                    [(code, name, "93") for code, name in COMMUNES])
+        bulk_insert(
+            session,
+            "bassin_commune",
+            ["code", "name", "departement"],
+            [(code, name, "93") for code, name in COMMUNES],
+        )
         bulk_insert(session, "establishment", stored.columns, list(stored.iter_rows()))
     store.close()
     partial.rename(path)

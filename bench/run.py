@@ -58,8 +58,10 @@ def main(argv: list[str]) -> int:
     names = argv or list(available)
     unknown = [n for n in names if n not in available]
     if unknown:
-        print(f"Benchmarks inconnus : {', '.join(unknown)}. Disponibles : {', '.join(available)}",
-              file=sys.stderr)
+        print(
+            f"Benchmarks inconnus : {', '.join(unknown)}. Disponibles : {', '.join(available)}",
+            file=sys.stderr,
+        )
         return 2
     status = 0
     for name in names:

@@ -30,8 +30,9 @@ def _probe_startup(app: object, window: object) -> None:
             return
         placed = int(campaign.firms["lon"].is_not_null().sum())
         if count == placed:
-            print(json.dumps({"drawn": count, "seconds": round(time.time() - started, 3)}),
-                  flush=True)
+            print(
+                json.dumps({"drawn": count, "seconds": round(time.time() - started, 3)}), flush=True
+            )
             app.quit()  # type: ignore[attr-defined]
 
     window.map.drawn.connect(on_drawn)  # type: ignore[attr-defined]

@@ -84,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo_create.add_argument("file", help="fichier .planner à créer")
     demo_create.add_argument("--rows", type=int, default=15000, help="établissements générés")
     demo_create.add_argument("--seed", type=int, default=2026)
+
+    # Each area registers its own sub-commands and sets ``handler`` on them.
+    from planner.cli import followup_cli, sessions_cli, teams_cli
+
+    for area in (teams_cli, sessions_cli, followup_cli):
+        area.add_parsers(sub, imp_sub)
     return parser
 
 
@@ -109,6 +115,8 @@ def run(argv: list[str], launch_app: Callable[[str | None, bool], int] | None = 
                 build_parser().print_usage(sys.stderr)
                 return EXIT_BAD_INPUT
             return launch_app(args.campaign, args.demo)
+        if getattr(args, "handler", None) is not None:
+            return int(args.handler(args))
         handler = {
             "campaign": commands.campaign_create,
             "import": commands.import_sirene,

@@ -424,4 +424,3 @@ class SessionInvitee(Base):
         ForeignKey("establishment.siret", ondelete="CASCADE"), primary_key=True
     )
     status: Mapped[str] = mapped_column(String(12), default="invited")
-

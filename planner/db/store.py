@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-REVISIONS: tuple[str, ...] = ("0001", "0002")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
 """Every schema revision, oldest first; the last is the one this version writes.
 
 Kept here so that opening a campaign does not import Alembic (a second of
@@ -135,8 +135,7 @@ def _check_sqlite_file(path: Path) -> None:
         raise StoreError(f"Impossible de lire le fichier {path} : {exc.strerror}.") from exc
     if magic != SQLITE_MAGIC:
         raise StoreError(
-            f"Le fichier {path.name} n'est pas une campagne planner "
-            "(ce n'est pas une base SQLite)."
+            f"Le fichier {path.name} n'est pas une campagne planner (ce n'est pas une base SQLite)."
         )
 
 

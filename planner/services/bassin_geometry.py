@@ -20,9 +20,12 @@ def bassin_geojson(store: CampaignStore) -> tuple[dict[str, Any], dict[str, Any]
     """
     with store.session() as session:
         rows = session.execute(
-            select(models.BassinCommune.code, models.BassinCommune.name,
-                   models.BassinCommune.population, models.BassinCommune.geometry_wkb)
-            .order_by(models.BassinCommune.code)
+            select(
+                models.BassinCommune.code,
+                models.BassinCommune.name,
+                models.BassinCommune.population,
+                models.BassinCommune.geometry_wkb,
+            ).order_by(models.BassinCommune.code)
         ).all()
     features = []
     shapes = []
@@ -31,16 +34,17 @@ def bassin_geojson(store: CampaignStore) -> tuple[dict[str, Any], dict[str, Any]
             continue
         geometry = shapely.from_wkb(wkb)
         shapes.append(geometry)
-        features.append({
-            "type": "Feature",
-            "properties": {"code": code, "nom": name, "population": population},
-            "geometry": mapping(geometry),
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"code": code, "nom": name, "population": population},
+                "geometry": mapping(geometry),
+            }
+        )
     communes = {"type": "FeatureCollection", "features": features}
     outline_features = []
     if shapes:
         # A small buffer closes the slivers left between simplified communes.
         union = shapely.union_all([s.buffer(0.0005) for s in shapes]).buffer(-0.0005)
-        outline_features.append({"type": "Feature", "properties": {},
-                                 "geometry": mapping(union)})
+        outline_features.append({"type": "Feature", "properties": {}, "geometry": mapping(union)})
     return communes, {"type": "FeatureCollection", "features": outline_features}

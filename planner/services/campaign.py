@@ -16,6 +16,9 @@ from planner.domain.headcount_bands import BAND_ORDER
 from planner.domain.naf import section_of
 from planner.geo.reference import CommuneReference
 from planner.services.bassin import Bassin
+from planner.services.contact_summary import contact_summary
+from planner.services.session_summary import session_summary
+from planner.services.task_force_summary import task_force_summary
 
 
 @dataclass(frozen=True)
@@ -171,4 +174,7 @@ def campaign_info(store: CampaignStore) -> dict[str, Any]:
             "by_naf_section": dict(sorted(sections.items())),
         },
         "imports": imports,
+        **task_force_summary(store),
+        **contact_summary(store),
+        **session_summary(store),
     }

@@ -18,6 +18,9 @@ from planner.geo.reference import CommuneReference
 from planner.io.fictitious_stock import CommuneArea, generate_stock
 from planner.services.bassin import BassinSpec, resolve_bassin
 from planner.services.campaign import bassin_aliases, create_campaign
+from planner.services.demo_outcomes import add_demo_outcomes
+from planner.services.demo_sessions import add_demo_sessions
+from planner.services.demo_task_force import add_demo_task_force
 from planner.services.sirene_import import ImportSummary, SireneFiles, import_sirene
 
 DEMO_NAME = "Démo — Task force entreprises Plaine Commune (entreprises fictives)"
@@ -83,6 +86,11 @@ def create_demo(
                 progress=lambda d, t, m: progress(10 + 90 * d // max(t, 1), 100, m),
                 cancel=cancel,
             )
+            # What a coordinator sets up next: the task force and its first
+            # division, a few weeks of outcomes read back, two months of sessions.
+            add_demo_task_force(store, seed=seed)
+            add_demo_outcomes(store, seed=seed)
+            add_demo_sessions(store, seed=seed)
         except BaseException:
             _discard(store, target)
             raise

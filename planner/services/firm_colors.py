@@ -45,8 +45,9 @@ def categories(
         column = firms["band"].fill_null("NN")
     elif attribute == "section":
         keys = [*SECTION_LABELS, "?"]
-        legend = [(f"{k} — {SECTION_LABELS[k]}", _SECTION_COLORS[i])
-                  for i, k in enumerate(SECTION_LABELS)]
+        legend = [
+            (f"{k} — {SECTION_LABELS[k]}", _SECTION_COLORS[i]) for i, k in enumerate(SECTION_LABELS)
+        ]
         legend.append(("Nomenclature ancienne ou inconnue", "#bdbdbd"))
         column = firms["section"].fill_null("?")
     else:

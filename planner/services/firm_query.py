@@ -188,9 +188,10 @@ def _read(conn: Connection, query: Select[Any], types: dict[str, pl.DataType]) -
     if conn.dialect.name == "postgresql":
         # COPY streams CSV that polars parses natively: no Python row at all.
         buffer = io.BytesIO()
-        with dbapi.cursor() as cursor, cursor.copy(
-            f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)"
-        ) as copy:
+        with (
+            dbapi.cursor() as cursor,
+            cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)") as copy,
+        ):
             for block in copy:
                 buffer.write(block)
         buffer.seek(0)
@@ -301,8 +302,9 @@ def load_firms(store: CampaignStore) -> pl.DataFrame:
     """
     with store.engine.connect() as conn:
         raw = _read(conn, _firms_query(), _RAW_TYPES)
-        communes = _read(conn, _communes_query(),
-                         {"commune_code": pl.String(), "bassin_name": pl.String()})
+        communes = _read(
+            conn, _communes_query(), {"commune_code": pl.String(), "bassin_name": pl.String()}
+        )
     return firms_frame(raw, communes)
 
 
@@ -348,9 +350,13 @@ class FirmFilter:
     def expression(self, columns: list[str] | None = None) -> pl.Expr:
         """The filter as one polars boolean expression (null counts as false)."""
         parts: list[pl.Expr] = []
-        for values, column in ((self.sections, "section"), (self.divisions, "division"),
-                               (self.bands, "band"), (self.communes, "commune_code"),
-                               (self.states, "etat")):
+        for values, column in (
+            (self.sections, "section"),
+            (self.divisions, "division"),
+            (self.bands, "band"),
+            (self.communes, "commune_code"),
+            (self.states, "etat"),
+        ):
             if values is not None:
                 parts.append(_in(column, values))
         if self.created_from is not None:
@@ -380,9 +386,9 @@ class FirmFilter:
 
     def apply(self, firms: pl.DataFrame) -> pl.Series:
         """A boolean mask over ``firms`` (a :func:`load_firms` frame), True = kept."""
-        return firms.select(
-            self.expression(firms.columns).alias("mask")
-        ).to_series().fill_null(False)
+        return (
+            firms.select(self.expression(firms.columns).alias("mask")).to_series().fill_null(False)
+        )
 
 
 # --- a firm's card ---------------------------------------------------------------
@@ -461,8 +467,10 @@ def _activity(_session: Session, firm: models.Establishment) -> Fields:
         ("Activité principale en NAF 2025", firm.naf25_code or ""),
         ("Activité au répertoire des métiers", firm.registre_metiers or ""),
         ("Tranche d'effectifs", band_label(firm.tranche_effectifs)),
-        ("Année de la tranche d'effectifs",
-         str(firm.annee_effectifs) if firm.annee_effectifs else ""),
+        (
+            "Année de la tranche d'effectifs",
+            str(firm.annee_effectifs) if firm.annee_effectifs else "",
+        ),
         ("Employeur", _yes_no(firm.caractere_employeur)),
     ]
 
@@ -477,12 +485,16 @@ def _location(session: Session, firm: models.Establishment) -> Fields:
         ("Code postal", firm.code_postal or ""),
         ("Libellé de la commune (SIRENE)", firm.libelle_commune or ""),
         ("Commune", f"{name} ({firm.commune_code})" if name else firm.commune_code),
-        ("Code commune dans le fichier SIRENE",
-         source if source and source != firm.commune_code else ""),
+        (
+            "Code commune dans le fichier SIRENE",
+            source if source and source != firm.commune_code else "",
+        ),
         ("Latitude", _decimal(firm.lat)),
         ("Longitude", _decimal(firm.lon)),
-        ("Origine de la position",
-         GEO_SOURCE_LABELS.get(firm.geo_source or "", firm.geo_source or "")),
+        (
+            "Origine de la position",
+            GEO_SOURCE_LABELS.get(firm.geo_source or "", firm.geo_source or ""),
+        ),
     ]
 
 
@@ -544,4 +556,3 @@ __all__ = [
     "normalize_text",
     "normalize_text_expr",
 ]
-

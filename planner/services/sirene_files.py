@@ -50,9 +50,14 @@ def describe(path: Path) -> SireneFileInfo:
         if chunk is not None:
             sample = chunk.data[: 4 * 2**20]
             sample = sample[: sample.rfind(b"\n") + 1]
-            frame = pl.read_csv(sample, has_header=False, new_columns=None, infer_schema=False,
-                                separator=source.separator,
-                                columns=[source.header.index(column)])
+            frame = pl.read_csv(
+                sample,
+                has_header=False,
+                new_columns=None,
+                infer_schema=False,
+                separator=source.separator,
+                columns=[source.header.index(column)],
+            )
             latest = frame.to_series().drop_nulls().max()
             if isinstance(latest, str) and len(latest) >= 10:
                 vintage = f"{latest[8:10]}/{latest[5:7]}/{latest[0:4]}"

@@ -56,13 +56,17 @@ def display_name_expr(has_legal_units: bool) -> pl.Expr:
     candidates = [clean("enseigne1Etablissement"), clean("denominationUsuelleEtablissement")]
     if has_legal_units:
         person = pl.concat_str(
-            [clean("prenomUsuelUniteLegale").fill_null(clean("prenom1UniteLegale")),
-             clean("nomUsageUniteLegale").fill_null(clean("nomUniteLegale"))],
+            [
+                clean("prenomUsuelUniteLegale").fill_null(clean("prenom1UniteLegale")),
+                clean("nomUsageUniteLegale").fill_null(clean("nomUniteLegale")),
+            ],
             separator=" ",
             ignore_nulls=True,
         )
-        candidates += [clean("denominationUniteLegale"), pl.when(person == "").then(None)
-                       .otherwise(person)]
+        candidates += [
+            clean("denominationUniteLegale"),
+            pl.when(person == "").then(None).otherwise(person),
+        ]
     return pl.coalesce(candidates).fill_null("").alias("name")
 
 

@@ -13,7 +13,15 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, QStandardPaths, Qt, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelectionModel,
+    QSettings,
+    QStandardPaths,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -41,6 +49,7 @@ from planner.services.bassin_geometry import bassin_geojson
 from planner.services.campaign import CampaignHeader, read_header
 from planner.services.firm_colors import COLOR_ATTRIBUTES, categories
 from planner.services.firm_query import FirmFilter, firm_detail_sections, load_firms
+from planner.ui.extensions import install_extensions
 from planner.ui.firms.detail_panel import FirmDetailPanel
 from planner.ui.firms.filter_panel import FilterPanel
 from planner.ui.firms.firm_table_model import FirmTableModel, PreparedFirms, setup_firm_view
@@ -73,7 +82,14 @@ def _load(path_or_url: str | Path) -> LoadedCampaign:
 
 
 class MainWindow(QMainWindow):
-    """planner's main window."""
+    """planner's main window.
+
+    Signals:
+        campaignShown(object): a campaign (:class:`LoadedCampaign`) is now shown;
+            the task force, sessions and follow-up views refresh on it.
+    """
+
+    campaignShown = Signal(object)  # noqa: N815 - Qt signal naming
 
     def __init__(self) -> None:
         super().__init__()
@@ -126,6 +142,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.count_label)
 
         self._build_menus()
+        install_extensions(self)
         self.filters.filterChanged.connect(self._on_filters_filterChanged)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selectionChanged)
         self.map.firmClicked.connect(self._on_map_firmClicked)
@@ -355,6 +372,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"Campagne « {header.name} » ouverte : {header.bassin_label}", 8000
         )
+        self.campaignShown.emit(loaded)
 
     def _push_firms(self) -> None:
         assert self.campaign is not None

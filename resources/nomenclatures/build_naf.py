@@ -50,8 +50,9 @@ def _read_package(source: Path) -> list[dict[str, str]]:
 
 
 def _npm_pack(workdir: Path) -> Path:
-    subprocess.run(["npm", "pack", f"{PACKAGE}@{VERSION}"], cwd=workdir, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["npm", "pack", f"{PACKAGE}@{VERSION}"], cwd=workdir, check=True, stdout=subprocess.DEVNULL
+    )
     return next(workdir.glob("*.tgz"))
 
 

@@ -42,8 +42,11 @@ def test_revision_list_matches_the_migration_scripts() -> None:
 def test_campaign_round_trip(campaign_target: str | Path) -> None:
     store = create_store(campaign_target)
     with store.session() as session:
-        session.add(models.Campaign(name="Essai", bassin_kind="ept", bassin_code="T6",
-                                    bassin_label="EPT T6"))
+        session.add(
+            models.Campaign(
+                name="Essai", bassin_kind="ept", bassin_code="T6", bassin_label="EPT T6"
+            )
+        )
     store.close()
     store = open_store(campaign_target)
     with store.session() as session:
@@ -56,8 +59,14 @@ def test_older_file_is_backed_up_then_migrated(tmp_path: Path) -> None:
     path = tmp_path / "ancienne.planner"
     store = create_store(path, revision="0001")
     with store.session() as session:
-        session.add(models.Campaign(name="Ancienne", bassin_kind="departement",
-                                    bassin_code="93", bassin_label="Seine-Saint-Denis"))
+        session.add(
+            models.Campaign(
+                name="Ancienne",
+                bassin_kind="departement",
+                bassin_code="93",
+                bassin_label="Seine-Saint-Denis",
+            )
+        )
     store.close()
     before = _sha(path)
 

@@ -132,8 +132,9 @@ def test_quoted_commas_and_newlines_keep_line_numbers(sirene_dir: Path, tmp_path
 
 def test_pre_2019_layout_is_refused_by_name(tmp_path: Path) -> None:
     path = tmp_path / "sirc-ancien.csv"
-    path.write_text("SIREN;NIC;L1_NORMALISEE;L2_NORMALISEE\n005520135;00038;X;Y\n",
-                    encoding="utf-8")
+    path.write_text(
+        "SIREN;NIC;L1_NORMALISEE;L2_NORMALISEE\n005520135;00038;X;Y\n", encoding="utf-8"
+    )
     with pytest.raises(InputError, match="ancien format SIRENE"):
         detect_kind(CsvSource(path).header, path.name)
 

@@ -35,8 +35,9 @@ from planner.services.sirene_import import SireneFiles, import_sirene
 
 STOCK = "StockEtablissement_utf8__trackdechets_sample.csv"
 UNITS = "StockUniteLegale_utf8__trackdechets_sample.csv"
-EVERYTHING = ImportFilters(include_closed=True, bands=None, include_unknown_band=True,
-                           include_non_employers=True)
+EVERYTHING = ImportFilters(
+    include_closed=True, bands=None, include_unknown_band=True, include_non_employers=True
+)
 ACCENTED_SIRET = "00542002100056"
 ACCENTED_SIGN = "Boulangerie Émile & Léa – Crèmerie"
 
@@ -66,22 +67,31 @@ def rows(sample: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def _build(target: str | Path, sample: Path, sirene_dir: Path,
-           rows: list[dict[str, str]]) -> CampaignStore:
+def _build(
+    target: str | Path, sample: Path, sirene_dir: Path, rows: list[dict[str, str]]
+) -> CampaignStore:
     store = create_store(target)
     with store.session() as session:
-        session.add(models.Campaign(name="Test", bassin_kind="communes", bassin_code="*",
-                                    bassin_label="Test"))
-        session.add(models.BassinCommune(code="80021", name="Amiens", departement="80",
-                                         population=133_000))
+        session.add(
+            models.Campaign(
+                name="Test", bassin_kind="communes", bassin_code="*", bassin_label="Test"
+            )
+        )
+        session.add(
+            models.BassinCommune(code="80021", name="Amiens", departement="80", population=133_000)
+        )
     codes = {r["codeCommuneEtablissement"]: r["codeCommuneEtablissement"] for r in rows}
     import_sirene(store, SireneFiles(sample, sirene_dir / UNITS), EVERYTHING, codes)
     return store
 
 
 @pytest.fixture(scope="module")
-def campaign(sample: Path, sirene_dir: Path, rows: list[dict[str, str]],
-             tmp_path_factory: pytest.TempPathFactory) -> Iterator[CampaignStore]:
+def campaign(
+    sample: Path,
+    sirene_dir: Path,
+    rows: list[dict[str, str]],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[CampaignStore]:
     store = _build(tmp_path_factory.mktemp("c") / "c.planner", sample, sirene_dir, rows)
     yield store
     store.close()
@@ -98,7 +108,8 @@ def _ids(firms: pl.DataFrame, criteria: FirmFilter) -> set[str]:
 
 def _rev2(row: dict[str, str]) -> bool:
     return row["nomenclatureActivitePrincipaleEtablissement"] in ("", "NAFRev2") and bool(
-        row["activitePrincipaleEtablissement"])
+        row["activitePrincipaleEtablissement"]
+    )
 
 
 # --- the frame ------------------------------------------------------------------
@@ -145,8 +156,12 @@ def test_old_nomenclatures_get_no_section_and_say_so(
 ) -> None:
     with_section = set(firms.filter(pl.col("section").is_not_null())["siret"])
     assert with_section == {r["siret"] for r in rows if _rev2(r)}
-    nap = next(r for r in rows if r["nomenclatureActivitePrincipaleEtablissement"] == "NAP"
-               and r["activitePrincipaleEtablissement"])
+    nap = next(
+        r
+        for r in rows
+        if r["nomenclatureActivitePrincipaleEtablissement"] == "NAP"
+        and r["activitePrincipaleEtablissement"]
+    )
     row = firms.row(by_predicate=pl.col("siret") == nap["siret"], named=True)
     assert row["section"] is None and row["division"] is None
     assert row["naf_label"] == "Code NAP 1973 (sans libellé)"
@@ -163,8 +178,9 @@ def test_no_criterion_keeps_everything(firms: pl.DataFrame) -> None:
 
 
 def test_filter_by_section_and_division(firms: pl.DataFrame, rows: list[dict[str, str]]) -> None:
-    sections = Counter(DIVISION_TO_SECTION[r["activitePrincipaleEtablissement"][:2]]
-                       for r in rows if _rev2(r))
+    sections = Counter(
+        DIVISION_TO_SECTION[r["activitePrincipaleEtablissement"][:2]] for r in rows if _rev2(r)
+    )
     section, count = sections.most_common(1)[0]
     assert len(_ids(firms, FirmFilter(sections=frozenset({section})))) == count
     divisions = Counter(r["activitePrincipaleEtablissement"][:2] for r in rows if _rev2(r))
@@ -185,14 +201,20 @@ def test_filter_by_commune_and_state(firms: pl.DataFrame, rows: list[dict[str, s
     assert _ids(firms, FirmFilter(states=frozenset({"A"}))) == active and len(active) == 15
     assert len(_ids(firms, FirmFilter(states=frozenset({"F"})))) == 284
     both = FirmFilter(states=frozenset({"A"}), communes=frozenset({"80001"}))
-    assert _ids(firms, both) == {r["siret"] for r in rows if r["siret"] in active
-                                 and r["codeCommuneEtablissement"] == "80001"}
+    assert _ids(firms, both) == {
+        r["siret"]
+        for r in rows
+        if r["siret"] in active and r["codeCommuneEtablissement"] == "80001"
+    }
 
 
 def test_filter_by_creation_dates(firms: pl.DataFrame, rows: list[dict[str, str]]) -> None:
     start, end = dt.date(2000, 1, 1), dt.date(2009, 12, 23)
-    created = {r["siret"]: dt.date.fromisoformat(r["dateCreationEtablissement"])
-               for r in rows if r["dateCreationEtablissement"]}
+    created = {
+        r["siret"]: dt.date.fromisoformat(r["dateCreationEtablissement"])
+        for r in rows
+        if r["dateCreationEtablissement"]
+    }
     expected = {s for s, d in created.items() if start <= d <= end}
     assert _ids(firms, FirmFilter(created_from=start, created_to=end)) == expected
     assert "00542002100056" in expected  # created on the last day: bounds are inclusive
@@ -255,8 +277,10 @@ def test_format_siret_and_date() -> None:
 
 
 def test_vectorised_formats_agree_with_the_scalar_ones(firms: pl.DataFrame) -> None:
-    shown = firms.select(format_siret_expr(pl.col("siret")).alias("s"),
-                         format_date_expr(pl.col("date_creation")).alias("d"))
+    shown = firms.select(
+        format_siret_expr(pl.col("siret")).alias("s"),
+        format_date_expr(pl.col("date_creation")).alias("d"),
+    )
     assert shown["s"].to_list() == [format_siret(s) for s in firms["siret"]]
     assert shown["d"].to_list() == [format_date(d) or None for d in firms["date_creation"]]
 
@@ -273,7 +297,8 @@ def test_firm_details_labels_and_values(campaign: CampaignStore) -> None:
     assert details["État administratif"] == "Fermé"
     assert details["Date de création"] == "20/05/2008"
     assert details["Activité principale"] == (
-        "47.89Z – Autres commerces de détail sur éventaires et marchés")
+        "47.89Z – Autres commerces de détail sur éventaires et marchés"
+    )
     assert details["Section NAF"] == "G – Commerce ; réparation d'automobiles et de motocycles"
     assert details["Adresse"] == "1 PL LEONCE DE SEYNES"
     assert details["Code postal"] == "84000"
@@ -301,7 +326,10 @@ def test_firm_details_of_an_unknown_siret(campaign: CampaignStore) -> None:
 
 @pytest.mark.postgres
 def test_same_frame_from_postgresql(
-    pg_database: str, sample: Path, sirene_dir: Path, rows: list[dict[str, str]],
+    pg_database: str,
+    sample: Path,
+    sirene_dir: Path,
+    rows: list[dict[str, str]],
     firms: pl.DataFrame,
 ) -> None:
     store = _build(pg_database, sample, sirene_dir, rows)

@@ -12,8 +12,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # QtWebEngine refuses to start as root with its sandbox on.
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 _flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
-for _flag in ("--no-sandbox", "--disable-gpu", "--disable-gpu-compositing",
-              "--disable-dev-shm-usage"):
+for _flag in (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-gpu-compositing",
+    "--disable-dev-shm-usage",
+):
     if _flag not in _flags:
         _flags.append(_flag)
 os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(_flags)

@@ -83,8 +83,9 @@ def test_new_campaign_dialog_previews_then_creates(
     assert "8 communes" in dialog.status.text()
     assert "Plaine Commune" in dialog.status.text()
     target = tmp_path / "plaine.planner"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        staticmethod(lambda *a, **k: (str(target), "")))
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
     dialog.create_button.click()
     qtbot.waitUntil(lambda: dialog.created_path == target, timeout=30000)
     store = open_store(target)
@@ -93,9 +94,7 @@ def test_new_campaign_dialog_previews_then_creates(
     assert info["name"] == "Plaine Commune 2027" and info["bassin"]["communes"] == 8
 
 
-def test_new_campaign_dialog_reads_the_ze_workbook(
-    qtbot: QtBot, shared_data: Path
-) -> None:
+def test_new_campaign_dialog_reads_the_ze_workbook(qtbot: QtBot, shared_data: Path) -> None:
     dialog = NewCampaignDialog()
     qtbot.addWidget(dialog)
     dialog.kind.setCurrentIndex(dialog.kind.findData("ze"))

@@ -30,14 +30,50 @@ from planner.ui.firms.firm_table_model import (
     setup_firm_view,
 )
 
-WORDS = np.array(["BOULANGERIE", "Café", "GARAGE", "Électricité", "DUPONT", "martin", "Léa",
-                  "SARL", "Bâtiment", "PLOMBERIE", "École", "CONSEIL", "Œuvre", "zinc"])
-NAF = np.array(["56.10A", "56.10C", "47.11B", "43.21A", "10.71C", "45.20A", "62.01Z",
-                "86.21Z", "96.02A", "01.11Z", "5610", "52.4C"])
+WORDS = np.array(
+    [
+        "BOULANGERIE",
+        "Café",
+        "GARAGE",
+        "Électricité",
+        "DUPONT",
+        "martin",
+        "Léa",
+        "SARL",
+        "Bâtiment",
+        "PLOMBERIE",
+        "École",
+        "CONSEIL",
+        "Œuvre",
+        "zinc",
+    ]
+)
+NAF = np.array(
+    [
+        "56.10A",
+        "56.10C",
+        "47.11B",
+        "43.21A",
+        "10.71C",
+        "45.20A",
+        "62.01Z",
+        "86.21Z",
+        "96.02A",
+        "01.11Z",
+        "5610",
+        "52.4C",
+    ]
+)
 NOMENCLATURE = np.array(["NAFRev2"] * 10 + ["NAP", "NAFRev1"])
 BANDS = np.array(["00", "01", "02", "03", "11", "12", "21", "22", ""])
-COMMUNES = [("93066", "Saint-Denis"), ("93001", "Aubervilliers"), ("93048", "Montreuil"),
-            ("93008", "Bobigny"), ("93070", "Saint-Ouen-sur-Seine"), ("93027", "La Courneuve")]
+COMMUNES = [
+    ("93066", "Saint-Denis"),
+    ("93001", "Aubervilliers"),
+    ("93048", "Montreuil"),
+    ("93008", "Bobigny"),
+    ("93070", "Saint-Ouen-sur-Seine"),
+    ("93027", "La Courneuve"),
+]
 
 
 def synthetic_firms(n: int, seed: int = 3) -> pl.DataFrame:
@@ -50,27 +86,30 @@ def synthetic_firms(n: int, seed: int = 3) -> pl.DataFrame:
     days = rng.integers(0, 40_000, n)
     dates = pl.Series(np.datetime64("1920-01-01") + days.astype("timedelta64[D]")).cast(pl.Date)
     idx = np.arange(n)
-    raw = pl.DataFrame({
-        "siret": pl.Series([f"{i:09d}{i % 100_000:05d}" for i in rng.permutation(n) + 10**8]),
-        "name": pl.Series(words[0]) + " " + pl.Series(words[1]) + " " + pl.Series(words[2]),
-        "naf_code": pl.Series(NAF[naf]).set(pl.Series(idx % 97 == 0), None),
-        "naf_nomenclature": NOMENCLATURE[naf],
-        "band": pl.Series(BANDS[rng.integers(0, BANDS.size, n)]),
-        "commune_code": codes[commune],
-        "etat": np.where(idx % 9 == 0, "F", "A"),
-        "date_creation": dates.set(pl.Series(idx % 41 == 0), None).dt.to_string("%Y-%m-%d"),
-        "numero_voie": (idx % 300).astype(str),
-        "indice_repetition": np.where(idx % 13 == 0, "B", None),
-        "type_voie": "RUE",
-        "libelle_voie": "DE LA RÉPUBLIQUE",
-        "code_postal": "93200",
-        "libelle_commune": np.array([c.upper() for _, c in COMMUNES])[commune],
-        "lon": rng.uniform(2.3, 2.6, n),
-        "lat": rng.uniform(48.8, 49.0, n),
-        "flags": rng.integers(0, 4, n),
-    })
-    communes = pl.DataFrame({"commune_code": [c for c, _ in COMMUNES],
-                             "bassin_name": [name for _, name in COMMUNES]})
+    raw = pl.DataFrame(
+        {
+            "siret": pl.Series([f"{i:09d}{i % 100_000:05d}" for i in rng.permutation(n) + 10**8]),
+            "name": pl.Series(words[0]) + " " + pl.Series(words[1]) + " " + pl.Series(words[2]),
+            "naf_code": pl.Series(NAF[naf]).set(pl.Series(idx % 97 == 0), None),
+            "naf_nomenclature": NOMENCLATURE[naf],
+            "band": pl.Series(BANDS[rng.integers(0, BANDS.size, n)]),
+            "commune_code": codes[commune],
+            "etat": np.where(idx % 9 == 0, "F", "A"),
+            "date_creation": dates.set(pl.Series(idx % 41 == 0), None).dt.to_string("%Y-%m-%d"),
+            "numero_voie": (idx % 300).astype(str),
+            "indice_repetition": np.where(idx % 13 == 0, "B", None),
+            "type_voie": "RUE",
+            "libelle_voie": "DE LA RÉPUBLIQUE",
+            "code_postal": "93200",
+            "libelle_commune": np.array([c.upper() for _, c in COMMUNES])[commune],
+            "lon": rng.uniform(2.3, 2.6, n),
+            "lat": rng.uniform(48.8, 49.0, n),
+            "flags": rng.integers(0, 4, n),
+        }
+    )
+    communes = pl.DataFrame(
+        {"commune_code": [c for c, _ in COMMUNES], "bassin_name": [name for _, name in COMMUNES]}
+    )
     return firms_frame(raw, communes)
 
 
@@ -116,8 +155,17 @@ def test_model_passes_qt_model_tester(qtmodeltester: ModelTester, firms: pl.Data
 def test_headers_are_french_and_cells_are_formatted(firms: pl.DataFrame) -> None:
     model = FirmTableModel(firms)
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(COLUMNS))]
-    assert headers == ["Nom", "SIRET", "NAF", "Activité", "Tranche d'effectifs", "Commune",
-                       "Adresse", "Création", "État"]
+    assert headers == [
+        "Nom",
+        "SIRET",
+        "NAF",
+        "Activité",
+        "Tranche d'effectifs",
+        "Commune",
+        "Adresse",
+        "Création",
+        "État",
+    ]
     first = firms.row(0, named=True)
     row = model.row_of_id(first["id"])
     assert row is not None
@@ -132,8 +180,9 @@ def test_headers_are_french_and_cells_are_formatted(firms: pl.DataFrame) -> None
 
 
 @pytest.mark.parametrize("column", range(len(COLUMNS)), ids=[c.header for c in COLUMNS])
-@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder],
-                         ids=["asc", "desc"])
+@pytest.mark.parametrize(
+    "order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder], ids=["asc", "desc"]
+)
 def test_sort_by_each_column(firms: pl.DataFrame, column: int, order: Qt.SortOrder) -> None:
     model = FirmTableModel(firms)
     model.sort(column, order)
@@ -155,7 +204,8 @@ def test_name_sort_without_precomputed_keys(firms: pl.DataFrame) -> None:
         model = FirmTableModel(bare)
         model.sort(0, Qt.SortOrder.DescendingOrder)
         assert [normalize_text(t) for t in _texts(model, 0)] == [
-            normalize_text(t) for t in _texts(ranked, 0)]
+            normalize_text(t) for t in _texts(ranked, 0)
+        ]
 
 
 def test_sort_is_stable_in_siret_order(firms: pl.DataFrame) -> None:
@@ -230,8 +280,10 @@ def test_200k_rows_load_sort_and_filter() -> None:
     mask = FirmFilter(text="école", sections=frozenset({"I"})).apply(big)
     model.set_mask(mask)
     assert 0 < model.rowCount() == int(mask.sum())
-    assert all("ecole" in normalize_text(model.data(model.index(r, 0)))
-               for r in range(min(50, model.rowCount())))
+    assert all(
+        "ecole" in normalize_text(model.data(model.index(r, 0)))
+        for r in range(min(50, model.rowCount()))
+    )
     # Generous bound for a busy CI machine; bench/bench_table.py measures it properly.
     assert sort_seconds < 2.0
 
@@ -306,8 +358,11 @@ def test_detail_panel_shows_fields_as_plain_text(qtbot: QtBot) -> None:
     assert panel.value("Enseigne") == ""
     texts = [label.text() for label in panel.findChildren(QLabel)]
     assert "<b>Café</b> & Cie" in texts and "—" in texts and "SIRET :" in texts
-    assert all(label.textFormat() == Qt.TextFormat.PlainText
-               for label in panel.findChildren(QLabel) if label.text() == "<b>Café</b> & Cie")
+    assert all(
+        label.textFormat() == Qt.TextFormat.PlainText
+        for label in panel.findChildren(QLabel)
+        if label.text() == "<b>Café</b> & Cie"
+    )
     panel.show_sections([("Identification", {"Nom": "A"}), ("Adresse", {"Commune": "B"})])
     texts = [label.text() for label in panel.findChildren(QLabel)]
     assert "Identification" in texts and "Adresse" in texts

@@ -62,8 +62,9 @@ def test_demo_campaign_opens_with_every_firm_drawn(
 
     image = window.grab().toImage()
     assert not image.isNull()
-    colours = {image.pixel(x, y) for x in range(0, image.width(), 37)
-               for y in range(0, image.height(), 37)}
+    colours = {
+        image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, image.height(), 37)
+    }
     assert len(colours) > 20  # map, table and panels drawn, not a blank window
     if os.environ.get("PLANNER_SCREENSHOTS"):
         # A widget grab leaves the web view's area empty: paint the map's own grab there.
@@ -87,7 +88,8 @@ def test_a_filter_changes_map_and_table_together(
     qtbot.waitUntil(lambda: window.map.last_drawn_count() == placed, timeout=10000)
     assert window.model.rowCount() == expected.height < firms.height
     assert f"{expected.height} établissements affichés" in window.count_label.text().replace(
-        "\u202f", "")
+        "\u202f", ""
+    )
 
 
 def test_map_selection_selects_rows_and_rows_frame_the_map(

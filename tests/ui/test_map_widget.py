@@ -38,13 +38,20 @@ from planner.ui.map.map_page import (
 
 LOCAL_SCHEMES = {"file", "qrc", "data", "blob", "about"}
 XSS_NAME = "<img src=x onerror=alert(1)>"
-LEGEND = [("0 salarié", "#4e79a7"), ("1 à 9 salariés", "#f28e2b"),
-          ("10 à 49 salariés", "#59a14f"), ("50 salariés et plus", "#e15759")]
+LEGEND = [
+    ("0 salarié", "#4e79a7"),
+    ("1 à 9 salariés", "#f28e2b"),
+    ("10 à 49 salariés", "#59a14f"),
+    ("50 salariés et plus", "#e15759"),
+]
 
 
 def _shared_dir() -> Path:
-    candidates = [os.environ.get("PLANNER_SHARED_DIR"),
-                  Path(__file__).resolve().parents[3] / "shared", "/work/shared"]
+    candidates = [
+        os.environ.get("PLANNER_SHARED_DIR"),
+        Path(__file__).resolve().parents[3] / "shared",
+        "/work/shared",
+    ]
     for candidate in candidates:
         if candidate and (Path(candidate) / "data" / "geo").is_dir():
             return Path(candidate)
@@ -114,8 +121,13 @@ def _grid_firms(n_side: int = 20) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
     return ids, lon.ravel(), lat.ravel(), category
 
 
-def _load(qtbot: Any, w: MapWidget, communes: dict[str, Any], outline: dict[str, Any],
-          firms: tuple[np.ndarray, ...] | None = None) -> tuple[np.ndarray, ...]:
+def _load(
+    qtbot: Any,
+    w: MapWidget,
+    communes: dict[str, Any],
+    outline: dict[str, Any],
+    firms: tuple[np.ndarray, ...] | None = None,
+) -> tuple[np.ndarray, ...]:
     firms = firms or _grid_firms()
     ids, lon, lat, category = firms
     expected = int(np.sum(np.isfinite(lon) & np.isfinite(lat)))
@@ -133,6 +145,7 @@ def _js(w: MapWidget, script: str) -> Any:
 
 # ---------------------------------------------------------------- page build
 
+
 def test_built_page_has_only_local_assets(tmp_path: Path) -> None:
     page = build_map_page(tmp_path / "offline")
     html = page.read_text("utf-8")
@@ -148,11 +161,16 @@ def test_built_page_has_only_local_assets(tmp_path: Path) -> None:
 
 
 def test_remote_asset_detection_and_script_json() -> None:
-    html = ('<script src="https://cdn.example/x.js"></script><link rel="stylesheet" '
-            'href="//cdn.example/x.css"/><style>a{background:url(http://e/x.png)}</style>'
-            '<a href="https://leafletjs.com">Leaflet</a>')
-    assert remote_asset_urls(html) == ["https://cdn.example/x.js", "//cdn.example/x.css",
-                                       "http://e/x.png"]
+    html = (
+        '<script src="https://cdn.example/x.js"></script><link rel="stylesheet" '
+        'href="//cdn.example/x.css"/><style>a{background:url(http://e/x.png)}</style>'
+        '<a href="https://leafletjs.com">Leaflet</a>'
+    )
+    assert remote_asset_urls(html) == [
+        "https://cdn.example/x.js",
+        "//cdn.example/x.css",
+        "http://e/x.png",
+    ]
     text = script_json({"nom": "</script><script>alert(1)</script>"})
     assert "<" not in text and ">" not in text
     assert json.loads(text) == {"nom": "</script><script>alert(1)</script>"}
@@ -168,8 +186,10 @@ def test_standalone_page_inlines_everything() -> None:
 
 # ---------------------------------------------------------------- widget
 
-def test_page_loads_offline_with_local_libraries(widget: MapWidget,
-                                                 requests_seen: list[str]) -> None:
+
+def test_page_loads_offline_with_local_libraries(
+    widget: MapWidget, requests_seen: list[str]
+) -> None:
     assert widget.is_loaded()
     assert _js(widget, "L.version") == "1.9.4"
     assert _js(widget, "typeof L.markerClusterGroup") == "function"
@@ -178,9 +198,9 @@ def test_page_loads_offline_with_local_libraries(widget: MapWidget,
     assert not [u for u in requests_seen if u.startswith(("http:", "https:"))]
 
 
-def test_drawn_count_matches_placed_firms(qtbot: Any, widget: MapWidget,
-                                          communes: dict[str, Any],
-                                          outline: dict[str, Any]) -> None:
+def test_drawn_count_matches_placed_firms(
+    qtbot: Any, widget: MapWidget, communes: dict[str, Any], outline: dict[str, Any]
+) -> None:
     ids, lon, lat, category = _grid_firms()
     lon = lon.copy()
     lon[::7] = np.nan  # not placed: skipped
@@ -188,13 +208,15 @@ def test_drawn_count_matches_placed_firms(qtbot: Any, widget: MapWidget,
     _load(qtbot, widget, communes, outline, (ids, lon, lat, category))
     assert widget.drawn_count() == placed
     assert widget.last_drawn_count() == placed
-    legend_total = _js(widget, "document.querySelector('.pm-legend-total .pm-legend-count')"
-                               ".textContent")
+    legend_total = _js(
+        widget, "document.querySelector('.pm-legend-total .pm-legend-count').textContent"
+    )
     assert legend_total.replace("\u202f", "").replace("\xa0", "") == str(placed)
 
 
-def test_set_visible_filters_in_place(qtbot: Any, widget: MapWidget,
-                                      communes: dict[str, Any], outline: dict[str, Any]) -> None:
+def test_set_visible_filters_in_place(
+    qtbot: Any, widget: MapWidget, communes: dict[str, Any], outline: dict[str, Any]
+) -> None:
     ids, *_ = _load(qtbot, widget, communes, outline)
     _js(widget, "window.__samePage = true")
     subset = ids[ids % 3 == 0]
@@ -208,26 +230,38 @@ def test_set_visible_filters_in_place(qtbot: Any, widget: MapWidget,
     assert _js(widget, "window.__samePage") is True  # no reload
 
 
-def test_recolor_updates_legend(qtbot: Any, widget: MapWidget,
-                                communes: dict[str, Any], outline: dict[str, Any]) -> None:
+def test_recolor_updates_legend(
+    qtbot: Any, widget: MapWidget, communes: dict[str, Any], outline: dict[str, Any]
+) -> None:
     ids, *_ = _load(qtbot, widget, communes, outline)
     category = (ids % 2).astype(int)
     widget.recolor(category, [("Prospectée", "#1b9e77"), ("À prospecter", "#d95f02")])
-    qtbot.waitUntil(lambda: _js(widget, "document.querySelectorAll("
-                                        "'.pm-legend-row:not(.pm-legend-total)').length") == 2)
-    labels = _js(widget, "Array.from(document.querySelectorAll('.pm-legend-label'))"
-                         ".map(e => e.textContent)")
+    qtbot.waitUntil(
+        lambda: (
+            _js(widget, "document.querySelectorAll('.pm-legend-row:not(.pm-legend-total)').length")
+            == 2
+        )
+    )
+    labels = _js(
+        widget, "Array.from(document.querySelectorAll('.pm-legend-label')).map(e => e.textContent)"
+    )
     assert labels[:2] == ["Prospectée", "À prospecter"]
 
 
-def test_firm_text_is_escaped_in_tooltip_and_popup(qtbot: Any, widget: MapWidget,
-                                                   communes: dict[str, Any],
-                                                   outline: dict[str, Any]) -> None:
+def test_firm_text_is_escaped_in_tooltip_and_popup(
+    qtbot: Any, widget: MapWidget, communes: dict[str, Any], outline: dict[str, Any]
+) -> None:
     ids, *_ = _load(qtbot, widget, communes, outline)
     target = int(ids[42])
-    details = {"nom": XSS_NAME, "siret": "00012345600017", "naf": "56.10A",
-               "naf_libelle": "Restauration <b>traditionnelle</b>", "tranche": "1 à 2 salariés",
-               "adresse": "1 rue de Paris 93000 Bobigny", "creation": "01/02/2003"}
+    details = {
+        "nom": XSS_NAME,
+        "siret": "00012345600017",
+        "naf": "56.10A",
+        "naf_libelle": "Restauration <b>traditionnelle</b>",
+        "tranche": "1 à 2 salariés",
+        "adresse": "1 rue de Paris 93000 Bobigny",
+        "creation": "01/02/2003",
+    }
     asked: list[int] = []
 
     def provider(firm_id: int) -> dict[str, str]:
@@ -237,13 +271,22 @@ def test_firm_text_is_escaped_in_tooltip_and_popup(qtbot: Any, widget: MapWidget
     widget.set_details_provider(provider)
     _js(widget, "window.__alerted = false, window.alert = () => { window.__alerted = true; }")
     assert _js(widget, f"PlannerMap.test.hoverFirm({target})") is True
-    qtbot.waitUntil(lambda: XSS_NAME in (_js(widget, "(document.querySelector("
-                                                     "'.pm-firm-tooltip') || {}).textContent")
-                                         or ""))
+    qtbot.waitUntil(
+        lambda: (
+            XSS_NAME
+            in (_js(widget, "(document.querySelector('.pm-firm-tooltip') || {}).textContent") or "")
+        )
+    )
     assert _js(widget, f"PlannerMap.test.clickFirm({target})") is True
-    qtbot.waitUntil(lambda: "00012345600017" in (_js(widget, "(document.querySelector("
-                                                             "'.leaflet-popup-content') || {})"
-                                                             ".textContent") or ""))
+    qtbot.waitUntil(
+        lambda: (
+            "00012345600017"
+            in (
+                _js(widget, "(document.querySelector('.leaflet-popup-content') || {}).textContent")
+                or ""
+            )
+        )
+    )
     popup_text = _js(widget, "document.querySelector('.leaflet-popup-content').textContent")
     assert XSS_NAME in popup_text
     assert "Restauration <b>traditionnelle</b>" in popup_text
@@ -253,8 +296,9 @@ def test_firm_text_is_escaped_in_tooltip_and_popup(qtbot: Any, widget: MapWidget
     assert target in asked
 
 
-def test_click_on_marker_emits_firm_id(qtbot: Any, widget: MapWidget,
-                                       communes: dict[str, Any], outline: dict[str, Any]) -> None:
+def test_click_on_marker_emits_firm_id(
+    qtbot: Any, widget: MapWidget, communes: dict[str, Any], outline: dict[str, Any]
+) -> None:
     ids, *_ = _load(qtbot, widget, communes, outline)
     target = int(ids[123])
     with qtbot.waitSignal(widget.firmClicked, timeout=5_000) as blocker:
@@ -262,9 +306,9 @@ def test_click_on_marker_emits_firm_id(qtbot: Any, widget: MapWidget,
     assert blocker.args == [target]
 
 
-def test_large_ids_survive_the_round_trip(qtbot: Any, widget: MapWidget,
-                                          communes: dict[str, Any],
-                                          outline: dict[str, Any]) -> None:
+def test_large_ids_survive_the_round_trip(
+    qtbot: Any, widget: MapWidget, communes: dict[str, Any], outline: dict[str, Any]
+) -> None:
     ids, lon, lat, category = _grid_firms(5)
     ids = ids + 2**40
     _load(qtbot, widget, communes, outline, (ids, lon, lat, category))
@@ -273,9 +317,9 @@ def test_large_ids_survive_the_round_trip(qtbot: Any, widget: MapWidget,
     assert blocker.args == [int(ids[7])]
 
 
-def test_firms_are_drawn_where_leaflet_projects_them(qtbot: Any, widget: MapWidget,
-                                                     communes: dict[str, Any],
-                                                     outline: dict[str, Any]) -> None:
+def test_firms_are_drawn_where_leaflet_projects_them(
+    qtbot: Any, widget: MapWidget, communes: dict[str, Any], outline: dict[str, Any]
+) -> None:
     ids, lon, lat, category = _grid_firms(8)
     category = np.zeros_like(category)
     _load(qtbot, widget, communes, outline, (ids, lon, lat, category))
@@ -296,9 +340,9 @@ def test_firms_are_drawn_where_leaflet_projects_them(qtbot: Any, widget: MapWidg
     assert checked >= 3
 
 
-def test_rectangle_and_lasso_select_visible_firms(qtbot: Any, widget: MapWidget,
-                                                  communes: dict[str, Any],
-                                                  outline: dict[str, Any]) -> None:
+def test_rectangle_and_lasso_select_visible_firms(
+    qtbot: Any, widget: MapWidget, communes: dict[str, Any], outline: dict[str, Any]
+) -> None:
     ids, lon, lat, _ = _load(qtbot, widget, communes, outline)
     visible = ids[ids % 2 == 0]
     with qtbot.waitSignal(widget.drawn, timeout=5_000):
@@ -314,17 +358,20 @@ def test_rectangle_and_lasso_select_visible_firms(qtbot: Any, widget: MapWidget,
 
     triangle = [(2.40, 48.885), (2.55, 48.885), (2.47, 48.955)]  # (lon, lat)
     polygon = Polygon(triangle)
-    expected = sorted(int(i) for i, x, y in zip(ids, lon, lat, strict=True)
-                      if i in set(visible.tolist()) and polygon.contains(Point(x, y)))
+    expected = sorted(
+        int(i)
+        for i, x, y in zip(ids, lon, lat, strict=True)
+        if i in set(visible.tolist()) and polygon.contains(Point(x, y))
+    )
     latlngs = json.dumps([[y, x] for x, y in triangle])
     with qtbot.waitSignal(widget.selectionDrawn, timeout=5_000) as blocker:
         _js(widget, f"PlannerMap.test.drawLasso({latlngs})")
     assert sorted(blocker.args[0]) == expected
 
 
-def test_real_mouse_click_and_rectangle_from_the_toolbar(qtbot: Any, widget: MapWidget,
-                                                         communes: dict[str, Any],
-                                                         outline: dict[str, Any]) -> None:
+def test_real_mouse_click_and_rectangle_from_the_toolbar(
+    qtbot: Any, widget: MapWidget, communes: dict[str, Any], outline: dict[str, Any]
+) -> None:
     ids, lon, lat, _ = _load(qtbot, widget, communes, outline)
     target = widget.view().focusProxy()
 
@@ -346,18 +393,33 @@ def test_real_mouse_click_and_rectangle_from_the_toolbar(qtbot: Any, widget: Map
         click(firm)
     assert clicked.args == [int(ids[123])]
 
-    button = at(_js(widget, "(function () { var b = document.querySelector("
-                            "'.leaflet-pm-icon-rectangle').getBoundingClientRect();"
-                            " return [b.x + b.width / 2, b.y + b.height / 2]; })()"))
+    button = at(
+        _js(
+            widget,
+            "(function () { var b = document.querySelector("
+            "'.leaflet-pm-icon-rectangle').getBoundingClientRect();"
+            " return [b.x + b.width / 2, b.y + b.height / 2]; })()",
+        )
+    )
     click(button)
     qtbot.waitUntil(lambda: _js(widget, "PlannerMap.test.map().pm.globalDrawModeEnabled()"))
     # Starting a drawing closes the popup (after Leaflet's 200 ms fade).
     qtbot.waitUntil(lambda: _js(widget, "document.querySelector('.leaflet-popup') === null"))
     south, west, north, east = 48.90, 2.42, 48.93, 2.50
-    start = at(_js(widget, f"(function () {{ var p = PlannerMap.test.map()"
-                           f".latLngToContainerPoint([{north}, {west}]); return [p.x, p.y]; }})()"))
-    end = at(_js(widget, f"(function () {{ var p = PlannerMap.test.map()"
-                         f".latLngToContainerPoint([{south}, {east}]); return [p.x, p.y]; }})()"))
+    start = at(
+        _js(
+            widget,
+            f"(function () {{ var p = PlannerMap.test.map()"
+            f".latLngToContainerPoint([{north}, {west}]); return [p.x, p.y]; }})()",
+        )
+    )
+    end = at(
+        _js(
+            widget,
+            f"(function () {{ var p = PlannerMap.test.map()"
+            f".latLngToContainerPoint([{south}, {east}]); return [p.x, p.y]; }})()",
+        )
+    )
     click(start)
     for step in range(1, 5):
         move(start + (end - start) * (step / 5))
@@ -369,8 +431,9 @@ def test_real_mouse_click_and_rectangle_from_the_toolbar(qtbot: Any, widget: Map
     assert set(selected.args[0]) <= set(ids.tolist())
 
 
-def test_highlight_frames_the_firms(qtbot: Any, widget: MapWidget,
-                                    communes: dict[str, Any], outline: dict[str, Any]) -> None:
+def test_highlight_frames_the_firms(
+    qtbot: Any, widget: MapWidget, communes: dict[str, Any], outline: dict[str, Any]
+) -> None:
     ids, lon, lat, _ = _load(qtbot, widget, communes, outline)
     widget.highlight([int(ids[5])])
     qtbot.waitUntil(lambda: _js(widget, "PlannerMap.test.state().zoom") >= 15, timeout=5_000)
@@ -379,34 +442,59 @@ def test_highlight_frames_the_firms(qtbot: Any, widget: MapWidget,
     assert _js(widget, "PlannerMap.test.state().highlighted") == 1
 
 
-def test_choropleth_per_commune_and_per_1000(qtbot: Any, widget: MapWidget,
-                                             communes: dict[str, Any],
-                                             outline: dict[str, Any]) -> None:
+def test_choropleth_per_commune_and_per_1000(
+    qtbot: Any, widget: MapWidget, communes: dict[str, Any], outline: dict[str, Any]
+) -> None:
     _, lon, lat, _ = _load(qtbot, widget, communes, outline)
     widget.set_choropleth("firms")
-    qtbot.waitUntil(lambda: "Entreprises par commune" in (_js(
-        widget, "Array.from(document.querySelectorAll('.pm-legend-title'))"
-                ".map(e => e.textContent).join('|')") or ""))
+    qtbot.waitUntil(
+        lambda: (
+            "Entreprises par commune"
+            in (
+                _js(
+                    widget,
+                    "Array.from(document.querySelectorAll('.pm-legend-title'))"
+                    ".map(e => e.textContent).join('|')",
+                )
+                or ""
+            )
+        )
+    )
     # Bobigny's label carries its count, as computed by shapely here.
     bobigny = next(f for f in communes["features"] if f["properties"]["nom"] == "Bobigny")
     geom = shape(bobigny["geometry"])
     count = sum(geom.intersects(Point(x, y)) for x, y in zip(lon, lat, strict=True))
-    shown = _js(widget, "Array.from(document.querySelectorAll('.pm-label-box'))"
-                        ".filter(b => b.firstChild.textContent === 'Bobigny')"
-                        ".map(b => b.lastChild.textContent)[0]")
+    shown = _js(
+        widget,
+        "Array.from(document.querySelectorAll('.pm-label-box'))"
+        ".filter(b => b.firstChild.textContent === 'Bobigny')"
+        ".map(b => b.lastChild.textContent)[0]",
+    )
     assert shown == str(count)
 
     widget.set_choropleth("per_1000", label="Entreprises pour 1 000 habitants")
-    qtbot.waitUntil(lambda: "1 000 habitants" in (_js(
-        widget, "Array.from(document.querySelectorAll('.pm-legend-title'))"
-                ".map(e => e.textContent).join('|')") or ""))
+    qtbot.waitUntil(
+        lambda: (
+            "1 000 habitants"
+            in (
+                _js(
+                    widget,
+                    "Array.from(document.querySelectorAll('.pm-legend-title'))"
+                    ".map(e => e.textContent).join('|')",
+                )
+                or ""
+            )
+        )
+    )
     widget.set_choropleth(None)
-    qtbot.waitUntil(lambda: _js(widget, "document.querySelectorAll('.pm-swatch-square').length")
-                    == 0)
+    qtbot.waitUntil(
+        lambda: _js(widget, "document.querySelectorAll('.pm-swatch-square').length") == 0
+    )
 
 
-def test_clustered_view(qtbot: Any, widget: MapWidget, communes: dict[str, Any],
-                        outline: dict[str, Any]) -> None:
+def test_clustered_view(
+    qtbot: Any, widget: MapWidget, communes: dict[str, Any], outline: dict[str, Any]
+) -> None:
     ids, *_ = _load(qtbot, widget, communes, outline)
     with qtbot.waitSignal(widget.drawn, timeout=10_000) as blocker:
         widget.set_clustered(True)
@@ -424,8 +512,12 @@ def test_cluster_toggled_off_while_loading(qtbot: Any, widget: MapWidget) -> Non
     # Enough firms for markercluster to load in several timed chunks.
     rng = np.random.default_rng(5)
     count = 20_000
-    firms = (np.arange(count), rng.uniform(2.3, 2.6, count), rng.uniform(48.85, 49.0, count),
-             rng.integers(0, len(LEGEND), count))
+    firms = (
+        np.arange(count),
+        rng.uniform(2.3, 2.6, count),
+        rng.uniform(48.85, 49.0, count),
+        rng.integers(0, len(LEGEND), count),
+    )
     with qtbot.waitSignal(widget.drawn, timeout=10_000):
         widget.set_firms(*firms, LEGEND)
     widget.set_clustered(True)
@@ -439,31 +531,41 @@ def test_cluster_toggled_off_while_loading(qtbot: Any, widget: MapWidget) -> Non
 
 
 def _is_blank(image: QImage) -> bool:
-    colors = {image.pixel(x, y) for x in range(0, image.width(), 17)
-              for y in range(0, image.height(), 13)}
+    colors = {
+        image.pixel(x, y) for x in range(0, image.width(), 17) for y in range(0, image.height(), 13)
+    }
     return len(colors) < 10
 
 
-def test_export_png_is_not_blank(qtbot: Any, widget: MapWidget, communes: dict[str, Any],
-                                 outline: dict[str, Any], tmp_path: Path) -> None:
+def test_export_png_is_not_blank(
+    qtbot: Any, widget: MapWidget, communes: dict[str, Any], outline: dict[str, Any], tmp_path: Path
+) -> None:
     _load(qtbot, widget, communes, outline)
     target = tmp_path / "carte.png"
     widget.export_png(target)
     image = QImage(str(target))
     assert not image.isNull()
     assert not _is_blank(image)
-    colors = {image.pixelColor(x, y).name() for x in range(image.width())
-              for y in range(0, image.height(), 2)}
+    colors = {
+        image.pixelColor(x, y).name()
+        for x in range(image.width())
+        for y in range(0, image.height(), 2)
+    }
     assert {color for _, color in LEGEND} & colors  # firms are in the picture
 
 
-def test_export_html_is_offline_and_carries_data(qtbot: Any, widget: MapWidget,
-                                                 communes: dict[str, Any],
-                                                 outline: dict[str, Any], tmp_path: Path,
-                                                 requests_seen: list[str]) -> None:
+def test_export_html_is_offline_and_carries_data(
+    qtbot: Any,
+    widget: MapWidget,
+    communes: dict[str, Any],
+    outline: dict[str, Any],
+    tmp_path: Path,
+    requests_seen: list[str],
+) -> None:
     ids, *_ = _load(qtbot, widget, communes, outline)
-    widget.set_details_provider(lambda firm_id: {"nom": XSS_NAME if firm_id == ids[0]
-                                                 else f"Entreprise {firm_id}"})
+    widget.set_details_provider(
+        lambda firm_id: {"nom": XSS_NAME if firm_id == ids[0] else f"Entreprise {firm_id}"}
+    )
     visible = ids[:150]
     with qtbot.waitSignal(widget.drawn, timeout=5_000):
         widget.set_visible(visible)
@@ -492,14 +594,18 @@ def test_export_html_is_offline_and_carries_data(qtbot: Any, widget: MapWidget,
 
     assert js("PlannerMap.visibleCount()") == len(visible)
     js(f"PlannerMap.test.hoverFirm({int(ids[0])})")
-    qtbot.waitUntil(lambda: XSS_NAME in (js("(document.querySelector('.pm-firm-tooltip') "
-                                            "|| {}).textContent") or ""))
+    qtbot.waitUntil(
+        lambda: (
+            XSS_NAME in (js("(document.querySelector('.pm-firm-tooltip') || {}).textContent") or "")
+        )
+    )
     assert js("document.querySelectorAll('img[src=\"x\"]').length") == 0
     assert [u for u in requests_seen if not u.startswith(("file:", "data:"))] == []
 
 
-def test_print_to_pdf(qtbot: Any, widget: MapWidget, communes: dict[str, Any],
-                      outline: dict[str, Any], tmp_path: Path) -> None:
+def test_print_to_pdf(
+    qtbot: Any, widget: MapWidget, communes: dict[str, Any], outline: dict[str, Any], tmp_path: Path
+) -> None:
     _load(qtbot, widget, communes, outline)
     widget.set_choropleth("firms")
     target = tmp_path / "carte.pdf"
@@ -524,4 +630,5 @@ def test_online_mode_asks_only_for_osm_tiles(qtbot: Any, requests_seen: list[str
     hosts = {QUrl(u).host() for u in _remote(requests_seen)}
     assert hosts == {"tile.openstreetmap.org"}  # blocked by the interceptor
     assert "OpenStreetMap" in w.evaluate_js(
-        "document.querySelector('.leaflet-control-attribution').textContent")
+        "document.querySelector('.leaflet-control-attribution').textContent"
+    )

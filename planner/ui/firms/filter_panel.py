@@ -105,8 +105,13 @@ class CheckList(QWidget):
 
     changed = Signal()
 
-    def __init__(self, search_placeholder: str | None = None, parent: QWidget | None = None,
-                 *, height: int = 150) -> None:
+    def __init__(
+        self,
+        search_placeholder: str | None = None,
+        parent: QWidget | None = None,
+        *,
+        height: int = 150,
+    ) -> None:
         super().__init__(parent)
         self._model = QStandardItemModel(self)
         self._proxy = _EntryFilter(self)
@@ -168,8 +173,11 @@ class CheckList(QWidget):
         try:
             for row in range(self._model.rowCount()):
                 item = self._model.item(row)
-                state = Qt.CheckState.Checked if item.data(_CODE_ROLE) in wanted else (
-                    Qt.CheckState.Unchecked)
+                state = (
+                    Qt.CheckState.Checked
+                    if item.data(_CODE_ROLE) in wanted
+                    else (Qt.CheckState.Unchecked)
+                )
                 if item.checkState() != state:
                     item.setCheckState(state)
         finally:
@@ -322,10 +330,12 @@ class FilterPanel(QWidget):
         form.addRow(self.to_check, self.to_edit)
         column.addWidget(created)
 
-        for title, checklist in (("Section NAF", self.sections),
-                                 ("Division NAF", self.divisions),
-                                 ("Tranche d'effectifs", self.bands),
-                                 ("Commune", self.communes)):
+        for title, checklist in (
+            ("Section NAF", self.sections),
+            ("Division NAF", self.divisions),
+            ("Tranche d'effectifs", self.bands),
+            ("Commune", self.communes),
+        ):
             box = QGroupBox(title)
             QVBoxLayout(box).addWidget(checklist)
             column.addWidget(box)
@@ -384,10 +394,13 @@ class FilterPanel(QWidget):
         if sections is None:
             self.divisions.restrict_to(None)
         else:
-            self.divisions.restrict_to(frozenset(
-                division for division, section in DIVISION_TO_SECTION.items()
-                if section in sections
-            ))
+            self.divisions.restrict_to(
+                frozenset(
+                    division
+                    for division, section in DIVISION_TO_SECTION.items()
+                    if section in sections
+                )
+            )
 
     def _emit(self) -> None:
         if self._quiet:
@@ -413,20 +426,20 @@ def _counts(firms: pl.DataFrame, *columns: str) -> list[tuple[Any, ...]]:
     """``(values..., count)`` of each non-null combination of ``columns``."""
     if not firms.height:
         return []
-    grouped = (firms.drop_nulls(columns[0]).group_by(list(columns)).len()
-               .sort(columns[0]))
+    grouped = firms.drop_nulls(columns[0]).group_by(list(columns)).len().sort(columns[0])
     return [tuple(row) for row in grouped.iter_rows()]
 
 
 def _section_entries(firms: pl.DataFrame) -> list[Entry]:
-    return [(code, f"{code} – {SECTION_LABELS.get(code, '')}", n)
-            for code, n in _counts(firms, "section")]
+    return [
+        (code, f"{code} – {SECTION_LABELS.get(code, '')}", n)
+        for code, n in _counts(firms, "section")
+    ]
 
 
 def _division_entries(firms: pl.DataFrame) -> list[Entry]:
     labels = load_naf_labels()
-    return [(code, f"{code} – {labels.get(code, '')}", n)
-            for code, n in _counts(firms, "division")]
+    return [(code, f"{code} – {labels.get(code, '')}", n) for code, n in _counts(firms, "division")]
 
 
 def _band_entries(firms: pl.DataFrame) -> list[Entry]:

@@ -55,8 +55,9 @@ class _TextColumn:
     strings is ever built.
     """
 
-    def __init__(self, values: pl.Series, sort_key: pl.Series,
-                 formatter: Callable[[str], str] | None = None) -> None:
+    def __init__(
+        self, values: pl.Series, sort_key: pl.Series, formatter: Callable[[str], str] | None = None
+    ) -> None:
         self._values = values.rechunk()
         self._sort_key = sort_key
         self._formatter = formatter
@@ -118,13 +119,23 @@ class _CodedColumn:
         self._labels = [*labels, ""]
 
     @classmethod
-    def from_strings(cls, values: pl.Series, key: Callable[[str], Any] | None = None,
-                     label: Callable[[str], str] | None = None) -> _CodedColumn:
+    def from_strings(
+        cls,
+        values: pl.Series,
+        key: Callable[[str], Any] | None = None,
+        label: Callable[[str], str] | None = None,
+    ) -> _CodedColumn:
         """Encode strings; labels sort by ``key`` (default: French-ish, accents ignored)."""
-        uniques = sorted(values.drop_nulls().unique().to_list(),
-                         key=key or (lambda v: (normalize_text(v), v)))
-        codes = (values.cast(pl.Enum(uniques)).to_physical().cast(pl.Int64)
-                 .fill_null(len(uniques)).to_numpy())
+        uniques = sorted(
+            values.drop_nulls().unique().to_list(), key=key or (lambda v: (normalize_text(v), v))
+        )
+        codes = (
+            values.cast(pl.Enum(uniques))
+            .to_physical()
+            .cast(pl.Int64)
+            .fill_null(len(uniques))
+            .to_numpy()
+        )
         return cls(codes, [label(v) for v in uniques] if label else uniques)
 
     def text(self, position: int) -> str:
@@ -157,8 +168,7 @@ def _name(frame: pl.DataFrame) -> Column:
 
 def _siret(frame: pl.DataFrame) -> Column:
     # 14 digits fit an Int64; a malformed SIRET (null here) sorts last.
-    return _TextColumn(frame["siret"], frame["siret"].cast(pl.Int64, strict=False),
-                       format_siret)
+    return _TextColumn(frame["siret"], frame["siret"].cast(pl.Int64, strict=False), format_siret)
 
 
 def _address(frame: pl.DataFrame) -> Column:
@@ -167,8 +177,9 @@ def _address(frame: pl.DataFrame) -> Column:
 
 def _band(frame: pl.DataFrame) -> Column:
     rank = {code: i for i, code in enumerate(BAND_ORDER)}
-    return _CodedColumn.from_strings(frame["band"], key=lambda c: (rank.get(c, 99), c),
-                                     label=band_label)
+    return _CodedColumn.from_strings(
+        frame["band"], key=lambda c: (rank.get(c, 99), c), label=band_label
+    )
 
 
 def _state(frame: pl.DataFrame) -> Column:
@@ -212,8 +223,9 @@ class FirmTableModel(QAbstractTableModel):
     Sorting (``sort``) keeps the selection; ``set_mask`` resets the model.
     """
 
-    def __init__(self, firms: pl.DataFrame | PreparedFirms | None = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, firms: pl.DataFrame | PreparedFirms | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._frame = pl.DataFrame()
         self._columns: list[Column] = []
@@ -247,8 +259,9 @@ class FirmTableModel(QAbstractTableModel):
         self._frame = prepared.frame
         self._columns = list(prepared.columns)
         self._ids = prepared.ids
-        self._position_of_id = np.full(int(self._ids.max()) + 1 if self._ids.size else 0, -1,
-                                       np.int64)
+        self._position_of_id = np.full(
+            int(self._ids.max()) + 1 if self._ids.size else 0, -1, np.int64
+        )
         self._position_of_id[self._ids] = np.arange(self._ids.size)
         self._mask = None
         self._orders.clear()
@@ -331,8 +344,12 @@ class FirmTableModel(QAbstractTableModel):
             return int(self._ids[self._rows[row]])
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = _DISPLAY) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = _DISPLAY,
+    ) -> Any:
         if role == _DISPLAY and orientation == Qt.Orientation.Horizontal:
             if 0 <= section < len(COLUMNS):
                 return COLUMNS[section].header
@@ -354,8 +371,9 @@ class FirmTableModel(QAbstractTableModel):
             return
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
-        positions = [int(self._rows[i.row()]) if 0 <= i.row() < self._rows.size else -1
-                     for i in persistent]
+        positions = [
+            int(self._rows[i.row()]) if 0 <= i.row() < self._rows.size else -1 for i in persistent
+        ]
         self._sort = (column, descending)
         self._order = self._order_for(column, descending)
         self._update_rows()
@@ -378,8 +396,11 @@ class FirmTableModel(QAbstractTableModel):
     def _update_rows(self) -> None:
         n = self._frame.height
         if self._order is None:
-            self._rows = (np.arange(n, dtype=np.int64) if self._mask is None
-                          else np.flatnonzero(self._mask).astype(np.int64))
+            self._rows = (
+                np.arange(n, dtype=np.int64)
+                if self._mask is None
+                else np.flatnonzero(self._mask).astype(np.int64)
+            )
         elif self._mask is None:
             self._rows = self._order
         else:

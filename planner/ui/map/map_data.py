@@ -60,8 +60,9 @@ class FirmColumns:
     category: npt.NDArray[np.uint16]
 
     @classmethod
-    def from_arrays(cls, ids: npt.ArrayLike, lon: npt.ArrayLike, lat: npt.ArrayLike,
-                    category: npt.ArrayLike) -> FirmColumns:
+    def from_arrays(
+        cls, ids: npt.ArrayLike, lon: npt.ArrayLike, lat: npt.ArrayLike, category: npt.ArrayLike
+    ) -> FirmColumns:
         """Keep the rows whose coordinates are finite (NaN = not placed)."""
         ids_a = np.asarray(ids, dtype=np.int64).ravel()
         lon_a = np.asarray(lon, dtype=np.float64).ravel()
@@ -70,8 +71,13 @@ class FirmColumns:
         if not (len(ids_a) == len(lon_a) == len(lat_a) == len(cat_a)):
             raise ValueError("ids, lon, lat et category doivent avoir la même longueur.")
         placed = np.isfinite(lon_a) & np.isfinite(lat_a)
-        return cls(placed=placed, ids=ids_a[placed], lon=lon_a[placed], lat=lat_a[placed],
-                   category=cls._category(cat_a[placed]))
+        return cls(
+            placed=placed,
+            ids=ids_a[placed],
+            lon=lon_a[placed],
+            lat=lat_a[placed],
+            category=cls._category(cat_a[placed]),
+        )
 
     @staticmethod
     def _category(values: npt.NDArray[Any]) -> npt.NDArray[np.uint16]:
@@ -147,16 +153,18 @@ def geography_payload(communes: Mapping[str, Any], outline: Mapping[str, Any]) -
                 point = part.representative_point()
             label_lon, label_lat = round(point.x, 6), round(point.y, 6)
         population = props.get("population")
-        features.append({
-            "type": "Feature",
-            "geometry": feature["geometry"],
-            "properties": {
-                "code": str(props.get("code", "")),
-                "nom": str(props.get("nom", "")),
-                "population": _number_or_none(population),
-                "label": [label_lon, label_lat] if label_lon is not None else None,
-            },
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": feature["geometry"],
+                "properties": {
+                    "code": str(props.get("code", "")),
+                    "nom": str(props.get("nom", "")),
+                    "population": _number_or_none(population),
+                    "label": [label_lon, label_lat] if label_lon is not None else None,
+                },
+            }
+        )
     return {
         "communes": {"type": "FeatureCollection", "features": features},
         "outline": dict(outline),
@@ -178,13 +186,18 @@ class CommuneIndex:
         feats = communes.get("features", [])
         self.codes: list[str] = [str((f.get("properties") or {}).get("code", "")) for f in feats]
         self.population = np.array(
-            [_number_or_none((f.get("properties") or {}).get("population")) or np.nan
-             for f in feats], dtype=np.float64)
+            [
+                _number_or_none((f.get("properties") or {}).get("population")) or np.nan
+                for f in feats
+            ],
+            dtype=np.float64,
+        )
         self._geoms = np.array([shape(f["geometry"]) for f in feats], dtype=object)
         self._tree = shapely.STRtree(self._geoms) if len(feats) else None
 
-    def locate(self, lon: npt.NDArray[np.float64],
-               lat: npt.NDArray[np.float64]) -> npt.NDArray[np.int32]:
+    def locate(
+        self, lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64]
+    ) -> npt.NDArray[np.int32]:
         """Index into ``codes`` for each point, ``-1`` where none contains it."""
         result = np.full(lon.size, -1, dtype=np.int32)
         if self._tree is None or lon.size == 0:
@@ -195,8 +208,9 @@ class CommuneIndex:
         result[point_idx[::-1]] = commune_idx[::-1]
         return result
 
-    def counts(self, located: npt.NDArray[np.int32],
-               mask: npt.NDArray[np.bool_] | None) -> npt.NDArray[np.float64]:
+    def counts(
+        self, located: npt.NDArray[np.int32], mask: npt.NDArray[np.bool_] | None
+    ) -> npt.NDArray[np.float64]:
         """Number of (visible) firms per commune."""
         chosen = located if mask is None else located[mask]
         chosen = chosen[chosen >= 0]
@@ -232,8 +246,9 @@ def _nice(value: float) -> float:
 
 def choropleth_payload(values: Mapping[str, float], label: str, mode: str) -> dict[str, Any]:
     """The ``PlannerMap.setChoropleth`` argument."""
-    clean = {str(k): float(v) for k, v in values.items()
-             if v is not None and math.isfinite(float(v))}
+    clean = {
+        str(k): float(v) for k, v in values.items() if v is not None and math.isfinite(float(v))
+    }
     breaks = class_breaks(clean.values())
     return {
         "mode": mode,

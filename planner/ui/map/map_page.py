@@ -53,8 +53,7 @@ ASSETS_DIRNAME = "web"
 
 OSM_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = (
-    '&copy; <a href="https://www.openstreetmap.org/copyright">'
-    "les contributeurs d’OpenStreetMap</a>"
+    '&copy; <a href="https://www.openstreetmap.org/copyright">les contributeurs d’OpenStreetMap</a>'
 )
 
 # Leaflet panes (name, z-index). Leaflet's own: tiles 200, overlay 400,
@@ -156,8 +155,9 @@ def _render(fmap: folium.Map, config: MapPageConfig, head: list[str], body: list
     return html
 
 
-def build_map_page(directory: Path | str, *, online: bool = False,
-                   config: MapPageConfig | None = None) -> Path:
+def build_map_page(
+    directory: Path | str, *, online: bool = False, config: MapPageConfig | None = None
+) -> Path:
     """Write the map page and its assets into ``directory``.
 
     Args:
@@ -184,8 +184,9 @@ def build_map_page(directory: Path | str, *, online: bool = False,
     return page
 
 
-def build_standalone_html(state: Mapping[str, Any], *, title: str = "",
-                          config: MapPageConfig | None = None) -> str:
+def build_standalone_html(
+    state: Mapping[str, Any], *, title: str = "", config: MapPageConfig | None = None
+) -> str:
     """Return one self-contained page: assets and ``state`` inlined.
 
     Args:
@@ -198,12 +199,11 @@ def build_standalone_html(state: Mapping[str, Any], *, title: str = "",
     source = web_dir()
     head = [f"<title>{_escape_text(title or 'Carte du bassin')}</title>"]
     head += [f"<style>\n{_inline_css(source / rel)}\n</style>" for rel in CSS_ASSETS]
-    head += [f"<script>\n{_inline_js((source / rel).read_text('utf-8'))}\n</script>"
-             for rel in JS_ASSETS]
+    head += [
+        f"<script>\n{_inline_js((source / rel).read_text('utf-8'))}\n</script>" for rel in JS_ASSETS
+    ]
     body = [f"<script>window.PLANNER_INITIAL_STATE = {script_json(state)};</script>"]
     return _render(_new_map(config), config, head, body)
-
-
 
 
 def _escape_text(text: str) -> str:
@@ -239,8 +239,11 @@ def _inline_css(path: Path) -> str:
 
 
 _ASSET_PATTERNS = (
-    re.compile(r"<(?:script|img|iframe|source|audio|video|embed)\b[^>]*"
-               r"\bsrc\s*=\s*['\"]?([^'\" >]+)", re.IGNORECASE),
+    re.compile(
+        r"<(?:script|img|iframe|source|audio|video|embed)\b[^>]*"
+        r"\bsrc\s*=\s*['\"]?([^'\" >]+)",
+        re.IGNORECASE,
+    ),
     re.compile(r"<link\b[^>]*\bhref\s*=\s*['\"]?([^'\" >]+)", re.IGNORECASE),
     re.compile(r"@import\s+(?:url\()?\s*['\"]?([^'\" );]+)", re.IGNORECASE),
     _CSS_URL,

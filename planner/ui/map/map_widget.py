@@ -85,8 +85,10 @@ def _page_key(online: bool) -> str:
 def _shared_page(online: bool) -> Path:
     if online in _PAGES and _PAGES[online].exists():
         return _PAGES[online]
-    base = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
-                or tempfile.gettempdir())
+    base = Path(
+        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
+        or tempfile.gettempdir()
+    )
     folder = base / "carte" / _page_key(online)
     pages = sorted(folder.glob("*.html"))
     if not pages:
@@ -118,20 +120,26 @@ class _MapPage(QWebEnginePage):
         self.errors: list[str] = []
 
     def acceptNavigationRequest(  # noqa: N802 (Qt override)
-            self, url: QUrl | str, nav_type: QWebEnginePage.NavigationType,
-            is_main_frame: bool) -> bool:
+        self, url: QUrl | str, nav_type: QWebEnginePage.NavigationType, is_main_frame: bool
+    ) -> bool:
         url = QUrl(url)
         if url.isLocalFile() and url.toLocalFile() == self._page_url.toLocalFile():
             return True
         # A link in an attribution: the system browser opens it, the map stays.
-        if nav_type == QWebEnginePage.NavigationType.NavigationTypeLinkClicked \
-                and url.scheme() in ("http", "https"):
+        if nav_type == QWebEnginePage.NavigationType.NavigationTypeLinkClicked and url.scheme() in (
+            "http",
+            "https",
+        ):
             QDesktopServices.openUrl(url)
         return False
 
     def javaScriptConsoleMessage(  # noqa: N802 (Qt override)
-            self, level: QWebEnginePage.JavaScriptConsoleMessageLevel,
-            message: str, line: int, source: str) -> None:
+        self,
+        level: QWebEnginePage.JavaScriptConsoleMessageLevel,
+        message: str,
+        line: int,
+        source: str,
+    ) -> None:
         if level == QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel:
             self.errors.append(f"{source}:{line}: {message}")
             log.warning("carte (JS) %s:%s: %s", source, line, message)
@@ -238,8 +246,9 @@ class MapWidget(QWidget):
         self._page = _MapPage(page_url, self._view)
         self._view.setPage(self._page)
         settings = self._page.settings()
-        settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls,
-                              online)
+        settings.setAttribute(
+            QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, online
+        )
         settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, True)
 
         self._bridge = _Bridge(self)
@@ -307,8 +316,9 @@ class MapWidget(QWidget):
 
     # ------------------------------------------------------------ data
 
-    def set_geography(self, communes_geojson: dict[str, Any],
-                      bassin_outline_geojson: dict[str, Any]) -> None:
+    def set_geography(
+        self, communes_geojson: dict[str, Any], bassin_outline_geojson: dict[str, Any]
+    ) -> None:
         """Show the communes (properties: code, nom, population) and the outline."""
         self._geography = geography_payload(communes_geojson, bassin_outline_geojson)
         self._communes = CommuneIndex(communes_geojson)
@@ -327,9 +337,15 @@ class MapWidget(QWidget):
         if self._geography is not None:
             self._fit_timer.start()
 
-    def set_firms(self, ids: npt.ArrayLike, lon: npt.ArrayLike, lat: npt.ArrayLike,
-                  category: npt.ArrayLike, legend: Sequence[tuple[str, str]],
-                  title: str = "") -> None:
+    def set_firms(
+        self,
+        ids: npt.ArrayLike,
+        lon: npt.ArrayLike,
+        lat: npt.ArrayLike,
+        category: npt.ArrayLike,
+        legend: Sequence[tuple[str, str]],
+        title: str = "",
+    ) -> None:
         """Replace the firms; the filter and the highlight are reset.
 
         Args:
@@ -376,11 +392,14 @@ class MapWidget(QWidget):
             return
         mask = self._firms.mask_of(ids)
         self._highlight = mask if mask is not None and mask.any() else None
-        self._call(f"PlannerMap.setHighlight({script_json(encode_mask(self._highlight))}, "
-                   f"{'true' if frame else 'false'});")
+        self._call(
+            f"PlannerMap.setHighlight({script_json(encode_mask(self._highlight))}, "
+            f"{'true' if frame else 'false'});"
+        )
 
-    def set_choropleth(self, mode: str | None, values: Mapping[str, float] | None = None,
-                       label: str = "") -> None:
+    def set_choropleth(
+        self, mode: str | None, values: Mapping[str, float] | None = None, label: str = ""
+    ) -> None:
         """Colour the communes.
 
         Args:
@@ -423,8 +442,11 @@ class MapWidget(QWidget):
         if mode == "per_1000":
             with np.errstate(divide="ignore", invalid="ignore"):
                 rates = counts / index.population * 1000.0
-            return {code: float(r) for code, r in zip(index.codes, rates, strict=True)
-                    if math.isfinite(r)}
+            return {
+                code: float(r)
+                for code, r in zip(index.codes, rates, strict=True)
+                if math.isfinite(r)
+            }
         return {code: float(c) for code, c in zip(index.codes, counts, strict=True)}
 
     def set_clustered(self, on: bool) -> None:
@@ -507,10 +529,10 @@ class MapWidget(QWidget):
             state["visible"] = encode_mask(self._visible)
             state["highlight"] = encode_mask(self._highlight)
             if details and self._bridge.provider is not None:
-                shown = self._firms.ids if self._visible is None \
-                    else self._firms.ids[self._visible]
+                shown = self._firms.ids if self._visible is None else self._firms.ids[self._visible]
                 state["details"] = {
-                    str(int(i)): d for i in shown.tolist()
+                    str(int(i)): d
+                    for i in shown.tolist()
                     if (d := _details_of(self._bridge.provider, int(i))) is not None
                 }
         if self._choropleth_payload is not None:
@@ -528,8 +550,9 @@ class MapWidget(QWidget):
         """
         from planner.ui.map.map_page import build_standalone_html
 
-        html = build_standalone_html(self._state(details=include_details),
-                                     title=self._title or "Carte du bassin")
+        html = build_standalone_html(
+            self._state(details=include_details), title=self._title or "Carte du bassin"
+        )
         Path(path).write_text(html, encoding="utf-8")
 
     def print_to(self, printer: QPrinter, title: str) -> None:
@@ -558,12 +581,18 @@ def _paint_sheet(painter: QPainter, printer: QPrinter, image: QImage, title: str
     small_font.setPointSizeF(9)
     painter.setFont(title_font)
     title_height = painter.fontMetrics().height() * 1.6
-    painter.drawText(QRectF(0, 0, width, title_height),
-                     int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), title)
+    painter.drawText(
+        QRectF(0, 0, width, title_height),
+        int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+        title,
+    )
     painter.setFont(small_font)
     date_text = f"Édité le {dt.date.today().strftime('%d/%m/%Y')}"
-    painter.drawText(QRectF(0, 0, width, title_height),
-                     int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), date_text)
+    painter.drawText(
+        QRectF(0, 0, width, title_height),
+        int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+        date_text,
+    )
     top = title_height + 0.2 * title_height
     available = QRectF(0, top, width, height - top)
     scale = min(available.width() / image.width(), available.height() / image.height())

@@ -1,0 +1,24 @@
+"""Division: what automatic division and manual assignment need
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-26 19:50:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa  # noqa: F401 - used once the revision has operations
+from alembic import op  # noqa: F401
+
+revision = '0003'
+down_revision = '0002'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,13 @@
+"""Contacts by outcome for ``planner info --json``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planner.db.store import CampaignStore
+
+
+def contact_summary(store: CampaignStore) -> dict[str, Any]:
+    """The keys this area adds to ``campaign_info``."""
+    del store
+    return {}

@@ -1,0 +1,10 @@
+"""The job-discovery session views: calendar, list, clashes, printing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def install(window: Any) -> None:
+    """Add this area's menus, docks and actions to the main window."""
+    del window

@@ -1,0 +1,10 @@
+"""The task force views: partners, teams, advisers, division and manual assignment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def install(window: Any) -> None:
+    """Add this area's menus, docks and actions to the main window."""
+    del window
