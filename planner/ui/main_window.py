@@ -374,6 +374,44 @@ class MainWindow(QMainWindow):
         )
         self.campaignShown.emit(loaded)
 
+    def refresh_firms(self) -> None:
+        """Reload the firms from the campaign (after an import, a division, outcomes...).
+
+        The reload runs off the GUI thread; filters and the colour attribute are
+        kept, and ``campaignShown`` is emitted again when the views are updated.
+        """
+        if self.campaign is None:
+            return
+        loaded = self.campaign
+
+        def reload(_progress: Any, _cancel: Any) -> LoadedCampaign:
+            firms = load_firms(loaded.store)
+            return LoadedCampaign(
+                loaded.store,
+                read_header(loaded.store),
+                firms,
+                FirmTableModel.prepare(firms),
+                loaded.communes,
+                loaded.outline,
+            )
+
+        def show(fresh: LoadedCampaign) -> None:
+            if self.campaign is not loaded:
+                return  # another campaign was opened meanwhile
+            self.campaign = fresh
+            self.model.set_firms(fresh.prepared)
+            self.filters.set_firms(fresh.firms)
+            self._push_firms()
+            self._on_filters_filterChanged(self.filters.current_filter())
+            self._update_count()
+            self.campaignShown.emit(fresh)
+
+        self._runners.append(
+            run_with_progress(
+                self, "Mise à jour des établissements", reload, show, self._show_error
+            )
+        )
+
     def _push_firms(self) -> None:
         assert self.campaign is not None
         firms = self.campaign.firms

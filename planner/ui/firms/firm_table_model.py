@@ -344,10 +344,10 @@ class FirmTableModel(QAbstractTableModel):
             return int(self._ids[self._rows[row]])
         return None
 
-    def headerData(
+    def headerData(  # noqa: N802 - Qt API
         self,
         section: int,
-        orientation: Qt.Orientation,  # noqa: N802
+        orientation: Qt.Orientation,
         role: int = _DISPLAY,
     ) -> Any:
         if role == _DISPLAY and orientation == Qt.Orientation.Horizontal:
