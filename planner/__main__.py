@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import Any
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -14,7 +16,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return app_main(campaign, demo=demo)
 
-    return run(sys.argv[1:] if argv is None else argv, launch_app)
+    def print_pdf(job: Any, out: Path) -> int:
+        from planner.ui.sessions.printing import print_pdf_headless
+
+        return print_pdf_headless(job, out)
+
+    return run(sys.argv[1:] if argv is None else argv, launch_app, print_pdf)
 
 
 if __name__ == "__main__":

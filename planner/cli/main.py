@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from planner import __version__
 from planner.domain.errors import PlannerError
@@ -93,13 +94,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(argv: list[str], launch_app: Callable[[str | None, bool], int] | None = None) -> int:
+def run(
+    argv: list[str],
+    launch_app: Callable[[str | None, bool], int] | None = None,
+    print_pdf: Callable[[Any, Path], int] | None = None,
+) -> int:
     """Parse and run; return the exit code.
 
     Args:
         argv: the arguments, without the program name.
         launch_app: opens the desktop app (campaign, demo) when no sub-command
             is given; ``planner.__main__`` passes it, so the CLI never imports Qt.
+        print_pdf: prints a ``PrintJob`` to a PDF file through Qt's print system
+            (``planner sessions print``); injected the same way.
     """
     if argv and argv[0].endswith(".planner") and not argv[0].startswith("-"):
         argv = ["--open", argv[0], *argv[1:]]  # ``planner FILE.planner`` opens it
@@ -115,6 +122,7 @@ def run(argv: list[str], launch_app: Callable[[str | None, bool], int] | None = 
                 build_parser().print_usage(sys.stderr)
                 return EXIT_BAD_INPUT
             return launch_app(args.campaign, args.demo)
+        args.print_pdf = print_pdf
         if getattr(args, "handler", None) is not None:
             return int(args.handler(args))
         handler = {

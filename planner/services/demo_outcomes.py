@@ -2,9 +2,75 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import random
+
+from sqlalchemy import func, insert, select
+
+from planner.db import models
 from planner.db.store import CampaignStore
+from planner.domain.outcomes import OUTCOMES
+
+# How often each outcome comes back from a first call (roughly what task forces see).
+_WEIGHTS = (30, 14, 20, 12, 6, 8, 6, 4)
+_ROME = ("N1103", "G1603", "K2204", "F1703", "D1106", "H3203", "N4101", "M1607", "J1501")
+_CONTACTED_SHARE = 0.3
+_WEEKS = 4
 
 
-def add_demo_outcomes(store: CampaignStore, *, seed: int) -> None:
-    """Add this part of the demo to a freshly imported demo campaign."""
-    del store, seed
+def add_demo_outcomes(store: CampaignStore, *, seed: int, today: dt.date | None = None) -> None:
+    """Add contacts for about a third of the assigned firms over the last weeks.
+
+    Does nothing if the demo has no assignments yet (no task force).
+    """
+    rng = random.Random(seed)
+    today = today or dt.date.today()
+    with store.session() as session:
+        assigned = session.execute(
+            select(models.Assignment.siret, models.Adviser.id, models.Adviser.name)
+            .outerjoin(models.Adviser, models.Adviser.id == models.Assignment.adviser_id)
+            .order_by(models.Assignment.siret)
+        ).all()
+        if not assigned:
+            return
+        next_id = int(session.scalar(select(func.max(models.Contact.id))) or 0) + 1
+        contacts: list[dict[str, object]] = []
+        needs: list[dict[str, object]] = []
+        for siret, adviser_id, adviser_name in assigned:
+            if rng.random() >= _CONTACTED_SHARE:
+                continue
+            day = today - dt.timedelta(days=rng.randrange(1, _WEEKS * 7))
+            while day.weekday() >= 5:
+                day -= dt.timedelta(days=1)
+            outcome = rng.choices(OUTCOMES, weights=_WEIGHTS)[0]
+            contacts.append(
+                {
+                    "id": next_id,
+                    "siret": siret,
+                    "date": day,
+                    "adviser_id": adviser_id,
+                    "adviser_name": adviser_name,
+                    "channel": "téléphone",
+                    "outcome": outcome,
+                    "session_interest": rng.choice(("Oui", "Non", "Peut-être"))
+                    if outcome in ("Besoin recueilli", "Offre déposée", "Pas de besoin")
+                    else None,
+                    "source_file": "démonstration",
+                    "source_row": None,
+                    "recorded_at": dt.datetime.combine(day, dt.time(17, 0)),
+                }
+            )
+            if outcome in ("Besoin recueilli", "Offre déposée"):
+                needs.append(
+                    {
+                        "contact_id": next_id,
+                        "rome_code": rng.choice(_ROME),
+                        "posts": rng.choices((1, 2, 3, 5), weights=(6, 3, 2, 1))[0],
+                        "offer_deposited": outcome == "Offre déposée",
+                    }
+                )
+            next_id += 1
+        if contacts:
+            session.execute(insert(models.Contact), contacts)
+        if needs:
+            session.execute(insert(models.ContactNeed), needs)

@@ -8,10 +8,14 @@ import polars as pl
 
 from planner.domain.headcount_bands import BAND_LABELS, BAND_ORDER
 from planner.domain.naf import SECTION_LABELS
+from planner.services.prospect_status import NOT_CONTACTED, STATUS_COLORS, STATUS_ORDER
 
 COLOR_ATTRIBUTES: dict[str, str] = {
     "band": "Tranche d'effectifs",
     "section": "Section NAF",
+    "team": "Équipe",
+    "adviser": "Conseiller attitré",
+    "status": "Statut de prospection",
 }
 
 # Sequential blues-to-purples for headcount (small to large), grey for unknown.
@@ -50,6 +54,12 @@ def categories(
         ]
         legend.append(("Nomenclature ancienne ou inconnue", "#bdbdbd"))
         column = firms["section"].fill_null("?")
+    elif attribute == "status" and "status" in firms.columns:
+        keys = list(STATUS_ORDER)
+        legend = [(k, STATUS_COLORS[k]) for k in keys]
+        column = firms["status"].fill_null(NOT_CONTACTED)
+    elif attribute in ("team", "adviser") and attribute in firms.columns:
+        return _assignment_categories(firms, attribute)
     else:
         raise ValueError(f"Attribut de couleur inconnu : {attribute}")
     # Only the categories present get a legend entry, in their natural order.
@@ -58,3 +68,39 @@ def categories(
     index = {keys[i]: n for n, i in enumerate(kept)}
     codes = column.replace_strict(index, default=len(kept) - 1, return_dtype=pl.Int32)
     return codes.to_numpy().astype(np.int32), [legend[i] for i in kept]
+
+
+# Qualitative palette for teams and advisers (cycled), grey for unassigned firms.
+_TEAM_COLORS = [
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22",
+    "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d",
+]  # fmt: skip
+UNASSIGNED_COLOR = "#bdbdbd"
+
+
+def _assignment_categories(
+    firms: pl.DataFrame, attribute: str
+) -> tuple[npt.NDArray[np.int32], list[tuple[str, str]]]:
+    """Colour by team or adviser; the legend says assigned / capacity for teams."""
+    key = f"{attribute}_id"
+    groups = (
+        firms.filter(pl.col(key).is_not_null())
+        .group_by(key)
+        .agg(
+            pl.col(attribute).first().alias("label"),
+            pl.len().alias("count"),
+            pl.col("team_capacity").first().alias("capacity"),
+        )
+        .sort(key)
+    )
+    legend: list[tuple[str, str]] = []
+    index: dict[int, int] = {}
+    for n, row in enumerate(groups.iter_rows(named=True)):
+        index[row[key]] = n
+        text = f"{row['label']} — {row['count']}"
+        if attribute == "team" and row["capacity"]:
+            text += f" / {row['capacity']}"
+        legend.append((text, _TEAM_COLORS[n % len(_TEAM_COLORS)]))
+    legend.append(("Non attribuées", UNASSIGNED_COLOR))
+    codes = firms[key].replace_strict(index, default=len(legend) - 1, return_dtype=pl.Int32)
+    return codes.fill_null(len(legend) - 1).to_numpy().astype(np.int32), legend

@@ -26,6 +26,8 @@ from planner.db.store import CampaignStore
 from planner.domain.headcount_bands import BAND_LABELS, band_label
 from planner.domain.naf import DIVISION_TO_SECTION, SECTION_LABELS, section_of
 from planner.io.naf_labels import load_naf_labels
+from planner.services.firm_assignments import ASSIGNMENT_SCHEMA, attach_assignments
+from planner.services.prospect_status import attach_status
 
 E = models.Establishment
 C = models.BassinCommune
@@ -68,6 +70,8 @@ FIRM_SCHEMA: dict[str, pl.DataType] = {
     "siege": pl.Boolean(),
     "name_key": pl.String(),
     "name_rank": pl.UInt32(),
+    **ASSIGNMENT_SCHEMA,  # team_id, team, adviser_id, adviser, locked (load_firms only)
+    "status": pl.String(),  # latest contact outcome (load_firms only)
 }
 
 # What is read from the database; everything else is derived in polars. Reading
@@ -305,7 +309,8 @@ def load_firms(store: CampaignStore) -> pl.DataFrame:
         communes = _read(
             conn, _communes_query(), {"commune_code": pl.String(), "bassin_name": pl.String()}
         )
-    return firms_frame(raw, communes)
+        firms = attach_assignments(conn, firms_frame(raw, communes))
+        return attach_status(conn, firms)
 
 
 # --- filtering -----------------------------------------------------------------

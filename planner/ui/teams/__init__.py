@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from planner.ui.teams.task_force_panel import TaskForcePanel
+
 
 def install(window: Any) -> None:
     """Add this area's menus, docks and actions to the main window."""
-    del window
+    window.task_force = TaskForcePanel(window)

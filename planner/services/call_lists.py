@@ -1,0 +1,196 @@
+"""Export the call lists: one workbook per partner, a coordinator workbook, CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+from sqlalchemy import select
+
+from planner.db import models
+from planner.db.store import CampaignStore
+from planner.domain.cell_text import safe_text
+from planner.domain.errors import InputError
+from planner.domain.progress import CancelToken, Progress, no_progress
+from planner.io.call_list_workbook import (
+    FILL_COLUMNS,
+    KEY_COLUMNS,
+    CallListMeta,
+    CallListRow,
+    write_call_list,
+)
+from planner.services.campaign import read_header
+from planner.services.firm_query import load_firms
+from planner.services.priorities import load_weights, score_firms
+
+Per = Literal["adviser", "team"]
+NO_ADVISER = "Sans conseiller"
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    """One file written, for the report."""
+
+    path: Path
+    partner: str | None
+    rows: int
+    sheets: int
+
+
+def _assignments(store: CampaignStore) -> pl.DataFrame:
+    with store.session() as session:
+        rows = session.execute(
+            select(
+                models.Assignment.siret,
+                models.Partner.name,
+                models.Team.name,
+                models.Adviser.name,
+                models.Adviser.base_lon,
+                models.Adviser.base_lat,
+                models.LegalUnit.denomination,
+            )
+            .join(models.Team, models.Team.id == models.Assignment.team_id)
+            .join(models.Partner, models.Partner.id == models.Team.partner_id)
+            .outerjoin(models.Adviser, models.Adviser.id == models.Assignment.adviser_id)
+            .join(models.Establishment, models.Establishment.siret == models.Assignment.siret)
+            .outerjoin(models.LegalUnit, models.LegalUnit.siren == models.Establishment.siren)
+        ).all()
+    return pl.DataFrame(
+        rows,
+        schema={
+            "siret": pl.String(),
+            "partner": pl.String(),
+            "team": pl.String(),
+            "adviser": pl.String(),
+            "base_lon": pl.Float64(),
+            "base_lat": pl.Float64(),
+            "legal_name": pl.String(),
+        },
+        orient="row",
+    )
+
+
+def _km(lon1: pl.Expr, lat1: pl.Expr, lon2: pl.Expr, lat2: pl.Expr) -> pl.Expr:
+    rad = 3.141592653589793 / 180
+    dlat = (lat2 - lat1) * rad
+    dlon = (lon2 - lon1) * rad
+    a = (dlat / 2).sin() ** 2 + (lat1 * rad).cos() * (lat2 * rad).cos() * (dlon / 2).sin() ** 2
+    return 2 * 6371.0 * a.sqrt().arcsin()
+
+
+def call_list_frame(store: CampaignStore) -> pl.DataFrame:
+    """Assigned firms with their partner, team, adviser and priority, best first."""
+    firms = load_firms(store)
+    assigned = _assignments(store).join(firms, on="siret", how="inner")
+    assigned = assigned.with_columns(
+        _km(pl.col("lon"), pl.col("lat"), pl.col("base_lon"), pl.col("base_lat")).alias("base_km"),
+        pl.col("adviser").fill_null(NO_ADVISER),
+    )
+    scored = score_firms(store, assigned, load_weights(store))
+    return scored.sort(["priority", "siret"], descending=[True, False])
+
+
+def _rows(frame: pl.DataFrame) -> list[CallListRow]:
+    return [
+        CallListRow(
+            siret=r["siret"],
+            name=r["name"] or "",
+            legal_name=r["legal_name"] or "",
+            address=r["address"] or "",
+            commune=r["commune_name"] or "",
+            naf_code=r["naf_code"] or "",
+            naf_label=r["naf_label"] or "",
+            band_label=r["band_label"] or "",
+            created=r["date_creation"],
+            adviser=r["adviser"] or NO_ADVISER,
+        )
+        for r in frame.iter_rows(named=True)
+    ]
+
+
+def _file_name(name: str) -> str:
+    cleaned = re.sub(r"[^\w\- ]+", "", name, flags=re.UNICODE).strip().replace(" ", "_")
+    return cleaned or "partenaire"
+
+
+def export_call_lists(
+    store: CampaignStore,
+    out_dir: Path,
+    *,
+    partner: str | None = None,
+    per: Per = "adviser",
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+    now: dt.datetime | None = None,
+) -> list[ExportedFile]:
+    """Write one workbook per partner (or only ``partner``), plus, for all partners,
+    the coordinator's workbook and CSV. Returns the files written."""
+    cancel = cancel or CancelToken()
+    now = (now or dt.datetime.now()).replace(microsecond=0)
+    frame = call_list_frame(store)
+    partners = sorted(frame["partner"].unique().to_list())
+    if partner is not None:
+        if partner not in partners:
+            known = ", ".join(partners) or "aucun"
+            raise InputError(
+                f"partenaire « {partner} » sans entreprise attribuée (partenaires : {known})"
+            )
+        partners = [partner]
+    campaign = read_header(store).name
+    batch = uuid.uuid4().hex[:10]
+    written: list[ExportedFile] = []
+    stamp = now.strftime("%Y%m%d")
+    total = len(partners) + (0 if partner else 1)
+    for index, name in enumerate(partners):
+        cancel.check()
+        progress(index, total, f"Liste d'appels de {name}")
+        own = frame.filter(pl.col("partner") == name)
+        sheets: dict[str, Sequence[CallListRow]] = {}
+        group = "adviser" if per == "adviser" else "team"
+        for key in sorted(own[group].unique().to_list()):
+            sheets[key] = _rows(own.filter(pl.col(group) == key))
+        path = out_dir / f"Liste_appels_{_file_name(name)}_{stamp}.xlsx"
+        meta = CallListMeta(campaign, name, f"{batch}{index:02d}", now)
+        count = write_call_list(path, meta, sheets)
+        written.append(ExportedFile(path, name, count, len(sheets)))
+    if partner is None:
+        cancel.check()
+        progress(len(partners), total, "Classeur du coordinateur")
+        sheets = {"Toutes les entreprises": _rows(frame)}
+        path = out_dir / f"Liste_appels_coordination_{stamp}.xlsx"
+        meta = CallListMeta(campaign, "Coordination", f"{batch}cc", now)
+        written.append(ExportedFile(path, None, write_call_list(path, meta, sheets), 1))
+        csv_path = out_dir / f"Liste_appels_coordination_{stamp}.csv"
+        write_csv(csv_path, frame)
+        written.append(ExportedFile(csv_path, None, frame.height, 0))
+    progress(total, total, "Export terminé")
+    return written
+
+
+def write_csv(path: Path, frame: pl.DataFrame) -> None:
+    """The coordinator's CSV: UTF-8 with BOM, ``;`` separator, dates jj/mm/aaaa."""
+    headers = ["Partenaire", "Équipe"] + [c[0] for c in KEY_COLUMNS + FILL_COLUMNS]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(headers)
+        for rank, (row, extra) in enumerate(
+            zip(_rows(frame), frame.select("partner", "team").iter_rows(), strict=True), start=1
+        ):
+            values = [extra[0] or "", extra[1] or "", *row.key_values(rank)]
+            cells = []
+            for value in values:
+                if isinstance(value, dt.date):
+                    cells.append(value.strftime("%d/%m/%Y"))
+                elif isinstance(value, str):
+                    cells.append(safe_text(value))
+                else:
+                    cells.append("" if value is None else str(value))
+            writer.writerow(cells + [""] * len(FILL_COLUMNS))

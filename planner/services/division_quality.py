@@ -1,0 +1,66 @@
+"""Quality of a division: deviation from capacity, compactness, pieces."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+PIECE_CELL_KM = 0.5
+
+
+def count_pieces(xy: np.ndarray) -> int:
+    """Connected pieces of the ~500 m cells holding these firms (8-neighbourhood)."""
+    if len(xy) == 0:
+        return 0
+    cells = {tuple(c) for c in np.floor(xy / PIECE_CELL_KM).astype(np.int64).tolist()}
+    seen: set[tuple[int, ...]] = set()
+    pieces = 0
+    for start in cells:
+        if start in seen:
+            continue
+        pieces += 1
+        stack = [start]
+        seen.add(start)
+        while stack:
+            cx, cy = stack.pop()
+            for dx in (-1, 0, 1):
+                for dy in (-1, 0, 1):
+                    nxt = (cx + dx, cy + dy)
+                    if nxt in cells and nxt not in seen:
+                        seen.add(nxt)
+                        stack.append(nxt)
+    return pieces
+
+
+def division_quality(
+    xy: np.ndarray, team: np.ndarray, targets: np.ndarray, names: list[str]
+) -> dict[str, Any]:
+    """Per-team and overall figures (distances in km, deviations in %)."""
+    rows: list[dict[str, Any]] = []
+    distances = []
+    for t, name in enumerate(names):
+        mine = xy[team == t]
+        count = len(mine)
+        target = int(targets[t])
+        deviation = 100.0 * (count - target) / target if target else (0.0 if not count else 100.0)
+        d = np.linalg.norm(mine - mine.mean(axis=0), axis=1) if count else np.zeros(0)
+        distances.append(d)
+        rows.append(
+            {
+                "team": name,
+                "firms": count,
+                "target": target,
+                "deviation_pct": round(deviation, 2),
+                "mean_km": round(float(d.mean()), 3) if count else 0.0,
+                "p90_km": round(float(np.percentile(d, 90)), 3) if count else 0.0,
+                "pieces": count_pieces(mine),
+            }
+        )
+    every = np.concatenate(distances) if distances else np.zeros(0)
+    return {
+        "teams": rows,
+        "max_deviation_pct": max((abs(r["deviation_pct"]) for r in rows), default=0.0),
+        "mean_km": round(float(every.mean()), 3) if every.size else 0.0,
+        "p90_km": round(float(np.percentile(every, 90)), 3) if every.size else 0.0,
+    }

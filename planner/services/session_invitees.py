@@ -1,0 +1,138 @@
+"""Suggested invitees of a session: firms of the theme's sectors near the venue, best first."""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import select
+
+from planner.db import models
+from planner.db.store import CampaignStore
+from planner.domain.errors import PlannerError
+from planner.services.firm_query import load_firms
+from planner.services.priorities import load_weights, score_firms
+
+NAF_ROME_FILE = Path("nomenclatures") / "naf_division_rome.csv"
+
+# Prospecting status, most worth inviting first; never contacted comes after the needs.
+STATUS_RANK: dict[str | None, int] = {
+    "Besoin recueilli": 0,
+    "Offre déposée": 1,
+    "À rappeler": 2,
+    None: 3,
+    "Non joint": 4,
+    "Pas de besoin": 5,
+    "Déjà accompagnée": 6,
+    "Refus": 7,
+    "Entreprise fermée / injoignable": 8,
+}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A firm worth inviting."""
+
+    siret: str
+    name: str
+    naf_code: str | None
+    distance_km: float
+    priority: float
+    status: str | None  # last prospecting outcome, None when never contacted
+
+
+def _resources() -> Path:
+    override = os.environ.get("PLANNER_RESOURCES_DIR")
+    return Path(override) if override else Path(__file__).resolve().parents[2] / "resources"
+
+
+@lru_cache(maxsize=1)
+def rome_divisions() -> dict[str, frozenset[str]]:
+    """ROME code → the NAF divisions it belongs to (France Travail's correspondence)."""
+    path = _resources() / NAF_ROME_FILE
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            found: dict[str, set[str]] = {}
+            for row in csv.DictReader(handle):
+                if row["naf_division"] != "00":
+                    found.setdefault(row["rome_code"], set()).add(row["naf_division"])
+    except OSError as exc:
+        raise PlannerError(f"Correspondance NAF ↔ ROME introuvable : {path}") from exc
+    return {code: frozenset(divs) for code, divs in found.items()}
+
+
+def theme_divisions(themes: Sequence[tuple[str, str]]) -> set[str]:
+    """The NAF divisions a theme covers: its NAF codes, plus those of its ROME métiers."""
+    divisions: set[str] = set()
+    table = rome_divisions()
+    for kind, code in themes:
+        if kind == "naf":
+            divisions.add(code.replace(".", "")[:2])
+        elif kind == "rome":
+            divisions |= table.get(code.upper(), frozenset())
+    return divisions
+
+
+def _km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(h))
+
+
+def suggest_invitees(
+    store: CampaignStore,
+    themes: Sequence[tuple[str, str]],
+    lon: float,
+    lat: float,
+    *,
+    radius_km: float = 5.0,
+    limit: int = 50,
+    exclude: Sequence[str] = (),
+) -> list[Suggestion]:
+    """Active firms of the theme's sectors within ``radius_km`` of (lon, lat).
+
+    Ranked by prospecting status (needs collected first), then priority score,
+    then distance.
+    """
+    divisions = theme_divisions(themes)
+    if not divisions:
+        return []
+    firms = load_firms(store)
+    firms = firms.filter(
+        pl.col("lon").is_not_null()
+        & (pl.col("etat") == "A")
+        & pl.col("naf_code").fill_null("").str.slice(0, 2).is_in(sorted(divisions))
+        & ~pl.col("siret").is_in(list(exclude))
+    )
+    if firms.is_empty():
+        return []
+    scored = score_firms(store, firms, load_weights(store))
+    with store.session() as session:
+        last: dict[str, str] = dict(
+            session.execute(
+                select(models.Contact.siret, models.Contact.outcome).order_by(
+                    models.Contact.date, models.Contact.id
+                )
+            )
+            .tuples()
+            .all()
+        )
+    found = []
+    for row in scored.select("siret", "name", "naf_code", "lon", "lat", "priority").iter_rows():
+        siret, name, naf, flon, flat, priority = row
+        km = _km(lon, lat, flon, flat)
+        if km <= radius_km:
+            found.append(
+                Suggestion(
+                    siret, name or siret, naf, round(km, 2), float(priority), last.get(siret)
+                )
+            )
+    found.sort(key=lambda s: (STATUS_RANK.get(s.status, 5), -s.priority, s.distance_km))
+    return found[:limit]

@@ -1,0 +1,219 @@
+"""The sessions dock: week and month calendars, sortable list, clash list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.db.store import CampaignStore
+from planner.domain.errors import PlannerError
+from planner.services.sessions import (
+    ClashError,
+    check_move,
+    list_sessions,
+    move_session,
+    plan_clashes,
+)
+from planner.ui.sessions.calendar_view import CalendarView
+from planner.ui.sessions.session_models import (
+    SESSION_ID_ROLE,
+    ClashTableModel,
+    SessionTableModel,
+)
+
+
+class MoveSessionCommand(QUndoCommand):
+    """Move a session (undoable); the clash override given at drop time is kept."""
+
+    def __init__(
+        self,
+        panel: SessionsPanel,
+        session_id: int,
+        old: dt.datetime,
+        new: dt.datetime,
+        override: str | None,
+    ) -> None:
+        super().__init__(f"Déplacer la séance au {new:%d/%m/%Y %H:%M}")
+        self.panel, self.session_id, self.old, self.new = panel, session_id, old, new
+        self.override = override
+
+    def redo(self) -> None:
+        self.panel.apply_move(self.session_id, self.new, self.override)
+
+    def undo(self) -> None:
+        self.panel.apply_move(self.session_id, self.old, "annulation d'un déplacement")
+
+
+class SessionsPanel(QWidget):
+    """Everything about the campaign's sessions, refreshed from the store."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.store: CampaignStore | None = None
+        self.records: list[Any] = []
+        self.clashes: list[Any] = []
+        self.tabs = QTabWidget(self)
+        self.week = CalendarView("week", self)
+        self.month = CalendarView("month", self)
+        self.model = SessionTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
+        self.list = QTableView(self)
+        self.list.setModel(self.proxy)
+        self.list.setSortingEnabled(True)
+        self.list.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.list.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.list.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.clash_model = ClashTableModel(self)
+        self.clash_list = QTableView(self)
+        self.clash_list.setModel(self.clash_model)
+        self.clash_list.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.clash_list.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.tabs.addTab(self._calendar_page(self.week), "Semaine")
+        self.tabs.addTab(self._calendar_page(self.month), "Mois")
+        self.tabs.addTab(self.list, "Liste")
+        self.tabs.addTab(self.clash_list, "Conflits")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+        for view in (self.week, self.month):
+            view.sessionMoved.connect(self.request_move)
+            view.sessionActivated.connect(self.show_session)
+        self.clash_list.doubleClicked.connect(self._on_clash_activated)
+        self.list.doubleClicked.connect(self._on_list_activated)
+
+    def _calendar_page(self, view: CalendarView) -> QWidget:
+        page = QWidget(self)
+        bar = QHBoxLayout()
+        title = QLabel(view.title(), page)
+        title.setStyleSheet("font-weight: bold")
+        buttons = [("◀", -1), ("Aujourd'hui", 0), ("▶", 1)]
+        for text, step in buttons:
+            button = QPushButton(text, page)
+
+            def go(_checked: bool = False, step: int = step) -> None:
+                if step:
+                    view.step(step)
+                else:
+                    view.anchor = dt.date.today()
+                    view.update()
+                title.setText(view.title())
+
+            button.clicked.connect(go)
+            bar.addWidget(button)
+        bar.addWidget(title, 1)
+        view.titleLabel = title  # type: ignore[attr-defined]
+        layout = QVBoxLayout(page)
+        layout.addLayout(bar)
+        layout.addWidget(view, 1)
+        return page
+
+    # ----------------------------------------------------------------- data
+
+    def set_store(self, store: CampaignStore | None) -> None:
+        self.store = store
+        first = self.refresh()
+        if first is not None:
+            for view in (self.week, self.month):
+                view.anchor = first
+                view.titleLabel.setText(view.title())  # type: ignore[attr-defined]
+
+    def refresh(self) -> dt.date | None:
+        """Reload sessions and clashes; return the first session's day."""
+        if self.store is None:
+            self.records, self.clashes = [], []
+        else:
+            self.records = list_sessions(self.store)
+            self.clashes = plan_clashes(self.store)
+        clashing = {
+            sid for c in self.clashes if c.is_error for sid in (c.session_id, c.other_id) if sid
+        }
+        for view in (self.week, self.month):
+            view.set_data(self.records, clashing)
+        self.model.set_data(self.records, self.clashes)
+        self.clash_model.set_data(self.records, self.clashes)
+        errors = sum(c.is_error for c in self.clashes)
+        self.tabs.setTabText(3, f"Conflits ({errors})" if errors else "Conflits")
+        return self.records[0].starts_at.date() if self.records else None
+
+    # ---------------------------------------------------------------- moves
+
+    def request_move(self, session_id: int, new_start: dt.datetime) -> None:
+        """A drop in a calendar: check, ask for an override on clash errors, push an undo."""
+        record = next(r for r in self.records if r.id == session_id)
+        override = record.clash_override
+        assert self.store is not None
+        try:
+            errors = [c for c in check_move(self.store, session_id, new_start) if c.is_error]
+        except PlannerError as exc:
+            QMessageBox.warning(self, "Séances", str(exc))
+            return
+        if errors and not override:
+            reason, ok = QInputDialog.getText(
+                self,
+                "Conflit",
+                f"{ClashError(errors)}\n\nDéplacer quand même ? Indiquez pourquoi :",
+            )
+            if not ok or not reason.strip():
+                self.refresh()
+                return
+            override = reason.strip()
+        self.window_.undo_stack.push(
+            MoveSessionCommand(self, session_id, record.starts_at, new_start, override)
+        )
+
+    def apply_move(self, session_id: int, start: dt.datetime, override: str | None) -> None:
+        assert self.store is not None
+        move_session(self.store, session_id, start, override=override)
+        self.refresh()
+
+    # ----------------------------------------------------------- navigation
+
+    def show_session(self, session_id: int) -> None:
+        """Select the session in the list and bring it into view in the calendars."""
+        for view in (self.week, self.month):
+            view.show_session(session_id)
+            view.titleLabel.setText(view.title())  # type: ignore[attr-defined]
+        row = self.model.row_of(session_id)
+        if row >= 0:
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            self.list.selectRow(index.row())
+            self.list.scrollTo(index)
+
+    def _on_clash_activated(self, index: Any) -> None:
+        sid = self.clash_model.data(index, SESSION_ID_ROLE)
+        if sid is not None:
+            self.show_session(sid)
+            self.tabs.setCurrentIndex(0)
+
+    def _on_list_activated(self, index: Any) -> None:
+        sid = self.proxy.data(index, SESSION_ID_ROLE)
+        if sid is not None:
+            self.show_session(sid)
+            self.tabs.setCurrentIndex(0)
+
+    def selected_session(self) -> int | None:
+        rows = self.list.selectionModel().selectedRows()
+        if rows:
+            return int(self.proxy.data(rows[0], SESSION_ID_ROLE))
+        for view in (self.week, self.month):
+            if view.selected is not None:
+                return view.selected
+        return None

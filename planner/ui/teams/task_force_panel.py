@@ -1,0 +1,251 @@
+"""The "Task force" menu and dock: division, manual assignment, locks, team summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QDockWidget, QInputDialog, QMessageBox, QTableView
+
+from planner.services.division_run import divide_campaign
+from planner.services.task_force import (
+    assign_firms,
+    load_task_force,
+    previous_assignments,
+)
+from planner.ui.tasks import run_with_progress
+from planner.ui.teams.assign_command import AssignCommand, LockCommand
+from planner.ui.teams.team_summary import TeamSummaryModel, summary_rows
+
+INFEASIBLE = "Répartition équitable impossible"
+
+
+class TaskForcePanel(QObject):
+    """Everything this area adds to the main window."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.model = TeamSummaryModel(self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.doubleClicked.connect(self._select_team_firms)
+        self.dock = QDockWidget("Équipes de la task force", window)
+        self.dock.setObjectName("teamsDock")
+        self.dock.setWidget(self.view)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.last_report: dict[str, Any] | None = None
+        self._runners: list[Any] = []
+        menu = window.menuBar().addMenu("&Task force")
+        self.menu = menu
+        menu.addAction("Répartir automatiquement…", self.divide)
+        menu.addSeparator()
+        menu.addAction("Attribuer la sélection à une équipe…", self.assign_selection_to_team)
+        menu.addAction("Attribuer la sélection à un conseiller…", self.assign_selection_to_adviser)
+        menu.addAction("Retirer la sélection de son équipe", self.unassign_selection)
+        menu.addAction("Verrouiller la sélection", lambda: self.lock_selection(True))
+        menu.addAction("Déverrouiller la sélection", lambda: self.lock_selection(False))
+        menu.addAction("Sélectionner une commune…", self.select_commune)
+        menu.addSeparator()
+        menu.addAction("Colorer par équipe", lambda: window.set_color_attribute("team"))
+        menu.addAction("Colorer par conseiller", lambda: window.set_color_attribute("adviser"))
+        menu.addAction(self.dock.toggleViewAction())
+        window.campaignShown.connect(self._on_campaign_shown)
+
+    # --- state ------------------------------------------------------------------
+
+    def _on_campaign_shown(self, loaded: Any) -> None:
+        if "team_id" not in loaded.firms.columns:
+            return
+        self.model.set_rows(summary_rows(loaded.store, loaded.firms))
+        self.view.resizeColumnsToContents()
+
+    def _selected_sirets(self) -> list[str]:
+        campaign = self.window.campaign
+        if campaign is None:
+            return []
+        ids = self.window.selected_ids()
+        if not ids:
+            return []
+        return campaign.firms["siret"].gather(ids).to_list()
+
+    def _choose(self, title: str, label: str, items: list[tuple[str, int]]) -> int | None:
+        if not items:
+            QMessageBox.information(self.window, title, "Aucune équipe : importez les équipes.")
+            return None
+        names = [name for name, _ in items]
+        name, ok = QInputDialog.getItem(self.window, title, label, names, 0, False)
+        return items[names.index(name)][1] if ok else None
+
+    # --- manual work ----------------------------------------------------------------
+
+    def assign_selection_to_team(self, team_id: int | None = None) -> bool:
+        """Give the selected firms to a team (asked when not given), locked; undoable."""
+        sirets = self._selected_sirets()
+        if not sirets or self.window.campaign is None:
+            self.window.statusBar().showMessage("Sélectionnez d'abord des établissements.", 5000)
+            return False
+        force = load_task_force(self.window.campaign.store)
+        if team_id is None:
+            team_id = self._choose(
+                "Attribuer à une équipe",
+                f"Équipe pour les {len(sirets)} établissements sélectionnés :",
+                [(t.name, t.id) for t in force.teams],
+            )
+            if team_id is None:
+                return False
+        name = next(t.name for t in force.teams if t.id == team_id)
+        return self._assign(
+            sirets, team_id, None, f"Attribuer {len(sirets)} établissement(s) à {name}"
+        )
+
+    def assign_selection_to_adviser(self, adviser_id: int | None = None) -> bool:
+        """Give the selected firms to an adviser (and so to the adviser's team); undoable."""
+        sirets = self._selected_sirets()
+        if not sirets or self.window.campaign is None:
+            self.window.statusBar().showMessage("Sélectionnez d'abord des établissements.", 5000)
+            return False
+        if adviser_id is None:
+            from sqlalchemy import select
+
+            from planner.db.models import Adviser, Team
+
+            with self.window.campaign.store.session() as session:
+                items = [
+                    (f"{a} — {t}", i)
+                    for i, a, t in session.execute(
+                        select(Adviser.id, Adviser.name, Team.name)
+                        .join(Team, Team.id == Adviser.team_id)
+                        .order_by(Team.id, Adviser.name)
+                    )
+                ]
+            adviser_id = self._choose("Attribuer à un conseiller", "Conseiller attitré :", items)
+            if adviser_id is None:
+                return False
+        return self._assign(sirets, None, adviser_id, f"Attribuer {len(sirets)} établissement(s)")
+
+    def unassign_selection(self) -> bool:
+        """Take the selected firms out of their team; undoable."""
+        sirets = self._selected_sirets()
+        if not sirets:
+            return False
+        return self._assign(
+            sirets, None, None, f"Retirer {len(sirets)} établissement(s)", remove=True
+        )
+
+    def _assign(
+        self,
+        sirets: list[str],
+        team_id: int | None,
+        adviser_id: int | None,
+        text: str,
+        *,
+        remove: bool = False,
+    ) -> bool:
+        store = self.window.campaign.store
+        try:
+            previous = assign_firms(
+                store, sirets, None if remove else team_id, adviser_id=adviser_id, locked=True
+            )
+        except Exception as exc:  # PlannerError: a remit rule forbids it
+            QMessageBox.warning(self.window, "Attribution refusée", str(exc))
+            return False
+        command = AssignCommand(
+            store, sirets, None if remove else team_id, adviser_id, True, previous, text,
+            self.window.refresh_firms,
+        )  # fmt: skip
+        self.window.undo_stack.push(command)
+        self.window.refresh_firms()
+        return True
+
+    def lock_selection(self, locked: bool) -> None:
+        """Lock (or unlock) the selected firms' assignments; undoable."""
+        sirets = self._selected_sirets()
+        if not sirets:
+            return
+        store = self.window.campaign.store
+        previous = previous_assignments(store, sirets)
+        assigned = [s for s in sirets if previous[s] is not None]
+        self.window.undo_stack.push(
+            LockCommand(store, assigned, locked, {s: previous[s] for s in assigned},
+                        self.window.refresh_firms)
+        )  # fmt: skip
+
+    def select_commune(self) -> None:
+        """Select every firm of a commune (then assign it)."""
+        campaign = self.window.campaign
+        if campaign is None:
+            return
+        communes = (
+            campaign.firms.select("commune_code", "commune_name").unique().sort("commune_name")
+        )
+        labels = [f"{n} ({c})" for c, n in communes.iter_rows()]
+        label, ok = QInputDialog.getItem(self.window, "Commune", "Commune :", labels, 0, False)
+        if ok:
+            code = communes["commune_code"][labels.index(label)]
+            self.window.select_ids(
+                campaign.firms.filter(pl.col("commune_code") == code)["id"].to_list()
+            )
+
+    def _select_team_firms(self, index: Any) -> None:
+        campaign = self.window.campaign
+        team_id = self.model.rows[index.row()]["id"]
+        if campaign is not None:
+            self.window.select_ids(
+                campaign.firms.filter(pl.col("team_id") == team_id)["id"].to_list()
+            )
+
+    # --- automatic division -----------------------------------------------------------
+
+    def divide(self, accept_overload: bool = False) -> None:
+        """Run the division off the GUI thread, with progress and Cancel, then show quality."""
+        campaign = self.window.campaign
+        if campaign is None:
+            return
+        store = campaign.store
+
+        def task(progress: Any, cancel: Any) -> dict[str, Any]:
+            return divide_campaign(
+                store, accept_overload=accept_overload, progress=progress, cancel=cancel
+            )
+
+        self._runners.append(
+            run_with_progress(
+                self.window, "Répartition des entreprises", task, self._divided, self._failed
+            )
+        )
+
+    def _divided(self, report: dict[str, Any]) -> None:
+        self.last_report = report
+        self.window.undo_stack.clear()  # earlier manual steps no longer apply as they were
+        self.window.refresh_firms()
+        self.window.set_color_attribute("team")
+        unassigned = "".join(
+            f"\n• {n} non réparties : {r}" for r, n in report["unassigned"].items()
+        )
+        text = (
+            f"{report['assigned']} entreprises réparties, {report['moved']} ont changé d'équipe.\n"
+            f"Écart maximal à la capacité : {report['max_deviation_pct']:.1f} %.\n"
+            f"Distance au centre de l'équipe : moyenne {report['mean_km']:.2f} km, "
+            f"90e centile {report['p90_km']:.2f} km.{unassigned}"
+        )
+        for problem in report["problems"]:
+            text += f"\n\n{problem}"
+        self.window.statusBar().showMessage("Répartition terminée", 5000)
+        if not getattr(self.window, "quiet", False):
+            QMessageBox.information(self.window, "Répartition terminée", text)
+
+    def _failed(self, message: str) -> None:
+        if INFEASIBLE not in message:
+            self.window._show_error(message)
+            return
+        answer = QMessageBox.question(
+            self.window,
+            "Répartition équitable impossible",
+            message + "\n\nRépartir quand même ? Les règles restent respectées ; "
+            "la capacité de cette équipe sera dépassée.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.divide(accept_overload=True)

@@ -1,0 +1,74 @@
+"""The team summary table: firms, capacity, deviation, communes, advisers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from planner.db.store import CampaignStore
+from planner.services.division import capacity_targets
+from planner.services.task_force_summary import team_rows
+
+HEADERS = ["Équipe", "Partenaire", "Entreprises", "Capacité", "Écart", "Communes", "Conseillers"]
+
+
+def summary_rows(store: CampaignStore, firms: pl.DataFrame) -> list[dict[str, Any]]:
+    """Team rows with the deviation from each team's capacity share and commune count."""
+    rows = team_rows(store)
+    assigned = firms.filter(pl.col("team_id").is_not_null())
+    communes = dict(assigned.group_by("team_id").agg(pl.col("commune_code").n_unique()).iter_rows())
+    total = sum(r["assigned"] for r in rows)
+    targets = capacity_targets(total, [r["capacity"] for r in rows]) if rows else []
+    for row, target in zip(rows, targets, strict=True):
+        row["target"] = int(target)
+        row["deviation_pct"] = 100.0 * (row["assigned"] - target) / target if target else 0.0
+        row["communes"] = int(communes.get(row["id"], 0))
+    return rows
+
+
+class TeamSummaryModel(QAbstractTableModel):
+    """Read-only table over :func:`summary_rows`."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[dict[str, Any]] = []
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            values = [
+                row["team"],
+                row["partner"],
+                f"{row['assigned']}" + (f" ({row['locked']} verr.)" if row["locked"] else ""),
+                str(row["capacity"]),
+                f"{row.get('deviation_pct', 0.0):+.1f} %".replace(".", ","),
+                str(row.get("communes", 0)),
+                str(row["advisers"]),
+            ]
+            return values[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return row["id"]
+        return None

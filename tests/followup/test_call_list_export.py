@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from openpyxl import load_workbook
+from sqlalchemy import select, update
+
+from planner.db import models
+from planner.db.store import open_store
+from planner.domain.outcomes import OUTCOMES
+from planner.io.call_list_workbook import GUIDE_SHEET, HEADERS, KEY_HEADER, META_SHEET
+from planner.services.call_lists import export_call_lists
+
+
+def _assigned(path: Path) -> dict[str, str]:
+    store = open_store(path)
+    try:
+        with store.session() as session:
+            rows = session.execute(
+                select(models.Assignment.siret, models.Partner.name)
+                .join(models.Team, models.Team.id == models.Assignment.team_id)
+                .join(models.Partner, models.Partner.id == models.Team.partner_id)
+            ).all()
+        return {str(s): str(p) for s, p in rows}
+    finally:
+        store.close()
+
+
+def test_each_partner_workbook_holds_only_its_firms(
+    followup_campaign: Path, tmp_path: Path, partners: tuple[str, ...]
+) -> None:
+    assigned = _assigned(followup_campaign)
+    store = open_store(followup_campaign)
+    try:
+        files = export_call_lists(store, tmp_path / "out", now=dt.datetime(2025, 3, 1, 9))
+    finally:
+        store.close()
+    by_partner = {f.partner: f for f in files if f.path.suffix == ".xlsx"}
+    assert set(by_partner) == {*partners, None}
+    for partner in partners:
+        wb = load_workbook(by_partner[partner].path)
+        assert wb.sheetnames[0] == GUIDE_SHEET
+        assert wb[META_SHEET].sheet_state == "hidden"
+        sirets: list[str] = []
+        for ws in wb.worksheets[1:]:
+            if ws.title == META_SHEET:
+                continue
+            assert [c.value for c in ws[1]] == list(HEADERS)
+            assert ws.freeze_panes == "C2"
+            assert ws.auto_filter.ref is not None
+            assert ws.protection.sheet
+            assert ws.page_setup.orientation == "landscape"
+            assert ws.print_title_rows == "$1:$1"
+            assert partner in ws.oddFooter.left.text
+            formulas = [dv.formula1 for dv in ws.data_validations.dataValidation]
+            assert any(all(o in (f or "") for o in OUTCOMES) for f in formulas)
+            for row in ws.iter_rows(min_row=2, values_only=True):
+                if row[1] is None:
+                    continue
+                assert isinstance(row[1], str) and len(row[1]) == 14
+                sirets.append(row[1])
+            assert ws.cell(2, 2).protection.locked
+            assert not ws.cell(2, HEADERS.index("Résultat") + 1).protection.locked
+            ranks = [r[0] for r in ws.iter_rows(min_row=2, values_only=True) if r[0]]
+            assert ranks == list(range(1, len(ranks) + 1))
+        assert sirets
+        assert {assigned[s] for s in sirets} == {partner}
+        assert len(sirets) == sum(1 for p in assigned.values() if p == partner)
+    csv_file = next(f.path for f in files if f.path.suffix == ".csv")
+    raw = csv_file.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert raw.decode("utf-8-sig").splitlines()[0].startswith("Partenaire;Équipe;Rang;SIRET")
+    assert len(raw.decode("utf-8-sig").splitlines()) == len(assigned) + 1
+
+
+def test_one_partner_per_team_and_formula_names_stay_text(
+    followup_campaign: Path, tmp_path: Path, partners: tuple[str, ...]
+) -> None:
+    store = open_store(followup_campaign)
+    try:
+        with store.session() as session:
+            siret = session.scalars(select(models.Assignment.siret).limit(1)).one()
+            session.execute(
+                update(models.Establishment)
+                .where(models.Establishment.siret == siret)
+                .values(name='=HYPERLINK("http://x.example","clic")')
+            )
+        partner = _assigned(followup_campaign)[siret]
+        files = export_call_lists(store, tmp_path, partner=partner, per="team")
+    finally:
+        store.close()
+    assert [f.partner for f in files] == [partner]
+    wb = load_workbook(files[0].path)
+    data = [ws for ws in wb.worksheets if ws.title not in (GUIDE_SHEET, META_SHEET)]
+    assert [ws.title for ws in data] == ["Équipe 1" if partner == partners[0] else "Équipe 2"]
+    cells = [c for row in data[0].iter_rows(min_row=2) for c in row if c.value]
+    hostile = [c for c in cells if str(c.value).startswith("=")]
+    assert len(hostile) == 1
+    assert hostile[0].data_type == "s"
+    assert not any(c.data_type == "f" for c in cells)
+    assert data[0].cell(1, len(HEADERS)).value == KEY_HEADER

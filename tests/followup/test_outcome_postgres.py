@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from planner.db.store import open_store
+from planner.io.call_list_workbook import GUIDE_SHEET, HEADERS, META_SHEET
+from planner.services.call_lists import export_call_lists
+from planner.services.contact_summary import contact_summary
+from planner.services.firm_query import load_firms
+from planner.services.outcomes_import import apply_outcomes, preview_outcomes
+
+
+@pytest.mark.postgres
+def test_round_trip_and_status_on_postgresql(followup_postgres: str, tmp_path: Path) -> None:
+    store = open_store(followup_postgres)
+    try:
+        files = export_call_lists(store, tmp_path, now=dt.datetime(2025, 3, 1, 9))
+        path = next(f.path for f in files if f.partner)
+        wb = load_workbook(path)
+        ws = next(w for w in wb.worksheets if w.title not in (GUIDE_SHEET, META_SHEET))
+        ws.cell(2, HEADERS.index("Résultat") + 1, "Offre déposée")
+        ws.cell(2, HEADERS.index("Date de l'appel") + 1, "2025-03-12")
+        ws.cell(2, HEADERS.index("Nombre de postes") + 1, "2")
+        siret = ws.cell(2, 2).value
+        wb.save(path)
+        preview = preview_outcomes(store, [path])
+        assert [r.siret for r in preview.accepted] == [siret]
+        assert apply_outcomes(store, preview) == 1
+        summary = contact_summary(store)["contacts"]
+        assert summary["offers_deposited"] == 1 and summary["posts_collected"] == 2
+        firms = load_firms(store)
+        assert firms.filter(firms["siret"] == siret)["status"].item() == "Offre déposée"
+    finally:
+        store.close()

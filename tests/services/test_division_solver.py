@@ -1,0 +1,68 @@
+"""The min-cost-flow division on synthetic firms: rules, locks, capacities, stability."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from planner.services.division import capacity_targets, solve_division
+from planner.services.division_quality import count_pieces, division_quality
+
+
+def _scene(n: int = 4000, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(0, 12, size=(n, 2))
+    allowed = np.ones((n, 5), dtype=bool)
+    craft = rng.random(n) < 0.15
+    allowed[craft] = False
+    allowed[craft, 4] = True  # team 4 alone takes "craft" firms, and only them
+    allowed[~craft, 4] = False
+    return xy, allowed
+
+
+def test_division_respects_rules_and_capacities() -> None:
+    xy, allowed = _scene()
+    capacity = np.array([30, 20, 20, 15, 15])
+    result = solve_division(xy, allowed, capacity, seed=1)
+    assert (result.team >= 0).all()
+    assert allowed[np.arange(len(xy)), result.team].all()
+    quality = division_quality(xy, result.team, result.targets, list("ABCDE"))
+    # team 4 gets exactly the craft firms: the others share the rest by capacity
+    assert quality["teams"][4]["firms"] == int((~allowed[:, 0]).sum())
+    others = np.bincount(result.team, minlength=5)[:4]
+    expected = capacity_targets(int(others.sum()), capacity[:4])
+    assert np.abs(others - expected).max() <= max(2, 0.02 * expected.max())
+    # compact: each of the four general teams holds one area, far smaller than the square
+    for row in quality["teams"][:4]:
+        assert row["pieces"] == 1
+        assert row["p90_km"] < 5.0
+
+
+def test_locks_are_kept_and_firms_nobody_may_take_stay_unassigned() -> None:
+    xy, allowed = _scene(1000)
+    allowed[:10] = False
+    locked = np.full(1000, -1)
+    locked[500:520] = 2
+    result = solve_division(xy, allowed, np.ones(5), locked=locked, seed=2)
+    assert (result.team[:10] == -1).all()
+    assert (result.team[500:520] == 2).all()
+
+
+def test_capacity_change_moves_few_firms() -> None:
+    xy, allowed = _scene()
+    capacity = np.array([30, 20, 20, 15, 15])
+    first = solve_division(xy, allowed, capacity, seed=1)
+    changed = capacity.copy()
+    changed[1] = 22  # +10 % for one team
+    second = solve_division(xy, allowed, changed, current=first.team, seed=1)
+    moved = int((second.team != first.team).sum())
+    gained = int((second.team == 1).sum() - (first.team == 1).sum())
+    assert gained > 0
+    # only about the firms the bigger team must gain change hands
+    assert moved <= 3 * gained
+
+
+def test_pieces_count_disconnected_areas() -> None:
+    near = np.array([[0.0, 0.0], [0.4, 0.1], [0.8, 0.2]])
+    far = near + 10
+    assert count_pieces(near) == 1
+    assert count_pieces(np.vstack([near, far])) == 2

@@ -1,0 +1,75 @@
+"""Suggested invitees (NAF ↔ ROME, distance, status ranking) and the Excel export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from planner.db.store import open_store
+from planner.services.demo import create_demo
+from planner.services.session_excel import write_sessions_workbook
+from planner.services.session_invitees import (
+    STATUS_RANK,
+    rome_divisions,
+    suggest_invitees,
+    theme_divisions,
+)
+from planner.services.sessions import list_sessions
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("session_exports") / "demo.planner"
+    create_demo(path, rows=2500)
+    return path
+
+
+def test_rome_themes_map_to_naf_divisions() -> None:
+    table = rome_divisions()
+    assert "52" in table["N1103"]  # magasinier → entreposage
+    assert theme_divisions([("naf", "47.11F"), ("rome", "N1103")]) >= {"47", "52"}
+    assert theme_divisions([("rome", "ZZZZZ")]) == set()
+
+
+def test_suggestions_are_near_in_sector_and_ranked(demo_file: Path) -> None:
+    store = open_store(demo_file)
+    try:
+        lon, lat = 2.3598, 48.9370  # Saint-Denis town hall
+        found = suggest_invitees(store, [("naf", "47")], lon, lat, radius_km=2.5, limit=400)
+        assert found
+        assert all(s.distance_km <= 2.5 and (s.naf_code or "").startswith("47") for s in found)
+        keys = [(STATUS_RANK.get(s.status, 5), -s.priority, s.distance_km) for s in found]
+        assert keys == sorted(keys)
+        fewer = suggest_invitees(store, [("naf", "47")], lon, lat, radius_km=1.0, limit=400)
+        assert 0 < len(fewer) < len(found)
+        skip = suggest_invitees(
+            store, [("naf", "47")], lon, lat, radius_km=2.5, exclude=[found[0].siret]
+        )
+        assert found[0].siret not in {s.siret for s in skip}
+    finally:
+        store.close()
+
+
+def test_excel_export_lists_sessions_and_invitees(demo_file: Path, tmp_path: Path) -> None:
+    store = open_store(demo_file)
+    try:
+        records = list_sessions(store)
+        out = tmp_path / "seances.xlsx"
+        write_sessions_workbook(store, records, out)
+    finally:
+        store.close()
+    book = load_workbook(out)
+    sessions = list(book["Séances"].iter_rows(values_only=True))
+    assert sessions[0][:5] == ("N°", "Date", "Début", "Fin", "Titre")
+    assert [row[0] for row in sessions[1:]] == [r.id for r in records]
+    invitees = list(book["Invités"].iter_rows(values_only=True))
+    assert len(invitees) - 1 == sum(r.invitees for r in records)
+    assert {row[6] for row in invitees[1:]} <= {
+        "Invitée",
+        "Inscrite",
+        "Excusée",
+        "Présente",
+        "Absente",
+    }
