@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -144,5 +145,14 @@ def run(
 
 
 def print_json(data: object) -> None:
-    """Print one JSON object on stdout."""
-    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """Print one JSON object on stdout.
+
+    A reader that stops early (``planner info --json | head``) is not an error:
+    as the Python docs advise, stdout is pointed at /dev/null so that the
+    interpreter's final flush does not fail again.
+    """
+    try:
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
