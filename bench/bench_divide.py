@@ -4,7 +4,9 @@ Floor: plain ``k-means-constrained`` on the coordinates (one run, n_init=1),
 cluster sizes fixed to the (equal) capacities, no remit rule. planner's division
 (OR-Tools min-cost flow on grid-cell units, remit rules and then advisers) is
 measured on the same firms, with the rules and, for a like-for-like quality
-comparison, without them. Store reading and writing are not included.
+comparison, without them. Store reading and writing are not included. Pieces
+(connected groups of ~500 m cells per team) are also measured without the
+contiguity pass, to show what it gains.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ def _quality(xy: np.ndarray, team: np.ndarray, sizes: np.ndarray) -> dict[str, f
         "mean_km": q["mean_km"],
         "p90_km": q["p90_km"],
         "pieces_max": max(r["pieces"] for r in q["teams"]),
+        "pieces_total": sum(r["pieces"] for r in q["teams"]),
     }
 
 
@@ -75,6 +78,8 @@ def bench_divide() -> dict[str, object]:
     start = time.perf_counter()
     plain = solve_division(xy, np.ones_like(allowed), equal, seed=0)
     plain_seconds = time.perf_counter() - start
+    # the same divisions without the pass that hands stray pieces to a neighbour
+    plain_loose = solve_division(xy, np.ones_like(allowed), equal, seed=0, contiguity_passes=0)
 
     capacity = _capacities(allowed)
     start = time.perf_counter()
@@ -87,6 +92,9 @@ def bench_divide() -> dict[str, object]:
         )
         adviser[mine] = t * ADVISERS_PER_TEAM + sub.team
     seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    ruled_loose = solve_division(xy, allowed, capacity, seed=0, contiguity_passes=0)
+    loose_seconds = time.perf_counter() - start
     adviser_targets = np.concatenate(
         [
             np.repeat(capacity_targets(int((ruled.team == t).sum()), np.ones(ADVISERS_PER_TEAM)), 1)
@@ -103,6 +111,11 @@ def bench_divide() -> dict[str, object]:
         "planner_no_rules": {
             **_quality(xy, plain.team, plain.targets),
             "seconds_teams_only": round(plain_seconds, 3),
+        },
+        "planner_no_rules_no_contiguity_pass": _quality(xy, plain_loose.team, plain_loose.targets),
+        "planner_with_rules_no_contiguity_pass": {
+            **_quality(xy, ruled_loose.team, ruled_loose.targets),
+            "seconds_teams_only": round(loose_seconds, 3),
         },
         "planner_with_rules": {
             **_quality(xy, ruled.team, ruled.targets),

@@ -359,6 +359,9 @@ class DiscoverySession(Base):
     attendance: Mapped[int | None]
     outcome_notes: Mapped[str | None] = mapped_column(Text)
     clash_override: Mapped[str | None] = mapped_column(Text)
+    # After the event (0007): job offers presented and hires that followed.
+    jobs_offered: Mapped[int | None]
+    hires: Mapped[int | None]
 
 
 class SessionTheme(Base):
@@ -424,3 +427,33 @@ class SessionInvitee(Base):
         ForeignKey("establishment.siret", ondelete="CASCADE"), primary_key=True
     )
     status: Mapped[str] = mapped_column(String(12), default="invited")
+
+
+# --- labour market -------------------------------------------------------------
+
+
+class BmoProject(Base):
+    """France Travail's BMO survey for a bassin: recruitment projects of one métier.
+
+    A figure is ``None`` with its ``*_withheld`` flag set when the survey
+    withholds it (``*`` in the open data): it is never stored as zero.
+    """
+
+    __tablename__ = "bmo_project"
+    __table_args__ = (UniqueConstraint("year", "bassin_code", "departement", "metier_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    bassin_code: Mapped[str] = mapped_column(String(10))
+    bassin_label: Mapped[str] = mapped_column(String(200))
+    departement: Mapped[str] = mapped_column(String(3), default="")
+    metier_code: Mapped[str] = mapped_column(String(10))
+    metier_label: Mapped[str] = mapped_column(String(200))
+    family_label: Mapped[str | None] = mapped_column(String(200))
+    projects: Mapped[int | None]
+    difficult: Mapped[int | None]
+    seasonal: Mapped[int | None]
+    projects_withheld: Mapped[bool] = mapped_column(Boolean, default=False)
+    difficult_withheld: Mapped[bool] = mapped_column(Boolean, default=False)
+    seasonal_withheld: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(300))

@@ -7,6 +7,21 @@ from typing import Any
 
 RECENT_YEARS = 2
 
+# What call lists do with firms already supported by another scheme.
+SUPPORTED_POLICIES: dict[str, str] = {
+    "flag": "Les signaler (colonne « Déjà accompagnée »)",
+    "exclude": "Les écarter des listes d'appels",
+}
+NUMBER_FIELDS = (
+    "headcount",
+    "priority_sector",
+    "never_contacted",
+    "recently_created",
+    "distance",
+    "priority_metier",
+)
+CODE_FIELDS = ("sectors", "metiers", "bmo_metiers")
+
 
 @dataclass(frozen=True)
 class PriorityWeights:
@@ -21,6 +36,12 @@ class PriorityWeights:
         sectors: NAF code prefixes (``56``, ``4711``, ``55.10Z``...).
         metiers: ROME codes whose needs already collected give ``priority_metier`` points.
         priority_metier: points if a need for one of ``metiers`` was collected.
+        bmo_metiers: BMO métiers (FAP 2021 codes) the coordinator chose as
+            priorities from the bassin's métiers in tension; kept for session
+            themes and call-list briefs (they are not ROME codes, so they do
+            not match collected needs).
+        supported_policy: ``flag`` or ``exclude`` firms already supported
+            (see :data:`SUPPORTED_POLICIES`).
     """
 
     headcount: float = 30.0
@@ -31,11 +52,17 @@ class PriorityWeights:
     priority_metier: float = 15.0
     sectors: tuple[str, ...] = field(default=())
     metiers: tuple[str, ...] = field(default=())
+    bmo_metiers: tuple[str, ...] = field(default=())
+    supported_policy: str = "flag"
+
+    def __post_init__(self) -> None:
+        if self.supported_policy not in SUPPORTED_POLICIES:
+            raise ValueError(f"unknown supported_policy {self.supported_policy!r}")
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["sectors"] = list(self.sectors)
-        data["metiers"] = list(self.metiers)
+        for key in CODE_FIELDS:
+            data[key] = list(getattr(self, key))
         return data
 
     @classmethod
@@ -45,8 +72,25 @@ class PriorityWeights:
         for key, value in data.items():
             if key not in known:
                 continue
-            if key in ("sectors", "metiers"):
-                values[key] = tuple(str(v).replace(".", "").upper() for v in value)
+            if key in CODE_FIELDS:
+                values[key] = normalise_codes(value)
+            elif key == "supported_policy":
+                values[key] = value if value in SUPPORTED_POLICIES else "flag"
             else:
                 values[key] = float(value)
         return cls(**values)
+
+
+def normalise_codes(codes: Any) -> tuple[str, ...]:
+    """NAF, ROME or FAP codes as stored: upper case, no dots or spaces, each once.
+
+    Accepts a list or a string separated by commas, semicolons or spaces.
+    """
+    if isinstance(codes, str):
+        codes = codes.replace(";", ",").replace(" ", ",").split(",")
+    seen: dict[str, None] = {}
+    for code in codes:
+        text = str(code).replace(".", "").strip().upper()
+        if text:
+            seen[text] = None
+    return tuple(seen)

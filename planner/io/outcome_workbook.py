@@ -11,12 +11,14 @@ one of ours is refused with an ``InputError``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zipfile import BadZipFile
 
 from openpyxl import load_workbook
+from openpyxl.utils.escape import unescape
 from openpyxl.utils.exceptions import InvalidFileException
 
 from planner.domain.errors import InputError
@@ -101,6 +103,18 @@ def _siret(value: Any) -> str | None:
     return digits.zfill(14) if digits.isdigit() and len(digits) <= 14 else digits
 
 
+def _name_matches(siret: str, value: Any, checksum: str) -> bool:
+    """Whether the name read matches the checksum of the name exported."""
+    if row_checksum(siret, _text(value) or "") == checksum:
+        return True
+    if value is None:
+        return False
+    # Surrounding spaces were exported too; openpyxl leaves an escaped ``_x005F_``
+    # of an inline string as it is.
+    raw = str(value)
+    return any(row_checksum(siret, name) == checksum for name in (raw, unescape(raw)))
+
+
 def _meta(wb: Any, name: str) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
     if META_SHEET not in wb.sheetnames:
         raise InputError(
@@ -108,7 +122,7 @@ def _meta(wb: Any, name: str) -> tuple[dict[str, str], dict[str, tuple[str, str]
             "(onglet technique « _planner » absent)",
             file=name,
         )
-    rows = list(wb[META_SHEET].iter_rows(values_only=True))
+    rows = list(_sheet_rows(wb[META_SHEET]))
     head: dict[str, str] = {}
     for row in rows[:3]:
         cells = [_text(v) or "" for v in row[:4]] + [""] * 4
@@ -128,9 +142,25 @@ def read_outcome_workbook(path: Path) -> ReadBack:
     """Read one filled call list; raises ``InputError`` if the file is not ours."""
     name = path.name
     try:
-        wb = load_workbook(path, data_only=True)
+        # Read-only mode streams each sheet's XML instead of building every
+        # cell object of the workbook first.
+        wb = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
         raise InputError(f"classeur Excel illisible ({exc})", file=name) from exc
+    try:
+        return _read_workbook(wb, name)
+    finally:
+        wb.close()
+
+
+def _sheet_rows(ws: Any) -> Iterator[tuple[Any, ...]]:
+    """The rows' values, from row 1; the size the file declares is not trusted
+    (a wrong ``<dimension>`` written by another program would cut rows off)."""
+    ws.reset_dimensions()
+    yield from ws.iter_rows(values_only=True)
+
+
+def _read_workbook(wb: Any, name: str) -> ReadBack:
     head, keys = _meta(wb, name)
     try:
         exported_at = dt.datetime.fromisoformat(head.get("exported_at", ""))
@@ -150,7 +180,7 @@ def read_outcome_workbook(path: Path) -> ReadBack:
     for ws in wb.worksheets:
         if ws.title == META_SHEET:
             continue
-        rows = ws.iter_rows(values_only=True)
+        rows = _sheet_rows(ws)
         header = next(rows, None)
         titles = [(_text(v) or "") for v in header or ()]
         if "SIRET" not in titles or "Résultat" not in titles:
@@ -210,8 +240,7 @@ def _read_row(
     if siret != expected_siret:
         reject(f"SIRET modifié (attendu {expected_siret})", "SIRET")
         return
-    name_value = _text(get("Nom")) or ""
-    if checksum and row_checksum(expected_siret, name_value) != checksum:
+    if checksum and not _name_matches(expected_siret, get("Nom"), checksum):
         reject("colonne verrouillée modifiée (le nom ne correspond plus à l'export)", "Nom")
         return
     if key in seen:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 import uuid
@@ -16,7 +15,7 @@ from sqlalchemy import select
 
 from planner.db import models
 from planner.db.store import CampaignStore
-from planner.domain.cell_text import safe_text
+from planner.domain.cell_text import FORMULA_STARTS
 from planner.domain.errors import InputError
 from planner.domain.progress import CancelToken, Progress, no_progress
 from planner.io.call_list_workbook import (
@@ -28,7 +27,7 @@ from planner.io.call_list_workbook import (
 )
 from planner.services.campaign import read_header
 from planner.services.firm_query import load_firms
-from planner.services.priorities import load_weights, score_firms
+from planner.services.priorities import leave_out_supported, load_weights, score_firms
 
 Per = Literal["adviser", "team"]
 NO_ADVISER = "Sans conseiller"
@@ -93,26 +92,37 @@ def call_list_frame(store: CampaignStore) -> pl.DataFrame:
         _km(pl.col("lon"), pl.col("lat"), pl.col("base_lon"), pl.col("base_lat")).alias("base_km"),
         pl.col("adviser").fill_null(NO_ADVISER),
     )
-    scored = score_firms(store, assigned, load_weights(store))
+    weights = load_weights(store)
+    scored = leave_out_supported(score_firms(store, assigned, weights), weights)
     return scored.sort(["priority", "siret"], descending=[True, False])
 
 
+_ROW_COLUMNS = (
+    "siret",
+    "name",
+    "legal_name",
+    "address",
+    "commune_name",
+    "naf_code",
+    "naf_label",
+    "band_label",
+    "date_creation",
+    "adviser",
+)
+
+
 def _rows(frame: pl.DataFrame) -> list[CallListRow]:
-    return [
-        CallListRow(
-            siret=r["siret"],
-            name=r["name"] or "",
-            legal_name=r["legal_name"] or "",
-            address=r["address"] or "",
-            commune=r["commune_name"] or "",
-            naf_code=r["naf_code"] or "",
-            naf_label=r["naf_label"] or "",
-            band_label=r["band_label"] or "",
-            created=r["date_creation"],
-            adviser=r["adviser"] or NO_ADVISER,
-        )
-        for r in frame.iter_rows(named=True)
-    ]
+    # Nulls are filled column-wise and rows come out as plain tuples: building
+    # a dict per row cost more than writing it.
+    texts = [c for c in _ROW_COLUMNS if c not in ("siret", "date_creation", "adviser")]
+    flat = frame.select(
+        pl.col("siret"),
+        *(pl.col(c).fill_null("") for c in texts),
+        pl.col("date_creation"),
+        pl.col("adviser").fill_null("").replace("", NO_ADVISER),
+        (pl.col("supported").fill_null(False) if "supported" in frame.columns else pl.lit(False)),
+    )
+    return [CallListRow(*values) for values in flat.iter_rows()]
 
 
 def _file_name(name: str) -> str:
@@ -174,23 +184,57 @@ def export_call_lists(
     return written
 
 
+def _csv_text(column: str) -> pl.Expr:
+    """A text column that no spreadsheet reads as a formula (see ``safe_text``)."""
+    # Empty text is written as null: polars quotes an empty string ("").
+    text = pl.col(column).cast(pl.String)
+    value = pl.when(text == "").then(pl.lit(None, pl.String)).otherwise(text)
+    risky = pl.any_horizontal(*(value.str.starts_with(start) for start in FORMULA_STARTS))
+    return pl.when(risky).then(pl.lit("'") + value).otherwise(value).alias(column)
+
+
+def csv_siret(siret: pl.Expr) -> pl.Expr:
+    """SIRET as INSEE prints it, ``732 829 320 00074``: SIREN in groups of three, then NIC.
+
+    Written as bare digits, spreadsheets open the column as numbers (1,23E+13,
+    leading zeros lost). A last group of five digits is no thousands grouping,
+    so the grouped form is not a number: LibreOffice, with French or English
+    settings, keeps it as text with its 14 digits, no formula nor import
+    wizard needed (tests/followup/test_call_list_libreoffice.py).
+    """
+    return pl.concat_str(
+        siret.str.slice(0, 3),
+        siret.str.slice(3, 3),
+        siret.str.slice(6, 3),
+        siret.str.slice(9, 5),
+        separator=" ",
+    )
+
+
+def _supported_text(frame: pl.DataFrame) -> pl.Expr:
+    """« oui » for the firms already supported, as in the workbooks."""
+    if "supported" not in frame.columns:
+        return pl.lit(None, pl.String).alias("supported")
+    flag = pl.col("supported").fill_null(False)
+    return pl.when(flag).then(pl.lit("oui")).otherwise(pl.lit(None, pl.String)).alias("supported")
+
+
 def write_csv(path: Path, frame: pl.DataFrame) -> None:
-    """The coordinator's CSV: UTF-8 with BOM, ``;`` separator, dates jj/mm/aaaa."""
+    """The coordinator's CSV: UTF-8 with BOM, ``;`` separator, dates jj/mm/aaaa,
+    SIRET as text (``csv_siret``)."""
     headers = ["Partenaire", "Équipe"] + [c[0] for c in KEY_COLUMNS + FILL_COLUMNS]
+    texts = [c for c in _ROW_COLUMNS if c not in ("siret", "date_creation", "adviser")]
+    out = frame.select(
+        _csv_text("partner"),
+        _csv_text("team"),
+        pl.int_range(1, pl.len() + 1).alias("rank"),
+        csv_siret(pl.col("siret")).alias("siret"),
+        *(_csv_text(c) for c in texts),
+        pl.col("date_creation").dt.strftime("%d/%m/%Y"),
+        _csv_text("adviser").fill_null(NO_ADVISER),
+        _supported_text(frame),
+        *(pl.lit(None, pl.String).alias(f"fill_{i}") for i in range(len(FILL_COLUMNS))),
+    )
+    out.columns = headers
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerow(headers)
-        for rank, (row, extra) in enumerate(
-            zip(_rows(frame), frame.select("partner", "team").iter_rows(), strict=True), start=1
-        ):
-            values = [extra[0] or "", extra[1] or "", *row.key_values(rank)]
-            cells = []
-            for value in values:
-                if isinstance(value, dt.date):
-                    cells.append(value.strftime("%d/%m/%Y"))
-                elif isinstance(value, str):
-                    cells.append(safe_text(value))
-                else:
-                    cells.append("" if value is None else str(value))
-            writer.writerow(cells + [""] * len(FILL_COLUMNS))
+    out.write_csv(path, separator=";", include_bom=True, line_terminator="\r\n")

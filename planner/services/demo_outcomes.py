@@ -16,6 +16,18 @@ _WEIGHTS = (30, 14, 20, 12, 6, 8, 6, 4)
 _ROME = ("N1103", "G1603", "K2204", "F1703", "D1106", "H3203", "N4101", "M1607", "J1501")
 _CONTACTED_SHARE = 0.3
 _WEEKS = 4
+# Days after the campaign's start when each team (by id, cycling) began calling:
+# the follow-up curves then differ from team to team, as they do in the field.
+_LATE_START = (0, 0, 7, 0, 14, 7)
+
+
+def _days_ago(drawn: int, late_start: int) -> int:
+    """Squeeze a day drawn in 1 … 4 weeks ago into the team's active days.
+
+    Only the date moves: the random draws, hence the outcomes, stay the same.
+    """
+    span = _WEEKS * 7 - late_start
+    return 1 + (drawn - 1) * (span - 2) // (_WEEKS * 7 - 2)
 
 
 def add_demo_outcomes(store: CampaignStore, *, seed: int, today: dt.date | None = None) -> None:
@@ -27,7 +39,12 @@ def add_demo_outcomes(store: CampaignStore, *, seed: int, today: dt.date | None 
     today = today or dt.date.today()
     with store.session() as session:
         assigned = session.execute(
-            select(models.Assignment.siret, models.Adviser.id, models.Adviser.name)
+            select(
+                models.Assignment.siret,
+                models.Assignment.team_id,
+                models.Adviser.id,
+                models.Adviser.name,
+            )
             .outerjoin(models.Adviser, models.Adviser.id == models.Assignment.adviser_id)
             .order_by(models.Assignment.siret)
         ).all()
@@ -36,10 +53,13 @@ def add_demo_outcomes(store: CampaignStore, *, seed: int, today: dt.date | None 
         next_id = int(session.scalar(select(func.max(models.Contact.id))) or 0) + 1
         contacts: list[dict[str, object]] = []
         needs: list[dict[str, object]] = []
-        for siret, adviser_id, adviser_name in assigned:
+        team_ids = sorted({team_id for _, team_id, _, _ in assigned})
+        late = {t: _LATE_START[i % len(_LATE_START)] for i, t in enumerate(team_ids)}
+        for siret, team_id, adviser_id, adviser_name in assigned:
             if rng.random() >= _CONTACTED_SHARE:
                 continue
-            day = today - dt.timedelta(days=rng.randrange(1, _WEEKS * 7))
+            drawn = rng.randrange(1, _WEEKS * 7)
+            day = today - dt.timedelta(days=_days_ago(drawn, late[team_id]))
             while day.weekday() >= 5:
                 day -= dt.timedelta(days=1)
             outcome = rng.choices(OUTCOMES, weights=_WEIGHTS)[0]

@@ -19,12 +19,14 @@ from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]
 
 from planner.domain.errors import PlannerError
 from planner.domain.progress import CancelToken, Progress, no_progress
+from planner.services.division_contiguity import stray_piece_moves, total_pieces
 
 CELL_KM = 0.25
 ROUNDS = 12
 STAY_BONUS_KM = 3.0
 OVERFLOW_KM = 1000.0
 OVERFLOW_STEPS = 40
+CONTIGUITY_PASSES = 3
 _SCALE = 100  # cost unit: 10 m
 
 
@@ -123,6 +125,7 @@ def solve_division(
     current: np.ndarray | None = None,
     locked: np.ndarray | None = None,
     seed: int = 0,
+    contiguity_passes: int = CONTIGUITY_PASSES,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
 ) -> FlowResult:
@@ -135,6 +138,8 @@ def solve_division(
         current: the current team of each firm (-1 none), for stability.
         locked: the locked team of each firm (-1 free); kept as is.
         seed: for the initial centres.
+        contiguity_passes: how many times stray pieces of a team are handed
+            to a neighbouring team (0: none).
     """
     n, teams = allowed.shape
     current = np.full(n, -1, np.int64) if current is None else current.astype(np.int64)
@@ -167,9 +172,57 @@ def solve_division(
         targets[others] = capacity_targets(
             int(assignable.sum() - final[over].sum()), np.asarray(capacity)[others]
         )
+    result = _gather_stray_pieces(
+        xy, allowed, locked, current, free, left, centres, result, contiguity_passes
+    )
+    final = np.bincount(result[result >= 0], minlength=teams)
     base = capacity_targets(int(assignable.sum()), capacity)
     over = [t for t in range(teams) if final[t] > base[t]]
     return FlowResult(result, base, centres, over)
+
+
+def _gather_stray_pieces(
+    xy: np.ndarray,
+    allowed: np.ndarray,
+    locked: np.ndarray,
+    current: np.ndarray,
+    free: np.ndarray,
+    left: np.ndarray,
+    centres: np.ndarray,
+    result: np.ndarray,
+    passes: int,
+) -> np.ndarray:
+    """Give stray pieces to a neighbouring team, then re-solve so that shares stay exact.
+
+    The flow is solved again with each stray piece allowed only to its new
+    team; the other teams make room along their borders. A pass is kept only
+    when it leaves fewer pieces without a larger deviation from the shares.
+    """
+    teams = allowed.shape[1]
+    targets = left + np.bincount(locked[locked >= 0], minlength=teams)
+    pieces = total_pieces(xy, result, teams)
+    for _ in range(passes):
+        firms, to = stray_piece_moves(xy, result, allowed, locked)
+        if firms.size == 0:
+            break
+        forced = allowed.copy()
+        forced[firms] = False
+        forced[firms, to] = True
+        unit, counts, pos = _units(xy[free], forced[free], current[free])
+        u_allowed = np.zeros((len(counts), teams), dtype=bool)
+        u_allowed[unit] = forced[free]
+        u_current = np.full(len(counts), -1, np.int64)
+        u_current[unit] = current[free]
+        flows = _solve_flow(pos, counts, u_allowed, u_current, left, centres)
+        candidate = result.copy()
+        candidate[free] = _split_units(unit, flows, xy[free], centres)
+        fewer = total_pieces(xy, candidate, teams)
+        before = np.abs(np.bincount(result[result >= 0], minlength=teams) - targets).max()
+        after = np.abs(np.bincount(candidate[candidate >= 0], minlength=teams) - targets).max()
+        if fewer >= pieces or after > before:
+            break
+        result, pieces = candidate, fewer
+    return result
 
 
 def _rounds(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 import numpy as np
@@ -14,6 +15,7 @@ from planner.db.models import Assignment
 from planner.db.store import CampaignStore
 from planner.domain.progress import CancelToken, Progress, no_progress
 from planner.domain.remit import eligibility
+from planner.geo.reference import CommuneReference, ReferenceDataError
 from planner.services.division import (
     DivisionInfeasible,
     capacity_targets,
@@ -26,7 +28,56 @@ from planner.services.task_force import TaskForce, load_task_force
 
 NO_TEAM = "aucun partenaire n'a ces entreprises dans son périmètre"
 TOLERANCE = 0.02  # a forced overload within 2 % is still a fair split
-NO_POSITION = "entreprise sans position géographique"
+NO_POSITION = "entreprise sans position géographique ni commune connue"
+
+
+def commune_points(codes: list[str]) -> dict[str, tuple[float, float]]:
+    """The town hall of each commune (lon, lat), from the reference data.
+
+    Firms that SIRENE does not geolocate still have a commune: the division
+    places them at its town hall, so that they get a team rather than being
+    left out. Unknown codes, or a missing reference, give no point. Only the
+    attribute table is read: geometries (pyproj CRS objects) must not be used
+    from the worker thread that runs a division in the app.
+    """
+    if not codes:
+        return {}
+    try:
+        reference = CommuneReference.load()
+        attributes = reference.attributes
+    except (ReferenceDataError, OSError):
+        return {}
+    points: dict[str, tuple[float, float]] = {}
+    for code in codes:
+        current = reference.resolve(code)
+        if current is None or current not in attributes.index:
+            continue
+        lon: Any = attributes.at[current, "mairie_lon"]
+        lat: Any = attributes.at[current, "mairie_lat"]
+        if lon is None or lat is None or math.isnan(lon) or math.isnan(lat):
+            continue
+        points[code] = (float(lon), float(lat))
+    return points
+
+
+def _positions(firms: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Longitudes, latitudes and a "has a position" mask; firms without one take
+    a point of their commune. Also returns how many were placed that way."""
+    lon = firms["lon"].to_numpy(allow_copy=True).astype(float, copy=True)
+    lat = firms["lat"].to_numpy(allow_copy=True).astype(float, copy=True)
+    missing = np.isnan(lon) | np.isnan(lat)
+    placed = 0
+    if missing.any() and "commune_code" in firms.columns:
+        codes = firms["commune_code"].to_list()
+        wanted = sorted({codes[i] for i in np.flatnonzero(missing) if codes[i]})
+        points = commune_points(wanted)
+        for i in np.flatnonzero(missing).tolist():
+            point = points.get(codes[i] or "")
+            if point is not None:
+                lon[i], lat[i] = point
+                missing[i] = False
+                placed += 1
+    return np.nan_to_num(lon), np.nan_to_num(lat), ~missing, placed
 
 
 def _current(store: CampaignStore, sirets: list[str], team_ids: list[int]) -> dict[str, np.ndarray]:
@@ -108,10 +159,10 @@ def divide_campaign(
     elig = eligibility(firms, force.remits)
     partner_of = np.array([t.partner_index for t in force.teams])
     allowed = elig.allowed[:, partner_of] if len(force.remits) else np.zeros((len(sirets), 0), bool)
-    positioned = firms["lon"].is_not_null().to_numpy() & firms["lat"].is_not_null().to_numpy()
+    lon, lat, positioned, placed_at_commune = _positions(firms)
     allowed = allowed & positioned[:, None]
     capacity = np.array([t.capacity for t in force.teams], dtype=float)
-    xy = project_km(firms["lon"].fill_null(0.0).to_numpy(), firms["lat"].fill_null(0.0).to_numpy())
+    xy = project_km(lon, lat)
     targets = capacity_targets(int((allowed.any(axis=1) | (state["locked"] >= 0)).sum()), capacity)
     problems = infeasibility_messages(force, firms, allowed, targets)
     if problems and not accept_overload:
@@ -144,6 +195,7 @@ def divide_campaign(
         "firms": len(sirets),
         "assigned": int((result.team >= 0).sum()),
         "moved": moved,
+        "placed_at_commune": placed_at_commune,
         "unassigned": {k: v for k, v in unassigned.items() if v},
         "problems": problems,
         **quality,

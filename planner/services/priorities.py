@@ -1,18 +1,47 @@
-"""Priority scores of the campaign's firms, from the coordinator's weights."""
+"""Priority scores of the campaign's firms, from the coordinator's weights.
+
+Scored frames also say whether each firm is on the list of firms already
+supported (``supported``); :func:`leave_out_supported` applies the
+coordinator's choice (flag them, or leave them out of call lists).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from typing import Any
 
 import polars as pl
 from sqlalchemy import select
 
 from planner.db import models
 from planner.db.store import CampaignStore
+from planner.domain.errors import InputError
 from planner.domain.headcount_bands import BAND_ORDER
-from planner.domain.priority import RECENT_YEARS, PriorityWeights
+from planner.domain.priority import (
+    CODE_FIELDS,
+    NUMBER_FIELDS,
+    RECENT_YEARS,
+    SUPPORTED_POLICIES,
+    PriorityWeights,
+    normalise_codes,
+)
 
 SETTING_KEY = "priority_weights"
+
+# French labels of the weights, for the dialog and the command line.
+WEIGHT_LABELS: dict[str, str] = {
+    "headcount": "Taille (points pour la plus grande tranche d'effectifs)",
+    "priority_sector": "Secteur NAF prioritaire",
+    "never_contacted": "Jamais contactée",
+    "recently_created": f"Créée depuis moins de {RECENT_YEARS} ans",
+    "distance": "Distance (points retirés par 10 km de la base du conseiller)",
+    "priority_metier": "Besoin recueilli sur un métier ROME prioritaire",
+    "sectors": "Secteurs NAF prioritaires (préfixes de codes)",
+    "metiers": "Métiers ROME prioritaires (codes)",
+    "bmo_metiers": "Métiers en tension retenus (BMO, codes FAP)",
+    "supported_policy": "Entreprises déjà accompagnées",
+}
 
 
 def load_weights(store: CampaignStore) -> PriorityWeights:
@@ -30,6 +59,47 @@ def save_weights(store: CampaignStore, weights: PriorityWeights) -> None:
             session.add(models.Setting(key=SETTING_KEY, value=weights.to_json()))
         else:
             setting.value = weights.to_json()
+
+
+def with_setting(weights: PriorityWeights, key: str, value: str) -> PriorityWeights:
+    """``weights`` with one setting changed from text (``planner priorities --set``).
+
+    Raises:
+        InputError: unknown key or bad value, in French.
+    """
+    if key in NUMBER_FIELDS:
+        try:
+            number = float(value.replace(",", "."))
+        except ValueError:
+            raise InputError(f"« {key} » attend un nombre de points, pas « {value} ».") from None
+        if not 0 <= number <= 1000:
+            raise InputError(f"« {key} » doit être entre 0 et 1000 points.")
+        changes: dict[str, Any] = {key: number}
+        return dataclasses.replace(weights, **changes)
+    if key in CODE_FIELDS:
+        codes: dict[str, Any] = {key: normalise_codes(value)}
+        return dataclasses.replace(weights, **codes)
+    if key == "supported_policy":
+        if value not in SUPPORTED_POLICIES:
+            raise InputError(
+                f"« supported_policy » vaut {' ou '.join(SUPPORTED_POLICIES)}, pas « {value} »."
+            )
+        return dataclasses.replace(weights, supported_policy=value)
+    raise InputError(f"réglage inconnu « {key} » (réglages : {', '.join(WEIGHT_LABELS)}).")
+
+
+def leave_out_supported(scored: pl.DataFrame, weights: PriorityWeights) -> pl.DataFrame:
+    """The scored firms a call list should keep: without the firms already
+    supported if the coordinator chose to leave them out, else all of them
+    (their ``supported`` column then flags them)."""
+    if weights.supported_policy == "exclude" and "supported" in scored.columns:
+        return scored.filter(~pl.col("supported"))
+    return scored
+
+
+def _supported(store: CampaignStore) -> list[str]:
+    with store.session() as session:
+        return sorted(session.scalars(select(models.SupportedFirm.siret)))
 
 
 def _contacted(store: CampaignStore) -> tuple[set[str], set[str]]:
@@ -51,7 +121,11 @@ def score_firms(
     today: dt.date | None = None,
 ) -> pl.DataFrame:
     """``firms`` (with siret, band, naf_code, date_creation, and optionally
-    ``base_km`` — distance to the adviser's base) plus a ``priority`` column."""
+    ``base_km`` — distance to the adviser's base) plus a ``priority`` column,
+    and ``supported`` (on the list of firms already supported) if it lacks it.
+
+    Firms already supported are scored like the others: call lists flag them
+    or leave them out with :func:`leave_out_supported`."""
     today = today or dt.date.today()
     contacted, needs = _contacted(store)
     metier_sirets = {k.split(":")[0] for k in needs if k.split(":")[1] in set(weights.metiers)}
@@ -72,4 +146,7 @@ def score_firms(
     )
     if "base_km" in firms.columns:
         score = score - pl.col("base_km").fill_null(0.0) / 10.0 * weights.distance
+    if "supported" not in firms.columns:
+        supported = pl.Series(_supported(store), dtype=pl.String).implode()
+        firms = firms.with_columns(pl.col("siret").is_in(supported).alias("supported"))
     return firms.with_columns(score.round(2).alias("priority"))

@@ -17,7 +17,8 @@ from planner.services.sessions import SessionRecord
 
 _SESSION_HEADERS = [
     "N°", "Date", "Début", "Fin", "Titre", "Type", "Statut", "Lieu", "Adresse", "Places",
-    "Invités", "Présents", "Partenaires", "Conseillers", "Entreprises d'accueil", "Thème",
+    "Invités", "Participants", "Partenaires", "Conseillers", "Entreprises d'accueil", "Thème",
+    "Entreprises présentes", "Offres d'emploi", "Recrutements", "Bilan",
 ]  # fmt: skip
 _INVITEE_HEADERS = [
     "N° séance", "Séance", "Date", "SIRET", "Entreprise", "Commune", "Invitation",
@@ -58,10 +59,14 @@ def write_sessions_workbook(
                 ", ".join(r.advisers.values()),
                 ", ".join(r.hosts.values()),
                 ", ".join(f"{k.upper()} {c}" for k, c in r.themes),
+                r.present,
+                r.jobs_offered,
+                r.hires,
+                r.outcome_notes,
             ]
         )
         sheet.cell(sheet.max_row, 2).number_format = "DD/MM/YYYY"
-    _widths(sheet, [6, 12, 7, 7, 45, 22, 11, 30, 40, 7, 7, 8, 40, 30, 40, 30])
+    _widths(sheet, [6, 12, 7, 7, 45, 22, 11, 30, 40, 7, 7, 8, 40, 30, 40, 30, 11, 9, 9, 50])
     invitees = book.create_sheet("Invités")
     invitees.append(_INVITEE_HEADERS)
     ids = [r.id for r in records]

@@ -51,6 +51,9 @@ class SessionRecord:
     hosts: dict[str, str] = field(default_factory=dict)
     themes: list[tuple[str, str]] = field(default_factory=list)
     invitees: int = 0
+    jobs_offered: int | None = None
+    hires: int | None = None
+    present: int = 0
 
     def facts(self) -> SessionFacts:
         """The session as the clash rules see it."""
@@ -89,6 +92,8 @@ class SessionDraft:
     recurrence: Recurrence | None = None
     attendance: int | None = None
     outcome_notes: str | None = None
+    jobs_offered: int | None = None
+    hires: int | None = None
 
 
 class ClashError(PlannerError):
@@ -154,6 +159,8 @@ def _records(session: Session, rows: list[models.DiscoverySession]) -> list[Sess
             recurrence=row.recurrence,
             clash_override=row.clash_override,
             venue=venues.get(row.venue_id) if row.venue_id is not None else None,
+            jobs_offered=row.jobs_offered,
+            hires=row.hires,
         )
         for row in rows
     }
@@ -187,10 +194,13 @@ def _records(session: Session, rows: list[models.DiscoverySession]) -> list[Sess
         .order_by(models.SessionTheme.kind, models.SessionTheme.code)
     ):
         records[sid].themes.append((kind, code))
-    for (sid,) in session.execute(
-        select(models.SessionInvitee.session_id).where(models.SessionInvitee.session_id.in_(ids))
+    for sid, status in session.execute(
+        select(models.SessionInvitee.session_id, models.SessionInvitee.status).where(
+            models.SessionInvitee.session_id.in_(ids)
+        )
     ):
         records[sid].invitees += 1
+        records[sid].present += status == "attended"
     return [records[i] for i in ids]
 
 
@@ -298,6 +308,7 @@ def save_session(
             row.starts_at, row.ends_at = start, end
             row.venue_id, row.capacity = draft.venue_id, draft.capacity
             row.attendance, row.outcome_notes = draft.attendance, draft.outcome_notes
+            row.jobs_offered, row.hires = draft.jobs_offered, draft.hires
             row.clash_override = note
             session.flush()
             _write_links(session, row.id, draft)
@@ -356,6 +367,8 @@ def draft_of(record: SessionRecord, invitee_sirets: list[str]) -> SessionDraft:
         themes=list(record.themes),
         attendance=record.attendance,
         outcome_notes=record.outcome_notes,
+        jobs_offered=record.jobs_offered,
+        hires=record.hires,
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
+from planner.db.bulk import bulk_insert
 from planner.db.models import Adviser, Assignment, Partner, RemitRule, Team
 from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
@@ -227,3 +228,41 @@ def set_locked(store: CampaignStore, sirets: Sequence[str], locked: bool) -> Non
     with store.session() as session:
         for a in session.scalars(select(Assignment).where(Assignment.siret.in_(list(sirets)))):
             a.locked = locked
+
+
+AssignmentRow = tuple[str, int, int | None, bool, str, dt.datetime]
+_ASSIGNMENT_COLUMNS = ["siret", "team_id", "adviser_id", "locked", "source", "assigned_at"]
+
+
+def snapshot_assignments(store: CampaignStore) -> list[AssignmentRow]:
+    """Every assignment as it is now (to undo a whole division)."""
+    with store.session() as session:
+        rows = session.execute(
+            select(
+                Assignment.siret,
+                Assignment.team_id,
+                Assignment.adviser_id,
+                Assignment.locked,
+                Assignment.source,
+                Assignment.assigned_at,
+            ).order_by(Assignment.siret)
+        ).all()
+    return [(s, int(t), a, bool(lk), src, at) for s, t, a, lk, src, at in rows]
+
+
+def replace_assignments(store: CampaignStore, rows: Sequence[AssignmentRow]) -> None:
+    """Put every assignment back as in ``rows`` (one transaction).
+
+    Rows naming a team or adviser deleted since are dropped (or lose their
+    adviser), so that an old snapshot never breaks a foreign key.
+    """
+    with store.session() as session:
+        teams = set(session.scalars(select(Team.id)))
+        advisers = set(session.scalars(select(Adviser.id)))
+        kept = [
+            (s, t, a if a in advisers else None, lk, src, at)
+            for s, t, a, lk, src, at in rows
+            if t in teams
+        ]
+        session.execute(delete(Assignment))
+        bulk_insert(session, "assignment", _ASSIGNMENT_COLUMNS, kept)

@@ -125,3 +125,14 @@ def venue_from_firm(store: CampaignStore, siret: str) -> int:
     return add_free_venue(
         store, name, address, lon, lat, kind="host", commune_code=commune, siret=siret
     )
+
+
+def set_venue_position(store: CampaignStore, venue_id: int, lon: float, lat: float) -> None:
+    """Place a venue by hand (a click on the map): WGS84 longitude and latitude."""
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise PlannerError("Position du lieu invalide.")
+    with store.session() as session:
+        venue = session.get(models.Venue, venue_id)
+        if venue is None:
+            raise PlannerError(f"Lieu introuvable : {venue_id}.")
+        venue.lon, venue.lat = float(lon), float(lat)

@@ -8,6 +8,7 @@ touched from the worker.
 
 from __future__ import annotations
 
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -35,25 +36,51 @@ class TaskSignals(QObject):
     cancelled = Signal()
 
 
+# Every runnable (with its signals) is kept from its start until a while after
+# its task has ended: the worker thread may still be returning from its last
+# ``emit`` when the GUI thread has already handled the result and deleted the
+# runner. Freeing the signals or the runnable then crashed the interpreter now
+# and then (seen in the test suite).
+_LIVE: list[_Runnable] = []
+_GRACE_SECONDS = 5.0
+
+
+def _keep(runnable: _Runnable) -> None:
+    now = time.monotonic()
+    _LIVE[:] = [
+        kept
+        for kept in _LIVE
+        if kept.finished_at is None or now - kept.finished_at < _GRACE_SECONDS
+    ]
+    _LIVE.append(runnable)
+
+
 class _Runnable(QRunnable):
     def __init__(self, task: Task, token: CancelToken, signals: TaskSignals) -> None:
         super().__init__()
-        self._task = task
+        self._task: Task | None = task
         self._token = token
-        self._signals = signals
+        self.signals = signals
+        self.finished_at: float | None = None
 
     def run(self) -> None:
+        task, self._task = self._task, None  # free what the task holds once done
+        assert task is not None, "a task runs once"
         try:
-            result = self._task(self._signals.progress.emit, self._token)
+            result = task(self.signals.progress.emit, self._token)
         except Cancelled:
-            self._signals.cancelled.emit()
+            self.signals.cancelled.emit()
         except PlannerError as exc:
-            self._signals.failed.emit(str(exc))
+            self.signals.failed.emit(str(exc))
         except Exception as exc:
             traceback.print_exc()
-            self._signals.failed.emit(f"Erreur inattendue : {type(exc).__name__} : {exc}")
+            self.signals.failed.emit(f"Erreur inattendue : {type(exc).__name__} : {exc}")
         else:
-            self._signals.succeeded.emit(result)
+            self.signals.succeeded.emit(result)
+            del result
+        finally:
+            del task
+            self.finished_at = time.monotonic()
 
 
 class TaskRunner(QObject):
@@ -62,9 +89,12 @@ class TaskRunner(QObject):
     def __init__(self, task: Task, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.token = CancelToken()
-        self.signals = TaskSignals(self)
+        # No parent: the signals live as long as the runnable (see _RETIRED),
+        # not as long as this runner, which the GUI may delete first.
+        self.signals = TaskSignals()
         self._runnable = _Runnable(task, self.token, self.signals)
         self._runnable.setAutoDelete(False)
+        _keep(self._runnable)
 
     def start(self, pool: QThreadPool | None = None) -> None:
         """Queue the task."""
@@ -91,13 +121,19 @@ def run_with_progress(
     dialog.setMinimumWidth(480)
     runner = TaskRunner(task, parent)
 
+    over = False
+
     @Slot(int, int, str)
     def on_progress(done: int, total: int, message: str) -> None:
+        if over:  # a late progress event after the result
+            return
         dialog.setMaximum(max(total, 1))
         dialog.setValue(min(done, total))
         dialog.setLabelText(message)
 
     def finish() -> None:
+        nonlocal over
+        over = True
         dialog.canceled.disconnect()  # closing a QProgressDialog emits canceled
         dialog.close()
         dialog.deleteLater()

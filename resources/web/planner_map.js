@@ -37,7 +37,14 @@
     firstVertex: "Cliquez pour placer le premier point du lasso",
     continueLine: "Cliquez pour ajouter un point",
     finishPoly: "Cliquez sur le premier point pour fermer le lasso",
-    finishRect: "Cliquez pour terminer le rectangle"
+    finishRect: "Cliquez pour terminer le rectangle",
+    sessionsTitle: "Séances",
+    upcoming: "Prochaines séances",
+    noUpcoming: "Aucune séance à venir ; dernière :",
+    more: "autre(s) séance(s)",
+    sessionHint: "Cliquez pour choisir la séance dans le planning",
+    pickCancel: "Annuler (Échap)",
+    foldHint: "Cliquez pour replier ou déplier la légende"
   };
 
   var numberFormats = {};
@@ -725,10 +732,25 @@
       L.DomEvent.disableScrollPropagation(this._div);
       return this._div;
     },
+    // A click on the title folds the legend to its title (a long team
+    // legend hides part of the map); the fold survives content updates.
     setContent: function (node) {
+      var control = this;
       this._div.replaceChildren();
       if (node) this._div.appendChild(node);
       this._div.style.display = node ? "" : "none";
+      var title = node && node.querySelector(".pm-legend-title");
+      if (title) {
+        title.classList.add("pm-legend-toggle");
+        title.title = TEXT.foldHint;
+        title.addEventListener("click", function () { control.setFolded(!control._folded); });
+      }
+      this.setFolded(!!this._folded);
+    },
+    setFolded: function (folded) {
+      this._folded = folded;
+      this._div.classList.toggle("pm-legend-folded", folded);
+      if (this === S.legendControl) S.legendFolded = folded;
     }
   });
 
@@ -896,6 +918,7 @@
   }
 
   function onMapClick(e) {
+    if (S.pick) return finishPick(e);
     if (S.clustered || drawing()) return false;
     var i = S.firms.hitTest(e.containerPoint);
     if (i < 0) return false;
@@ -905,7 +928,7 @@
 
   var pendingMove = null;
   function onMouseMove(e) {
-    if (S.clustered || drawing()) return;
+    if (S.clustered || S.pick || drawing()) return;
     var scheduled = pendingMove !== null;
     pendingMove = e.containerPoint;
     if (scheduled) return;
@@ -918,6 +941,119 @@
       S.map.getContainer().classList.add("pm-pointer");
       showHover(i);
     });
+  }
+
+  /* ------------------------------------------------------------ sessions */
+
+  // One calendar pin per venue: sessions are few (tens), so plain DOM
+  // markers in Leaflet's marker pane, above the firms' canvas, are right.
+  function sessionIcon(venue) {
+    var box = el("div", "pm-session-pin-box");
+    box.appendChild(el("span", "pm-session-pin-top"));
+    box.appendChild(el("span", "pm-session-pin-count", venue.upcoming.length || "·"));
+    var className = "pm-session-pin" + (venue.upcoming.length ? "" : " pm-session-pin-past");
+    return L.divIcon({ className: className, html: box, iconSize: [26, 30], iconAnchor: [13, 30],
+                       tooltipAnchor: [0, -28] });
+  }
+
+  function sessionLine(session) {
+    var row = el("div", "pm-session-row");
+    row.appendChild(el("span", "pm-session-when", session.date + " " + session.time));
+    row.appendChild(el("span", "pm-session-title", session.title));
+    return row;
+  }
+
+  function sessionTooltip(venue) {
+    var root = el("div", "pm-session-tip");
+    root.appendChild(el("div", "pm-firm-name", venue.name));
+    if (venue.address) root.appendChild(el("div", "pm-session-address", venue.address));
+    var shown = venue.upcoming.length ? venue.upcoming : venue.past.slice(0, 1);
+    root.appendChild(el("div", "pm-session-head",
+                        venue.upcoming.length ? TEXT.upcoming : TEXT.noUpcoming));
+    shown.slice(0, 6).forEach(function (session) { root.appendChild(sessionLine(session)); });
+    if (shown.length > 6) {
+      root.appendChild(el("div", "pm-firm-hint", "+ " + (shown.length - 6) + " " + TEXT.more));
+    }
+    root.appendChild(el("div", "pm-firm-hint", TEXT.sessionHint));
+    return root;
+  }
+
+  function activateVenue(venue) {
+    var target = venue.upcoming[0] || venue.past[0];
+    if (!target) return null;
+    S.lastSession = target.id;
+    if (S.bridge) S.bridge.session_clicked(target.id);
+    return target.id;
+  }
+
+  function setSessions(payload) {
+    if (S.sessionLayer) S.map.removeLayer(S.sessionLayer);
+    S.sessionLayer = null;
+    S.sessions = payload || null;
+    S.sessionMarkers = [];
+    if (!payload || !payload.shown) return 0;
+    var layer = L.layerGroup();
+    (payload.venues || []).forEach(function (venue) {
+      var marker = L.marker([venue.lat, venue.lon], {
+        icon: sessionIcon(venue), title: venue.name, riseOnHover: true, keyboard: false,
+        pmIgnore: true, snapIgnore: true
+      });
+      marker.bindTooltip(sessionTooltip(venue), { direction: "top", className: "pm-firm-tooltip",
+                                                  opacity: 0.96 });
+      marker.on("click", function () { activateVenue(venue); });
+      marker.pmVenue = venue;
+      marker.addTo(layer);
+      S.sessionMarkers.push(marker);
+    });
+    S.sessionLayer = layer.addTo(S.map);
+    return S.sessionMarkers.length;
+  }
+
+  /* ------------------------------------------------------------ pick */
+
+  // "Place on the map": the next click on the map gives a position back to
+  // Python instead of selecting a firm.
+  function startPick(message) {
+    cancelPick();
+    hideHover();
+    S.map.closePopup();
+    var bar = el("div", "pm-pick-bar");
+    bar.appendChild(el("span", null, message || ""));
+    var cancel = el("button", "pm-pick-cancel", TEXT.pickCancel);
+    cancel.type = "button";
+    bar.appendChild(cancel);
+    L.DomEvent.disableClickPropagation(bar);
+    L.DomEvent.on(cancel, "click", function () {
+      cancelPick();
+      if (S.bridge) S.bridge.pick_cancelled();
+    });
+    S.map.getContainer().appendChild(bar);
+    S.map.getContainer().classList.add("pm-picking");
+    S.pick = { bar: bar };
+    if (!S.pickKeyHooked) {
+      S.pickKeyHooked = true;
+      document.addEventListener("keydown", function (e) {
+        if (e.key !== "Escape" || !S.pick) return;
+        cancelPick();
+        if (S.bridge) S.bridge.pick_cancelled();
+      });
+    }
+    return true;
+  }
+
+  function cancelPick() {
+    if (!S.pick) return;
+    L.DomUtil.remove(S.pick.bar);
+    S.map.getContainer().classList.remove("pm-picking");
+    S.pick = null;
+  }
+
+  function finishPick(e) {
+    var latlng = e.latlng || S.map.containerPointToLatLng(e.containerPoint);
+    cancelPick();
+    S.lastPick = [latlng.lat, latlng.lng];
+    if (S.bridge) S.bridge.point_picked(latlng.lat, latlng.lng);
+    return true;
   }
 
   /* ------------------------------------------------------------ selection */
@@ -1044,6 +1180,7 @@
     if (state.highlight) setHighlight(state.highlight, false);
     if (state.choropleth) setChoropleth(state.choropleth);
     if (state.clustered) setClustered(true);
+    if (state.sessions) setSessions(state.sessions);
     if (state.view) S.map.setView([state.view.lat, state.view.lng], state.view.zoom, { animate: false });
   }
 
@@ -1139,6 +1276,35 @@
     map: function () {
       return S.map;
     },
+    // The session markers: venue id, position and the session a click picks.
+    sessionMarkers: function () {
+      return (S.sessionMarkers || []).map(function (m) {
+        var p = m.getLatLng();
+        return { venue: m.pmVenue.id, lat: p.lat, lon: p.lng, shown: S.map.hasLayer(m),
+                 upcoming: m.pmVenue.upcoming.length,
+                 tooltip: m.getTooltip().getContent().textContent };
+      });
+    },
+    clickVenue: function (venueId) {
+      var marker = (S.sessionMarkers || []).filter(function (m) {
+        return m.pmVenue.id === venueId;
+      })[0];
+      if (!marker) return null;
+      marker.fire("click");
+      return S.lastSession;
+    },
+    // Where a position is on screen (container pixels).
+    pointOf: function (lat, lon) {
+      var p = S.map.latLngToContainerPoint([lat, lon]);
+      return [p.x, p.y];
+    },
+    picking: function () { return !!S.pick; },
+    legendFolded: function () { return !!S.legendFolded; },
+    clickLegendTitle: function () {
+      var title = S.legendControl.getContainer().querySelector(".pm-legend-title");
+      if (title) title.click();
+      return !!S.legendFolded;
+    },
     state: function () {
       return { n: S.data.n, visible: S.visibleCount, highlighted: S.highlightCount,
                drawn: S.drawn, clustered: S.clustered, zoom: S.map.getZoom(),
@@ -1158,6 +1324,9 @@
     setChoropleth: setChoropleth,
     setClustered: setClustered,
     setPrintMode: setPrintMode,
+    setSessions: setSessions,
+    startPick: startPick,
+    cancelPick: cancelPick,
     frameToken: frameToken,
     fitBassin: function (force) {
       if (!S.outline || (!force && !S.autoFitBounds)) return;

@@ -1,15 +1,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.dimensions import ColumnDimension
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select, update
 
 from planner.db import models
 from planner.db.store import open_store
 from planner.domain.outcomes import OUTCOMES
-from planner.io.call_list_workbook import GUIDE_SHEET, HEADERS, KEY_HEADER, META_SHEET
+from planner.io.call_list_workbook import (
+    FIRST_FILL,
+    GUIDE_SHEET,
+    HEADERS,
+    KEY_HEADER,
+    META_SHEET,
+)
 from planner.services.call_lists import export_call_lists
 
 
@@ -25,6 +35,14 @@ def _assigned(path: Path) -> dict[str, str]:
         return {str(s): str(p) for s, p in rows}
     finally:
         store.close()
+
+
+def _column(ws: Worksheet, index: int) -> ColumnDimension:
+    """The format of column ``index``; a file may describe neighbours as one range."""
+    for dim in ws.column_dimensions.values():
+        if dim.min <= index <= dim.max:
+            return dim
+    return ws.column_dimensions[get_column_letter(index)]
 
 
 def test_each_partner_workbook_holds_only_its_firms(
@@ -61,7 +79,11 @@ def test_each_partner_workbook_holds_only_its_firms(
                 assert isinstance(row[1], str) and len(row[1]) == 14
                 sirets.append(row[1])
             assert ws.cell(2, 2).protection.locked
-            assert not ws.cell(2, HEADERS.index("Résultat") + 1).protection.locked
+            # The columns to fill are unlocked and tinted as whole columns.
+            for index, header in enumerate(HEADERS, start=1):
+                to_fill = FIRST_FILL <= index < len(HEADERS)
+                assert _column(ws, index).protection.locked is not to_fill, header
+            assert _column(ws, len(HEADERS)).hidden
             ranks = [r[0] for r in ws.iter_rows(min_row=2, values_only=True) if r[0]]
             assert ranks == list(range(1, len(ranks) + 1))
         assert sirets
@@ -70,8 +92,12 @@ def test_each_partner_workbook_holds_only_its_firms(
     csv_file = next(f.path for f in files if f.path.suffix == ".csv")
     raw = csv_file.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    assert raw.decode("utf-8-sig").splitlines()[0].startswith("Partenaire;Équipe;Rang;SIRET")
-    assert len(raw.decode("utf-8-sig").splitlines()) == len(assigned) + 1
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Partenaire;Équipe;Rang;SIRET")
+    assert len(lines) == len(assigned) + 1
+    csv_sirets = [line.split(";")[3] for line in lines[1:]]
+    assert all(re.fullmatch(r"\d{3} \d{3} \d{3} \d{5}", s) for s in csv_sirets)
+    assert {s.replace(" ", "") for s in csv_sirets} == set(assigned)
 
 
 def test_one_partner_per_team_and_formula_names_stay_text(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from planner.db.models import Assignment, Establishment, Team
 from planner.db.store import open_store
@@ -131,3 +131,86 @@ def test_manual_assignment_can_be_undone(tmp_path: Path) -> None:
         assert {s: _check_rules(target)[s] for s in sirets} == {s: before[s] for s in sirets}
     finally:
         store.close()
+
+
+def test_division_undo_and_task_force_edit_on_postgresql(pg_database: str) -> None:
+    from planner.services.task_force import replace_assignments, snapshot_assignments
+    from planner.services.task_force_edit import (
+        AdviserDraft,
+        TaskForceInvalid,
+        TeamDraft,
+        load_drafts,
+        save_task_force,
+    )
+
+    create_demo(pg_database, rows=1500, seed=3)
+    store = open_store(pg_database)
+    try:
+        assert store.engine.dialect.name == "postgresql"
+        force = load_task_force(store)
+        general = force.teams[0].id
+        firms = load_firms(store)
+        elig = eligibility(firms, force.remits)
+        free = sorted(firms.filter(pl.Series(elig.exclusive_of < 0))["siret"].to_list())[:30]
+        assign_firms(store, free, general, locked=False)
+        before = snapshot_assignments(store)
+        report = divide_campaign(store, seed=3)
+        assert report["max_deviation_pct"] <= 2.0 and report["moved"] > 0
+        divided = snapshot_assignments(store)
+        assert divided != before
+        _check_rules(pg_database)
+        replace_assignments(store, before)  # undo
+        assert snapshot_assignments(store) == before
+        replace_assignments(store, divided)  # redo
+        assert snapshot_assignments(store) == divided
+
+        drafts = load_drafts(store)
+        drafts[0].teams.append(
+            TeamDraft("FT renfort", None, [AdviserDraft("Inès Garcia", "ines@exemple", None, 30)])
+        )
+        with pytest.raises(TaskForceInvalid, match="adresse e-mail invalide « ines@exemple »"):
+            save_task_force(store, drafts)
+        assert len(load_task_force(store).teams) == len(force.teams)
+        drafts[0].teams[-1].advisers[0].email = "ines.garcia@exemple.fr"
+        save_task_force(store, drafts)
+        after = load_task_force(store)
+        assert len(after.teams) == len(force.teams) + 1
+        assert after.teams[-1].capacity == 30
+        report = divide_campaign(store, seed=3)
+        assert report["max_deviation_pct"] <= 2.0
+        assert next(r for r in report["teams"] if r["team"] == "FT renfort")["firms"] > 0
+    finally:
+        store.close()
+
+
+def test_firms_without_a_position_are_divided_by_their_commune(tmp_path: Path) -> None:
+    target = tmp_path / "demo.planner"
+    create_demo(target, rows=2500, seed=7)
+    store = open_store(target)
+    try:
+        with store.session() as session:
+            session.execute(delete(Assignment))
+            chosen = session.scalars(
+                select(Establishment.siret)
+                .where(Establishment.lon.is_not(None))
+                .order_by(Establishment.siret)
+                .limit(40)
+            ).all()
+            session.execute(
+                update(Establishment)
+                .where(Establishment.siret.in_(chosen))
+                .values(lon=None, lat=None)
+            )
+        report = divide_campaign(store, seed=7)
+        with store.session() as session:
+            teams = dict(
+                session.execute(
+                    select(Assignment.siret, Assignment.team_id).where(Assignment.siret.in_(chosen))
+                ).all()
+            )
+    finally:
+        store.close()
+    assert report["placed_at_commune"] >= len(chosen)
+    assert "entreprise sans position géographique ni commune connue" not in report["unassigned"]
+    assert set(teams) == set(chosen)  # every one of them has a team
+    _check_rules(target)

@@ -117,3 +117,88 @@ def test_division_from_the_menu_then_map_coloured_by_team(
     qtbot.wait(1000)
     if os.environ.get("PLANNER_SCREENSHOTS"):
         window.grab().save(str(SCREENSHOT))
+
+
+def _assignments(win: MainWindow) -> dict[str, int]:
+    from sqlalchemy import select
+
+    from planner.db.models import Assignment
+
+    assert win.campaign is not None
+    with win.campaign.store.session() as session:
+        return dict(session.execute(select(Assignment.siret, Assignment.team_id)).all())  # type: ignore[arg-type]
+
+
+def test_division_can_be_undone_and_redone(
+    qtbot: QtBot, window: MainWindow, demo_file: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    path = tmp_path / "undo.planner"
+    shutil.copyfile(demo_file, path)
+    _open(qtbot, window, path)
+    panel = window.task_force  # type: ignore[attr-defined]
+    window.quiet = True  # type: ignore[attr-defined]
+    # a hand-made state the division will change: 40 firms moved to one team, unlocked
+    firms = window.campaign.firms  # type: ignore[union-attr]
+    team_id = panel.model.rows[0]["id"]
+    sirets = firms.filter((pl.col("team_id") != team_id) & ~pl.col("craft"))["siret"].head(40)
+    from planner.services.task_force import assign_firms
+
+    assign_firms(window.campaign.store, sirets.to_list(), team_id, locked=False)  # type: ignore[union-attr]
+    before = _assignments(window)
+    seen = window.campaign
+    panel.divide()
+    qtbot.waitUntil(lambda: panel.last_report is not None, timeout=60000)
+    qtbot.waitUntil(lambda: window.campaign is not seen, timeout=30000)
+    divided = _assignments(window)
+    assert divided != before and panel.last_report["moved"] > 0
+    assert window.undo_stack.count() == 1
+    assert window.undo_stack.undoText() == "Répartition automatique"
+
+    seen = window.campaign
+    window.undo_stack.undo()
+    assert _assignments(window) == before  # read back from the campaign file
+    qtbot.waitUntil(lambda: window.campaign is not seen, timeout=30000)
+    assert (
+        dict(
+            zip(
+                *window.campaign.firms.select("siret", "team_id")
+                .drop_nulls()
+                .to_dict(as_series=False)
+                .values(),
+                strict=True,
+            )
+        )
+        == before
+    )  # type: ignore[union-attr]
+
+    seen = window.campaign
+    window.undo_stack.redo()
+    assert _assignments(window) == divided
+    qtbot.waitUntil(lambda: window.campaign is not seen, timeout=30000)
+
+
+def test_editor_from_the_menu_refreshes_the_team_summary(
+    qtbot: QtBot, window: MainWindow, demo_file: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    path = tmp_path / "edit.planner"
+    shutil.copyfile(demo_file, path)
+    _open(qtbot, window, path)
+    panel = window.task_force  # type: ignore[attr-defined]
+    assert panel.model.rowCount() == 10
+    action = next(a for a in panel.menu.actions() if a.text() == "Partenaires et équipes…")
+    action.trigger()
+    editor = panel.editor
+    assert editor is not None and editor.isVisible()
+    editor.select((0,))
+    editor.add_team()
+    editor.team_capacity.setValue(120)
+    seen = window.campaign
+    assert editor.save(), editor.errors.text()
+    qtbot.waitUntil(lambda: window.campaign is not seen, timeout=30000)
+    assert panel.model.rowCount() == 11
+    added = panel.model.rows[-1]
+    assert added["capacity"] == 120 and added["assigned"] == 0

@@ -1,4 +1,5 @@
-"""The follow-up views: call-list export, outcomes read back."""
+"""The follow-up views: call-list export, outcomes read back, dashboard, métiers in
+tension (BMO), firms already supported and priority weights."""
 
 from __future__ import annotations
 
@@ -24,11 +25,85 @@ def install(window: Any) -> None:
     read_back.triggered.connect(lambda: import_outcomes(window))
     board = QAction("&Tableau de bord…", window)
     board.triggered.connect(lambda: show_dashboard(window))
+    bmo = QAction("&Métiers en tension (BMO)…", window)
+    bmo.triggered.connect(lambda: show_bmo(window))
+    supported = QAction("Importer les entreprises &déjà accompagnées…", window)
+    supported.triggered.connect(lambda: import_supported_list(window))
+    priorities = QAction("&Priorités…", window)
+    priorities.triggered.connect(lambda: edit_priorities(window))
     menu.addAction(export)
     menu.addAction(read_back)
     menu.addSeparator()
     menu.addAction(board)
-    window._followup_actions = (export, read_back, board)
+    menu.addSeparator()
+    menu.addAction(bmo)
+    menu.addAction(supported)
+    menu.addAction(priorities)
+    window._followup_actions = (export, read_back, board, bmo, supported, priorities)
+
+
+def show_bmo(window: Any) -> None:
+    """Open the bassin's métiers in tension (BMO), with the workbook import."""
+    if _no_campaign(window):
+        return
+    from planner.ui.followup.bmo_window import BmoWindow
+
+    dialog = BmoWindow(window.campaign.store, window)
+    dialog.show()
+    window._followup_bmo = dialog
+
+
+def edit_priorities(window: Any) -> None:
+    """Set the priority weights of the call lists."""
+    if _no_campaign(window):
+        return
+    from planner.ui.followup.priority_dialog import PriorityDialog
+
+    PriorityDialog(window.campaign.store, window).exec()
+
+
+def import_supported_list(window: Any) -> None:
+    """Import the list of firms already supported, off the GUI thread."""
+    if _no_campaign(window):
+        return
+    path, _ = QFileDialog.getOpenFileName(
+        window,
+        "Entreprises déjà accompagnées",
+        "",
+        "Listes de SIRET (*.csv *.xlsx *.txt);;Tous les fichiers (*)",
+    )
+    if not path:
+        return
+    store = window.campaign.store
+    from planner.services.supported_firms import SupportedImport, import_supported
+
+    def task(progress: Progress, cancel: CancelToken) -> SupportedImport:
+        return import_supported(store, Path(path), progress=progress, cancel=cancel)
+
+    def done(result: SupportedImport) -> None:
+        QMessageBox.information(window, "Entreprises déjà accompagnées", supported_text(result))
+        window.refresh_firms()
+
+    window._followup_task = run_with_progress(
+        window, "Import des entreprises déjà accompagnées", task, done, lambda m: _fail(window, m)
+    )
+
+
+def supported_text(result: Any) -> str:
+    """The French summary of an import of firms already supported."""
+    lines = [
+        f"{result.sirets} SIRET lus dans {result.file} (colonne {result.column}) :",
+        f"• {result.matched} entreprises de la campagne, signalées « Déjà accompagnée »",
+        f"• {result.unknown} inconnues de la campagne (gardées pour un prochain import SIRENE)",
+    ]
+    if result.duplicates:
+        lines.append(f"• {result.duplicates} doublons ignorés")
+    if result.bad:
+        lines.append(f"\n{len(result.bad)} lignes écartées :")
+        lines.extend(f"  {bad.message}" for bad in result.bad[:10])
+        if len(result.bad) > 10:
+            lines.append(f"  … et {len(result.bad) - 10} autres")
+    return "\n".join(lines)
 
 
 def show_dashboard(window: Any) -> None:

@@ -1,143 +1,286 @@
-"""The follow-up dashboard: a bar chart and a table per axis, exportable."""
+"""The follow-up dashboard: by axis, progress over time and needs by métier, exportable."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import polars as pl
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
     QPushButton,
+    QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from planner.services.dashboard import AXIS_LABELS, COLUMN_LABELS, dashboard, export_dashboard_xlsx
-from planner.ui.followup.preview_model import RowsModel
+from planner.domain.errors import PlannerError
+from planner.domain.progress import CancelToken, Progress
+from planner.services.dashboard import (
+    AXIS_LABELS,
+    AXIS_TITLES,
+    COLUMN_LABELS,
+    FollowupData,
+    axis_table,
+    load_followup,
+)
+from planner.services.dashboard_needs import NEEDS_LABELS, needs_table
+from planner.services.dashboard_progress import PROGRESS_LABELS, TOTAL, progress_table
+from planner.services.dashboard_workbook import write_dashboard_workbook
+from planner.ui.followup.dashboard_charts import (
+    ChartWidget,
+    axis_figure,
+    needs_figure,
+    paint_message,
+    progress_figure,
+)
+from planner.ui.followup.dashboard_model import FrameModel
+from planner.ui.followup.dashboard_pdf import write_dashboard_pdf
+from planner.ui.tasks import run_with_progress
 
-_SERIES = (("assigned", "#9ecae1"), ("contacted", "#4292c6"), ("reached", "#08519c"))
+ALL_VALUES = "Toutes les valeurs"
+COMPARE = "Comparer les équipes (% de la capacité)"
 
 
-class BarChart(QWidget):
-    """Grouped horizontal bars: assigned, contacted, reached per group."""
+def _table_view(parent: QWidget) -> QTableView:
+    view = QTableView(parent)
+    view.setAlternatingRowColors(True)
+    view.setSortingEnabled(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.verticalHeader().setVisible(False)
+    return view
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.table = pl.DataFrame()
-        self.setMinimumHeight(260)
 
-    def set_table(self, table: pl.DataFrame) -> None:
-        self.table = table.head(15)
-        self.update()
-
-    def paintEvent(self, _event: Any) -> None:  # noqa: N802
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("white"))
-        table = self.table
-        if table.is_empty():
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Aucune donnée")
-            return
-        label_w, legend_h = 300.0, 24.0
-        x = 10.0
-        for key, color in _SERIES:
-            painter.fillRect(QRectF(x, 6, 14, 12), QColor(color))
-            painter.drawText(QRectF(x + 18, 2, 200, 20), COLUMN_LABELS[key])
-            x += 200
-        top = legend_h + 6
-        row_h = (self.height() - top - 6) / table.height
-        peak = max(int(table["assigned"].max() or 1), 1)  # type: ignore[arg-type]
-        width = self.width() - label_w - 60
-        for i, row in enumerate(table.iter_rows(named=True)):
-            y = top + i * row_h
-            painter.setPen(QColor("black"))
-            painter.drawText(
-                QRectF(4, y, label_w - 8, row_h),
-                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                painter.fontMetrics().elidedText(
-                    str(row[table.columns[0]]), Qt.TextElideMode.ElideMiddle, int(label_w - 12)
-                ),
-            )
-            bar_h = max(row_h / 4, 2)
-            for j, (key, color) in enumerate(_SERIES):
-                length = width * row[key] / peak
-                rect = QRectF(label_w, y + row_h * 0.1 + j * bar_h, length, bar_h - 1)
-                painter.fillRect(rect, QColor(color))
-                if j == 0:
-                    painter.drawText(
-                        QRectF(label_w + length + 4, y, 60, row_h / 2),
-                        Qt.AlignmentFlag.AlignVCenter,
-                        str(row[key]),
-                    )
+def _chart_and_table(parent: QWidget, chart: ChartWidget, view: QTableView) -> QSplitter:
+    splitter = QSplitter(Qt.Orientation.Vertical, parent)
+    splitter.addWidget(chart)
+    splitter.addWidget(view)
+    splitter.setStretchFactor(0, 3)
+    splitter.setStretchFactor(1, 2)
+    return splitter
 
 
 class DashboardWindow(QDialog):
-    """Follow-up of the campaign by partner, team, adviser, commune or NAF section."""
+    """Follow-up of the campaign by partner, team, adviser, commune or NAF section.
+
+    Three tabs: the chosen axis (bars and table), the progress over time per
+    team against its capacity (lines and weekly table) and the needs by ROME
+    métier, optionally for one value of the axis. The campaign is read once,
+    off the GUI thread when the window opens (:meth:`refresh` reads it again).
+
+    Signals:
+        data_loaded(): the campaign was read and every tab redrawn.
+    """
+
+    data_loaded = Signal()
 
     def __init__(self, store: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.setWindowTitle("Tableau de bord de la campagne")
-        self.resize(1100, 720)
+        self.resize(1100, 760)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
+        bar.addWidget(QLabel("Regrouper :", self))
         self.axis = QComboBox(self)
-        for key, label in AXIS_LABELS.items():
-            self.axis.addItem(f"Par {label.lower()}", key)
-        self.axis.currentIndexChanged.connect(self.reload)
+        for key, title in AXIS_TITLES.items():
+            self.axis.addItem(title, key)
         bar.addWidget(self.axis)
         bar.addStretch(1)
+        refresh = QPushButton("Actualiser", self)
+        refresh.clicked.connect(self.refresh)
         xlsx = QPushButton("Exporter vers Excel…", self)
-        xlsx.clicked.connect(self._export_xlsx)
+        xlsx.clicked.connect(self._on_xlsx_clicked)
         pdf = QPushButton("Exporter en PDF…", self)
-        pdf.clicked.connect(self._export_pdf)
-        bar.addWidget(xlsx)
-        bar.addWidget(pdf)
+        pdf.clicked.connect(self._on_pdf_clicked)
+        self._buttons = (refresh, xlsx, pdf)
+        for button in self._buttons:
+            bar.addWidget(button)
         layout.addLayout(bar)
-        self.chart = BarChart(self)
-        layout.addWidget(self.chart, 3)
-        self.view = QTableView(self)
-        self.view.setAlternatingRowColors(True)
-        layout.addWidget(self.view, 2)
-        self.reload()
 
-    def reload(self) -> None:
+        self.tabs = QTabWidget(self)
+        layout.addWidget(self.tabs, 1)
+        self.chart = ChartWidget(self)
+        self.view = _table_view(self)
+        self.tabs.addTab(_chart_and_table(self, self.chart, self.view), "Par axe")
+
+        progress_tab = QWidget(self)
+        progress_layout = QVBoxLayout(progress_tab)
+        choice = QHBoxLayout()
+        choice.addWidget(QLabel("Afficher :", progress_tab))
+        self.team_choice = QComboBox(progress_tab)
+        self.team_choice.setMinimumContentsLength(40)
+        choice.addWidget(self.team_choice)
+        choice.addStretch(1)
+        progress_layout.addLayout(choice)
+        self.progress_chart = ChartWidget(progress_tab, minimum_height=300)
+        self.progress_view = _table_view(progress_tab)
+        progress_layout.addWidget(
+            _chart_and_table(progress_tab, self.progress_chart, self.progress_view), 1
+        )
+        self.tabs.addTab(progress_tab, "Avancement dans le temps")
+
+        needs_tab = QWidget(self)
+        needs_layout = QVBoxLayout(needs_tab)
+        needs_bar = QHBoxLayout()
+        self.needs_axis_label = QLabel(needs_tab)
+        needs_bar.addWidget(self.needs_axis_label)
+        self.needs_filter = QComboBox(needs_tab)
+        self.needs_filter.setMinimumContentsLength(40)
+        needs_bar.addWidget(self.needs_filter)
+        needs_bar.addStretch(1)
+        needs_layout.addLayout(needs_bar)
+        self.needs_chart = ChartWidget(needs_tab)
+        self.needs_view = _table_view(needs_tab)
+        needs_layout.addWidget(_chart_and_table(needs_tab, self.needs_chart, self.needs_view), 1)
+        self.tabs.addTab(needs_tab, "Besoins par métier")
+
+        self.axis.currentIndexChanged.connect(self._on_axis_changed)
+        self.team_choice.currentIndexChanged.connect(self._on_team_choice_changed)
+        self.needs_filter.currentIndexChanged.connect(self._on_needs_filter_changed)
+        self.loaded = False
+        self.data = FollowupData.empty()
+        self.progress = progress_table(self.data)
+        self._on_axis_changed()
+        self._on_team_choice_changed()
+        self.refresh()
+
+    # --- data ---------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Read the campaign again, off the GUI thread, then redraw every tab."""
+        store = self.store
+        self.loaded = False
+        for button in self._buttons:
+            button.setEnabled(False)
+        for chart in (self.chart, self.progress_chart, self.needs_chart):
+            chart.set_painter(lambda p, r: paint_message(p, r, "Lecture de la campagne…"))
+
+        def task(progress: Progress, cancel: CancelToken) -> tuple[FollowupData, pl.DataFrame]:
+            progress(0, 1, "Lecture de la campagne")
+            data = load_followup(store)
+            cancel.check()
+            return data, progress_table(data)
+
+        self._task = run_with_progress(
+            self, "Tableau de bord", task, self._on_loaded, self._on_load_failed
+        )
+
+    def _on_loaded(self, result: tuple[FollowupData, pl.DataFrame]) -> None:
+        self.data, self.progress = result
+        current = self.team_choice.currentText()
+        self.team_choice.blockSignals(True)
+        self.team_choice.clear()
+        teams = [t for t in self.progress["team"].unique(maintain_order=True) if t != TOTAL]
+        self.team_choice.addItems([TOTAL, *teams, COMPARE])
+        if current:
+            self.team_choice.setCurrentText(current)
+        self.team_choice.blockSignals(False)
+        self._on_axis_changed()
+        self._on_team_choice_changed()
+        for button in self._buttons:
+            button.setEnabled(True)
+        self.loaded = True
+        # Emitted from the event loop, not from inside the task's own signal: a
+        # receiver that opens a nested event loop must not outlive the task runner.
+        QTimer.singleShot(0, self, self.data_loaded.emit)
+
+    def _on_load_failed(self, message: str) -> None:
+        QMessageBox.warning(self, "Tableau de bord", message)
+        self._buttons[0].setEnabled(True)  # the user may try again
+        for chart in (self.chart, self.progress_chart, self.needs_chart):
+            chart.set_painter(lambda p, r: paint_message(p, r, "Campagne non lue"))
+
+    def _set_model(self, view: QTableView, model: FrameModel) -> None:
+        view.setModel(model)
+        view.resizeColumnsToContents()
+        for column in range(model.columnCount()):
+            view.setColumnWidth(column, min(view.columnWidth(column), 420))
+
+    def _on_axis_changed(self) -> None:
         axis = self.axis.currentData()
-        table = dashboard(self.store, axis)
+        table = axis_table(self.data, axis)
         headers = [AXIS_LABELS[axis], *(COLUMN_LABELS[c] for c in table.columns[1:])]
-        self.model = RowsModel(headers, list(table.iter_rows()))
-        self.view.setModel(self.model)
-        self.view.resizeColumnsToContents()
-        self.chart.set_table(table)
+        self.model = FrameModel(table, headers)
+        self._set_model(self.view, self.model)
+        self.chart.set_painter(axis_figure(table))
+        self.needs_axis_label.setText(f"{AXIS_LABELS[axis]} :")
+        self.needs_filter.blockSignals(True)
+        self.needs_filter.clear()
+        self.needs_filter.addItem(ALL_VALUES, None)
+        for value in table[axis]:
+            self.needs_filter.addItem(str(value), value)
+        self.needs_filter.blockSignals(False)
+        self._on_needs_filter_changed()
 
-    def _export_xlsx(self) -> None:
+    def _on_team_choice_changed(self) -> None:
+        choice = self.team_choice.currentText()
+        if choice == COMPARE:
+            rows = self.progress.filter(pl.col("team") != TOTAL)
+            self.progress_chart.set_painter(progress_figure(self.progress, None))
+        else:
+            rows = self.progress.filter(pl.col("team") == choice)
+            self.progress_chart.set_painter(progress_figure(self.progress, choice))
+        self.progress_model = FrameModel(
+            rows, [PROGRESS_LABELS[c] for c in rows.columns], shares=("share",)
+        )
+        self._set_model(self.progress_view, self.progress_model)
+
+    def _on_needs_filter_changed(self) -> None:
+        value = self.needs_filter.currentData()
+        axis = self.axis.currentData()
+        needs = needs_table(self.data, axis, value) if value is not None else needs_table(self.data)
+        self.needs_model = FrameModel(needs, [NEEDS_LABELS[c] for c in needs.columns])
+        self._set_model(self.needs_view, self.needs_model)
+        self.needs_chart.set_painter(needs_figure(needs))
+
+    # --- exports ------------------------------------------------------------------
+
+    def export_pdf(self, path: str) -> int:
+        """Print the whole dashboard on A4 landscape pages; return the page count."""
+        return write_dashboard_pdf(self.data, path)
+
+    def _on_xlsx_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self, "Tableau de bord", "tableau_de_bord.xlsx", "Classeur Excel (*.xlsx)"
         )
-        if path:
-            export_dashboard_xlsx(self.store, path)
+        if not path:
+            return
+        data = self.data
 
-    def export_pdf(self, path: str) -> None:
-        """Render the chart and the table on an A4 landscape page."""
-        writer = QPdfWriter(path)
-        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        writer.setPageOrientation(QPageLayout.Orientation.Landscape)
-        writer.setTitle("Tableau de bord de la campagne")
-        painter = QPainter(writer)
-        image = self.grab()
-        target = painter.viewport()
-        scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        painter.drawPixmap(0, 0, scaled.width(), scaled.height(), image)
-        painter.end()
+        def task(progress: Progress, _cancel: CancelToken) -> str:
+            progress(0, 1, "Écriture du classeur")
+            write_dashboard_workbook(data, path)
+            return path
 
-    def _export_pdf(self) -> None:
+        def done(written: str) -> None:
+            QMessageBox.information(self, "Tableau de bord", f"Classeur écrit : {written}")
+
+        self._task = run_with_progress(
+            self,
+            "Export du tableau de bord",
+            task,
+            done,
+            lambda message: QMessageBox.warning(self, "Tableau de bord", message),
+        )
+
+    def _on_pdf_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self, "Tableau de bord", "tableau_de_bord.pdf", "PDF (*.pdf)"
         )
-        if path:
-            self.export_pdf(path)
+        if not path:
+            return
+        try:
+            pages = self.export_pdf(path)
+        except PlannerError as exc:
+            QMessageBox.warning(self, "Tableau de bord", str(exc))
+            return
+        QMessageBox.information(self, "Tableau de bord", f"PDF écrit ({pages} pages) : {path}")

@@ -154,6 +154,9 @@ class _Bridge(QObject):
     firm_activated = Signal("qlonglong")  # type: ignore[arg-type]
     shape_selected = Signal(list)
     draw_reported = Signal(int)
+    session_activated = Signal(int)
+    point_pick_done = Signal(float, float)
+    point_pick_cancelled = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -167,6 +170,18 @@ class _Bridge(QObject):
     @Slot(float)
     def firm_clicked(self, firm_id: float) -> None:
         self.firm_activated.emit(int(firm_id))
+
+    @Slot(float)
+    def session_clicked(self, session_id: float) -> None:
+        self.session_activated.emit(int(session_id))
+
+    @Slot(float, float)
+    def point_picked(self, lat: float, lon: float) -> None:
+        self.point_pick_done.emit(lat, lon)
+
+    @Slot()
+    def pick_cancelled(self) -> None:
+        self.point_pick_cancelled.emit()
 
     @Slot(str)
     def selection_drawn(self, ids_json: str) -> None:
@@ -206,6 +221,10 @@ class MapWidget(QWidget):
         firmClicked(int): a firm marker was clicked (its id).
         selectionDrawn(list): ids of firms inside a rectangle/lasso drawn on the map.
         drawn(int): markers drawn after a data/filter change (count).
+        sessionClicked(int): a session venue marker was clicked (the id of
+            its next session, or of its last one when none is to come).
+        pointPicked(float, float): the click (lat, lon) that ends ``start_pick``.
+        pickCancelled(): the user left the pick mode from the map.
 
     Calls made before ``loaded`` are queued and replayed in order.
     """
@@ -215,6 +234,9 @@ class MapWidget(QWidget):
     firmClicked = Signal("qlonglong")  # type: ignore[arg-type]  # noqa: N815 (public API)
     selectionDrawn = Signal(list)  # noqa: N815 (public API name)
     drawn = Signal(int)
+    sessionClicked = Signal(int)  # noqa: N815 (public API name)
+    pointPicked = Signal(float, float)  # noqa: N815 (public API name)
+    pickCancelled = Signal()  # noqa: N815 (public API name)
 
     def __init__(self, parent: QWidget | None = None, *, online: bool = False) -> None:
         super().__init__(parent)
@@ -237,6 +259,7 @@ class MapWidget(QWidget):
         self._choropleth: tuple[str, Mapping[str, float] | None, str] | None = None
         self._choropleth_payload: dict[str, Any] | None = None
         self._clustered = False
+        self._sessions: dict[str, Any] | None = None
         self._token_seq = 0
 
         page_path = _shared_page(online)
@@ -256,6 +279,9 @@ class MapWidget(QWidget):
         self._bridge.firm_activated.connect(self.firmClicked)
         self._bridge.shape_selected.connect(self.selectionDrawn)
         self._bridge.draw_reported.connect(self._on_bridge_draw_reported)
+        self._bridge.session_activated.connect(self.sessionClicked)
+        self._bridge.point_pick_done.connect(self.pointPicked)
+        self._bridge.point_pick_cancelled.connect(self.pickCancelled)
         self._channel = QWebChannel(self._page)
         self._channel.registerObject("plannerBridge", self._bridge)
         self._page.setWebChannel(self._channel)
@@ -454,6 +480,29 @@ class MapWidget(QWidget):
         self._clustered = bool(on)
         self._call(f"PlannerMap.setClustered({'true' if on else 'false'});")
 
+    def set_sessions(self, venues: Sequence[Mapping[str, Any]] | None) -> None:
+        """Show one calendar pin per session venue; ``None`` hides the layer.
+
+        Args:
+            venues: ``{"id", "name", "address", "lat", "lon", "upcoming",
+                "past"}`` per placed venue, ``upcoming``/``past`` being lists
+                of ``{"id", "date", "time", "title"}`` (dates jj/mm/aaaa),
+                the next (or latest) session first.
+        """
+        if venues is None:
+            self._sessions = None
+        else:
+            self._sessions = {"shown": True, "venues": [dict(v) for v in venues]}
+        self._call(f"PlannerMap.setSessions({script_json(self._sessions)});")
+
+    def start_pick(self, message: str) -> None:
+        """Wait for a click on the map: ``pointPicked(lat, lon)`` gives it back."""
+        self._call(f"PlannerMap.startPick({script_json(message)});")
+
+    def cancel_pick(self) -> None:
+        """Leave the pick mode without a position."""
+        self._call("PlannerMap.cancelPick();")
+
     # ------------------------------------------------------------ queries
 
     def drawn_count(self, timeout_ms: int = 5000) -> int:
@@ -538,6 +587,8 @@ class MapWidget(QWidget):
         if self._choropleth_payload is not None:
             state["choropleth"] = self._choropleth_payload
         state["clustered"] = self._clustered
+        if self._sessions is not None:
+            state["sessions"] = self._sessions
         if self._bridge.view is not None:
             state["view"] = self._bridge.view
         return state

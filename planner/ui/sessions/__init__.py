@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox
 
+from planner.services.session_map import venue_markers
 from planner.services.session_schedule import PrintJob, programme_job, schedule_job
 from planner.ui.sessions.period_dialog import PeriodDialog
 from planner.ui.sessions.printing import paint_job, print_to_pdf, setup_printer
@@ -32,6 +35,10 @@ def install(window: Any) -> None:
     menu.addAction(
         "&Modifier la séance choisie…", lambda: edit_session(window, panel.selected_session())
     )
+    menu.addAction(
+        "&Bilan de la séance choisie…",
+        lambda: edit_session(window, panel.selected_session(), tab=2),
+    )
     menu.addSeparator()
     menu.addAction("&Imprimer le programme…", lambda: print_schedule(window))
     menu.addAction("Programme de &porte de la séance…", lambda: print_programme(window))
@@ -43,10 +50,49 @@ def install(window: Any) -> None:
         panel.set_store(loaded.store if loaded is not None else None)
 
     window.campaignShown.connect(on_campaign)
+    _install_map_layer(window, panel, dock, menu)
 
 
-def edit_session(window: Any, session_id: int | None) -> None:
-    """Open the editor on a session (None: a new one); refresh the views once saved."""
+def _install_map_layer(window: Any, panel: SessionsPanel, dock: QDockWidget, menu: Any) -> None:
+    """The sessions as a map layer: a pin per venue; a click chooses the session."""
+    map_widget = getattr(window, "map", None)
+    if map_widget is None:
+        return
+    action = QAction("Séances sur la &carte", window)
+    action.setObjectName("sessions_map_layer")
+    action.setCheckable(True)
+    action.setChecked(bool(window.settings.value("map/sessions", True, type=bool)))
+    menu.addSeparator()
+    menu.addAction(action)
+    view_menu = next(
+        (a.menu() for a in window.menuBar().actions() if a.text() == "&Affichage" and a.menu()),
+        None,
+    )
+    if view_menu is not None:
+        view_menu.addAction(action)
+    window.sessions_map_action = action
+
+    def push(_checked: bool = False) -> None:
+        if not action.isChecked() or window.campaign is None:
+            map_widget.set_sessions(None)
+        else:
+            map_widget.set_sessions(venue_markers(panel.records, now=dt.datetime.now()))
+
+    def on_session_clicked(session_id: int) -> None:
+        dock.show()
+        panel.show_session(session_id)
+
+    action.toggled.connect(push)
+    action.toggled.connect(lambda on: window.settings.setValue("map/sessions", on))
+    panel.refreshed.connect(push)
+    map_widget.sessionClicked.connect(on_session_clicked)
+
+
+def edit_session(window: Any, session_id: int | None, tab: int = 0) -> None:
+    """Open the editor on a session (None: a new one); refresh the views once saved.
+
+    ``tab`` is the editor's tab to show: 0 the session, 1 its firms, 2 its outcome.
+    """
     from planner.ui.sessions.session_editor import SessionEditor
 
     if window.campaign is None:
@@ -56,10 +102,28 @@ def edit_session(window: Any, session_id: int | None) -> None:
     record = next((r for r in panel.records if r.id == session_id), None)
     if session_id is not None and record is None:
         return
-    editor = SessionEditor(window, window.campaign.store, record)
+    if record is None and tab == 2:
+        QMessageBox.information(
+            window, "Séances", "Choisissez d'abord une séance dans le planning ou la liste."
+        )
+        return
+    firms = window.campaign.firms
+
+    def selected_sirets() -> list[str]:
+        ids = [int(i) for i in window.selected_ids()]
+        return firms.filter(firms["id"].is_in(ids))["siret"].to_list() if ids else []
+
+    editor = SessionEditor(
+        window, window.campaign.store, record, firms=firms, selected_sirets=selected_sirets
+    )
+    editor.tabs.setCurrentIndex(tab)
     if editor.exec():
         panel.refresh()
         window.sessions_dock.show()
+        to_place = editor.venue_to_place()
+        if to_place is not None:
+            # The session's venue is a free address: the next click on the map places it.
+            panel.place_venue(*to_place)
 
 
 def _campaign_name(window: Any) -> str:
@@ -97,8 +161,6 @@ def period_dialog(window: Any) -> PeriodDialog | None:
         QMessageBox.information(window, "Séances", "Ouvrez d'abord une campagne.")
         return None
     records = panel.records
-    import datetime as dt
-
     first = records[0].starts_at.date() if records else dt.date.today()
     last = records[-1].starts_at.date() if records else first + dt.timedelta(days=30)
     partners = sorted({p for r in records for p in r.partners.values()})

@@ -1,25 +1,48 @@
-"""The session editor: kind, title, times, recurrence, venue, capacity, people, theme, invitees."""
+"""The session editor: the session itself, its firms (hosts, invitees), and its outcome.
+
+Three tabs: « Séance » (kind, title, times, recurrence, venue, capacity,
+status, theme, partners, advisers), « Entreprises » (host firms picked from
+the campaign's firms, invitees and suggestions) and « Bilan » (after the
+event: participants, job offers, hires, comment, which invitees came).
+
+The questions the editor asks (a reason to override a clash) and what it
+tells (warnings) go through ``ask_reason`` and ``inform``, which a caller or
+a test can replace: a modal message box would block a test.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt
+import polars as pl
+from PySide6.QtCore import QDateTime, QModelIndex, Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
+    QCompleter,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
     QInputDialog,
+    QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 from sqlalchemy import select
 
@@ -29,6 +52,7 @@ from planner.domain.errors import PlannerError
 from planner.domain.recurrence import Recurrence
 from planner.domain.session_labels import SESSION_KINDS, SESSION_STATUSES
 from planner.services.session_invitees import suggest_invitees
+from planner.services.session_outcome import record_outcome, validate_outcome
 from planner.services.sessions import (
     ClashError,
     SessionDraft,
@@ -37,85 +61,263 @@ from planner.services.sessions import (
     invitees_of,
     save_session,
 )
-from planner.services.venues import list_venues
+from planner.services.venues import add_free_venue, list_venues
+from planner.ui.sessions.editor_models import (
+    SIRET_ROLE,
+    FirmListModel,
+    FirmSearchModel,
+    PresenceModel,
+    firm_label,
+)
+
+AskReason = Callable[[str], "str | None"]
+Inform = Callable[[str, str], None]
 
 
 def _qdt(moment: dt.datetime) -> QDateTime:
     return QDateTime(moment.year, moment.month, moment.day, moment.hour, moment.minute, 0)
 
 
+def _count_box(parent: QWidget) -> QSpinBox:
+    box = QSpinBox(parent)
+    box.setRange(-1, 100_000)
+    box.setSpecialValueText("non saisi")
+    box.setValue(-1)
+    return box
+
+
+def _count(box: QSpinBox) -> int | None:
+    return None if box.value() < 0 else box.value()
+
+
 class SessionEditor(QDialog):
     """Create or edit a session; saving shows clashes and asks for an override on errors."""
 
-    def __init__(self, parent: Any, store: CampaignStore, record: SessionRecord | None) -> None:
+    def __init__(
+        self,
+        parent: Any,
+        store: CampaignStore,
+        record: SessionRecord | None,
+        *,
+        firms: pl.DataFrame | None = None,
+        selected_sirets: Callable[[], list[str]] | None = None,
+        ask_reason: AskReason | None = None,
+        inform: Inform | None = None,
+    ) -> None:
+        """
+        Args:
+            parent: the main window (or any widget).
+            store: the open campaign.
+            record: the session to edit; ``None`` for a new one.
+            firms: the campaign's firms (``siret``, ``name``), to search host firms in.
+            selected_sirets: the firms selected in the table or on the map.
+            ask_reason: asked for a reason to save despite clash errors;
+                returns ``None`` to give up. Defaults to an input dialog.
+            inform: ``(title, text)`` shown to the user. Defaults to a message box.
+        """
         super().__init__(parent)
         self.store, self.record = store, record
         self.saved_ids: list[int] = []
+        self.ask_reason: AskReason = ask_reason or self._ask_reason_dialog
+        self.inform: Inform = inform or self._inform_box
+        self._selected_sirets = selected_sirets
         self.setWindowTitle("Modifier la séance" if record else "Nouvelle séance")
-        self.kind = QComboBox(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self._session_tab(record), "Séance")
+        self.tabs.addTab(self._firms_tab(firms), "Entreprises")
+        self.tabs.addTab(self._outcome_tab(), "Bilan")
+        self.tabs.setTabEnabled(2, record is not None)
+        self.tabs.setTabToolTip(2, "Le bilan se saisit après la séance")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(buttons)
+        if record is not None:
+            self._fill(record)
+
+    # ----------------------------------------------------------------- tabs
+
+    def _session_tab(self, record: SessionRecord | None) -> QWidget:
+        page = QWidget(self)
+        self.kind = QComboBox(page)
         for code, label in SESSION_KINDS.items():
             self.kind.addItem(label, code)
-        self.title_edit = QLineEdit(self)
+        self.title_edit = QLineEdit(page)
         start = (
             record.starts_at
             if record
             else dt.datetime.combine(dt.date.today() + dt.timedelta(days=7), dt.time(9))
         )
         end = record.ends_at if record else start + dt.timedelta(hours=3)
-        self.start = QDateTimeEdit(_qdt(start), self)
-        self.end = QDateTimeEdit(_qdt(end), self)
+        self.start = QDateTimeEdit(_qdt(start), page)
+        self.end = QDateTimeEdit(_qdt(end), page)
         for edit in (self.start, self.end):
             edit.setDisplayFormat("dd/MM/yyyy HH:mm")
             edit.setCalendarPopup(True)
-        self.repeat = QSpinBox(self)
+        self.repeat = QSpinBox(page)
         self.repeat.setRange(1, 104)
         self.repeat.setSuffix(" semaine(s)")
         self.repeat.setEnabled(record is None)
-        self.venue = QComboBox(self)
-        self.venue.addItem("Lieu à définir", None)
-        for venue in list_venues(store):
-            self.venue.addItem(
-                venue.name + ("" if venue.lon is not None else " (non placé)"), venue.id
-            )
-        self.capacity = QSpinBox(self)
+        self.venue = QComboBox(page)
+        self._fill_venues()
+        self.venue.setToolTip(
+            "Un lieu non placé se place sur la carte après l'enregistrement, "
+            "ou depuis l'onglet « Lieux » du planning"
+        )
+        new_venue = QPushButton("Nouveau lieu…", page)
+        new_venue.setToolTip("Une adresse libre, placée ensuite à la main sur la carte")
+        new_venue.clicked.connect(self._on_new_venue_clicked)
+        venue_row = QHBoxLayout()
+        venue_row.addWidget(self.venue, 1)
+        venue_row.addWidget(new_venue)
+        self.capacity = QSpinBox(page)
         self.capacity.setRange(-1, 10000)
         self.capacity.setSpecialValueText("non fixée")
         self.capacity.setValue(-1)
-        self.status = QComboBox(self)
+        self.status = QComboBox(page)
         for code, label in SESSION_STATUSES.items():
             self.status.addItem(label, code)
-        self.theme = QLineEdit(self)
+        self.theme = QLineEdit(page)
         self.theme.setPlaceholderText("ex. NAF 52, ROME N1103")
-        self.partners = self._checks(models.Partner)
-        self.advisers = self._checks(models.Adviser)
-        self.invitees = QListWidget(self)
-        self.radius = QDoubleSpinBox(self)
+        self.partners = self._checks(models.Partner, page)
+        self.advisers = self._checks(models.Adviser, page)
+        form = QFormLayout(page)
+        for label, widget in [
+            ("Type", self.kind), ("Titre", self.title_edit), ("Début", self.start),
+            ("Fin", self.end), ("Répéter chaque semaine", self.repeat), ("Lieu", venue_row),
+            ("Places", self.capacity), ("Statut", self.status), ("Thème", self.theme),
+            ("Partenaires", self.partners), ("Conseillers", self.advisers),
+        ]:  # fmt: skip
+            form.addRow(label, widget)
+        return page
+
+    def _firms_tab(self, firms: pl.DataFrame | None) -> QWidget:
+        page = QWidget(self)
+        self.firm_search_model = FirmSearchModel(firms, self)
+        self.host_search = QLineEdit(page)
+        self.host_search.setPlaceholderText("Chercher une entreprise de la campagne (nom ou SIRET)")
+        self.host_search.setClearButtonEnabled(True)
+        completer = QCompleter(self.firm_search_model, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setMaxVisibleItems(12)
+        completer.activated[QModelIndex].connect(self._on_completer_activated)  # type: ignore[index]
+        self.host_search.setCompleter(completer)
+        self.hosts = FirmListModel(self)
+        self.host_view = QListView(page)
+        self.host_view.setModel(self.hosts)
+        self.host_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.host_view.setMaximumHeight(110)
+        add_selected = QPushButton("Ajouter les entreprises sélectionnées", page)
+        add_selected.setToolTip("Celles choisies dans le tableau ou sur la carte")
+        add_selected.setEnabled(self._selected_sirets is not None)
+        add_selected.clicked.connect(self.add_selected_hosts)
+        remove_host = QPushButton("Retirer", page)
+        remove_host.clicked.connect(lambda: self._remove(self.host_view, self.hosts))
+        host_buttons = QHBoxLayout()
+        host_buttons.addWidget(add_selected)
+        host_buttons.addWidget(remove_host)
+        host_buttons.addStretch(1)
+
+        self.invitees = FirmListModel(self)
+        self.invitee_view = QListView(page)
+        self.invitee_view.setModel(self.invitees)
+        self.invitee_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.radius = QDoubleSpinBox(page)
         self.radius.setRange(0.5, 50)
         self.radius.setValue(5)
         self.radius.setSuffix(" km")
-        suggest = QPushButton("Suggérer des invités", self)
+        suggest = QPushButton("Suggérer des invités", page)
         suggest.clicked.connect(self.suggest)
-        form = QFormLayout(self)
-        for label, widget in [
-            ("Type", self.kind), ("Titre", self.title_edit), ("Début", self.start),
-            ("Fin", self.end), ("Répéter chaque semaine", self.repeat), ("Lieu", self.venue),
-            ("Places", self.capacity), ("Statut", self.status), ("Thème", self.theme),
-            ("Partenaires", self.partners), ("Conseillers", self.advisers),
-            ("Invités", self.invitees), ("Rayon", self.radius), ("", suggest),
-        ]:  # fmt: skip
-            form.addRow(label, widget)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.hosts: list[str] = list(record.hosts) if record else []
-        if record is not None:
-            self._fill(record)
+        remove_invitee = QPushButton("Retirer", page)
+        remove_invitee.clicked.connect(lambda: self._remove(self.invitee_view, self.invitees))
+        invitee_buttons = QHBoxLayout()
+        invitee_buttons.addWidget(QLabel("Rayon", page))
+        invitee_buttons.addWidget(self.radius)
+        invitee_buttons.addWidget(suggest)
+        invitee_buttons.addWidget(remove_invitee)
+        invitee_buttons.addStretch(1)
 
-    def _checks(self, model: Any) -> QListWidget:
-        widget = QListWidget(self)
+        layout = QVBoxLayout(page)
+        title = QLabel("<b>Entreprises d'accueil</b>", page)
+        layout.addWidget(title)
+        layout.addWidget(self.host_search)
+        layout.addWidget(self.host_view)
+        layout.addLayout(host_buttons)
+        layout.addWidget(QLabel("<b>Entreprises invitées</b>", page))
+        layout.addWidget(self.invitee_view, 1)
+        layout.addLayout(invitee_buttons)
+        return page
+
+    def _outcome_tab(self) -> QWidget:
+        page = QWidget(self)
+        self.attendance = _count_box(page)
+        self.jobs_offered = _count_box(page)
+        self.hires = _count_box(page)
+        self.notes = QPlainTextEdit(page)
+        self.notes.setPlaceholderText("Ce qui s'est dit, les suites à donner…")
+        self.notes.setMaximumHeight(90)
+        self.presence = PresenceModel(self)
+        self.presence_view = QTableView(page)
+        self.presence_view.setModel(self.presence)
+        self.presence_view.verticalHeader().hide()
+        header = self.presence_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.present_label = QLabel(page)
+        self.presence.dataChanged.connect(self._update_present_label)
+        self.presence.modelReset.connect(self._update_present_label)
+        form = QFormLayout(page)
+        form.addRow("Participants", self.attendance)
+        form.addRow("Offres d'emploi présentées", self.jobs_offered)
+        form.addRow("Recrutements", self.hires)
+        form.addRow("Commentaire", self.notes)
+        form.addRow(self.present_label)
+        form.addRow(self.presence_view)
+        return page
+
+    def _fill_venues(self) -> None:
+        self.venue.clear()
+        self.venue.addItem("Lieu à définir", None)
+        self._unplaced: dict[int, str] = {}
+        for venue in list_venues(self.store):
+            placed = venue.lon is not None and venue.lat is not None
+            self.venue.addItem(venue.name + ("" if placed else " (non placé)"), venue.id)
+            if not placed:
+                self._unplaced[venue.id] = venue.name
+
+    def add_venue(self, name: str, address: str | None) -> int | None:
+        """Create a free venue and choose it; None (and a message) on bad input."""
+        try:
+            venue_id = add_free_venue(self.store, name, address)
+        except PlannerError as exc:
+            self.inform("Lieu", str(exc))
+            return None
+        self._fill_venues()
+        self.venue.setCurrentIndex(self.venue.findData(venue_id))
+        return venue_id
+
+    def _on_new_venue_clicked(self) -> None:
+        name, ok = QInputDialog.getText(self, "Nouveau lieu", "Nom du lieu :")
+        if not ok or not name.strip():
+            return
+        address, ok = QInputDialog.getText(self, "Nouveau lieu", f"Adresse de « {name} » :")
+        if ok:
+            self.add_venue(name, address.strip() or None)
+
+    def venue_to_place(self) -> tuple[int, str] | None:
+        """The chosen venue when it is not placed on the map yet: (id, name)."""
+        venue_id = self.venue.currentData()
+        if venue_id is None or venue_id not in self._unplaced:
+            return None
+        return int(venue_id), self._unplaced[venue_id]
+
+    def _checks(self, model: Any, parent: QWidget) -> QListWidget:
+        widget = QListWidget(parent)
         widget.setMaximumHeight(90)
         with self.store.session() as session:
             for row in session.scalars(select(model).order_by(model.name)):
@@ -138,12 +340,62 @@ class SessionEditor(QDialog):
                 item = widget.item(i)
                 if item.data(Qt.ItemDataRole.UserRole) in chosen:
                     item.setCheckState(Qt.CheckState.Checked)
-        for siret, name, _status in invitees_of(self.store, record.id):
-            self._add_invitee(siret, name)
+        for siret, name in record.hosts.items():
+            self.hosts.add(siret, firm_label(name, siret))
+        invitees = invitees_of(self.store, record.id)
+        for siret, name, _status in invitees:
+            self.invitees.add(siret, firm_label(name, siret))
+        self.presence.set_rows(invitees)
+        for box, value in (
+            (self.attendance, record.attendance),
+            (self.jobs_offered, record.jobs_offered),
+            (self.hires, record.hires),
+        ):
+            box.setValue(-1 if value is None else value)
+        self.notes.setPlainText(record.outcome_notes or "")
 
-    def _add_invitee(self, siret: str, name: str) -> None:
-        item = QListWidgetItem(f"{name} ({siret})", self.invitees)
-        item.setData(Qt.ItemDataRole.UserRole, siret)
+    # ---------------------------------------------------------------- firms
+
+    def _on_completer_activated(self, index: QModelIndex) -> None:
+        siret = index.data(SIRET_ROLE)
+        if siret:
+            self.add_host(str(siret))
+        # Once Qt has put the chosen text in the line edit, empty it for the next search.
+        self.host_search.clear()
+
+    def add_host(self, siret: str) -> bool:
+        """Add a campaign firm as a host; False when unknown or already there."""
+        label = self._label_of(siret)
+        return label is not None and self.hosts.add(siret, label)
+
+    def _label_of(self, siret: str) -> str | None:
+        with self.store.session() as session:
+            firm = session.get(models.Establishment, siret)
+            return None if firm is None else firm_label(firm.name, siret)
+
+    def add_selected_hosts(self) -> None:
+        if self._selected_sirets is None:
+            return
+        sirets = self._selected_sirets()
+        if not sirets:
+            self.inform(
+                "Entreprises d'accueil",
+                "Sélectionnez d'abord des entreprises dans le tableau ou sur la carte.",
+            )
+            return
+        for siret in sirets:
+            self.add_host(siret)
+
+    def _remove(self, view: QListView, model: FirmListModel) -> None:
+        model.remove_rows([i.row() for i in view.selectionModel().selectedRows()])
+
+    def _update_present_label(self, *_args: Any) -> None:
+        count = self.presence.present_count()
+        self.present_label.setText(
+            f"Entreprises invitées présentes : {count} sur {self.presence.rowCount()}"
+        )
+
+    # ----------------------------------------------------------------- save
 
     def _checked(self, widget: QListWidget) -> list[int]:
         return [
@@ -162,6 +414,7 @@ class SessionEditor(QDialog):
 
     def draft(self) -> SessionDraft:
         capacity = self.capacity.value()
+        notes = self.notes.toPlainText().strip()
         return SessionDraft(
             kind=str(self.kind.currentData()),
             title=self.title_edit.text(),
@@ -172,54 +425,69 @@ class SessionEditor(QDialog):
             status=str(self.status.currentData()),
             partner_ids=self._checked(self.partners),
             adviser_ids=self._checked(self.advisers),
-            host_sirets=self.hosts,
-            invitee_sirets=[
-                str(self.invitees.item(i).data(Qt.ItemDataRole.UserRole))
-                for i in range(self.invitees.count())
-            ],
+            host_sirets=self.hosts.sirets(),
+            invitee_sirets=self.invitees.sirets(),
             themes=self.themes(),
             recurrence=Recurrence(self.repeat.value()) if self.repeat.value() > 1 else None,
+            attendance=_count(self.attendance),
+            outcome_notes=notes or None,
+            jobs_offered=_count(self.jobs_offered),
+            hires=_count(self.hires),
         )
 
     def suggest(self) -> None:
         venue = next((v for v in list_venues(self.store) if v.id == self.venue.currentData()), None)
         if venue is None or venue.lon is None or venue.lat is None:
-            QMessageBox.information(
-                self, "Invités", "Choisissez d'abord un lieu placé sur la carte."
-            )
+            self.inform("Invités", "Choisissez d'abord un lieu placé sur la carte.")
             return
-        present = [
-            self.invitees.item(i).data(Qt.ItemDataRole.UserRole)
-            for i in range(self.invitees.count())
-        ]
         for s in suggest_invitees(
             self.store,
             self.themes(),
             venue.lon,
             venue.lat,
             radius_km=self.radius.value(),
-            exclude=present,
+            exclude=self.invitees.sirets(),
         ):
-            self._add_invitee(
+            self.invitees.add(
                 s.siret, f"{s.name} — {s.status or 'jamais contactée'}, {s.distance_km} km"
             )
 
     def save(self) -> None:
         draft = self.draft()
         sid = self.record.id if self.record else None
+        presence = self.presence.changed(keep=draft.invitee_sirets)
         try:
+            validate_outcome(draft.attendance, draft.jobs_offered, draft.hires, presence)
             warnings = [c for c in check_draft(self.store, draft, session_id=sid) if not c.is_error]
-            self.saved_ids = save_session(self.store, draft, session_id=sid)
-        except ClashError as exc:
-            reason, ok = QInputDialog.getText(
-                self, "Conflits", f"{exc}\n\nEnregistrer quand même ? Indiquez pourquoi :"
-            )
-            if not ok or not reason.strip():
-                return
-            self.saved_ids = save_session(self.store, draft, session_id=sid, override=reason)
+            try:
+                self.saved_ids = save_session(self.store, draft, session_id=sid)
+            except ClashError as exc:
+                reason = self.ask_reason(f"{exc}\n\nEnregistrer quand même ? Indiquez pourquoi :")
+                if not reason or not reason.strip():
+                    return
+                self.saved_ids = save_session(self.store, draft, session_id=sid, override=reason)
+            if sid is not None and presence:
+                record_outcome(
+                    self.store,
+                    sid,
+                    attendance=draft.attendance,
+                    jobs_offered=draft.jobs_offered,
+                    hires=draft.hires,
+                    notes=draft.outcome_notes,
+                    invitee_statuses=presence,
+                )
         except PlannerError as exc:
-            QMessageBox.warning(self, "Séance", str(exc))
+            self.inform("Séance", str(exc))
             return
         if warnings:
-            QMessageBox.information(self, "À vérifier", "\n".join(c.message for c in warnings))
+            self.inform("À vérifier", "\n".join(c.message for c in warnings))
         self.accept()
+
+    # ------------------------------------------------------- default prompts
+
+    def _ask_reason_dialog(self, text: str) -> str | None:
+        reason, ok = QInputDialog.getText(self, "Conflits", text)
+        return reason if ok else None
+
+    def _inform_box(self, title: str, text: str) -> None:
+        QMessageBox.information(self, title, text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -35,6 +35,8 @@ from planner.ui.sessions.session_models import (
     ClashTableModel,
     SessionTableModel,
 )
+from planner.ui.sessions.venue_picking import place_venue
+from planner.ui.sessions.venues_tab import VenuesPage
 
 
 class MoveSessionCommand(QUndoCommand):
@@ -60,7 +62,13 @@ class MoveSessionCommand(QUndoCommand):
 
 
 class SessionsPanel(QWidget):
-    """Everything about the campaign's sessions, refreshed from the store."""
+    """Everything about the campaign's sessions, refreshed from the store.
+
+    Signals:
+        refreshed(): sessions, clashes and venues were reloaded (the map layer follows).
+    """
+
+    refreshed = Signal()
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
@@ -90,6 +98,9 @@ class SessionsPanel(QWidget):
         self.tabs.addTab(self._calendar_page(self.month), "Mois")
         self.tabs.addTab(self.list, "Liste")
         self.tabs.addTab(self.clash_list, "Conflits")
+        self.venues = VenuesPage(self, self.place_venue)
+        self.venues.venuesChanged.connect(self.refresh)
+        self.tabs.addTab(self.venues, "Lieux")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -151,7 +162,34 @@ class SessionsPanel(QWidget):
         self.clash_model.set_data(self.records, self.clashes)
         errors = sum(c.is_error for c in self.clashes)
         self.tabs.setTabText(3, f"Conflits ({errors})" if errors else "Conflits")
+        per_venue: dict[int, int] = {}
+        for record in self.records:
+            if record.venue is not None:
+                per_venue[record.venue.id] = per_venue.get(record.venue.id, 0) + 1
+        self.venues.set_data(self.store, per_venue)
+        self.refreshed.emit()
         return self.records[0].starts_at.date() if self.records else None
+
+    def place_venue(self, venue_id: int, name: str) -> bool:
+        """Start « Placer sur la carte » on the main window's map; False without a map."""
+        map_widget = getattr(self.window_, "map", None)
+        if map_widget is None or self.store is None:
+            return False
+        store = self.store
+
+        def tell(text: str, ms: int) -> None:
+            status = getattr(self.window_, "statusBar", None)
+            if status is not None:
+                status().showMessage(text, ms)
+
+        def placed(_venue_id: int) -> None:
+            if self.store is store:
+                self.refresh()
+                tell(f"« {name} » est placé sur la carte.", 5000)
+
+        place_venue(map_widget, store, venue_id, name, placed)
+        tell(f"Cliquez sur la carte pour placer « {name} » (Échap pour annuler).", 15000)
+        return True
 
     # ---------------------------------------------------------------- moves
 

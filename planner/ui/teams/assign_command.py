@@ -7,7 +7,13 @@ from collections.abc import Callable
 from PySide6.QtGui import QUndoCommand
 
 from planner.db.store import CampaignStore
-from planner.services.task_force import assign_firms, restore_assignments, set_locked
+from planner.services.task_force import (
+    AssignmentRow,
+    assign_firms,
+    replace_assignments,
+    restore_assignments,
+    set_locked,
+)
 
 State = dict[str, tuple[int, int | None, bool] | None]
 
@@ -80,4 +86,37 @@ class LockCommand(QUndoCommand):
 
     def undo(self) -> None:
         restore_assignments(self.store, self.previous)
+        self.refresh()
+
+
+class DivisionCommand(QUndoCommand):
+    """An automatic division; undo puts back every assignment as it was before it.
+
+    The division itself runs before the command is pushed; the command holds
+    both snapshots, so undo and redo are plain rewrites of the assignments.
+    """
+
+    def __init__(
+        self,
+        store: CampaignStore,
+        before: list[AssignmentRow],
+        after: list[AssignmentRow],
+        refresh: Callable[[], None],
+    ) -> None:
+        super().__init__("Répartition automatique")
+        self.store = store
+        self.before = before
+        self.after = after
+        self.refresh = refresh
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        replace_assignments(self.store, self.after)
+        self.refresh()
+
+    def undo(self) -> None:
+        replace_assignments(self.store, self.before)
         self.refresh()

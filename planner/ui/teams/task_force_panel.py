@@ -13,9 +13,11 @@ from planner.services.task_force import (
     assign_firms,
     load_task_force,
     previous_assignments,
+    snapshot_assignments,
 )
 from planner.ui.tasks import run_with_progress
-from planner.ui.teams.assign_command import AssignCommand, LockCommand
+from planner.ui.teams.assign_command import AssignCommand, DivisionCommand, LockCommand
+from planner.ui.teams.task_force_editor import TaskForceEditor
 from planner.ui.teams.team_summary import TeamSummaryModel, summary_rows
 
 INFEASIBLE = "Répartition équitable impossible"
@@ -38,8 +40,11 @@ class TaskForcePanel(QObject):
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         self.last_report: dict[str, Any] | None = None
         self._runners: list[Any] = []
+        self.editor: TaskForceEditor | None = None
         menu = window.menuBar().addMenu("&Task force")
         self.menu = menu
+        menu.addAction("Partenaires et équipes…", self.edit_task_force)
+        menu.addSeparator()
         menu.addAction("Répartir automatiquement…", self.divide)
         menu.addSeparator()
         menu.addAction("Attribuer la sélection à une équipe…", self.assign_selection_to_team)
@@ -73,7 +78,11 @@ class TaskForcePanel(QObject):
 
     def _choose(self, title: str, label: str, items: list[tuple[str, int]]) -> int | None:
         if not items:
-            QMessageBox.information(self.window, title, "Aucune équipe : importez les équipes.")
+            QMessageBox.information(
+                self.window,
+                title,
+                "Aucune équipe : créez-les (Task force › Partenaires et équipes…) ou importez-les.",
+            )
             return None
         names = [name for name, _ in items]
         name, ok = QInputDialog.getItem(self.window, title, label, names, 0, False)
@@ -197,6 +206,33 @@ class TaskForcePanel(QObject):
                 campaign.firms.filter(pl.col("team_id") == team_id)["id"].to_list()
             )
 
+    # --- partners and teams -------------------------------------------------------------
+
+    def edit_task_force(self) -> TaskForceEditor | None:
+        """Open the partners and teams editor; after a save, refresh the summary and colours."""
+        campaign = self.window.campaign
+        if campaign is None:
+            self.window.statusBar().showMessage("Ouvrez d'abord une campagne.", 5000)
+            return None
+        editor = TaskForceEditor(self.window, campaign.store)
+        editor.accepted.connect(lambda: self._on_editor_accepted(editor))
+        self.editor = editor
+        editor.open()
+        return editor
+
+    def _on_editor_accepted(self, editor: TaskForceEditor) -> None:
+        saved = editor.saved or {}
+        # Team and adviser ids may have gone: earlier steps can no longer be undone.
+        self.window.undo_stack.clear()
+        self.window.refresh_firms()
+        unassigned = saved.get("unassigned", 0)
+        self.window.statusBar().showMessage(
+            f"Partenaires et équipes enregistrés ({saved.get('teams', 0)} équipes"
+            + (f", {unassigned} entreprises retirées de leur équipe" if unassigned else "")
+            + ").",
+            8000,
+        )
+
     # --- automatic division -----------------------------------------------------------
 
     def divide(self, accept_overload: bool = False) -> None:
@@ -206,10 +242,12 @@ class TaskForcePanel(QObject):
             return
         store = campaign.store
 
-        def task(progress: Any, cancel: Any) -> dict[str, Any]:
-            return divide_campaign(
+        def task(progress: Any, cancel: Any) -> tuple[dict[str, Any], list[Any], list[Any]]:
+            before = snapshot_assignments(store)
+            report = divide_campaign(
                 store, accept_overload=accept_overload, progress=progress, cancel=cancel
             )
+            return report, before, snapshot_assignments(store)
 
         self._runners.append(
             run_with_progress(
@@ -217,11 +255,17 @@ class TaskForcePanel(QObject):
             )
         )
 
-    def _divided(self, report: dict[str, Any]) -> None:
+    def _divided(self, result: tuple[dict[str, Any], list[Any], list[Any]]) -> None:
+        report, before, after = result
         self.last_report = report
-        self.window.undo_stack.clear()  # earlier manual steps no longer apply as they were
+        campaign = self.window.campaign
+        if campaign is not None:
+            self.window.undo_stack.push(
+                DivisionCommand(campaign.store, before, after, self.window.refresh_firms)
+            )
         self.window.refresh_firms()
         self.window.set_color_attribute("team")
+        pieces = max((row["pieces"] for row in report["teams"]), default=0)
         unassigned = "".join(
             f"\n• {n} non réparties : {r}" for r, n in report["unassigned"].items()
         )
@@ -229,10 +273,12 @@ class TaskForcePanel(QObject):
             f"{report['assigned']} entreprises réparties, {report['moved']} ont changé d'équipe.\n"
             f"Écart maximal à la capacité : {report['max_deviation_pct']:.1f} %.\n"
             f"Distance au centre de l'équipe : moyenne {report['mean_km']:.2f} km, "
-            f"90e centile {report['p90_km']:.2f} km.{unassigned}"
+            f"90e centile {report['p90_km']:.2f} km.\n"
+            f"Morceaux disjoints par équipe : au plus {pieces}.{unassigned}"
         )
         for problem in report["problems"]:
             text += f"\n\n{problem}"
+        text += "\n\nÉdition › Annuler remet les attributions d'avant la répartition."
         self.window.statusBar().showMessage("Répartition terminée", 5000)
         if not getattr(self.window, "quiet", False):
             QMessageBox.information(self.window, "Répartition terminée", text)

@@ -8,23 +8,37 @@ import polars as pl
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from planner.db.store import CampaignStore
-from planner.services.division import capacity_targets
+from planner.services.division import capacity_targets, project_km
+from planner.services.division_quality import count_pieces
 from planner.services.task_force_summary import team_rows
 
-HEADERS = ["Équipe", "Partenaire", "Entreprises", "Capacité", "Écart", "Communes", "Conseillers"]
+HEADERS = [
+    "Équipe",
+    "Partenaire",
+    "Entreprises",
+    "Capacité",
+    "Écart",
+    "Communes",
+    "Morceaux",
+    "Conseillers",
+]
 
 
 def summary_rows(store: CampaignStore, firms: pl.DataFrame) -> list[dict[str, Any]]:
-    """Team rows with the deviation from each team's capacity share and commune count."""
+    """Team rows: deviation from the capacity share, communes, pieces (disjoint areas)."""
     rows = team_rows(store)
     assigned = firms.filter(pl.col("team_id").is_not_null())
     communes = dict(assigned.group_by("team_id").agg(pl.col("commune_code").n_unique()).iter_rows())
+    placed = assigned.filter(pl.col("lon").is_not_null() & pl.col("lat").is_not_null())
+    xy = project_km(placed["lon"].to_numpy(), placed["lat"].to_numpy())
+    team_of = placed["team_id"].to_numpy()
     total = sum(r["assigned"] for r in rows)
     targets = capacity_targets(total, [r["capacity"] for r in rows]) if rows else []
     for row, target in zip(rows, targets, strict=True):
         row["target"] = int(target)
         row["deviation_pct"] = 100.0 * (row["assigned"] - target) / target if target else 0.0
         row["communes"] = int(communes.get(row["id"], 0))
+        row["pieces"] = count_pieces(xy[team_of == row["id"]])
     return rows
 
 
@@ -64,6 +78,7 @@ class TeamSummaryModel(QAbstractTableModel):
                 str(row["capacity"]),
                 f"{row.get('deviation_pct', 0.0):+.1f} %".replace(".", ","),
                 str(row.get("communes", 0)),
+                str(row.get("pieces", 0)),
                 str(row["advisers"]),
             ]
             return values[column]

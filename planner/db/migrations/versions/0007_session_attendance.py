@@ -7,8 +7,8 @@ Create Date: 2026-11-26 19:50:00
 
 from __future__ import annotations
 
-import sqlalchemy as sa  # noqa: F401 - used once the revision has operations
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 revision = '0007'
 down_revision = '0006'
@@ -16,9 +16,18 @@ branch_labels = None
 depends_on = None
 
 
+# Who came is the invitee's status ("attended" / "absent", no new column);
+# how many took part and what was said are discovery_session.attendance and
+# outcome_notes (0004). The job offers and hires are new.
+
+
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table('discovery_session') as batch_op:
+        batch_op.add_column(sa.Column('jobs_offered', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('hires', sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table('discovery_session') as batch_op:
+        batch_op.drop_column('hires')
+        batch_op.drop_column('jobs_offered')

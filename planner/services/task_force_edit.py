@@ -1,0 +1,294 @@
+"""Edit the whole task force at once: load it as drafts, check them, save them in one go.
+
+The editor dialog works on plain dataclasses (no ORM row leaves this module);
+:func:`save_task_force` writes every change in one transaction, matching rows
+by id so that kept teams and advisers keep their firms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, func, select, update
+
+from planner.db.models import Adviser, Assignment, BassinCommune, Partner, RemitRule, Team
+from planner.db.store import CampaignStore
+from planner.domain.errors import PlannerError
+from planner.domain.headcount_bands import BAND_LABELS
+from planner.domain.remit import RULE_LABELS, Rule, validate_rule
+from planner.io.naf_labels import load_naf_labels
+from planner.services.task_force import PARTNER_KINDS
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+PHONE = re.compile(r"^\+?[0-9 .()\-]{6,20}$")
+
+
+class TaskForceInvalid(PlannerError):
+    """The drafts cannot be saved; ``problems`` lists every reason, in French."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class AdviserDraft:
+    """An adviser being edited (``id`` None until saved)."""
+
+    name: str = ""
+    email: str | None = None
+    phone: str | None = None
+    capacity: int | None = None
+    id: int | None = None
+
+
+@dataclass
+class TeamDraft:
+    """A team being edited; ``capacity`` None means the sum of its advisers'."""
+
+    name: str = ""
+    capacity: int | None = None
+    advisers: list[AdviserDraft] = field(default_factory=list)
+    id: int | None = None
+
+    def effective_capacity(self) -> int:
+        """The capacity the division will use."""
+        if self.capacity is not None:
+            return self.capacity
+        return sum(a.capacity or 0 for a in self.advisers)
+
+
+@dataclass
+class PartnerDraft:
+    """A partner being edited, with its remit rules and its teams."""
+
+    name: str = ""
+    kind: str = "france_travail"
+    exclusive: bool = False
+    rules: list[Rule] = field(default_factory=list)
+    teams: list[TeamDraft] = field(default_factory=list)
+    address: str | None = None
+    id: int | None = None
+
+
+def load_drafts(store: CampaignStore) -> list[PartnerDraft]:
+    """Every partner, team and adviser of the campaign, in id order."""
+    with store.session() as session:
+        partners = session.scalars(select(Partner).order_by(Partner.id)).all()
+        return [
+            PartnerDraft(
+                name=p.name,
+                kind=p.kind,
+                exclusive=p.exclusive,
+                rules=[Rule(r.kind, r.value) for r in sorted(p.rules, key=lambda r: r.id)],
+                teams=[
+                    TeamDraft(
+                        name=t.name,
+                        capacity=t.capacity,
+                        advisers=[
+                            AdviserDraft(a.name, a.email, a.phone, a.capacity, a.id)
+                            for a in sorted(t.advisers, key=lambda a: a.id)
+                        ],
+                        id=t.id,
+                    )
+                    for t in sorted(p.teams, key=lambda t: t.id)
+                ],
+                address=p.address,
+                id=p.id,
+            )
+            for p in partners
+        ]
+
+
+def bassin_communes(store: CampaignStore) -> dict[str, str]:
+    """The bassin's communes: INSEE code → name, by name."""
+    with store.session() as session:
+        rows = session.execute(
+            select(BassinCommune.code, BassinCommune.name).order_by(BassinCommune.name)
+        ).all()
+    return {str(code): str(name) for code, name in rows}
+
+
+def assigned_counts(store: CampaignStore) -> dict[int, int]:
+    """How many firms each team holds (team id → count)."""
+    with store.session() as session:
+        return {
+            int(t): int(n)
+            for t, n in session.execute(
+                select(Assignment.team_id, func.count()).group_by(Assignment.team_id)
+            )
+        }
+
+
+def check_rule(rule: Rule, communes: Iterable[str]) -> str | None:
+    """Why ``rule`` cannot be used in this bassin (in French), or None."""
+    problem = validate_rule(rule)
+    if problem:
+        return problem
+    value = rule.value.strip()
+    if rule.kind == "naf":
+        code = value.upper()
+        if code not in load_naf_labels():
+            return f"code NAF inconnu « {value} » (section A–U, division 56, classe 56.10…)"
+    elif rule.kind == "band" and (value not in BAND_LABELS or value == "NN"):
+        return f"tranche d'effectif inconnue « {value} » (codes INSEE 00 à 53)"
+    elif rule.kind == "commune" and value not in set(communes):
+        return f"commune « {value} » absente du bassin"
+    return None
+
+
+def normalise_rule(kind: str, value: str) -> Rule:
+    """The rule as stored: NAF codes upper-case, communes by their code only."""
+    value = value.strip()
+    if kind == "naf":
+        value = value.upper()
+    elif kind == "commune":
+        value = value.split()[0] if value else ""
+    elif kind == "craft":
+        value = ""
+    return Rule(kind, value)
+
+
+def check_adviser(adviser: AdviserDraft) -> list[str]:
+    """Problems of one adviser's fields, without naming it."""
+    problems = []
+    if not adviser.name.strip():
+        problems.append("nom vide")
+    if adviser.email and not EMAIL.match(adviser.email.strip()):
+        problems.append(
+            f"adresse e-mail invalide « {adviser.email} » (exemple : prenom.nom@exemple.fr)"
+        )
+    if adviser.phone and not PHONE.match(adviser.phone.strip()):
+        problems.append(f"numéro de téléphone invalide « {adviser.phone} »")
+    if adviser.capacity is not None and adviser.capacity < 0:
+        problems.append(f"capacité négative ({adviser.capacity})")
+    return problems
+
+
+def check_drafts(drafts: Sequence[PartnerDraft], communes: Iterable[str]) -> list[str]:
+    """Every reason the drafts cannot be saved, in French, naming partner, team and adviser."""
+    known = set(communes)
+    problems: list[str] = []
+    partner_names: set[str] = set()
+    team_names: set[str] = set()
+    for number, partner in enumerate(drafts, start=1):
+        who = (
+            f"Partenaire « {partner.name.strip()} »"
+            if partner.name.strip()
+            else (f"Partenaire n° {number}")
+        )
+        if not partner.name.strip():
+            problems.append(f"{who} : nom vide.")
+        elif partner.name.strip() in partner_names:
+            problems.append(f"{who} : nom en double.")
+        partner_names.add(partner.name.strip())
+        if partner.kind not in PARTNER_KINDS:
+            problems.append(f"{who} : type de partenaire inconnu « {partner.kind} ».")
+        for rule in partner.rules:
+            problem = check_rule(rule, known)
+            if problem:
+                problems.append(
+                    f"{who}, règle « {RULE_LABELS.get(rule.kind, rule.kind)} » : {problem}."
+                )
+        for team in partner.teams:
+            where = f"{who}, équipe « {team.name.strip()} »"
+            if not team.name.strip():
+                problems.append(f"{who} : une équipe n'a pas de nom.")
+            elif team.name.strip() in team_names:
+                problems.append(f"{where} : une autre équipe porte déjà ce nom.")
+            team_names.add(team.name.strip())
+            if team.capacity is not None and team.capacity < 0:
+                problems.append(f"{where} : capacité négative ({team.capacity}).")
+            elif team.capacity is None and not any(a.capacity for a in team.advisers):
+                problems.append(
+                    f"{where} : sans capacité (ni la sienne, ni celle de ses conseillers)."
+                )
+            for adviser in team.advisers:
+                name = adviser.name.strip() or "sans nom"
+                problems.extend(
+                    f"{where}, conseiller « {name} » : {p}." for p in check_adviser(adviser)
+                )
+    return problems
+
+
+def _clean(text: str | None) -> str | None:
+    text = (text or "").strip()
+    return text or None
+
+
+def save_task_force(store: CampaignStore, drafts: Sequence[PartnerDraft]) -> dict[str, int]:
+    """Write the drafts (one transaction); rows missing from them are deleted.
+
+    Firms of a deleted team become unassigned; those of a deleted adviser stay
+    with the team, without a named adviser. Nothing is written when a draft is
+    invalid (:class:`TaskForceInvalid` lists why).
+    """
+    problems = check_drafts(drafts, bassin_communes(store))
+    if problems:
+        raise TaskForceInvalid(problems)
+    keep_partners = {p.id for p in drafts if p.id is not None}
+    keep_teams = {t.id for p in drafts for t in p.teams if t.id is not None}
+    keep_advisers = {a.id for p in drafts for t in p.teams for a in t.advisers if a.id is not None}
+    counts = {"partners": len(drafts), "teams": 0, "advisers": 0, "unassigned": 0}
+    with store.session() as session:
+        gone_teams = [t for t in session.scalars(select(Team.id)) if t not in keep_teams]
+        if gone_teams:
+            result = session.execute(delete(Assignment).where(Assignment.team_id.in_(gone_teams)))
+            counts["unassigned"] = int(getattr(result, "rowcount", 0) or 0)
+        # Deletions first (flushed), so that a new row may take a deleted row's name.
+        for gone_adviser in session.scalars(
+            select(Adviser).where(Adviser.id.not_in(keep_advisers))
+        ):
+            session.delete(gone_adviser)
+        for gone_team in session.scalars(select(Team).where(Team.id.not_in(keep_teams))):
+            session.delete(gone_team)
+        for gone in session.scalars(select(Partner).where(Partner.id.not_in(keep_partners))):
+            session.delete(gone)
+        session.flush()
+        for draft in drafts:
+            partner = session.get(Partner, draft.id) if draft.id is not None else None
+            if partner is None:
+                partner = Partner()
+                session.add(partner)
+            partner.name = draft.name.strip()
+            partner.kind = draft.kind
+            partner.exclusive = draft.exclusive
+            partner.address = _clean(draft.address)
+            partner.rules = [RemitRule(kind=r.kind, value=r.value) for r in draft.rules]
+            session.flush()
+            for team_draft in draft.teams:
+                team = session.get(Team, team_draft.id) if team_draft.id is not None else None
+                if team is None:
+                    team = Team()
+                    session.add(team)
+                team.partner_id = partner.id
+                team.name = team_draft.name.strip()
+                team.capacity = team_draft.capacity
+                session.flush()
+                counts["teams"] += 1
+                for adviser_draft in team_draft.advisers:
+                    adviser = (
+                        session.get(Adviser, adviser_draft.id)
+                        if adviser_draft.id is not None
+                        else None
+                    )
+                    if adviser is None:
+                        adviser = Adviser()
+                        session.add(adviser)
+                    elif adviser.team_id != team.id:
+                        # An adviser moved to another team leaves its firms to the old team.
+                        session.execute(
+                            update(Assignment)
+                            .where(Assignment.adviser_id == adviser.id)
+                            .values(adviser_id=None)
+                        )
+                    adviser.team_id = team.id
+                    adviser.name = adviser_draft.name.strip()
+                    adviser.email = _clean(adviser_draft.email)
+                    adviser.phone = _clean(adviser_draft.phone)
+                    adviser.capacity = adviser_draft.capacity
+                    session.flush()
+                    counts["advisers"] += 1
+    return counts
