@@ -7,29 +7,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, QStandardPaths
+from PySide6.QtCore import QPoint
 from PySide6.QtGui import QPainter
 from pytestqt.qtbot import QtBot
 
-from planner.services.demo import create_demo
 from planner.services.firm_query import FirmFilter
 from planner.ui.main_window import MainWindow
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "resources" / "screenshots" / "main-window.png"
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.planner"
-    create_demo(path, rows=2500, seed=11)
-    return path
-
-
 @pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    QStandardPaths.setTestModeEnabled(True)
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+def window(qtbot: QtBot, tmp_path: Path, isolated_settings: Path) -> Iterator[MainWindow]:
     win = MainWindow()
     qtbot.addWidget(win)
     win.resize(1400, 860)

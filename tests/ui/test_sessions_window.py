@@ -10,13 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, QStandardPaths, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDockWidget
 from pytestqt.qtbot import QtBot
 
-from planner.services.demo import create_demo
 from planner.services.sessions import SessionDraft, list_sessions, save_session
 from planner.services.venues import add_free_venue
 from planner.ui.main_window import MainWindow
@@ -25,18 +24,10 @@ from planner.ui.sessions.session_models import SESSION_ID_ROLE
 SCREENSHOT = Path(__file__).resolve().parents[2] / "resources" / "screenshots" / "sessions-map.png"
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sessions_window") / "demo.planner"
-    create_demo(path, rows=2500, seed=11)
-    return path
-
-
 @pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path, demo_file: Path) -> Iterator[MainWindow]:
-    QStandardPaths.setTestModeEnabled(True)
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+def window(
+    qtbot: QtBot, tmp_path: Path, demo_file: Path, isolated_settings: Path
+) -> Iterator[MainWindow]:
     win = MainWindow()
     qtbot.addWidget(win)
     win.resize(1500, 950)

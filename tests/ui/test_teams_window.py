@@ -8,27 +8,15 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths
 from pytestqt.qtbot import QtBot
 
-from planner.services.demo import create_demo
 from planner.ui.main_window import MainWindow
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "resources" / "screenshots" / "teams.png"
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("teams-ui") / "demo.planner"
-    create_demo(path, rows=2500, seed=11)
-    return path
-
-
 @pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    QStandardPaths.setTestModeEnabled(True)
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+def window(qtbot: QtBot, tmp_path: Path, isolated_settings: Path) -> Iterator[MainWindow]:
     win = MainWindow()
     qtbot.addWidget(win)
     win.resize(1400, 900)

@@ -7,13 +7,13 @@ from typing import Any
 import polars as pl
 from PySide6.QtCore import (
     QAbstractListModel,
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
 )
 
 from planner.domain.session_labels import INVITEE_STATUSES
+from planner.ui.headed_table_model import HeadedTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 SIRET_ROLE = int(Qt.ItemDataRole.UserRole) + 3
@@ -102,7 +102,7 @@ class FirmListModel(QAbstractListModel):
             self.endRemoveRows()
 
 
-class PresenceModel(QAbstractTableModel):
+class PresenceModel(HeadedTableModel):
     """The invitees after the event: a checkable « Présente » column sets attended/absent."""
 
     HEADERS = ["Entreprise", "SIRET", "Invitation", "Présente"]
@@ -131,14 +131,6 @@ class PresenceModel(QAbstractTableModel):
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         base = super().flags(index)

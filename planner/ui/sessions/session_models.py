@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from planner.domain.session_clashes import Clash
 from planner.domain.session_labels import kind_label, status_label
 from planner.services.sessions import SessionRecord
+from planner.ui.headed_table_model import HeadedTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 SESSION_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 
 
-class SessionTableModel(QAbstractTableModel):
+class SessionTableModel(HeadedTableModel):
     """One row per session; the sort role gives dates and numbers their natural order."""
 
     HEADERS = [
@@ -47,14 +48,6 @@ class SessionTableModel(QAbstractTableModel):
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.records)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -97,7 +90,7 @@ class SessionTableModel(QAbstractTableModel):
         return next((i for i, r in enumerate(self.records) if r.id == session_id), -1)
 
 
-class ClashTableModel(QAbstractTableModel):
+class ClashTableModel(HeadedTableModel):
     """One row per clash: severity, date, message; the session id in SESSION_ID_ROLE."""
 
     HEADERS = ["Gravité", "Date", "Conflit"]
@@ -115,14 +108,6 @@ class ClashTableModel(QAbstractTableModel):
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.clashes)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -29,6 +28,7 @@ from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
 from planner.services.sessions import VenueInfo
 from planner.services.venues import add_free_venue, list_venues
+from planner.ui.headed_table_model import HeadedTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 VENUE_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 2
@@ -40,7 +40,7 @@ VENUE_KINDS = {
 }
 
 
-class VenueTableModel(QAbstractTableModel):
+class VenueTableModel(HeadedTableModel):
     """One row per venue: name, kind, address, whether it is placed, its sessions."""
 
     HEADERS = ["Lieu", "Type", "Adresse", "Sur la carte", "Séances"]
@@ -57,14 +57,6 @@ class VenueTableModel(QAbstractTableModel):
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.venues)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

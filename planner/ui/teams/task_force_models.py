@@ -6,7 +6,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -17,6 +16,7 @@ from planner.domain.remit import RULE_LABELS, Rule
 from planner.io.naf_labels import load_naf_labels
 from planner.services.task_force import PARTNER_KINDS
 from planner.services.task_force_edit import AdviserDraft, PartnerDraft, TeamDraft
+from planner.ui.headed_table_model import HeadedTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 Node = PartnerDraft | TeamDraft | AdviserDraft
@@ -188,7 +188,7 @@ def rule_value_label(rule: Rule, communes: dict[str, str]) -> str:
     return rule.value
 
 
-class RulesModel(QAbstractTableModel):
+class RulesModel(HeadedTableModel):
     """The remit rules of the partner being edited."""
 
     HEADERS = ("Règle", "Valeur")
@@ -217,14 +217,6 @@ class RulesModel(QAbstractTableModel):
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.rules)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
