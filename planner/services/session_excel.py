@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from planner.db import models
 from planner.db.store import CampaignStore
 from planner.domain.session_labels import INVITEE_STATUSES, kind_label, status_label
+from planner.services.session_themes import theme_text
 from planner.services.sessions import SessionRecord
 
 _SESSION_HEADERS = [
@@ -58,7 +59,7 @@ def write_sessions_workbook(
                 ", ".join(r.partners.values()),
                 ", ".join(r.advisers.values()),
                 ", ".join(r.hosts.values()),
-                ", ".join(f"{k.upper()} {c}" for k, c in r.themes),
+                theme_text(r.themes),
                 r.present,
                 r.jobs_offered,
                 r.hires,

@@ -10,6 +10,7 @@ from itertools import groupby
 
 from planner.domain.recurrence import WEEKDAYS_FR
 from planner.domain.session_labels import kind_label, status_label
+from planner.services.session_themes import theme_text
 from planner.services.sessions import SessionRecord
 
 MONTHS_FR = (
@@ -33,7 +34,7 @@ def long_date(day: dt.date) -> str:
 
 
 def _theme(record: SessionRecord) -> str:
-    return ", ".join(f"{'ROME' if k == 'rome' else 'NAF'} {c}" for k, c in record.themes)
+    return theme_text(record.themes)
 
 
 def _row(label: str, value: str) -> str:
