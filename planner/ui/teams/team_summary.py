@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from planner.db.store import CampaignStore
 from planner.services.division import capacity_targets, project_km
 from planner.services.division_quality import count_pieces
 from planner.services.task_force_summary import team_rows
+from planner.ui.headed_table_model import HeadedTableModel
 
 HEADERS = [
     "Équipe",
@@ -22,6 +23,12 @@ HEADERS = [
     "Morceaux",
     "Conseillers",
 ]
+DEVIATION = HEADERS.index("Écart")
+
+
+def _count(value: int) -> str:
+    """A whole number with the French thousands separator (narrow no-break space)."""
+    return f"{value:,}".replace(",", "\u202f")
 
 
 def summary_rows(store: CampaignStore, firms: pl.DataFrame) -> list[dict[str, Any]]:
@@ -42,8 +49,10 @@ def summary_rows(store: CampaignStore, firms: pl.DataFrame) -> list[dict[str, An
     return rows
 
 
-class TeamSummaryModel(QAbstractTableModel):
+class TeamSummaryModel(HeadedTableModel):
     """Read-only table over :func:`summary_rows`."""
+
+    HEADERS = HEADERS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -57,14 +66,6 @@ class TeamSummaryModel(QAbstractTableModel):
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section]
-        return None
-
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
         if not index.isValid():
             return None
@@ -74,14 +75,20 @@ class TeamSummaryModel(QAbstractTableModel):
             values = [
                 row["team"],
                 row["partner"],
-                f"{row['assigned']}" + (f" ({row['locked']} verr.)" if row["locked"] else ""),
-                str(row["capacity"]),
+                _count(row["assigned"]) + (f" ({row['locked']} verr.)" if row["locked"] else ""),
+                _count(row["capacity"]),
                 f"{row.get('deviation_pct', 0.0):+.1f} %".replace(".", ","),
                 str(row.get("communes", 0)),
                 str(row.get("pieces", 0)),
                 str(row["advisers"]),
             ]
             return values[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column == DEVIATION and "target" in row:
+            return (
+                f"Part visée : {_count(row['target'])} entreprises, soit la capacité de "
+                "l'équipe rapportée au total des entreprises attribuées.\n"
+                "Écart = (entreprises − part visée) / part visée."
+            )
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
