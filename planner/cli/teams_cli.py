@@ -61,6 +61,12 @@ def teams_import(args: argparse.Namespace) -> int:
             f"{counts['partners']} partenaires, {counts['teams']} équipes, "
             f"{counts['advisers']} conseillers importés."
         )
+        if counts["removed_teams"] or counts["removed_partners"]:
+            print(
+                f"Absents du classeur, donc supprimés : {counts['removed_partners']} partenaires, "
+                f"{counts['removed_teams']} équipes ; {counts['unassigned_firms']} entreprises "
+                "n'ont plus d'équipe (relancez « planner divide »)."
+            )
     return EXIT_OK
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,8 +124,14 @@ class _Sheet:
         return number
 
 
-def read_teams_workbook(path: Path) -> TeamsBook:
-    """Read and check the workbook; errors name sheet, row and column (in French)."""
+def read_teams_workbook(
+    path: Path, check_rule: Callable[[Rule], str | None] | None = None
+) -> TeamsBook:
+    """Read and check the workbook; errors name sheet, row and column (in French).
+
+    ``check_rule`` looks further at each rule's value (known NAF code, headcount
+    band, commune of the bassin) and says what is wrong with it, in French.
+    """
     file = path.name
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
@@ -155,7 +162,7 @@ def read_teams_workbook(path: Path) -> TeamsBook:
         if kind is None:
             raise sheet.error(line, "Règle", f"type de règle inconnu « {kind_text} »")
         rule = Rule(kind, sheet.get(line, row, "Valeur", required=kind != "craft"))
-        problem = validate_rule(rule)
+        problem = validate_rule(rule) or (check_rule(rule) if check_rule else None)
         if problem:
             raise sheet.error(line, "Valeur", problem)
         partners[name].rules.append(rule)

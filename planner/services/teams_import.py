@@ -5,15 +5,65 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
-from planner.db.models import Adviser, Partner, RemitRule, Team
+from planner.db.models import Adviser, Assignment, Partner, RemitRule, Team
 from planner.db.store import CampaignStore
-from planner.io.teams_workbook import read_teams_workbook
+from planner.io.teams_workbook import TeamsBook, read_teams_workbook
+from planner.services.task_force_edit import bassin_communes, check_rule, normalise_rule
 
 
 def _deleted(result: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _read_book(store: CampaignStore, path: Path) -> TeamsBook:
+    """The workbook, every rule checked against the nomenclatures and the bassin."""
+    communes = bassin_communes(store)
+    book = read_teams_workbook(
+        path, lambda rule: check_rule(normalise_rule(rule.kind, rule.value), communes)
+    )
+    for read in book.partners:
+        read.rules = [normalise_rule(r.kind, r.value) for r in read.rules]
+    return book
+
+
+def _orphaned_firms(session: Session, wanted_teams: list[str]) -> int:
+    """Firms assigned to teams that the workbook no longer lists."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Assignment)
+            .join(Team, Team.id == Assignment.team_id)
+            .where(Team.name.not_in(wanted_teams))
+        )
+        or 0
+    )
+
+
+def teams_import_impact(store: CampaignStore, path: Path) -> dict[str, Any]:
+    """What importing ``path`` would remove, without writing anything.
+
+    Reads and checks the workbook (same errors as the import) and returns the
+    partners and teams absent from it, and how many firms would lose their team.
+    """
+    book = _read_book(store, path)
+    wanted_partners = [p.name for p in book.partners]
+    wanted_teams = [t.name for t in book.teams]
+    with store.session() as session:
+        partners = session.scalars(
+            select(Partner.name).where(Partner.name.not_in(wanted_partners)).order_by(Partner.name)
+        ).all()
+        teams = session.scalars(
+            select(Team.name).where(Team.name.not_in(wanted_teams)).order_by(Team.name)
+        ).all()
+        orphaned = _orphaned_firms(session, wanted_teams)
+    return {
+        "removed_partners": list(partners),
+        "removed_teams": list(teams),
+        "unassigned_firms": orphaned,
+    }
 
 
 def import_teams(store: CampaignStore, path: Path) -> dict[str, Any]:
@@ -22,12 +72,13 @@ def import_teams(store: CampaignStore, path: Path) -> dict[str, Any]:
     Teams and advisers keep their ids (and so their firms) when their names
     match; those no longer in the workbook are removed with their assignments.
     """
-    book = read_teams_workbook(path)
+    book = _read_book(store, path)
     counts = {"partners": 0, "teams": 0, "advisers": 0}
     wanted_partners = [p.name for p in book.partners]
     wanted_teams = [t.name for t in book.teams]
     with store.session() as session:
         # The database cascades to rules, advisers and assignments.
+        counts["unassigned_firms"] = _orphaned_firms(session, wanted_teams)
         gone_teams = _deleted(session.execute(delete(Team).where(Team.name.not_in(wanted_teams))))
         gone = _deleted(
             session.execute(delete(Partner).where(Partner.name.not_in(wanted_partners)))

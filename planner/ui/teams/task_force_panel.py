@@ -19,6 +19,7 @@ from planner.ui.tasks import run_with_progress
 from planner.ui.teams.assign_command import AssignCommand, DivisionCommand, LockCommand
 from planner.ui.teams.task_force_editor import TaskForceEditor
 from planner.ui.teams.team_summary import TeamSummaryModel, summary_rows
+from planner.ui.teams.teams_workbook_actions import import_workbook, write_template
 
 INFEASIBLE = "Répartition équitable impossible"
 
@@ -44,6 +45,10 @@ class TaskForcePanel(QObject):
         menu = window.menuBar().addMenu("&Task force")
         self.menu = menu
         menu.addAction("Partenaires et équipes…", self.edit_task_force)
+        menu.addAction(
+            "Importer le classeur des équipes…", lambda: import_workbook(window, self._runners)
+        )
+        menu.addAction("Écrire un modèle de classeur des équipes…", lambda: write_template(window))
         menu.addSeparator()
         menu.addAction("Répartir automatiquement…", self.divide)
         menu.addSeparator()
