@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from planner.db import models
 from planner.db.store import CampaignStore
@@ -76,6 +76,19 @@ def _assignments(store: CampaignStore) -> pl.DataFrame:
     )
 
 
+def partners_with_firms(store: CampaignStore) -> list[tuple[str, int]]:
+    """Partners that have assigned firms, with how many, by name: what can be exported."""
+    with store.session() as session:
+        rows = session.execute(
+            select(models.Partner.name, func.count(models.Assignment.siret))
+            .join(models.Team, models.Team.partner_id == models.Partner.id)
+            .join(models.Assignment, models.Assignment.team_id == models.Team.id)
+            .group_by(models.Partner.name)
+            .order_by(models.Partner.name)
+        ).all()
+    return [(str(name), int(count)) for name, count in rows]
+
+
 def _km(lon1: pl.Expr, lat1: pl.Expr, lon2: pl.Expr, lat2: pl.Expr) -> pl.Expr:
     rad = 3.141592653589793 / 180
     dlat = (lat2 - lat1) * rad
@@ -135,29 +148,34 @@ def export_call_lists(
     out_dir: Path,
     *,
     partner: str | None = None,
+    partners: Sequence[str] | None = None,
     per: Per = "adviser",
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
     now: dt.datetime | None = None,
 ) -> list[ExportedFile]:
-    """Write one workbook per partner (or only ``partner``), plus, for all partners,
-    the coordinator's workbook and CSV. Returns the files written."""
+    """Write one workbook per partner (or only ``partner``, or only ``partners``),
+    plus, when every partner is exported, the coordinator's workbook and CSV.
+    Returns the files written."""
     cancel = cancel or CancelToken()
     now = (now or dt.datetime.now()).replace(microsecond=0)
     frame = call_list_frame(store)
-    partners = sorted(frame["partner"].unique().to_list())
-    if partner is not None:
-        if partner not in partners:
-            known = ", ".join(partners) or "aucun"
+    known = sorted(frame["partner"].unique().to_list())
+    chosen = list(partners) if partners is not None else [partner] if partner else None
+    if chosen is not None:
+        missing = [name for name in chosen if name not in known]
+        if missing:
             raise InputError(
-                f"partenaire « {partner} » sans entreprise attribuée (partenaires : {known})"
+                f"partenaire « {missing[0]} » sans entreprise attribuée "
+                f"(partenaires : {', '.join(known) or 'aucun'})"
             )
-        partners = [partner]
+    all_partners = chosen is None or set(chosen) == set(known)
+    partners = known if chosen is None else sorted(set(chosen))
     campaign = read_header(store).name
     batch = uuid.uuid4().hex[:10]
     written: list[ExportedFile] = []
     stamp = now.strftime("%Y%m%d")
-    total = len(partners) + (0 if partner else 1)
+    total = len(partners) + (1 if all_partners else 0)
     for index, name in enumerate(partners):
         cancel.check()
         progress(index, total, f"Liste d'appels de {name}")
@@ -170,7 +188,7 @@ def export_call_lists(
         meta = CallListMeta(campaign, name, f"{batch}{index:02d}", now)
         count = write_call_list(path, meta, sheets)
         written.append(ExportedFile(path, name, count, len(sheets)))
-    if partner is None:
+    if all_partners:
         cancel.check()
         progress(len(partners), total, "Classeur du coordinateur")
         sheets = {"Toutes les entreprises": _rows(frame)}

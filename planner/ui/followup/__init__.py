@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from planner.domain.progress import CancelToken, Progress
-from planner.services.call_lists import ExportedFile, export_call_lists
+from planner.services.call_lists import ExportedFile, export_call_lists, partners_with_firms
 from planner.services.outcomes_import import OutcomePreview, apply_outcomes, preview_outcomes
+from planner.ui.followup.export_dialog import ExportDialog
 from planner.ui.followup.preview_dialog import OutcomePreviewDialog
 from planner.ui.tasks import run_with_progress
 
@@ -125,26 +126,35 @@ def _no_campaign(window: Any) -> bool:
 
 
 def export_lists(window: Any) -> None:
-    """Ask for a folder and the sheet layout, then export off the GUI thread."""
+    """Ask for the folder, the layout and the partners, then export off the GUI thread."""
     if _no_campaign(window):
         return
-    folder = QFileDialog.getExistingDirectory(window, "Dossier des listes d'appels")
-    if not folder:
-        return
-    choice, ok = QInputDialog.getItem(
-        window, "Listes d'appels", "Un onglet par :", ["conseiller", "équipe"], 0, False
-    )
-    if not ok:
-        return
-    per = "adviser" if choice == "conseiller" else "team"
     store = window.campaign.store
+    partners = partners_with_firms(store)
+    if not partners:
+        QMessageBox.information(
+            window,
+            "Listes d'appels",
+            "Aucune entreprise n'est attribuée : répartissez-les d'abord entre les équipes "
+            "(Task force → Répartir automatiquement).",
+        )
+        return
+    dialog = ExportDialog(partners, window)
+    if dialog.exec() != ExportDialog.DialogCode.Accepted:
+        return
+    folder, per = dialog.out_dir(), dialog.per()
+    chosen = None if dialog.all_chosen() else dialog.chosen_partners()
 
     def task(progress: Progress, cancel: CancelToken) -> list[ExportedFile]:
-        return export_call_lists(store, Path(folder), per=per, progress=progress, cancel=cancel)
+        return export_call_lists(
+            store, folder, partners=chosen, per=per, progress=progress, cancel=cancel
+        )
 
     def done(files: list[ExportedFile]) -> None:
         lines = "\n".join(f"• {f.path.name} : {f.rows} entreprises" for f in files)
-        QMessageBox.information(window, "Listes d'appels", f"Fichiers écrits :\n{lines}")
+        QMessageBox.information(
+            window, "Listes d'appels", f"Fichiers écrits dans {folder} :\n{lines}"
+        )
 
     window._followup_task = run_with_progress(
         window, "Export des listes d'appels", task, done, lambda m: _fail(window, m)
