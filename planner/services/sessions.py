@@ -130,8 +130,14 @@ def list_sessions(
             query = query.where(models.DiscoverySession.starts_at < limit)
         rows = list(session.scalars(query))
         records = _records(session, rows)
+        names = list(session.scalars(select(models.Partner.name).order_by(models.Partner.name)))
     if partner is not None:
         wanted = partner.casefold()
+        if not any(wanted in name.casefold() for name in names):
+            raise PlannerError(
+                f"Aucun partenaire ne correspond à « {partner} » "
+                f"(partenaires : {', '.join(names) or 'aucun'})."
+            )
         records = [
             r for r in records if any(wanted in name.casefold() for name in r.partners.values())
         ]

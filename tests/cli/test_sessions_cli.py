@@ -56,6 +56,21 @@ def test_bad_input_exits_2(demo_file: Path, tmp_path: Path) -> None:
     assert run([*argv, "--out", str(tmp_path / "x.pdf")]) == 2
 
 
+def test_an_unknown_partner_is_named_not_silently_empty(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "x.ics"
+    capsys.readouterr()
+    assert run(["sessions", "ics", str(demo_file), "--partner", "Inconnu", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "« Inconnu »" in err and "Cap emploi 93" in err
+    assert not out.exists()
+    assert (
+        run(["sessions", "ics", str(demo_file), "--partner", "cap emploi", "--out", str(out)]) == 0
+    )
+    assert out.exists()
+
+
 def test_printed_pdf_holds_every_session_of_the_period(
     demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], qapp: object
 ) -> None:
