@@ -27,6 +27,11 @@ from planner.domain.headcount_bands import BAND_LABELS, band_label
 from planner.domain.naf import DIVISION_TO_SECTION, SECTION_LABELS, section_of
 from planner.io.naf_labels import load_naf_labels
 from planner.services.firm_assignments import ASSIGNMENT_SCHEMA, attach_assignments
+from planner.services.firm_card_followup import (
+    assignment_fields,
+    contact_fields,
+    session_fields,
+)
 from planner.services.prospect_status import attach_status
 
 E = models.Establishment
@@ -515,6 +520,9 @@ DETAIL_SECTIONS: list[tuple[str, DetailSection]] = [
     ("Activité et effectifs", _activity),
     ("Adresse", _location),
     ("Fiche SIRENE", _record),
+    ("Task force", assignment_fields),
+    ("Prospection", contact_fields),
+    ("Séances de découverte", session_fields),
 ]
 """The parts of a firm's card, in order: the extension point of the detail panel.
 
