@@ -517,12 +517,12 @@ def _record(_session: Session, firm: models.Establishment) -> Fields:
 
 DETAIL_SECTIONS: list[tuple[str, DetailSection]] = [
     ("Identification", _identity),
-    ("Activité et effectifs", _activity),
-    ("Adresse", _location),
-    ("Fiche SIRENE", _record),
     ("Task force", assignment_fields),
     ("Prospection", contact_fields),
     ("Séances de découverte", session_fields),
+    ("Activité et effectifs", _activity),
+    ("Adresse", _location),
+    ("Fiche SIRENE", _record),
 ]
 """The parts of a firm's card, in order: the extension point of the detail panel.
 

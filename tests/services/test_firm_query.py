@@ -313,7 +313,16 @@ def test_firm_details_of_a_craft_firm_with_its_legal_unit(campaign: CampaignStor
     assert details["Activité au répertoire des métiers"] == "3212ZZ"
     assert details["Entrepreneur individuel"] == "THIERRY JANOYER"
     sections = firm_detail_sections(campaign, "00032517500016")
-    assert [title for title, _ in sections][:2] == ["Identification", "Activité et effectifs"]
+    # who the firm is, then what the task force does with it, then SIRENE's detail
+    assert [title for title, _ in sections] == [
+        "Identification",
+        "Task force",
+        "Prospection",
+        "Séances de découverte",
+        "Activité et effectifs",
+        "Adresse",
+        "Fiche SIRENE",
+    ]
     assert sum(len(fields) for _, fields in sections) == len(details)
 
 
