@@ -2,7 +2,9 @@
 
 The editor dialog works on plain dataclasses (no ORM row leaves this module);
 :func:`save_task_force` writes every change in one transaction, matching rows
-by id so that kept teams and advisers keep their firms.
+by id so that kept teams and advisers keep their firms. An adviser moved to
+another team keeps its id; its firms follow it, stay with the old team or are
+unassigned, as the coordinator chose (:attr:`AdviserDraft.firms_on_move`).
 """
 
 from __future__ import annotations
@@ -11,18 +13,29 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import polars as pl
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
 
 from planner.db.models import Adviser, Assignment, BassinCommune, Partner, RemitRule, Team
 from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
 from planner.domain.headcount_bands import BAND_LABELS
-from planner.domain.remit import RULE_LABELS, Rule, validate_rule
+from planner.domain.remit import RULE_LABELS, Remit, Rule, eligibility, validate_rule
 from planner.io.naf_labels import load_naf_labels
+from planner.services.firm_query import load_firms
 from planner.services.task_force import PARTNER_KINDS
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 PHONE = re.compile(r"^\+?[0-9 .()\-]{6,20}$")
+
+FIRMS_FOLLOW = "follow"
+"""A moved adviser's firms move with it to the new team."""
+FIRMS_STAY = "team"
+"""A moved adviser's firms stay with the old team, without a named adviser."""
+FIRMS_UNASSIGN = "unassign"
+"""A moved adviser's firms become unassigned."""
+FIRMS_ON_MOVE = (FIRMS_FOLLOW, FIRMS_STAY, FIRMS_UNASSIGN)
 
 
 class TaskForceInvalid(PlannerError):
@@ -35,13 +48,18 @@ class TaskForceInvalid(PlannerError):
 
 @dataclass
 class AdviserDraft:
-    """An adviser being edited (``id`` None until saved)."""
+    """An adviser being edited (``id`` None until saved).
+
+    ``firms_on_move`` says what becomes of its firms if it is saved under
+    another team than the one it had (one of :data:`FIRMS_ON_MOVE`).
+    """
 
     name: str = ""
     email: str | None = None
     phone: str | None = None
     capacity: int | None = None
     id: int | None = None
+    firms_on_move: str = FIRMS_STAY
 
 
 @dataclass
@@ -120,6 +138,103 @@ def assigned_counts(store: CampaignStore) -> dict[int, int]:
                 select(Assignment.team_id, func.count()).group_by(Assignment.team_id)
             )
         }
+
+
+def adviser_firm_counts(store: CampaignStore) -> dict[int, int]:
+    """How many firms each adviser holds (adviser id → count)."""
+    with store.session() as session:
+        return {
+            int(a): int(n)
+            for a, n in session.execute(
+                select(Assignment.adviser_id, func.count())
+                .where(Assignment.adviser_id.is_not(None))
+                .group_by(Assignment.adviser_id)
+            )
+        }
+
+
+def adviser_teams(store: CampaignStore) -> dict[int, tuple[int, int]]:
+    """Where each saved adviser is: adviser id → (team id, partner id)."""
+    with store.session() as session:
+        rows = session.execute(
+            select(Adviser.id, Adviser.team_id, Team.partner_id).join(
+                Team, Team.id == Adviser.team_id
+            )
+        ).all()
+    return {int(a): (int(t), int(p)) for a, t, p in rows}
+
+
+def check_move(
+    store: CampaignStore,
+    drafts: Sequence[PartnerDraft],
+    adviser: AdviserDraft,
+    partner_index: int,
+    team_name: str,
+    firms: pl.DataFrame | None = None,
+) -> str | None:
+    """Why ``adviser``'s firms cannot follow it to a team of ``drafts[partner_index]``.
+
+    The remits are those of the drafts (rules being edited count), with
+    exclusivity applied. Returns a French message naming how many firms the
+    new partner may not take, or None when it may take them all.
+
+    Args:
+        firms: the firm frame (:func:`load_firms`), to spare loading it again.
+    """
+    if adviser.id is None:
+        return None
+    with store.session() as session:
+        sirets = list(
+            session.scalars(select(Assignment.siret).where(Assignment.adviser_id == adviser.id))
+        )
+    if not sirets:
+        return None
+    if firms is None:
+        firms = load_firms(store)
+    remits = [Remit(p.name.strip(), tuple(p.rules), p.exclusive) for p in drafts]
+    elig = eligibility(firms, remits)
+    index = {s: i for i, s in enumerate(firms["siret"].to_list())}
+    rows = [index[s] for s in sirets if s in index]
+    refused = [i for i in rows if not elig.allowed[i, partner_index]]
+    if not refused:
+        return None
+    remit = remits[partner_index]
+    claimed = {int(elig.exclusive_of[i]) for i in refused} - {-1}
+    if claimed and not (remit.rules and remit.exclusive):
+        owner = remits[min(claimed)]
+        why = f"l'exclusivité de « {owner.partner} » ({owner.label()})"
+    else:
+        why = f"le périmètre de « {remit.partner} » ({remit.label()})"
+    return (
+        f"Conseiller « {adviser.name.strip()} » vers l'équipe « {team_name.strip()} » : "
+        f"{why} exclut {len(refused)} de ses {len(rows)} entreprises ; laissez-les à "
+        "l'ancienne équipe ou retirez-les."
+    )
+
+
+def check_moves(store: CampaignStore, drafts: Sequence[PartnerDraft]) -> list[str]:
+    """Why the firms of moved advisers cannot follow them (in French), if they cannot.
+
+    Only advisers whose firms follow them to another partner's team are
+    checked: a team of the same partner has the same remit.
+    """
+    where = adviser_teams(store)
+    problems: list[str] = []
+    firms: pl.DataFrame | None = None
+    for partner_index, partner in enumerate(drafts):
+        for team in partner.teams:
+            for adviser in team.advisers:
+                if adviser.id is None or adviser.firms_on_move != FIRMS_FOLLOW:
+                    continue
+                old_team, old_partner = where.get(adviser.id, (None, None))
+                if old_team is None or old_team == team.id or old_partner == partner.id:
+                    continue
+                if firms is None:
+                    firms = load_firms(store)
+                problem = check_move(store, drafts, adviser, partner_index, team.name, firms)
+                if problem:
+                    problems.append(problem)
+    return problems
 
 
 def check_rule(rule: Rule, communes: Iterable[str]) -> str | None:
@@ -222,30 +337,45 @@ def save_task_force(store: CampaignStore, drafts: Sequence[PartnerDraft]) -> dic
     """Write the drafts (one transaction); rows missing from them are deleted.
 
     Firms of a deleted team become unassigned; those of a deleted adviser stay
-    with the team, without a named adviser. Nothing is written when a draft is
-    invalid (:class:`TaskForceInvalid` lists why).
+    with the team, without a named adviser. An adviser moved to another team
+    keeps its id; its firms go as its ``firms_on_move`` says. Nothing is
+    written when a draft is invalid or a moved adviser's firms may not follow
+    it (:class:`TaskForceInvalid` lists why).
+
+    Returns:
+        Counts: ``partners``, ``teams``, ``advisers`` saved, ``moved``
+        advisers, ``firms_moved`` with them and ``unassigned`` firms.
     """
     problems = check_drafts(drafts, bassin_communes(store))
+    if not problems:
+        problems = check_moves(store, drafts)
     if problems:
         raise TaskForceInvalid(problems)
     keep_partners = {p.id for p in drafts if p.id is not None}
     keep_teams = {t.id for p in drafts for t in p.teams if t.id is not None}
     keep_advisers = {a.id for p in drafts for t in p.teams for a in t.advisers if a.id is not None}
-    counts = {"partners": len(drafts), "teams": 0, "advisers": 0, "unassigned": 0}
+    counts = {
+        "partners": len(drafts),
+        "teams": 0,
+        "advisers": 0,
+        "moved": 0,
+        "firms_moved": 0,
+        "unassigned": 0,
+    }
     with store.session() as session:
-        gone_teams = [t for t in session.scalars(select(Team.id)) if t not in keep_teams]
-        if gone_teams:
-            result = session.execute(delete(Assignment).where(Assignment.team_id.in_(gone_teams)))
-            counts["unassigned"] = int(getattr(result, "rowcount", 0) or 0)
-        # Deletions first (flushed), so that a new row may take a deleted row's name.
-        for gone_adviser in session.scalars(
-            select(Adviser).where(Adviser.id.not_in(keep_advisers))
-        ):
-            session.delete(gone_adviser)
-        for gone_team in session.scalars(select(Team).where(Team.id.not_in(keep_teams))):
-            session.delete(gone_team)
-        for gone in session.scalars(select(Partner).where(Partner.id.not_in(keep_partners))):
-            session.delete(gone)
+        gone_advisers = list(
+            session.scalars(select(Adviser).where(Adviser.id.not_in(keep_advisers)))
+        )
+        gone_teams = list(session.scalars(select(Team).where(Team.id.not_in(keep_teams))))
+        gone_partners = list(
+            session.scalars(select(Partner).where(Partner.id.not_in(keep_partners)))
+        )
+        # Rows are deleted last, so that a moved adviser is not taken away with
+        # its old team; renamed first, so that a new row may take a deleted name.
+        for gone_team in gone_teams:
+            gone_team.name = f"~supprimé~{gone_team.id}~"
+        for gone_partner in gone_partners:
+            gone_partner.name = f"~supprimé~{gone_partner.id}~"
         session.flush()
         for draft in drafts:
             partner = session.get(Partner, draft.id) if draft.id is not None else None
@@ -278,12 +408,12 @@ def save_task_force(store: CampaignStore, drafts: Sequence[PartnerDraft]) -> dic
                         adviser = Adviser()
                         session.add(adviser)
                     elif adviser.team_id != team.id:
-                        # An adviser moved to another team leaves its firms to the old team.
-                        session.execute(
-                            update(Assignment)
-                            .where(Assignment.adviser_id == adviser.id)
-                            .values(adviser_id=None)
-                        )
+                        moved = _move_firms(session, adviser.id, team.id, adviser_draft)
+                        counts["moved"] += 1
+                        counts["firms_moved" if moved > 0 else "unassigned"] += abs(moved)
+                        # Set the relationship, not only the key: the old team's
+                        # loaded list of advisers must lose this one.
+                        adviser.team = team
                     adviser.team_id = team.id
                     adviser.name = adviser_draft.name.strip()
                     adviser.email = _clean(adviser_draft.email)
@@ -291,4 +421,34 @@ def save_task_force(store: CampaignStore, drafts: Sequence[PartnerDraft]) -> dic
                     adviser.capacity = adviser_draft.capacity
                     session.flush()
                     counts["advisers"] += 1
+        # Every kept row now points at a kept team: the deletions take nothing else.
+        session.expire_all()
+        gone_team_ids = [t.id for t in gone_teams] + [
+            t.id for p in gone_partners for t in p.teams if t.id not in keep_teams
+        ]
+        if gone_team_ids:
+            result = session.execute(
+                delete(Assignment).where(Assignment.team_id.in_(gone_team_ids))
+            )
+            counts["unassigned"] += int(getattr(result, "rowcount", 0) or 0)
+        for row in (*gone_advisers, *gone_teams, *gone_partners):
+            session.delete(row)
+        session.flush()
     return counts
+
+
+def _move_firms(session: Session, adviser_id: int, team_id: int, draft: AdviserDraft) -> int:
+    """Apply ``draft.firms_on_move`` to a moving adviser's firms.
+
+    Returns:
+        How many firms moved with it, or minus how many became unassigned.
+    """
+    of_adviser = Assignment.adviser_id == adviser_id
+    if draft.firms_on_move == FIRMS_FOLLOW:
+        result = session.execute(update(Assignment).where(of_adviser).values(team_id=team_id))
+        return int(getattr(result, "rowcount", 0) or 0)
+    if draft.firms_on_move == FIRMS_UNASSIGN:
+        result = session.execute(delete(Assignment).where(of_adviser))
+        return -int(getattr(result, "rowcount", 0) or 0)
+    session.execute(update(Assignment).where(of_adviser).values(adviser_id=None))
+    return 0

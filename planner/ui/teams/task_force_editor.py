@@ -1,15 +1,18 @@
 """The "Partenaires et équipes" dialog: partners, remit rules, teams and advisers.
 
 The tree and the forms edit plain drafts; nothing reaches the campaign until
-*Enregistrer*, which checks everything and saves in one transaction.
+*Enregistrer*, which checks everything and saves in one transaction. An
+adviser moves to another team by drag and drop or with *Déplacer vers
+l'équipe…*; the coordinator says then what becomes of the adviser's firms.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QStringListModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QStringListModel, Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -18,8 +21,10 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -36,15 +41,22 @@ from planner.domain.errors import PlannerError
 from planner.domain.headcount_bands import BAND_LABELS
 from planner.domain.remit import RULE_KINDS, RULE_LABELS
 from planner.io.naf_labels import load_naf_labels
+from planner.services.firm_query import load_firms
 from planner.services.task_force import PARTNER_KINDS
 from planner.services.task_force_edit import (
+    FIRMS_FOLLOW,
+    FIRMS_STAY,
+    FIRMS_UNASSIGN,
     AdviserDraft,
     PartnerDraft,
     TeamDraft,
+    adviser_firm_counts,
+    adviser_teams,
     assigned_counts,
     bassin_communes,
     check_adviser,
     check_drafts,
+    check_move,
     check_rule,
     load_drafts,
     normalise_rule,
@@ -81,6 +93,49 @@ def ask_unassign(parent: QWidget, what: str, firms: int) -> bool:
     return box.clickedButton() is remove
 
 
+def choose_team(parent: QWidget, adviser: str, teams: list[str]) -> int | None:
+    """Ask which team ``adviser`` moves to; the chosen row of ``teams``, or None."""
+    label, ok = QInputDialog.getItem(
+        parent,
+        "Déplacer vers l'équipe",
+        f"Équipe de destination de « {adviser} » :",
+        teams,
+        0,
+        False,
+    )
+    return teams.index(label) if ok and label in teams else None
+
+
+def ask_firms_on_move(parent: QWidget, adviser: str, firms: int, team: str) -> str | None:
+    """Ask what becomes of a moving adviser's firms: one of the ``FIRMS_*`` or None (cancel)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Déplacer le conseiller")
+    box.setText(f"« {adviser} » a {firms} entreprise(s) attribuée(s).")
+    box.setInformativeText(f"Que deviennent-elles avec son passage à l'équipe « {team} » ?")
+    choices = {
+        box.addButton(
+            "Les garder (elles passent à la nouvelle équipe)", QMessageBox.ButtonRole.AcceptRole
+        ): FIRMS_FOLLOW,
+        box.addButton(
+            "Les laisser à l'ancienne équipe", QMessageBox.ButtonRole.AcceptRole
+        ): FIRMS_STAY,
+        box.addButton(
+            "Les retirer (non attribuées)", QMessageBox.ButtonRole.AcceptRole
+        ): FIRMS_UNASSIGN,
+    }
+    box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return choices.get(box.clickedButton())  # type: ignore[call-overload]
+
+
+FIRMS_ON_MOVE_LABELS = {
+    FIRMS_FOLLOW: "suivront le conseiller à « {team} »",
+    FIRMS_STAY: "resteront à « {old} », sans conseiller attitré",
+    FIRMS_UNASSIGN: "redeviendront non attribuées",
+}
+
+
 def _spin(special: str | None = None) -> QSpinBox:
     spin = QSpinBox()
     spin.setRange(0, MAX_CAPACITY)
@@ -104,7 +159,11 @@ class TaskForceEditor(QDialog):
         self.saved: dict[str, int] | None = None
         self.communes = bassin_communes(store)
         self.firm_counts = assigned_counts(store)
+        self.adviser_firms = adviser_firm_counts(store)
+        self.homes = adviser_teams(store)
         self.model = TaskForceTreeModel(load_drafts(store), self)
+        self.team_names = {t.id: t.name for p in self.model.partners for t in p.teams}
+        self._firms: Any = None  # the firm frame, loaded at the first remit check
         self._loading = False
 
         self.tree = QTreeView(self)
@@ -113,10 +172,24 @@ class TaskForceEditor(QDialog):
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.tree.header().setStretchLastSection(True)
         self.tree.selectionModel().currentChanged.connect(self._on_tree_currentChanged)
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.tree.setDropIndicatorShown(True)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._on_tree_customContextMenuRequested)
+        # Queued: the question about the firms comes once the drop is over.
+        self.model.move_requested.connect(
+            self._on_model_move_requested, Qt.ConnectionType.QueuedConnection
+        )
         self.add_partner_button = QPushButton("Ajouter un partenaire", self)
         self.add_team_button = QPushButton("Ajouter une équipe", self)
         self.add_adviser_button = QPushButton("Ajouter un conseiller", self)
         self.remove_button = QPushButton("Supprimer", self)
+        self.move_button = QPushButton("Déplacer vers l'équipe…", self)
+        self.move_button.setToolTip(
+            "Déplacer le conseiller vers une autre équipe (ou le glisser sur l'équipe)"
+        )
+        self.move_button.clicked.connect(self.move_current)
         self.add_partner_button.clicked.connect(self.add_partner)
         self.add_team_button.clicked.connect(self.add_team)
         self.add_adviser_button.clicked.connect(self.add_adviser)
@@ -130,6 +203,7 @@ class TaskForceEditor(QDialog):
             self.add_partner_button,
             self.add_team_button,
             self.add_adviser_button,
+            self.move_button,
             self.remove_button,
         ):
             buttons_row.addWidget(button)
@@ -255,6 +329,8 @@ class TaskForceEditor(QDialog):
         self.adviser_phone = QLineEdit(page)
         self.adviser_phone.setPlaceholderText("01 48 00 00 00")
         self.adviser_capacity = _spin("non précisée")
+        self.adviser_firms_label = QLabel(page)
+        self.adviser_firms_label.setWordWrap(True)
         self.adviser_problem = QLabel(page)
         self.adviser_problem.setStyleSheet("color: #b00020;")
         self.adviser_problem.setWordWrap(True)
@@ -262,6 +338,7 @@ class TaskForceEditor(QDialog):
         form.addRow("E-mail", self.adviser_email)
         form.addRow("Téléphone", self.adviser_phone)
         form.addRow("Capacité", self.adviser_capacity)
+        form.addRow("Entreprises", self.adviser_firms_label)
         form.addRow("", self.adviser_problem)
         for edit in (self.adviser_name, self.adviser_email, self.adviser_phone):
             edit.textEdited.connect(self._on_adviser_edited)
@@ -309,6 +386,7 @@ class TaskForceEditor(QDialog):
                 self.adviser_phone.setText(node.phone or "")
                 self.adviser_capacity.setValue(node.capacity or 0)
                 self._show_adviser_problems(node)
+                self.adviser_firms_label.setText(self._firms_text(node, self.current_path()))
                 self.pages.setCurrentIndex(3)
             else:
                 self.pages.setCurrentIndex(0)
@@ -321,6 +399,22 @@ class TaskForceEditor(QDialog):
         self.add_team_button.setEnabled(depth >= 1)
         self.add_adviser_button.setEnabled(depth >= 2)
         self.remove_button.setEnabled(depth >= 1)
+        self.move_button.setEnabled(depth == 3 and len(self.model.teams()) > 1)
+
+    def _firms_text(self, adviser: AdviserDraft, path: tuple[int, ...]) -> str:
+        """The adviser's firms, and what becomes of them if it moved."""
+        firms = self.adviser_firms.get(adviser.id, 0) if adviser.id is not None else 0
+        text = f"{firms} attribuée(s)"
+        home = self.homes.get(adviser.id) if adviser.id is not None else None
+        team = self.model.partners[path[0]].teams[path[1]]
+        if home is None or home[0] == team.id:
+            return text
+        old = self.team_names.get(home[0], "")
+        moved = f"conseiller déplacé depuis « {old} »"
+        if not firms:
+            return f"{text} — {moved}."
+        then = FIRMS_ON_MOVE_LABELS[adviser.firms_on_move].format(team=team.name, old=old)
+        return f"{text} — {moved} : elles {then} à l'enregistrement."
 
     # --- form edits -----------------------------------------------------------------------
 
@@ -439,6 +533,74 @@ class TaskForceEditor(QDialog):
         self.select(new)
         self.adviser_name.setFocus()
         self.adviser_name.selectAll()
+
+    def move_current(self) -> bool:
+        """Ask for a team and move the current adviser there."""
+        path = self.current_path()
+        node = self.model.node(self.tree.currentIndex())
+        if len(path) != 3 or not isinstance(node, AdviserDraft):
+            return False
+        teams = [(p, label) for p, label in self.model.teams() if p != path[:2]]
+        if not teams:
+            return False
+        chosen = choose_team(self, node.name, [label for _p, label in teams])
+        if chosen is None:
+            return False
+        return self.move_adviser(path, teams[chosen][0])
+
+    def move_adviser(self, adviser_path: tuple[int, ...], team_path: tuple[int, ...]) -> bool:
+        """Move an adviser to another team, asking what becomes of its firms.
+
+        Firms may follow the adviser only if the new team's partner may take
+        them all (remit rules and exclusivity, as drafted); else nothing moves
+        and the message says how many firms its remit excludes.
+        """
+        adviser = self.model.node(self.model.index_of(adviser_path))
+        team = self.model.node(self.model.index_of(team_path))
+        if not isinstance(adviser, AdviserDraft) or not isinstance(team, TeamDraft):
+            return False
+        if adviser_path[:2] == team_path:
+            return False
+        partner = self.model.partners[team_path[0]]
+        home = self.homes.get(adviser.id) if adviser.id is not None else None
+        firms = self.adviser_firms.get(adviser.id, 0) if adviser.id is not None else 0
+        choice = FIRMS_STAY
+        if home is not None and firms and home[0] != team.id:
+            asked = ask_firms_on_move(self, adviser.name, firms, team.name)
+            if asked is None:
+                return False
+            choice = asked
+            if choice == FIRMS_FOLLOW and partner.id != home[1]:
+                if self._firms is None:
+                    self._firms = load_firms(self.store)
+                problem = check_move(
+                    self.store, self.model.partners, adviser, team_path[0], team.name, self._firms
+                )
+                if problem:
+                    self._show_errors(f"Déplacement refusé : {problem}")
+                    return False
+        adviser.firms_on_move = choice
+        self.errors.clear()
+        self.select(self.model.move(adviser_path, team_path))
+        # The current index follows the moved row, so no currentChanged: show it again.
+        self._on_tree_currentChanged(self.tree.currentIndex(), QModelIndex())
+        return True
+
+    def _on_model_move_requested(self, adviser_path: object, team_path: object) -> None:
+        if isinstance(adviser_path, tuple) and isinstance(team_path, tuple):
+            self.move_adviser(adviser_path, team_path)
+
+    def _on_tree_customContextMenuRequested(self, pos: QPoint) -> None:  # noqa: N802
+        index = self.tree.indexAt(pos)
+        if not index.isValid():  # the menu key: the current row
+            index = self.tree.currentIndex()
+        if len(self.model.path(index)) != 3:
+            return
+        self.select(self.model.path(index.siblingAtColumn(0)))
+        menu = QMenu(self)
+        menu.addAction("Déplacer vers l'équipe…", self.move_current)
+        menu.addAction("Supprimer", self.remove_current)
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
 
     def remove_current(self) -> bool:
         """Delete the current row; a team holding firms asks first."""

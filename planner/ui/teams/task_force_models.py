@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 
 from planner.domain.headcount_bands import band_label
@@ -24,14 +28,23 @@ Path = tuple[int, ...]
 
 TREE_HEADERS = ["Nom", "Type ou e-mail", "Capacité"]
 SUM_OF_ADVISERS = "conseillers"
+ADVISER_MIME = "application/x-planner-adviser"
 
 
 class TaskForceTreeModel(QAbstractItemModel):
     """Partners, their teams and the teams' advisers, over a list of drafts.
 
     An index's internal id names its parent's path (row numbers from the
-    root), so no Python object is handed to Qt.
+    root), so no Python object is handed to Qt. An adviser row may be dragged
+    onto another team: the model does not move it itself but asks its owner,
+    who decides what becomes of the adviser's firms.
+
+    Signals:
+        move_requested(adviser_path, team_path): an adviser was dropped on
+            another team.
     """
+
+    move_requested = Signal(object, object)
 
     def __init__(self, partners: list[PartnerDraft], parent: Any = None) -> None:
         super().__init__(parent)
@@ -114,6 +127,87 @@ class TaskForceTreeModel(QAbstractItemModel):
             return TREE_HEADERS[section]
         return None
 
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        node = self.node(index)
+        flags = super().flags(index)
+        if isinstance(node, AdviserDraft):
+            flags |= Qt.ItemFlag.ItemIsDragEnabled
+        elif isinstance(node, TeamDraft):
+            flags |= Qt.ItemFlag.ItemIsDropEnabled
+        return flags
+
+    def supportedDropActions(self) -> Qt.DropAction:  # noqa: N802
+        return Qt.DropAction.MoveAction
+
+    def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802
+        return [ADVISER_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
+        """The path of the first adviser among ``indexes`` (one adviser moves at a time)."""
+        mime = QMimeData()
+        for index in indexes:
+            path = self.path(index)
+            if len(path) == 3:
+                mime.setData(ADVISER_MIME, json.dumps(list(path)).encode())
+                break
+        return mime
+
+    def _drop(self, data: QMimeData, parent: _Index) -> tuple[Path, Path] | None:
+        """(adviser path, team path) when ``data`` is an adviser dropped on another team."""
+        if not data.hasFormat(ADVISER_MIME):
+            return None
+        target = self.path(parent)
+        if len(target) == 1 and parent.isValid():
+            return None  # between two teams of a partner: not a team
+        if len(target) == 3:
+            target = target[:2]  # on (or between) advisers: their team
+        try:
+            source = tuple(int(n) for n in json.loads(bytes(data.data(ADVISER_MIME).data())))
+        except (ValueError, TypeError):
+            return None
+        if len(target) != 2 or len(source) != 3 or source[:2] == target:
+            return None
+        if not isinstance(self._safe_node(source), AdviserDraft):
+            return None
+        return source, target
+
+    def _safe_node(self, path: Path) -> Node | None:
+        try:
+            return self._node(path)
+        except IndexError:
+            return None
+
+    def canDropMimeData(  # noqa: N802
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: _Index,
+    ) -> bool:
+        return action == Qt.DropAction.MoveAction and self._drop(data, parent) is not None
+
+    def dropMimeData(  # noqa: N802
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: _Index,
+    ) -> bool:
+        """Ask for the dropped adviser to be moved (see ``move_requested``).
+
+        Returns False, so that the view removes nothing itself: the move, if
+        the coordinator goes on, is made by :meth:`move`.
+        """
+        drop = self._drop(data, parent) if action == Qt.DropAction.MoveAction else None
+        if drop is not None:
+            self.move_requested.emit(*drop)
+        return False
+
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         node = self.node(index)
         if node is None:
@@ -143,6 +237,34 @@ class TaskForceTreeModel(QAbstractItemModel):
         self.endInsertRows()
         self.refresh(parent_path)
         return (*parent_path, row)
+
+    def move(self, adviser_path: Path, team_path: Path) -> Path:
+        """Move the adviser at ``adviser_path`` to the end of the team at ``team_path``."""
+        source = self._children(adviser_path[:-1])
+        target = self._children(team_path)
+        row = len(target)
+        moving = self.beginMoveRows(
+            self.index_of(adviser_path[:-1]),
+            adviser_path[-1],
+            adviser_path[-1],
+            self.index_of(team_path),
+            row,
+        )
+        if not moving:
+            return adviser_path
+        target.append(source.pop(adviser_path[-1]))
+        self.endMoveRows()
+        self.refresh(adviser_path[:-1])
+        self.refresh(team_path)
+        return (*team_path, row)
+
+    def teams(self) -> list[tuple[Path, str]]:
+        """Every team's path and label (« partner › team »), in tree order."""
+        return [
+            ((p, t), f"{partner.name} › {team.name}")
+            for p, partner in enumerate(self.partners)
+            for t, team in enumerate(partner.teams)
+        ]
 
     def remove(self, path: Path) -> None:
         """Remove the row at ``path`` (and everything under it)."""
