@@ -1,7 +1,9 @@
-"""Qt models of the session editor: firm search, host and invitee lists, attendance."""
+"""Qt models of the session editor: firm search, host and invitee lists, attendance,
+and the check lists of partners and advisers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import polars as pl
@@ -17,6 +19,7 @@ from planner.ui.headed_table_model import HeadedTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 SIRET_ROLE = int(Qt.ItemDataRole.UserRole) + 3
+ID_ROLE = int(Qt.ItemDataRole.UserRole)
 
 
 def format_siret(siret: str) -> str:
@@ -100,6 +103,68 @@ class FirmListModel(QAbstractListModel):
             self.beginRemoveRows(QModelIndex(), row, row)
             del self.rows[row]
             self.endRemoveRows()
+
+
+class CheckListModel(QAbstractListModel):
+    """Named rows (partners, advisers) with a check box each: which ones take part.
+
+    The id is under ``ID_ROLE``; rows keep the order they are given in.
+    """
+
+    def __init__(self, rows: Iterable[tuple[int, str]] = (), parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[tuple[int, str]] = list(rows)
+        self._checked: set[int] = set()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemIsUserCheckable
+        )
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row_id, name = self.rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return name
+        if role == Qt.ItemDataRole.CheckStateRole:
+            return Qt.CheckState.Checked if row_id in self._checked else Qt.CheckState.Unchecked
+        if role == ID_ROLE:
+            return row_id
+        return None
+
+    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        row_id = self.rows[index.row()][0]
+        if Qt.CheckState(value) == Qt.CheckState.Checked:
+            self._checked.add(row_id)
+        else:
+            self._checked.discard(row_id)
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
+        return True
+
+    def set_checked(self, ids: Iterable[int]) -> None:
+        """Check exactly these ids (unknown ones are ignored), uncheck the others."""
+        known = {row_id for row_id, _ in self.rows}
+        self._checked = set(ids) & known
+        if self.rows:
+            self.dataChanged.emit(
+                self.index(0, 0),
+                self.index(len(self.rows) - 1, 0),
+                [Qt.ItemDataRole.CheckStateRole],
+            )
+
+    def checked_ids(self) -> list[int]:
+        """The checked ids, in the rows' order."""
+        return [row_id for row_id, _ in self.rows if row_id in self._checked]
 
 
 class PresenceModel(HeadedTableModel):

@@ -3,7 +3,8 @@
 Three tabs: « Séance » (kind, title, times, recurrence, venue, capacity,
 status, theme, partners, advisers), « Entreprises » (host firms picked from
 the campaign's firms, invitees and suggestions) and « Bilan » (after the
-event: participants, job offers, hires, comment, which invitees came).
+event: participants, job offers, hires, comment, which invitees came; see
+``session_outcome_tab``).
 
 The questions the editor asks (a reason to override a clash) and what it
 tells (warnings) go through ``ask_reason`` and ``inform``, which a caller or
@@ -28,18 +29,13 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QListView,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -52,7 +48,7 @@ from planner.domain.errors import PlannerError
 from planner.domain.recurrence import Recurrence
 from planner.domain.session_labels import SESSION_KINDS, SESSION_STATUSES
 from planner.services.session_invitees import suggest_invitees
-from planner.services.session_outcome import record_outcome, validate_outcome
+from planner.services.session_outcome import record_outcome
 from planner.services.sessions import (
     ClashError,
     SessionDraft,
@@ -64,11 +60,12 @@ from planner.services.sessions import (
 from planner.services.venues import add_free_venue, list_venues
 from planner.ui.sessions.editor_models import (
     SIRET_ROLE,
+    CheckListModel,
     FirmListModel,
     FirmSearchModel,
-    PresenceModel,
     firm_label,
 )
+from planner.ui.sessions.session_outcome_tab import SessionOutcomeTab
 
 AskReason = Callable[[str], "str | None"]
 Inform = Callable[[str, str], None]
@@ -78,16 +75,12 @@ def _qdt(moment: dt.datetime) -> QDateTime:
     return QDateTime(moment.year, moment.month, moment.day, moment.hour, moment.minute, 0)
 
 
-def _count_box(parent: QWidget) -> QSpinBox:
-    box = QSpinBox(parent)
-    box.setRange(-1, 100_000)
-    box.setSpecialValueText("non saisi")
-    box.setValue(-1)
-    return box
-
-
-def _count(box: QSpinBox) -> int | None:
-    return None if box.value() < 0 else box.value()
+def _check_view(checks: CheckListModel, parent: QWidget) -> QListView:
+    """A short list of check boxes; space toggles the current one."""
+    view = QListView(parent)
+    view.setModel(checks)
+    view.setMaximumHeight(90)
+    return view
 
 
 class SessionEditor(QDialog):
@@ -125,7 +118,12 @@ class SessionEditor(QDialog):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._session_tab(record), "Séance")
         self.tabs.addTab(self._firms_tab(firms), "Entreprises")
-        self.tabs.addTab(self._outcome_tab(), "Bilan")
+        self.outcome = SessionOutcomeTab(self)
+        self.tabs.addTab(self.outcome, "Bilan")
+        # The outcome's fields, as callers and tests have always reached them.
+        self.attendance, self.jobs_offered = self.outcome.attendance, self.outcome.jobs_offered
+        self.hires, self.notes = self.outcome.hires, self.outcome.notes
+        self.presence, self.present_label = self.outcome.presence, self.outcome.present_label
         self.tabs.setTabEnabled(2, record is not None)
         self.tabs.setTabToolTip(2, "Le bilan se saisit après la séance")
         buttons = QDialogButtonBox(
@@ -183,14 +181,16 @@ class SessionEditor(QDialog):
             self.status.addItem(label, code)
         self.theme = QLineEdit(page)
         self.theme.setPlaceholderText("ex. NAF 52, ROME N1103")
-        self.partners = self._checks(models.Partner, page)
-        self.advisers = self._checks(models.Adviser, page)
+        self.partners = self._named_checks(models.Partner)
+        self.advisers = self._named_checks(models.Adviser)
+        self.partner_view = _check_view(self.partners, page)
+        self.adviser_view = _check_view(self.advisers, page)
         form = QFormLayout(page)
         for label, widget in [
             ("Type", self.kind), ("Titre", self.title_edit), ("Début", self.start),
             ("Fin", self.end), ("Répéter chaque semaine", self.repeat), ("Lieu", venue_row),
             ("Places", self.capacity), ("Statut", self.status), ("Thème", self.theme),
-            ("Partenaires", self.partners), ("Conseillers", self.advisers),
+            ("Partenaires", self.partner_view), ("Conseillers", self.adviser_view),
         ]:  # fmt: skip
             form.addRow(label, widget)
         return page
@@ -253,33 +253,6 @@ class SessionEditor(QDialog):
         layout.addLayout(invitee_buttons)
         return page
 
-    def _outcome_tab(self) -> QWidget:
-        page = QWidget(self)
-        self.attendance = _count_box(page)
-        self.jobs_offered = _count_box(page)
-        self.hires = _count_box(page)
-        self.notes = QPlainTextEdit(page)
-        self.notes.setPlaceholderText("Ce qui s'est dit, les suites à donner…")
-        self.notes.setMaximumHeight(90)
-        self.presence = PresenceModel(self)
-        self.presence_view = QTableView(page)
-        self.presence_view.setModel(self.presence)
-        self.presence_view.verticalHeader().hide()
-        header = self.presence_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.present_label = QLabel(page)
-        self.presence.dataChanged.connect(self._update_present_label)
-        self.presence.modelReset.connect(self._update_present_label)
-        form = QFormLayout(page)
-        form.addRow("Participants", self.attendance)
-        form.addRow("Offres d'emploi présentées", self.jobs_offered)
-        form.addRow("Recrutements", self.hires)
-        form.addRow("Commentaire", self.notes)
-        form.addRow(self.present_label)
-        form.addRow(self.presence_view)
-        return page
-
     def _fill_venues(self) -> None:
         self.venue.clear()
         self.venue.addItem("Lieu à définir", None)
@@ -316,15 +289,11 @@ class SessionEditor(QDialog):
             return None
         return int(venue_id), self._unplaced[venue_id]
 
-    def _checks(self, model: Any, parent: QWidget) -> QListWidget:
-        widget = QListWidget(parent)
-        widget.setMaximumHeight(90)
+    def _named_checks(self, model: Any) -> CheckListModel:
+        """The campaign's partners or advisers by name, none checked."""
         with self.store.session() as session:
-            for row in session.scalars(select(model).order_by(model.name)):
-                item = QListWidgetItem(row.name, widget)
-                item.setData(Qt.ItemDataRole.UserRole, row.id)
-                item.setCheckState(Qt.CheckState.Unchecked)
-        return widget
+            rows = [(r.id, r.name) for r in session.scalars(select(model).order_by(model.name))]
+        return CheckListModel(rows, self)
 
     def _fill(self, record: SessionRecord) -> None:
         self.kind.setCurrentIndex(max(0, self.kind.findData(record.kind)))
@@ -335,24 +304,14 @@ class SessionEditor(QDialog):
         self.capacity.setValue(record.capacity if record.capacity is not None else -1)
         self.status.setCurrentIndex(max(0, self.status.findData(record.status)))
         self.theme.setText(", ".join(f"{k.upper()} {c}" for k, c in record.themes))
-        for widget, chosen in ((self.partners, record.partners), (self.advisers, record.advisers)):
-            for i in range(widget.count()):
-                item = widget.item(i)
-                if item.data(Qt.ItemDataRole.UserRole) in chosen:
-                    item.setCheckState(Qt.CheckState.Checked)
+        self.partners.set_checked(record.partners)
+        self.advisers.set_checked(record.advisers)
         for siret, name in record.hosts.items():
             self.hosts.add(siret, firm_label(name, siret))
         invitees = invitees_of(self.store, record.id)
         for siret, name, _status in invitees:
             self.invitees.add(siret, firm_label(name, siret))
-        self.presence.set_rows(invitees)
-        for box, value in (
-            (self.attendance, record.attendance),
-            (self.jobs_offered, record.jobs_offered),
-            (self.hires, record.hires),
-        ):
-            box.setValue(-1 if value is None else value)
-        self.notes.setPlainText(record.outcome_notes or "")
+        self.outcome.fill(record, invitees)
 
     # ---------------------------------------------------------------- firms
 
@@ -389,20 +348,7 @@ class SessionEditor(QDialog):
     def _remove(self, view: QListView, model: FirmListModel) -> None:
         model.remove_rows([i.row() for i in view.selectionModel().selectedRows()])
 
-    def _update_present_label(self, *_args: Any) -> None:
-        count = self.presence.present_count()
-        self.present_label.setText(
-            f"Entreprises invitées présentes : {count} sur {self.presence.rowCount()}"
-        )
-
     # ----------------------------------------------------------------- save
-
-    def _checked(self, widget: QListWidget) -> list[int]:
-        return [
-            int(widget.item(i).data(Qt.ItemDataRole.UserRole))
-            for i in range(widget.count())
-            if widget.item(i).checkState() == Qt.CheckState.Checked
-        ]
 
     def themes(self) -> list[tuple[str, str]]:
         found = []
@@ -414,7 +360,7 @@ class SessionEditor(QDialog):
 
     def draft(self) -> SessionDraft:
         capacity = self.capacity.value()
-        notes = self.notes.toPlainText().strip()
+        outcome = self.outcome.entry()
         return SessionDraft(
             kind=str(self.kind.currentData()),
             title=self.title_edit.text(),
@@ -423,16 +369,16 @@ class SessionEditor(QDialog):
             venue_id=self.venue.currentData(),
             capacity=None if capacity == -1 else capacity,
             status=str(self.status.currentData()),
-            partner_ids=self._checked(self.partners),
-            adviser_ids=self._checked(self.advisers),
+            partner_ids=self.partners.checked_ids(),
+            adviser_ids=self.advisers.checked_ids(),
             host_sirets=self.hosts.sirets(),
             invitee_sirets=self.invitees.sirets(),
             themes=self.themes(),
             recurrence=Recurrence(self.repeat.value()) if self.repeat.value() > 1 else None,
-            attendance=_count(self.attendance),
-            outcome_notes=notes or None,
-            jobs_offered=_count(self.jobs_offered),
-            hires=_count(self.hires),
+            attendance=outcome.attendance,
+            outcome_notes=outcome.notes,
+            jobs_offered=outcome.jobs_offered,
+            hires=outcome.hires,
         )
 
     def suggest(self) -> None:
@@ -455,9 +401,8 @@ class SessionEditor(QDialog):
     def save(self) -> None:
         draft = self.draft()
         sid = self.record.id if self.record else None
-        presence = self.presence.changed(keep=draft.invitee_sirets)
         try:
-            validate_outcome(draft.attendance, draft.jobs_offered, draft.hires, presence)
+            presence = self.outcome.validate(keep=draft.invitee_sirets)
             warnings = [c for c in check_draft(self.store, draft, session_id=sid) if not c.is_error]
             try:
                 self.saved_ids = save_session(self.store, draft, session_id=sid)
