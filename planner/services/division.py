@@ -27,6 +27,7 @@ STAY_BONUS_KM = 3.0
 OVERFLOW_KM = 1000.0
 OVERFLOW_STEPS = 40
 CONTIGUITY_PASSES = 3
+COMMUNE_PULL = 0.5  # share of a unit's cost taken from its commune's centre
 _SCALE = 100  # cost unit: 10 m
 
 
@@ -101,20 +102,31 @@ def _initial_centres(
 
 
 def _units(
-    xy: np.ndarray, allowed: np.ndarray, current: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Group firms: returns (unit of each firm, unit counts, unit positions)."""
+    xy: np.ndarray, allowed: np.ndarray, current: np.ndarray, group: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Group firms: returns (unit of each firm, unit counts, unit positions, anchors).
+
+    A unit never spans two groups (communes); its *anchor* is the centre of its
+    group's firms, which pulls the units of one commune towards the same team.
+    """
     if len(xy) == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, 2))
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, 2)), np.zeros((0, 2))
     cells = np.floor((xy - xy.min(axis=0)) / CELL_KM).astype(np.int64)
     pattern = np.packbits(allowed, axis=1)
-    key = np.column_stack([cells, current[:, None], pattern.astype(np.int64)])
+    key = np.column_stack([cells, group[:, None], current[:, None], pattern.astype(np.int64)])
     _, unit, counts = np.unique(key, axis=0, return_inverse=True, return_counts=True)
     unit = unit.reshape(-1)
     pos = np.zeros((len(counts), 2))
     np.add.at(pos, unit, xy)
     pos /= counts[:, None]
-    return unit, counts.astype(np.int64), pos
+    _, group_index = np.unique(group, return_inverse=True)
+    group_index = group_index.reshape(-1)
+    centre = np.zeros((int(group_index.max()) + 1, 2))
+    np.add.at(centre, group_index, xy)
+    centre /= np.bincount(group_index)[:, None]
+    anchor = np.zeros_like(pos)
+    anchor[unit] = centre[group_index]
+    return unit, counts.astype(np.int64), pos, anchor
 
 
 def solve_division(
@@ -124,6 +136,7 @@ def solve_division(
     *,
     current: np.ndarray | None = None,
     locked: np.ndarray | None = None,
+    group: np.ndarray | None = None,
     seed: int = 0,
     contiguity_passes: int = CONTIGUITY_PASSES,
     progress: Progress = no_progress,
@@ -137,6 +150,8 @@ def solve_division(
         capacity: each team's capacity (relative weights).
         current: the current team of each firm (-1 none), for stability.
         locked: the locked team of each firm (-1 free); kept as is.
+        group: the commune of each firm (any integers); firms of one commune
+            are pulled towards the same team (see ``COMMUNE_PULL``).
         seed: for the initial centres.
         contiguity_passes: how many times stray pieces of a team are handed
             to a neighbouring team (0: none).
@@ -151,7 +166,9 @@ def solve_division(
     centres = _initial_centres(xy, allowed, np.where(locked >= 0, locked, current), seed)
     if free.size == 0 or teams == 0:
         return FlowResult(result, targets, centres)
-    unit, counts, pos = _units(xy[free], allowed[free], current[free])
+    group = np.zeros(n, np.int64) if group is None else group.astype(np.int64)
+    pull = COMMUNE_PULL if len(np.unique(group)) > 1 else 0.0
+    unit, counts, pos, anchor = _units(xy[free], allowed[free], current[free], group[free])
     u_allowed = np.zeros((len(counts), teams), dtype=bool)
     u_allowed[unit] = allowed[free]
     u_current = np.full(len(counts), -1, np.int64)
@@ -159,7 +176,9 @@ def solve_division(
     locked_counts = np.bincount(locked[locked >= 0], minlength=teams)
     for attempt in range(2):
         left = np.maximum(targets - locked_counts, 0)
-        flows, centres = _rounds(pos, counts, u_allowed, u_current, left, centres, progress, cancel)
+        flows, centres = _rounds(
+            pos, anchor, pull, counts, u_allowed, u_current, left, centres, progress, cancel
+        )
         result[free] = _split_units(unit, flows, xy[free], centres)
         final = np.bincount(result[result >= 0], minlength=teams)
         over = [t for t in range(teams) if final[t] > targets[t]]
@@ -173,7 +192,7 @@ def solve_division(
             int(assignable.sum() - final[over].sum()), np.asarray(capacity)[others]
         )
     result = _gather_stray_pieces(
-        xy, allowed, locked, current, free, left, centres, result, contiguity_passes
+        xy, allowed, locked, current, group, pull, free, left, centres, result, contiguity_passes
     )
     final = np.bincount(result[result >= 0], minlength=teams)
     base = capacity_targets(int(assignable.sum()), capacity)
@@ -186,6 +205,8 @@ def _gather_stray_pieces(
     allowed: np.ndarray,
     locked: np.ndarray,
     current: np.ndarray,
+    group: np.ndarray,
+    pull: float,
     free: np.ndarray,
     left: np.ndarray,
     centres: np.ndarray,
@@ -208,12 +229,12 @@ def _gather_stray_pieces(
         forced = allowed.copy()
         forced[firms] = False
         forced[firms, to] = True
-        unit, counts, pos = _units(xy[free], forced[free], current[free])
+        unit, counts, pos, anchor = _units(xy[free], forced[free], current[free], group[free])
         u_allowed = np.zeros((len(counts), teams), dtype=bool)
         u_allowed[unit] = forced[free]
         u_current = np.full(len(counts), -1, np.int64)
         u_current[unit] = current[free]
-        flows = _solve_flow(pos, counts, u_allowed, u_current, left, centres)
+        flows = _solve_flow(pos, anchor, pull, counts, u_allowed, u_current, left, centres)
         candidate = result.copy()
         candidate[free] = _split_units(unit, flows, xy[free], centres)
         fewer = total_pieces(xy, candidate, teams)
@@ -227,6 +248,8 @@ def _gather_stray_pieces(
 
 def _rounds(
     pos: np.ndarray,
+    anchor: np.ndarray,
+    pull: float,
     counts: np.ndarray,
     allowed: np.ndarray,
     current: np.ndarray,
@@ -241,7 +264,7 @@ def _rounds(
         if cancel is not None:
             cancel.check()
         progress(round_, ROUNDS, "Répartition des entreprises")
-        flows = _solve_flow(pos, counts, allowed, current, left, centres)
+        flows = _solve_flow(pos, anchor, pull, counts, allowed, current, left, centres)
         mass = flows.sum(axis=0)
         new = centres.copy()
         for t in range(teams):
@@ -257,6 +280,8 @@ def _rounds(
 
 def _solve_flow(
     pos: np.ndarray,
+    anchor: np.ndarray,
+    pull: float,
     counts: np.ndarray,
     allowed: np.ndarray,
     current: np.ndarray,
@@ -265,6 +290,11 @@ def _solve_flow(
 ) -> np.ndarray:
     units, teams = allowed.shape
     dist = np.linalg.norm(pos[:, None, :] - centres[None, :, :], axis=2)
+    if pull:
+        # Part of the cost is the commune's distance, shared by all its units: a
+        # commune goes to one team unless capacities or remits require a split.
+        to_anchor = np.linalg.norm(anchor[:, None, :] - centres[None, :, :], axis=2)
+        dist = (1.0 - pull) * dist + pull * to_anchor
     cost = dist - STAY_BONUS_KM * (current[:, None] == np.arange(teams)[None, :])
     cost = np.round((cost + STAY_BONUS_KM) * _SCALE).astype(np.int64)
     u_idx, t_idx = np.nonzero(allowed)

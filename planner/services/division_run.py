@@ -167,12 +167,14 @@ def divide_campaign(
     problems = infeasibility_messages(force, firms, allowed, targets)
     if problems and not accept_overload:
         raise DivisionInfeasible("\n".join(problems))
+    communes = firms["commune_code"].fill_null("").cast(pl.Categorical).to_physical()
     result = solve_division(
         xy,
         allowed,
         capacity,
         current=state["current"],
         locked=state["locked"],
+        group=communes.to_numpy().astype(np.int64),
         seed=seed,
         progress=progress,
         cancel=cancel,

@@ -66,3 +66,21 @@ def test_pieces_count_disconnected_areas() -> None:
     far = near + 10
     assert count_pieces(near) == 1
     assert count_pieces(np.vstack([near, far])) == 2
+
+
+def test_communes_pull_their_firms_towards_one_team() -> None:
+    rng = np.random.default_rng(3)
+    xy = rng.uniform(0, 10, size=(3000, 2))
+    # 25 square "communes" of 2 km; 6 teams of equal capacity do not fit them
+    commune = (np.floor(xy[:, 0] / 2) * 5 + np.floor(xy[:, 1] / 2)).astype(np.int64)
+    allowed = np.ones((3000, 6), bool)
+
+    def split(group: np.ndarray | None) -> tuple[int, np.ndarray]:
+        team = solve_division(xy, allowed, np.ones(6), group=group, seed=0).team
+        return len(set(zip(commune.tolist(), team.tolist(), strict=True))), team
+
+    pairs_plain, plain = split(None)
+    pairs_pulled, pulled = split(commune)
+    assert pairs_pulled < pairs_plain  # fewer communes cut between teams
+    assert np.bincount(pulled, minlength=6).tolist() == [500] * 6  # shares still exact
+    assert np.bincount(plain, minlength=6).tolist() == [500] * 6
