@@ -41,6 +41,18 @@ def _firms(seed: int = 2026) -> tuple[np.ndarray, np.ndarray]:
     return xy, allowed
 
 
+def _communes(xy: np.ndarray, seed: int = 7, count: int = 20) -> np.ndarray:
+    """Voronoi "communes" around ``count`` town halls: each firm's nearest one."""
+    halls = np.random.default_rng(seed).uniform([0, 0], [14, 10], size=(count, 2))
+    return np.argmin(np.linalg.norm(xy[:, None, :] - halls[None, :, :], axis=2), axis=1)
+
+
+def _pairs(commune: np.ndarray, team: np.ndarray) -> int:
+    """How many (commune, team) pairs: the fewer, the fewer communes cut between teams."""
+    placed = team >= 0
+    return len(set(zip(commune[placed].tolist(), team[placed].tolist(), strict=True)))
+
+
 def _capacities(allowed: np.ndarray) -> np.ndarray:
     craft = int((allowed[:, 10]).sum())
     young = int((allowed[:, 9] & ~allowed[:, 0]).sum())
@@ -92,6 +104,10 @@ def bench_divide() -> dict[str, object]:
         )
         adviser[mine] = t * ADVISERS_PER_TEAM + sub.team
     seconds = time.perf_counter() - start
+    communes = _communes(xy)
+    start = time.perf_counter()
+    ruled_communes = solve_division(xy, allowed, capacity, group=communes, seed=0)
+    communes_seconds = time.perf_counter() - start
     start = time.perf_counter()
     ruled_loose = solve_division(xy, allowed, capacity, seed=0, contiguity_passes=0)
     loose_seconds = time.perf_counter() - start
@@ -123,6 +139,14 @@ def bench_divide() -> dict[str, object]:
             "adviser_max_deviation_pct": _quality(xy, adviser, adviser_targets)[
                 "max_deviation_pct"
             ],
+            "commune_team_pairs": _pairs(communes, ruled.team),
+        },
+        # as the app divides: 20 communes pull their firms towards one team
+        "planner_with_rules_and_communes": {
+            **_quality(xy, ruled_communes.team, ruled_communes.targets),
+            "rule_breaks": int((~allowed[np.arange(N_FIRMS), ruled_communes.team]).sum()),
+            "commune_team_pairs": _pairs(communes, ruled_communes.team),
+            "seconds_teams_only": round(communes_seconds, 3),
         },
     }
 
