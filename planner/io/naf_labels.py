@@ -8,11 +8,11 @@ where it comes from.
 from __future__ import annotations
 
 import csv
-import os
 from functools import cache
 from pathlib import Path
 
 from planner.domain.errors import PlannerError
+from planner.io.resources import resources_dir
 
 NAF_FILE = Path("nomenclatures") / "naf_rev2.csv"
 
@@ -27,9 +27,7 @@ def default_naf_path() -> Path:
     ``<resources>`` is ``PLANNER_RESOURCES_DIR`` when set (frozen builds set
     it), else the repository's ``resources`` folder.
     """
-    override = os.environ.get("PLANNER_RESOURCES_DIR")
-    base = Path(override) if override else Path(__file__).resolve().parents[2] / "resources"
-    return base / NAF_FILE
+    return resources_dir() / NAF_FILE
 
 
 def load_naf_labels(path: Path | None = None) -> dict[str, str]:

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import os
-from functools import lru_cache
-from pathlib import Path
-
 import polars as pl
 
 from planner.db.store import CampaignStore
+from planner.io.naf_rome import rome_labels
 from planner.services.dashboard import Axis, FollowupData, load_followup
 
-NAF_ROME_FILE = Path("nomenclatures") / "naf_division_rome.csv"
 NO_CODE = "(non précisé)"
 NEEDS_LABELS: dict[str, str] = {
     "rome_code": "Code ROME",
@@ -30,24 +25,6 @@ NEEDS_SCHEMA: dict[str, pl.DataType] = {
     "firms": pl.Int64(),
     "offers": pl.Int64(),
 }
-
-
-def _resources() -> Path:
-    override = os.environ.get("PLANNER_RESOURCES_DIR")
-    return Path(override) if override else Path(__file__).resolve().parents[2] / "resources"
-
-
-@lru_cache(maxsize=1)
-def rome_labels() -> dict[str, str]:
-    """ROME code → métier label, from the NAF ↔ ROME correspondence shipped in resources.
-
-    Empty when the file is missing: the dashboard then shows codes only.
-    """
-    try:
-        with (_resources() / NAF_ROME_FILE).open(encoding="utf-8", newline="") as handle:
-            return {row["rome_code"]: row["rome_libelle"] for row in csv.DictReader(handle)}
-    except OSError:
-        return {}
 
 
 def needs_table(

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import math
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import polars as pl
 from sqlalchemy import select
@@ -16,10 +12,10 @@ from sqlalchemy import select
 from planner.db import models
 from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
+from planner.io.naf_rome import naf_rome_path
+from planner.io.naf_rome import rome_divisions as read_rome_divisions
 from planner.services.firm_query import load_firms
 from planner.services.priorities import load_weights, score_firms
-
-NAF_ROME_FILE = Path("nomenclatures") / "naf_division_rome.csv"
 
 # Prospecting status, most worth inviting first; never contacted comes after the needs.
 STATUS_RANK: dict[str | None, int] = {
@@ -47,24 +43,12 @@ class Suggestion:
     status: str | None  # last prospecting outcome, None when never contacted
 
 
-def _resources() -> Path:
-    override = os.environ.get("PLANNER_RESOURCES_DIR")
-    return Path(override) if override else Path(__file__).resolve().parents[2] / "resources"
-
-
-@lru_cache(maxsize=1)
 def rome_divisions() -> dict[str, frozenset[str]]:
     """ROME code → the NAF divisions it belongs to (France Travail's correspondence)."""
-    path = _resources() / NAF_ROME_FILE
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            found: dict[str, set[str]] = {}
-            for row in csv.DictReader(handle):
-                if row["naf_division"] != "00":
-                    found.setdefault(row["rome_code"], set()).add(row["naf_division"])
+        return read_rome_divisions()
     except OSError as exc:
-        raise PlannerError(f"Correspondance NAF ↔ ROME introuvable : {path}") from exc
-    return {code: frozenset(divs) for code, divs in found.items()}
+        raise PlannerError(f"Correspondance NAF ↔ ROME introuvable : {naf_rome_path()}") from exc
 
 
 def theme_divisions(themes: Sequence[tuple[str, str]]) -> set[str]:

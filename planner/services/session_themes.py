@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from planner.io.naf_labels import load_naf_labels
-from planner.services.dashboard_needs import rome_labels
+from planner.io.naf_rome import rome_labels
 
 
 @lru_cache(maxsize=1)

@@ -1,19 +1,7 @@
-"""Where the app's resources (icons, web assets, nomenclatures) live."""
+"""Where the app's resources live (icons, web assets, nomenclatures): see ``planner.io``."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from planner.io.resources import resource_path, resources_dir
 
-
-def resources_dir() -> Path:
-    """``<repo>/resources``, or ``PLANNER_RESOURCES_DIR`` (frozen builds set it)."""
-    override = os.environ.get("PLANNER_RESOURCES_DIR")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2] / "resources"
-
-
-def resource_path(*parts: str) -> Path:
-    """A file under the resources directory."""
-    return resources_dir().joinpath(*parts)
+__all__ = ["resource_path", "resources_dir"]
