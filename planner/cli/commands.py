@@ -61,8 +61,7 @@ def import_sirene(args: argparse.Namespace) -> int:
         include_unknown_band=all_sizes or args.include_unknown_size,
         include_non_employers=args.include_non_employers,
     )
-    store = open_store(args.file)
-    try:
+    with open_store(args.file) as store:
         aliases = bassin_aliases(store, _reference())
         summary = import_sirene(
             store,
@@ -71,8 +70,6 @@ def import_sirene(args: argparse.Namespace) -> int:
             aliases,
             progress=TextProgress(sys.stderr),
         )
-    finally:
-        store.close()
     if args.json:
         print_json(summary.to_dict())
     else:
@@ -85,11 +82,8 @@ def info(args: argparse.Namespace) -> int:
     from planner.db.store import open_store
     from planner.services.campaign import campaign_info
 
-    store = open_store(args.file)
-    try:
+    with open_store(args.file) as store:
         data = campaign_info(store)
-    finally:
-        store.close()
     if args.json:
         print_json(data)
     else:

@@ -114,11 +114,8 @@ def _add_priority_parsers(sub: Any, import_sub: Any) -> None:
 def export_call_lists_command(args: argparse.Namespace) -> int:
     from planner.services.call_lists import export_call_lists
 
-    store = open_store(args.file)
-    try:
+    with open_store(args.file) as store:
         files = export_call_lists(store, args.out, partner=args.partner, per=args.per)
-    finally:
-        store.close()
     if args.json:
         print_json(
             {
@@ -141,14 +138,11 @@ def import_outcomes_command(args: argparse.Namespace) -> int:
         preview_outcomes,
     )
 
-    store = open_store(args.file)
-    try:
+    with open_store(args.file) as store:
         preview = preview_outcomes(store, args.workbooks)
         written = 0
         if not args.dry_run:
             written = apply_outcomes(store, preview, include_conflicts=args.with_conflicts)
-    finally:
-        store.close()
     if args.rejected_out and preview.rejected:
         export_rejections(args.rejected_out, preview.rejected)
     if args.json:
@@ -177,13 +171,10 @@ def import_bmo_command(args: argparse.Namespace) -> int:
     """``planner import bmo FILE --from BMO.xlsx``."""
     from planner.services.bmo_tension import import_bmo
 
-    store = open_store(args.file)
-    try:
+    with open_store(args.file) as store:
         summary = import_bmo(
             store, args.workbook, bassins=args.bassin, progress=TextProgress(sys.stderr)
         )
-    finally:
-        store.close()
     if args.json:
         print_json(summary.to_json())
         return EXIT_OK
@@ -203,8 +194,7 @@ def bmo_command(args: argparse.Namespace) -> int:
     """``planner bmo FILE``: the métiers in tension."""
     from planner.services.bmo_tension import bmo_years, top_metiers
 
-    store = open_store(args.file)
-    try:
+    with open_store(args.file) as store:
         years = bmo_years(store)
         metiers = top_metiers(
             store,
@@ -213,8 +203,6 @@ def bmo_command(args: argparse.Namespace) -> int:
             min_projects=args.min_projects,
             year=args.year,
         )
-    finally:
-        store.close()
     year = args.year or (years[0] if years else None)
     if args.json:
         print_json({"year": year, "by": args.by, "metiers": [m.to_json() for m in metiers]})
@@ -241,11 +229,8 @@ def import_supported_command(args: argparse.Namespace) -> int:
     """``planner import supported FILE --from LIST.csv|xlsx``."""
     from planner.services.supported_firms import import_supported
 
-    store = open_store(args.file)
-    try:
+    with open_store(args.file) as store:
         result = import_supported(store, args.listing, add=args.add)
-    finally:
-        store.close()
     if args.json:
         print_json(result.to_json())
     else:
@@ -271,8 +256,7 @@ def priorities_command(args: argparse.Namespace) -> int:
         with_setting,
     )
 
-    store = open_store(args.file)
-    try:
+    with open_store(args.file) as store:
         weights = load_weights(store)
         for setting in args.settings:
             key, sep, value = setting.partition("=")
@@ -281,8 +265,6 @@ def priorities_command(args: argparse.Namespace) -> int:
             weights = with_setting(weights, key.strip(), value.strip())
         if args.settings:
             save_weights(store, weights)
-    finally:
-        store.close()
     data = weights.to_json()
     if args.json:
         print_json(data)

@@ -56,33 +56,28 @@ def add_parsers(sub: Any, import_sub: Any) -> None:
     ics.set_defaults(handler=sessions_ics)
 
 
-def _records(args: argparse.Namespace) -> tuple[Any, list[Any], str]:
+def _records(
+    args: argparse.Namespace, *, clashes: bool = False
+) -> tuple[list[Any], str, list[Any]]:
+    """The sessions the arguments ask for, the campaign's name, and (if asked) every clash."""
     from planner.db.store import open_store
     from planner.services.campaign import read_header
-    from planner.services.sessions import list_sessions
+    from planner.services.sessions import list_sessions, plan_clashes
 
     if args.start and args.end and args.end < args.start:
         raise PlannerError("--to précède --from.")
-    store = open_store(args.file)
-    try:
+    with open_store(args.file) as store:
         records = list_sessions(store, start=args.start, end=args.end, partner=args.partner)
         name = read_header(store).name
-    except BaseException:
-        store.close()
-        raise
-    return store, records, name
+        found = plan_clashes(store) if clashes else []
+    return records, name, found
 
 
 def sessions_list(args: argparse.Namespace) -> int:
     """``planner sessions list``."""
     from planner.domain.session_labels import kind_label, status_label
-    from planner.services.sessions import plan_clashes
 
-    store, records, _ = _records(args)
-    try:
-        clashes = plan_clashes(store)
-    finally:
-        store.close()
+    records, _, clashes = _records(args, clashes=True)
     shown = {r.id for r in records}
     clashes = [c for c in clashes if c.session_id in shown or c.other_id in shown]
     if args.json:
@@ -136,8 +131,7 @@ def sessions_ics(args: argparse.Namespace) -> int:
     """``planner sessions ics``."""
     from planner.services.session_ics import write_ics
 
-    store, records, name = _records(args)
-    store.close()
+    records, name, _ = _records(args)
     try:
         write_ics(records, name, args.out)
     except OSError as exc:
@@ -153,8 +147,7 @@ def sessions_print(args: argparse.Namespace) -> int:
     printer = getattr(args, "print_pdf", None)
     if printer is None:
         raise PlannerError("L'impression demande l'application de bureau (Qt) : lancez `planner`.")
-    store, records, name = _records(args)
-    store.close()
+    records, name, _ = _records(args)
     scope = f"Partenaire : {args.partner}" if args.partner else ""
     job = schedule_job(records, name, args.start, args.end, scope=scope)
     try:

@@ -49,11 +49,8 @@ def teams_import(args: argparse.Namespace) -> int:
     from planner.db.store import open_store
     from planner.services.teams_import import import_teams
 
-    store = open_store(args.campaign)
-    try:
+    with open_store(args.campaign) as store:
         counts = import_teams(store, args.workbook)
-    finally:
-        store.close()
     if args.json:
         print_json(counts)
     else:
@@ -84,11 +81,8 @@ def teams_list(args: argparse.Namespace) -> int:
     from planner.db.store import open_store
     from planner.services.task_force_summary import team_rows
 
-    store = open_store(args.campaign)
-    try:
+    with open_store(args.campaign) as store:
         rows = team_rows(store)
-    finally:
-        store.close()
     if args.json:
         print_json(rows)
         return EXIT_OK
@@ -106,16 +100,13 @@ def divide_command(args: argparse.Namespace) -> int:
     from planner.db.store import open_store
     from planner.services.division_run import divide_campaign
 
-    store = open_store(args.campaign)
-    try:
+    with open_store(args.campaign) as store:
         report = divide_campaign(
             store,
             seed=args.seed,
             accept_overload=args.accept_overload,
             progress=TextProgress(),
         )
-    finally:
-        store.close()
     for problem in report["problems"]:
         print(f"planner : {problem}", file=sys.stderr)
     if args.json:

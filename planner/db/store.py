@@ -126,6 +126,12 @@ class CampaignStore:
         """Release every connection to the campaign."""
         self.engine.dispose()
 
+    def __enter__(self) -> CampaignStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
 
 def _check_sqlite_file(path: Path) -> None:
     try:
