@@ -18,10 +18,43 @@ from planner.services.task_force import (
 State = dict[str, tuple[int, int | None, bool] | None]
 
 
-class AssignCommand(QUndoCommand):
+class _AssignmentsCommand(QUndoCommand):
+    """A change of assignments: ``apply`` and ``revert`` rewrite them, then the window refreshes.
+
+    When the change was already made before the command is pushed
+    (``applied``), the push's first ``redo`` does nothing.
+    """
+
+    def __init__(
+        self, text: str, store: CampaignStore, refresh: Callable[[], None], applied: bool
+    ) -> None:
+        super().__init__(text)
+        self.store = store
+        self.refresh = refresh
+        self._skip_redo = applied
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        if self._skip_redo:
+            self._skip_redo = False
+            return
+        self.apply()
+        self.refresh()
+
+    def undo(self) -> None:
+        self.revert()
+        self.refresh()
+
+
+class AssignCommand(_AssignmentsCommand):
     """Firms given to a team (or adviser); undo puts back each firm's previous state.
 
-    The first assignment is made by :func:`assign_and_push` before the command
+    The first assignment is made by ``TaskForcePanel._assign`` before the command
     is pushed (so that a refused assignment never enters the stack).
     """
 
@@ -36,31 +69,23 @@ class AssignCommand(QUndoCommand):
         text: str,
         refresh: Callable[[], None],
     ) -> None:
-        super().__init__(text)
-        self.store = store
+        super().__init__(text, store, refresh, applied=True)
         self.sirets = sirets
         self.team_id = team_id
         self.adviser_id = adviser_id
         self.locked = locked
         self.previous = previous
-        self.refresh = refresh
-        self._first = True
 
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-            return
+    def apply(self) -> None:
         assign_firms(
             self.store, self.sirets, self.team_id, adviser_id=self.adviser_id, locked=self.locked
         )
-        self.refresh()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         restore_assignments(self.store, self.previous)
-        self.refresh()
 
 
-class LockCommand(QUndoCommand):
+class LockCommand(_AssignmentsCommand):
     """Lock or unlock firms' assignments."""
 
     def __init__(
@@ -71,25 +96,20 @@ class LockCommand(QUndoCommand):
         previous: State,
         refresh: Callable[[], None],
     ) -> None:
-        super().__init__(
-            f"{'Verrouiller' if locked else 'Déverrouiller'} {len(sirets)} établissement(s)"
-        )
-        self.store = store
+        text = f"{'Verrouiller' if locked else 'Déverrouiller'} {len(sirets)} établissement(s)"
+        super().__init__(text, store, refresh, applied=False)
         self.sirets = sirets
         self.locked = locked
         self.previous = previous
-        self.refresh = refresh
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         set_locked(self.store, self.sirets, self.locked)
-        self.refresh()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         restore_assignments(self.store, self.previous)
-        self.refresh()
 
 
-class DivisionCommand(QUndoCommand):
+class DivisionCommand(_AssignmentsCommand):
     """An automatic division; undo puts back every assignment as it was before it.
 
     The division itself runs before the command is pushed; the command holds
@@ -103,20 +123,12 @@ class DivisionCommand(QUndoCommand):
         after: list[AssignmentRow],
         refresh: Callable[[], None],
     ) -> None:
-        super().__init__("Répartition automatique")
-        self.store = store
+        super().__init__("Répartition automatique", store, refresh, applied=True)
         self.before = before
         self.after = after
-        self.refresh = refresh
-        self._first = True
 
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-            return
+    def apply(self) -> None:
         replace_assignments(self.store, self.after)
-        self.refresh()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         replace_assignments(self.store, self.before)
-        self.refresh()
