@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+import polars as pl
 from sqlalchemy import func, select
 
 from planner.db.models import Adviser, Assignment, Partner, Team
 from planner.db.store import CampaignStore
+from planner.services.division import capacity_targets, project_km
+from planner.services.division_quality import count_pieces
 from planner.services.task_force import team_capacity
 
 
@@ -83,3 +87,24 @@ def task_force_summary(store: CampaignStore) -> dict[str, Any]:
             "locked": int(locked),
         },
     }
+
+
+def summary_rows(store: CampaignStore, firms: pl.DataFrame) -> list[dict[str, Any]]:
+    """Team rows for the app's summary table: :func:`team_rows` plus each team's
+    target share, deviation from it, communes and pieces (disjoint areas) among
+    ``firms`` (the loaded firm frame, with its ``team_id`` column)."""
+    rows = team_rows(store)
+    assigned = firms.filter(pl.col("team_id").is_not_null())
+    communes = dict(assigned.group_by("team_id").agg(pl.col("commune_code").n_unique()).iter_rows())
+    placed = assigned.filter(pl.col("lon").is_not_null() & pl.col("lat").is_not_null())
+    xy = project_km(placed["lon"].to_numpy(), placed["lat"].to_numpy())
+    team_of = placed["team_id"].to_numpy()
+    total = sum(r["assigned"] for r in rows)
+    capacities = np.array([r["capacity"] for r in rows], dtype=float)
+    targets = capacity_targets(total, capacities) if rows else np.zeros(0)
+    for row, target in zip(rows, targets.tolist(), strict=True):
+        row["target"] = int(target)
+        row["deviation_pct"] = 100.0 * (row["assigned"] - target) / target if target else 0.0
+        row["communes"] = int(communes.get(row["id"], 0))
+        row["pieces"] = count_pieces(xy[team_of == row["id"]])
+    return rows

@@ -15,10 +15,11 @@ from planner.services.task_force import (
     previous_assignments,
     snapshot_assignments,
 )
+from planner.services.task_force_summary import summary_rows
 from planner.ui.tasks import run_with_progress
 from planner.ui.teams.assign_command import AssignCommand, DivisionCommand, LockCommand
 from planner.ui.teams.task_force_editor import TaskForceEditor
-from planner.ui.teams.team_summary import TeamSummaryModel, summary_rows
+from planner.ui.teams.team_summary import TeamSummaryModel
 from planner.ui.teams.teams_workbook_actions import import_workbook, write_template
 
 INFEASIBLE = "Répartition équitable impossible"

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import polars as pl
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
-from planner.db.store import CampaignStore
-from planner.services.division import capacity_targets, project_km
-from planner.services.division_quality import count_pieces
-from planner.services.task_force_summary import team_rows
 from planner.ui.headed_table_model import HeadedTableModel
 
 HEADERS = [
@@ -31,26 +26,8 @@ def _count(value: int) -> str:
     return f"{value:,}".replace(",", "\u202f")
 
 
-def summary_rows(store: CampaignStore, firms: pl.DataFrame) -> list[dict[str, Any]]:
-    """Team rows: deviation from the capacity share, communes, pieces (disjoint areas)."""
-    rows = team_rows(store)
-    assigned = firms.filter(pl.col("team_id").is_not_null())
-    communes = dict(assigned.group_by("team_id").agg(pl.col("commune_code").n_unique()).iter_rows())
-    placed = assigned.filter(pl.col("lon").is_not_null() & pl.col("lat").is_not_null())
-    xy = project_km(placed["lon"].to_numpy(), placed["lat"].to_numpy())
-    team_of = placed["team_id"].to_numpy()
-    total = sum(r["assigned"] for r in rows)
-    targets = capacity_targets(total, [r["capacity"] for r in rows]) if rows else []
-    for row, target in zip(rows, targets, strict=True):
-        row["target"] = int(target)
-        row["deviation_pct"] = 100.0 * (row["assigned"] - target) / target if target else 0.0
-        row["communes"] = int(communes.get(row["id"], 0))
-        row["pieces"] = count_pieces(xy[team_of == row["id"]])
-    return rows
-
-
 class TeamSummaryModel(HeadedTableModel):
-    """Read-only table over :func:`summary_rows`."""
+    """Read-only table over :func:`planner.services.task_force_summary.summary_rows`."""
 
     HEADERS = HEADERS
 
