@@ -41,6 +41,13 @@ def _probe_startup(app: object, window: object) -> None:
 def main(campaign: str | None = None, *, demo: bool = False) -> int:
     """Start the GUI, optionally on a campaign file or on the demo campaign."""
     _prepare_environment()
+    from planner.ui.platform_check import check_platform
+
+    problem = check_platform()
+    if problem is not None:
+        # Before Qt aborts with its own English message: say what to install.
+        print(problem.message, file=sys.stderr)
+        return 2
     import PySide6.QtWebEngineWidgets  # noqa: F401  (must come before QApplication)
     from PySide6.QtWidgets import QApplication
 
