@@ -26,6 +26,7 @@ from planner.db import models
 from planner.db.store import CampaignStore, create_store
 from planner.domain.errors import PlannerError
 from planner.domain.import_filters import ImportFilters
+from planner.io.call_list_workbook import GUIDE_SHEET, HEADERS, META_SHEET
 from planner.io.fictitious_stock import (
     ND_ESTABLISHMENT_COLUMNS,
     ND_LEGAL_UNIT_COLUMNS,
@@ -35,6 +36,12 @@ from planner.services.call_lists import export_call_lists
 from planner.services.dashboard import export_dashboard_xlsx
 from planner.services.firm_query import firm_details, load_firms
 from planner.services.non_diffusible import NON_DIFFUSIBLE_FIRM, NON_DIFFUSIBLE_VENUE
+from planner.services.outcomes_import import (
+    NON_DIFFUSIBLE_REASON,
+    apply_outcomes,
+    export_rejections,
+    preview_outcomes,
+)
 from planner.services.session_excel import write_sessions_workbook
 from planner.services.session_ics import build_calendar
 from planner.services.session_map import venue_markers
@@ -71,6 +78,7 @@ CONTACT = {
     "comment": "Rappeler Mme Honnorat au 34 boulevard Gassendi",
 }
 DAY = dt.datetime(2027, 3, 9, 9, 30)  # a Tuesday, no holiday
+COL = {h: i + 1 for i, h in enumerate(HEADERS)}
 
 
 def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -246,6 +254,23 @@ def _pdf_text(path: Path) -> str:
     return unicodedata.normalize("NFKC", out)  # the "ﬀ" and "ﬁ" ligatures back to letters
 
 
+def _fill_secret_row(path: Path, date: str) -> None:
+    """Fill in SECRET's row of a partner's call list, as the partner would."""
+    book = load_workbook(path)
+    filled = 0
+    for sheet in book.worksheets:
+        if sheet.title in (GUIDE_SHEET, META_SHEET):
+            continue
+        for number in range(2, sheet.max_row + 1):
+            if sheet.cell(number, COL["SIRET"]).value == SECRET:
+                sheet.cell(number, COL["Résultat"], "Besoin recueilli")
+                sheet.cell(number, COL["Date de l'appel"], date)
+                sheet.cell(number, COL["Interlocuteur"], CONTACT["contact_person"])
+                filled += 1
+    assert filled == 1
+    book.save(path)
+
+
 def _tables_text(store: CampaignStore) -> str:
     parts = []
     with store.engine.connect() as conn:
@@ -368,6 +393,20 @@ def test_a_firm_that_becomes_non_diffusible_disappears_from_every_output(
     assert any(c["rule"] == "venue_non_diffusible" for c in listing["clashes"])
     with pytest.raises(PlannerError, match="non diffusible"):
         venue_from_firm(store, SECRET)
+
+    # The partner's workbook exported before fills in SECRET's row: rejected, nothing recorded,
+    # and the rejected rows' workbook (for the partner) does not echo it.
+    workbook = tmp_path / "avant" / "Liste_appels_CCI_Alpes_20270301.xlsx"
+    # A valid row, then one the reader itself rejects (a date ahead) and would echo.
+    for date in ("01/12/2026", "02/03/2030"):
+        _fill_secret_row(workbook, date)
+        preview = preview_outcomes(store, [workbook])
+        assert [(r.siret, r.reason) for r in preview.rejected] == [(SECRET, NON_DIFFUSIBLE_REASON)]
+        assert apply_outcomes(store, preview) == 0
+        export_rejections(tmp_path / "rejets.xlsx", preview.rejected)
+        assert _found(needles, "rejets", _workbook_text(tmp_path / "rejets.xlsx")) == []
+    with store.session() as session:
+        assert len(session.scalars(select(models.Contact).filter_by(siret=SECRET)).all()) == 1
 
     # A third import of the same stock changes and counts nothing more.
     again = import_sirene(store, later, EVERYTHING, codes)
