@@ -71,6 +71,10 @@ def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted and overwritten values (a firm that became non-diffusible, a
+    # removed contact) are zeroed, not left readable in the file's free space.
+    # Python's own SQLite often does it by default, but not every build does.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

@@ -26,8 +26,10 @@ it is labelled « Établissement non diffusible » instead of a name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -51,6 +53,7 @@ CONTACT_FIELDS_WIPED: tuple[str, ...] = ("contact_person", "phone", "email", "ne
 """Contact columns wiped: who was reached, how, and free text that may name the firm."""
 
 _CHUNK = 500
+_SHORTEST_NAME = 3  # shorter names would replace bits of ordinary words in titles
 
 
 @dataclass(frozen=True)
@@ -90,54 +93,96 @@ def scrub_non_diffusible(
         How many establishments became non-diffusible in this import (those
         already wiped are not counted again) and how many venues were flagged.
     """
-    E, V, C = models.Establishment, models.Venue, models.Contact  # noqa: N806
-    firms = venues = 0
+    E = models.Establishment  # noqa: N806
     for chunk in _chunks(diffusible_again):
         session.execute(
             update(E)
             .where(E.siret.in_(chunk), E.non_diffusible.is_(True))
             .values(non_diffusible=False)
         )
-    wiped = dict.fromkeys(FIRM_FIELDS_WIPED) | {"name": ""}
+    if not sirets:
+        return ScrubResult()
+    # On SQLite the old values are zeroed in the file (secure_delete, see
+    # planner.db.store); on PostgreSQL old row versions stay in the data files
+    # until VACUUM reclaims their space.
+    firms = venues = 0
     for chunk in _chunks(sirets):
-        firms += (
-            session.scalar(
-                select(func.count())
-                .select_from(E)
-                .where(E.siret.in_(chunk), E.non_diffusible.is_(False))
-            )
-            or 0
-        )
-        values = {**wiped, "in_target": False, "non_diffusible": True, "source_hash": ""}
-        if import_id is not None:
-            values["last_import_id"] = import_id
-        # An empty hash makes the next import rewrite every field should the
-        # firm become diffusible again.
-        session.execute(update(E).where(E.siret.in_(chunk)).values(**values))
-        session.execute(
-            update(C).where(C.siret.in_(chunk)).values(dict.fromkeys(CONTACT_FIELDS_WIPED))
-        )
-        venues += (
-            session.scalar(
-                select(func.count())
-                .select_from(V)
-                .where(V.siret.in_(chunk), V.non_diffusible.is_(False))
-            )
-            or 0
-        )
-        session.execute(
-            update(V)
-            .where(V.siret.in_(chunk))
-            .values(
-                name=NON_DIFFUSIBLE_VENUE,
-                address=None,
-                commune_code=None,
-                lon=None,
-                lat=None,
-                non_diffusible=True,
-            )
-        )
+        firms += _count(session, E, chunk)
+        venues += _count(session, models.Venue, chunk)
+        _scrub_session_texts(session, chunk)
+        _scrub_chunk(session, chunk, import_id)
     return ScrubResult(firms, venues)
+
+
+def _count(session: Session, table: Any, chunk: list[str]) -> int:
+    """Rows of ``table`` (establishment or venue) with one of the SIRETs, not flagged yet."""
+    query = (
+        select(func.count())
+        .select_from(table)
+        .where(table.siret.in_(chunk), table.non_diffusible.is_(False))
+    )
+    return int(session.scalar(query) or 0)
+
+
+def _scrub_chunk(session: Session, chunk: list[str], import_id: int | None) -> None:
+    E, V, C = models.Establishment, models.Venue, models.Contact  # noqa: N806
+    values: dict[str, Any] = dict.fromkeys(FIRM_FIELDS_WIPED)
+    # An empty hash makes the next import rewrite every field should the firm
+    # become diffusible again.
+    values |= {"name": "", "in_target": False, "non_diffusible": True, "source_hash": ""}
+    if import_id is not None:
+        values["last_import_id"] = import_id
+    session.execute(update(E).where(E.siret.in_(chunk)).values(**values))
+    session.execute(update(C).where(C.siret.in_(chunk)).values(dict.fromkeys(CONTACT_FIELDS_WIPED)))
+    session.execute(
+        update(V)
+        .where(V.siret.in_(chunk))
+        .values(
+            name=NON_DIFFUSIBLE_VENUE,
+            address=None,
+            commune_code=None,
+            lon=None,
+            lat=None,
+            non_diffusible=True,
+        )
+    )
+
+
+def _scrub_session_texts(session: Session, chunk: list[str]) -> None:
+    """Replace the firms' names in the texts of their sessions (title, bilan, override note).
+
+    Coordinators title a visit after its host (« Visite chez Dupont »): the
+    sessions the firm hosts, is invited to or takes place at are rewritten
+    with « Établissement non diffusible » instead of the name.
+    """
+    E, S = models.Establishment, models.DiscoverySession  # noqa: N806
+    names: set[str] = set()
+    for row in session.execute(
+        select(E.name, E.enseigne, E.denomination_usuelle).where(E.siret.in_(chunk))
+    ):
+        names.update(n.strip() for n in row if n and len(n.strip()) >= _SHORTEST_NAME)
+    if not names:
+        return
+    pattern = re.compile(
+        "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)), re.IGNORECASE
+    )
+    linked = (
+        select(models.SessionHost.session_id)
+        .where(models.SessionHost.siret.in_(chunk))
+        .union(
+            select(models.SessionInvitee.session_id).where(models.SessionInvitee.siret.in_(chunk)),
+            select(S.id)
+            .join(models.Venue, models.Venue.id == S.venue_id)
+            .where(models.Venue.siret.in_(chunk)),
+        )
+    )
+    for found in session.scalars(select(S).where(S.id.in_(linked))):
+        found.title = pattern.sub(NON_DIFFUSIBLE_FIRM, found.title)
+        if found.outcome_notes:
+            found.outcome_notes = pattern.sub(NON_DIFFUSIBLE_FIRM, found.outcome_notes)
+        if found.clash_override:
+            found.clash_override = pattern.sub(NON_DIFFUSIBLE_FIRM, found.clash_override)
+    session.flush()
 
 
 def firm_label(name: str | None, siret: str, non_diffusible: bool) -> str:

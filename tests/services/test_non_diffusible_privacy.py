@@ -182,7 +182,7 @@ def _sessions(store: CampaignStore) -> None:
         store,
         SessionDraft(
             kind="company_visit",
-            title="Visite d'entreprise",
+            title="Visite chez Marie Avon",  # coordinators name visits after their host
             starts_at=DAY,
             ends_at=DAY + dt.timedelta(hours=2),
             venue_id=site,
@@ -196,6 +196,7 @@ def _sessions(store: CampaignStore) -> None:
         SessionDraft(
             kind="information",
             title="Réunion d'information",
+            outcome_notes="Marie Avon viendra avec son apprenti",
             starts_at=later,
             ends_at=later + dt.timedelta(hours=2),
             venue_id=hall,
@@ -356,6 +357,8 @@ def test_a_firm_that_becomes_non_diffusible_disappears_from_every_output(
     leaks = [hit for where, text_ in after.items() for hit in _found(needles, where, text_)]
     assert leaks == []
     if isinstance(campaign_target, Path):
+        with store.engine.connect() as conn:  # old values zeroed, whatever SQLite's build default
+            assert conn.execute(text("PRAGMA secure_delete")).scalar() == 1
         raw = campaign_target.read_bytes()
         assert [key for key, value in needles.items() if value.encode() in raw] == []
 
@@ -389,6 +392,8 @@ def test_a_firm_that_becomes_non_diffusible_disappears_from_every_output(
     # The coordinator is told to replace the venue, and cannot make a new one there.
     warnings = [c for c in plan_clashes(store) if c.rule == "venue_non_diffusible"]
     assert [(c.severity, c.session_id) for c in warnings] == [("warning", visit.id)]
+    assert visit.title == f"Visite chez {NON_DIFFUSIBLE_FIRM}"
+    assert meeting.outcome_notes == f"{NON_DIFFUSIBLE_FIRM} viendra avec son apprenti"
     listing = json.loads(after["sessions list --json"])
     assert any(c["rule"] == "venue_non_diffusible" for c in listing["clashes"])
     with pytest.raises(PlannerError, match="non diffusible"):
