@@ -23,7 +23,7 @@ from sqlalchemy import select, text
 
 from planner.cli.main import run
 from planner.db import models
-from planner.db.store import CampaignStore, create_store
+from planner.db.store import CampaignStore, create_store, open_store
 from planner.domain.errors import PlannerError
 from planner.domain.import_filters import ImportFilters
 from planner.io.call_list_workbook import GUIDE_SHEET, HEADERS, META_SHEET
@@ -35,7 +35,12 @@ from planner.io.fictitious_stock import (
 from planner.services.call_lists import export_call_lists
 from planner.services.dashboard import export_dashboard_xlsx
 from planner.services.firm_query import firm_details, load_firms
-from planner.services.non_diffusible import NON_DIFFUSIBLE_FIRM, NON_DIFFUSIBLE_VENUE
+from planner.services.non_diffusible import (
+    NON_DIFFUSIBLE_FIRM,
+    NON_DIFFUSIBLE_VENUE,
+    ScrubResult,
+    scrub_non_diffusible,
+)
 from planner.services.outcomes_import import (
     NON_DIFFUSIBLE_REASON,
     apply_outcomes,
@@ -440,4 +445,29 @@ def test_a_firm_diffusible_again_gets_its_fields_back(
             ).scalar()
             == 0
         )
+    store.close()
+
+
+def test_migration_0008_flags_nothing_in_older_campaigns(tmp_path: Path) -> None:
+    path = tmp_path / "ancienne.planner"
+    store = create_store(path, revision="0007")
+    with store.engine.begin() as conn:
+        conn.execute(
+            text(
+                "insert into establishment (siret, siren, nic, name, etat, commune_code,"
+                " siege, in_target, source_hash) values"
+                " ('00554066100021', '005540661', '00021', 'X', 'A', '04070', 1, 1, 'h')"
+            )
+        )
+        conn.execute(
+            text("insert into venue (name, kind, siret) values ('X', 'host', '00554066100021')")
+        )
+    store.close()
+    store = open_store(path)
+    with store.session() as session:
+        firm = session.get(models.Establishment, SECRET)
+        venue = session.scalars(select(models.Venue)).one()
+        assert firm is not None and not firm.non_diffusible and not venue.non_diffusible
+        result = scrub_non_diffusible(session, [SECRET], None)
+    assert result == ScrubResult(firms=1, venues=1)
     store.close()
