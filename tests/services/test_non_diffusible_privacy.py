@@ -114,13 +114,15 @@ def _geolocation(path: Path) -> Path:
     return path
 
 
-def _stocks(sirene_dir: Path, tmp_path: Path) -> tuple[SireneFiles, SireneFiles]:
+def _stocks(
+    sirene_dir: Path, tmp_path: Path, *, establishment_too: bool = True
+) -> tuple[SireneFiles, SireneFiles]:
     """The sample as published, then a later stock where SECRET objected (masked as INSEE does)."""
     geo = _geolocation(tmp_path / "GeolocalisationEtablissement_Sirene_pour_etudes_utf8.csv")
     first = SireneFiles(sirene_dir / STOCK, sirene_dir / UNITS, geo)
     header, rows = _rows(sirene_dir / STOCK)
     for row in rows:
-        if row["siret"] == SECRET:
+        if row["siret"] == SECRET and establishment_too:
             row["statutDiffusionEtablissement"] = "P"
             row.update({c: NOT_DIFFUSED for c in ND_ESTABLISHMENT_COLUMNS if c in row})
     unit_header, units = _rows(sirene_dir / UNITS)
@@ -470,4 +472,21 @@ def test_migration_0008_flags_nothing_in_older_campaigns(tmp_path: Path) -> None
         assert firm is not None and not firm.non_diffusible and not venue.non_diffusible
         result = scrub_non_diffusible(session, [SECRET], None)
     assert result == ScrubResult(firms=1, venues=1)
+    store.close()
+
+
+def test_a_partially_diffusible_legal_unit_hides_its_establishment_too(
+    sirene_dir: Path, tmp_path: Path, campaign_target: str | Path
+) -> None:
+    first, later = _stocks(sirene_dir, tmp_path, establishment_too=False)
+    codes = _codes(sirene_dir)
+    store = _campaign(campaign_target)
+    import_sirene(store, first, EVERYTHING, codes)
+    summary = import_sirene(store, later, EVERYTHING, codes)
+    assert summary.now_non_diffusible == 1
+    with store.session() as session:
+        firm = session.get(models.Establishment, SECRET)
+        assert firm is not None and firm.non_diffusible
+        assert (firm.name, firm.libelle_voie, firm.lon, firm.lat) == ("", None, None, None)
+        assert session.get(models.LegalUnit, SECRET_SIREN) is None
     store.close()
