@@ -138,4 +138,10 @@ def set_venue_position(store: CampaignStore, venue_id: int, lon: float, lat: flo
         venue = session.get(models.Venue, venue_id)
         if venue is None:
             raise PlannerError(f"Lieu introuvable : {venue_id}.")
+        if venue.non_diffusible:
+            # Placing it again would locate the firm that objected to publication.
+            raise PlannerError(
+                "Ce lieu venait d'une entreprise devenue non diffusible : "
+                "choisissez ou créez un autre lieu."
+            )
         venue.lon, venue.lat = float(lon), float(lat)

@@ -59,7 +59,7 @@ from planner.services.sessions import (
     save_session,
 )
 from planner.services.sirene_import import SireneFiles, import_sirene
-from planner.services.venues import add_free_venue, venue_from_firm
+from planner.services.venues import add_free_venue, set_venue_position, venue_from_firm
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before pytest-qt's QApplication
 
@@ -405,6 +405,8 @@ def test_a_firm_that_becomes_non_diffusible_disappears_from_every_output(
     assert any(c["rule"] == "venue_non_diffusible" for c in listing["clashes"])
     with pytest.raises(PlannerError, match="non diffusible"):
         venue_from_firm(store, SECRET)
+    with pytest.raises(PlannerError, match="non diffusible"):
+        set_venue_position(store, visit.venue.id, 6.2, 44.1)
 
     # The partner's workbook exported before fills in SECRET's row: rejected, nothing recorded,
     # and the rejected rows' workbook (for the partner) does not echo it.

@@ -180,5 +180,9 @@ class VenuesPage(QWidget):
         if chosen is None:
             QMessageBox.information(self, "Lieux", "Choisissez d'abord un lieu dans la liste.")
             return
+        venue = self.model.venues[self.model.row_of(chosen[0])]
+        if venue.non_diffusible:
+            QMessageBox.information(self, "Lieux", NON_DIFFUSIBLE_VENUE_TIP)
+            return
         if not self._place(*chosen):
             QMessageBox.information(self, "Lieux", "La carte n'est pas disponible.")
