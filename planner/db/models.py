@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -186,6 +187,9 @@ class Establishment(Base):
     source_hash: Mapped[str] = mapped_column(String(16))
     first_import_id: Mapped[int | None] = mapped_column(ForeignKey("import_run.id"))
     last_import_id: Mapped[int | None] = mapped_column(ForeignKey("import_run.id"))
+    # Became non-diffusible (statut P) in a later stock (0008): only the SIRET,
+    # the commune and the non-identifying SIRENE fields are kept.
+    non_diffusible: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class SupportedFirm(Base):
@@ -339,6 +343,9 @@ class Venue(Base):
     lon: Mapped[float | None] = mapped_column(Float)
     lat: Mapped[float | None] = mapped_column(Float)
     siret: Mapped[str | None] = mapped_column(String(14))
+    # Made from the site of a firm that became non-diffusible (0008): its name,
+    # address and position are wiped and the coordinator must replace it.
+    non_diffusible: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class DiscoverySession(Base):

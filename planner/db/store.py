@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 """Every schema revision, oldest first; the last is the one this version writes.
 
 Kept here so that opening a campaign does not import Alembic (a second of
@@ -71,6 +71,10 @@ def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted and overwritten values (a firm that became non-diffusible, a
+    # removed contact) are zeroed, not left readable in the file's free space.
+    # Python's own SQLite often does it by default, but not every build does.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

@@ -23,6 +23,7 @@ class SessionFacts:
     venue_id: int | None = None
     venue_name: str = ""
     venue_placed: bool = True
+    venue_non_diffusible: bool = False
     capacity: int | None = None
     invitees: int = 0
     advisers: dict[int, str] = field(default_factory=dict)
@@ -96,7 +97,14 @@ def own_problems(facts: SessionFacts, *, alsace_moselle: bool = False) -> list[C
             "over_capacity",
             f"« {facts.title} » : {facts.invitees} invités pour {facts.capacity} places.",
         )
-    if facts.venue_id is not None and not facts.venue_placed:
+    if facts.venue_id is not None and facts.venue_non_diffusible:
+        add(
+            "warning",
+            "venue_non_diffusible",
+            f"« {facts.title} » : le lieu vient d'un établissement devenu non diffusible ; "
+            "choisissez un autre lieu.",
+        )
+    elif facts.venue_id is not None and not facts.venue_placed:
         add(
             "warning",
             "venue_unplaced",

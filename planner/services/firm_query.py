@@ -32,6 +32,7 @@ from planner.services.firm_card_followup import (
     contact_fields,
     session_fields,
 )
+from planner.services.non_diffusible import NON_DIFFUSIBLE_FIRM
 from planner.services.prospect_status import attach_status
 
 E = models.Establishment
@@ -437,9 +438,10 @@ DetailSection = Callable[[Session, models.Establishment], Fields]
 
 
 def _identity(session: Session, firm: models.Establishment) -> Fields:
-    unit = session.get(models.LegalUnit, firm.siren)
+    # A non-diffusible firm is not named, not even through its legal unit's name.
+    unit = None if firm.non_diffusible else session.get(models.LegalUnit, firm.siren)
     fields: Fields = [
-        ("Nom", firm.name),
+        ("Nom", NON_DIFFUSIBLE_FIRM if firm.non_diffusible else firm.name),
         ("Enseigne", firm.enseigne or ""),
         ("Dénomination usuelle", firm.denomination_usuelle or ""),
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +97,15 @@ def preview_outcomes(store: CampaignStore, paths: Sequence[Path]) -> OutcomePrev
                 select(models.Establishment.siret).where(models.Establishment.siret.in_(sirets))
             )
         )
+        # Became non-diffusible since the export: nothing is recorded, nothing echoed.
+        withheld = set(
+            session.scalars(
+                select(models.Establishment.siret).where(
+                    models.Establishment.siret.in_(sirets | {r.siret for r in preview.rejected}),
+                    models.Establishment.non_diffusible,
+                )
+            )
+        )
         latest: dict[str, dt.datetime] = {
             row[0]: row[1]
             for row in session.execute(
@@ -117,6 +126,10 @@ def preview_outcomes(store: CampaignStore, paths: Sequence[Path]) -> OutcomePrev
                 ).where(models.Contact.siret.in_(sirets))
             )
         }
+    preview.rejected = [
+        replace(r, reason=NON_DIFFUSIBLE_REASON, values=()) if r.siret in withheld else r
+        for r in preview.rejected
+    ]
     files_of: dict[str, set[str]] = defaultdict(set)
     for back, row in rows:
         files_of[row.siret].add(back.file)
@@ -131,6 +144,10 @@ def preview_outcomes(store: CampaignStore, paths: Sequence[Path]) -> OutcomePrev
                     row.siret,
                     "établissement absent de la campagne",
                 )
+            )
+        elif row.siret in withheld:
+            preview.rejected.append(
+                Rejection(row.file, row.sheet, row.row, None, row.siret, NON_DIFFUSIBLE_REASON)
             )
         elif (row.siret, row.date, row.outcome, row.file, _source_row(row)) in already:
             preview.rejected.append(
@@ -150,6 +167,9 @@ def preview_outcomes(store: CampaignStore, paths: Sequence[Path]) -> OutcomePrev
         else:
             preview.accepted.append(row)
     return preview
+
+
+NON_DIFFUSIBLE_REASON = "établissement devenu non diffusible : rien n'est enregistré"
 
 
 def _source_row(row: FilledRow) -> str:

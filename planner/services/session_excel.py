@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from planner.db import models
 from planner.db.store import CampaignStore
 from planner.domain.session_labels import INVITEE_STATUSES, kind_label, status_label
+from planner.services.non_diffusible import firm_label
 from planner.services.session_themes import theme_text
 from planner.services.sessions import SessionRecord
 
@@ -76,7 +77,15 @@ def write_sessions_workbook(
     with store.session() as session:
         last = select(C.siret, func.max(C.date).label("last")).group_by(C.siret).subquery()
         rows = session.execute(
-            select(SI.session_id, SI.siret, E.name, E.libelle_commune, SI.status, last.c.last)
+            select(
+                SI.session_id,
+                SI.siret,
+                E.name,
+                E.non_diffusible,
+                E.libelle_commune,
+                SI.status,
+                last.c.last,
+            )
             .join(E, E.siret == SI.siret)
             .outerjoin(last, last.c.siret == SI.siret)
             .where(SI.session_id.in_(ids))
@@ -85,7 +94,7 @@ def write_sessions_workbook(
         outcomes = dict(
             session.execute(select(C.siret, C.outcome).order_by(C.date, C.id)).tuples().all()
         )
-    for sid, siret, name, town, status, last_date in rows:
+    for sid, siret, name, withheld, town, status, last_date in rows:
         record = by_id[sid]
         invitees.append(
             [
@@ -93,7 +102,7 @@ def write_sessions_workbook(
                 record.title,
                 record.starts_at.date(),
                 siret,
-                name,
+                firm_label(name, siret, withheld),
                 town,
                 INVITEE_STATUSES.get(status, status),
                 last_date,

@@ -15,6 +15,7 @@ from planner.domain.errors import PlannerError
 from planner.domain.recurrence import Recurrence, expand
 from planner.domain.session_clashes import Clash, SessionFacts, check_all, check_session
 from planner.domain.session_labels import SESSION_KINDS, SESSION_STATUSES
+from planner.services.non_diffusible import firm_label
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class VenueInfo:
     address: str | None
     lon: float | None
     lat: float | None
+    non_diffusible: bool = False  # made from a firm that became non-diffusible: to replace
 
 
 @dataclass
@@ -65,6 +67,7 @@ class SessionRecord:
             venue_id=self.venue.id if self.venue else None,
             venue_name=self.venue.name if self.venue else "",
             venue_placed=bool(self.venue and self.venue.lon is not None),
+            venue_non_diffusible=bool(self.venue and self.venue.non_diffusible),
             capacity=self.capacity,
             invitees=self.invitees,
             advisers=dict(self.advisers),
@@ -106,7 +109,20 @@ class ClashError(PlannerError):
 
 
 def _firm_label(establishment: models.Establishment) -> str:
-    return establishment.name or establishment.siret
+    return firm_label(establishment.name, establishment.siret, establishment.non_diffusible)
+
+
+def venue_info(venue: models.Venue) -> VenueInfo:
+    """A stored venue as the views and exports show it."""
+    return VenueInfo(
+        venue.id,
+        venue.name,
+        venue.kind,
+        venue.address,
+        venue.lon,
+        venue.lat,
+        bool(venue.non_diffusible),
+    )
 
 
 def list_sessions(
@@ -146,10 +162,7 @@ def list_sessions(
 
 def _records(session: Session, rows: list[models.DiscoverySession]) -> list[SessionRecord]:
     ids = [row.id for row in rows]
-    venues = {
-        v.id: VenueInfo(v.id, v.name, v.kind, v.address, v.lon, v.lat)
-        for v in session.scalars(select(models.Venue))
-    }
+    venues = {v.id: venue_info(v) for v in session.scalars(select(models.Venue))}
     records = {
         row.id: SessionRecord(
             id=row.id,
@@ -256,6 +269,7 @@ def _draft_facts(
         venue_id=venue.id if venue else None,
         venue_name=venue.name if venue else "",
         venue_placed=bool(venue and venue.lon is not None),
+        venue_non_diffusible=bool(venue and venue.non_diffusible),
         capacity=draft.capacity,
         invitees=len(set(draft.invitee_sirets)),
         advisers=advisers,
@@ -383,13 +397,16 @@ def invitees_of(store: CampaignStore, session_id: int) -> list[tuple[str, str, s
     with store.session() as session:
         rows = session.execute(
             select(
-                models.SessionInvitee.siret, models.Establishment.name, models.SessionInvitee.status
+                models.SessionInvitee.siret,
+                models.Establishment.name,
+                models.Establishment.non_diffusible,
+                models.SessionInvitee.status,
             )
             .join(models.Establishment, models.Establishment.siret == models.SessionInvitee.siret)
             .where(models.SessionInvitee.session_id == session_id)
             .order_by(models.Establishment.name)
         )
-        return [(s, n or s, st) for s, n, st in rows.tuples()]
+        return [(s, firm_label(n, s, nd), st) for s, n, nd, st in rows.tuples()]
 
 
 def _moved_draft(

@@ -36,6 +36,7 @@ from planner.io.sirene_layout import (
     require_kind,
 )
 from planner.io.sirene_reader import LINE, read_frames
+from planner.services.non_diffusible import scrub_non_diffusible
 from planner.services.sirene_transform import (
     COMMUNE,
     REASON,
@@ -77,11 +78,6 @@ STORED = [
     "siret", "name", *FIELD_SOURCES, "commune_code", "lon", "lat", "geo_source", "in_target",
 ]  # fmt: skip
 HASHED = [c for c in STORED if c != "in_target"]
-# Fields wiped when an establishment becomes non-diffusible.
-PRIVATE_FIELDS = [
-    "name", "enseigne", "denomination_usuelle", "numero_voie", "indice_repetition", "type_voie",
-    "libelle_voie", "complement_adresse", "lon", "lat",
-]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -107,6 +103,7 @@ class ImportSummary:
     closed: int = 0
     left_target: int = 0
     now_non_diffusible: int = 0
+    venues_non_diffusible: int = 0
     non_diffusible: int = 0
     placed: int = 0
     not_placed: int = 0
@@ -130,6 +127,9 @@ class ImportSummary:
             f"inchangés {self.unchanged})",
             f"Devenus fermés : {self.closed} ; sortis de la cible : {self.left_target}",
             f"Non diffusibles (comptés seulement) : {self.non_diffusible}",
+            f"Devenus non diffusibles (nom, adresse et position effacés) : "
+            f"{self.now_non_diffusible} ; lieux de séance à remplacer : "
+            f"{self.venues_non_diffusible}",
             f"Localisés : {self.placed} ; non localisés : {self.not_placed}",
         ]
         for reason, count in self.excluded.items():
@@ -503,19 +503,14 @@ def _write(
             session, "establishment", "siret", ["last_import_id"], [(run.id, s) for s in unchanged]
         )
         summary.unchanged = len(unchanged)
-        known_private = private.filter(is_known)
-        summary.now_non_diffusible = known_private.height
-        wipe = [*PRIVATE_FIELDS, "in_target", "last_import_id"]
-        bulk_update(
+        # Became non-diffusible: wiped in this transaction (see services.non_diffusible).
+        scrubbed = scrub_non_diffusible(
             session,
-            "establishment",
-            "siret",
-            wipe,
-            [
-                ("", *[None] * (len(PRIVATE_FIELDS) - 1), False, run.id, s)
-                for s in known_private["siret"]
-            ],
+            private.filter(is_known)["siret"].to_list(),
+            run.id,
+            diffusible_again=[r["siret"] for r in changed],
         )
+        summary.now_non_diffusible, summary.venues_non_diffusible = scrubbed.firms, scrubbed.venues
         _write_non_diffusible_counts(session, run.id, hidden)
         if units is not None:
             _write_legal_units(session, units)

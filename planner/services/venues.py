@@ -11,17 +11,15 @@ from planner.db import models
 from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
 from planner.geo.reference import CommuneReference
-from planner.services.sessions import VenueInfo
-
-
-def _info(v: models.Venue) -> VenueInfo:
-    return VenueInfo(v.id, v.name, v.kind, v.address, v.lon, v.lat)
+from planner.services.sessions import VenueInfo, venue_info
 
 
 def list_venues(store: CampaignStore) -> list[VenueInfo]:
     """Every venue, by name."""
     with store.session() as session:
-        return [_info(v) for v in session.scalars(select(models.Venue).order_by(models.Venue.name))]
+        return [
+            venue_info(v) for v in session.scalars(select(models.Venue).order_by(models.Venue.name))
+        ]
 
 
 def add_free_venue(
@@ -109,6 +107,11 @@ def venue_from_firm(store: CampaignStore, siret: str) -> int:
         firm = session.get(models.Establishment, siret)
         if firm is None:
             raise PlannerError(f"Établissement introuvable : {siret}.")
+        if firm.non_diffusible:
+            raise PlannerError(
+                "Cet établissement est devenu non diffusible : son adresse ne peut pas "
+                "servir de lieu de séance."
+            )
         street = " ".join(
             p
             for p in (firm.numero_voie, firm.indice_repetition, firm.type_voie, firm.libelle_voie)
@@ -135,4 +138,10 @@ def set_venue_position(store: CampaignStore, venue_id: int, lon: float, lat: flo
         venue = session.get(models.Venue, venue_id)
         if venue is None:
             raise PlannerError(f"Lieu introuvable : {venue_id}.")
+        if venue.non_diffusible:
+            # Placing it again would locate the firm that objected to publication.
+            raise PlannerError(
+                "Ce lieu venait d'une entreprise devenue non diffusible : "
+                "choisissez ou créez un autre lieu."
+            )
         venue.lon, venue.lat = float(lon), float(lat)

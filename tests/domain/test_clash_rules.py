@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from planner.domain.session_clashes import (
     SessionFacts,
@@ -97,3 +98,12 @@ def test_check_all_reports_each_pair_once() -> None:
     c = _s(3, MON + dt.timedelta(hours=5), venue_id=1)
     found = check_all([c, b, a])
     assert [(x.session_id, x.other_id) for x in found] == [(1, 2)]
+
+
+def test_a_venue_from_a_non_diffusible_firm_asks_to_be_replaced() -> None:
+    # Its position was wiped too: one warning that says why, not "not placed".
+    facts = _s(1, venue_id=3, venue_name="Lieu non diffusible", venue_placed=False)
+    found = check_session(replace(facts, venue_non_diffusible=True), [])
+    assert [(c.rule, c.severity) for c in found] == [("venue_non_diffusible", "warning")]
+    assert "devenu non diffusible" in found[0].message
+    assert _rules(check_session(facts, [])) == {"venue_unplaced"}

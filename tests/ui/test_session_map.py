@@ -13,10 +13,13 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from planner.db import models
 from planner.db.store import create_store
+from planner.services.firm_query import load_firms
+from planner.services.non_diffusible import scrub_non_diffusible
 from planner.services.session_map import venue_markers
 from planner.services.sessions import SessionDraft, list_sessions, plan_clashes, save_session
-from planner.services.venues import add_free_venue, list_venues
+from planner.services.venues import add_free_venue, list_venues, venue_from_firm
 from planner.ui.map import MapWidget
 from planner.ui.sessions.venue_picking import place_venue
 
@@ -142,3 +145,52 @@ def test_the_firm_legend_folds_on_a_click_on_its_title(qtbot: QtBot, widget: Map
     qtbot.waitUntil(lambda: _js(widget, height) == folded)
     assert _js(widget, "PlannerMap.test.clickLegendTitle()") is False
     assert _js(widget, height) == unfolded
+
+
+def test_a_venue_from_a_firm_that_became_non_diffusible_leaves_the_page(
+    qtbot: QtBot, widget: MapWidget, tmp_path: Path
+) -> None:
+    store = create_store(tmp_path / "c.planner")
+    siret = "00554066100021"
+    with store.session() as session:
+        session.add(
+            models.Establishment(
+                siret=siret,
+                siren=siret[:9],
+                nic=siret[9:],
+                name="MARIE AVON",
+                numero_voie="34",
+                type_voie="BD",
+                libelle_voie="GASSENDI",
+                code_postal="04000",
+                libelle_commune="DIGNE-LES-BAINS",
+                commune_code="04070",
+                etat="A",
+                lon=6.23571,
+                lat=44.09312,
+                source_hash="h",
+            )
+        )
+    save_session(
+        store, _session("Visite", dt.datetime(2026, 12, 1, 9), venue_from_firm(store, siret))
+    )
+    now = dt.datetime(2026, 11, 26, 12, 0)
+
+    def page_text() -> str:
+        firms = load_firms(store)
+        ids = firms["id"].to_list()
+        with qtbot.waitSignal(widget.drawn, timeout=10_000):
+            widget.set_firms(ids, firms["lon"], firms["lat"], [0] * len(ids), [("Tous", "#4e79a7")])
+        widget.set_sessions(venue_markers(list_sessions(store), now=now))
+        markers = _js(widget, "PlannerMap.test.sessionMarkers()")
+        html = _js(widget, "document.documentElement.outerHTML")
+        return json.dumps(markers) + html
+
+    before = page_text()
+    assert "MARIE AVON" in before and "GASSENDI" in before and "44.0931" in before
+    with store.session() as session:
+        scrub_non_diffusible(session, [siret], None)
+    after = page_text()
+    assert [n for n in ("MARIE AVON", "GASSENDI", "44.0931", "6.2357") if n in after] == []
+    assert _js(widget, "PlannerMap.test.sessionMarkers()") == []  # no position, no pin
+    store.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,11 +12,15 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
+from planner.db import models
 from planner.db.store import open_store
 from planner.services.demo import create_demo
-from planner.services.sessions import list_sessions
-from planner.ui.sessions.session_models import SESSION_ID_ROLE
+from planner.services.non_diffusible import NON_DIFFUSIBLE_VENUE, scrub_non_diffusible
+from planner.services.sessions import draft_of, invitees_of, list_sessions, save_session
+from planner.services.venues import venue_from_firm
+from planner.ui.sessions.session_models import SESSION_ID_ROLE, VENUE_COLUMN
 from planner.ui.sessions.sessions_panel import SessionsPanel
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "resources" / "screenshots"
@@ -108,3 +113,40 @@ def test_drag_a_session_to_saturday_then_undo(qtbot: QtBot, panel: SessionsPanel
     stack.undo()
     back = next(r for r in list_sessions(panel.store) if r.id == record.id)
     assert back.starts_at == record.starts_at
+
+
+def test_a_venue_from_a_firm_that_became_non_diffusible_is_marked_to_replace(
+    panel: SessionsPanel,
+) -> None:
+    store = panel.store
+    assert store is not None
+    record = panel.records[0]
+    with store.session() as session:
+        siret = session.scalars(
+            select(models.Establishment.siret)
+            .where(models.Establishment.in_target.is_(True), models.Establishment.lon.is_not(None))
+            .order_by(models.Establishment.siret)
+        ).first()
+    assert siret is not None
+    site = venue_from_firm(store, siret)
+    save_session(
+        store,
+        replace(draft_of(record, [s for s, _, _ in invitees_of(store, record.id)]), venue_id=site),
+        session_id=record.id,
+        override="essai",
+    )
+    with store.session() as session:
+        scrub_non_diffusible(session, [siret], None)
+    panel.refresh()
+
+    row = panel.model.row_of(record.id)
+    cell = panel.model.index(row, VENUE_COLUMN)
+    assert cell.data() == f"⚠ {NON_DIFFUSIBLE_VENUE} — à remplacer"
+    assert "non diffusible" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert cell.data(Qt.ItemDataRole.ForegroundRole).name() == "#b00020"
+    messages = [panel.clash_model.index(i, 2).data() for i in range(panel.clash_model.rowCount())]
+    assert any("établissement devenu non diffusible" in m for m in messages)
+    venues = panel.venues.model
+    venue_cell = venues.index(venues.row_of(site), 0)
+    assert venue_cell.data() == f"⚠ {NON_DIFFUSIBLE_VENUE} — à remplacer"
+    assert venues.index(venues.row_of(site), 2).data() == ""

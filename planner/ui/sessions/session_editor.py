@@ -259,6 +259,9 @@ class SessionEditor(QDialog):
         self._unplaced: dict[int, str] = {}
         for venue in list_venues(self.store):
             placed = venue.lon is not None and venue.lat is not None
+            if venue.non_diffusible:
+                self.venue.addItem(f"⚠ {venue.name} — à remplacer", venue.id)
+                continue
             self.venue.addItem(venue.name + ("" if placed else " (non placé)"), venue.id)
             if not placed:
                 self._unplaced[venue.id] = venue.name

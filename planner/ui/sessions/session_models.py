@@ -14,6 +14,15 @@ from planner.ui.headed_table_model import HeadedTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 SESSION_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+VENUE_COLUMN = 4
+
+
+def _venue_text(record: SessionRecord) -> str:
+    if record.venue is None:
+        return "—"
+    if record.venue.non_diffusible:
+        return f"⚠ {record.venue.name} — à remplacer"
+    return record.venue.name
 
 
 class SessionTableModel(HeadedTableModel):
@@ -75,7 +84,7 @@ class SessionTableModel(HeadedTableModel):
                 f"{r.starts_at:%H:%M}–{r.ends_at:%H:%M}",
                 r.title,
                 kind_label(r.kind),
-                r.venue.name if r.venue else "—",
+                _venue_text(r),
                 status_label(r.status),
                 "" if r.capacity is None else str(r.capacity),
                 str(r.invitees),
@@ -84,6 +93,11 @@ class SessionTableModel(HeadedTableModel):
             return values[col]
         if role == Qt.ItemDataRole.ForegroundRole and self.clash_count.get(r.id):
             return QColor("#b00020")
+        if r.venue is not None and r.venue.non_diffusible:
+            if role == Qt.ItemDataRole.ForegroundRole and col == VENUE_COLUMN:
+                return QColor("#b00020")
+            if role == Qt.ItemDataRole.ToolTipRole and col == VENUE_COLUMN:
+                return "Lieu à remplacer : il venait d'une entreprise devenue non diffusible."
         return None
 
     def row_of(self, session_id: int) -> int:

@@ -40,6 +40,12 @@ VENUE_KINDS = {
 }
 
 
+NON_DIFFUSIBLE_VENUE_TIP = (
+    "Ce lieu venait d'une entreprise devenue non diffusible : son nom, son adresse et "
+    "sa position ont été effacés. Choisissez un autre lieu pour ses séances."
+)
+
+
 class VenueTableModel(HeadedTableModel):
     """One row per venue: name, kind, address, whether it is placed, its sessions."""
 
@@ -68,7 +74,7 @@ class VenueTableModel(HeadedTableModel):
             return venue.id
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
-                return venue.name
+                return f"⚠ {venue.name} — à remplacer" if venue.non_diffusible else venue.name
             if column == 1:
                 return VENUE_KINDS.get(venue.kind, venue.kind)
             if column == 2:
@@ -76,6 +82,10 @@ class VenueTableModel(HeadedTableModel):
             if column == 3:
                 return "oui" if placed else "non placé"
             return self.sessions.get(venue.id, 0)
+        if role == Qt.ItemDataRole.ForegroundRole and column == 0 and venue.non_diffusible:
+            return QColor("#b00020")
+        if role == Qt.ItemDataRole.ToolTipRole and venue.non_diffusible:
+            return NON_DIFFUSIBLE_VENUE_TIP
         if role == Qt.ItemDataRole.ForegroundRole and column == 3 and not placed:
             return QColor("#b35c00")
         return None
@@ -169,6 +179,10 @@ class VenuesPage(QWidget):
         chosen = self.selected_venue()
         if chosen is None:
             QMessageBox.information(self, "Lieux", "Choisissez d'abord un lieu dans la liste.")
+            return
+        venue = self.model.venues[self.model.row_of(chosen[0])]
+        if venue.non_diffusible:
+            QMessageBox.information(self, "Lieux", NON_DIFFUSIBLE_VENUE_TIP)
             return
         if not self._place(*chosen):
             QMessageBox.information(self, "Lieux", "La carte n'est pas disponible.")
