@@ -77,6 +77,8 @@ STORED = [
     "siret", "name", *FIELD_SOURCES, "commune_code", "lon", "lat", "geo_source", "in_target",
 ]  # fmt: skip
 HASHED = [c for c in STORED if c != "in_target"]
+# Marks the rows joined to a legal unit (from the file or stored earlier).
+LEGAL_UNIT = "_legal_unit"
 # Fields wiped when an establishment becomes non-diffusible.
 PRIVATE_FIELDS = [
     "name", "enseigne", "denomination_usuelle", "numero_voie", "indice_repetition", "type_voie",
@@ -113,6 +115,7 @@ class ImportSummary:
     excluded: dict[str, int] = field(default_factory=dict)
     communes_mapped: dict[str, dict[str, Any]] = field(default_factory=dict)
     legal_units_matched: int = 0
+    establishments_with_legal_name: int = 0
     geolocated: int = 0
     stock_kind: str = ""
     import_id: int | None = None
@@ -132,6 +135,12 @@ class ImportSummary:
             f"Non diffusibles (comptés seulement) : {self.non_diffusible}",
             f"Localisés : {self.placed} ; non localisés : {self.not_placed}",
         ]
+        if self.legal_units_matched or self.establishments_with_legal_name:
+            out.append(
+                f"Unités légales trouvées : {self.legal_units_matched} ; établissements "
+                f"ayant une raison sociale ou un nom d'exploitant : "
+                f"{self.establishments_with_legal_name}"
+            )
         for reason, count in self.excluded.items():
             out.append(f"Exclus — {EXCLUSION_REASONS.get(reason, reason)} : {count}")
         for alias, info in self.communes_mapped.items():
@@ -198,11 +207,11 @@ def import_sirene(
     start = span
     if legal_source is not None:
         frame, more_hidden = _join_legal_units(frame, legal_source, known, aliases, step, start)
-        summary.legal_units_matched = int(frame["statutDiffusionUniteLegale"].is_not_null().sum())
         hidden = pl.concat([hidden, more_hidden])
         start += 0.05
     else:
         frame = _join_stored_legal_units(store, frame)
+    _count_legal_units(frame, summary)
     summary.non_diffusible = hidden.height
     if geo_source is not None:
         frame = _join_geolocation(frame, geo_source, summary, step, start)
@@ -340,7 +349,9 @@ def _join_legal_units(
     units = _stream_matching(
         source, LEGAL_UNIT_COLUMNS, (), "siren", frame["siren"].unique(), step, start, 0.05
     ).drop(LINE, strict=False)
-    frame = frame.join(units, on="siren", how="left")
+    frame = frame.join(
+        units.with_columns(pl.lit(value=True).alias(LEGAL_UNIT)), on="siren", how="left"
+    )
     # A legal unit that objected to publication hides its establishments too.
     unit_private = pl.col("statutDiffusionUniteLegale") == "P"
     newly = unit_private & (pl.col(REASON).is_null() | (pl.col(REASON) != "non_diffusible"))
@@ -546,12 +557,23 @@ LEGAL_UNIT_FIELDS: dict[str, str] = {
 def _legal_unit_rows(frame: pl.DataFrame) -> pl.DataFrame:
     """Diffusible legal units joined to kept establishments, in stored form."""
     units = frame.filter(pl.col("statutDiffusionUniteLegale").is_not_null())
+    # The first name stored is the one the display name used, so that a later
+    # import without StockUniteLegale gives every establishment the same name.
+    usual = pl.col("prenomUsuelUniteLegale").str.strip_chars()
+    first = pl.col("prenom1UniteLegale").str.strip_chars()
+    first_name = (
+        pl.when(usual == "")
+        .then(None)
+        .otherwise(usual)
+        .fill_null(pl.when(first == "").then(None).otherwise(first))
+    )
     return units.select(
         *[
             pl.col(src).alias(dst)
             for dst, src in LEGAL_UNIT_FIELDS.items()
-            if dst != "date_creation"
+            if dst not in {"date_creation", "prenom"}
         ],
+        first_name.alias("prenom"),
         pl.col("dateCreationUniteLegale")
         .str.to_date("%Y-%m-%d", strict=False)
         .dt.to_string("%Y-%m-%d")
@@ -570,6 +592,21 @@ def _write_legal_units(session: Any, units: pl.DataFrame) -> None:
     bulk_insert(session, "legal_unit", public.columns, list(public.iter_rows()))
 
 
+def _count_legal_units(frame: pl.DataFrame, summary: ImportSummary) -> None:
+    """Legal units found for the establishments written, and those establishments
+    that got a legal name (company name or entrepreneur's name) from them."""
+    if LEGAL_UNIT not in frame.columns:
+        return
+    written = frame.filter(pl.col(REASON).is_null() | (pl.col(REASON) != "non_diffusible"))
+    matched = written.filter(pl.col(LEGAL_UNIT).fill_null(value=False))
+    summary.legal_units_matched = matched["siren"].n_unique()
+    named = pl.lit(value=False)
+    for column in ("denominationUniteLegale", "nomUniteLegale", "nomUsageUniteLegale"):
+        if column in matched.columns:
+            named = named | (pl.col(column).str.strip_chars().fill_null("") != "")
+    summary.establishments_with_legal_name = matched.filter(named).height
+
+
 def _join_stored_legal_units(store: CampaignStore, frame: pl.DataFrame) -> pl.DataFrame:
     """Without a StockUniteLegale file, names come from units stored earlier."""
     with store.session() as session:
@@ -581,19 +618,25 @@ def _join_stored_legal_units(store: CampaignStore, frame: pl.DataFrame) -> pl.Da
                 ]
             )
         )
+        # An explicit schema: inferred from the first rows, a column that is
+        # empty there (or everywhere) would not be a string column.
         stored = pl.DataFrame(
             list(rows),
-            schema=[
-                "siren",
-                "denominationUniteLegale",
-                "nomUniteLegale",
-                "nomUsageUniteLegale",
-                "prenomUsuelUniteLegale",
-            ],
+            schema=dict.fromkeys(
+                (
+                    "siren",
+                    "denominationUniteLegale",
+                    "nomUniteLegale",
+                    "nomUsageUniteLegale",
+                    "prenomUsuelUniteLegale",
+                ),
+                pl.String,
+            ),
             orient="row",
         )
     if stored.is_empty():
         return frame
+    stored = stored.with_columns(pl.lit(value=True).alias(LEGAL_UNIT))
     return frame.join(stored, on="siren", how="left")
 
 

@@ -292,3 +292,27 @@ def test_etalab_geocoded_stock(sirene_dir: Path, tmp_path: Path) -> None:
     assert summary.stock_kind.startswith("StockEtablissement géocodé")
     assert summary.placed == 150 and summary.not_placed == 149
     store.close()
+
+
+def test_reimport_without_legal_units_keeps_stored_names(
+    sirene_dir: Path, tmp_path: Path, campaign_target: str | Path
+) -> None:
+    """Stored legal units whose name columns are empty (all or nearly all) join
+    again when the next stock comes without StockUniteLegale."""
+    units_header, units = _rows(sirene_dir / UNITS)
+    last = max(u["siren"] for u in units)
+    for unit in units:
+        unit["prenomUsuelUniteLegale"] = unit["prenom1UniteLegale"] = ""  # no value at all
+        if unit["siren"] != last:
+            unit["nomUsageUniteLegale"] = ""  # a value only in the last row read back
+    units_file = _write(tmp_path / "StockUniteLegale.csv", units_header, units)
+    codes = _all_codes(sirene_dir)
+    store = _store(campaign_target)
+    first = import_sirene(store, SireneFiles(sirene_dir / STOCK, units_file), EVERYTHING, codes)
+    names_before = _snapshot(store)
+    second = import_sirene(store, SireneFiles(sirene_dir / STOCK), EVERYTHING, codes)
+    assert first.new == 299
+    assert second.unchanged == 299 and second.changed == 0
+    assert second.legal_units_matched == first.legal_units_matched > 0
+    assert _snapshot(store)[:-1] == names_before[:-1]
+    store.close()
