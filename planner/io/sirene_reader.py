@@ -7,16 +7,30 @@ say exactly which line and column are at fault.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from planner.domain.errors import InputError
-from planner.io.csv_source import CsvChunk, CsvSource, diagnose_chunk
+from planner.io.csv_source import (
+    NEWLINE,
+    CsvChunk,
+    CsvSource,
+    diagnose_chunk,
+    record_starts,
+)
 
 LINE = "_line"
 """Name of the column that carries each record's line number in the file."""
+
+# Left in the bytes for the parser (csv_source strips the other C0 controls):
+# tab, CR and LF inside a field become one space, C1 controls are removed.
+_LINE_BREAKS = r"[\t\r\n]+"
+_C1_CONTROLS = "[\u0080-\u009f]"
+_C1_BYTES = re.compile(b"\xc2[\x80-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -71,6 +85,7 @@ def read_frames(
             lines = pl.int_range(chunk.first_line, chunk.first_line + rows, eager=True)
         else:
             lines = pl.Series(_record_lines(chunk))
+        frame = _clean_text(frame, chunk, quoted_newlines)
         frame = frame.with_columns(lines.cast(pl.Int64).alias(LINE))
         yield FrameChunk(frame.select([*wanted, LINE]), chunk.end_offset)
 
@@ -123,20 +138,28 @@ def _quoted_counts(data: bytes, separator: bytes) -> tuple[int, int]:
     return seps, newlines
 
 
+def _clean_text(frame: pl.DataFrame, chunk: CsvChunk, quoted_newlines: int) -> pl.DataFrame:
+    """Turn tabs and line breaks inside fields into spaces, drop C1 controls.
+
+    Only chunks that hold any are rewritten: SIRENE has almost none.
+    """
+    data = chunk.data
+    breaks = quoted_newlines > 0 or b"\t" in data or data.count(b"\r") != data.count(b"\r\n")
+    c1 = _C1_BYTES.search(data) is not None
+    if not (breaks or c1):
+        return frame
+    text = pl.col(pl.String)
+    if breaks:
+        text = text.str.replace_all(_LINE_BREAKS, " ")
+    if c1:
+        text = text.str.replace_all(_C1_CONTROLS, "")
+    return frame.with_columns(text)
+
+
 def _record_lines(chunk: CsvChunk) -> list[int]:
-    """Line number of each record when some fields hold newlines (rare, slow)."""
-    lines = []
-    line = chunk.first_line
-    in_quotes = False
-    start = True
-    for byte in chunk.data:
-        if start:
-            lines.append(line)
-            start = False
-        if byte == 0x22:
-            in_quotes = not in_quotes
-        elif byte == 0x0A:
-            line += 1
-            if not in_quotes:
-                start = True
+    """Line number of each record when some fields hold newlines (rare)."""
+    starts = record_starts(chunk.data)
+    view = np.frombuffer(chunk.data, dtype=np.uint8)
+    newlines = np.flatnonzero(view == NEWLINE)
+    lines: list[int] = (np.searchsorted(newlines, starts) + chunk.first_line).tolist()
     return lines

@@ -316,3 +316,31 @@ def test_reimport_without_legal_units_keeps_stored_names(
     assert second.legal_units_matched == first.legal_units_matched > 0
     assert _snapshot(store)[:-1] == names_before[:-1]
     store.close()
+
+
+def test_control_characters_are_stored_the_same_everywhere(
+    sirene_dir: Path, tmp_path: Path, campaign_target: str | Path
+) -> None:
+    header, rows = _rows(sirene_dir / STOCK)
+    rows[0]["enseigne1Etablissement"] = "BOU\x00LANGERIE\x07"
+    rows[1]["libelleVoieEtablissement"] = "DE LA\tGARE\x1b[31m"
+    rows[2]["complementAdresseEtablissement"] = "BAT A\r\nESC\x0b2\x7f"
+    rows[3]["denominationUsuelleEtablissement"] = "CAF\u0085E\u009b"
+    stock = _write(tmp_path / "StockEtablissement_controles.csv", header, rows)
+    assert b"\x00" in stock.read_bytes()
+    store = _store(campaign_target)
+    codes = _all_codes(sirene_dir)
+    first = import_sirene(store, SireneFiles(stock), EVERYTHING, codes)
+    assert first.new == 299
+    with store.session() as session:
+        stored = [session.get(models.Establishment, rows[i]["siret"]) for i in range(4)]
+    assert [
+        stored[0].enseigne,
+        stored[0].name,
+        stored[1].libelle_voie,
+        stored[2].complement_adresse,
+        stored[3].denomination_usuelle,
+    ] == ["BOULANGERIE", "BOULANGERIE", "DE LA GARE[31m", "BAT A ESC2", "CAFE"]
+    again = import_sirene(store, SireneFiles(stock), EVERYTHING, codes)
+    assert again.unchanged == 299
+    store.close()
