@@ -346,15 +346,22 @@ def diagnose_chunk(source: CsvSource, chunk: CsvChunk) -> InputError | None:
     expected = len(source.header)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=source.separator)
     line = chunk.first_line
-    for record in reader:
-        if record and len(record) != expected:
-            column = source.header[min(len(record), expected - 1)]
-            return InputError(
-                f"la ligne a {len(record)} champs au lieu de {expected} : "
-                "elle est coupée ou abîmée.",
-                file=source.name,
-                line=line,
-                column=column,
-            )
-        line = chunk.first_line + reader.line_num
+    try:
+        for record in reader:
+            if record and len(record) != expected:
+                column = source.header[min(len(record), expected - 1)]
+                return InputError(
+                    f"la ligne a {len(record)} champs au lieu de {expected} : "
+                    "elle est coupée ou abîmée.",
+                    file=source.name,
+                    line=line,
+                    column=column,
+                )
+            line = chunk.first_line + reader.line_num
+    except csv.Error as exc:  # a field over the csv module's limit (128 Ko)
+        return InputError(
+            f"ligne illisible ({exc}) : un champ est anormalement long, le fichier est abîmé.",
+            file=source.name,
+            line=line,
+        )
     return None

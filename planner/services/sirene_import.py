@@ -36,6 +36,7 @@ from planner.io.sirene_layout import (
     require_kind,
 )
 from planner.io.sirene_reader import LINE, read_frames
+from planner.services.sirene_checks import check_lengths, require_rows
 from planner.services.sirene_transform import (
     COMMUNE,
     REASON,
@@ -77,6 +78,8 @@ STORED = [
     "siret", "name", *FIELD_SOURCES, "commune_code", "lon", "lat", "geo_source", "in_target",
 ]  # fmt: skip
 HASHED = [c for c in STORED if c != "in_target"]
+# Line of each legal unit in StockUniteLegale, for messages.
+UNIT_LINE = "_unit_line"
 # Marks the rows joined to a legal unit (from the file or stored earlier).
 LEGAL_UNIT = "_legal_unit"
 # Fields wiped when an establishment becomes non-diffusible.
@@ -216,8 +219,15 @@ def import_sirene(
     if geo_source is not None:
         frame = _join_geolocation(frame, geo_source, summary, step, start)
     frame = _positions(frame, has_geo_columns=kind is SireneKind.ESTABLISHMENTS_GEO)
-    units = _legal_unit_rows(frame) if legal_source is not None else None
+    units = None
+    if legal_source is not None:
+        units = _legal_unit_rows(frame)
+        check_lengths(
+            units, models.LegalUnit.__table__, LEGAL_UNIT_FIELDS, legal_source.name, UNIT_LINE
+        )
+        units = units.drop(UNIT_LINE)
     frame = _stored_columns(frame, aliases, "denominationUniteLegale" in frame.columns)
+    check_lengths(frame, models.Establishment.__table__, FIELD_SOURCES, stock.name, LINE)
 
     step.report(0.95, 0, 0, 1, "Enregistrement dans la campagne")
     _write(store, files, filters, frame, hidden, existing, known, summary, units)
@@ -280,6 +290,7 @@ def _scan_stock(
             # closed, out of target). Memory then follows the kept rows.
             parts.append(inside.filter(pl.col(REASON).is_null() | pl.col("siret").is_in(known)))
         step.report(0, span, chunk.end_offset, stock.size, f"Lecture de {stock.name}")
+    require_rows(summary.rows_read, stock)
     hidden = pl.concat(
         [
             _hidden_rows(pl.DataFrame(schema={COMMUNE: pl.String, STATE: pl.String}), aliases),
@@ -326,11 +337,14 @@ def _stream_matching(
     span: float,
 ) -> pl.DataFrame:
     parts = []
+    rows = 0
     for chunk in read_frames(source, list(columns), list(optional)):
+        rows += chunk.frame.height
         part = chunk.frame.filter(pl.col(key).is_in(wanted))
         if part.height:
             parts.append(part)
         step.report(start, span, chunk.end_offset, source.size, f"Lecture de {source.name}")
+    require_rows(rows, source)
     if not parts:
         return pl.DataFrame(
             schema={c: pl.String for c in [*columns, *optional] if c in source.header}
@@ -348,7 +362,12 @@ def _join_legal_units(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     units = _stream_matching(
         source, LEGAL_UNIT_COLUMNS, (), "siren", frame["siren"].unique(), step, start, 0.05
-    ).drop(LINE, strict=False)
+    )
+    units = (
+        units.rename({LINE: UNIT_LINE})
+        if LINE in units.columns
+        else units.with_columns(pl.lit(None, dtype=pl.Int64).alias(UNIT_LINE))
+    )
     frame = frame.join(
         units.with_columns(pl.lit(value=True).alias(LEGAL_UNIT)), on="siren", how="left"
     )
@@ -436,7 +455,7 @@ def _stored_columns(
             if dst not in {"date_creation", "annee_effectifs", "siege"}
         ],
         date.dt.to_string("%Y-%m-%d").alias("date_creation"),
-        pl.col("anneeEffectifsEtablissement").cast(pl.Int64, strict=False).alias("annee_effectifs"),
+        _year("anneeEffectifsEtablissement").alias("annee_effectifs"),
         (pl.col("etablissementSiege") == "true").alias("siege"),
         pl.col(COMMUNE).replace_strict(aliases, default=pl.col(COMMUNE)).alias("commune_code"),
         pl.col("lon"),
@@ -446,6 +465,12 @@ def _stored_columns(
         pl.col(REASON),
         pl.col(LINE),
     ).select([*STORED, REASON, LINE])
+
+
+def _year(column: str) -> pl.Expr:
+    """A year as a number, null when it is not a plausible one (it fits any integer column)."""
+    year = pl.col(column).cast(pl.Int64, strict=False)
+    return pl.when(year.is_between(1000, 9999)).then(year).otherwise(None)
 
 
 def _write(
@@ -574,6 +599,7 @@ def _legal_unit_rows(frame: pl.DataFrame) -> pl.DataFrame:
             if dst not in {"date_creation", "prenom"}
         ],
         first_name.alias("prenom"),
+        pl.col(UNIT_LINE),
         pl.col("dateCreationUniteLegale")
         .str.to_date("%Y-%m-%d", strict=False)
         .dt.to_string("%Y-%m-%d")
