@@ -183,10 +183,13 @@ class CsvSource:
                     raise self._overlong(data, start, start + scan.longest, line)
                 if len(data) - scan.last_end > self.max_record_bytes:
                     raise self._overlong(data, scan.last_end, len(data), line)
-                if scan.last_end == 0:
+                cut = _before_blank_lines(data, scan.last_end)
+                if cut == 0:
+                    if len(data) > self.max_record_bytes:  # blank lines only
+                        raise self._overlong(data, 0, len(data), line)
                     carry = data
                     continue
-                chunk, carry = data[: scan.last_end], data[scan.last_end :]
+                chunk, carry = data[:cut], data[cut:]
                 newlines = chunk.count(b"\n")
                 yield CsvChunk(strip_control_bytes(chunk), line, offset - len(carry), newlines)
                 line += newlines
@@ -213,6 +216,13 @@ class CsvSource:
         line += data.count(b"\n", 0, start)
         quote = _runaway_quote(record)
         limit = f"{self.max_record_bytes // 1024:,} Ko".replace(",", " ")
+        if not record.strip():
+            return InputError(
+                f"plus de {limit} de lignes vides : ce n'est pas un fichier CSV SIRENE, "
+                "ou il est abîmé.",
+                file=self.name,
+                line=line,
+            )
         if quote is None:
             return InputError(
                 f"la ligne fait plus de {limit} sans fin de ligne : ce n'est pas un "
@@ -232,6 +242,18 @@ class CsvSource:
             line=line + record.count(b"\n", 0, quote),
             column=column,
         )
+
+
+def _before_blank_lines(data: bytes, end: int) -> int:
+    """Move a record end back before the blank lines that precede it.
+
+    Blank lines at the end of the file are then never yielded, and blank
+    lines further on start the next chunk, where they are reported.
+    """
+    kept = len(data[:end].rstrip(b"\r\n"))
+    if kept == 0:
+        return 0
+    return kept + (2 if data[kept : kept + 2] == b"\r\n" else 1)
 
 
 @dataclass(frozen=True)
@@ -348,7 +370,13 @@ def diagnose_chunk(source: CsvSource, chunk: CsvChunk) -> InputError | None:
     line = chunk.first_line
     try:
         for record in reader:
-            if record and len(record) != expected:
+            if not record:
+                return InputError(
+                    "ligne vide au milieu du fichier : il a été modifié ou est abîmé.",
+                    file=source.name,
+                    line=line,
+                )
+            if len(record) != expected:
                 column = source.header[min(len(record), expected - 1)]
                 return InputError(
                     f"la ligne a {len(record)} champs au lieu de {expected} : "

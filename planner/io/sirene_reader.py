@@ -70,17 +70,17 @@ def read_frames(
     separator = source.separator.encode()
     expected_seps = len(header) - 1
     for chunk in source.chunks():
-        frame = _parse(source, chunk, sorted_idx, sorted_names)
-        rows = frame.height
-        newlines = chunk.newlines
+        # Counted on the bytes before parsing: a chunk of blank lines or of
+        # short records never reaches the parser, which would make a row of
+        # each.
         quoted_seps, quoted_newlines = _quoted_counts(chunk.data, separator)
-        if (
-            chunk.data.count(separator) - quoted_seps != rows * expected_seps
-            or newlines - quoted_newlines != rows
-        ):
-            error = diagnose_chunk(source, chunk)
-            if error is not None:
-                raise error
+        rows = chunk.newlines - quoted_newlines
+        if chunk.data.count(separator) - quoted_seps != rows * expected_seps:
+            raise _diagnosis(source, chunk)
+        frame = _parse(source, chunk, sorted_idx, sorted_names)
+        if frame.height != rows:
+            raise _diagnosis(source, chunk)
+        newlines = chunk.newlines
         if newlines == rows:
             lines = pl.int_range(chunk.first_line, chunk.first_line + rows, eager=True)
         else:
@@ -88,6 +88,19 @@ def read_frames(
         frame = _clean_text(frame, chunk, quoted_newlines)
         frame = frame.with_columns(lines.cast(pl.Int64).alias(LINE))
         yield FrameChunk(frame.select([*wanted, LINE]), chunk.end_offset)
+
+
+def _diagnosis(source: CsvSource, chunk: CsvChunk) -> InputError:
+    """The precise error of a chunk that does not add up, or a general one."""
+    error = diagnose_chunk(source, chunk)
+    if error is not None:
+        return error
+    return InputError(
+        "le fichier ne peut pas être lu comme un CSV (le nombre de champs ou de lignes ne "
+        "correspond pas à l'en-tête).",
+        file=source.name,
+        line=chunk.first_line,
+    )
 
 
 def _parse(

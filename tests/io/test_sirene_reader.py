@@ -248,3 +248,23 @@ def test_a_line_without_end_is_refused_after_a_bounded_read(
     with pytest.raises(InputError, match="en-tête") as err:
         CsvSource(header_path)
     assert err.value.line == 1
+
+
+def test_blank_lines_inside_are_reported_and_at_the_end_ignored(
+    sirene_dir: Path, tmp_path: Path
+) -> None:
+    lines = _lines(sirene_dir)  # the sample ends with a newline: the last item is b""
+    path = tmp_path / "fin_vide.csv"
+    path.write_bytes(b"\r\n".join(lines) + b"\r\n\r\n")
+    assert sum(f.height for f in _frames(path)) == 299
+    lines.insert(150, b"")
+    path = tmp_path / "vide.csv"
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(InputError, match="ligne vide") as err:
+        _frames(path)
+    assert err.value.line == 151
+    # a chunk of blank lines is refused before parsing, with bounded memory
+    path.write_bytes(b"\n".join([lines[0], *lines[1:3], b"\n" * 3_000_000, *lines[3:]]))
+    with pytest.raises(InputError, match="de lignes vides") as err:
+        list(read_frames(CsvSource(path, chunk_bytes=1 << 20), ESTABLISHMENT_COLUMNS))
+    assert err.value.line == 4
