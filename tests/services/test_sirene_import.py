@@ -16,6 +16,7 @@ from planner.db.store import CampaignStore, create_store
 from planner.domain.errors import Cancelled, InputError
 from planner.domain.import_filters import ImportFilters
 from planner.domain.progress import CancelToken
+from planner.services.sirene_files import describe
 from planner.services.sirene_import import SireneFiles, import_sirene
 
 STOCK = "StockEtablissement_utf8__trackdechets_sample.csv"
@@ -344,3 +345,15 @@ def test_control_characters_are_stored_the_same_everywhere(
     again = import_sirene(store, SireneFiles(stock), EVERYTHING, codes)
     assert again.unchanged == 299
     store.close()
+
+
+def test_describe_tells_a_broken_file_without_raising(sirene_dir: Path, tmp_path: Path) -> None:
+    assert describe(sirene_dir / STOCK).vintage == "22/03/2024"
+    path = tmp_path / "StockEtablissement_une_ligne.csv"
+    with path.open("wb") as handle:  # sparse: 1 GB of NUL bytes after the header
+        handle.write((sirene_dir / STOCK).read_bytes().split(b"\n")[0] + b"\n")
+        handle.seek(2**30)
+        handle.write(b"\n")
+    info = describe(path)
+    assert info.kind is not None and info.vintage == ""
+    assert info.problem.startswith("Fichier StockEtablissement_une_ligne.csv, ligne 2 :")
