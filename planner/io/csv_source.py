@@ -114,10 +114,21 @@ class CsvSource:
         self.name = f"{self.path.name}/{self._member}"
 
     def _open(self) -> IO[bytes]:
-        if self._member is None:
-            return self.path.open("rb")
-        archive = zipfile.ZipFile(self.path)
-        return archive.open(self._member)
+        try:
+            if self._member is None:
+                return self.path.open("rb")
+            archive = zipfile.ZipFile(self.path)
+            return archive.open(self._member)
+        except IsADirectoryError as exc:
+            raise InputError("c'est un dossier, pas un fichier.", file=self.name) from exc
+        except PermissionError as exc:
+            raise InputError(
+                "lecture refusée : vous n'avez pas le droit de lire ce fichier.", file=self.name
+            ) from exc
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise InputError(
+                "le fichier ne peut pas être ouvert : il est abîmé ou illisible.", file=self.name
+            ) from exc
 
     def _read_header(self) -> str:
         with self._open() as handle:

@@ -268,3 +268,11 @@ def test_blank_lines_inside_are_reported_and_at_the_end_ignored(
     with pytest.raises(InputError, match="de lignes vides") as err:
         list(read_frames(CsvSource(path, chunk_bytes=1 << 20), ESTABLISHMENT_COLUMNS))
     assert err.value.line == 4
+
+
+def test_a_folder_is_not_a_file(tmp_path: Path) -> None:
+    folder = tmp_path / "StockEtablissement_utf8.csv"
+    folder.mkdir()
+    with pytest.raises(InputError, match="c'est un dossier") as err:
+        CsvSource(folder)
+    assert err.value.file == folder.name
