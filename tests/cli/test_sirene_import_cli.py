@@ -115,6 +115,15 @@ def _units_header_only(sirene_dir: Path, folder: Path) -> Path:
     return path
 
 
+def _units_too_long(sirene_dir: Path, folder: Path) -> Path:
+    lines = _lines(sirene_dir / UNITS)
+    # line 8 of the file: a legal unit of an establishment in the Somme
+    lines[7] = _set_field(lines[7], lines[0], b"denominationUniteLegale", b"SARL " * 100)
+    path = folder / "StockUniteLegale_long.csv"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return path
+
+
 def _long_row(sirene_dir: Path) -> int:
     lines = _lines(sirene_dir / STOCK)
     return next(i for i, line in enumerate(lines) if b",80" in line and i > 100) + 1
@@ -142,6 +151,13 @@ CASES: dict[str, tuple[Callable[[Path, Path], Path], str, str, int | None, str |
     ),
     "valeur trop longue": (_too_long, "stock", "valeur trop longue", -1, "enseigne1Etablissement"),
     "unités légales vides": (_units_header_only, "units", "aucune ligne après l'en-tête", 2, None),
+    "raison sociale trop longue": (
+        _units_too_long,
+        "units",
+        "valeur trop longue (500 caractères, au plus 200 attendus)",
+        8,
+        "denominationUniteLegale",
+    ),
 }
 
 
