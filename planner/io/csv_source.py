@@ -156,11 +156,12 @@ class CsvSource:
         try:
             data = read(size)  # type: ignore[operator]
         except (zipfile.BadZipFile, EOFError, zlib.error, OSError) as exc:
-            raise InputError(
-                f"l'archive zip est tronquée ou abîmée ({exc}). Téléchargez-la de nouveau.",
-                file=self.name,
-                line=line,
-            ) from exc
+            reason = (
+                f"l'archive zip est tronquée ou abîmée ({exc}). Téléchargez-la de nouveau."
+                if self._member is not None
+                else f"le fichier ne peut pas être lu jusqu'au bout ({exc})."
+            )
+            raise InputError(reason, file=self.name, line=line) from exc
         assert isinstance(data, bytes)
         return data
 
