@@ -34,6 +34,8 @@ UTF8_BOM = b"\xef\xbb\xbf"
 # use and the reader turns into spaces inside a field. PostgreSQL refuses NUL
 # in text where SQLite keeps it: removed at read time, both store the same.
 CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+# Maps control bytes to 0 and every other byte to 1, to find them fast.
+_CONTROL_TO_ZERO = bytes(0 if b in CONTROL_BYTES else 1 for b in range(256))
 
 
 def strip_control_bytes(data: bytes) -> bytes:
@@ -41,6 +43,10 @@ def strip_control_bytes(data: bytes) -> bytes:
 
     Safe on UTF-8: these bytes never occur inside a multi-byte character.
     """
+    # Mapping then searching is several times faster than deleting, and
+    # SIRENE has almost none.
+    if 0 not in data.translate(_CONTROL_TO_ZERO):
+        return data
     return data.translate(None, CONTROL_BYTES)
 
 
@@ -262,7 +268,9 @@ def _before_blank_lines(data: bytes, end: int) -> int:
     Blank lines at the end of the file are then never yielded, and blank
     lines further on start the next chunk, where they are reported.
     """
-    kept = len(data[:end].rstrip(b"\r\n"))
+    kept = end
+    while kept and data[kept - 1] in b"\r\n":
+        kept -= 1
     if kept == 0:
         return 0
     return kept + (2 if data[kept : kept + 2] == b"\r\n" else 1)

@@ -157,7 +157,11 @@ def _clean_text(frame: pl.DataFrame, chunk: CsvChunk, quoted_newlines: int) -> p
     Only chunks that hold any are rewritten: SIRENE has almost none.
     """
     data = chunk.data
-    breaks = quoted_newlines > 0 or b"\t" in data or data.count(b"\r") != data.count(b"\r\n")
+    breaks = (
+        quoted_newlines > 0
+        or b"\t" in data
+        or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n"))
+    )
     c1 = _C1_BYTES.search(data) is not None
     if not (breaks or c1):
         return frame
