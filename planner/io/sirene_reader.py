@@ -7,16 +7,30 @@ say exactly which line and column are at fault.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from planner.domain.errors import InputError
-from planner.io.csv_source import CsvChunk, CsvSource, diagnose_chunk
+from planner.io.csv_source import (
+    NEWLINE,
+    CsvChunk,
+    CsvSource,
+    diagnose_chunk,
+    record_starts,
+)
 
 LINE = "_line"
 """Name of the column that carries each record's line number in the file."""
+
+# Left in the bytes for the parser (csv_source strips the other C0 controls):
+# tab, CR and LF inside a field become one space, C1 controls are removed.
+_LINE_BREAKS = r"[\t\r\n]+"
+_C1_CONTROLS = "[\u0080-\u009f]"
+_C1_BYTES = re.compile(b"\xc2[\x80-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -56,23 +70,37 @@ def read_frames(
     separator = source.separator.encode()
     expected_seps = len(header) - 1
     for chunk in source.chunks():
-        frame = _parse(source, chunk, sorted_idx, sorted_names)
-        rows = frame.height
-        newlines = chunk.newlines
+        # Counted on the bytes before parsing: a chunk of blank lines or of
+        # short records never reaches the parser, which would make a row of
+        # each.
         quoted_seps, quoted_newlines = _quoted_counts(chunk.data, separator)
-        if (
-            chunk.data.count(separator) - quoted_seps != rows * expected_seps
-            or newlines - quoted_newlines != rows
-        ):
-            error = diagnose_chunk(source, chunk)
-            if error is not None:
-                raise error
+        rows = chunk.newlines - quoted_newlines
+        if chunk.data.count(separator) - quoted_seps != rows * expected_seps:
+            raise _diagnosis(source, chunk)
+        frame = _parse(source, chunk, sorted_idx, sorted_names)
+        if frame.height != rows:
+            raise _diagnosis(source, chunk)
+        newlines = chunk.newlines
         if newlines == rows:
             lines = pl.int_range(chunk.first_line, chunk.first_line + rows, eager=True)
         else:
             lines = pl.Series(_record_lines(chunk))
+        frame = _clean_text(frame, chunk, quoted_newlines)
         frame = frame.with_columns(lines.cast(pl.Int64).alias(LINE))
         yield FrameChunk(frame.select([*wanted, LINE]), chunk.end_offset)
+
+
+def _diagnosis(source: CsvSource, chunk: CsvChunk) -> InputError:
+    """The precise error of a chunk that does not add up, or a general one."""
+    error = diagnose_chunk(source, chunk)
+    if error is not None:
+        return error
+    return InputError(
+        "le fichier ne peut pas être lu comme un CSV (le nombre de champs ou de lignes ne "
+        "correspond pas à l'en-tête).",
+        file=source.name,
+        line=chunk.first_line,
+    )
 
 
 def _parse(
@@ -123,20 +151,32 @@ def _quoted_counts(data: bytes, separator: bytes) -> tuple[int, int]:
     return seps, newlines
 
 
+def _clean_text(frame: pl.DataFrame, chunk: CsvChunk, quoted_newlines: int) -> pl.DataFrame:
+    """Turn tabs and line breaks inside fields into spaces, drop C1 controls.
+
+    Only chunks that hold any are rewritten: SIRENE has almost none.
+    """
+    data = chunk.data
+    breaks = (
+        quoted_newlines > 0
+        or b"\t" in data
+        or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n"))
+    )
+    c1 = _C1_BYTES.search(data) is not None
+    if not (breaks or c1):
+        return frame
+    text = pl.col(pl.String)
+    if breaks:
+        text = text.str.replace_all(_LINE_BREAKS, " ")
+    if c1:
+        text = text.str.replace_all(_C1_CONTROLS, "")
+    return frame.with_columns(text)
+
+
 def _record_lines(chunk: CsvChunk) -> list[int]:
-    """Line number of each record when some fields hold newlines (rare, slow)."""
-    lines = []
-    line = chunk.first_line
-    in_quotes = False
-    start = True
-    for byte in chunk.data:
-        if start:
-            lines.append(line)
-            start = False
-        if byte == 0x22:
-            in_quotes = not in_quotes
-        elif byte == 0x0A:
-            line += 1
-            if not in_quotes:
-                start = True
+    """Line number of each record when some fields hold newlines (rare)."""
+    starts = record_starts(chunk.data)
+    view = np.frombuffer(chunk.data, dtype=np.uint8)
+    newlines = np.flatnonzero(view == NEWLINE)
+    lines: list[int] = (np.searchsorted(newlines, starts) + chunk.first_line).tolist()
     return lines

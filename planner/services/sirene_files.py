@@ -11,6 +11,7 @@ from planner.domain.errors import InputError
 from planner.io.csv_source import CsvSource
 from planner.io.sirene_layout import SireneKind, detect_kind
 
+_SAMPLE_BYTES = 4 * 2**20
 _DATE_COLUMNS = ("dateDernierTraitementEtablissement", "dateDernierTraitementUniteLegale")
 
 
@@ -46,19 +47,31 @@ def describe(path: Path) -> SireneFileInfo:
     vintage = ""
     column = next((c for c in _DATE_COLUMNS if c in source.header), None)
     if column is not None:
-        chunk = next(source.chunks(), None)
-        if chunk is not None:
-            sample = chunk.data[: 4 * 2**20]
-            sample = sample[: sample.rfind(b"\n") + 1]
-            frame = pl.read_csv(
-                sample,
-                has_header=False,
-                new_columns=None,
-                infer_schema=False,
-                separator=source.separator,
-                columns=[source.header.index(column)],
-            )
-            latest = frame.to_series().drop_nulls().max()
-            if isinstance(latest, str) and len(latest) >= 10:
-                vintage = f"{latest[8:10]}/{latest[5:7]}/{latest[0:4]}"
+        try:
+            vintage = _vintage(source, column)
+        except InputError as exc:
+            return SireneFileInfo(path, kind, len(source.header), "", size, str(exc))
     return SireneFileInfo(path, kind, len(source.header), vintage, size)
+
+
+def _vintage(source: CsvSource, column: str) -> str:
+    """Latest processing date in the first megabytes, as jj/mm/aaaa ('' if none)."""
+    sample_source = CsvSource(source.path, chunk_bytes=_SAMPLE_BYTES)
+    chunk = next(sample_source.chunks(), None)
+    if chunk is None:
+        return ""
+    try:
+        frame = pl.read_csv(
+            chunk.data,
+            has_header=False,
+            new_columns=None,
+            infer_schema=False,
+            separator=source.separator,
+            columns=[source.header.index(column)],
+        )
+    except pl.exceptions.PolarsError:
+        return ""  # the import itself will say what is wrong, and where
+    latest = frame.to_series().drop_nulls().max()
+    if isinstance(latest, str) and len(latest) >= 10:
+        return f"{latest[8:10]}/{latest[5:7]}/{latest[0:4]}"
+    return ""

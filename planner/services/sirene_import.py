@@ -37,6 +37,7 @@ from planner.io.sirene_layout import (
 )
 from planner.io.sirene_reader import LINE, read_frames
 from planner.services.non_diffusible import scrub_non_diffusible
+from planner.services.sirene_checks import check_lengths, require_rows
 from planner.services.sirene_transform import (
     COMMUNE,
     REASON,
@@ -78,6 +79,10 @@ STORED = [
     "siret", "name", *FIELD_SOURCES, "commune_code", "lon", "lat", "geo_source", "in_target",
 ]  # fmt: skip
 HASHED = [c for c in STORED if c != "in_target"]
+# Line of each legal unit in StockUniteLegale, for messages.
+UNIT_LINE = "_unit_line"
+# Marks the rows joined to a legal unit (from the file or stored earlier).
+LEGAL_UNIT = "_legal_unit"
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,7 @@ class ImportSummary:
     excluded: dict[str, int] = field(default_factory=dict)
     communes_mapped: dict[str, dict[str, Any]] = field(default_factory=dict)
     legal_units_matched: int = 0
+    establishments_with_legal_name: int = 0
     geolocated: int = 0
     stock_kind: str = ""
     import_id: int | None = None
@@ -132,6 +138,12 @@ class ImportSummary:
             f"{self.venues_non_diffusible}",
             f"Localisés : {self.placed} ; non localisés : {self.not_placed}",
         ]
+        if self.legal_units_matched or self.establishments_with_legal_name:
+            out.append(
+                f"Unités légales trouvées : {self.legal_units_matched} ; établissements "
+                f"ayant une raison sociale ou un nom d'exploitant : "
+                f"{self.establishments_with_legal_name}"
+            )
         for reason, count in self.excluded.items():
             out.append(f"Exclus — {EXCLUSION_REASONS.get(reason, reason)} : {count}")
         for alias, info in self.communes_mapped.items():
@@ -198,17 +210,24 @@ def import_sirene(
     start = span
     if legal_source is not None:
         frame, more_hidden = _join_legal_units(frame, legal_source, known, aliases, step, start)
-        summary.legal_units_matched = int(frame["statutDiffusionUniteLegale"].is_not_null().sum())
         hidden = pl.concat([hidden, more_hidden])
         start += 0.05
     else:
         frame = _join_stored_legal_units(store, frame)
+    _count_legal_units(frame, summary)
     summary.non_diffusible = hidden.height
     if geo_source is not None:
         frame = _join_geolocation(frame, geo_source, summary, step, start)
     frame = _positions(frame, has_geo_columns=kind is SireneKind.ESTABLISHMENTS_GEO)
-    units = _legal_unit_rows(frame) if legal_source is not None else None
+    units = None
+    if legal_source is not None:
+        units = _legal_unit_rows(frame)
+        check_lengths(
+            units, models.LegalUnit.__table__, LEGAL_UNIT_FIELDS, legal_source.name, UNIT_LINE
+        )
+        units = units.drop(UNIT_LINE)
     frame = _stored_columns(frame, aliases, "denominationUniteLegale" in frame.columns)
+    check_lengths(frame, models.Establishment.__table__, FIELD_SOURCES, stock.name, LINE)
 
     step.report(0.95, 0, 0, 1, "Enregistrement dans la campagne")
     _write(store, files, filters, frame, hidden, existing, known, summary, units)
@@ -271,6 +290,7 @@ def _scan_stock(
             # closed, out of target). Memory then follows the kept rows.
             parts.append(inside.filter(pl.col(REASON).is_null() | pl.col("siret").is_in(known)))
         step.report(0, span, chunk.end_offset, stock.size, f"Lecture de {stock.name}")
+    require_rows(summary.rows_read, stock)
     hidden = pl.concat(
         [
             _hidden_rows(pl.DataFrame(schema={COMMUNE: pl.String, STATE: pl.String}), aliases),
@@ -317,11 +337,14 @@ def _stream_matching(
     span: float,
 ) -> pl.DataFrame:
     parts = []
+    rows = 0
     for chunk in read_frames(source, list(columns), list(optional)):
+        rows += chunk.frame.height
         part = chunk.frame.filter(pl.col(key).is_in(wanted))
         if part.height:
             parts.append(part)
         step.report(start, span, chunk.end_offset, source.size, f"Lecture de {source.name}")
+    require_rows(rows, source)
     if not parts:
         return pl.DataFrame(
             schema={c: pl.String for c in [*columns, *optional] if c in source.header}
@@ -339,8 +362,15 @@ def _join_legal_units(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     units = _stream_matching(
         source, LEGAL_UNIT_COLUMNS, (), "siren", frame["siren"].unique(), step, start, 0.05
-    ).drop(LINE, strict=False)
-    frame = frame.join(units, on="siren", how="left")
+    )
+    units = (
+        units.rename({LINE: UNIT_LINE})
+        if LINE in units.columns
+        else units.with_columns(pl.lit(None, dtype=pl.Int64).alias(UNIT_LINE))
+    )
+    frame = frame.join(
+        units.with_columns(pl.lit(value=True).alias(LEGAL_UNIT)), on="siren", how="left"
+    )
     # A legal unit that objected to publication hides its establishments too.
     unit_private = pl.col("statutDiffusionUniteLegale") == "P"
     newly = unit_private & (pl.col(REASON).is_null() | (pl.col(REASON) != "non_diffusible"))
@@ -425,7 +455,7 @@ def _stored_columns(
             if dst not in {"date_creation", "annee_effectifs", "siege"}
         ],
         date.dt.to_string("%Y-%m-%d").alias("date_creation"),
-        pl.col("anneeEffectifsEtablissement").cast(pl.Int64, strict=False).alias("annee_effectifs"),
+        _year("anneeEffectifsEtablissement").alias("annee_effectifs"),
         (pl.col("etablissementSiege") == "true").alias("siege"),
         pl.col(COMMUNE).replace_strict(aliases, default=pl.col(COMMUNE)).alias("commune_code"),
         pl.col("lon"),
@@ -435,6 +465,12 @@ def _stored_columns(
         pl.col(REASON),
         pl.col(LINE),
     ).select([*STORED, REASON, LINE])
+
+
+def _year(column: str) -> pl.Expr:
+    """A year as a number, null when it is not a plausible one (it fits any integer column)."""
+    year = pl.col(column).cast(pl.Int64, strict=False)
+    return pl.when(year.is_between(1000, 9999)).then(year).otherwise(None)
 
 
 def _write(
@@ -541,12 +577,24 @@ LEGAL_UNIT_FIELDS: dict[str, str] = {
 def _legal_unit_rows(frame: pl.DataFrame) -> pl.DataFrame:
     """Diffusible legal units joined to kept establishments, in stored form."""
     units = frame.filter(pl.col("statutDiffusionUniteLegale").is_not_null())
+    # The first name stored is the one the display name used, so that a later
+    # import without StockUniteLegale gives every establishment the same name.
+    usual = pl.col("prenomUsuelUniteLegale").str.strip_chars()
+    first = pl.col("prenom1UniteLegale").str.strip_chars()
+    first_name = (
+        pl.when(usual == "")
+        .then(None)
+        .otherwise(usual)
+        .fill_null(pl.when(first == "").then(None).otherwise(first))
+    )
     return units.select(
         *[
             pl.col(src).alias(dst)
             for dst, src in LEGAL_UNIT_FIELDS.items()
-            if dst != "date_creation"
+            if dst not in {"date_creation", "prenom"}
         ],
+        first_name.alias("prenom"),
+        pl.col(UNIT_LINE),
         pl.col("dateCreationUniteLegale")
         .str.to_date("%Y-%m-%d", strict=False)
         .dt.to_string("%Y-%m-%d")
@@ -565,6 +613,21 @@ def _write_legal_units(session: Any, units: pl.DataFrame) -> None:
     bulk_insert(session, "legal_unit", public.columns, list(public.iter_rows()))
 
 
+def _count_legal_units(frame: pl.DataFrame, summary: ImportSummary) -> None:
+    """Legal units found for the establishments written, and those establishments
+    that got a legal name (company name or entrepreneur's name) from them."""
+    if LEGAL_UNIT not in frame.columns:
+        return
+    written = frame.filter(pl.col(REASON).is_null() | (pl.col(REASON) != "non_diffusible"))
+    matched = written.filter(pl.col(LEGAL_UNIT).fill_null(value=False))
+    summary.legal_units_matched = matched["siren"].n_unique()
+    named = pl.lit(value=False)
+    for column in ("denominationUniteLegale", "nomUniteLegale", "nomUsageUniteLegale"):
+        if column in matched.columns:
+            named = named | (pl.col(column).str.strip_chars().fill_null("") != "")
+    summary.establishments_with_legal_name = matched.filter(named).height
+
+
 def _join_stored_legal_units(store: CampaignStore, frame: pl.DataFrame) -> pl.DataFrame:
     """Without a StockUniteLegale file, names come from units stored earlier."""
     with store.session() as session:
@@ -576,19 +639,25 @@ def _join_stored_legal_units(store: CampaignStore, frame: pl.DataFrame) -> pl.Da
                 ]
             )
         )
+        # An explicit schema: inferred from the first rows, a column that is
+        # empty there (or everywhere) would not be a string column.
         stored = pl.DataFrame(
             list(rows),
-            schema=[
-                "siren",
-                "denominationUniteLegale",
-                "nomUniteLegale",
-                "nomUsageUniteLegale",
-                "prenomUsuelUniteLegale",
-            ],
+            schema=dict.fromkeys(
+                (
+                    "siren",
+                    "denominationUniteLegale",
+                    "nomUniteLegale",
+                    "nomUsageUniteLegale",
+                    "prenomUsuelUniteLegale",
+                ),
+                pl.String,
+            ),
             orient="row",
         )
     if stored.is_empty():
         return frame
+    stored = stored.with_columns(pl.lit(value=True).alias(LEGAL_UNIT))
     return frame.join(stored, on="siren", how="left")
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 from pyproj import Transformer
+from pyproj.exceptions import CRSError
 
 from planner.domain.import_filters import ImportFilters
 
@@ -90,7 +91,10 @@ def project_lambert(frame: pl.DataFrame, x: str, y: str, epsg: pl.Expr) -> pl.Da
         if code == 4326:
             lon[mask], lat[mask] = xs[mask], ys[mask]
             continue
-        transformer = _transformer(int(code))
+        try:
+            transformer = _transformer(int(code))
+        except (CRSError, OverflowError, ValueError):
+            continue  # an EPSG code pyproj does not know: those rows are not placed
         lon[mask], lat[mask] = transformer.transform(xs[mask], ys[mask])
     ok = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
     return frame.drop("_x", "_y", "_epsg").with_columns(

@@ -150,6 +150,28 @@ def test_sample_import_counts_on_departement_80(
     )
     assert rows_80 == 115
     assert summary["kept"] == rows_80
+    # 115 establishments of 109 legal units (a few units have several sites)
+    assert summary["legal_units_matched"] == 109
+    assert summary["establishments_with_legal_name"] == 115
+    # Re-imported without StockUniteLegale: the stored units give the same names.
+    assert (
+        run(
+            [
+                "import",
+                "sirene",
+                str(everything),
+                "--stock",
+                str(shared_data / STOCK),
+                "--include-closed",
+                "--all-sizes",
+                "--include-non-employers",
+            ]
+        )
+        == 0
+    )
+    text = capsys.readouterr().out
+    assert "inchangés 115" in text
+    assert "Unités légales trouvées : 109 ; établissements ayant une raison sociale" in text
     info = _info(capsys, everything)
     assert info["establishments"]["total"] == rows_80
     assert info["name"] == "Somme"

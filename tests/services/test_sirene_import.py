@@ -16,6 +16,7 @@ from planner.db.store import CampaignStore, create_store
 from planner.domain.errors import Cancelled, InputError
 from planner.domain.import_filters import ImportFilters
 from planner.domain.progress import CancelToken
+from planner.services.sirene_files import describe
 from planner.services.sirene_import import SireneFiles, import_sirene
 
 STOCK = "StockEtablissement_utf8__trackdechets_sample.csv"
@@ -292,3 +293,67 @@ def test_etalab_geocoded_stock(sirene_dir: Path, tmp_path: Path) -> None:
     assert summary.stock_kind.startswith("StockEtablissement géocodé")
     assert summary.placed == 150 and summary.not_placed == 149
     store.close()
+
+
+def test_reimport_without_legal_units_keeps_stored_names(
+    sirene_dir: Path, tmp_path: Path, campaign_target: str | Path
+) -> None:
+    """Stored legal units whose name columns are empty (all or nearly all) join
+    again when the next stock comes without StockUniteLegale."""
+    units_header, units = _rows(sirene_dir / UNITS)
+    last = max(u["siren"] for u in units)
+    for unit in units:
+        unit["prenomUsuelUniteLegale"] = unit["prenom1UniteLegale"] = ""  # no value at all
+        if unit["siren"] != last:
+            unit["nomUsageUniteLegale"] = ""  # a value only in the last row read back
+    units_file = _write(tmp_path / "StockUniteLegale.csv", units_header, units)
+    codes = _all_codes(sirene_dir)
+    store = _store(campaign_target)
+    first = import_sirene(store, SireneFiles(sirene_dir / STOCK, units_file), EVERYTHING, codes)
+    names_before = _snapshot(store)
+    second = import_sirene(store, SireneFiles(sirene_dir / STOCK), EVERYTHING, codes)
+    assert first.new == 299
+    assert second.unchanged == 299 and second.changed == 0
+    assert second.legal_units_matched == first.legal_units_matched > 0
+    assert _snapshot(store)[:-1] == names_before[:-1]
+    store.close()
+
+
+def test_control_characters_are_stored_the_same_everywhere(
+    sirene_dir: Path, tmp_path: Path, campaign_target: str | Path
+) -> None:
+    header, rows = _rows(sirene_dir / STOCK)
+    rows[0]["enseigne1Etablissement"] = "BOU\x00LANGERIE\x07"
+    rows[1]["libelleVoieEtablissement"] = "DE LA\tGARE\x1b[31m"
+    rows[2]["complementAdresseEtablissement"] = "BAT A\r\nESC\x0b2\x7f"
+    rows[3]["denominationUsuelleEtablissement"] = "CAF\u0085E\u009b"
+    stock = _write(tmp_path / "StockEtablissement_controles.csv", header, rows)
+    assert b"\x00" in stock.read_bytes()
+    store = _store(campaign_target)
+    codes = _all_codes(sirene_dir)
+    first = import_sirene(store, SireneFiles(stock), EVERYTHING, codes)
+    assert first.new == 299
+    with store.session() as session:
+        stored = [session.get(models.Establishment, rows[i]["siret"]) for i in range(4)]
+    assert [
+        stored[0].enseigne,
+        stored[0].name,
+        stored[1].libelle_voie,
+        stored[2].complement_adresse,
+        stored[3].denomination_usuelle,
+    ] == ["BOULANGERIE", "BOULANGERIE", "DE LA GARE[31m", "BAT A ESC2", "CAFE"]
+    again = import_sirene(store, SireneFiles(stock), EVERYTHING, codes)
+    assert again.unchanged == 299
+    store.close()
+
+
+def test_describe_tells_a_broken_file_without_raising(sirene_dir: Path, tmp_path: Path) -> None:
+    assert describe(sirene_dir / STOCK).vintage == "22/03/2024"
+    path = tmp_path / "StockEtablissement_une_ligne.csv"
+    with path.open("wb") as handle:  # sparse: 1 GB of NUL bytes after the header
+        handle.write((sirene_dir / STOCK).read_bytes().split(b"\n")[0] + b"\n")
+        handle.seek(2**30)
+        handle.write(b"\n")
+    info = describe(path)
+    assert info.kind is not None and info.vintage == ""
+    assert info.problem.startswith("Fichier StockEtablissement_une_ligne.csv, ligne 2 :")

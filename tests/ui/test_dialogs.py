@@ -46,6 +46,10 @@ def test_import_dialog_detects_files_and_imports(
     dialog.run_button.click()
     qtbot.waitUntil(lambda: dialog.summary is not None, timeout=30000)
     assert "Retenus : 115" in dialog.report.toPlainText()
+    assert (
+        "Unités légales trouvées : 109 ; établissements ayant une raison sociale ou un "
+        "nom d'exploitant : 115" in dialog.report.toPlainText()
+    )
     assert campaign_info(store)["establishments"]["total"] == 115
     store.close()
 
