@@ -84,6 +84,20 @@ def describe_os_error(exc: OSError, path: Path | str) -> str:
     return f"Impossible d'écrire {path} : {reason}."
 
 
+def describe_file_error(exc: OSError, path: Path | str) -> str:
+    """A French message for an OSError met reading or writing ``path`` (which, unknown)."""
+    code = exc.errno
+    if code in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+        return describe_os_error(exc, path)
+    if code == errno.ENOENT:
+        return f"Fichier ou dossier introuvable : {path}."
+    if code in (errno.EACCES, errno.EPERM):
+        return f"Accès refusé : {path} (droits insuffisants, ou fichier ouvert ailleurs)."
+    if code == errno.EISDIR:
+        return f"{path} est un dossier, un fichier est attendu."
+    return f"Erreur d'accès à {path} : {exc.strerror or exc}."
+
+
 def _fsync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)

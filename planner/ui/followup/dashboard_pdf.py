@@ -252,3 +252,19 @@ def _paint(
     finally:
         painter.end()
     return pages.number
+
+
+def write_dashboard_pdf_headless(data: FollowupData, out: Path, axes: Sequence[Axis]) -> int:
+    """For the CLI: make sure a QGuiApplication exists (offscreen), then print the PDF."""
+    import os
+
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QGuiApplication(["planner"])
+        try:
+            return write_dashboard_pdf(data, out, axes=axes)
+        finally:
+            del app
+    return write_dashboard_pdf(data, out, axes=axes)
