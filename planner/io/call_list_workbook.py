@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape
 
 import xlsxwriter  # type: ignore[import-untyped]
 
-from planner.domain.cell_text import workbook_text
+from planner.domain.cell_text import printed_text, workbook_text
 from planner.domain.outcomes import OUTCOMES
 from planner.io.output_file import atomic_path
 
@@ -82,6 +82,7 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()
 _GUIDE_LINE = 85  # characters of the guide's wide column on one line
 _ADDED_ROWS = 200  # rows below the list left editable for firms the partner adds
 _VALIDATED_ROWS = 500  # validation reaches this far below the list
+_FOOTER_NAME = 80  # characters of the partner's name in the printed footer
 
 
 @dataclass(frozen=True)
@@ -251,6 +252,9 @@ def _validations(ws: Any, last_row: int) -> None:
 
 
 def _footer_text(text: str) -> str:
+    """A name for the printed footer: no control or bidi character, short (Excel: 255 in all)."""
+    text = printed_text(text)
+    text = text if len(text) <= _FOOTER_NAME else text[: _FOOTER_NAME - 1] + "…"
     return text.replace("&", "&&")
 
 
