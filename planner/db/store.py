@@ -217,7 +217,7 @@ def check_integrity(store: CampaignStore) -> None:
         message = describe_database_error(exc, store.label)
         raise StoreError(message or f"Impossible de vérifier la campagne : {exc.orig}") from exc
     if problems != ["ok"]:
-        detail = "; ".join(problems[:3])
+        detail = "; ".join("\n".join(problems).splitlines()[:3])
         raise StoreError(
             f"La campagne « {store.label} » est endommagée (contrôle d'intégrité SQLite : "
             f"{detail}). Restaurez une sauvegarde (fichier .bak à côté de la campagne)."
