@@ -49,6 +49,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from planner import __version__
+from planner.domain.cell_text import printed_text
 from planner.io.output_file import atomic_path, pdf_complete, write_bytes, write_text
 from planner.ui.map.map_data import (
     CHOROPLETH_LABELS,
@@ -627,6 +628,7 @@ class MapWidget(QWidget):
         self._print(printer, title)
 
     def _print(self, printer: QPrinter, title: str) -> None:
+        title = printed_text(title)
         self._call("PlannerMap.setPrintMode(true);")
         try:
             image = self.grab_image()
