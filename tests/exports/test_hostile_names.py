@@ -57,22 +57,22 @@ needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="Libr
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext absent")
 
 
-def _hostile_campaign(path: Path) -> None:
+def _hostile_campaign(path: Path | str, names: tuple[str, ...] = HOSTILE) -> None:
     """A demo campaign whose names are all hostile; three partners more for the rest."""
     create_demo(path, rows=600, seed=11)
     store = open_store(path)
     try:
         with store.session() as session:
             partners = session.scalars(select(models.Partner).order_by(models.Partner.id)).all()
-            for partner, name in zip(partners, HOSTILE, strict=False):
+            for partner, name in zip(partners, names, strict=False):
                 partner.name = name
             session.flush()
             assigned = session.scalars(
                 select(models.Assignment).order_by(models.Assignment.siret)
             ).all()
-            for index, name in enumerate(HOSTILE[len(partners) :]):
+            for index, name in enumerate(names[len(partners) :]):
                 partner = models.Partner(name=name, kind="autre")
-                team = models.Team(name=f"Équipe {name}", capacity=50)
+                team = models.Team(name=name, capacity=50)
                 team.advisers.append(models.Adviser(name=name, capacity=50))
                 partner.teams.append(team)
                 session.add(partner)
@@ -82,27 +82,27 @@ def _hostile_campaign(path: Path) -> None:
                     assignment.adviser_id = team.advisers[0].id
             teams = session.scalars(select(models.Team).order_by(models.Team.id)).all()
             for index, team in enumerate(teams):
-                team.name = HOSTILE[index % len(HOSTILE)]
+                team.name = names[index % len(names)]
             advisers = session.scalars(select(models.Adviser).order_by(models.Adviser.id)).all()
             for index, adviser in enumerate(advisers):
-                adviser.name = HOSTILE[index % len(HOSTILE)]
-            sirets = [a.siret for a in assigned[: len(HOSTILE) * 3]]
+                adviser.name = names[index % len(names)]
+            sirets = [a.siret for a in assigned[: len(names) * 3]]
             firms = session.scalars(
                 select(models.Establishment).where(models.Establishment.siret.in_(sirets))
             ).all()
             for index, firm in enumerate(sorted(firms, key=lambda f: f.siret)):
-                firm.name = HOSTILE[index % len(HOSTILE)]
+                firm.name = names[index % len(names)]
                 firm.enseigne = None
                 firm.denomination_usuelle = None
             venues = session.scalars(select(models.Venue).order_by(models.Venue.id)).all()
             for index, venue in enumerate(venues):
-                venue.name = HOSTILE[index % len(HOSTILE)]
-                venue.address = HOSTILE[(index + 3) % len(HOSTILE)]
+                venue.name = names[index % len(names)]
+                venue.address = names[(index + 3) % len(names)]
             sessions = session.scalars(
                 select(models.DiscoverySession).order_by(models.DiscoverySession.id)
             ).all()
             for index, meeting in enumerate(sessions):
-                meeting.title = HOSTILE[index % len(HOSTILE)]
+                meeting.title = names[index % len(names)]
     finally:
         store.close()
 
@@ -148,6 +148,12 @@ def exports(tmp_path_factory: pytest.TempPathFactory, qapp: object) -> dict[str,
     _hostile_campaign(campaign)
     out = root / "out"
     out.mkdir()
+    return _write_exports(campaign, out)
+
+
+def _write_exports(
+    campaign: Path | str, out: Path, names: tuple[str, ...] = HOSTILE
+) -> dict[str, Path]:
     c = str(campaign)
     files = {
         "dashboard_xlsx": out / "tableau.xlsx",
@@ -173,7 +179,7 @@ def exports(tmp_path_factory: pytest.TempPathFactory, qapp: object) -> dict[str,
         files["rejected_xlsx"],
         [
             Rejection("f.xlsx", name, 2, "K", None, f"motif {i}", (name, name))
-            for i, name in enumerate(HOSTILE)
+            for i, name in enumerate(names)
         ],
     )
     from planner.services.session_schedule import programme_job
@@ -181,11 +187,10 @@ def exports(tmp_path_factory: pytest.TempPathFactory, qapp: object) -> dict[str,
     from planner.ui.sessions.printing import print_to_pdf
 
     with open_store(campaign) as store:
-        record = next(r for r in list_sessions(store) if r.title == RTL)
+        record = next(r for r in list_sessions(store) if r.title == names[7])
     files["programme_pdf"] = out / "porte.pdf"
     print_to_pdf(programme_job(record, "Campagne"), files["programme_pdf"])
     files["call_lists"] = out / "listes"
-    files["campaign"] = campaign
     return files
 
 
@@ -271,3 +276,30 @@ def test_calendar_parses_with_clean_text(exports: dict[str, Path]) -> None:
     assert {"=1+1", "<script>alert('x')</script>", "NulCtlXY", RTL, LONG, NFD} <= summaries
     locations = {str(e["LOCATION"]) for e in calendar.walk("VEVENT") if "LOCATION" in e}
     assert any(loc.startswith('=HYPERLINK("http://x","y")') for loc in locations)
+
+
+# PostgreSQL stores no NUL in text and holds names to their column's length
+# (200 characters): the same names within those limits.
+PG_HOSTILE = tuple(name.replace("\x00", "")[:200] for name in HOSTILE)
+
+
+@needs_soffice
+@needs_pdftotext
+@pytest.mark.postgres
+def test_hostile_names_on_postgresql(pg_database: str, tmp_path: Path, qapp: object) -> None:
+    del qapp
+    _hostile_campaign(pg_database, PG_HOSTILE)
+    out = tmp_path / "out"
+    out.mkdir()
+    files = _write_exports(pg_database, out, PG_HOSTILE)
+    books = [files["dashboard_xlsx"], files["sessions_xlsx"]]
+    _soffice_csv(books, tmp_path / "csv", tmp_path / "profile")
+    expected = {workbook_text(name) for name in PG_HOSTILE}
+    for book in books:
+        assert expected <= _cells(tmp_path / "csv", book.stem), book.name
+    assert "AbcFEDsuite" in _pdf_text(files["schedule_pdf"])
+    assert "AbcFEDsuite" in _pdf_text(files["dashboard_pdf"])
+    calendar = Calendar.from_ical(files["ics"].read_bytes())
+    assert {workbook_text(n) for n in PG_HOSTILE} <= {
+        str(e["SUMMARY"]) for e in calendar.walk("VEVENT")
+    }
