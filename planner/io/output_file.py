@@ -13,6 +13,7 @@ import contextlib
 import errno
 import os
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -107,6 +108,25 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+STALE_SECONDS = 24 * 3600
+"""A temporary file this old was left by a killed write: the next write removes it."""
+
+
+def sweep_stale(folder: Path, *, now: float | None = None) -> list[Path]:
+    """Remove the temporary files that killed writes left in ``folder``; return them."""
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if not (entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(TEMP_SUFFIX)):
+                continue
+            with contextlib.suppress(OSError):
+                if now - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS:
+                    Path(entry.path).unlink()
+                    removed.append(Path(entry.path))
+    return removed
+
+
 def _temp_file(folder: Path) -> Path:
     """Create an empty temporary file in ``folder`` (short name, whatever the final one)."""
     for _ in range(100):
@@ -158,6 +178,7 @@ def atomic_path(
             raise IsADirectoryError(errno.EISDIR, "est un dossier", str(final))
         if make_folder:
             final.parent.mkdir(parents=True, exist_ok=True)
+        sweep_stale(final.parent)
         temp = _temp_file(final.parent)
         yield temp
         if check is not None:

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from planner.__main__ import main
-from planner.io.output_file import OutputError, atomic_path, write_bytes
+from planner.io.output_file import STALE_SECONDS, OutputError, atomic_path, write_bytes
 from planner.services.demo import create_demo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -172,6 +173,16 @@ def test_kill_9_during_export_leaves_no_file(campaign: Path, tmp_path: Path) -> 
     out = tmp_path / "seances.xlsx"
     _killed_export(campaign, out)
     assert not out.exists()
+
+
+def test_next_write_removes_what_a_killed_write_left(campaign: Path, tmp_path: Path) -> None:
+    out = tmp_path / "seances.xlsx"
+    _killed_export(campaign, out)
+    (left,) = [p for p in tmp_path.iterdir() if p.name.startswith(".planner-")]
+    old = time.time() - STALE_SECONDS - 60
+    os.utime(left, (old, old))
+    assert main(["export", "sessions", str(campaign), "--out", str(out)]) == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["seances.xlsx"]
 
 
 def test_kill_9_during_export_keeps_previous_complete_file(campaign: Path, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
@@ -67,3 +68,29 @@ def test_expected_errors_show_their_french_message_without_report(
         "recommencez ; aucun fichier incomplet n'a été laissé.",
     ]
     assert not (tmp_path / "planner").exists()
+
+
+def test_background_task_failure_is_said_in_french(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from planner.ui.tasks import run_with_progress
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    messages: list[str] = []
+
+    def disk_full(_progress: object, _cancel: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", "/x/t.xlsx")
+
+    def bug(_progress: object, _cancel: object) -> None:
+        raise ZeroDivisionError("bogue")
+
+    for task in (disk_full, bug):
+        run_with_progress(parent, "Export", task, lambda _r: None, messages.append)
+        qtbot.waitUntil(lambda n=len(messages): len(messages) > n, timeout=10_000)
+    assert messages[0].startswith("Disque plein : impossible d'écrire /x/t.xlsx.")
+    assert messages[1].startswith("Erreur inattendue (ZeroDivisionError).")
+    assert str(tmp_path / "planner" / "rapports-incident") in messages[1]
