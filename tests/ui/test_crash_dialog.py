@@ -88,9 +88,9 @@ def test_background_task_failure_is_said_in_french(
     def bug(_progress: object, _cancel: object) -> None:
         raise ZeroDivisionError("bogue")
 
-    for task in (disk_full, bug):
+    for count, task in enumerate((disk_full, bug), start=1):
         run_with_progress(parent, "Export", task, lambda _r: None, messages.append)
-        qtbot.waitUntil(lambda n=len(messages): len(messages) > n, timeout=10_000)
+        qtbot.waitUntil(lambda count=count: len(messages) == count, timeout=10_000)
     assert messages[0].startswith("Disque plein : impossible d'écrire /x/t.xlsx.")
     assert messages[1].startswith("Erreur inattendue (ZeroDivisionError).")
     assert str(tmp_path / "planner" / "rapports-incident") in messages[1]
