@@ -283,7 +283,9 @@ def create_store(target: str | Path, *, revision: str = "head") -> CampaignStore
         _upgrade(engine, revision)
     except OperationalError as exc:
         engine.dispose()
-        raise StoreError(f"Impossible de créer la campagne : {exc.orig}") from exc
+        label = "" if is_url(target) else Path(target).name
+        message = describe_database_error(exc, label)
+        raise StoreError(message or f"Impossible de créer la campagne : {exc.orig}") from exc
     except Exception:
         engine.dispose()
         raise
