@@ -256,8 +256,20 @@ def _upgrade(engine: Engine, revision: str = "head") -> None:
 def _backup_sqlite(path: Path, revision: str) -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.avant-migration-{revision}-{stamp}.bak")
-    # A byte-for-byte copy: the user gets back exactly the file they had.
-    shutil.copy2(path, target)
+    # A byte-for-byte copy: the user gets back exactly the file they had. Copied
+    # under a temporary name and renamed once synced, so a backup is never partial.
+    partial = target.with_name(f".{target.name}.partiel")
+    try:
+        shutil.copy2(path, partial)
+        with partial.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise StoreError(
+            f"Sauvegarde de {path.name} impossible avant sa mise à jour ({exc.strerror}) : "
+            "la campagne n'a pas été modifiée."
+        ) from exc
     return target
 
 
