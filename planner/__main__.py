@@ -21,7 +21,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return print_pdf_headless(job, out)
 
-    return run(sys.argv[1:] if argv is None else argv, launch_app, print_pdf)
+    def dashboard_pdf(data: Any, out: Path, axes: Any) -> int:
+        from planner.ui.followup.dashboard_pdf import write_dashboard_pdf_headless
+
+        return write_dashboard_pdf_headless(data, out, axes)
+
+    return run(sys.argv[1:] if argv is None else argv, launch_app, print_pdf, dashboard_pdf)
 
 
 if __name__ == "__main__":

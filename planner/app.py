@@ -52,10 +52,12 @@ def main(campaign: str | None = None, *, demo: bool = False) -> int:
     from PySide6.QtWidgets import QApplication
 
     from planner.ui.application import configure_application
+    from planner.ui.crash_dialog import install_excepthook
     from planner.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     configure_application(app)
+    install_excepthook()
     window = MainWindow()
     window.show()
     if os.environ.get("PLANNER_STARTUP_PROBE"):

@@ -79,10 +79,11 @@ def import_sirene(args: argparse.Namespace) -> int:
 
 def info(args: argparse.Namespace) -> int:
     """``planner info``."""
-    from planner.db.store import open_store
+    from planner.db.store import check_integrity, open_store
     from planner.services.campaign import campaign_info
 
     with open_store(args.file) as store:
+        check_integrity(store)
         data = campaign_info(store)
     if args.json:
         print_json(data)

@@ -20,7 +20,9 @@ def add_parsers(sub: Any, import_sub: Any) -> None:
         sub: the top-level sub-parsers (``planner <command>``).
         import_sub: the sub-parsers of ``planner import <source>``.
     """
-    export = sub.add_parser("export", help="exporter des listes d'appels")
+    export = sub.add_parser(
+        "export", help="exporter les listes d'appels, le tableau de bord, les séances"
+    )
     export_sub = export.add_subparsers(dest="what", required=True, parser_class=_Parser)
     calls = export_sub.add_parser("call-lists", help="un classeur Excel par partenaire")
     calls.add_argument("file", help="campagne (.planner ou URL PostgreSQL)")
@@ -34,6 +36,9 @@ def add_parsers(sub: Any, import_sub: Any) -> None:
     )
     calls.add_argument("--json", action="store_true", help="résumé JSON")
     calls.set_defaults(handler=export_call_lists_command)
+    from planner.cli.export_cli import add_export_parsers
+
+    add_export_parsers(export_sub)
 
     outcomes = import_sub.add_parser("outcomes", help="relire les listes d'appels complétées")
     outcomes.add_argument("file", help="campagne (.planner ou URL PostgreSQL)")

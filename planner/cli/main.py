@@ -1,7 +1,10 @@
 """The ``planner`` command line: campaigns, imports and the desktop app.
 
 Results go to stdout, progress to stderr. Exit code 0 means success, 2 bad
-input (with a French message that says what and where), 130 cancelled.
+input or a failure the user can act on (full disk, read-only folder, locked
+or damaged campaign), with a French message that says what and where; 1 an
+unexpected error (a short message and the path of a crash report holding the
+traceback); 130 cancelled.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from planner import __version__
 from planner.domain.errors import PlannerError
 
 EXIT_OK = 0
+EXIT_CRASH = 1
 EXIT_BAD_INPUT = 2
 EXIT_CANCELLED = 130
 
@@ -117,6 +121,7 @@ def run(
     argv: list[str],
     launch_app: Callable[[str | None, bool], int] | None = None,
     print_pdf: Callable[[Any, Path], int] | None = None,
+    dashboard_pdf: Callable[..., int] | None = None,
 ) -> int:
     """Parse and run; return the exit code.
 
@@ -126,6 +131,8 @@ def run(
             is given; ``planner.__main__`` passes it, so the CLI never imports Qt.
         print_pdf: prints a ``PrintJob`` to a PDF file through Qt's print system
             (``planner sessions print``); injected the same way.
+        dashboard_pdf: prints the dashboard to a PDF file through the app's Qt
+            printing (``planner export dashboard --out x.pdf``); injected too.
     """
     if argv and argv[0].endswith(".planner") and not argv[0].startswith("-"):
         argv = ["--open", argv[0], *argv[1:]]  # ``planner FILE.planner`` opens it
@@ -142,6 +149,7 @@ def run(
                 return EXIT_BAD_INPUT
             return launch_app(args.campaign, args.demo)
         args.print_pdf = print_pdf
+        args.dashboard_pdf = dashboard_pdf
         if getattr(args, "handler", None) is not None:
             return int(args.handler(args))
         handler = {
@@ -160,6 +168,30 @@ def run(
             file=sys.stderr,
         )
         return EXIT_CANCELLED
+    except Exception as exc:
+        return _report_failure(exc, args, argv)
+
+
+def _report_failure(exc: Exception, args: argparse.Namespace, argv: list[str]) -> int:
+    """An error that escaped the commands: a French message, and exit 2 when the
+    user can act on it (disk, folder, database), else a crash report and exit 1."""
+    from planner.db.store import describe_database_error
+    from planner.io.crash_report import crash_message, write_crash_report
+    from planner.io.output_file import describe_file_error, os_error_cause
+
+    target = getattr(args, "file", None) or getattr(args, "campaign", None) or ""
+    label = "" if "://" in str(target) else Path(str(target)).name
+    message = describe_database_error(exc, label)
+    if message is None:
+        cause = os_error_cause(exc)
+        if cause is not None and cause.errno is not None:
+            message = describe_file_error(cause, cause.filename or label or "fichier")
+    if message is not None:
+        print(f"planner : {message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    report = write_crash_report(type(exc), exc, exc.__traceback__, argv=["planner", *argv])
+    print(f"planner : {crash_message(exc, report)}", file=sys.stderr)
+    return EXIT_CRASH
 
 
 def print_json(data: object) -> None:

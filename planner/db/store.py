@@ -8,6 +8,7 @@ written next to it; one from a newer version is refused.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from planner.domain.errors import PlannerError
@@ -78,10 +79,18 @@ def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_timeout() -> float:
+    """Seconds to wait for a campaign locked by another program (``PLANNER_SQLITE_TIMEOUT``)."""
+    try:
+        return max(0.0, float(os.environ.get("PLANNER_SQLITE_TIMEOUT", "30")))
+    except ValueError:
+        return 30.0
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine with the pragmas and options planner relies on."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": _sqlite_timeout()})
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -137,6 +146,88 @@ class CampaignStore:
         self.close()
 
 
+_DATABASE_MESSAGES: tuple[tuple[str, str], ...] = (
+    (
+        "database is locked",
+        "La campagne {label} est verrouillée par un autre programme (une autre fenêtre de "
+        "planner, une sauvegarde en cours ?) : réessayez quand il aura terminé. "
+        "Rien n'a été modifié.",
+    ),
+    (
+        "readonly database",
+        "La campagne {label} est en lecture seule (fichier ou dossier protégé en écriture, "
+        "support en lecture seule) : rien n'a pu y être enregistré.",
+    ),
+    (
+        "unable to open database file",
+        "Impossible d'ouvrir la campagne {label} en écriture : le dossier qui la contient est "
+        "peut-être en lecture seule.",
+    ),
+    (
+        "database or disk is full",
+        "Disque plein : la campagne {label} n'a pas pu être enregistrée. Libérez de la place "
+        "puis recommencez ; la campagne est restée telle qu'elle était.",
+    ),
+    (
+        "malformed",
+        "La campagne {label} est endommagée (fichier SQLite corrompu). Restaurez une "
+        "sauvegarde : planner en écrit une (.bak) à côté du fichier avant chaque migration.",
+    ),
+    (
+        "file is not a database",
+        "La campagne {label} est endommagée (ce n'est plus une base SQLite lisible). "
+        "Restaurez une sauvegarde.",
+    ),
+    (
+        "disk i/o error",
+        "Erreur d'entrée-sortie en lisant ou en écrivant la campagne {label} (disque plein, "
+        "retiré ou défectueux ?).",
+    ),
+    (
+        "connection",
+        "Impossible de joindre le serveur de la campagne {label} : vérifiez l'adresse et que "
+        "le serveur PostgreSQL est démarré.",
+    ),
+)
+
+
+def describe_database_error(exc: BaseException, label: str = "") -> str | None:
+    """A French message for a database error a user can act on, or None.
+
+    Args:
+        exc: an SQLAlchemy or DB-API error.
+        label: how to name the campaign (its file name).
+    """
+    if not isinstance(exc, DBAPIError):
+        return None
+    text = str(exc.orig if exc.orig is not None else exc).lower()
+    for needle, message in _DATABASE_MESSAGES:
+        if needle in text:
+            return message.format(label=f"« {label} »" if label else "").replace("  ", " ")
+    return None
+
+
+def check_integrity(store: CampaignStore) -> None:
+    """Run SQLite's ``PRAGMA integrity_check``; raise a :class:`StoreError` if it fails.
+
+    A server database (PostgreSQL) checks its own pages: nothing to do.
+    """
+    if store.engine.dialect.name != "sqlite":
+        return
+    try:
+        with store.engine.connect() as conn:
+            problems = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check")]
+    except DBAPIError as exc:
+        message = describe_database_error(exc, store.label)
+        raise StoreError(message or f"Impossible de vérifier la campagne : {exc.orig}") from exc
+    if problems != ["ok"]:
+        detail = "; ".join("\n".join(problems).splitlines()[:3])
+        raise StoreError(
+            f"La campagne « {store.label} » est endommagée (contrôle d'intégrité SQLite : "
+            f"{detail}). Restaurez une sauvegarde (fichier .bak à côté de la campagne)."
+        )
+
+
 def _check_sqlite_file(path: Path) -> None:
     try:
         with path.open("rb") as handle:
@@ -169,8 +260,20 @@ def _upgrade(engine: Engine, revision: str = "head") -> None:
 def _backup_sqlite(path: Path, revision: str) -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.avant-migration-{revision}-{stamp}.bak")
-    # A byte-for-byte copy: the user gets back exactly the file they had.
-    shutil.copy2(path, target)
+    # A byte-for-byte copy: the user gets back exactly the file they had. Copied
+    # under a temporary name and renamed once synced, so a backup is never partial.
+    partial = target.with_name(f".{target.name}.partiel")
+    try:
+        shutil.copy2(path, partial)
+        with partial.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise StoreError(
+            f"Sauvegarde de {path.name} impossible avant sa mise à jour ({exc.strerror}) : "
+            "la campagne n'a pas été modifiée."
+        ) from exc
     return target
 
 
@@ -196,7 +299,9 @@ def create_store(target: str | Path, *, revision: str = "head") -> CampaignStore
         _upgrade(engine, revision)
     except OperationalError as exc:
         engine.dispose()
-        raise StoreError(f"Impossible de créer la campagne : {exc.orig}") from exc
+        label = "" if is_url(target) else Path(target).name
+        message = describe_database_error(exc, label)
+        raise StoreError(message or f"Impossible de créer la campagne : {exc.orig}") from exc
     except Exception:
         engine.dispose()
         raise
@@ -221,7 +326,8 @@ def open_store(target: str | Path) -> CampaignStore:
         try:
             current = _current_revision(engine)
         except (OperationalError, DatabaseError) as exc:
-            raise StoreError(f"Impossible d'ouvrir la campagne : {exc.orig}") from exc
+            message = describe_database_error(exc, path.name if not is_url(target) else "")
+            raise StoreError(message or f"Impossible d'ouvrir la campagne : {exc.orig}") from exc
         if current is None:
             raise StoreError(
                 "Cette base n'est pas une campagne planner (aucune version de schéma)."

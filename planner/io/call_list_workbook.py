@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +29,9 @@ from xml.sax.saxutils import escape
 
 import xlsxwriter  # type: ignore[import-untyped]
 
+from planner.domain.cell_text import printed_text, workbook_text
 from planner.domain.outcomes import OUTCOMES
+from planner.io.output_file import atomic_path
 
 MARKER = "planner-liste-appels"
 FORMAT_VERSION = 1
@@ -78,10 +79,10 @@ _FILL_GREEN = "#548235"
 _TO_FILL = "#F2F8EE"
 _DATE = "dd/mm/yyyy"
 _EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _GUIDE_LINE = 85  # characters of the guide's wide column on one line
 _ADDED_ROWS = 200  # rows below the list left editable for firms the partner adds
 _VALIDATED_ROWS = 500  # validation reaches this far below the list
+_FOOTER_NAME = 80  # characters of the partner's name in the printed footer
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def cell_text(value: str) -> str:
     xlsxwriter would store them as ``_xHHHH_`` escapes, which openpyxl reads
     back literally; the checksum is taken on this cleaned text.
     """
-    return _CONTROL.sub("", value) if _CONTROL.search(value) else value
+    return workbook_text(value)
 
 
 def _text(value: str) -> str:
@@ -251,6 +252,9 @@ def _validations(ws: Any, last_row: int) -> None:
 
 
 def _footer_text(text: str) -> str:
+    """A name for the printed footer: no control or bidi character, short (Excel: 255 in all)."""
+    text = printed_text(text)
+    text = text if len(text) <= _FOOTER_NAME else text[: _FOOTER_NAME - 1] + "…"
     return text.replace("&", "&&")
 
 
@@ -324,7 +328,8 @@ def _write_rows(ws: Any, fmt: _Formats, rows: Sequence[CallListRow], keys: Seque
 
 
 def _sheet_title(name: str, used: set[str]) -> str:
-    base = "".join("-" if c in "[]:*?/\\" else c for c in name).strip("'") or "Liste"
+    text = " ".join(cell_text(name).split())
+    base = "".join("-" if c in "[]:*?/\\" else c for c in text).strip("'") or "Liste"
     base = base[:31]
     title, n = base, 2
     while title.casefold() in used:
@@ -341,7 +346,13 @@ def write_call_list(
 
     Returns the number of firm rows written.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path, make_folder=True) as temp:
+        return _write_workbook(temp, meta, sheets)
+
+
+def _write_workbook(
+    path: Path, meta: CallListMeta, sheets: dict[str, Sequence[CallListRow]]
+) -> int:
     wb = xlsxwriter.Workbook(
         str(path),
         {
@@ -391,10 +402,9 @@ def write_call_list(
         hidden.hide()
         hidden.protect()
     except BaseException:
-        # Leave no half-written workbook behind (and no temporary row files).
+        # No temporary row files left behind; atomic_path removes the file.
         with contextlib.suppress(Exception):
             wb.close()
-        path.unlink(missing_ok=True)
         raise
     wb.close()
     return count

@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from planner.domain.errors import InputError
 from planner.domain.remit import RULE_KINDS, Rule, validate_rule
+from planner.io.workbook_out import append_row, save_workbook
 
 SHEETS: dict[str, list[str]] = {
     "Partenaires": ["Partenaire", "Type", "Exclusif", "Adresse"],
@@ -227,9 +228,9 @@ def write_teams_template(path: Path) -> None:
     }
     for name, header in SHEETS.items():
         ws = wb.create_sheet(name)
-        ws.append(header)
+        append_row(ws, header)
         for row in examples[name]:
-            ws.append(row)
+            append_row(ws, row)
         for i in range(len(header)):
             ws.column_dimensions[get_column_letter(i + 1)].width = 32
     notes = wb.create_sheet("Mode d'emploi")
@@ -241,6 +242,6 @@ def write_teams_template(path: Path) -> None:
         "Exclusif = oui : seul ce partenaire peut prendre les entreprises de son périmètre.",
         "Capacité d'équipe vide : somme des capacités de ses conseillers.",
     ):
-        notes.append([line])
+        append_row(notes, [line])
     notes.column_dimensions["A"].width = 120
-    wb.save(path)
+    save_workbook(wb, path)

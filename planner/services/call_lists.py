@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,8 +14,9 @@ from sqlalchemy import func, select
 
 from planner.db import models
 from planner.db.store import CampaignStore
-from planner.domain.cell_text import FORMULA_STARTS
+from planner.domain.cell_text import CONTROL_CLASS, FORMULA_STARTS
 from planner.domain.errors import InputError
+from planner.domain.file_names import unique_stems
 from planner.domain.progress import CancelToken, Progress, no_progress
 from planner.io.call_list_workbook import (
     FILL_COLUMNS,
@@ -25,6 +25,7 @@ from planner.io.call_list_workbook import (
     CallListRow,
     write_call_list,
 )
+from planner.io.output_file import atomic_path
 from planner.services.campaign import read_header
 from planner.services.firm_query import load_firms
 from planner.services.priorities import leave_out_supported, load_weights, score_firms
@@ -138,11 +139,6 @@ def _rows(frame: pl.DataFrame) -> list[CallListRow]:
     return [CallListRow(*values) for values in flat.iter_rows()]
 
 
-def _file_name(name: str) -> str:
-    cleaned = re.sub(r"[^\w\- ]+", "", name, flags=re.UNICODE).strip().replace(" ", "_")
-    return cleaned or "partenaire"
-
-
 def export_call_lists(
     store: CampaignStore,
     out_dir: Path,
@@ -176,6 +172,8 @@ def export_call_lists(
     written: list[ExportedFile] = []
     stamp = now.strftime("%Y%m%d")
     total = len(partners) + (1 if all_partners else 0)
+    # "A.B" and "AB" clean to the same name; the coordination files keep theirs.
+    stems = unique_stems(["coordination", *partners])
     for index, name in enumerate(partners):
         cancel.check()
         progress(index, total, f"Liste d'appels de {name}")
@@ -184,7 +182,7 @@ def export_call_lists(
         group = "adviser" if per == "adviser" else "team"
         for key in sorted(own[group].unique().to_list()):
             sheets[key] = _rows(own.filter(pl.col(group) == key))
-        path = out_dir / f"Liste_appels_{_file_name(name)}_{stamp}.xlsx"
+        path = out_dir / f"Liste_appels_{stems[name]}_{stamp}.xlsx"
         meta = CallListMeta(campaign, name, f"{batch}{index:02d}", now)
         count = write_call_list(path, meta, sheets)
         written.append(ExportedFile(path, name, count, len(sheets)))
@@ -205,7 +203,8 @@ def export_call_lists(
 def _csv_text(column: str) -> pl.Expr:
     """A text column that no spreadsheet reads as a formula (see ``safe_text``)."""
     # Empty text is written as null: polars quotes an empty string ("").
-    text = pl.col(column).cast(pl.String)
+    text = pl.col(column).cast(pl.String).str.replace_all("\r\n", "\n", literal=True)
+    text = text.str.replace_all(CONTROL_CLASS, "")
     value = pl.when(text == "").then(pl.lit(None, pl.String)).otherwise(text)
     risky = pl.any_horizontal(*(value.str.starts_with(start) for start in FORMULA_STARTS))
     return pl.when(risky).then(pl.lit("'") + value).otherwise(value).alias(column)
@@ -254,5 +253,5 @@ def write_csv(path: Path, frame: pl.DataFrame) -> None:
         *(pl.lit(None, pl.String).alias(f"fill_{i}") for i in range(len(FILL_COLUMNS))),
     )
     out.columns = headers
-    path.parent.mkdir(parents=True, exist_ok=True)
-    out.write_csv(path, separator=";", include_bom=True, line_terminator="\r\n")
+    with atomic_path(path, make_folder=True) as temp:
+        out.write_csv(temp, separator=";", include_bom=True, line_terminator="\r\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -12,8 +13,15 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.domain.errors import PlannerError
-from planner.services.dashboard import AXES, AXIS_LABELS, COLUMN_LABELS, FollowupData, axis_table
+from planner.io.workbook_out import append_row, save_workbook
+from planner.services.dashboard import (
+    AXES,
+    AXIS_LABELS,
+    COLUMN_LABELS,
+    Axis,
+    FollowupData,
+    axis_table,
+)
 from planner.services.dashboard_needs import NEEDS_LABELS, needs_table
 from planner.services.dashboard_progress import PROGRESS_LABELS, progress_table
 
@@ -31,12 +39,12 @@ def _sheet(
     formats: dict[int, str] | None = None,
 ) -> Worksheet:
     ws = wb.create_sheet(title)
-    ws.append(list(headers))
+    append_row(ws, headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     widths = [len(h) for h in headers]
     for row in rows:
-        ws.append(list(row))
+        append_row(ws, row)
         for index, value in enumerate(row):
             widths[index] = max(
                 widths[index], 10 if isinstance(value, dt.date) else len(str(value))
@@ -54,13 +62,16 @@ def _rows(table: pl.DataFrame) -> list[tuple[Any, ...]]:
     return list(table.iter_rows())
 
 
-def write_dashboard_workbook(data: FollowupData, path: str) -> None:
-    """Write the five axis tables, the weekly progress and the needs by métier to ``path``."""
+def write_dashboard_workbook(
+    data: FollowupData, path: str | Path, *, axes: Sequence[Axis] = AXES
+) -> None:
+    """Write the axis tables (all five by default), the weekly progress and the needs
+    by métier to ``path``, atomically."""
     wb = Workbook()
     first = wb.active
     assert first is not None
     wb.remove(first)
-    for axis in AXES:
+    for axis in axes:
         table = axis_table(data, axis)
         headers = [AXIS_LABELS[axis], *(COLUMN_LABELS[c] for c in table.columns[1:])]
         _sheet(wb, AXIS_LABELS[axis], headers, _rows(table))
@@ -74,10 +85,4 @@ def write_dashboard_workbook(data: FollowupData, path: str) -> None:
     )
     needs = needs_table(data)
     _sheet(wb, NEEDS_SHEET, [NEEDS_LABELS[c] for c in needs.columns], _rows(needs))
-    try:
-        wb.save(path)
-    except OSError as exc:
-        raise PlannerError(
-            f"Impossible d'écrire {path} : {exc.strerror or exc}. "
-            "Le fichier est peut-être ouvert dans un tableur."
-        ) from exc
+    save_workbook(wb, path)

@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 
 from planner.db import models
 from planner.db.store import CampaignStore
-from planner.domain.cell_text import starts_formula
 from planner.domain.errors import InputError
 from planner.domain.outcomes import WITH_NEED
 from planner.io.call_list_workbook import HEADERS
 from planner.io.outcome_workbook import FilledRow, ReadBack, Rejection, read_outcome_workbook
+from planner.io.workbook_out import append_row, save_workbook
 from planner.services.campaign import read_header
 
 CHANNEL = "téléphone"
@@ -227,14 +227,10 @@ def export_rejections(path: Path, rejected: Sequence[Rejection]) -> None:
     ws = wb.active
     assert ws is not None
     ws.title = "Lignes rejetées"
-    ws.append(["Fichier", "Onglet", "Ligne", "Colonne", "Motif", *HEADERS])
+    append_row(ws, ["Fichier", "Onglet", "Ligne", "Colonne", "Motif", *HEADERS])
     for r in rejected:
         values: list[Any] = [r.file, r.sheet, r.row, r.column or "", r.reason, *r.values]
-        ws.append(values)
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str) and starts_formula(cell.value):
-                cell.data_type = "s"
+        append_row(ws, values)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    save_workbook(wb, path, make_folder=True)

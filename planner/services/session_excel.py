@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from planner.db import models
 from planner.db.store import CampaignStore
 from planner.domain.session_labels import INVITEE_STATUSES, kind_label, status_label
+from planner.io.workbook_out import append_row, save_workbook
 from planner.services.non_diffusible import firm_label
 from planner.services.session_themes import theme_text
 from planner.services.sessions import SessionRecord
@@ -41,9 +42,10 @@ def write_sessions_workbook(
     sheet = book.active
     assert sheet is not None
     sheet.title = "Séances"
-    sheet.append(_SESSION_HEADERS)
+    append_row(sheet, _SESSION_HEADERS)
     for r in records:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 r.id,
                 r.starts_at.date(),
@@ -65,12 +67,12 @@ def write_sessions_workbook(
                 r.jobs_offered,
                 r.hires,
                 r.outcome_notes,
-            ]
+            ],
         )
         sheet.cell(sheet.max_row, 2).number_format = "DD/MM/YYYY"
     _widths(sheet, [6, 12, 7, 7, 45, 22, 11, 30, 40, 7, 7, 8, 40, 30, 40, 30, 11, 9, 9, 50])
     invitees = book.create_sheet("Invités")
-    invitees.append(_INVITEE_HEADERS)
+    append_row(invitees, _INVITEE_HEADERS)
     ids = [r.id for r in records]
     by_id = {r.id: r for r in records}
     SI, E, C = models.SessionInvitee, models.Establishment, models.Contact  # noqa: N806
@@ -96,7 +98,8 @@ def write_sessions_workbook(
         )
     for sid, siret, name, withheld, town, status, last_date in rows:
         record = by_id[sid]
-        invitees.append(
+        append_row(
+            invitees,
             [
                 sid,
                 record.title,
@@ -107,7 +110,7 @@ def write_sessions_workbook(
                 INVITEE_STATUSES.get(status, status),
                 last_date,
                 outcomes.get(siret) if last_date else None,
-            ]
+            ],
         )
         invitees.cell(invitees.max_row, 3).number_format = "DD/MM/YYYY"
         invitees.cell(invitees.max_row, 8).number_format = "DD/MM/YYYY"
@@ -116,4 +119,4 @@ def write_sessions_workbook(
         ws.freeze_panes = "A2"
         for cell in ws[1]:
             cell.font = Font(bold=True)
-    book.save(path)
+    save_workbook(book, path)

@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone
 
+from planner.domain.cell_text import calendar_text
 from planner.domain.session_labels import kind_label
+from planner.io.output_file import write_bytes
 from planner.services.sessions import SessionRecord
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -33,7 +35,7 @@ def _description(record: SessionRecord) -> str:
         lines.append("Thème : " + ", ".join(f"{k.upper()} {c}" for k, c in record.themes))
     if record.capacity is not None:
         lines.append(f"Capacité : {record.capacity} places")
-    return "\n".join(lines)
+    return calendar_text("\n".join(lines))
 
 
 def build_calendar(records: Sequence[SessionRecord], campaign: str) -> Calendar:
@@ -42,7 +44,7 @@ def build_calendar(records: Sequence[SessionRecord], campaign: str) -> Calendar:
     cal.add("prodid", "-//France Travail task force//planner//FR")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"Séances — {campaign}")
+    cal.add("x-wr-calname", calendar_text(f"Séances — {campaign}"))
     cal.add("x-wr-timezone", "Europe/Paris")
     if records:
         first = min(r.starts_at for r in records) - dt.timedelta(days=366)
@@ -57,7 +59,7 @@ def build_calendar(records: Sequence[SessionRecord], campaign: str) -> Calendar:
         event.add("dtstamp", stamp)
         event.add("dtstart", record.starts_at.replace(tzinfo=PARIS))
         event.add("dtend", record.ends_at.replace(tzinfo=PARIS))
-        event.add("summary", record.title)
+        event.add("summary", calendar_text(record.title))
         event.add("description", _description(record))
         event.add("status", _STATUS.get(record.status, "TENTATIVE"))
         event.add("categories", [kind_label(record.kind)])
@@ -65,7 +67,7 @@ def build_calendar(records: Sequence[SessionRecord], campaign: str) -> Calendar:
             where = record.venue.name
             if record.venue.address:
                 where += f", {record.venue.address}"
-            event.add("location", where)
+            event.add("location", calendar_text(where))
             if record.venue.lat is not None and record.venue.lon is not None:
                 event.add("geo", (record.venue.lat, record.venue.lon))
         cal.add_component(event)
@@ -73,5 +75,5 @@ def build_calendar(records: Sequence[SessionRecord], campaign: str) -> Calendar:
 
 
 def write_ics(records: Sequence[SessionRecord], campaign: str, path: Path) -> None:
-    """Write the sessions to an ``.ics`` file."""
-    path.write_bytes(build_calendar(records, campaign).to_ical())
+    """Write the sessions to an ``.ics`` file (atomically)."""
+    write_bytes(path, build_calendar(records, campaign).to_ical())

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
 from itertools import groupby
 
+from planner.domain.cell_text import printed_text
 from planner.domain.recurrence import WEEKDAYS_FR
 from planner.domain.session_labels import kind_label, status_label
 from planner.services.session_themes import theme_text
@@ -26,6 +27,11 @@ class PrintJob:
     html: str
     header: str
     title: str
+
+
+def escape(text: str) -> str:
+    """User text for the printed HTML: escaped, no control character, no bidi override."""
+    return html.escape(printed_text(text))
 
 
 def long_date(day: dt.date) -> str:
@@ -101,7 +107,7 @@ def schedule_job(
         week_end = week_start + dt.timedelta(days=6)
         parts.append(f"<h2>Semaine du {week_start:%d/%m/%Y} au {week_end:%d/%m/%Y}</h2>")
         parts.extend(_session_block(r) for r in group)
-    return PrintJob("".join(parts), header, "Programme des séances")
+    return PrintJob("".join(parts), printed_text(header), "Programme des séances")
 
 
 def programme_job(record: SessionRecord, campaign: str) -> PrintJob:
@@ -130,4 +136,4 @@ def programme_job(record: SessionRecord, campaign: str) -> PrintJob:
         lines.append(
             "<h2>Vos contacts</h2><p>" + escape(", ".join(record.advisers.values())) + "</p>"
         )
-    return PrintJob("".join(lines), campaign, record.title)
+    return PrintJob("".join(lines), printed_text(campaign), printed_text(record.title))

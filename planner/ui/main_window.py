@@ -7,6 +7,7 @@ selects rows, and filters apply to both.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from planner import __version__
 from planner.db.store import CampaignStore, open_store
+from planner.domain.errors import PlannerError
 from planner.services.bassin_geometry import bassin_geojson
 from planner.services.campaign import CampaignHeader, read_header
 from planner.services.firm_colors import COLOR_ATTRIBUTES, categories
@@ -54,7 +56,7 @@ from planner.ui.firms.detail_panel import FirmDetailPanel
 from planner.ui.firms.filter_panel import FilterPanel
 from planner.ui.firms.firm_table_model import FirmTableModel, PreparedFirms, setup_firm_view
 from planner.ui.help_dialog import GuideDialog
-from planner.ui.map.map_widget import MapWidget
+from planner.ui.map.map_widget import MapExportError, MapWidget
 from planner.ui.tasks import run_with_progress
 
 MAX_RECENT = 8
@@ -585,7 +587,7 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.set_last_dir(path)
-            self.map.export_png(Path(path))
+            self._export_map(lambda: self.map.export_png(Path(path)))
 
     @Slot()
     def export_html(self) -> None:
@@ -595,7 +597,7 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.set_last_dir(path)
-            self.map.export_html(Path(path))
+            self._export_map(lambda: self.map.export_html(Path(path)))
 
     @Slot()
     def print_map(self) -> None:
@@ -605,7 +607,14 @@ class MainWindow(QMainWindow):
         dialog = QPrintDialog(printer, self)
         if dialog.exec():
             title = self.campaign.header.name if self.campaign else "planner"
-            self.map.print_to(printer, title)
+            self._export_map(lambda: self.map.print_to(printer, title))
+
+    def _export_map(self, export: Callable[[], None]) -> None:
+        """Run a map export; a failure (full disk, read-only folder…) is said in French."""
+        try:
+            export()
+        except (PlannerError, MapExportError) as exc:
+            self._show_error(str(exc))
 
     @Slot()
     def show_guide(self) -> None:

@@ -9,7 +9,6 @@ touched from the worker.
 from __future__ import annotations
 
 import time
-import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +17,8 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from planner.domain.errors import Cancelled, PlannerError
 from planner.domain.progress import CancelToken, Progress
+from planner.io.crash_report import crash_message, write_crash_report
+from planner.ui.crash_dialog import user_message
 
 Task = Callable[[Progress, CancelToken], Any]
 
@@ -73,8 +74,13 @@ class _Runnable(QRunnable):
         except PlannerError as exc:
             self.signals.failed.emit(str(exc))
         except Exception as exc:
-            traceback.print_exc()
-            self.signals.failed.emit(f"Erreur inattendue : {type(exc).__name__} : {exc}")
+            # Full disk, read-only folder, locked campaign: said in French; anything
+            # else gets a crash report (the traceback) and its path.
+            message = user_message(exc)
+            if message is None:
+                report = write_crash_report(type(exc), exc, exc.__traceback__)
+                message = crash_message(exc, report)
+            self.signals.failed.emit(message)
         else:
             self.signals.succeeded.emit(result)
             del result

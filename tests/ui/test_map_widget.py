@@ -632,3 +632,57 @@ def test_online_mode_asks_only_for_osm_tiles(qtbot: Any, requests_seen: list[str
     assert "OpenStreetMap" in w.evaluate_js(
         "document.querySelector('.leaflet-control-attribution').textContent"
     )
+
+
+def test_print_title_reads_in_order(
+    qtbot: Any, widget: MapWidget, communes: dict[str, Any], outline: dict[str, Any], tmp_path: Path
+) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext absent")
+    _load(qtbot, widget, communes, outline)
+    target = tmp_path / "carte.pdf"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(target))
+    widget.print_to(printer, "Carte Abc\u202eFED suite =1+1\x00")
+    assert [p.name for p in tmp_path.iterdir()] == ["carte.pdf"]  # no temporary file left
+    text = subprocess.run(
+        ["pdftotext", str(target), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "AbcFED suite =1+1" in text
+
+
+def test_map_exports_to_a_read_only_folder_say_so(
+    qtbot: Any, widget: MapWidget, communes: dict[str, Any], outline: dict[str, Any], tmp_path: Path
+) -> None:
+    import subprocess
+
+    from planner.io.output_file import OutputError
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"montage d'un tmpfs impossible ici : {done.stderr.strip()}")
+    try:
+        _load(qtbot, widget, communes, outline)
+        with pytest.raises(OutputError, match="lecture seule"):
+            widget.export_png(folder / "carte.png")
+        with pytest.raises(OutputError, match="lecture seule"):
+            widget.export_html(folder / "carte.html")
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(folder / "carte.pdf"))
+        with pytest.raises(OutputError, match="lecture seule"):
+            widget.print_to(printer, "Carte")
+        assert list(folder.iterdir()) == []
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, Qt
+import polars as pl
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPdfWriter
 
+from planner.domain.cell_text import BIDI_CLASS, CONTROL_CLASS, printed_text
+from planner.io.output_file import write_bytes
 from planner.services.dashboard import (
     AXES,
     AXIS_LABELS,
     AXIS_TITLES,
     COLUMN_LABELS,
+    Axis,
     FollowupData,
     axis_table,
 )
@@ -165,9 +170,37 @@ class _Pages:
         self.table(model.headers(), model.text_rows(), model.numeric())
 
 
-def write_dashboard_pdf(data: FollowupData, path: str, *, today: dt.date | None = None) -> int:
-    """Print every axis, the progress over time and the needs by métier; return the page count."""
-    writer = QPdfWriter(path)
+def _printable(table: pl.DataFrame) -> pl.DataFrame:
+    """The table's texts as they may be printed: no control character, no bidi override."""
+    text = pl.col(pl.String)
+    return table.with_columns(
+        text.str.replace_all(CONTROL_CLASS, "").str.replace_all(BIDI_CLASS, "")
+    )
+
+
+def write_dashboard_pdf(
+    data: FollowupData,
+    path: str | Path,
+    *,
+    today: dt.date | None = None,
+    axes: Sequence[Axis] = AXES,
+) -> int:
+    """Print the axes, the progress over time and the needs by métier; return the page count.
+
+    The PDF is laid out in memory and written atomically (``planner.io.output_file``).
+    """
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    pages = _paint(data, buffer, today=today, axes=axes)
+    buffer.close()
+    write_bytes(path, bytes(buffer.data().data()))
+    return pages
+
+
+def _paint(
+    data: FollowupData, device: QBuffer, *, today: dt.date | None, axes: Sequence[Axis]
+) -> int:
+    writer = QPdfWriter(device)
     writer.setResolution(RESOLUTION)
     writer.setPageLayout(
         QPageLayout(
@@ -183,22 +216,23 @@ def write_dashboard_pdf(data: FollowupData, path: str, *, today: dt.date | None 
     if not painter.isActive():
         from planner.domain.errors import PlannerError
 
-        raise PlannerError(f"Impossible d'écrire le PDF {path}.")
+        raise PlannerError("Impossible de préparer le PDF du tableau de bord.")
     today = today or dt.date.today()
-    footer = f"Tableau de bord — {data.campaign}" if data.campaign else "Tableau de bord"
+    campaign = printed_text(data.campaign)
+    footer = f"Tableau de bord — {campaign}" if campaign else "Tableau de bord"
     pages = _Pages(writer, painter, footer)
     try:
-        pages.heading(f"Tableau de bord de la campagne {data.campaign}", 1.8)
+        pages.heading(f"Tableau de bord de la campagne {campaign}", 1.8)
         pages.heading(f"Édité le {today.strftime('%d/%m/%Y')}", 1.0)
-        for index, axis in enumerate(AXES):
+        for index, axis in enumerate(axes):
             if index:
                 pages.new_page()
-            table = axis_table(data, axis)
+            table = _printable(axis_table(data, axis))
             pages.heading(AXIS_TITLES[axis])
             pages.chart(axis_figure(table), min(60 + 26 * table.height, pages.room() * 0.6))
             headers = [AXIS_LABELS[axis], *(COLUMN_LABELS[c] for c in table.columns[1:])]
             pages.model(FrameModel(table, headers))
-        progress = progress_table(data)
+        progress = _printable(progress_table(data))
         pages.new_page()
         pages.heading("Avancement dans le temps")
         half = pages.room() / 2 - 12
@@ -209,7 +243,7 @@ def write_dashboard_pdf(data: FollowupData, path: str, *, today: dt.date | None 
         pages.model(
             FrameModel(progress, [PROGRESS_LABELS[c] for c in progress.columns], shares=("share",))
         )
-        needs = needs_table(data)
+        needs = _printable(needs_table(data))
         pages.new_page()
         pages.heading("Besoins recueillis par métier (ROME)")
         pages.chart(needs_figure(needs), min(60 + 30 * needs.height, pages.room() * 0.6))
@@ -218,3 +252,19 @@ def write_dashboard_pdf(data: FollowupData, path: str, *, today: dt.date | None 
     finally:
         painter.end()
     return pages.number
+
+
+def write_dashboard_pdf_headless(data: FollowupData, out: Path, axes: Sequence[Axis]) -> int:
+    """For the CLI: make sure a QGuiApplication exists (offscreen), then print the PDF."""
+    import os
+
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QGuiApplication(["planner"])
+        try:
+            return write_dashboard_pdf(data, out, axes=axes)
+        finally:
+            del app
+    return write_dashboard_pdf(data, out, axes=axes)

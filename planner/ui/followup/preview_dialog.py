@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.domain.errors import PlannerError
 from planner.services.outcomes_import import OutcomePreview, export_rejections
 from planner.ui.followup.preview_model import (
     RowsModel,
@@ -87,5 +88,9 @@ class OutcomePreviewDialog(QDialog):
             self, "Lignes rejetées", "lignes_rejetees.xlsx", "Classeur Excel (*.xlsx)"
         )
         if path:
-            export_rejections(Path(path), self.preview.rejected)
+            try:
+                export_rejections(Path(path), self.preview.rejected)
+            except PlannerError as exc:
+                QMessageBox.warning(self, "Lignes rejetées", str(exc))
+                return
             QMessageBox.information(self, "Lignes rejetées", f"Enregistrées dans {path}.")

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from PySide6.QtCore import (
+    QBuffer,
     QEventLoop,
     QFile,
     QIODevice,
@@ -48,6 +49,8 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from planner import __version__
+from planner.domain.cell_text import printed_text
+from planner.io.output_file import atomic_path, pdf_complete, write_bytes, write_text
 from planner.ui.map.map_data import (
     CHOROPLETH_LABELS,
     CommuneIndex,
@@ -565,9 +568,11 @@ class MapWidget(QWidget):
     def export_png(self, path: str | Path) -> None:
         """Save the current view as a PNG image."""
         image = self.grab_image()
-        # PySide6 wants a str here, whatever its stub says (bytes: ValueError).
-        if not image.save(str(path), "PNG"):  # type: ignore[call-overload]
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if not image.save(buffer, "PNG"):
             raise MapExportError(f"Impossible d'enregistrer l'image {path}.")
+        write_bytes(path, bytes(buffer.data().data()))
 
     def _state(self, *, details: bool) -> dict[str, Any]:
         state: dict[str, Any] = {}
@@ -604,10 +609,26 @@ class MapWidget(QWidget):
         html = build_standalone_html(
             self._state(details=include_details), title=self._title or "Carte du bassin"
         )
-        Path(path).write_text(html, encoding="utf-8")
+        write_text(path, html)
 
     def print_to(self, printer: QPrinter, title: str) -> None:
-        """Print the current view with a title, the legends, the scale and the date."""
+        """Print the current view with a title, the legends, the scale and the date.
+
+        A PDF file is written to a temporary name, then renamed when complete.
+        """
+        out = printer.outputFileName()
+        if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and out:
+            with atomic_path(out, check=pdf_complete) as temp:
+                printer.setOutputFileName(str(temp))
+                try:
+                    self._print(printer, title)
+                finally:
+                    printer.setOutputFileName(out)
+            return
+        self._print(printer, title)
+
+    def _print(self, printer: QPrinter, title: str) -> None:
+        title = printed_text(title)
         self._call("PlannerMap.setPrintMode(true);")
         try:
             image = self.grab_image()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox
 
+from planner.domain.errors import PlannerError
 from planner.services.session_map import venue_markers
 from planner.services.session_schedule import PrintJob, programme_job, schedule_job
 from planner.ui.sessions.period_dialog import PeriodDialog
@@ -190,7 +192,7 @@ def print_programme(window: Any) -> None:
 def save_pdf(window: Any, job: PrintJob) -> None:
     path, _ = QFileDialog.getSaveFileName(window, "Enregistrer en PDF", "", "PDF (*.pdf)")
     if path:
-        print_to_pdf(job, Path(path))
+        _write(window, "Enregistrer en PDF", lambda: print_to_pdf(job, Path(path)))
 
 
 def export_ics(window: Any) -> None:
@@ -203,7 +205,11 @@ def export_ics(window: Any) -> None:
         window, "Exporter en iCalendar", "seances.ics", "iCalendar (*.ics)"
     )
     if path:
-        write_ics(panel.records, _campaign_name(window), Path(path))
+        _write(
+            window,
+            "Exporter en iCalendar",
+            lambda: write_ics(panel.records, _campaign_name(window), Path(path)),
+        )
 
 
 def export_excel(window: Any) -> None:
@@ -216,4 +222,17 @@ def export_excel(window: Any) -> None:
         window, "Exporter en Excel", "seances.xlsx", "Classeur Excel (*.xlsx)"
     )
     if path:
-        write_sessions_workbook(window.campaign.store, panel.records, Path(path))
+        store = window.campaign.store
+        _write(
+            window,
+            "Exporter en Excel",
+            lambda: write_sessions_workbook(store, panel.records, Path(path)),
+        )
+
+
+def _write(window: Any, title: str, write: Callable[[], object]) -> None:
+    """Run an export; a file that cannot be written is said in a dialog, in French."""
+    try:
+        write()
+    except PlannerError as exc:
+        QMessageBox.warning(window, title, str(exc))

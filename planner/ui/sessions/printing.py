@@ -9,6 +9,7 @@ from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QTextDocument
 from PySide6.QtPrintSupport import QPrinter
 
+from planner.io.output_file import atomic_path, pdf_complete
 from planner.services.session_schedule import PrintJob
 
 _HEADER_MM = 12.0
@@ -82,12 +83,15 @@ def paint_job(job: PrintJob, printer: QPrinter) -> int:
 
 
 def print_to_pdf(job: PrintJob, out: Path) -> int:
-    """Write the job to a PDF file (A4); return the number of pages."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(out))
-    setup_printer(printer, job.title)
-    return paint_job(job, printer)
+    """Write the job to a PDF file (A4), atomically; return the number of pages."""
+    with atomic_path(out, check=pdf_complete) as temp:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(temp))
+        setup_printer(printer, job.title)
+        pages = paint_job(job, printer)
+        del printer  # closes the file
+    return pages
 
 
 def print_pdf_headless(job: PrintJob, out: Path) -> int:

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from planner.domain.errors import PlannerError
 from planner.io.teams_workbook import write_teams_template
 from planner.services.teams_import import import_teams, teams_import_impact
 from planner.ui.tasks import run_with_progress
@@ -30,8 +31,8 @@ def write_template(window: Any, path: Path | None = None) -> Path | None:
         path = Path(chosen)
     try:
         write_teams_template(path)
-    except OSError as exc:
-        window._show_error(f"Impossible d'écrire {path.name} : {exc.strerror or exc}")
+    except PlannerError as exc:
+        window._show_error(str(exc))
         return None
     window.statusBar().showMessage(f"Modèle écrit : {path}", 8000)
     return path

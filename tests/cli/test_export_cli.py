@@ -1,0 +1,93 @@
+"""``planner export dashboard`` and ``planner export sessions``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from planner.__main__ import main
+from planner.db.store import open_store
+from planner.services.demo import create_demo
+from planner.services.sessions import list_sessions
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(scope="module")
+def campaign(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("export_cli") / "demo.planner"
+    create_demo(path, rows=600, seed=9)
+    return path
+
+
+def test_dashboard_workbook_all_views_or_one(campaign: Path, tmp_path: Path) -> None:
+    every = tmp_path / "tableau.xlsx"
+    assert main(["export", "dashboard", str(campaign), "--out", str(every)]) == 0
+    assert load_workbook(every).sheetnames == [
+        "Partenaire",
+        "Équipe",
+        "Conseiller",
+        "Commune",
+        "Section NAF",
+        "Avancement dans le temps",
+        "Besoins par métier",
+    ]
+    one = tmp_path / "naf.xlsx"
+    assert main(["export", "dashboard", str(campaign), "--out", str(one), "--by", "naf"]) == 0
+    book = load_workbook(one)
+    assert book.sheetnames == ["Section NAF", "Avancement dans le temps", "Besoins par métier"]
+    assert book["Section NAF"]["A1"].value == "Section NAF"
+    assert book["Section NAF"].max_row > 2
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext absent")
+def test_dashboard_pdf_through_qt(campaign: Path, tmp_path: Path, qapp: object) -> None:
+    del qapp
+    out = tmp_path / "tableau.pdf"
+    argv = ["export", "dashboard", str(campaign), "--out", str(out), "--by", "team"]
+    assert main(argv) == 0
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "Par équipe" in text and "Par partenaire" not in text
+    assert "Besoins recueillis par métier" in text
+
+
+def test_sessions_workbook_by_period(
+    campaign: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with open_store(campaign) as store:
+        records = list_sessions(store)
+    middle = records[len(records) // 2].starts_at.date()
+    end = middle + dt.timedelta(days=30)
+    with open_store(campaign) as store:
+        expected = list_sessions(store, start=middle, end=end)
+    assert 0 < len(expected) < len(records)
+    out = tmp_path / "seances.xlsx"
+    argv = ["export", "sessions", str(campaign), "--out", str(out)]
+    assert main([*argv, "--from", f"{middle:%d/%m/%Y}", "--to", f"{end:%d/%m/%Y}"]) == 0
+    assert f"{len(expected)} séance(s)" in capsys.readouterr().out
+    sheet = load_workbook(out)["Séances"]
+    titles = [row[4] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert titles == [r.title for r in expected]
+    assert all(
+        middle <= row[1].date() <= end for row in sheet.iter_rows(min_row=2, values_only=True)
+    )
+
+
+def test_export_argument_errors_exit_2(
+    campaign: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = str(tmp_path / "s.xlsx")
+    bad_period = ["--from", "02/01/2027", "--to", "01/01/2027"]
+    assert main(["export", "sessions", str(campaign), "--out", out, *bad_period]) == 2
+    assert "--to précède --from" in capsys.readouterr().err
+    assert main(["export", "sessions", str(campaign), "--out", str(tmp_path / "s.csv")]) == 2
+    assert main(["export", "dashboard", str(campaign), "--out", out, "--by", "rome"]) == 2
+    assert not list(tmp_path.iterdir())
