@@ -62,6 +62,24 @@ def check_nomenclature(key: str) -> str:
     return key
 
 
+def codes_of(
+    code: str | None, sirene_nomenclature: str | None, naf25_code: str | None
+) -> dict[str, str | None]:
+    """A firm's code in each nomenclature from SIRENE's three fields (None where absent).
+
+    Args:
+        code: ``activitePrincipaleEtablissement``.
+        sirene_nomenclature: ``nomenclatureActivitePrincipaleEtablissement``.
+        naf25_code: ``activitePrincipaleNAF25Etablissement`` (since December 2025).
+    """
+    code = (code or "").strip() or None
+    name = (sirene_nomenclature or "").strip()
+    return {
+        REV2: code if name in REV2_SIRENE_NAMES else None,
+        NAF2025: (naf25_code or "").strip() or (code if name in NAF2025_SIRENE_NAMES else None),
+    }
+
+
 def dotted(code: str) -> str:
     """A NAF code as INSEE writes it: ``5610A`` → ``56.10A``, ``471`` → ``47.1``.
 
