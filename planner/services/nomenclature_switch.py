@@ -180,9 +180,13 @@ def _details(t: Translation, old: str, new: str) -> list[str]:
             f"  un pour plusieurs : {old} {link.source} → {len(link.targets)} sous-classes "
             f"{new} ({shown}{f' et {more} autres' if more > 0 else ''})"
         )
-    for link in t.incoming:
+    if t.incoming:
+        sources = [link.source for link in t.incoming]
+        more = len(sources) - _SHOWN_TARGETS
         lines.append(
-            f"  reçoit aussi : {old} {link.source} (hors règle) → {new} {', '.join(link.targets)}"
+            f"  les sous-classes {new} visées reçoivent aussi {len(sources)} sous-classe(s) "
+            f"{old} hors règle ({', '.join(sources[:_SHOWN_TARGETS])}"
+            f"{f' et {more} autres' if more > 0 else ''})"
         )
     return lines
 
