@@ -74,6 +74,7 @@ def create_demo(
             closed_share=0.03,
             non_diffusible_share=0.02,
             legal_units=True,
+            layout=54,  # as INSEE publishes since 16/12/2025: NAF 2025 codes beside rév. 2
         )
         (cancel or CancelToken()).check()
         store = create_campaign(target, DEMO_NAME, bassin, reference, is_demo=True)
