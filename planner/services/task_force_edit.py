@@ -254,7 +254,7 @@ def check_rule(rule: Rule, communes: Iterable[str], nomenclature: str = REV2) ->
         if not naf.knows(code):
             letters = f"{next(iter(naf.sections))}–{list(naf.sections)[-1]}"
             return (
-                f"code {naf.name} inconnu « {value} » "
+                f"code NAF inconnu « {value} »{'' if nomenclature == REV2 else ' en ' + naf.name} "
                 f"(section {letters}, division 56, classe 56.10…)"
             )
     elif rule.kind == "band" and (value not in BAND_LABELS or value == "NN"):
