@@ -172,6 +172,7 @@ class MainWindow(QMainWindow):
         self._add(file_menu, "Ouvrir la campagne de &démonstration", self.open_demo)
         file_menu.addSeparator()
         self.import_action = self._add(file_menu, "&Importer SIRENE…", self.import_sirene)
+        self._add(file_menu, "Nomenclature NAF de &référence…", self.choose_nomenclature)
         file_menu.addSeparator()
         export = file_menu.addMenu("&Exporter la carte")
         self._add(export, "Image PNG…", self.export_png)
@@ -579,6 +580,19 @@ class MainWindow(QMainWindow):
         if dialog.exec() and dialog.summary is not None:
             path = self.campaign.store.path
             self.open_campaign(path if path is not None else self.campaign.store.url)
+
+    @Slot()
+    def choose_nomenclature(self) -> None:
+        """Campaign setting: NAF rév. 2 or NAF 2025, with the translated rules to confirm."""
+        if self.campaign is None:
+            self._show_error("Ouvrez ou créez d'abord une campagne.")
+            return
+        from planner.ui.dialogs.nomenclature_dialog import NomenclatureDialog
+
+        dialog = NomenclatureDialog(self, self.campaign.store)
+        dialog.exec()
+        if dialog.applied:
+            self.refresh_firms()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
         if event.mimeData().hasUrls():
