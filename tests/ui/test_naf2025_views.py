@@ -147,3 +147,12 @@ def test_filters_and_map_legend_show_naf2025(
     assert "M — Activités immobilières" in legend
     assert "N — Activités spécialisées, scientifiques et techniques" in legend
     assert not any(text.startswith("L — Activités immobilières") for text in legend)
+
+
+def test_task_force_rules_are_labelled_in_the_reference() -> None:
+    from planner.domain.remit import Rule
+    from planner.ui.teams.task_force_models import rule_value_label
+
+    assert rule_value_label(Rule("naf", "K"), {}, "naf2025").startswith("K — Télécommunications")
+    assert rule_value_label(Rule("naf", "K"), {}) == "K — Activités financières et d'assurance"
+    assert rule_value_label(Rule("naf", "45"), {}, "naf2025") == "45"  # no such division
