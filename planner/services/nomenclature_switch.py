@@ -75,6 +75,15 @@ class SectorChange:
 
 
 @dataclass(frozen=True)
+class ThemeChange:
+    """One NAF theme of a discovery session, translated."""
+
+    session_id: int
+    title: str
+    translation: Translation
+
+
+@dataclass(frozen=True)
 class SwitchPlan:
     """What changing the reference from ``source`` to ``target`` would do."""
 
@@ -82,6 +91,7 @@ class SwitchPlan:
     target: str
     rules: tuple[RuleChange, ...] = ()
     sectors: tuple[SectorChange, ...] = ()
+    themes: tuple[ThemeChange, ...] = ()
     firms_without_code: int = 0
     firms: int = 0
     notes: tuple[str, ...] = field(default=())
@@ -99,6 +109,7 @@ class SwitchPlan:
     def to_confirm(self) -> list[Translation]:
         """Translations that are not one-to-one (they need the coordinator's yes)."""
         found = [r.translation for r in self.rules if not r.translation.exact]
+        found += [t.translation for t in self.themes if not t.translation.exact]
         return found + [s.translation for s in self.sectors if not s.translation.exact]
 
     def lines(self) -> list[str]:
@@ -111,8 +122,8 @@ class SwitchPlan:
             f"Entreprises sans code {new} : {self.firms_without_code} sur {self.firms} "
             f"(affichées sous « Code {new} absent »)."
         )
-        if not self.rules and not self.sectors:
-            lines.append("Aucune règle NAF ni secteur prioritaire à traduire.")
+        if not self.rules and not self.sectors and not self.themes:
+            lines.append("Aucune règle NAF, secteur prioritaire ni thème de séance à traduire.")
         for change in self.rules:
             lines.append(
                 f"Règle NAF de « {change.partner} » : {_arrow(change.translation, old, new)}"
@@ -127,6 +138,11 @@ class SwitchPlan:
         for sector in self.sectors:
             lines.append(f"Secteur prioritaire : {_arrow(sector.translation, old, new)}.")
             lines.extend(_details(sector.translation, old, new))
+        for theme in self.themes:
+            lines.append(
+                f"Thème de la séance « {theme.title} » : {_arrow(theme.translation, old, new)}."
+            )
+            lines.extend(_details(theme.translation, old, new))
         lines.extend(self.notes)
         return lines
 
@@ -159,6 +175,10 @@ class SwitchPlan:
             ],
             "priority_sectors": [
                 {**translation(s.translation), "codes": list(s.codes)} for s in self.sectors
+            ],
+            "session_themes": [
+                {"session_id": t.session_id, "title": t.title, **translation(t.translation)}
+                for t in self.themes
             ],
             "to_confirm": len(self.to_confirm),
         }
@@ -225,6 +245,19 @@ def plan_switch(store: CampaignStore, target: str, firms: pl.DataFrame | None = 
         ).all()
         setting = session.get(models.Setting, WEIGHTS_KEY)
         weights = PriorityWeights.from_json(setting.value) if setting else PriorityWeights()
+        theme_rows = session.execute(
+            select(
+                models.SessionTheme.session_id,
+                models.DiscoverySession.title,
+                models.SessionTheme.code,
+            )
+            .join(
+                models.DiscoverySession,
+                models.DiscoverySession.id == models.SessionTheme.session_id,
+            )
+            .where(models.SessionTheme.kind == "naf")
+            .order_by(models.SessionTheme.session_id, models.SessionTheme.code)
+        ).all()
     if source == target:
         return SwitchPlan(source, target)
     if firms is None:
@@ -242,8 +275,12 @@ def plan_switch(store: CampaignStore, target: str, firms: pl.DataFrame | None = 
             lost, gained = int((old & ~new).sum()), int((new & ~old).sum())
         changes.append(RuleChange(rule_id, partner, translation, lost, gained))
     sectors = tuple(SectorChange(_sector_translation(c, source, target)) for c in weights.sectors)
+    themes = tuple(
+        ThemeChange(sid, title, table.translate(code, source, target))
+        for sid, title, code in theme_rows
+    )
     without = int(after["naf_code"].is_null().sum())
-    return SwitchPlan(source, target, tuple(changes), sectors, without, firms.height)
+    return SwitchPlan(source, target, tuple(changes), sectors, themes, without, firms.height)
 
 
 def apply_switch(store: CampaignStore, plan: SwitchPlan) -> None:
@@ -285,7 +322,45 @@ def apply_switch(store: CampaignStore, plan: SwitchPlan) -> None:
                 session.add(models.Setting(key=WEIGHTS_KEY, value=weights.to_json()))
             else:
                 setting.value = weights.to_json()
+        for theme in plan.themes:
+            if not theme.translation.targets:
+                continue
+            old = [
+                row
+                for row in session.scalars(
+                    select(models.SessionTheme).where(
+                        models.SessionTheme.session_id == theme.session_id,
+                        models.SessionTheme.kind == "naf",
+                    )
+                )
+                if dotted(row.code) == theme.translation.source
+            ]
+            for row in old:
+                session.delete(row)
+            session.flush()
+            present = set(
+                session.scalars(
+                    select(models.SessionTheme.code).where(
+                        models.SessionTheme.session_id == theme.session_id,
+                        models.SessionTheme.kind == "naf",
+                    )
+                )
+            )
+            for code in theme.translation.targets:
+                if code not in present:
+                    present.add(code)
+                    session.add(
+                        models.SessionTheme(session_id=theme.session_id, kind="naf", code=code)
+                    )
         write_reference(session, plan.target)
 
 
-__all__ = ["Link", "RuleChange", "SectorChange", "SwitchPlan", "apply_switch", "plan_switch"]
+__all__ = [
+    "Link",
+    "RuleChange",
+    "SectorChange",
+    "SwitchPlan",
+    "ThemeChange",
+    "apply_switch",
+    "plan_switch",
+]

@@ -6,6 +6,7 @@ NAF 2025 target; no real rows with NAF 2025 codes are published)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from planner.domain.nomenclature import NAF2025, REV2
 from planner.domain.priority import PriorityWeights
 from planner.domain.remit import Rule, remit_mask
 from planner.services.call_lists import export_call_lists
+from planner.services.dashboard import load_followup
 from planner.services.firm_query import FirmFilter, load_firms
 from planner.services.naf_reference import reference_nomenclature, write_reference
 from planner.services.nomenclature_switch import apply_switch, plan_switch
@@ -53,6 +55,14 @@ def _campaign(target: str | Path) -> CampaignStore:
             team = models.Team(name=f"Équipe {name}", capacity=300)
             partner.teams = [team]
             session.add(partner)
+        start = dt.datetime(2026, 12, 15, 9)
+        visit = models.DiscoverySession(
+            kind="visite", title="Garages", starts_at=start, ends_at=start + dt.timedelta(hours=2)
+        )
+        session.add(visit)
+        session.flush()
+        session.add(models.SessionTheme(session_id=visit.id, kind="naf", code="45.20A"))
+        session.add(models.SessionTheme(session_id=visit.id, kind="rome", code="I1604"))
     import_sirene(store, SireneFiles(STOCK_54), EVERYTHING, {c: c for c in communes})
     save_weights(store, PriorityWeights(sectors=SECTORS))
     return store
@@ -97,6 +107,9 @@ def test_switch_lists_translations_and_changes_nothing_until_confirmed(
         lines = "\n".join(plan.lines())
         assert "NAF rév. 2 45.20A → 2 sous-classes NAF 2025 (95.31G, 95.40Y)" in lines
         assert "gagnées 1" in lines
+        [theme] = plan.themes
+        assert (theme.title, theme.translation.targets) == ("Garages", ("95.31G", "95.4"))
+        assert "Thème de la séance « Garages » : NAF rév. 2 45.20A → NAF 2025" in lines
         sectors = {s.translation.source: s.codes for s in plan.sectors}
         assert sectors["68.20B"] == ("6820H",)
         # Nothing written yet.
@@ -117,6 +130,11 @@ def test_confirmed_switch_keeps_the_remits_and_shows_naf2025(
         apply_switch(store, plan_switch(store, NAF2025))
 
         assert reference_nomenclature(store) == NAF2025
+        with store.session() as session:
+            themes = set(
+                session.execute(select(models.SessionTheme.kind, models.SessionTheme.code))
+            )
+        assert themes == {("naf", "95.31G"), ("naf", "95.4"), ("rome", "I1604")}
         after = load_firms(store)
         rules = _rules(store, "CMA")
         assert ("naf", "32.12") in [(r.kind, r.value) for r in rules]
@@ -144,6 +162,10 @@ def test_confirmed_switch_keeps_the_remits_and_shows_naf2025(
             teams = dict(session.execute(select(models.Team.name, models.Team.id)).all())
             for siret in after["siret"]:
                 session.add(models.Assignment(siret=siret, team_id=teams["Équipe CCI"]))
+        # The dashboard's NAF section axis reads NAF 2025 too.
+        sections = dict(load_followup(store).firms["section"].value_counts().iter_rows())
+        assert sections["M — Activités immobilières"] == 13
+        assert sections["Code NAF 2025 absent"] == 251
         export_call_lists(store, tmp_path / "listes", per="team")
         book = openpyxl.load_workbook(next((tmp_path / "listes").glob("*CCI*.xlsx")))
         guide = [[c.value for c in row] for row in book.worksheets[0].iter_rows()]

@@ -76,6 +76,7 @@ class TranslationModel(HeadedTableModel):
                 _Row(f"Périmètre de « {c.partner} »", c.translation, c.lost, c.gained)
                 for c in plan.rules
             ] + [_Row("Secteur prioritaire", s.translation) for s in plan.sectors]
+            self._rows += [_Row(f"Thème de « {t.title} »", t.translation) for t in plan.themes]
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
