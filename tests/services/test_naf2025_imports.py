@@ -110,3 +110,18 @@ def test_naf2025_stocks_in_both_references(stock: Path, campaign_target: str | P
         else:
             # NAF 2025 is the main code: no rév. 2 code anywhere, every firm "absent".
             assert est["by_naf_section"] == {"absent": 299}
+
+
+def test_new_campaign_reference_depends_on_the_date(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from planner.services.naf_reference import initial_reference, reference_nomenclature
+
+    with create_store(tmp_path / "c.planner") as store:
+        assert reference_nomenclature(store) == REV2  # a campaign from before the setting
+        with store.session() as session:
+            assert initial_reference(session, dt.date(2026, 12, 31)) == REV2
+        assert reference_nomenclature(store) == REV2
+        with store.session() as session:
+            assert initial_reference(session, dt.date(2027, 1, 1)) == NAF2025
+        assert reference_nomenclature(store) == NAF2025
