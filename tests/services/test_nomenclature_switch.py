@@ -24,7 +24,7 @@ from planner.domain.priority import PriorityWeights
 from planner.domain.remit import Rule, remit_mask
 from planner.services.call_lists import export_call_lists
 from planner.services.dashboard import load_followup
-from planner.services.firm_query import FirmFilter, load_firms
+from planner.services.firm_query import FirmFilter, firm_details, load_firms
 from planner.services.naf_reference import reference_nomenclature, write_reference
 from planner.services.nomenclature_switch import apply_switch, plan_switch
 from planner.services.priorities import load_weights, save_weights, score_firms
@@ -162,6 +162,13 @@ def test_confirmed_switch_keeps_the_remits_and_shows_naf2025(
             teams = dict(session.execute(select(models.Team.name, models.Team.id)).all())
             for siret in after["siret"]:
                 session.add(models.Assignment(siret=siret, team_id=teams["Équipe CCI"]))
+        # The firm card names the reference and both codes with their labels.
+        siret = after.filter(pl.col("naf_code") == "70.10Y")["siret"][0]
+        card = firm_details(store, siret)
+        assert card["Nomenclature de référence de la campagne"] == "NAF 2025"
+        assert card["Section NAF"].startswith("N – Activités spécialisées")
+        assert card["Activité principale en NAF rév. 2"] == "70.10Z – Activités des sièges sociaux"
+        assert card["Activité principale en NAF 2025"].startswith("70.10Y – ")
         # The dashboard's NAF section axis reads NAF 2025 too.
         sections = dict(load_followup(store).firms["section"].value_counts().iter_rows())
         assert sections["M — Activités immobilières"] == 13
