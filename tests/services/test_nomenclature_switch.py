@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 
 from planner.cli.main import run
 from planner.db import models
-from planner.db.store import CampaignStore, create_store
+from planner.db.store import CampaignStore, create_store, open_store
 from planner.domain.import_filters import ImportFilters
 from planner.domain.nomenclature import NAF2025, REV2
 from planner.domain.priority import PriorityWeights
@@ -226,3 +226,25 @@ def test_cli_lists_then_applies_with_yes(
     assert run(["campaign", "set", str(target), "--nomenclature", "naf2025", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["applied"] is False
     assert run(["campaign", "set", str(target), "--nomenclature", "naf2031"]) == 2
+
+
+def test_demo_made_after_the_switch_date_is_in_naf2025(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # From 1 January 2027 new campaigns read NAF 2025; the demo's remits, written in
+    # rév. 2 section letters, are translated rather than reused (N is not N any more).
+    from planner.services import naf_reference
+    from planner.services.demo import create_demo
+
+    monkeypatch.setattr(naf_reference, "default_nomenclature", lambda _today: NAF2025)
+    path = tmp_path / "demo.planner"
+    create_demo(path, rows=600, seed=3)
+    with open_store(path) as store:
+        assert reference_nomenclature(store) == NAF2025
+        cci = {r.value for r in _rules(store, "CCI Seine-Saint-Denis")}
+        # rév. 2 J (information and communication) is now J and K; M (specialised
+        # activities) is N, N (administrative services) is O.
+        assert {"J", "K", "N", "O"} <= cci
+        firms = load_firms(store)
+        assert int(firms["naf_2025"].is_not_null().sum()) == firms.height > 0
+        assert firms["naf_code"].str.contains(r"^\d\d\.\d\d[YGHJKL]$").all()
