@@ -32,12 +32,15 @@ def add_parser(campaign_sub: Any) -> None:
 
 
 def campaign_set(args: argparse.Namespace) -> int:
-    """List the translated rules; apply them when nothing needs confirming, or with ``--yes``."""
+    """List the translated rules and stop; apply them with ``--yes``.
+
+    A campaign with no NAF rule, sector or theme to translate switches at once.
+    """
     from planner.services.nomenclature_switch import apply_switch, plan_switch
 
     with open_store(args.file) as store:
         plan = plan_switch(store, args.nomenclature)
-        apply = plan.changes_reference and (args.yes or not plan.needs_confirmation)
+        apply = plan.changes_reference and (args.yes or plan.translates_nothing)
         if apply:
             apply_switch(store, plan)
     if args.json:

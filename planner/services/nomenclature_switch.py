@@ -101,6 +101,11 @@ class SwitchPlan:
         return self.source != self.target
 
     @property
+    def translates_nothing(self) -> bool:
+        """No remit rule, priority sector or session theme names a NAF code."""
+        return not self.rules and not self.sectors and not self.themes
+
+    @property
     def needs_confirmation(self) -> bool:
         """A translation is not one-to-one, or a rule would lose or gain firms."""
         return bool(self.to_confirm) or any(r.lost or r.gained for r in self.rules)
