@@ -94,6 +94,14 @@ def info(args: argparse.Namespace) -> int:
             f"Établissements : {est['total']} (actifs {est['active']}, localisés "
             f"{est['placed']}, non diffusibles {est['non_diffusible']})"
         )
+        from planner.domain.nomenclature import nomenclature_name
+
+        codes = est["naf_codes"]
+        print(
+            f"Nomenclature de référence : {nomenclature_name(est['naf_reference'])} "
+            f"(établissements avec un code NAF rév. 2 : {codes['rev2']}, "
+            f"NAF 2025 : {codes['naf2025']})"
+        )
     return EXIT_OK
 
 

@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    campaign = sub.add_parser("campaign", help="créer une campagne")
+    campaign = sub.add_parser("campaign", help="créer une campagne, changer sa nomenclature")
     campaign_sub = campaign.add_subparsers(dest="action", required=True, parser_class=_Parser)
     create = campaign_sub.add_parser("create", help="créer une campagne pour un bassin")
     create.add_argument("file", help="fichier .planner à créer, ou URL postgresql+psycopg://")
@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--communes", metavar="CODES", help="codes commune séparés par des virgules")
     create.add_argument("--ze-file", type=Path, help="classeur INSEE des zones d'emploi (xlsx)")
     create.add_argument("--bmo-file", type=Path, help="table commune → bassin BMO (csv)")
+    from planner.cli import nomenclature_cli
+
+    nomenclature_cli.add_parser(campaign_sub)
 
     imp = sub.add_parser("import", help="importer des données")
     imp_sub = imp.add_subparsers(dest="source", required=True, parser_class=_Parser)

@@ -84,13 +84,16 @@ def _parse_date(text: str) -> dt.date:
 
 def _kind_expr(kind: str, values: list[str]) -> pl.Expr:
     if kind == "naf":
+        # Only codes of the campaign's reference nomenclature (those with a
+        # section): an older code such as NAF rév. 1's 17.1P is not division 17.
+        naf_code = pl.when(pl.col("section").is_not_null()).then(pl.col("naf_code"))
         parts = []
         for value in values:
             code = value.strip().upper()
             if len(code) == 1:
                 parts.append(pl.col("section") == code)
             else:
-                parts.append(pl.col("naf_code").fill_null("").str.starts_with(code))
+                parts.append(naf_code.fill_null("").str.starts_with(code))
         expr = parts[0]
         for part in parts[1:]:
             expr = expr | part

@@ -47,8 +47,13 @@ KEY_COLUMNS: tuple[tuple[str, int, str], ...] = (
     ("Raison sociale", 30, "Dénomination de l'unité légale."),
     ("Adresse", 36, "Adresse de l'établissement."),
     ("Commune", 20, "Commune de l'établissement."),
-    ("Code NAF", 9, "Activité principale (NAF rév. 2)."),
-    ("Libellé NAF", 34, "Libellé de l'activité principale."),
+    ("Code NAF", 9, "Activité principale, dans la nomenclature NAF indiquée plus haut."),
+    (
+        "Libellé NAF",
+        34,
+        "Libellé de l'activité principale (« Code … absent » : pas de code dans cette "
+        "nomenclature).",
+    ),
     ("Effectif", 22, "Tranche d'effectif salarié (SIRENE)."),
     ("Date de création", 12, "Date de création de l'établissement."),
     ("Conseiller", 20, "Conseiller attitré."),
@@ -126,6 +131,7 @@ class CallListMeta:
     partner: str
     batch: str
     exported_at: dt.datetime
+    nomenclature: str = "NAF rév. 2"  # the campaign's reference, as people name it
 
 
 def row_checksum(siret: str, name: str) -> str:
@@ -188,6 +194,7 @@ def _write_guide(ws: Any, fmt: _Formats, meta: CallListMeta, sheets: Sequence[st
         ("Partenaire", meta.partner),
         ("Exportée le", meta.exported_at.strftime("%d/%m/%Y à %H:%M")),
         ("Onglets", ", ".join(sheets)),
+        ("Nomenclature NAF", meta.nomenclature),
         ("", ""),
         (
             "Consignes",

@@ -41,6 +41,8 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
+from planner.io.nomenclatures import load_correspondence
+
 __all__ = [
     "ESTABLISHMENT_COLUMNS",
     "ESTABLISHMENT_FILE_NAME",
@@ -667,9 +669,10 @@ _NAF_SCI: Final = _NAF_CODES.index("68.20B")
 _NAF_HAIRDRESSING: Final = _NAF_CODES.index("96.02A")
 
 _S_NAF: Final = _series(_NAF_CODES)
-# NAF 2025 keeps the rév.2 code shape; unsubdivided sous-classes end with Y
-# instead of Z (e.g. 64.91Z -> 64.91Y). This is not INSEE's correspondence table.
-_S_NAF25: Final = _series([code[:-1] + "Y" if code.endswith("Z") else code for code in _NAF_CODES])
+# NAF 2025 code of each rév. 2 code: its first target in INSEE's correspondence
+# table (resources/nomenclatures), as a stock coded after the switch might read.
+_FIRST_NAF25: Final = {s: t[0] for s, t in load_correspondence().forward.items()}
+_S_NAF25: Final = _series([_FIRST_NAF25.get(code, code) for code in _NAF_CODES])
 # Craft register (NAFA) code: the NAF code without its dot plus one letter.
 _S_CRAFT: Final = _series([code.replace(".", "") + "Z" for code in _NAF_CODES])
 _S_BANDS: Final = _series([band or None for band in _BANDS])

@@ -236,7 +236,8 @@ def write_teams_template(path: Path) -> None:
     notes = wb.create_sheet("Mode d'emploi")
     for line in (
         "Types de partenaire : " + ", ".join(sorted(set(KIND_CODES) - {"france travail"})),
-        "Règles : NAF (section A–U ou division/code), Tranche (code INSEE 00–53), Commune "
+        "Règles : NAF (section, division ou code, dans la nomenclature de référence de la "
+        "campagne : NAF rév. 2 A–U ou NAF 2025 A–V), Tranche (code INSEE 00–53), Commune "
         "(code INSEE), Répertoire des métiers (sans valeur), Créée depuis (jj/mm/aaaa).",
         "Règles d'un même type : l'une ou l'autre ; de types différents : toutes à la fois.",
         "Exclusif = oui : seul ce partenaire peut prendre les entreprises de son périmètre.",

@@ -17,6 +17,7 @@ from planner.db.store import CampaignStore
 from planner.domain.cell_text import CONTROL_CLASS, FORMULA_STARTS
 from planner.domain.errors import InputError
 from planner.domain.file_names import unique_stems
+from planner.domain.nomenclature import nomenclature_name
 from planner.domain.progress import CancelToken, Progress, no_progress
 from planner.io.call_list_workbook import (
     FILL_COLUMNS,
@@ -28,6 +29,7 @@ from planner.io.call_list_workbook import (
 from planner.io.output_file import atomic_path
 from planner.services.campaign import read_header
 from planner.services.firm_query import load_firms
+from planner.services.naf_reference import reference_nomenclature
 from planner.services.priorities import leave_out_supported, load_weights, score_firms
 
 Per = Literal["adviser", "team"]
@@ -168,6 +170,7 @@ def export_call_lists(
     all_partners = chosen is None or set(chosen) == set(known)
     partners = known if chosen is None else sorted(set(chosen))
     campaign = read_header(store).name
+    naf_name = nomenclature_name(reference_nomenclature(store))
     batch = uuid.uuid4().hex[:10]
     written: list[ExportedFile] = []
     stamp = now.strftime("%Y%m%d")
@@ -183,7 +186,7 @@ def export_call_lists(
         for key in sorted(own[group].unique().to_list()):
             sheets[key] = _rows(own.filter(pl.col(group) == key))
         path = out_dir / f"Liste_appels_{stems[name]}_{stamp}.xlsx"
-        meta = CallListMeta(campaign, name, f"{batch}{index:02d}", now)
+        meta = CallListMeta(campaign, name, f"{batch}{index:02d}", now, naf_name)
         count = write_call_list(path, meta, sheets)
         written.append(ExportedFile(path, name, count, len(sheets)))
     if all_partners:
@@ -191,7 +194,7 @@ def export_call_lists(
         progress(len(partners), total, "Classeur du coordinateur")
         sheets = {"Toutes les entreprises": _rows(frame)}
         path = out_dir / f"Liste_appels_coordination_{stamp}.xlsx"
-        meta = CallListMeta(campaign, "Coordination", f"{batch}cc", now)
+        meta = CallListMeta(campaign, "Coordination", f"{batch}cc", now, naf_name)
         written.append(ExportedFile(path, None, write_call_list(path, meta, sheets), 1))
         csv_path = out_dir / f"Liste_appels_coordination_{stamp}.csv"
         write_csv(csv_path, frame)

@@ -13,10 +13,12 @@ from sqlalchemy import func, select
 from planner.db import models
 from planner.db.store import CampaignStore, create_store, is_url
 from planner.domain.headcount_bands import BAND_ORDER
-from planner.domain.naf import section_of
+from planner.domain.nomenclature import ABSENT, NOMENCLATURES, codes_of
 from planner.geo.reference import CommuneReference
+from planner.io.nomenclatures import load_nomenclature
 from planner.services.bassin import Bassin
 from planner.services.contact_summary import contact_summary
+from planner.services.naf_reference import initial_reference, reference_in_session
 from planner.services.session_summary import session_summary
 from planner.services.task_force_summary import task_force_summary
 
@@ -62,6 +64,7 @@ def create_campaign(
                     is_demo=is_demo,
                 )
             )
+            initial_reference(session)
             full = reference.frame
             for code in bassin.communes:
                 row = full.loc[code]
@@ -128,10 +131,11 @@ def campaign_info(store: CampaignStore) -> dict[str, Any]:
             .all()
         )
         nafs = session.execute(
-            select(E.naf_code, E.naf_nomenclature, func.count())
+            select(E.naf_code, E.naf_nomenclature, E.naf25_code, func.count())
             .where(target)
-            .group_by(E.naf_code, E.naf_nomenclature)
+            .group_by(E.naf_code, E.naf_nomenclature, E.naf25_code)
         ).all()
+        reference = reference_in_session(session)
         last_import = session.scalar(
             select(models.ImportRun.id)
             .where(models.ImportRun.kind == "sirene")
@@ -153,8 +157,13 @@ def campaign_info(store: CampaignStore) -> dict[str, Any]:
     if bands.get(None):
         by_band["NN"] = by_band.get("NN", 0) + bands[None]
     sections: Counter[str] = Counter()
-    for code, nomenclature, count in nafs:
-        sections[section_of(code, nomenclature) or "?"] += count
+    have: Counter[str] = Counter()
+    naf = load_nomenclature(reference)
+    for code, nomenclature, naf25_code, count in nafs:
+        codes = codes_of(code, nomenclature, naf25_code)
+        for key, value in codes.items():
+            have[key] += count if value else 0
+        sections[naf.section_of(codes[reference]) or ABSENT] += count
     return {
         "name": header.name,
         "demo": header.is_demo,
@@ -171,7 +180,11 @@ def campaign_info(store: CampaignStore) -> dict[str, Any]:
             "placed": placed,
             "non_diffusible": int(non_diffusible),
             "by_size_band": by_band,
-            "by_naf_section": dict(sorted(sections.items())),
+            "naf_reference": reference,
+            "naf_codes": {key: have[key] for key in NOMENCLATURES},
+            "by_naf_section": {
+                key: sections[key] for key in [*naf.sections, ABSENT] if sections.get(key)
+            },
         },
         "imports": imports,
         **task_force_summary(store),

@@ -15,9 +15,11 @@ from sqlalchemy import select
 
 from planner.db import models
 from planner.db.store import CampaignStore
-from planner.domain.naf import SECTION_LABELS
+from planner.domain.nomenclature import absent_label
 from planner.domain.outcomes import REACHED
+from planner.io.nomenclatures import load_nomenclature
 from planner.services.firm_query import load_firms
+from planner.services.naf_reference import reference_nomenclature
 
 Axis = Literal["partner", "team", "adviser", "commune", "section"]
 AXES: tuple[Axis, ...] = ("partner", "team", "adviser", "commune", "section")
@@ -107,12 +109,20 @@ def _partners(store: CampaignStore) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={"team_id": pl.Int64(), "partner": pl.String()}, orient="row")
 
 
-_SECTION_TITLES = {code: f"{code} — {label}" for code, label in SECTION_LABELS.items()}
+def _section_titles(nomenclature: str) -> dict[str, str]:
+    """``{"K": "K — Télécommunications…"}`` in the campaign's reference nomenclature."""
+    sections = load_nomenclature(nomenclature).sections
+    return {code: f"{code} — {label}" for code, label in sections.items()}
 
 
 def load_followup(store: CampaignStore) -> FollowupData:
-    """Read the assigned firms, their contacts and their needs."""
-    firms = load_firms(store).filter(pl.col("team_id").is_not_null())
+    """Read the assigned firms, their contacts and their needs.
+
+    Sections are those of the campaign's reference nomenclature; firms without
+    a code in it are under « Code NAF 2025 absent » (or rév. 2).
+    """
+    reference = reference_nomenclature(store)
+    firms = load_firms(store, reference).filter(pl.col("team_id").is_not_null())
     firms = (
         firms.join(_partners(store), on="team_id", how="left")
         .select(
@@ -129,8 +139,10 @@ def load_followup(store: CampaignStore) -> FollowupData:
                 )
             ),
             pl.col("section")
-            .replace_strict(_SECTION_TITLES, default=pl.col("section"), return_dtype=pl.String())
-            .fill_null(UNKNOWN)
+            .replace_strict(
+                _section_titles(reference), default=pl.col("section"), return_dtype=pl.String()
+            )
+            .fill_null(absent_label(reference))
             .alias("section"),
         )
         .cast(FIRMS_SCHEMA)  # type: ignore[arg-type]

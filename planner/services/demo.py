@@ -13,6 +13,7 @@ from pathlib import Path
 
 from planner.db.store import CampaignStore
 from planner.domain.import_filters import ImportFilters
+from planner.domain.nomenclature import REV2
 from planner.domain.progress import CancelToken, Progress, no_progress
 from planner.geo.reference import CommuneReference
 from planner.io.fictitious_stock import CommuneArea, generate_stock
@@ -21,6 +22,8 @@ from planner.services.campaign import bassin_aliases, create_campaign
 from planner.services.demo_outcomes import add_demo_outcomes
 from planner.services.demo_sessions import add_demo_sessions
 from planner.services.demo_task_force import add_demo_task_force
+from planner.services.naf_reference import reference_nomenclature, write_reference
+from planner.services.nomenclature_switch import apply_switch, plan_switch
 from planner.services.sirene_import import ImportSummary, SireneFiles, import_sirene
 
 DEMO_NAME = "Démo — Task force entreprises Plaine Commune (entreprises fictives)"
@@ -74,10 +77,17 @@ def create_demo(
             closed_share=0.03,
             non_diffusible_share=0.02,
             legal_units=True,
+            layout=54,  # as INSEE publishes since 16/12/2025: NAF 2025 codes beside rév. 2
         )
         (cancel or CancelToken()).check()
         store = create_campaign(target, DEMO_NAME, bassin, reference, is_demo=True)
         try:
+            # The demo's remits and themes are written in NAF rév. 2; from
+            # 1 January 2027 they are translated to NAF 2025 at the end, as a
+            # coordinator would (every link accepted).
+            wanted = reference_nomenclature(store)
+            with store.session() as session:
+                write_reference(session, REV2)
             summary = import_sirene(
                 store,
                 SireneFiles(stock.establishments, stock.legal_units),
@@ -91,6 +101,8 @@ def create_demo(
             add_demo_task_force(store, seed=seed)
             add_demo_outcomes(store, seed=seed)
             add_demo_sessions(store, seed=seed)
+            if wanted != REV2:
+                apply_switch(store, plan_switch(store, wanted))
         except BaseException:
             _discard(store, target)
             raise

@@ -7,7 +7,8 @@ import numpy.typing as npt
 import polars as pl
 
 from planner.domain.headcount_bands import BAND_LABELS, BAND_ORDER
-from planner.domain.naf import SECTION_LABELS
+from planner.domain.nomenclature import REV2, absent_label, nomenclature_name
+from planner.io.nomenclatures import load_nomenclature
 from planner.services.prospect_status import NOT_CONTACTED, STATUS_COLORS, STATUS_ORDER
 
 COLOR_ATTRIBUTES: dict[str, str] = {
@@ -26,33 +27,44 @@ _BAND_COLORS = {
     "53": "#fc9272",
 }  # fmt: skip
 
-# Qualitative palette for the 21 NAF sections.
+# Qualitative palette for the NAF sections (21 in rév. 2, 22 in NAF 2025).
 _SECTION_COLORS = [
     "#1f77b4", "#aec7e8", "#ff7f0e", "#ffbb78", "#2ca02c", "#98df8a", "#d62728", "#ff9896",
     "#9467bd", "#c5b0d5", "#8c564b", "#c49c94", "#e377c2", "#f7b6d2", "#7f7f7f", "#c7c7c7",
-    "#bcbd22", "#dbdb8d", "#17becf", "#9edae5", "#393b79",
+    "#bcbd22", "#dbdb8d", "#17becf", "#9edae5", "#393b79", "#637939",
 ]  # fmt: skip
+ABSENT_COLOR = "#bdbdbd"
+
+
+def attribute_title(attribute: str, nomenclature: str = REV2) -> str:
+    """The legend's title: « Section NAF 2025 » when colouring by section in NAF 2025."""
+    if attribute == "section":
+        return f"Section {nomenclature_name(nomenclature)}"
+    return COLOR_ATTRIBUTES[attribute]
 
 
 def categories(
-    firms: pl.DataFrame, attribute: str
+    firms: pl.DataFrame, attribute: str, nomenclature: str = REV2
 ) -> tuple[npt.NDArray[np.int32], list[tuple[str, str]]]:
     """Category index of each firm and the legend ``[(label, colour), ...]``.
 
     Args:
         firms: the firms frame (``band`` or ``section`` column).
         attribute: a key of :data:`COLOR_ATTRIBUTES`.
+        nomenclature: the reference the frame's sections are in (``rev2`` or
+            ``naf2025``); firms without a code in it are « Code NAF 2025 absent ».
     """
     if attribute == "band":
         keys = list(BAND_ORDER)
         legend = [(f"{BAND_LABELS[k]}", _BAND_COLORS[k]) for k in keys]
         column = firms["band"].fill_null("NN")
     elif attribute == "section":
-        keys = [*SECTION_LABELS, "?"]
+        sections = load_nomenclature(nomenclature).sections
+        keys = [*sections, "?"]
         legend = [
-            (f"{k} — {SECTION_LABELS[k]}", _SECTION_COLORS[i]) for i, k in enumerate(SECTION_LABELS)
+            (f"{k} — {label}", _SECTION_COLORS[i]) for i, (k, label) in enumerate(sections.items())
         ]
-        legend.append(("Nomenclature ancienne ou inconnue", "#bdbdbd"))
+        legend.append((absent_label(nomenclature), ABSENT_COLOR))
         column = firms["section"].fill_null("?")
     elif attribute == "status" and "status" in firms.columns:
         keys = list(STATUS_ORDER)

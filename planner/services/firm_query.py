@@ -24,14 +24,24 @@ from sqlalchemy.orm import Session
 from planner.db import models
 from planner.db.store import CampaignStore
 from planner.domain.headcount_bands import BAND_LABELS, band_label
-from planner.domain.naf import DIVISION_TO_SECTION, SECTION_LABELS, section_of
+from planner.domain.nomenclature import (
+    ABSENT,
+    NAF2025,
+    NAF2025_SIRENE_NAMES,
+    REV2,
+    REV2_SIRENE_NAMES,
+    absent_label,
+    nomenclature_name,
+)
 from planner.io.naf_labels import load_naf_labels
+from planner.io.nomenclatures import load_nomenclature
 from planner.services.firm_assignments import ASSIGNMENT_SCHEMA, attach_assignments
 from planner.services.firm_card_followup import (
     assignment_fields,
     contact_fields,
     session_fields,
 )
+from planner.services.naf_reference import reference_in_session
 from planner.services.non_diffusible import NON_DIFFUSIBLE_FIRM
 from planner.services.prospect_status import attach_status
 
@@ -46,6 +56,7 @@ NOMENCLATURE_LABELS: dict[str, str] = {
     "NAF1993": "NAF 1993",
     "NAP": "NAP 1973",
     "NAPCD": "NAP 1973",
+    **dict.fromkeys(NAF2025_SIRENE_NAMES, "NAF 2025"),
 }
 
 GEO_SOURCE_LABELS: dict[str, str] = {
@@ -61,6 +72,8 @@ FIRM_SCHEMA: dict[str, pl.DataType] = {
     "name": pl.String(),
     "naf_code": pl.String(),
     "naf_label": pl.String(),
+    "naf_rev2": pl.String(),
+    "naf_2025": pl.String(),
     "section": pl.String(),
     "division": pl.String(),
     "band": pl.String(),
@@ -87,6 +100,7 @@ _RAW_COLUMNS: dict[str, Any] = {
     "name": E.name,
     "naf_code": E.naf_code,
     "naf_nomenclature": E.naf_nomenclature,
+    "naf25_code": E.naf25_code,
     "band": E.tranche_effectifs,
     "commune_code": E.commune_code,
     "etat": E.etat,
@@ -232,10 +246,48 @@ def _address_expr() -> pl.Expr:
     )
 
 
+def _names(names: frozenset[str]) -> pl.Series:
+    return pl.Series(sorted(names), dtype=pl.String)
+
+
+def naf_code_exprs() -> tuple[pl.Expr, pl.Expr]:
+    """The firm's NAF rév. 2 code and its NAF 2025 code (null when SIRENE gives none).
+
+    SIRENE gives the main code in ``activitePrincipaleEtablissement`` with its
+    nomenclature, and since December 2025 the NAF 2025 code beside it; in a
+    stock where NAF 2025 is the main code, the main code is the NAF 2025 one.
+    """
+    nomenclature = pl.col("naf_nomenclature").fill_null("").str.strip_chars()
+    code = _blank_to_null("naf_code")
+    rev2 = pl.when(nomenclature.is_in(_names(REV2_SIRENE_NAMES))).then(code)
+    naf25 = pl.coalesce(
+        _blank_to_null("naf25_code"),
+        pl.when(nomenclature.is_in(_names(NAF2025_SIRENE_NAMES))).then(code),
+    )
+    return rev2, naf25
+
+
+def reference_view(firms: pl.DataFrame, nomenclature: str) -> pl.DataFrame:
+    """``firms`` (with ``naf_rev2`` and ``naf_2025``) with ``naf_code``, ``section`` and
+    ``division`` read in ``nomenclature`` (null where the firm has no code in it)."""
+    naf = load_nomenclature(nomenclature)
+    code = pl.col("naf_rev2" if nomenclature == REV2 else "naf_2025")
+    division = code.str.slice(0, 2)
+    section = division.replace_strict(
+        dict(naf.division_section), default=None, return_dtype=pl.String
+    )
+    return firms.with_columns(
+        code.alias("naf_code"),
+        section.alias("section"),
+        pl.when(section.is_not_null()).then(division).alias("division"),
+    )
+
+
 def firms_frame(
     raw: pl.DataFrame,
     communes: pl.DataFrame | None = None,
     naf_labels: dict[str, str] | None = None,
+    nomenclature: str = REV2,
 ) -> pl.DataFrame:
     """Derive the firm frame (see :data:`FIRM_SCHEMA`) from the stored columns.
 
@@ -243,20 +295,40 @@ def firms_frame(
         raw: the establishments' stored columns (see ``_RAW_COLUMNS``).
         communes: ``commune_code``, ``bassin_name`` of the bassin's communes;
             a firm elsewhere keeps SIRENE's commune label.
-        naf_labels: NAF labels by code (default: the shipped file).
+        naf_labels: NAF rév. 2 labels by code (default: the shipped file).
+        nomenclature: the campaign's reference, ``rev2`` or ``naf2025``:
+            ``naf_code``, ``naf_label``, ``section`` and ``division`` are read
+            in it. A firm without a code in it has ``naf_label`` « Code NAF
+            2025 absent » (or rév. 2) and no section; in rév. 2, a code of an
+            older nomenclature (NAF rév. 1…) is kept and said so.
 
     Rows are ordered by SIRET, so ``id`` stays the same from one load to the
     next as long as the target does not change.
     """
-    labels = load_naf_labels() if naf_labels is None else naf_labels
     if communes is None:
         communes = pl.DataFrame(schema={"commune_code": pl.String, "bassin_name": pl.String})
-    nomenclature = pl.col("naf_nomenclature").fill_null("NAFRev2")
-    is_rev2 = nomenclature.is_in(["NAFRev2", ""]) & pl.col("naf_code").is_not_null()
-    division = pl.col("naf_code").str.slice(0, 2)
-    section = division.replace_strict(DIVISION_TO_SECTION, default=None, return_dtype=pl.String)
+    if "naf25_code" not in raw.columns:
+        raw = raw.with_columns(pl.lit(None, dtype=pl.String).alias("naf25_code"))
+    naf = load_nomenclature(nomenclature)
+    if nomenclature == REV2:
+        labels = load_naf_labels() if naf_labels is None else naf_labels
+    else:
+        labels = dict(naf.labels)
+    rev2, naf25 = naf_code_exprs()
+    raw_nomenclature = pl.col("naf_nomenclature").fill_null("").str.strip_chars()
+    if nomenclature == REV2:
+        older = ~raw_nomenclature.is_in(_names(REV2_SIRENE_NAMES | NAF2025_SIRENE_NAMES))
+        code = pl.coalesce(pl.col("naf_rev2"), pl.when(older).then(_blank_to_null("naf_code")))
+        in_reference = pl.col("naf_rev2").is_not_null()
+    else:
+        code = pl.col("naf_2025")
+        in_reference = code.is_not_null()
+    division = code.str.slice(0, 2)
+    section = division.replace_strict(
+        dict(naf.division_section), default=None, return_dtype=pl.String
+    )
     old_label = pl.concat_str(
-        [pl.lit("Code "), nomenclature.replace(NOMENCLATURE_LABELS), pl.lit(" (sans libellé)")]
+        [pl.lit("Code "), raw_nomenclature.replace(NOMENCLATURE_LABELS), pl.lit(" (sans libellé)")]
     )
     band = pl.col("band").fill_null("NN").str.strip_chars().replace("", "NN")
     return (
@@ -264,21 +336,25 @@ def firms_frame(
         .with_row_index("id")
         .join(communes, on="commune_code", how="left", maintain_order="left")
         .with_columns(
-            _blank_to_null("naf_code").alias("naf_code"),
+            rev2.alias("naf_rev2"),
+            naf25.alias("naf_2025"),
             pl.coalesce("bassin_name", "libelle_commune").alias("commune_name"),
         )
         .select(
             pl.col("id").cast(pl.Int64),
             pl.col("siret"),
             pl.col("name").fill_null(""),
-            pl.col("naf_code"),
-            pl.when(is_rev2)
-            .then(pl.col("naf_code").replace_strict(labels, default=None, return_dtype=pl.String))
-            .when(pl.col("naf_code").is_not_null())
+            code.alias("naf_code"),
+            pl.when(in_reference)
+            .then(code.replace_strict(labels, default=None, return_dtype=pl.String))
+            .when(code.is_not_null())
             .then(old_label)
+            .otherwise(pl.lit(absent_label(nomenclature)))
             .alias("naf_label"),
-            pl.when(is_rev2).then(section).alias("section"),
-            pl.when(is_rev2 & section.is_not_null()).then(division).alias("division"),
+            pl.col("naf_rev2"),
+            pl.col("naf_2025"),
+            pl.when(in_reference).then(section).alias("section"),
+            pl.when(in_reference & section.is_not_null()).then(division).alias("division"),
             band.alias("band"),
             band.replace_strict(BAND_LABELS, default=pl.lit("Tranche ") + band).alias("band_label"),
             pl.col("commune_code"),
@@ -298,12 +374,14 @@ def firms_frame(
     )
 
 
-def load_firms(store: CampaignStore) -> pl.DataFrame:
+def load_firms(store: CampaignStore, nomenclature: str | None = None) -> pl.DataFrame:
     """Every establishment in the target (``in_target``), one row each.
 
     Columns are those of :data:`FIRM_SCHEMA`: ``id`` (0..n-1, stable while
     the target does not change), ``siret``, ``name``, ``naf_code``,
-    ``naf_label``, ``section`` and ``division`` (NAF rév. 2 only, else null),
+    ``naf_label``, ``section`` and ``division`` (in the campaign's reference
+    nomenclature, or ``nomenclature`` if given: see :func:`firms_frame`),
+    ``naf_rev2`` and ``naf_2025`` (the firm's code in each, or null),
     ``band`` (``NN`` when empty), ``band_label``, ``commune_code``,
     ``commune_name``, ``etat``, ``date_creation``, ``address`` (one line),
     ``lon``, ``lat``, ``craft``, ``siege``, ``name_key`` (the name in
@@ -315,7 +393,11 @@ def load_firms(store: CampaignStore) -> pl.DataFrame:
         communes = _read(
             conn, _communes_query(), {"commune_code": pl.String(), "bassin_name": pl.String()}
         )
-        firms = attach_assignments(conn, firms_frame(raw, communes))
+        if nomenclature is None:
+            with Session(conn) as session:
+                nomenclature = reference_in_session(session)
+        frame = firms_frame(raw, communes, nomenclature=nomenclature)
+        firms = attach_assignments(conn, frame)
         return attach_status(conn, firms)
 
 
@@ -326,6 +408,14 @@ def _in(column: str, values: frozenset[str]) -> pl.Expr:
     return pl.col(column).is_in(pl.Series(sorted(values), dtype=pl.String))
 
 
+def _sections_expr(sections: frozenset[str]) -> pl.Expr:
+    """Firms in ``sections``; :data:`ABSENT` keeps those without a code in the reference."""
+    expr = _in("section", sections - {ABSENT})
+    if ABSENT in sections:
+        expr = expr.fill_null(False) | pl.col("section").is_null()
+    return expr
+
+
 @dataclass(frozen=True)
 class FirmFilter:
     """What the coordinator asked to see; ``None`` (or empty text) means "any".
@@ -333,7 +423,8 @@ class FirmFilter:
     An empty set matches nothing. Every criterion must hold.
 
     Attributes:
-        sections: NAF rév. 2 section letters (``{"I"}``).
+        sections: section letters of the reference nomenclature (``{"I"}``),
+            with :data:`ABSENT` for the firms without a code in it.
         divisions: NAF divisions, two digits (``{"56"}``).
         bands: headcount band codes, ``NN`` for an unknown band.
         communes: current commune codes.
@@ -361,8 +452,9 @@ class FirmFilter:
     def expression(self, columns: list[str] | None = None) -> pl.Expr:
         """The filter as one polars boolean expression (null counts as false)."""
         parts: list[pl.Expr] = []
+        if self.sections is not None:
+            parts.append(_sections_expr(self.sections))
         for values, column in (
-            (self.sections, "section"),
             (self.divisions, "division"),
             (self.bands, "band"),
             (self.communes, "commune_code"),
@@ -465,18 +557,39 @@ def _identity(session: Session, firm: models.Establishment) -> Fields:
     return fields
 
 
-def _activity(_session: Session, firm: models.Establishment) -> Fields:
-    labels = load_naf_labels()
+def _activity(session: Session, firm: models.Establishment) -> Fields:
+    reference = reference_in_session(session)
     code = firm.naf_code or ""
     nomenclature = firm.naf_nomenclature or ("NAFRev2" if code else "")
-    section = section_of(code, firm.naf_nomenclature)
-    label = labels.get(code, "") if section else ""
+    rev2 = load_nomenclature(REV2)
+    naf25 = load_nomenclature(NAF2025)
+    rev2_code = code if nomenclature in REV2_SIRENE_NAMES else ""
+    naf25_code = (firm.naf25_code or "").strip() or (
+        code if nomenclature in NAF2025_SIRENE_NAMES else ""
+    )
+    main_label = (rev2 if rev2_code else naf25).labels.get(code, "")
+    naf = load_nomenclature(reference)
+    ref_code = rev2_code if reference == REV2 else naf25_code
+    section = naf.section_of(ref_code)
+    division = naf.division_of(ref_code)
+    name = nomenclature_name(reference)
     return [
-        ("Activité principale", f"{code} – {label}" if label else code),
+        ("Activité principale", f"{code} – {main_label}" if main_label else code),
         ("Nomenclature de l'activité", NOMENCLATURE_LABELS.get(nomenclature, nomenclature)),
-        ("Section NAF", f"{section} – {SECTION_LABELS[section]}" if section else ""),
-        ("Division NAF", f"{code[:2]} – {labels.get(code[:2], '')}" if section else ""),
-        ("Activité principale en NAF 2025", firm.naf25_code or ""),
+        ("Nomenclature de référence de la campagne", name),
+        (
+            "Section NAF",
+            f"{section} – {naf.sections[section]}" if section else absent_label(reference),
+        ),
+        ("Division NAF", f"{division} – {naf.labels.get(division, '')}" if division else ""),
+        (
+            "Activité principale en NAF rév. 2",
+            f"{rev2_code} – {rev2.labels.get(rev2_code, '')}" if rev2_code else "",
+        ),
+        (
+            "Activité principale en NAF 2025",
+            f"{naf25_code} – {naf25.labels.get(naf25_code, '')}" if naf25_code else "",
+        ),
         ("Activité au répertoire des métiers", firm.registre_metiers or ""),
         ("Tranche d'effectifs", band_label(firm.tranche_effectifs)),
         (

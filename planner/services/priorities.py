@@ -130,7 +130,11 @@ def score_firms(
     contacted, needs = _contacted(store)
     metier_sirets = {k.split(":")[0] for k in needs if k.split(":")[1] in set(weights.metiers)}
     band_rank = {band: i / (len(BAND_ORDER) - 1) for i, band in enumerate(BAND_ORDER)}
-    naf = pl.col("naf_code").fill_null("").str.replace_all(r"\.", "")
+    # Only codes of the reference nomenclature (an older code has no section).
+    code = pl.col("naf_code")
+    if "section" in firms.columns:
+        code = pl.when(pl.col("section").is_not_null()).then(code)
+    naf = code.fill_null("").str.replace_all(r"\.", "")
     sector = pl.lit(False)
     for prefix in weights.sectors:
         sector = sector | naf.str.starts_with(prefix)

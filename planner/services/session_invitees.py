@@ -12,9 +12,12 @@ from sqlalchemy import select
 from planner.db import models
 from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
+from planner.domain.nomenclature import NAF2025, REV2, dotted
 from planner.io.naf_rome import naf_rome_path
 from planner.io.naf_rome import rome_divisions as read_rome_divisions
+from planner.io.nomenclatures import load_correspondence, load_nomenclature
 from planner.services.firm_query import load_firms
+from planner.services.naf_reference import reference_nomenclature
 from planner.services.priorities import load_weights, score_firms
 
 # Prospecting status, most worth inviting first; never contacted comes after the needs.
@@ -51,6 +54,44 @@ def rome_divisions() -> dict[str, frozenset[str]]:
         raise PlannerError(f"Correspondance NAF ↔ ROME introuvable : {naf_rome_path()}") from exc
 
 
+ROME_THROUGH_REV2 = (
+    "Métiers ROME → NAF 2025 : aucune table NAF 2025 ↔ ROME n'est publiée ; les secteurs "
+    "des métiers viennent de la table NAF rév. 2 ↔ ROME de France Travail, traduite en "
+    "NAF 2025 par la table de correspondance de l'INSEE."
+)
+
+
+def rome_note(nomenclature: str) -> str | None:
+    """What the UI says about NAF → ROME in this reference (None in rév. 2)."""
+    return ROME_THROUGH_REV2 if nomenclature == NAF2025 else None
+
+
+def theme_subclasses(themes: Sequence[tuple[str, str]], nomenclature: str = REV2) -> set[str]:
+    """The sous-classes of ``nomenclature`` a theme covers.
+
+    A NAF theme is read in the reference nomenclature. ROME métiers come with
+    NAF rév. 2 divisions (France Travail's table); in NAF 2025 those divisions
+    are translated through INSEE's correspondence (see :data:`ROME_THROUGH_REV2`).
+    """
+    naf = load_nomenclature(nomenclature)
+    found: set[str] = set()
+    rev2_divisions: set[str] = set()
+    for kind, code in themes:
+        if kind == "naf":
+            found |= set(naf.subclasses_under(dotted(code)))
+        elif kind == "rome":
+            rev2_divisions |= rome_divisions().get(code.upper(), frozenset())
+    if rev2_divisions:
+        rev2 = load_nomenclature(REV2)
+        subs = {s for d in rev2_divisions for s in rev2.subclasses_under(d)}
+        if nomenclature == REV2:
+            found |= subs
+        else:
+            links = load_correspondence().forward
+            found |= {target for s in subs for target in links.get(s, ())}
+    return found
+
+
 def theme_divisions(themes: Sequence[tuple[str, str]]) -> set[str]:
     """The NAF divisions a theme covers: its NAF codes, plus those of its ROME métiers."""
     divisions: set[str] = set()
@@ -82,17 +123,21 @@ def suggest_invitees(
 ) -> list[Suggestion]:
     """Active firms of the theme's sectors within ``radius_km`` of (lon, lat).
 
+    Sectors are read in the campaign's reference nomenclature (see
+    :func:`theme_subclasses`).
+
     Ranked by prospecting status (needs collected first), then priority score,
     then distance.
     """
-    divisions = theme_divisions(themes)
-    if not divisions:
+    reference = reference_nomenclature(store)
+    subclasses = theme_subclasses(themes, reference)
+    if not subclasses:
         return []
-    firms = load_firms(store)
+    firms = load_firms(store, reference)
     firms = firms.filter(
         pl.col("lon").is_not_null()
         & (pl.col("etat") == "A")
-        & pl.col("naf_code").fill_null("").str.slice(0, 2).is_in(sorted(divisions))
+        & pl.col("naf_code").is_in(pl.Series(sorted(subclasses), dtype=pl.String))
         & ~pl.col("siret").is_in(list(exclude))
     )
     if firms.is_empty():

@@ -21,9 +21,11 @@ from planner.db.models import Adviser, Assignment, BassinCommune, Partner, Remit
 from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
 from planner.domain.headcount_bands import BAND_LABELS
+from planner.domain.nomenclature import REV2
 from planner.domain.remit import RULE_LABELS, Remit, Rule, eligibility, validate_rule
-from planner.io.naf_labels import load_naf_labels
+from planner.io.nomenclatures import load_nomenclature
 from planner.services.firm_query import load_firms
+from planner.services.naf_reference import reference_nomenclature
 from planner.services.task_force import PARTNER_KINDS
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -237,16 +239,24 @@ def check_moves(store: CampaignStore, drafts: Sequence[PartnerDraft]) -> list[st
     return problems
 
 
-def check_rule(rule: Rule, communes: Iterable[str]) -> str | None:
-    """Why ``rule`` cannot be used in this bassin (in French), or None."""
+def check_rule(rule: Rule, communes: Iterable[str], nomenclature: str = REV2) -> str | None:
+    """Why ``rule`` cannot be used in this bassin (in French), or None.
+
+    NAF codes are checked in ``nomenclature``, the campaign's reference.
+    """
     problem = validate_rule(rule)
     if problem:
         return problem
     value = rule.value.strip()
     if rule.kind == "naf":
         code = value.upper()
-        if code not in load_naf_labels():
-            return f"code NAF inconnu « {value} » (section A–U, division 56, classe 56.10…)"
+        naf = load_nomenclature(nomenclature)
+        if not naf.knows(code):
+            letters = f"{next(iter(naf.sections))}–{list(naf.sections)[-1]}"
+            return (
+                f"code NAF inconnu « {value} »{'' if nomenclature == REV2 else ' en ' + naf.name} "
+                f"(section {letters}, division 56, classe 56.10…)"
+            )
     elif rule.kind == "band" and (value not in BAND_LABELS or value == "NN"):
         return f"tranche d'effectif inconnue « {value} » (codes INSEE 00 à 53)"
     elif rule.kind == "commune" and value not in set(communes):
@@ -282,7 +292,9 @@ def check_adviser(adviser: AdviserDraft) -> list[str]:
     return problems
 
 
-def check_drafts(drafts: Sequence[PartnerDraft], communes: Iterable[str]) -> list[str]:
+def check_drafts(
+    drafts: Sequence[PartnerDraft], communes: Iterable[str], nomenclature: str = REV2
+) -> list[str]:
     """Every reason the drafts cannot be saved, in French, naming partner, team and adviser."""
     known = set(communes)
     problems: list[str] = []
@@ -302,7 +314,7 @@ def check_drafts(drafts: Sequence[PartnerDraft], communes: Iterable[str]) -> lis
         if partner.kind not in PARTNER_KINDS:
             problems.append(f"{who} : type de partenaire inconnu « {partner.kind} ».")
         for rule in partner.rules:
-            problem = check_rule(rule, known)
+            problem = check_rule(rule, known, nomenclature)
             if problem:
                 problems.append(
                     f"{who}, règle « {RULE_LABELS.get(rule.kind, rule.kind)} » : {problem}."
@@ -346,7 +358,7 @@ def save_task_force(store: CampaignStore, drafts: Sequence[PartnerDraft]) -> dic
         Counts: ``partners``, ``teams``, ``advisers`` saved, ``moved``
         advisers, ``firms_moved`` with them and ``unassigned`` firms.
     """
-    problems = check_drafts(drafts, bassin_communes(store))
+    problems = check_drafts(drafts, bassin_communes(store), reference_nomenclature(store))
     if not problems:
         problems = check_moves(store, drafts)
     if problems:

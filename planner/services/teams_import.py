@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from planner.db.models import Adviser, Assignment, Partner, RemitRule, Team
 from planner.db.store import CampaignStore
 from planner.io.teams_workbook import TeamsBook, read_teams_workbook
+from planner.services.naf_reference import reference_nomenclature
 from planner.services.task_force_edit import bassin_communes, check_rule, normalise_rule
 
 
@@ -21,8 +22,9 @@ def _deleted(result: Any) -> int:
 def _read_book(store: CampaignStore, path: Path) -> TeamsBook:
     """The workbook, every rule checked against the nomenclatures and the bassin."""
     communes = bassin_communes(store)
+    reference = reference_nomenclature(store)
     book = read_teams_workbook(
-        path, lambda rule: check_rule(normalise_rule(rule.kind, rule.value), communes)
+        path, lambda rule: check_rule(normalise_rule(rule.kind, rule.value), communes, reference)
     )
     for read in book.partners:
         read.rules = [normalise_rule(r.kind, r.value) for r in read.rules]

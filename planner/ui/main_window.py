@@ -47,10 +47,12 @@ from PySide6.QtWidgets import (
 from planner import __version__
 from planner.db.store import CampaignStore, open_store
 from planner.domain.errors import PlannerError
+from planner.domain.nomenclature import REV2
 from planner.services.bassin_geometry import bassin_geojson
 from planner.services.campaign import CampaignHeader, read_header
-from planner.services.firm_colors import COLOR_ATTRIBUTES, categories
+from planner.services.firm_colors import COLOR_ATTRIBUTES, attribute_title, categories
 from planner.services.firm_query import FirmFilter, firm_detail_sections, load_firms
+from planner.services.naf_reference import reference_nomenclature
 from planner.ui.extensions import install_extensions
 from planner.ui.firms.detail_panel import FirmDetailPanel
 from planner.ui.firms.filter_panel import FilterPanel
@@ -73,14 +75,22 @@ class LoadedCampaign:
     prepared: PreparedFirms
     communes: dict[str, Any]
     outline: dict[str, Any]
+    nomenclature: str = REV2  # the campaign's reference NAF (rev2 or naf2025)
 
 
 def _load(path_or_url: str | Path) -> LoadedCampaign:
     store = open_store(path_or_url)
     communes, outline = bassin_geojson(store)
-    firms = load_firms(store)
+    reference = reference_nomenclature(store)
+    firms = load_firms(store, reference)
     return LoadedCampaign(
-        store, read_header(store), firms, FirmTableModel.prepare(firms), communes, outline
+        store,
+        read_header(store),
+        firms,
+        FirmTableModel.prepare(firms),
+        communes,
+        outline,
+        reference,
     )
 
 
@@ -164,6 +174,7 @@ class MainWindow(QMainWindow):
         self._add(file_menu, "Ouvrir la campagne de &démonstration", self.open_demo)
         file_menu.addSeparator()
         self.import_action = self._add(file_menu, "&Importer SIRENE…", self.import_sirene)
+        self._add(file_menu, "Nomenclature NAF de &référence…", self.choose_nomenclature)
         file_menu.addSeparator()
         export = file_menu.addMenu("&Exporter la carte")
         self._add(export, "Image PNG…", self.export_png)
@@ -368,7 +379,7 @@ class MainWindow(QMainWindow):
                 f"{loaded.store.backup}",
             )
         self.model.set_firms(loaded.prepared)
-        self.filters.set_firms(loaded.firms)
+        self.filters.set_firms(loaded.firms, loaded.nomenclature)
         self.map.set_geography(loaded.communes, loaded.outline)
         self._push_firms()
         self._on_filters_filterChanged(self.filters.current_filter())
@@ -392,7 +403,8 @@ class MainWindow(QMainWindow):
         loaded = self.campaign
 
         def reload(_progress: Any, _cancel: Any) -> LoadedCampaign:
-            firms = load_firms(loaded.store)
+            reference = reference_nomenclature(loaded.store)
+            firms = load_firms(loaded.store, reference)
             return LoadedCampaign(
                 loaded.store,
                 read_header(loaded.store),
@@ -400,6 +412,7 @@ class MainWindow(QMainWindow):
                 FirmTableModel.prepare(firms),
                 loaded.communes,
                 loaded.outline,
+                reference,
             )
 
         def show(fresh: LoadedCampaign) -> None:
@@ -407,7 +420,7 @@ class MainWindow(QMainWindow):
                 return  # another campaign was opened meanwhile
             self.campaign = fresh
             self.model.set_firms(fresh.prepared)
-            self.filters.set_firms(fresh.firms)
+            self.filters.set_firms(fresh.firms, fresh.nomenclature)
             self._push_firms()
             self._on_filters_filterChanged(self.filters.current_filter())
             self._update_count()
@@ -422,14 +435,15 @@ class MainWindow(QMainWindow):
     def _push_firms(self) -> None:
         assert self.campaign is not None
         firms = self.campaign.firms
-        category, legend = categories(firms, self._color_attribute)
+        reference = self.campaign.nomenclature
+        category, legend = categories(firms, self._color_attribute, reference)
         self.map.set_firms(
             firms["id"].to_numpy(),
             firms["lon"].fill_null(np.nan).to_numpy(),
             firms["lat"].fill_null(np.nan).to_numpy(),
             category,
             legend,
-            title=COLOR_ATTRIBUTES[self._color_attribute],
+            title=attribute_title(self._color_attribute, reference),
         )
 
     def _show_error(self, message: str) -> None:
@@ -516,7 +530,9 @@ class MainWindow(QMainWindow):
         """Colour the firms by another attribute."""
         self._color_attribute = attribute
         if self.campaign is not None:
-            category, legend = categories(self.campaign.firms, attribute)
+            category, legend = categories(
+                self.campaign.firms, attribute, self.campaign.nomenclature
+            )
             self.map.recolor(category, legend)
 
     def set_choropleth(self, mode: str | None) -> None:
@@ -566,6 +582,19 @@ class MainWindow(QMainWindow):
         if dialog.exec() and dialog.summary is not None:
             path = self.campaign.store.path
             self.open_campaign(path if path is not None else self.campaign.store.url)
+
+    @Slot()
+    def choose_nomenclature(self) -> None:
+        """Campaign setting: NAF rév. 2 or NAF 2025, with the translated rules to confirm."""
+        if self.campaign is None:
+            self._show_error("Ouvrez ou créez d'abord une campagne.")
+            return
+        from planner.ui.dialogs.nomenclature_dialog import NomenclatureDialog
+
+        dialog = NomenclatureDialog(self, self.campaign.store)
+        dialog.exec()
+        if dialog.applied:
+            self.refresh_firms()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
         if event.mimeData().hasUrls():

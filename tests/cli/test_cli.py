@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from planner.cli.main import run
+from planner.domain.nomenclature import default_nomenclature
 
 ZE_FILE = "zonages/ZE2020_au_01-01-2022__INSEE.xlsx"
 BMO_FILE = "zonages/bassins_BMO_communes__odis__bassins_93.csv"
@@ -89,7 +91,10 @@ def test_ept_and_departement(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         run(["campaign", "create", str(tmp_path / "t6.planner"), "--name", "T6", "--ept", "T6"])
         == 0
     )
-    assert _info(capsys, tmp_path / "t6.planner")["bassin"]["communes"] == 8
+    info = _info(capsys, tmp_path / "t6.planner")
+    assert info["bassin"]["communes"] == 8
+    # A new campaign reads NAF rév. 2 until 1 January 2027, NAF 2025 from then on.
+    assert info["establishments"]["naf_reference"] == default_nomenclature(dt.date.today())
     assert (
         run(
             [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,12 +10,15 @@ from openpyxl import load_workbook
 
 from planner.db.store import open_store
 from planner.services.demo import create_demo
+from planner.services.naf_reference import write_reference
 from planner.services.session_excel import write_sessions_workbook
 from planner.services.session_invitees import (
     STATUS_RANK,
     rome_divisions,
+    rome_note,
     suggest_invitees,
     theme_divisions,
+    theme_subclasses,
 )
 from planner.services.sessions import list_sessions
 
@@ -48,6 +52,34 @@ def test_suggestions_are_near_in_sector_and_ranked(demo_file: Path) -> None:
             store, [("naf", "47")], lon, lat, radius_km=2.5, exclude=[found[0].siret]
         )
         assert found[0].siret not in {s.siret for s in skip}
+    finally:
+        store.close()
+
+
+def test_rome_themes_in_naf2025_go_through_the_correspondence() -> None:
+    # No NAF 2025 ↔ ROME table exists: N1103's rév. 2 divisions (52, entreposage…)
+    # are translated with INSEE's table, and the UI says so.
+    rev2 = theme_subclasses([("rome", "N1103")], "rev2")
+    naf25 = theme_subclasses([("rome", "N1103")], "naf2025")
+    assert "52.10B" in rev2 and "52.10B" not in naf25
+    assert {"52.10G", "35.24Y", "68.20H"} <= naf25  # 52.10B's targets
+    assert all(code[-1] in "YGHJKL" for code in naf25)
+    assert theme_subclasses([("naf", "62")], "naf2025") >= {"62.10Y", "62.20H"}
+    assert rome_note("naf2025") and "NAF rév. 2" in (rome_note("naf2025") or "")
+    assert rome_note("rev2") is None
+
+
+def test_suggestions_in_a_naf2025_campaign(demo_file: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "demo.planner"
+    shutil.copy(demo_file, copy)
+    store = open_store(copy)
+    try:
+        with store.session() as session:
+            write_reference(session, "naf2025")
+        lon, lat = 2.3598, 48.9370
+        found = suggest_invitees(store, [("rome", "N1103")], lon, lat, radius_km=2.5, limit=400)
+        assert found
+        assert all(s.naf_code in theme_subclasses([("rome", "N1103")], "naf2025") for s in found)
     finally:
         store.close()
 

@@ -37,6 +37,11 @@ def test_rules_are_checked_against_the_nomenclatures_and_the_bassin() -> None:
     assert check_rule(normalise_rule("naf", " 56.10a "), COMMUNES) is None
     assert check_rule(normalise_rule("naf", "c"), COMMUNES) is None
     assert "code NAF inconnu « 99.99Z »" in (check_rule(Rule("naf", "99.99Z"), COMMUNES) or "")
+    # In a NAF 2025 campaign, rules are checked in NAF 2025: division 45 no longer exists.
+    assert check_rule(Rule("naf", "62.10Y"), COMMUNES, "naf2025") is None
+    assert check_rule(Rule("naf", "V"), COMMUNES, "naf2025") is None
+    naf25_45 = check_rule(Rule("naf", "45"), COMMUNES, "naf2025") or ""
+    assert "code NAF inconnu « 45 » en NAF 2025 (section A–V" in naf25_45
     assert "tranche d'effectif inconnue « 07 »" in (check_rule(Rule("band", "07"), COMMUNES) or "")
     assert check_rule(normalise_rule("commune", "93066 Saint-Denis"), COMMUNES) is None
     assert check_rule(Rule("commune", "75056"), COMMUNES) == "commune « 75056 » absente du bassin"

@@ -313,7 +313,12 @@ def test_filter_panel_lists_and_reset(qtbot: QtBot, firms: pl.DataFrame) -> None
     panel = FilterPanel()
     qtbot.addWidget(panel)
     panel.set_firms(firms)
-    assert panel.sections.entry_count() == firms["section"].drop_nulls().n_unique()
+    # One entry per section, plus the firms without a NAF rév. 2 code, counted.
+    absent = int(firms["section"].is_null().sum())
+    assert absent > 0
+    assert panel.sections.entry_count() == firms["section"].drop_nulls().n_unique() + 1
+    last = panel.sections.view.model().index(panel.sections.entry_count() - 1, 0).data()
+    assert last.startswith("Code NAF rév. 2 absent") and str(absent) in last
     assert panel.communes.entry_count() == len(COMMUNES)
     with qtbot.waitSignal(panel.filterChanged) as blocker:
         panel.sections.set_checked({"I"}, notify=True)

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from planner.db.store import CampaignStore, open_store
 from planner.services.demo import create_demo
 from planner.services.firm_query import load_firms
+from planner.services.naf_reference import write_reference
 from planner.services.session_excel import write_sessions_workbook
 from planner.services.sessions import SessionRecord, invitees_of, list_sessions, plan_clashes
 from planner.ui.sessions.editor_models import SIRET_ROLE
@@ -210,3 +211,15 @@ def test_a_new_free_venue_is_chosen_then_left_to_place_on_the_map(
     placed = next(i for i in range(editor.venue.count()) if editor.venue.itemData(i) is not None)
     editor.venue.setCurrentIndex(placed)
     assert editor.venue_to_place() is None
+
+
+def test_naf2025_campaign_says_rome_goes_through_the_correspondence(
+    qtbot: QtBot, store: CampaignStore
+) -> None:
+    editor = _editor(qtbot, store, None, _Prompts(reason=None))
+    assert editor.rome_note.isHidden()  # rév. 2: France Travail's own table
+    with store.session() as session:
+        write_reference(session, "naf2025")
+    editor = _editor(qtbot, store, None, _Prompts(reason=None))
+    assert not editor.rome_note.isHidden()
+    assert "aucune table NAF 2025 ↔ ROME" in editor.rome_note.text()

@@ -40,8 +40,8 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.headcount_bands import BAND_ORDER, band_label
-from planner.domain.naf import DIVISION_TO_SECTION, SECTION_LABELS
-from planner.io.naf_labels import load_naf_labels
+from planner.domain.nomenclature import ABSENT, REV2, absent_label, nomenclature_name
+from planner.io.nomenclatures import load_nomenclature
 from planner.services.firm_query import FirmFilter, normalize_text
 
 _CODE_ROLE = int(Qt.ItemDataRole.UserRole) + 1
@@ -239,6 +239,7 @@ class FilterPanel(QWidget):
         self.from_edit = self._date_edit()
         self.to_edit = self._date_edit()
 
+        self.nomenclature = REV2
         self.sections = CheckList(height=150)
         self.divisions = CheckList("Rechercher une division…", height=160)
         self.bands = CheckList(height=150)
@@ -251,12 +252,21 @@ class FilterPanel(QWidget):
 
     # --- public API ------------------------------------------------------------
 
-    def set_firms(self, firms: pl.DataFrame) -> None:
-        """Fill the lists from a ``load_firms`` frame (checked entries that remain stay)."""
+    def set_firms(self, firms: pl.DataFrame, nomenclature: str = REV2) -> None:
+        """Fill the lists from a ``load_firms`` frame (checked entries that remain stay).
+
+        Sections and divisions are those of ``nomenclature``, the campaign's
+        reference; firms without a code in it are one entry, « Code NAF 2025
+        absent » (or rév. 2), with their number.
+        """
         self._quiet = True
         try:
-            self.sections.set_entries(_section_entries(firms))
-            self.divisions.set_entries(_division_entries(firms))
+            self.nomenclature = nomenclature
+            name = nomenclature_name(nomenclature)
+            self.section_box.setTitle(f"Section {name}")
+            self.division_box.setTitle(f"Division {name}")
+            self.sections.set_entries(_section_entries(firms, nomenclature))
+            self.divisions.set_entries(_division_entries(firms, nomenclature))
             self.bands.set_entries(_band_entries(firms))
             self.communes.set_entries(_commune_entries(firms))
             self._restrict_divisions()
@@ -330,6 +340,7 @@ class FilterPanel(QWidget):
         form.addRow(self.to_check, self.to_edit)
         column.addWidget(created)
 
+        boxes = []
         for title, checklist in (
             ("Section NAF", self.sections),
             ("Division NAF", self.divisions),
@@ -339,6 +350,8 @@ class FilterPanel(QWidget):
             box = QGroupBox(title)
             QVBoxLayout(box).addWidget(checklist)
             column.addWidget(box)
+            boxes.append(box)
+        self.section_box, self.division_box = boxes[0], boxes[1]
         column.addStretch(1)
 
         scroll = QScrollArea()
@@ -394,10 +407,11 @@ class FilterPanel(QWidget):
         if sections is None:
             self.divisions.restrict_to(None)
         else:
+            naf = load_nomenclature(self.nomenclature)
             self.divisions.restrict_to(
                 frozenset(
                     division
-                    for division, section in DIVISION_TO_SECTION.items()
+                    for division, section in naf.division_section.items()
                     if section in sections
                 )
             )
@@ -430,15 +444,19 @@ def _counts(firms: pl.DataFrame, *columns: str) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in grouped.iter_rows()]
 
 
-def _section_entries(firms: pl.DataFrame) -> list[Entry]:
-    return [
-        (code, f"{code} – {SECTION_LABELS.get(code, '')}", n)
-        for code, n in _counts(firms, "section")
+def _section_entries(firms: pl.DataFrame, nomenclature: str = REV2) -> list[Entry]:
+    sections = load_nomenclature(nomenclature).sections
+    entries = [
+        (code, f"{code} – {sections.get(code, '')}", n) for code, n in _counts(firms, "section")
     ]
+    absent = int(firms["section"].is_null().sum()) if firms.height else 0
+    if absent:
+        entries.append((ABSENT, absent_label(nomenclature), absent))
+    return entries
 
 
-def _division_entries(firms: pl.DataFrame) -> list[Entry]:
-    labels = load_naf_labels()
+def _division_entries(firms: pl.DataFrame, nomenclature: str = REV2) -> list[Entry]:
+    labels = load_nomenclature(nomenclature).labels
     return [(code, f"{code} – {labels.get(code, '')}", n) for code, n in _counts(firms, "division")]
 
 

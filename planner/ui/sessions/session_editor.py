@@ -47,7 +47,8 @@ from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
 from planner.domain.recurrence import Recurrence
 from planner.domain.session_labels import SESSION_KINDS, SESSION_STATUSES
-from planner.services.session_invitees import suggest_invitees
+from planner.services.naf_reference import reference_nomenclature
+from planner.services.session_invitees import rome_note, suggest_invitees
 from planner.services.session_outcome import record_outcome
 from planner.services.sessions import (
     ClashError,
@@ -251,6 +252,11 @@ class SessionEditor(QDialog):
         layout.addWidget(QLabel("<b>Entreprises invitées</b>", page))
         layout.addWidget(self.invitee_view, 1)
         layout.addLayout(invitee_buttons)
+        note = rome_note(reference_nomenclature(self.store))
+        self.rome_note = QLabel(note or "", page)
+        self.rome_note.setWordWrap(True)
+        self.rome_note.setVisible(note is not None)
+        layout.addWidget(self.rome_note)
         return page
 
     def _fill_venues(self) -> None:

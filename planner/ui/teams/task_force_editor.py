@@ -40,8 +40,9 @@ from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
 from planner.domain.headcount_bands import BAND_LABELS
 from planner.domain.remit import RULE_KINDS, RULE_LABELS
-from planner.io.naf_labels import load_naf_labels
+from planner.io.nomenclatures import load_nomenclature
 from planner.services.firm_query import load_firms
+from planner.services.naf_reference import reference_nomenclature
 from planner.services.task_force import PARTNER_KINDS
 from planner.services.task_force_edit import (
     FIRMS_FOLLOW,
@@ -158,6 +159,7 @@ class TaskForceEditor(QDialog):
         self.store = store
         self.saved: dict[str, int] | None = None
         self.communes = bassin_communes(store)
+        self.nomenclature = reference_nomenclature(store)
         self.firm_counts = assigned_counts(store)
         self.adviser_firms = adviser_firm_counts(store)
         self.homes = adviser_teams(store)
@@ -256,7 +258,7 @@ class TaskForceEditor(QDialog):
         self.partner_exclusive = QCheckBox(
             "Exclusif : seul ce partenaire prend les entreprises de son périmètre", page
         )
-        self.rules_model = RulesModel(self.communes, self)
+        self.rules_model = RulesModel(self.communes, self, self.nomenclature)
         self.rules_view = QTableView(page)
         self.rules_view.setModel(self.rules_model)
         self.rules_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -460,7 +462,8 @@ class TaskForceEditor(QDialog):
         self.rule_value.setPlaceholderText(RULE_PLACEHOLDERS[kind])
         self.rule_value.setEnabled(kind != "craft")
         if kind == "naf":
-            items = [f"{code} {label}" for code, label in load_naf_labels().items()]
+            labels = load_nomenclature(self.nomenclature).labels
+            items = [f"{code} {label}" for code, label in labels.items()]
         elif kind == "band":
             items = [f"{code} {label}" for code, label in BAND_LABELS.items() if code != "NN"]
         elif kind == "commune":
@@ -481,7 +484,7 @@ class TaskForceEditor(QDialog):
             by_name = {name.lower(): code for code, name in self.communes.items()}
             text = by_name.get(text.lower(), text)
         rule = normalise_rule(kind, text)
-        problem = check_rule(rule, self.communes)
+        problem = check_rule(rule, self.communes, self.nomenclature)
         if problem:
             self._show_errors(f"Règle refusée : {problem}.")
             return False
@@ -636,7 +639,7 @@ class TaskForceEditor(QDialog):
 
     def save(self) -> bool:
         """Check every draft, then save them in one transaction and close."""
-        problems = check_drafts(self.model.partners, self.communes)
+        problems = check_drafts(self.model.partners, self.communes, self.nomenclature)
         if problems:
             shown = problems[:SHOWN_PROBLEMS]
             if len(problems) > SHOWN_PROBLEMS:

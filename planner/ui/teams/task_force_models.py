@@ -16,8 +16,9 @@ from PySide6.QtCore import (
 )
 
 from planner.domain.headcount_bands import band_label
+from planner.domain.nomenclature import REV2
 from planner.domain.remit import RULE_LABELS, Rule
-from planner.io.naf_labels import load_naf_labels
+from planner.io.nomenclatures import load_nomenclature
 from planner.services.task_force import PARTNER_KINDS
 from planner.services.task_force_edit import AdviserDraft, PartnerDraft, TeamDraft
 from planner.ui.headed_table_model import HeadedTableModel
@@ -295,10 +296,10 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def rule_value_label(rule: Rule, communes: dict[str, str]) -> str:
-    """A rule's value as a coordinator reads it (code and label)."""
+def rule_value_label(rule: Rule, communes: dict[str, str], nomenclature: str = REV2) -> str:
+    """A rule's value as a coordinator reads it (code and label, NAF in ``nomenclature``)."""
     if rule.kind == "naf":
-        label = load_naf_labels().get(rule.value)
+        label = load_nomenclature(nomenclature).labels.get(rule.value)
         return f"{rule.value} — {label}" if label else rule.value
     if rule.kind == "band":
         return f"{rule.value} — {band_label(rule.value)}"
@@ -315,9 +316,12 @@ class RulesModel(HeadedTableModel):
 
     HEADERS = ("Règle", "Valeur")
 
-    def __init__(self, communes: dict[str, str], parent: Any = None) -> None:
+    def __init__(
+        self, communes: dict[str, str], parent: Any = None, nomenclature: str = REV2
+    ) -> None:
         super().__init__(parent)
         self.communes = communes
+        self.nomenclature = nomenclature  # the campaign's reference NAF
         self.rules: list[Rule] = []
 
     def set_rules(self, rules: list[Rule]) -> None:
@@ -346,4 +350,4 @@ class RulesModel(HeadedTableModel):
         rule = self.rules[index.row()]
         if index.column() == 0:
             return capitalised(RULE_LABELS.get(rule.kind, rule.kind))
-        return rule_value_label(rule, self.communes)
+        return rule_value_label(rule, self.communes, self.nomenclature)

@@ -1,0 +1,250 @@
+"""A campaign switched from NAF rév. 2 to NAF 2025: CMA craft remit, priority sectors,
+filters and call lists, on the 54-column stock derived from the shared sample
+(see tests/data/make_naf2025_stocks.py: each rév. 2 code mapped to its first
+NAF 2025 target; no real rows with NAF 2025 codes are published)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+from sqlalchemy import select, update
+
+from planner.cli.main import run
+from planner.db import models
+from planner.db.store import CampaignStore, create_store, open_store
+from planner.domain.import_filters import ImportFilters
+from planner.domain.nomenclature import NAF2025, REV2
+from planner.domain.priority import PriorityWeights
+from planner.domain.remit import Rule, remit_mask
+from planner.services.call_lists import export_call_lists
+from planner.services.dashboard import load_followup
+from planner.services.firm_query import FirmFilter, firm_details, load_firms
+from planner.services.naf_reference import reference_nomenclature, write_reference
+from planner.services.nomenclature_switch import apply_switch, plan_switch
+from planner.services.priorities import load_weights, save_weights, score_firms
+from planner.services.sirene_import import SireneFiles, import_sirene
+
+STOCK_54 = Path(__file__).resolve().parents[1] / "data" / "StockEtablissement_54col_naf25.csv"
+EVERYTHING = ImportFilters(
+    include_closed=True, bands=None, include_unknown_band=True, include_non_employers=True
+)
+# A CMA's craft remit (craft register and craft activities) and a CCI's retail group.
+CMA_RULES = [("craft", ""), ("naf", "32.12Z"), ("naf", "17"), ("naf", "20.30Z"), ("naf", "45")]
+CCI_RULES = [("naf", "47.1")]
+SECTORS = ("6820B", "70", "4771Z")
+
+
+def _campaign(target: str | Path) -> CampaignStore:
+    with STOCK_54.open(encoding="utf-8", newline="") as handle:
+        communes = {row["codeCommuneEtablissement"] for row in csv.DictReader(handle)}
+    store = create_store(target)
+    with store.session() as session:
+        session.add(
+            models.Campaign(name="Test", bassin_kind="communes", bassin_code="*", bassin_label="T")
+        )
+        write_reference(session, REV2)
+        for name, kind, rules in (("CMA", "cma", CMA_RULES), ("CCI", "cci", CCI_RULES)):
+            partner = models.Partner(name=name, kind=kind, exclusive=name == "CMA")
+            partner.rules = [models.RemitRule(kind=k, value=v) for k, v in rules]
+            team = models.Team(name=f"Équipe {name}", capacity=300)
+            partner.teams = [team]
+            session.add(partner)
+        start = dt.datetime(2026, 12, 15, 9)
+        visit = models.DiscoverySession(
+            kind="visite", title="Garages", starts_at=start, ends_at=start + dt.timedelta(hours=2)
+        )
+        session.add(visit)
+        session.flush()
+        session.add(models.SessionTheme(session_id=visit.id, kind="naf", code="45.20A"))
+        session.add(models.SessionTheme(session_id=visit.id, kind="rome", code="I1604"))
+    import_sirene(store, SireneFiles(STOCK_54), EVERYTHING, {c: c for c in communes})
+    save_weights(store, PriorityWeights(sectors=SECTORS))
+    return store
+
+
+def _rules(store: CampaignStore, partner: str) -> list[Rule]:
+    with store.session() as session:
+        rows = session.execute(
+            select(models.RemitRule.kind, models.RemitRule.value)
+            .join(models.Partner)
+            .where(models.Partner.name == partner)
+            .order_by(models.RemitRule.id)
+        ).all()
+    return [Rule(k, v) for k, v in rows]
+
+
+def _matched(firms: pl.DataFrame, rules: list[Rule]) -> set[str]:
+    return set(firms.filter(pl.Series(remit_mask(firms, rules)))["siret"])
+
+
+def test_switch_lists_translations_and_changes_nothing_until_confirmed(
+    campaign_target: str | Path,
+) -> None:
+    with _campaign(campaign_target) as store:
+        plan = plan_switch(store, NAF2025)
+        by_value = {c.translation.source: c for c in plan.rules}
+        # One-to-one: the same activity under a NAF 2025 code.
+        assert by_value["32.12Z"].translation.targets == ("32.12",)
+        assert by_value["32.12Z"].translation.exact
+        assert by_value["17"].translation.targets == ("17",)
+        assert by_value["20.30Z"].translation.exact
+        # Division 45 disappears: one-to-many links listed for confirmation.
+        division_45 = by_value["45"].translation
+        assert not division_45.exact
+        many = {link.source: link.targets for link in division_45.one_to_many}
+        assert many["45.20A"] == ("95.31G", "95.40Y")
+        assert "46.18" in division_45.targets and "95.3" in division_45.targets
+        # NAF 2025's 47.12H also receives rév. 2's 47.89Z: the CCI's retail rule gains
+        # the firm coded 47.89Z (47.12H in NAF 2025), and says so before anything changes.
+        assert by_value["47.1"].gained == 1 and by_value["47.1"].lost == 0
+        assert plan.needs_confirmation
+        lines = "\n".join(plan.lines())
+        assert "NAF rév. 2 45.20A → 2 sous-classes NAF 2025 (95.31G, 95.40Y)" in lines
+        assert "gagnées 1" in lines
+        [theme] = plan.themes
+        assert (theme.title, theme.translation.targets) == ("Garages", ("95.31G", "95.4"))
+        assert "Thème de la séance « Garages » : NAF rév. 2 45.20A → NAF 2025" in lines
+        sectors = {s.translation.source: s.codes for s in plan.sectors}
+        assert sectors["68.20B"] == ("6820H",)
+        # Nothing written yet.
+        assert reference_nomenclature(store) == REV2
+        assert [r.value for r in _rules(store, "CMA")][1:] == ["32.12Z", "17", "20.30Z", "45"]
+        assert load_weights(store).sectors == SECTORS
+
+
+def test_confirmed_switch_keeps_the_remits_and_shows_naf2025(
+    campaign_target: str | Path, tmp_path: Path
+) -> None:
+    with _campaign(campaign_target) as store:
+        before = load_firms(store, REV2)
+        cma_before = _matched(before, _rules(store, "CMA"))
+        one_to_one = {v: _matched(before, [Rule("naf", v)]) for v in ("32.12Z", "17", "20.30Z")}
+        scored_before = score_firms(store, before, load_weights(store))
+
+        apply_switch(store, plan_switch(store, NAF2025))
+
+        assert reference_nomenclature(store) == NAF2025
+        with store.session() as session:
+            themes = set(
+                session.execute(select(models.SessionTheme.kind, models.SessionTheme.code))
+            )
+        assert themes == {("naf", "95.31G"), ("naf", "95.4"), ("rome", "I1604")}
+        after = load_firms(store)
+        rules = _rules(store, "CMA")
+        assert ("naf", "32.12") in [(r.kind, r.value) for r in rules]
+        assert "45" not in [r.value for r in rules]
+        # Where the correspondence is one-to-one the same firms stay in the remit.
+        for value, translated in (("32.12Z", "32.12"), ("17", "17"), ("20.30Z", "20.3")):
+            assert _matched(after, [Rule("naf", translated)]) == one_to_one[value]
+            assert one_to_one[value]
+        assert _matched(after, rules) == cma_before
+        # Priority sectors translated: the same firms get the sector points.
+        assert load_weights(store).sectors == ("6820H", "70", "733", "4771", "4792J")
+        scored_after = score_firms(store, after, load_weights(store))
+        assert scored_after.sort("siret")["priority"].to_list() == (
+            scored_before.sort("siret")["priority"].to_list()
+        )
+        # Filters read NAF 2025: 68.20H (real estate) is section M now, head offices N.
+        in_m = after.filter(FirmFilter(sections=frozenset({"M"})).apply(after))
+        assert set(in_m["naf_code"]) == {"68.20H"} and in_m.height == 13
+        absent = FirmFilter(sections=frozenset({"absent"})).apply(after)
+        assert int(absent.sum()) == 251
+        assert set(after.filter(absent)["naf_label"]) == {"Code NAF 2025 absent"}
+
+        # Call lists carry NAF 2025 codes and labels.
+        with store.session() as session:
+            teams = dict(session.execute(select(models.Team.name, models.Team.id)).all())
+            for siret in after["siret"]:
+                session.add(models.Assignment(siret=siret, team_id=teams["Équipe CCI"]))
+        # The firm card names the reference and both codes with their labels.
+        siret = after.filter(pl.col("naf_code") == "70.10Y")["siret"][0]
+        card = firm_details(store, siret)
+        assert card["Nomenclature de référence de la campagne"] == "NAF 2025"
+        assert card["Section NAF"].startswith("N – Activités spécialisées")
+        assert card["Activité principale en NAF rév. 2"] == "70.10Z – Activités des sièges sociaux"
+        assert card["Activité principale en NAF 2025"].startswith("70.10Y – ")
+        # The dashboard's NAF section axis reads NAF 2025 too.
+        sections = dict(load_followup(store).firms["section"].value_counts().iter_rows())
+        assert sections["M — Activités immobilières"] == 13
+        assert sections["Code NAF 2025 absent"] == 251
+        export_call_lists(store, tmp_path / "listes", per="team")
+        book = openpyxl.load_workbook(next((tmp_path / "listes").glob("*CCI*.xlsx")))
+        guide = [[c.value for c in row] for row in book.worksheets[0].iter_rows()]
+        assert ["Nomenclature NAF", "NAF 2025"] in [row[:2] for row in guide]
+        sheet = book.worksheets[1]
+        header = [c.value for c in sheet[1]]
+        code_col, label_col = header.index("Code NAF"), header.index("Libellé NAF")
+        values = {(row[code_col], row[label_col]) for row in sheet.iter_rows(2, values_only=True)}
+        assert (
+            "68.20H",
+            "Location et exploitation d'autres biens immobiliers propres ou loués",
+        ) in values
+        assert ("", "Code NAF 2025 absent") in values or (None, "Code NAF 2025 absent") in values
+
+
+def test_switch_reports_firms_lost_without_a_code(tmp_path: Path) -> None:
+    with _campaign(tmp_path / "c.planner") as store:
+        with store.session() as session:
+            session.execute(
+                update(models.Establishment)
+                .where(models.Establishment.naf_code == "32.12Z")
+                .values(naf25_code=None)
+            )
+        plan = plan_switch(store, NAF2025)
+        change = next(c for c in plan.rules if c.translation.source == "32.12Z")
+        assert (change.lost, change.gained) == (5, 0)
+        assert plan.needs_confirmation
+
+
+def test_cli_lists_then_applies_with_yes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "c.planner"
+    _campaign(target).close()
+    assert run(["campaign", "set", str(target), "--nomenclature", "naf2025"]) == 0
+    out = capsys.readouterr().out
+    assert "45.20A → 2 sous-classes NAF 2025" in out and "Rien n'a été modifié" in out
+    assert run(["info", str(target), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)["establishments"]
+    assert info["naf_reference"] == REV2
+    assert info["naf_codes"] == {"rev2": 48, "naf2025": 48}
+    assert info["by_naf_section"]["L"] == 13
+
+    assert run(["campaign", "set", str(target), "--nomenclature", "naf2025", "--yes"]) == 0
+    assert "Règles traduites enregistrées" in capsys.readouterr().out
+    assert run(["info", str(target), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)["establishments"]
+    assert info["naf_reference"] == NAF2025
+    assert info["by_naf_section"]["M"] == 13 and "L" not in info["by_naf_section"]
+    assert info["by_naf_section"]["absent"] == 251
+    assert run(["campaign", "set", str(target), "--nomenclature", "naf2025", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["applied"] is False
+    assert run(["campaign", "set", str(target), "--nomenclature", "naf2031"]) == 2
+
+
+def test_demo_made_after_the_switch_date_is_in_naf2025(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # From 1 January 2027 new campaigns read NAF 2025; the demo's remits, written in
+    # rév. 2 section letters, are translated rather than reused (N is not N any more).
+    from planner.services import naf_reference
+    from planner.services.demo import create_demo
+
+    monkeypatch.setattr(naf_reference, "default_nomenclature", lambda _today: NAF2025)
+    path = tmp_path / "demo.planner"
+    create_demo(path, rows=600, seed=3)
+    with open_store(path) as store:
+        assert reference_nomenclature(store) == NAF2025
+        cci = {r.value for r in _rules(store, "CCI Seine-Saint-Denis")}
+        # rév. 2 J (information and communication) is now J and K; M (specialised
+        # activities) is N, N (administrative services) is O.
+        assert {"J", "K", "N", "O"} <= cci
+        firms = load_firms(store)
+        assert int(firms["naf_2025"].is_not_null().sum()) == firms.height > 0
+        assert firms["naf_code"].str.contains(r"^\d\d\.\d\d[YGHJKL]$").all()
