@@ -11,13 +11,14 @@ import pytest
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data"
+# Copies of the real public samples (provenance in tests/data/public/README.md).
+SHARED_DATA = ROOT / "tests" / "data" / "public"
 PG_SERVER = os.environ.get("PLANNER_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """The real public samples in ``../shared/data`` (read there, never copied)."""
+    """The real public samples copied into ``tests/data/public``."""
     if not SHARED_DATA.exists():
         pytest.fail(f"Données de test introuvables : {SHARED_DATA}")
     return SHARED_DATA

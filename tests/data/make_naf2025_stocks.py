@@ -30,7 +30,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "data" / "sirene"
+SHARED = ROOT / "tests" / "data" / "public" / "sirene"
 SAMPLE = SHARED / "StockEtablissement_utf8__trackdechets_sample.csv"
 TABLE = ROOT / "resources" / "nomenclatures" / "correspondance_naf_rev2_naf2025.csv"
 NAF25 = "activitePrincipaleNAF25Etablissement"

@@ -26,7 +26,9 @@ from planner.geo.reference import (
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MAPS_DIR = REPO_ROOT / "maps"
-SHARED_93 = REPO_ROOT.parent / "shared" / "data" / "geo" / "communes-93-seine-saint-denis.geojson"
+SHARED_93 = (
+    REPO_ROOT / "tests" / "data" / "public" / "geo" / "communes-93-seine-saint-denis.geojson"
+)
 
 PLAINE_COMMUNE = [
     "93001",  # Aubervilliers

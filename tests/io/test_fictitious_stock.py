@@ -32,8 +32,8 @@ from planner.io.fictitious_stock import (
     generate_stock,
 )
 
-# ../shared/data next to the project, as on the team's machines and in CI.
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+# The real public samples copied into tests/data/public (see its README).
+SHARED = Path(__file__).resolve().parents[1] / "data" / "public"
 ESTABLISHMENT_SAMPLE = SHARED / "sirene" / "StockEtablissement_utf8__trackdechets_sample.csv"
 LEGAL_UNIT_SAMPLE = SHARED / "sirene" / "StockUniteLegale_utf8__trackdechets_sample.csv"
 COMMUNES_93 = SHARED / "geo" / "communes-93-seine-saint-denis.geojson"

@@ -8,7 +8,6 @@ no test can reach a network, and the offline promise is checked.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,20 +46,13 @@ LEGEND = [
 
 
 def _shared_dir() -> Path:
-    candidates = [
-        os.environ.get("PLANNER_SHARED_DIR"),
-        Path(__file__).resolve().parents[3] / "shared",
-        "/work/shared",
-    ]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "data" / "geo").is_dir():
-            return Path(candidate)
-    pytest.skip("données géographiques partagées introuvables (shared/data/geo)")
+    # The real public samples copied into tests/data/public (see its README).
+    return Path(__file__).resolve().parents[1] / "data" / "public"
 
 
 @pytest.fixture(scope="module")
 def communes() -> dict[str, Any]:
-    path = _shared_dir() / "data" / "geo" / "communes-93-seine-saint-denis.geojson"
+    path = _shared_dir() / "geo" / "communes-93-seine-saint-denis.geojson"
     data: dict[str, Any] = json.loads(path.read_text("utf-8"))
     # The file has no population: give each commune one, for per-1,000 rates.
     for index, feature in enumerate(data["features"]):
@@ -70,7 +62,7 @@ def communes() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def outline() -> dict[str, Any]:
-    path = _shared_dir() / "data" / "geo" / "departement-93-seine-saint-denis.geojson"
+    path = _shared_dir() / "geo" / "departement-93-seine-saint-denis.geojson"
     data: dict[str, Any] = json.loads(path.read_text("utf-8"))
     return data
 
