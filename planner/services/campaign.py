@@ -16,6 +16,7 @@ from planner.domain.headcount_bands import BAND_ORDER
 from planner.domain.naf import section_of
 from planner.geo.reference import CommuneReference
 from planner.services.bassin import Bassin
+from planner.services.campaign_identity import new_identity_setting
 from planner.services.contact_summary import contact_summary
 from planner.services.session_summary import session_summary
 from planner.services.task_force_summary import task_force_summary
@@ -62,6 +63,7 @@ def create_campaign(
                     is_demo=is_demo,
                 )
             )
+            session.add(new_identity_setting())
             full = reference.frame
             for code in bassin.communes:
                 row = full.loc[code]
