@@ -203,18 +203,18 @@ def _attribute_advisers(store: CampaignStore, preview: OutcomePreview) -> None:
                 models.Team, models.Team.id == models.Adviser.team_id
             )
         ).all()
-        partner_ids: dict[str, int] = {
-            name: id_
-            for name, id_ in session.execute(select(models.Partner.name, models.Partner.id))
-        }
-        assigned: dict[str, int] = {
-            siret: partner
-            for siret, partner in session.execute(
+        partner_ids = dict(
+            session.execute(select(models.Partner.name, models.Partner.id)).tuples().all()
+        )
+        assigned = dict(
+            session.execute(
                 select(models.Assignment.siret, models.Team.partner_id).join(
                     models.Team, models.Team.id == models.Assignment.team_id
                 )
             )
-        }
+            .tuples()
+            .all()
+        )
     partner_of = {id_: partner for id_, _name, partner in advisers}
     by_name: dict[tuple[int | None, str], list[int]] = defaultdict(list)
     for id_, name, partner in advisers:
