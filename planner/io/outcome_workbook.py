@@ -181,6 +181,8 @@ def _name_matches(siret: str, value: Any, checksum: str) -> bool:
 
 def _unreadable(name: str, exc: BaseException, sheet: str | None = None) -> InputError:
     """The French refusal of a workbook that openpyxl could not parse."""
+    while exc.__cause__ is not None:  # openpyxl wraps the parser's error in a ValueError
+        exc = exc.__cause__
     kind = type(exc).__name__
     if kind in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"):
         reason = "entités XML interdites dans le fichier (classeur piégé ou endommagé)"
