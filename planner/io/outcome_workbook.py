@@ -298,7 +298,8 @@ def _check_head(
             file=name,
         )
     origin = head.get("campaign", "") or "?"
-    if campaign is None or head.get("campaign_id") != campaign.campaign_id:
+    known = campaign is not None and campaign.campaign_id and campaign.secret
+    if not known or campaign is None or head.get("campaign_id") != campaign.campaign_id:
         here = f" : il ne peut pas être relu dans « {campaign.name} »" if campaign else ""
         raise InputError(f"ce classeur vient d'une autre campagne, « {origin} »{here}", file=name)
     identity = ExportIdentity(

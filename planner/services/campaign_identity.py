@@ -54,6 +54,15 @@ def _parse(value: dict[str, object]) -> tuple[str, bytes] | None:
     return (campaign_id, secret) if len(secret) == KEY_BYTES else None
 
 
+def stored_identity(store: CampaignStore) -> CampaignIdentity | None:
+    """The campaign's identity if it has one (reading never creates it)."""
+    with store.session() as session:
+        name = session.scalars(select(models.Campaign.name)).one()
+        setting = session.get(models.Setting, IDENTITY_KEY)
+        parsed = _parse(setting.value) if setting is not None else None
+    return CampaignIdentity(parsed[0], name, parsed[1]) if parsed else None
+
+
 def campaign_identity(store: CampaignStore) -> CampaignIdentity:
     """The campaign's identity, created (once, for good) if it has none yet."""
     for _attempt in range(2):

@@ -25,9 +25,16 @@ from planner.domain.cell_text import starts_formula
 from planner.domain.errors import InputError
 from planner.domain.outcomes import WITH_NEED
 from planner.io.call_list_workbook import HEADERS
-from planner.io.outcome_workbook import FilledRow, ReadBack, Rejection, read_outcome_workbook
-from planner.services.campaign_identity import campaign_identity
+from planner.io.outcome_workbook import (
+    CampaignKey,
+    FilledRow,
+    ReadBack,
+    Rejection,
+    read_outcome_workbook,
+)
+from planner.services.campaign import read_header
 from planner.services.campaign_identity import refuse_unsigned as stored_refuse_unsigned
+from planner.services.campaign_identity import stored_identity
 
 CHANNEL = "téléphone"
 
@@ -105,11 +112,15 @@ def preview_outcomes(
             belongs to another campaign, has a changed signed head, or is
             unsigned and refused.
     """
-    identity = campaign_identity(store)
+    # A campaign that never exported has no identity yet: every signed workbook
+    # then comes from another campaign. Reading back never creates it.
+    identity = stored_identity(store)
+    name = identity.name if identity else read_header(store).name
+    key = identity.key() if identity else CampaignKey("", name, b"")
     refuse = refuse_unsigned or stored_refuse_unsigned(store)
     preview = OutcomePreview()
     for path in paths:
-        back = read_outcome_workbook(path, identity.key(), today=today)
+        back = read_outcome_workbook(path, key, today=today)
         if not back.signed:
             if refuse:
                 raise InputError(
@@ -117,10 +128,10 @@ def preview_outcomes(
                     "refusé, la campagne n'accepte que les listes signées",
                     file=back.file,
                 )
-            if back.campaign != identity.name:
+            if back.campaign != name:
                 raise InputError(
                     f"ce classeur a été exporté pour la campagne « {back.campaign} », "
-                    f"pas pour « {identity.name} »",
+                    f"pas pour « {name} »",
                     file=back.file,
                 )
         preview.files.append(back)

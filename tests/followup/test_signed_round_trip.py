@@ -375,3 +375,16 @@ def test_unsigned_workbook_is_read_with_a_warning_or_refused(
         set_refuse_unsigned(store, True)
     assert run(args) == 2
     assert "non signé" in capsys.readouterr().err
+
+
+def test_reading_back_never_creates_the_identity(campaign: str, tmp_path: Path) -> None:
+    """A campaign without identity (read-only, or never exported) refuses signed
+    workbooks as another campaign's, even one signed with an empty key."""
+    with open_store(campaign) as store:
+        path = _export(store, tmp_path / "out")[PARTNERS[0]]
+        with store.session() as session:
+            session.execute(delete(models.Setting).where(models.Setting.key == IDENTITY_KEY))
+        with pytest.raises(InputError, match="autre campagne"):
+            preview_outcomes(store, [path])
+        with store.session() as session:
+            assert session.get(models.Setting, IDENTITY_KEY) is None

@@ -165,3 +165,13 @@ def test_implausible_values_are_rejected_with_a_reason(tmp_path: Path) -> None:
     assert "avant le 01/01/2000" in reasons[4]
     assert reasons[5].startswith("date de l'appel dans le futur")
     assert sorted(r.row for r in back.filled) == [3, 6]
+
+
+def test_a_workbook_signed_with_an_empty_key_is_never_trusted(tmp_path: Path) -> None:
+    path = tmp_path / "forge.xlsx"
+    meta = CallListMeta(
+        "Campagne", "Partenaire", "lot", dt.datetime(2025, 3, 1), ExportSigning("", "", "x", b"")
+    )
+    write_call_list(path, meta, {"Liste": []})
+    with pytest.raises(InputError, match="autre campagne"):
+        read_outcome_workbook(path, CampaignKey("", "Campagne", b""))
