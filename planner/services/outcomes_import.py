@@ -137,7 +137,7 @@ def preview_outcomes(
         preview.files.append(back)
         preview.rejected.extend(back.rejected)
         preview.warnings.extend(f"{back.file} : {warning}" for warning in back.warnings)
-    _attribute_advisers(store, preview)
+    reassigned = _attribute_advisers(store, preview)
     rows = [(back, row) for back in preview.files for row in back.filled]
     sirets = {row.siret for _b, row in rows}
     with store.session() as session:
@@ -185,6 +185,8 @@ def preview_outcomes(
             preview.rejected.append(
                 Rejection(row.file, row.sheet, row.row, None, row.siret, "ligne déjà importée")
             )
+        elif (row.file, row.sheet, row.row) in reassigned:
+            preview.conflicts.append(Conflict(row, reassigned[(row.file, row.sheet, row.row)]))
         elif len(files_of[row.siret]) > 1:
             others = ", ".join(sorted(files_of[row.siret] - {row.file}))
             preview.conflicts.append(Conflict(row, f"entreprise aussi renseignée dans {others}"))
@@ -201,13 +203,18 @@ def preview_outcomes(
     return preview
 
 
-def _attribute_advisers(store: CampaignStore, preview: OutcomePreview) -> None:
+def _attribute_advisers(
+    store: CampaignStore, preview: OutcomePreview
+) -> dict[tuple[str, str, int], str]:
     """Give each row its adviser: the signed id, or for an unsigned workbook the
     name among the partner's advisers, and only an adviser of that partner.
 
     Rows of an unsigned workbook for a firm not assigned to its partner are
-    rejected: nothing else says the partner was given that firm.
+    rejected: nothing else says the partner was given that firm. Rows of a
+    signed one for a firm given to another partner since the export are
+    returned, (file, sheet, row) -> reason, to be shown as conflicts.
     """
+    reassigned: dict[tuple[str, str, int], str] = {}
     with store.session() as session:
         advisers = session.execute(
             select(models.Adviser.id, models.Adviser.name, models.Team.partner_id).join(
@@ -244,6 +251,11 @@ def _attribute_advisers(store: CampaignStore, preview: OutcomePreview) -> None:
                     or (partner is not None and partner_of[adviser_id] != partner)
                 ):
                     adviser_id, moved = None, moved + 1
+                if partner is not None and assigned.get(row.siret) != partner:
+                    reassigned[(row.file, row.sheet, row.row)] = (
+                        f"entreprise retirée au partenaire « {back.partner} » depuis l'export "
+                        f"du {back.exported_at:%d/%m/%Y}"
+                    )
             else:
                 if partner is not None and assigned.get(row.siret) != partner:
                     reason = f"entreprise non attribuée au partenaire « {back.partner} »"
@@ -260,6 +272,7 @@ def _attribute_advisers(store: CampaignStore, preview: OutcomePreview) -> None:
                 f"{back.file} : {moved} ligne(s) d'un conseiller qui n'est plus rattaché au "
                 f"partenaire « {back.partner} » : contacts enregistrés sans conseiller"
             )
+    return reassigned
 
 
 def _source_row(row: FilledRow) -> str:

@@ -388,3 +388,33 @@ def test_reading_back_never_creates_the_identity(campaign: str, tmp_path: Path) 
             preview_outcomes(store, [path])
         with store.session() as session:
             assert session.get(models.Setting, IDENTITY_KEY) is None
+
+
+def test_a_firm_given_to_another_partner_since_the_export_is_a_conflict(
+    campaign: str, tmp_path: Path
+) -> None:
+    with open_store(campaign) as store:
+        path = _export(store, tmp_path / "out")[PARTNERS[0]]
+        wb = load_workbook(path)
+        ws = _data_sheets(wb)[0]
+        moved, kept = _fill(ws, 2), _fill(ws, 3)
+        wb.save(path)
+        with store.session() as session:
+            their_team = session.scalar(
+                select(models.Team.id)
+                .join(models.Partner)
+                .where(models.Partner.name == PARTNERS[1])
+            )
+            session.execute(
+                update(models.Assignment)
+                .where(models.Assignment.siret == moved)
+                .values(team_id=their_team, adviser_id=None)
+            )
+        preview = preview_outcomes(store, [path])
+        assert [r.siret for r in preview.accepted] == [kept]
+        assert [c.row.siret for c in preview.conflicts] == [moved]
+        assert preview.conflicts[0].reason.startswith(
+            f"entreprise retirée au partenaire « {PARTNERS[0]} »"
+        )
+        assert apply_outcomes(store, preview) == 1
+        assert _contacts_on(store, moved) == []
