@@ -136,6 +136,11 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+def _is_id(text: str) -> bool:
+    """Whether ``text`` is a database id as the export writes it (ASCII digits)."""
+    return text.isascii() and text.isdigit() and len(text) < 19
+
+
 def _siret(value: Any) -> str | None:
     text = _text(value)
     if text is None:
@@ -339,7 +344,7 @@ def _read_workbook(
         exported={k: e.siret for k, e in keys.items()},
         signed=identity is not None,
         campaign_id=head.get("campaign_id") or None,
-        partner_id=int(partner_id) if identity is not None and partner_id.isdigit() else None,
+        partner_id=int(partner_id) if identity is not None and _is_id(partner_id) else None,
         export_id=head.get("export_id") or None,
     )
     if identity is None:
@@ -513,7 +518,7 @@ def _take_row(
     if outcome not in WITH_NEED and posts:
         reject(f"postes saisis alors que le résultat est « {outcome} »", "Nombre de postes")
         return
-    signed_adviser = reading.identity is not None and entry.adviser_id.isdigit()
+    signed_adviser = reading.identity is not None and _is_id(entry.adviser_id)
     back = reading.back
     back.filled.append(
         FilledRow(
