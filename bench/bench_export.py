@@ -24,12 +24,28 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
-from planner.io.call_list_workbook import HEADERS, CallListMeta, CallListRow, write_call_list
-from planner.io.outcome_workbook import read_outcome_workbook
+from planner.domain.export_signature import new_secret
+from planner.io.call_list_workbook import (
+    HEADERS,
+    CallListMeta,
+    CallListRow,
+    ExportSigning,
+    write_call_list,
+)
+from planner.io.outcome_workbook import CampaignKey, read_outcome_workbook
 
 N = 100_000
 SHEETS = 20
 REPEAT = 2  # runs of the export and of its floor, interleaved; the best of each counts
+# Signed as the product signs every partner's workbook (HMAC of each row).
+_CAMPAIGN = CampaignKey("0b7f7c1e-8f4e-4d8e-9a53-3f7b1c2d4e5f", "Banc d'essai", new_secret())
+META = CallListMeta(
+    _CAMPAIGN.name,
+    "Partenaire",
+    "bench",
+    dt.datetime(2025, 3, 1),
+    ExportSigning(_CAMPAIGN.campaign_id, "1", "bench-export", _CAMPAIGN.secret),
+)
 
 
 def _rows() -> dict[str, list[CallListRow]]:
@@ -81,7 +97,7 @@ def _best(runs: list[float]) -> float:
 
 def call_lists_export_100k() -> dict[str, Any]:
     sheets = _rows()
-    meta = CallListMeta("Banc d'essai", "Partenaire", "bench", dt.datetime(2025, 3, 1))
+    meta = META
     seconds: list[float] = []
     floor: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -107,8 +123,7 @@ def call_lists_export_100k() -> dict[str, Any]:
 
 
 def _prepare_filled(path: Path, filled: Path) -> None:
-    meta = CallListMeta("Banc d'essai", "Partenaire", "bench", dt.datetime(2025, 3, 1))
-    write_call_list(path, meta, _rows())
+    write_call_list(path, META, _rows())
     _fill(path, filled)
 
 
@@ -126,7 +141,7 @@ def outcomes_read_100k() -> dict[str, Any]:
         floor: list[float] = []
         for _ in range(REPEAT):
             start = time.perf_counter()
-            back = read_outcome_workbook(filled)
+            back = read_outcome_workbook(filled, _CAMPAIGN)
             seconds.append(time.perf_counter() - start)
             start = time.perf_counter()
             wb = load_workbook(filled, read_only=True, data_only=True)

@@ -50,6 +50,11 @@ def add_parsers(sub: Any, import_sub: Any) -> None:
     outcomes.add_argument(
         "--rejected-out", type=Path, help="classeur des lignes rejetées à renvoyer au partenaire"
     )
+    outcomes.add_argument(
+        "--refuse-unsigned",
+        action="store_true",
+        help="refuser les classeurs non signés (exportés avant la signature des listes)",
+    )
     outcomes.add_argument("--json", action="store_true", help="résultat JSON")
     outcomes.set_defaults(handler=import_outcomes_command)
     _add_priority_parsers(sub, import_sub)
@@ -144,7 +149,7 @@ def import_outcomes_command(args: argparse.Namespace) -> int:
     )
 
     with open_store(args.file) as store:
-        preview = preview_outcomes(store, args.workbooks)
+        preview = preview_outcomes(store, args.workbooks, refuse_unsigned=args.refuse_unsigned)
         written = 0
         if not args.dry_run:
             written = apply_outcomes(store, preview, include_conflicts=args.with_conflicts)
@@ -156,6 +161,8 @@ def import_outcomes_command(args: argparse.Namespace) -> int:
     print(f"Acceptées : {len(preview.accepted)}")
     print(f"Rejetées : {len(preview.rejected)}")
     print(f"Conflits : {len(preview.conflicts)}")
+    for warning in preview.warnings:
+        print(f"Attention : {warning}", file=sys.stderr)
     for rejection in preview.rejected:
         print(f"  {rejection.message}", file=sys.stderr)
     for conflict in preview.conflicts:

@@ -3,7 +3,11 @@
 Layout: a first sheet explaining the campaign and the columns; one data sheet
 per adviser or team, header on row 1, key columns locked and the columns to
 fill unlocked; a hidden sheet ``_planner`` holding the marker, the export
-batch, and for every row its key, SIRET, and a checksum of the exported values.
+batch, the campaign id, partner id, export id and export date signed together,
+and for every row its key, SIRET, adviser id and an HMAC of its exported
+values (``planner.domain.export_signature``). Without a campaign key the
+workbook is written as before signatures (format 1, a plain checksum of the
+name), which the read-back still accepts with a warning.
 
 The workbook is written with xlsxwriter in ``constant_memory`` mode: each row
 goes to disk as soon as the next one starts, so memory stays flat at any size,
@@ -22,7 +26,7 @@ import contextlib
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -30,11 +34,18 @@ from xml.sax.saxutils import escape
 import xlsxwriter  # type: ignore[import-untyped]
 
 from planner.domain.cell_text import printed_text, workbook_text
+from planner.domain.export_signature import (
+    ExportIdentity,
+    head_signature,
+    name_signature,
+    row_signature,
+)
 from planner.domain.outcomes import OUTCOMES
 from planner.io.output_file import atomic_path
 
 MARKER = "planner-liste-appels"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # unsigned (before signatures)
+SIGNED_FORMAT_VERSION = 2
 META_SHEET = "_planner"
 GUIDE_SHEET = "Mode d'emploi"
 KEY_HEADER = "Clé (ne pas modifier)"
@@ -105,6 +116,7 @@ class CallListRow:
     created: dt.date | None
     adviser: str
     supported: bool = False
+    adviser_id: int | None = None
 
     def key_values(self, rank: int) -> list[object]:
         return [
@@ -124,14 +136,35 @@ class CallListRow:
 
 
 @dataclass(frozen=True)
+class ExportSigning:
+    """The campaign's identity and key, and the ids this export is signed with."""
+
+    campaign_id: str
+    partner_id: str  # empty for the coordinator's workbook
+    export_id: str
+    secret: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
 class CallListMeta:
-    """What the hidden sheet records about the export."""
+    """What the hidden sheet records about the export (``signing``: None writes format 1)."""
 
     campaign: str
     partner: str
     batch: str
     exported_at: dt.datetime
     nomenclature: str = "NAF rév. 2"  # the campaign's reference, as people name it
+    signing: ExportSigning | None = None
+
+    def identity(self) -> ExportIdentity | None:
+        if self.signing is None:
+            return None
+        return ExportIdentity(
+            self.signing.campaign_id,
+            self.signing.partner_id,
+            self.signing.export_id,
+            self.exported_at.replace(microsecond=0),
+        )
 
 
 def row_checksum(siret: str, name: str) -> str:
@@ -346,6 +379,43 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
+def _write_meta_head(hidden: Any, meta: CallListMeta) -> int:
+    """The hidden sheet's head rows; returns the first row of the firm rows (0-based).
+
+    Every value is a string, so that a spreadsheet re-saving the file cannot
+    turn an id or the export date into a number or a date.
+    """
+    exported_at = meta.exported_at.replace(microsecond=0).isoformat()
+    identity = meta.identity()
+    head: list[list[Any]]
+    if meta.signing is None or identity is None:
+        head = [
+            ["marker", MARKER, "version", FORMAT_VERSION],
+            ["campaign", meta.campaign, "partner", meta.partner],
+            ["batch", meta.batch, "exported_at", exported_at],
+            ["key", "siret", "checksum", "sheet"],
+        ]
+    else:
+        signing = meta.signing
+        signature = head_signature(signing.secret, identity, meta.campaign, meta.partner)
+        head = [
+            ["marker", MARKER, "version", SIGNED_FORMAT_VERSION],
+            ["campaign", meta.campaign, "partner", meta.partner],
+            ["batch", meta.batch, "exported_at", exported_at],
+            ["campaign_id", signing.campaign_id, "partner_id", signing.partner_id],
+            ["export_id", signing.export_id, "signature", signature],
+            ["key", "siret", "signature", "sheet", "adviser_id", "name_signature"],
+        ]
+    for r, values in enumerate(head):
+        for col, value in enumerate(values):
+            if isinstance(value, str):
+                if value:
+                    hidden.write_string(r, col, _text(value))
+            else:
+                hidden.write_number(r, col, value)
+    return len(head)
+
+
 def write_call_list(
     path: Path, meta: CallListMeta, sheets: dict[str, Sequence[CallListRow]]
 ) -> int:
@@ -378,30 +448,30 @@ def _write_workbook(
         data = [wb.add_worksheet(title) for title in titles]
         hidden = wb.add_worksheet(META_SHEET)
         _write_guide(guide, fmt, meta, titles)
-        head: list[list[Any]] = [
-            ["marker", MARKER, "version", FORMAT_VERSION],
-            ["campaign", meta.campaign, "partner", meta.partner],
-            ["batch", meta.batch, "exported_at", meta.exported_at.isoformat()],
-            ["key", "siret", "checksum", "sheet"],
-        ]
-        for r, values in enumerate(head):
-            for col, value in enumerate(values):
-                if isinstance(value, str):
-                    hidden.write_string(r, col, _text(value))
-                else:
-                    hidden.write_number(r, col, value)
-        meta_row = len(head)
+        meta_row = _write_meta_head(hidden, meta)
+        identity = meta.identity()
         count = 0
         write_meta = hidden._write_string
         text_fmt = fmt.text
         for ws, title, rows in zip(data, titles, sheets.values(), strict=True):
             keys = [f"{meta.batch}-{count + i:06d}" for i in range(1, len(rows) + 1)]
             sheet_name = _text(title)
-            for key, row in zip(keys, rows, strict=True):
+            for rank, (key, row) in enumerate(zip(keys, rows, strict=True), start=1):
                 write_meta(meta_row, 0, key)
                 write_meta(meta_row, 1, row.siret, text_fmt)
-                write_meta(meta_row, 2, row_checksum(row.siret, cell_text(row.name)))
                 write_meta(meta_row, 3, sheet_name)
+                if meta.signing is None or identity is None:
+                    write_meta(meta_row, 2, row_checksum(row.siret, cell_text(row.name)))
+                else:
+                    secret = meta.signing.secret
+                    adviser = "" if row.adviser_id is None else str(row.adviser_id)
+                    values = row.key_values(rank)
+                    sig = row_signature(secret, identity, key, row.siret, adviser, values)
+                    write_meta(meta_row, 2, sig)
+                    if adviser:
+                        write_meta(meta_row, 4, adviser, text_fmt)
+                    sig = name_signature(secret, identity, key, row.siret, adviser, row.name)
+                    write_meta(meta_row, 5, sig)
                 meta_row += 1
             _prepare_sheet(ws, fmt, meta, len(rows))
             _write_rows(ws, fmt, rows, keys)

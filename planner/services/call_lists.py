@@ -24,10 +24,11 @@ from planner.io.call_list_workbook import (
     KEY_COLUMNS,
     CallListMeta,
     CallListRow,
+    ExportSigning,
     write_call_list,
 )
 from planner.io.output_file import atomic_path
-from planner.services.campaign import read_header
+from planner.services.campaign_identity import campaign_identity
 from planner.services.firm_query import load_firms
 from planner.services.naf_reference import reference_nomenclature
 from planner.services.priorities import leave_out_supported, load_weights, score_firms
@@ -57,6 +58,8 @@ def _assignments(store: CampaignStore) -> pl.DataFrame:
                 models.Adviser.base_lon,
                 models.Adviser.base_lat,
                 models.LegalUnit.denomination,
+                models.Adviser.id,
+                models.Partner.id,
             )
             .join(models.Team, models.Team.id == models.Assignment.team_id)
             .join(models.Partner, models.Partner.id == models.Team.partner_id)
@@ -74,6 +77,8 @@ def _assignments(store: CampaignStore) -> pl.DataFrame:
             "base_lon": pl.Float64(),
             "base_lat": pl.Float64(),
             "legal_name": pl.String(),
+            "adviser_id": pl.Int64(),
+            "partner_id": pl.Int64(),
         },
         orient="row",
     )
@@ -137,6 +142,7 @@ def _rows(frame: pl.DataFrame) -> list[CallListRow]:
         pl.col("date_creation"),
         pl.col("adviser").fill_null("").replace("", NO_ADVISER),
         (pl.col("supported").fill_null(False) if "supported" in frame.columns else pl.lit(False)),
+        pl.col("adviser_id"),
     )
     return [CallListRow(*values) for values in flat.iter_rows()]
 
@@ -169,8 +175,10 @@ def export_call_lists(
             )
     all_partners = chosen is None or set(chosen) == set(known)
     partners = known if chosen is None else sorted(set(chosen))
-    campaign = read_header(store).name
+    identity = campaign_identity(store)
+    campaign = identity.name
     naf_name = nomenclature_name(reference_nomenclature(store))
+    partner_ids = dict(frame.select("partner", "partner_id").unique().iter_rows())
     batch = uuid.uuid4().hex[:10]
     written: list[ExportedFile] = []
     stamp = now.strftime("%Y%m%d")
@@ -186,7 +194,10 @@ def export_call_lists(
         for key in sorted(own[group].unique().to_list()):
             sheets[key] = _rows(own.filter(pl.col(group) == key))
         path = out_dir / f"Liste_appels_{stems[name]}_{stamp}.xlsx"
-        meta = CallListMeta(campaign, name, f"{batch}{index:02d}", now, naf_name)
+        signing = ExportSigning(
+            identity.campaign_id, str(partner_ids[name]), str(uuid.uuid4()), identity.secret
+        )
+        meta = CallListMeta(campaign, name, f"{batch}{index:02d}", now, naf_name, signing)
         count = write_call_list(path, meta, sheets)
         written.append(ExportedFile(path, name, count, len(sheets)))
     if all_partners:
@@ -194,7 +205,8 @@ def export_call_lists(
         progress(len(partners), total, "Classeur du coordinateur")
         sheets = {"Toutes les entreprises": _rows(frame)}
         path = out_dir / f"Liste_appels_coordination_{stamp}.xlsx"
-        meta = CallListMeta(campaign, "Coordination", f"{batch}cc", now, naf_name)
+        signing = ExportSigning(identity.campaign_id, "", str(uuid.uuid4()), identity.secret)
+        meta = CallListMeta(campaign, "Coordination", f"{batch}cc", now, naf_name, signing)
         written.append(ExportedFile(path, None, write_call_list(path, meta, sheets), 1))
         csv_path = out_dir / f"Liste_appels_coordination_{stamp}.csv"
         write_csv(csv_path, frame)

@@ -17,6 +17,7 @@ from planner.domain.nomenclature import ABSENT, NOMENCLATURES, codes_of
 from planner.geo.reference import CommuneReference
 from planner.io.nomenclatures import load_nomenclature
 from planner.services.bassin import Bassin
+from planner.services.campaign_identity import new_identity_setting
 from planner.services.contact_summary import contact_summary
 from planner.services.naf_reference import initial_reference, reference_in_session
 from planner.services.session_summary import session_summary
@@ -65,6 +66,7 @@ def create_campaign(
                 )
             )
             initial_reference(session)
+            session.add(new_identity_setting())
             full = reference.frame
             for code in bassin.communes:
                 row = full.loc[code]

@@ -1,7 +1,14 @@
-"""Read filled call lists back: preview first, then write contacts in one transaction."""
+"""Read filled call lists back: preview first, then write contacts in one transaction.
+
+Signed workbooks are checked against the campaign's key; outcomes go to the
+adviser the signed row names, and only if that adviser belongs to the partner
+the workbook was made for. Unsigned workbooks (exported before signatures) are
+read with a warning, or refused when the coordinator chose so.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
@@ -17,9 +24,17 @@ from planner.db.store import CampaignStore
 from planner.domain.errors import InputError
 from planner.domain.outcomes import WITH_NEED
 from planner.io.call_list_workbook import HEADERS
-from planner.io.outcome_workbook import FilledRow, ReadBack, Rejection, read_outcome_workbook
+from planner.io.outcome_workbook import (
+    CampaignKey,
+    FilledRow,
+    ReadBack,
+    Rejection,
+    read_outcome_workbook,
+)
 from planner.io.workbook_out import append_row, save_workbook
 from planner.services.campaign import read_header
+from planner.services.campaign_identity import refuse_unsigned as stored_refuse_unsigned
+from planner.services.campaign_identity import stored_identity
 
 CHANNEL = "téléphone"
 
@@ -40,13 +55,21 @@ class OutcomePreview:
     accepted: list[FilledRow] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "files": [
-                {"file": f.file, "partner": f.partner, "exported_at": f.exported_at.isoformat()}
+                {
+                    "file": f.file,
+                    "partner": f.partner,
+                    "exported_at": f.exported_at.isoformat(),
+                    "signed": f.signed,
+                    "warnings": f.warnings,
+                }
                 for f in self.files
             ],
+            "warnings": self.warnings,
             "accepted": len(self.accepted),
             "rejected": [
                 {
@@ -72,23 +95,49 @@ class OutcomePreview:
         }
 
 
-def preview_outcomes(store: CampaignStore, paths: Sequence[Path]) -> OutcomePreview:
+def preview_outcomes(
+    store: CampaignStore,
+    paths: Sequence[Path],
+    *,
+    refuse_unsigned: bool = False,
+    today: dt.date | None = None,
+) -> OutcomePreview:
     """Read every workbook and sort its rows into accepted, rejected and conflicts.
 
-    Raises ``InputError`` if a file is not one of ours or belongs to another campaign.
+    Unsigned workbooks are refused when ``refuse_unsigned`` is set or the
+    campaign's setting says so.
+
+    Raises:
+        InputError: a file is not one of ours, is too big or unreadable,
+            belongs to another campaign, has a changed signed head, or is
+            unsigned and refused.
     """
-    campaign = read_header(store).name
+    # A campaign that never exported has no identity yet: every signed workbook
+    # then comes from another campaign. Reading back never creates it.
+    identity = stored_identity(store)
+    name = identity.name if identity else read_header(store).name
+    key = identity.key() if identity else CampaignKey("", name, b"")
+    refuse = refuse_unsigned or stored_refuse_unsigned(store)
     preview = OutcomePreview()
     for path in paths:
-        back = read_outcome_workbook(path)
-        if back.campaign != campaign:
-            raise InputError(
-                f"ce classeur a été exporté pour la campagne « {back.campaign} », "
-                f"pas pour « {campaign} »",
-                file=back.file,
-            )
+        back = read_outcome_workbook(path, key, today=today)
+        if not back.signed:
+            if refuse:
+                raise InputError(
+                    "classeur non signé (exporté avant la signature des listes d'appels) : "
+                    "refusé, la campagne n'accepte que les listes signées",
+                    file=back.file,
+                )
+            if back.campaign != name:
+                raise InputError(
+                    f"ce classeur a été exporté pour la campagne « {back.campaign} », "
+                    f"pas pour « {name} »",
+                    file=back.file,
+                )
         preview.files.append(back)
         preview.rejected.extend(back.rejected)
+        preview.warnings.extend(f"{back.file} : {warning}" for warning in back.warnings)
+    reassigned = _attribute_advisers(store, preview)
     rows = [(back, row) for back in preview.files for row in back.filled]
     sirets = {row.siret for _b, row in rows}
     with store.session() as session:
@@ -153,6 +202,8 @@ def preview_outcomes(store: CampaignStore, paths: Sequence[Path]) -> OutcomePrev
             preview.rejected.append(
                 Rejection(row.file, row.sheet, row.row, None, row.siret, "ligne déjà importée")
             )
+        elif (row.file, row.sheet, row.row) in reassigned:
+            preview.conflicts.append(Conflict(row, reassigned[(row.file, row.sheet, row.row)]))
         elif len(files_of[row.siret]) > 1:
             others = ", ".join(sorted(files_of[row.siret] - {row.file}))
             preview.conflicts.append(Conflict(row, f"entreprise aussi renseignée dans {others}"))
@@ -172,6 +223,78 @@ def preview_outcomes(store: CampaignStore, paths: Sequence[Path]) -> OutcomePrev
 NON_DIFFUSIBLE_REASON = "établissement devenu non diffusible : rien n'est enregistré"
 
 
+def _attribute_advisers(
+    store: CampaignStore, preview: OutcomePreview
+) -> dict[tuple[str, str, int], str]:
+    """Give each row its adviser: the signed id, or for an unsigned workbook the
+    name among the partner's advisers, and only an adviser of that partner.
+
+    Rows of an unsigned workbook for a firm not assigned to its partner are
+    rejected: nothing else says the partner was given that firm. Rows of a
+    signed one for a firm given to another partner since the export are
+    returned, (file, sheet, row) -> reason, to be shown as conflicts.
+    """
+    reassigned: dict[tuple[str, str, int], str] = {}
+    with store.session() as session:
+        advisers = session.execute(
+            select(models.Adviser.id, models.Adviser.name, models.Team.partner_id).join(
+                models.Team, models.Team.id == models.Adviser.team_id
+            )
+        ).all()
+        partner_ids = dict(
+            session.execute(select(models.Partner.name, models.Partner.id)).tuples().all()
+        )
+        assigned = dict(
+            session.execute(
+                select(models.Assignment.siret, models.Team.partner_id).join(
+                    models.Team, models.Team.id == models.Assignment.team_id
+                )
+            )
+            .tuples()
+            .all()
+        )
+    partner_of = {id_: partner for id_, _name, partner in advisers}
+    by_name: dict[tuple[int | None, str], list[int]] = defaultdict(list)
+    for id_, name, partner in advisers:
+        by_name[(partner, name)].append(id_)
+        by_name[(None, name)].append(id_)
+    for back in preview.files:
+        partner = back.partner_id if back.signed else partner_ids.get(back.partner)
+        kept: list[FilledRow] = []
+        moved = 0
+        for row in back.filled:
+            if back.signed:
+                adviser_id = row.adviser_id
+                # Gone, or no longer of the partner (or an id no export would write).
+                if adviser_id is not None and (
+                    adviser_id not in partner_of
+                    or (partner is not None and partner_of[adviser_id] != partner)
+                ):
+                    adviser_id, moved = None, moved + 1
+                if partner is not None and assigned.get(row.siret) != partner:
+                    reassigned[(row.file, row.sheet, row.row)] = (
+                        f"entreprise retirée au partenaire « {back.partner} » depuis l'export "
+                        f"du {back.exported_at:%d/%m/%Y}"
+                    )
+            else:
+                if partner is not None and assigned.get(row.siret) != partner:
+                    reason = f"entreprise non attribuée au partenaire « {back.partner} »"
+                    preview.rejected.append(
+                        Rejection(row.file, row.sheet, row.row, "SIRET", row.siret, reason)
+                    )
+                    continue
+                found = by_name.get((partner, row.adviser or ""), [])
+                adviser_id = found[0] if len(found) == 1 else None
+            kept.append(dataclasses.replace(row, adviser_id=adviser_id))
+        back.filled = kept
+        if moved:
+            preview.warnings.append(
+                f"{back.file} : {moved} ligne(s) d'un conseiller qui n'est plus rattaché au "
+                f"partenaire « {back.partner} » : contacts enregistrés sans conseiller"
+            )
+    return reassigned
+
+
 def _source_row(row: FilledRow) -> str:
     return f"{row.sheet}!{row.row}"[:100]
 
@@ -188,15 +311,11 @@ def apply_outcomes(
     if include_conflicts:
         rows += [c.row for c in preview.conflicts]
     with store.session() as session:
-        advisers = {
-            name: id_
-            for id_, name in session.execute(select(models.Adviser.id, models.Adviser.name))
-        }
         for row in rows:
             contact = models.Contact(
                 siret=row.siret,
                 date=row.date,
-                adviser_id=advisers.get(row.adviser or ""),
+                adviser_id=row.adviser_id,
                 adviser_name=row.adviser,
                 channel=CHANNEL,
                 outcome=row.outcome,

@@ -91,7 +91,8 @@ def test_libreoffice_reads_every_csv_siret_as_14_digit_text(
     csv_path = next(f.path for f in files if f.path.suffix == ".csv")
     coordinator = next(f.path for f in files if f.partner is None and f.path.suffix == ".xlsx")
     meta = load_workbook(coordinator, read_only=True)[META_SHEET]
-    exported = {str(r[1]) for r in meta.iter_rows(min_row=5, values_only=True)}
+    # Signed layout: five head rows and the column titles, then one row per firm.
+    exported = {str(r[1]) for r in meta.iter_rows(min_row=7, values_only=True)}
     assert len(exported) == len(csv_path.read_text(encoding="utf-8-sig").splitlines()) - 1
     # Separator ";", UTF-8, French then American number recognition.
     for language in ("1036", "1033"):

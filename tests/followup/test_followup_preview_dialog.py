@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from pytestqt.qtbot import QtBot
 
@@ -53,5 +54,62 @@ def test_preview_dialog_shows_three_tabs_before_writing(
         assert dialog.result() == dialog.DialogCode.Accepted
         apply_outcomes(store, preview, include_conflicts=dialog.include_conflicts.isChecked())
         assert contact_summary(store)["contacts"]["total"] == 2
+    finally:
+        store.close()
+
+
+def test_unsigned_workbooks_warned_in_the_preview_and_refused_by_the_menu_setting(
+    followup_campaign: Path, tmp_path: Path, qtbot: QtBot
+) -> None:
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QMainWindow
+
+    from planner.domain.errors import InputError
+    from planner.io.call_list_workbook import CallListMeta, CallListRow, write_call_list
+    from planner.services.call_lists import call_list_frame
+    from planner.services.campaign_identity import campaign_identity, refuse_unsigned
+    from planner.ui import followup
+
+    store = open_store(followup_campaign)
+    try:
+        frame = call_list_frame(store)
+        first = frame.row(0, named=True)
+        row = CallListRow(
+            first["siret"], first["name"] or "", "", "", "", "", "", "", None, first["adviser"]
+        )
+        path = tmp_path / "ancienne.xlsx"
+        meta = CallListMeta(
+            campaign_identity(store).name, first["partner"], "ancien", dt.datetime(2025, 3, 1)
+        )
+        write_call_list(path, meta, {"Liste": [row]})
+        wb = load_workbook(path)
+        ws = next(w for w in wb.worksheets if w.title not in (GUIDE_SHEET, META_SHEET))
+        ws.cell(2, HEADERS.index("Résultat") + 1, "Refus")
+        ws.cell(2, HEADERS.index("Date de l'appel") + 1, "05/03/2025")
+        wb.save(path)
+        preview = preview_outcomes(store, [path])
+        dialog = OutcomePreviewDialog(preview)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert dialog.warnings.isVisible() and "non signé" in dialog.warnings.text()
+        assert dialog.accepted_model.rowCount() == 1
+
+        window = QMainWindow()
+        qtbot.addWidget(window)
+        window.campaign = SimpleNamespace(store=store)  # type: ignore[attr-defined]
+        followup.install(window)
+        action = window._followup_actions[-1]  # type: ignore[attr-defined]
+        menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Suivi")
+        menu.aboutToShow.emit()
+        assert action.isEnabled() and not action.isChecked()
+        action.trigger()
+        assert refuse_unsigned(store)
+        with pytest.raises(InputError, match=r"ancienne\.xlsx.*non signé"):
+            preview_outcomes(store, [path])
+        menu.aboutToShow.emit()
+        assert action.isChecked()
+        action.trigger()
+        assert not refuse_unsigned(store)
     finally:
         store.close()

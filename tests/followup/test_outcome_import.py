@@ -268,6 +268,8 @@ def test_libreoffice_resave_round_trip(followup_campaign: Path, tmp_path: Path) 
         preview = preview_outcomes(store, [resaved / path.name])
     finally:
         store.close()
+    # The re-saved workbook is still signed and every row still verifies.
+    assert preview.files[0].signed and not preview.warnings
     assert sorted(r.outcome for r in preview.accepted) == ["Besoin recueilli", "Non joint"]
     assert {r.posts for r in preview.accepted} == {4, None}
     assert {r.date for r in preview.accepted} == {dt.date(2025, 3, 12), dt.date(2025, 3, 11)}

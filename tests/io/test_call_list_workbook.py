@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from planner.domain.export_signature import new_secret
 from planner.io.call_list_workbook import (
     HEADERS,
     CallListMeta,
     CallListRow,
+    ExportSigning,
     write_call_list,
 )
-from planner.io.outcome_workbook import read_outcome_workbook
+from planner.io.outcome_workbook import CampaignKey, read_outcome_workbook
 
 NAMES = (
     "<r>A & B</r>",  # the shape xlsxwriter would copy as raw rich-text XML
@@ -105,3 +109,57 @@ def test_a_failed_write_leaves_no_file(tmp_path: Path) -> None:
     with pytest.raises(TypeError):
         write_call_list(path, META, {"Conseiller 1": [*_rows(), broken]})
     assert not path.exists()
+
+
+def _signed_rows() -> list[CallListRow]:
+    """Awkward values in every locked column, not only the name."""
+    return [
+        CallListRow(
+            siret=f"{i:014d}",
+            name=name,
+            legal_name=NAMES[(i + 1) % len(NAMES)],
+            address=NAMES[(i + 2) % len(NAMES)] + "\n2e ligne",
+            commune="Saint-Denis",
+            naf_code="56.10A",
+            naf_label="Restauration",
+            band_label="6 à 9 salariés",
+            created=dt.date(2001, 2, 3) if i else None,
+            adviser=NAMES[(i + 3) % len(NAMES)],
+            supported=bool(i % 2),
+            adviser_id=i + 1,
+        )
+        for i, name in enumerate(NAMES)
+    ]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice absent")
+def test_signed_awkward_rows_verify_after_openpyxl_and_libreoffice(tmp_path: Path) -> None:
+    secret = new_secret()
+    signing = ExportSigning("6d0c1c36-3f0e-4f38-9b8e-1f1f0c9f4a11", "3", "export", secret)
+    meta = CallListMeta(META.campaign, META.partner, META.batch, META.exported_at, signing)
+    key = CampaignKey(signing.campaign_id, META.campaign, secret)
+    path = tmp_path / "liste.xlsx"
+    write_call_list(path, meta, {"Conseiller 1": _signed_rows()})
+    _fill_all(path)
+    back = read_outcome_workbook(path, key)
+    assert back.signed and not back.rejected, [r.reason for r in back.rejected]
+    assert [r.adviser_id for r in back.filled] == [r.adviser_id for r in _signed_rows()]
+    out = tmp_path / "lo"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    again = read_outcome_workbook(out / path.name, key)
+    assert again.signed and not again.rejected, [r.reason for r in again.rejected]
+    assert len(again.filled) == len(NAMES)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from planner.domain.progress import CancelToken, Progress
 from planner.services.call_lists import ExportedFile, export_call_lists, partners_with_firms
+from planner.services.campaign_identity import refuse_unsigned, set_refuse_unsigned
 from planner.services.outcomes_import import OutcomePreview, apply_outcomes, preview_outcomes
 from planner.ui.followup.export_dialog import ExportDialog
 from planner.ui.followup.preview_dialog import OutcomePreviewDialog
@@ -24,6 +25,14 @@ def install(window: Any) -> None:
     export.triggered.connect(lambda: export_lists(window))
     read_back = QAction("&Relire les listes complétées…", window)
     read_back.triggered.connect(lambda: import_outcomes(window))
+    unsigned = QAction("Refuser les listes &non signées à la relecture", window)
+    unsigned.setCheckable(True)
+    unsigned.setToolTip(
+        "Réglage de la campagne : refuser les listes d'appels exportées avant la signature "
+        "des listes (leur origine ne peut pas être vérifiée)."
+    )
+    unsigned.triggered.connect(lambda checked: _set_refuse_unsigned(window, checked))
+    menu.aboutToShow.connect(lambda: _sync_refuse_unsigned(window, unsigned))
     board = QAction("&Tableau de bord…", window)
     board.triggered.connect(lambda: show_dashboard(window))
     bmo = QAction("&Métiers en tension (BMO)…", window)
@@ -34,13 +43,27 @@ def install(window: Any) -> None:
     priorities.triggered.connect(lambda: edit_priorities(window))
     menu.addAction(export)
     menu.addAction(read_back)
+    menu.addAction(unsigned)
     menu.addSeparator()
     menu.addAction(board)
     menu.addSeparator()
     menu.addAction(bmo)
     menu.addAction(supported)
     menu.addAction(priorities)
-    window._followup_actions = (export, read_back, board, bmo, supported, priorities)
+    window._followup_actions = (export, read_back, board, bmo, supported, priorities, unsigned)
+
+
+def _sync_refuse_unsigned(window: Any, action: QAction) -> None:
+    """Show the open campaign's setting (triggered, not toggled, writes it)."""
+    campaign = getattr(window, "campaign", None)
+    action.setEnabled(campaign is not None)
+    action.setChecked(campaign is not None and refuse_unsigned(campaign.store))
+
+
+def _set_refuse_unsigned(window: Any, refuse: bool) -> None:
+    if _no_campaign(window):
+        return
+    set_refuse_unsigned(window.campaign.store, refuse)
 
 
 def show_bmo(window: Any) -> None:
