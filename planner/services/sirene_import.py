@@ -41,6 +41,7 @@ from planner.services.sirene_transform import (
     COMMUNE,
     REASON,
     STATE,
+    STATUS,
     display_name_expr,
     project_lambert,
     reason_expr,
@@ -255,9 +256,23 @@ def _scan_stock(
         frame = chunk.frame
         summary.rows_read += frame.height
         summary.rows_active += int((frame[STATE] == "A").sum())
-        inside = frame.filter(pl.col(COMMUNE).is_in(accepted))
+        in_bassin = pl.col(COMMUNE).is_in(accepted)
+        inside = frame.filter(in_bassin)
         excluded["hors_bassin"] += frame.height - inside.height
         summary.in_bassin += inside.height
+        # An establishment of the campaign that moved out of the bassin (or whose
+        # commune the stock masks) is still updated: it leaves the target, and
+        # if it became non-diffusible it is wiped like any other.
+        gone = frame.filter(~in_bassin & pl.col("siret").is_in(known))
+        if gone.height:
+            parts.append(
+                gone.with_columns(
+                    pl.when(pl.col(STATUS) == "P")
+                    .then(pl.lit("non_diffusible"))
+                    .otherwise(pl.lit("hors_bassin"))
+                    .alias(REASON)
+                )
+            )
         if inside.height:
             inside = inside.with_columns(reason)
             for reason_key, count in inside.group_by(REASON).len().iter_rows():

@@ -492,3 +492,63 @@ def test_a_partially_diffusible_legal_unit_hides_its_establishment_too(
         assert (firm.name, firm.libelle_voie, firm.lon, firm.lat) == ("", None, None, None)
         assert session.get(models.LegalUnit, SECRET_SIREN) is None
     store.close()
+
+
+@pytest.mark.parametrize(
+    "moved",
+    [
+        pytest.param({"codeCommuneEtablissement": "75118"}, id="moved-out-of-the-bassin"),
+        pytest.param({"codeCommuneEtablissement": NOT_DIFFUSED}, id="commune-masked"),
+    ],
+)
+def test_a_firm_that_left_the_bassin_as_it_became_non_diffusible_is_wiped(
+    sirene_dir: Path, tmp_path: Path, campaign_target: str | Path, moved: dict[str, str]
+) -> None:
+    """The later stock puts SECRET outside the bassin (or masks its commune) as it turns P.
+
+    Its row no longer passes the commune filter, but it is one of the campaign's
+    establishments: it must be wiped like any other, not left named, placed and
+    in the call lists.
+    """
+    first, later = _stocks(sirene_dir, tmp_path)
+    header, rows = _rows(later.stock)
+    for row in rows:
+        if row["siret"] == SECRET:
+            row.update(moved)
+    later = SireneFiles(_write(later.stock, header, rows), later.legal_units, later.geolocation)
+    codes = {c: c for c in _codes(sirene_dir) if c != "75118"}
+    store = _campaign(campaign_target)
+    import_sirene(store, first, EVERYTHING, codes)
+    _task_force(store)
+    _sessions(store)
+    summary = import_sirene(store, later, EVERYTHING, codes)
+    assert (summary.now_non_diffusible, summary.venues_non_diffusible) == (1, 1)
+    with store.session() as session:
+        firm = session.get(models.Establishment, SECRET)
+        assert firm is not None and firm.non_diffusible and not firm.in_target
+        assert (firm.name, firm.libelle_voie, firm.lon) == ("", None, None)
+        assert firm.commune_code == "04070"
+        contact = session.scalars(select(models.Contact).filter_by(siret=SECRET)).one()
+        assert contact.contact_person is None and contact.phone is None
+    assert SECRET not in load_firms(store)["siret"].to_list()
+    store.close()
+
+
+def test_a_firm_that_moved_out_of_the_bassin_leaves_the_target(
+    sirene_dir: Path, tmp_path: Path
+) -> None:
+    """Still diffusible but moved to a commune outside the bassin: no longer a target."""
+    header, rows = _rows(sirene_dir / STOCK)
+    for row in rows:
+        if row["siret"] == OPEN:
+            row["codeCommuneEtablissement"] = "75118"
+    later = _write(tmp_path / "StockEtablissement_utf8.csv", header, rows)
+    codes = {c: c for c in _codes(sirene_dir) if c != "75118"}
+    store = _campaign(tmp_path / "c.planner")
+    import_sirene(store, SireneFiles(sirene_dir / STOCK, sirene_dir / UNITS), EVERYTHING, codes)
+    summary = import_sirene(store, SireneFiles(later, sirene_dir / UNITS), EVERYTHING, codes)
+    assert summary.left_target == 1
+    with store.session() as session:
+        firm = session.get(models.Establishment, OPEN)
+        assert firm is not None and not firm.in_target and firm.commune_code == "75118"
+    store.close()
