@@ -60,6 +60,8 @@ class Rejection:
     siret: str | None
     reason: str
     values: tuple[Any, ...] = ()
+    exported_siret: str | None = None
+    """The SIRET the row's key was exported for, when it differs from ``siret`` or is known."""
 
     @property
     def message(self) -> str:
@@ -215,9 +217,20 @@ def _read_row(
         index = col.get(header)
         return values[index] if index is not None and index < len(values) else None
 
+    exported: list[str] = []  # the SIRET the row's key stands for, once known
+
     def reject(reason: str, column: str | None = None) -> None:
         back.rejected.append(
-            Rejection(back.file, sheet, number, column, siret, reason, tuple(values))
+            Rejection(
+                back.file,
+                sheet,
+                number,
+                column,
+                siret,
+                reason,
+                tuple(values),
+                exported[0] if exported else None,
+            )
         )
 
     if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
@@ -237,6 +250,7 @@ def _read_row(
             return
         key = by_siret[siret]
     expected_siret, checksum = keys[key]
+    exported.append(expected_siret)
     if siret != expected_siret:
         reject(f"SIRET modifié (attendu {expected_siret})", "SIRET")
         return

@@ -552,3 +552,35 @@ def test_a_firm_that_moved_out_of_the_bassin_leaves_the_target(
         firm = session.get(models.Establishment, OPEN)
         assert firm is not None and not firm.in_target and firm.commune_code == "75118"
     store.close()
+
+
+@pytest.mark.parametrize("typed", ["00554066100039", None], ids=["siret-edited", "siret-cleared"])
+def test_a_returned_row_whose_siret_was_edited_is_not_echoed(
+    sirene_dir: Path, tmp_path: Path, typed: str | None
+) -> None:
+    """The partner edits or clears SECRET's SIRET cell: the row is rejected, and the
+    rejected rows' workbook must not copy its exported name, address or contact."""
+    first, later = _stocks(sirene_dir, tmp_path)
+    codes = _codes(sirene_dir)
+    store = _campaign(tmp_path / "c.planner")
+    import_sirene(store, first, EVERYTHING, codes)
+    needles = _needles(store)
+    _task_force(store)
+    export_call_lists(store, tmp_path / "avant", now=dt.datetime(2027, 3, 1, 8))
+    import_sirene(store, later, EVERYTHING, codes)
+    workbook = tmp_path / "avant" / "Liste_appels_CCI_Alpes_20270301.xlsx"
+    _fill_secret_row(workbook, "01/12/2026")
+    book = load_workbook(workbook)
+    for sheet in book.worksheets:
+        if sheet.title in (GUIDE_SHEET, META_SHEET):
+            continue
+        for number in range(2, sheet.max_row + 1):
+            if sheet.cell(number, COL["SIRET"]).value == SECRET:
+                sheet.cell(number, COL["Téléphone"], CONTACT["phone"])
+                sheet.cell(number, COL["SIRET"]).value = typed
+    book.save(workbook)
+    preview = preview_outcomes(store, [workbook])
+    assert [r.reason for r in preview.rejected] == [NON_DIFFUSIBLE_REASON]
+    export_rejections(tmp_path / "rejets.xlsx", preview.rejected)
+    assert _found(needles, "rejets", _workbook_text(tmp_path / "rejets.xlsx")) == []
+    store.close()
