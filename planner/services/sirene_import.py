@@ -528,7 +528,7 @@ def _write(
         summary.now_non_diffusible, summary.venues_non_diffusible = scrubbed.firms, scrubbed.venues
         _write_non_diffusible_counts(session, run.id, hidden)
         if units is not None:
-            _write_legal_units(session, units)
+            _write_legal_units(session, units, public["siren"].unique())
         kept = public.filter(pl.col("in_target"))
         summary.kept = kept.height
         summary.placed = int(kept["lon"].is_not_null().sum())
@@ -570,13 +570,15 @@ def _legal_unit_rows(frame: pl.DataFrame) -> pl.DataFrame:
     ).unique(subset="siren")
 
 
-def _write_legal_units(session: Any, units: pl.DataFrame) -> None:
+def _write_legal_units(session: Any, units: pl.DataFrame, shown: pl.Series) -> None:
+    """Replace the stored legal units; keep only those of establishments still shown."""
     sirens = units["siren"].to_list()
     for start in range(0, len(sirens), 500):
         session.execute(
             delete(models.LegalUnit).where(models.LegalUnit.siren.in_(sirens[start : start + 500]))
         )
-    public = units.filter(~pl.col("_private")).drop("_private")
+    # A legal unit whose only establishments here are non-diffusible would name them.
+    public = units.filter(~pl.col("_private") & pl.col("siren").is_in(shown)).drop("_private")
     bulk_insert(session, "legal_unit", public.columns, list(public.iter_rows()))
 
 
@@ -591,15 +593,20 @@ def _join_stored_legal_units(store: CampaignStore, frame: pl.DataFrame) -> pl.Da
                 ]
             )
         )
+        # Typed: a column that no stored unit fills (no usage name in the bassin,
+        # say) would otherwise be of polars' Null type and fail the name expression.
         stored = pl.DataFrame(
             list(rows),
-            schema=[
-                "siren",
-                "denominationUniteLegale",
-                "nomUniteLegale",
-                "nomUsageUniteLegale",
-                "prenomUsuelUniteLegale",
-            ],
+            schema=dict.fromkeys(
+                (
+                    "siren",
+                    "denominationUniteLegale",
+                    "nomUniteLegale",
+                    "nomUsageUniteLegale",
+                    "prenomUsuelUniteLegale",
+                ),
+                pl.String,
+            ),
             orient="row",
         )
     if stored.is_empty():

@@ -584,3 +584,64 @@ def test_a_returned_row_whose_siret_was_edited_is_not_echoed(
     export_rejections(tmp_path / "rejets.xlsx", preview.rejected)
     assert _found(needles, "rejets", _workbook_text(tmp_path / "rejets.xlsx")) == []
     store.close()
+
+
+def test_an_establishment_that_turns_p_alone_takes_its_legal_names_with_it(
+    sirene_dir: Path, tmp_path: Path, campaign_target: str | Path
+) -> None:
+    """Only the establishment turns P (its legal unit stays O in the later files).
+
+    The firm was shown under its legal unit's names: the stored legal unit must
+    not keep naming it, and a session titled after the legal name is rewritten.
+    """
+    first, later = _stocks(sirene_dir, tmp_path)
+    later = SireneFiles(later.stock, sirene_dir / UNITS, later.geolocation)
+    codes = _codes(sirene_dir)
+    store = _campaign(campaign_target)
+    import_sirene(store, first, EVERYTHING, codes)
+    _task_force(store)
+    with store.session() as session:
+        partner_id = session.scalar(select(models.Partner.id))
+    hall = add_free_venue(store, "Salle des fêtes", "Place du Marché, Barrême", 6.37, 43.95)
+    save_session(
+        store,
+        SessionDraft(
+            kind="company_visit",
+            title="Visite chez M. Honnorat",  # the legal (birth) name, not the one shown
+            starts_at=DAY,
+            ends_at=DAY + dt.timedelta(hours=2),
+            venue_id=hall,
+            partner_ids=[partner_id],
+            host_sirets=[SECRET],
+        ),
+    )
+    summary = import_sirene(store, later, EVERYTHING, codes)
+    assert summary.now_non_diffusible == 1
+    with store.session() as session:
+        assert session.get(models.LegalUnit, SECRET_SIREN) is None
+        assert session.get(models.LegalUnit, OPEN[:9]) is not None
+    (visit,) = list_sessions(store)
+    assert visit.title == f"Visite chez M. {NON_DIFFUSIBLE_FIRM}"
+    assert "HONNORAT" not in _tables_text(store).upper()
+    # Without the legal units' file, the next import keeps it so.
+    import_sirene(store, SireneFiles(later.stock), EVERYTHING, codes)
+    with store.session() as session:
+        assert session.get(models.LegalUnit, SECRET_SIREN) is None
+    store.close()
+
+
+def test_a_re_import_without_legal_units_works_when_a_stored_name_column_is_empty(
+    sirene_dir: Path, tmp_path: Path
+) -> None:
+    """Re-importing the establishments' stock alone joins the stored legal units: a
+    column none of them fills (no usage name, say) must not stop the import, or a
+    firm that became non-diffusible would never be wiped."""
+    first, later = _stocks(sirene_dir, tmp_path)
+    codes = _codes(sirene_dir)
+    store = _campaign(tmp_path / "c.planner")
+    import_sirene(store, first, EVERYTHING, codes)
+    with store.session() as session:
+        session.execute(text("update legal_unit set nom_usage = null, prenom = null"))
+    summary = import_sirene(store, SireneFiles(later.stock), EVERYTHING, codes)
+    assert summary.now_non_diffusible == 1
+    store.close()
