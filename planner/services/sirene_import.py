@@ -47,6 +47,7 @@ from planner.services.sirene_transform import (
     reason_expr,
     row_hashes,
     stock_epsg_expr,
+    withheld,
 )
 
 # Stored columns of ``establishment`` and the SIRENE column each comes from.
@@ -267,7 +268,7 @@ def _scan_stock(
         if gone.height:
             parts.append(
                 gone.with_columns(
-                    pl.when(pl.col(STATUS) == "P")
+                    pl.when(withheld(STATUS))
                     .then(pl.lit("non_diffusible"))
                     .otherwise(pl.lit("hors_bassin"))
                     .alias(REASON)
@@ -357,7 +358,7 @@ def _join_legal_units(
     ).drop(LINE, strict=False)
     frame = frame.join(units, on="siren", how="left")
     # A legal unit that objected to publication hides its establishments too.
-    unit_private = pl.col("statutDiffusionUniteLegale") == "P"
+    unit_private = withheld("statutDiffusionUniteLegale")
     newly = unit_private & (pl.col(REASON).is_null() | (pl.col(REASON) != "non_diffusible"))
     hidden = _hidden_rows(frame.filter(newly), aliases)
     frame = frame.with_columns(
@@ -566,7 +567,7 @@ def _legal_unit_rows(frame: pl.DataFrame) -> pl.DataFrame:
         .str.to_date("%Y-%m-%d", strict=False)
         .dt.to_string("%Y-%m-%d")
         .alias("date_creation"),
-        (pl.col("statutDiffusionUniteLegale") == "P").alias("_private"),
+        withheld("statutDiffusionUniteLegale").alias("_private"),
     ).unique(subset="siren")
 
 

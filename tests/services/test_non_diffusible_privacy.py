@@ -645,3 +645,29 @@ def test_a_re_import_without_legal_units_works_when_a_stored_name_column_is_empt
     summary = import_sirene(store, SireneFiles(later.stock), EVERYTHING, codes)
     assert summary.now_non_diffusible == 1
     store.close()
+
+
+@pytest.mark.parametrize("status", ["N", "p", " P "])
+def test_every_way_a_stock_writes_non_diffusible_is_withheld(
+    sirene_dir: Path, tmp_path: Path, status: str
+) -> None:
+    """INSEE's API writes ``N`` for non-diffusible; hand-edited or re-exported stocks
+    change the case or pad it. None of them may let the firm through."""
+    first, later = _stocks(sirene_dir, tmp_path)
+    header, rows = _rows(later.stock)
+    for row in rows:
+        if row["siret"] == SECRET:
+            row["statutDiffusionEtablissement"] = status
+    later = SireneFiles(_write(later.stock, header, rows), sirene_dir / UNITS, later.geolocation)
+    codes = _codes(sirene_dir)
+    store = _campaign(tmp_path / "c.planner")
+    import_sirene(store, first, EVERYTHING, codes)
+    summary = import_sirene(store, later, EVERYTHING, codes)
+    assert summary.now_non_diffusible == 1
+    # and from the first import on: only counted
+    fresh = _campaign(tmp_path / "d.planner")
+    assert import_sirene(fresh, later, EVERYTHING, codes).non_diffusible == 1
+    with fresh.session() as session:
+        assert session.get(models.Establishment, SECRET) is None
+    store.close()
+    fresh.close()
