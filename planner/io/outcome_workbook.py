@@ -96,6 +96,8 @@ class Rejection:
     siret: str | None
     reason: str
     values: tuple[Any, ...] = ()
+    exported_siret: str | None = None
+    """The SIRET the row's key was exported for, when it differs from ``siret`` or is known."""
 
     @property
     def message(self) -> str:
@@ -426,9 +428,20 @@ def _read_row(
         index = col.get(header)
         return values[index] if index is not None and index < len(values) else None
 
+    exported: list[str] = []  # the SIRET the row's key stands for, once known
+
     def reject(reason: str, column: str | None = None) -> None:
         back.rejected.append(
-            Rejection(back.file, sheet, number, column, siret, reason, tuple(values))
+            Rejection(
+                back.file,
+                sheet,
+                number,
+                column,
+                siret,
+                reason,
+                tuple(values),
+                exported[0] if exported else None,
+            )
         )
 
     if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
@@ -450,6 +463,7 @@ def _read_row(
             return
         key = reading.by_siret[siret]
     entry = keys[key]
+    exported.append(entry.siret)
     if siret != entry.siret:
         reject(f"SIRET modifié (attendu {entry.siret})", "SIRET")
         return

@@ -31,7 +31,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from planner.db import models
@@ -134,6 +134,14 @@ def _scrub_chunk(session: Session, chunk: list[str], import_id: int | None) -> N
         values["last_import_id"] = import_id
     session.execute(update(E).where(E.siret.in_(chunk)).values(**values))
     session.execute(update(C).where(C.siret.in_(chunk)).values(dict.fromkeys(CONTACT_FIELDS_WIPED)))
+    # Its legal unit's names (the firm's name when it has no enseigne, the
+    # entrepreneur's own name) go too, unless another establishment of the
+    # campaign still shows them.
+    L = models.LegalUnit  # noqa: N806
+    still_shown = select(E.siren).where(E.non_diffusible.is_(False))
+    session.execute(
+        delete(L).where(L.siren.in_({s[:9] for s in chunk}), L.siren.not_in(still_shown))
+    )
     session.execute(
         update(V)
         .where(V.siret.in_(chunk))
@@ -156,11 +164,23 @@ def _scrub_session_texts(session: Session, chunk: list[str]) -> None:
     with « Établissement non diffusible » instead of the name.
     """
     E, S = models.Establishment, models.DiscoverySession  # noqa: N806
+    L = models.LegalUnit  # noqa: N806
     names: set[str] = set()
     for row in session.execute(
         select(E.name, E.enseigne, E.denomination_usuelle).where(E.siret.in_(chunk))
     ):
         names.update(n.strip() for n in row if n and len(n.strip()) >= _SHORTEST_NAME)
+    # Its legal unit's names too: coordinators write « Visite SARL Dupont » or
+    # « Visite chez M. Dupont » as well as the displayed name.
+    sirens = {siret[:9] for siret in chunk}
+    for unit in session.execute(
+        select(L.denomination, L.sigle, L.nom, L.nom_usage, L.prenom).where(L.siren.in_(sirens))
+    ):
+        denomination, sigle, nom, nom_usage, prenom = (v.strip() if v else "" for v in unit)
+        candidates = [denomination, sigle, nom, nom_usage]
+        candidates += [f"{prenom} {n}" for n in (nom, nom_usage) if prenom and n]
+        candidates += [f"{n} {prenom}" for n in (nom, nom_usage) if prenom and n]
+        names.update(n for n in candidates if len(n) >= _SHORTEST_NAME)
     if not names:
         return
     pattern = re.compile(

@@ -150,7 +150,11 @@ def preview_outcomes(
         withheld = set(
             session.scalars(
                 select(models.Establishment.siret).where(
-                    models.Establishment.siret.in_(sirets | {r.siret for r in preview.rejected}),
+                    models.Establishment.siret.in_(
+                        sirets
+                        | {r.siret for r in preview.rejected}
+                        | {r.exported_siret for r in preview.rejected}
+                    ),
                     models.Establishment.non_diffusible,
                 )
             )
@@ -175,8 +179,12 @@ def preview_outcomes(
                 ).where(models.Contact.siret.in_(sirets))
             )
         }
+    # A row whose SIRET cell was edited or cleared still holds the firm's exported
+    # name and address, and what the partner typed: it is not echoed either.
     preview.rejected = [
-        replace(r, reason=NON_DIFFUSIBLE_REASON, values=()) if r.siret in withheld else r
+        replace(r, reason=NON_DIFFUSIBLE_REASON, values=())
+        if r.siret in withheld or r.exported_siret in withheld
+        else r
         for r in preview.rejected
     ]
     files_of: dict[str, set[str]] = defaultdict(set)

@@ -42,11 +42,13 @@ from planner.services.sirene_transform import (
     COMMUNE,
     REASON,
     STATE,
+    STATUS,
     display_name_expr,
     project_lambert,
     reason_expr,
     row_hashes,
     stock_epsg_expr,
+    withheld,
 )
 
 # Stored columns of ``establishment`` and the SIRENE column each comes from.
@@ -274,9 +276,23 @@ def _scan_stock(
         frame = chunk.frame
         summary.rows_read += frame.height
         summary.rows_active += int((frame[STATE] == "A").sum())
-        inside = frame.filter(pl.col(COMMUNE).is_in(accepted))
+        in_bassin = pl.col(COMMUNE).is_in(accepted)
+        inside = frame.filter(in_bassin)
         excluded["hors_bassin"] += frame.height - inside.height
         summary.in_bassin += inside.height
+        # An establishment of the campaign that moved out of the bassin (or whose
+        # commune the stock masks) is still updated: it leaves the target, and
+        # if it became non-diffusible it is wiped like any other.
+        gone = frame.filter(~in_bassin & pl.col("siret").is_in(known))
+        if gone.height:
+            parts.append(
+                gone.with_columns(
+                    pl.when(withheld(STATUS))
+                    .then(pl.lit("non_diffusible"))
+                    .otherwise(pl.lit("hors_bassin"))
+                    .alias(REASON)
+                )
+            )
         if inside.height:
             inside = inside.with_columns(reason)
             for reason_key, count in inside.group_by(REASON).len().iter_rows():
@@ -372,7 +388,7 @@ def _join_legal_units(
         units.with_columns(pl.lit(value=True).alias(LEGAL_UNIT)), on="siren", how="left"
     )
     # A legal unit that objected to publication hides its establishments too.
-    unit_private = pl.col("statutDiffusionUniteLegale") == "P"
+    unit_private = withheld("statutDiffusionUniteLegale")
     newly = unit_private & (pl.col(REASON).is_null() | (pl.col(REASON) != "non_diffusible"))
     hidden = _hidden_rows(frame.filter(newly), aliases)
     frame = frame.with_columns(
@@ -549,7 +565,7 @@ def _write(
         summary.now_non_diffusible, summary.venues_non_diffusible = scrubbed.firms, scrubbed.venues
         _write_non_diffusible_counts(session, run.id, hidden)
         if units is not None:
-            _write_legal_units(session, units)
+            _write_legal_units(session, units, public["siren"].unique())
         kept = public.filter(pl.col("in_target"))
         summary.kept = kept.height
         summary.placed = int(kept["lon"].is_not_null().sum())
@@ -599,17 +615,19 @@ def _legal_unit_rows(frame: pl.DataFrame) -> pl.DataFrame:
         .str.to_date("%Y-%m-%d", strict=False)
         .dt.to_string("%Y-%m-%d")
         .alias("date_creation"),
-        (pl.col("statutDiffusionUniteLegale") == "P").alias("_private"),
+        withheld("statutDiffusionUniteLegale").alias("_private"),
     ).unique(subset="siren")
 
 
-def _write_legal_units(session: Any, units: pl.DataFrame) -> None:
+def _write_legal_units(session: Any, units: pl.DataFrame, shown: pl.Series) -> None:
+    """Replace the stored legal units; keep only those of establishments still shown."""
     sirens = units["siren"].to_list()
     for start in range(0, len(sirens), 500):
         session.execute(
             delete(models.LegalUnit).where(models.LegalUnit.siren.in_(sirens[start : start + 500]))
         )
-    public = units.filter(~pl.col("_private")).drop("_private")
+    # A legal unit whose only establishments here are non-diffusible would name them.
+    public = units.filter(~pl.col("_private") & pl.col("siren").is_in(shown)).drop("_private")
     bulk_insert(session, "legal_unit", public.columns, list(public.iter_rows()))
 
 

@@ -30,11 +30,22 @@ OVERSEAS_EPSG = {"971": 5490, "972": 5490, "973": 2972, "974": 2975, "975": 4467
 METROPOLE_EPSG = 2154
 
 
+WITHHELD_STATUSES = ("P", "N")
+"""Diffusion statuses that withhold a unit: INSEE's ``P`` (partially diffusible)
+and ``N`` (non-diffusible, as INSEE's API and older files write it)."""
+
+
+def withheld(column: str) -> pl.Expr:
+    """Whether a ``statutDiffusion…`` column withholds the row (any case, any spaces)."""
+    status = pl.col(column).str.strip_chars().str.to_uppercase()
+    return status.is_in(list(WITHHELD_STATUSES)).fill_null(False)
+
+
 def reason_expr(filters: ImportFilters) -> pl.Expr:
     """Why a row of the bassin is not kept (null when it is), first reason wins."""
     band = pl.col(BAND).fill_null("NN")
     unknown = band == "NN"
-    expr: Any = pl.when(pl.col(STATUS) == "P").then(pl.lit("non_diffusible"))
+    expr: Any = pl.when(withheld(STATUS)).then(pl.lit("non_diffusible"))
     if not filters.include_closed:
         expr = expr.when(pl.col(STATE) != "A").then(pl.lit("ferme"))
     if not filters.include_unknown_band:

@@ -579,7 +579,11 @@ class MainWindow(QMainWindow):
         from planner.ui.dialogs.import_sirene import ImportSireneDialog
 
         dialog = ImportSireneDialog(self.campaign.store, self, files=files or [])
-        if dialog.exec() and dialog.summary is not None:
+        dialog.exec()
+        # Reload after any import that went through, however its dialog was closed
+        # (« Fermer », Escape, the title bar's ×): the views must not keep showing,
+        # nor export, firms the import wiped as non-diffusible.
+        if dialog.summary is not None:
             path = self.campaign.store.path
             self.open_campaign(path if path is not None else self.campaign.store.url)
 

@@ -492,3 +492,182 @@ def test_a_partially_diffusible_legal_unit_hides_its_establishment_too(
         assert (firm.name, firm.libelle_voie, firm.lon, firm.lat) == ("", None, None, None)
         assert session.get(models.LegalUnit, SECRET_SIREN) is None
     store.close()
+
+
+@pytest.mark.parametrize(
+    "moved",
+    [
+        pytest.param({"codeCommuneEtablissement": "75118"}, id="moved-out-of-the-bassin"),
+        pytest.param({"codeCommuneEtablissement": NOT_DIFFUSED}, id="commune-masked"),
+    ],
+)
+def test_a_firm_that_left_the_bassin_as_it_became_non_diffusible_is_wiped(
+    sirene_dir: Path, tmp_path: Path, campaign_target: str | Path, moved: dict[str, str]
+) -> None:
+    """The later stock puts SECRET outside the bassin (or masks its commune) as it turns P.
+
+    Its row no longer passes the commune filter, but it is one of the campaign's
+    establishments: it must be wiped like any other, not left named, placed and
+    in the call lists.
+    """
+    first, later = _stocks(sirene_dir, tmp_path)
+    header, rows = _rows(later.stock)
+    for row in rows:
+        if row["siret"] == SECRET:
+            row.update(moved)
+    later = SireneFiles(_write(later.stock, header, rows), later.legal_units, later.geolocation)
+    codes = {c: c for c in _codes(sirene_dir) if c != "75118"}
+    store = _campaign(campaign_target)
+    import_sirene(store, first, EVERYTHING, codes)
+    _task_force(store)
+    _sessions(store)
+    summary = import_sirene(store, later, EVERYTHING, codes)
+    assert (summary.now_non_diffusible, summary.venues_non_diffusible) == (1, 1)
+    with store.session() as session:
+        firm = session.get(models.Establishment, SECRET)
+        assert firm is not None and firm.non_diffusible and not firm.in_target
+        assert (firm.name, firm.libelle_voie, firm.lon) == ("", None, None)
+        assert firm.commune_code == "04070"
+        contact = session.scalars(select(models.Contact).filter_by(siret=SECRET)).one()
+        assert contact.contact_person is None and contact.phone is None
+    assert SECRET not in load_firms(store)["siret"].to_list()
+    store.close()
+
+
+def test_a_firm_that_moved_out_of_the_bassin_leaves_the_target(
+    sirene_dir: Path, tmp_path: Path
+) -> None:
+    """Still diffusible but moved to a commune outside the bassin: no longer a target."""
+    header, rows = _rows(sirene_dir / STOCK)
+    for row in rows:
+        if row["siret"] == OPEN:
+            row["codeCommuneEtablissement"] = "75118"
+    later = _write(tmp_path / "StockEtablissement_utf8.csv", header, rows)
+    codes = {c: c for c in _codes(sirene_dir) if c != "75118"}
+    store = _campaign(tmp_path / "c.planner")
+    import_sirene(store, SireneFiles(sirene_dir / STOCK, sirene_dir / UNITS), EVERYTHING, codes)
+    summary = import_sirene(store, SireneFiles(later, sirene_dir / UNITS), EVERYTHING, codes)
+    assert summary.left_target == 1
+    with store.session() as session:
+        firm = session.get(models.Establishment, OPEN)
+        assert firm is not None and not firm.in_target and firm.commune_code == "75118"
+    store.close()
+
+
+@pytest.mark.parametrize("typed", ["00554066100039", None], ids=["siret-edited", "siret-cleared"])
+def test_a_returned_row_whose_siret_was_edited_is_not_echoed(
+    sirene_dir: Path, tmp_path: Path, typed: str | None
+) -> None:
+    """The partner edits or clears SECRET's SIRET cell: the row is rejected, and the
+    rejected rows' workbook must not copy its exported name, address or contact."""
+    first, later = _stocks(sirene_dir, tmp_path)
+    codes = _codes(sirene_dir)
+    store = _campaign(tmp_path / "c.planner")
+    import_sirene(store, first, EVERYTHING, codes)
+    needles = _needles(store)
+    _task_force(store)
+    export_call_lists(store, tmp_path / "avant", now=dt.datetime(2027, 3, 1, 8))
+    import_sirene(store, later, EVERYTHING, codes)
+    workbook = tmp_path / "avant" / "Liste_appels_CCI_Alpes_20270301.xlsx"
+    _fill_secret_row(workbook, "01/12/2026")
+    book = load_workbook(workbook)
+    for sheet in book.worksheets:
+        if sheet.title in (GUIDE_SHEET, META_SHEET):
+            continue
+        for number in range(2, sheet.max_row + 1):
+            if sheet.cell(number, COL["SIRET"]).value == SECRET:
+                sheet.cell(number, COL["Téléphone"], CONTACT["phone"])
+                sheet.cell(number, COL["SIRET"]).value = typed
+    book.save(workbook)
+    preview = preview_outcomes(store, [workbook])
+    assert [r.reason for r in preview.rejected] == [NON_DIFFUSIBLE_REASON]
+    export_rejections(tmp_path / "rejets.xlsx", preview.rejected)
+    assert _found(needles, "rejets", _workbook_text(tmp_path / "rejets.xlsx")) == []
+    store.close()
+
+
+def test_an_establishment_that_turns_p_alone_takes_its_legal_names_with_it(
+    sirene_dir: Path, tmp_path: Path, campaign_target: str | Path
+) -> None:
+    """Only the establishment turns P (its legal unit stays O in the later files).
+
+    The firm was shown under its legal unit's names: the stored legal unit must
+    not keep naming it, and a session titled after the legal name is rewritten.
+    """
+    first, later = _stocks(sirene_dir, tmp_path)
+    later = SireneFiles(later.stock, sirene_dir / UNITS, later.geolocation)
+    codes = _codes(sirene_dir)
+    store = _campaign(campaign_target)
+    import_sirene(store, first, EVERYTHING, codes)
+    _task_force(store)
+    with store.session() as session:
+        partner_id = session.scalar(select(models.Partner.id))
+    hall = add_free_venue(store, "Salle des fêtes", "Place du Marché, Barrême", 6.37, 43.95)
+    save_session(
+        store,
+        SessionDraft(
+            kind="company_visit",
+            title="Visite chez M. Honnorat",  # the legal (birth) name, not the one shown
+            starts_at=DAY,
+            ends_at=DAY + dt.timedelta(hours=2),
+            venue_id=hall,
+            partner_ids=[partner_id],
+            host_sirets=[SECRET],
+        ),
+    )
+    summary = import_sirene(store, later, EVERYTHING, codes)
+    assert summary.now_non_diffusible == 1
+    with store.session() as session:
+        assert session.get(models.LegalUnit, SECRET_SIREN) is None
+        assert session.get(models.LegalUnit, OPEN[:9]) is not None
+    (visit,) = list_sessions(store)
+    assert visit.title == f"Visite chez M. {NON_DIFFUSIBLE_FIRM}"
+    assert "HONNORAT" not in _tables_text(store).upper()
+    # Without the legal units' file, the next import keeps it so.
+    import_sirene(store, SireneFiles(later.stock), EVERYTHING, codes)
+    with store.session() as session:
+        assert session.get(models.LegalUnit, SECRET_SIREN) is None
+    store.close()
+
+
+def test_a_re_import_without_legal_units_works_when_a_stored_name_column_is_empty(
+    sirene_dir: Path, tmp_path: Path
+) -> None:
+    """Re-importing the establishments' stock alone joins the stored legal units: a
+    column none of them fills (no usage name, say) must not stop the import, or a
+    firm that became non-diffusible would never be wiped."""
+    first, later = _stocks(sirene_dir, tmp_path)
+    codes = _codes(sirene_dir)
+    store = _campaign(tmp_path / "c.planner")
+    import_sirene(store, first, EVERYTHING, codes)
+    with store.session() as session:
+        session.execute(text("update legal_unit set nom_usage = null, prenom = null"))
+    summary = import_sirene(store, SireneFiles(later.stock), EVERYTHING, codes)
+    assert summary.now_non_diffusible == 1
+    store.close()
+
+
+@pytest.mark.parametrize("status", ["N", "p", " P "])
+def test_every_way_a_stock_writes_non_diffusible_is_withheld(
+    sirene_dir: Path, tmp_path: Path, status: str
+) -> None:
+    """INSEE's API writes ``N`` for non-diffusible; hand-edited or re-exported stocks
+    change the case or pad it. None of them may let the firm through."""
+    first, later = _stocks(sirene_dir, tmp_path)
+    header, rows = _rows(later.stock)
+    for row in rows:
+        if row["siret"] == SECRET:
+            row["statutDiffusionEtablissement"] = status
+    later = SireneFiles(_write(later.stock, header, rows), sirene_dir / UNITS, later.geolocation)
+    codes = _codes(sirene_dir)
+    store = _campaign(tmp_path / "c.planner")
+    import_sirene(store, first, EVERYTHING, codes)
+    summary = import_sirene(store, later, EVERYTHING, codes)
+    assert summary.now_non_diffusible == 1
+    # and from the first import on: only counted
+    fresh = _campaign(tmp_path / "d.planner")
+    assert import_sirene(fresh, later, EVERYTHING, codes).non_diffusible == 1
+    with fresh.session() as session:
+        assert session.get(models.Establishment, SECRET) is None
+    store.close()
+    fresh.close()
