@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from planner.domain.nomenclature import dotted
+
 RULE_KINDS = ("naf", "band", "commune", "craft", "created_since")
 RULE_LABELS = {
     "naf": "section ou division NAF",
@@ -89,7 +91,8 @@ def _kind_expr(kind: str, values: list[str]) -> pl.Expr:
         naf_code = pl.when(pl.col("section").is_not_null()).then(pl.col("naf_code"))
         parts = []
         for value in values:
-            code = value.strip().upper()
+            # As INSEE writes codes (``471`` is group ``47.1``): firm codes are dotted.
+            code = dotted(value)
             if len(code) == 1:
                 parts.append(pl.col("section") == code)
             else:

@@ -21,7 +21,7 @@ from planner.db.models import Adviser, Assignment, BassinCommune, Partner, Remit
 from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
 from planner.domain.headcount_bands import BAND_LABELS
-from planner.domain.nomenclature import REV2
+from planner.domain.nomenclature import REV2, dotted
 from planner.domain.remit import RULE_LABELS, Remit, Rule, eligibility, validate_rule
 from planner.io.nomenclatures import load_nomenclature
 from planner.services.firm_query import load_firms
@@ -265,10 +265,11 @@ def check_rule(rule: Rule, communes: Iterable[str], nomenclature: str = REV2) ->
 
 
 def normalise_rule(kind: str, value: str) -> Rule:
-    """The rule as stored: NAF codes upper-case, communes by their code only."""
+    """The rule as stored: NAF codes dotted and upper-case (``471`` → ``47.1``, the way
+    firms' codes are written, so the rule matches them), communes by their code only."""
     value = value.strip()
     if kind == "naf":
-        value = value.upper()
+        value = dotted(value)
     elif kind == "commune":
         value = value.split()[0] if value else ""
     elif kind == "craft":

@@ -33,6 +33,9 @@ def test_rules_of_one_kind_are_alternatives_and_kinds_combine() -> None:
     ]
     both = [Rule("naf", "G"), Rule("naf", "I"), Rule("commune", "93066"), Rule("band", "02")]
     assert remit_mask(firms, both).tolist() == [False, False, True, False]
+    # A rule stored undotted by an earlier planner still matches the dotted firm codes.
+    assert remit_mask(firms, [Rule("naf", "4711")]).tolist() == [True, False, False, False]
+    assert remit_mask(firms, [Rule("naf", "561")]).tolist() == [False, False, True, False]
     assert remit_mask(firms, [Rule("craft", "")]).tolist() == [False, True, False, True]
     since = [Rule("created_since", "01/01/2023")]
     assert remit_mask(firms, since).tolist() == [False, True, False, True]

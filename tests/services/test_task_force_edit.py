@@ -36,6 +36,11 @@ COMMUNES = {"93066": "Saint-Denis", "93001": "Aubervilliers"}
 def test_rules_are_checked_against_the_nomenclatures_and_the_bassin() -> None:
     assert check_rule(normalise_rule("naf", " 56.10a "), COMMUNES) is None
     assert check_rule(normalise_rule("naf", "c"), COMMUNES) is None
+    # An undotted code is accepted because it names a real code: it is stored as INSEE
+    # writes it, or the rule would match no firm (firms' codes are dotted).
+    assert normalise_rule("naf", " 471 ") == Rule("naf", "47.1")
+    assert normalise_rule("naf", "5610a") == Rule("naf", "56.10A")
+    assert normalise_rule("naf", "56") == Rule("naf", "56")
     assert "code NAF inconnu « 99.99Z »" in (check_rule(Rule("naf", "99.99Z"), COMMUNES) or "")
     # In a NAF 2025 campaign, rules are checked in NAF 2025: division 45 no longer exists.
     assert check_rule(Rule("naf", "62.10Y"), COMMUNES, "naf2025") is None
