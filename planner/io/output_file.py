@@ -14,6 +14,7 @@ import errno
 import os
 import secrets
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -151,6 +152,30 @@ def _commit(temp: Path, final: Path) -> None:
     _fsync_dir(final.parent)
 
 
+def _close_abandoned_archives(exc: BaseException) -> None:
+    """Close the zip archives that a failed writer left open on the temporary file.
+
+    xlsxwriter and openpyxl open a ``ZipFile`` and do not close it when a write
+    fails (a full disk). Its finaliser would retry the write later and print
+    "Exception ignored in ... Traceback" on the user's terminal.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    # Libraries re-raise their own error (xlsxwriter's FileCreateError): the
+    # archive is in the frames of the error it wraps.
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        tb = current.__traceback__
+        while tb is not None:
+            for value in list(tb.tb_frame.f_locals.values()):
+                if isinstance(value, zipfile.ZipFile):
+                    # A failed close still drops the file handle: nothing is retried.
+                    with contextlib.suppress(Exception):
+                        value.close()
+            tb = tb.tb_next
+        current = current.__cause__ or current.__context__
+
+
 @contextlib.contextmanager
 def atomic_path(
     path: Path | str,
@@ -186,6 +211,7 @@ def atomic_path(
         _commit(temp, final)
         temp = None
     except BaseException as exc:
+        _close_abandoned_archives(exc)
         cause = os_error_cause(exc)
         if cause is not None and not isinstance(exc, PlannerError):
             raise OutputError(describe_os_error(cause, final), final) from exc
