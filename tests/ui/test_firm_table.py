@@ -4,7 +4,6 @@ from __future__ import annotations
 
 # Offscreen Qt is set up by tests/ui/conftest.py.
 import datetime as dt
-import time
 
 import numpy as np
 import polars as pl
@@ -272,9 +271,8 @@ def test_200k_rows_load_sort_and_filter() -> None:
     big = synthetic_firms(200_000, seed=11)
     model = FirmTableModel(big)
     assert model.rowCount() == 200_000
-    start = time.perf_counter()
+    # The speed is measured by bench/bench_table.py, not asserted here.
     model.sort(0, Qt.SortOrder.AscendingOrder)
-    sort_seconds = time.perf_counter() - start
     names = [model.data(model.index(r, 0)) for r in range(50)]
     assert [normalize_text(n) for n in names] == sorted(normalize_text(n) for n in names)
     mask = FirmFilter(text="école", sections=frozenset({"I"})).apply(big)
@@ -284,8 +282,6 @@ def test_200k_rows_load_sort_and_filter() -> None:
         "ecole" in normalize_text(model.data(model.index(r, 0)))
         for r in range(min(50, model.rowCount()))
     )
-    # Generous bound for a busy CI machine; bench/bench_table.py measures it properly.
-    assert sort_seconds < 2.0
 
 
 # --- the filter panel -----------------------------------------------------------------
