@@ -146,3 +146,32 @@ def test_unknown_export_extension_exits_2(
     assert run(["export", "dashboard", str(campaign), "--out", str(tmp_path / "t.odt")]) == 2
     assert "extension" in capsys.readouterr().err
     assert not (tmp_path / "t.odt").exists()
+
+
+def test_raw_sqlite_damage_met_after_opening_exits_2(
+    campaign: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Fast reads go through the raw DB-API connection: their errors are not
+    wrapped by SQLAlchemy, and must still give the French message and exit 2."""
+    from planner.db.store import describe_database_error
+    from planner.services import dashboard
+
+    assert "endommagée" in (
+        describe_database_error(sqlite3.DatabaseError("database disk image is malformed"), "c")
+        or ""
+    )
+
+    def damaged(_store: object) -> object:
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(dashboard, "load_followup", damaged)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    out = tmp_path / "tableau.xlsx"
+    assert run(["export", "dashboard", str(campaign), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "endommagée" in err and "campagne.planner" in err and "Traceback" not in err
+    assert not out.exists()
+    assert not (tmp_path / "cache").exists()
