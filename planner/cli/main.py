@@ -134,6 +134,7 @@ def run(
         dashboard_pdf: prints the dashboard to a PDF file through the app's Qt
             printing (``planner export dashboard --out x.pdf``); injected too.
     """
+    sys.unraisablehook = _quiet_unraisable
     if argv and argv[0].endswith(".planner") and not argv[0].startswith("-"):
         argv = ["--open", argv[0], *argv[1:]]  # ``planner FILE.planner`` opens it
     try:
@@ -170,6 +171,15 @@ def run(
         return EXIT_CANCELLED
     except Exception as exc:
         return _report_failure(exc, args, argv)
+
+
+def _quiet_unraisable(unraisable: Any) -> None:
+    """Say nothing of a system error met again while a failed write's file is
+    collected (a zip archive closing on a full disk): the failure itself has
+    already been reported in French, and no traceback may reach the user."""
+    if isinstance(unraisable.exc_value, OSError):
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def _report_failure(exc: Exception, args: argparse.Namespace, argv: list[str]) -> int:

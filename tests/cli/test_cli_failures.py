@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -175,3 +176,30 @@ def test_raw_sqlite_damage_met_after_opening_exits_2(
     assert "endommagée" in err and "campagne.planner" in err and "Traceback" not in err
     assert not out.exists()
     assert not (tmp_path / "cache").exists()
+
+
+def test_full_disk_while_zipping_shows_no_traceback(tmp_path: Path) -> None:
+    """A workbook's zip archive that fails on a full disk is closed again when
+    collected: that second failure must not print "Exception ignored…"."""
+    folder = tmp_path / "petit"
+    folder.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4k", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"montage d'un tmpfs impossible ici : {done.stderr.strip()}")
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "planner", "teams", "template", str(folder / "equipes.xlsx")],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+    assert result.returncode == 2
+    assert "Disque plein" in result.stderr
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
