@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from planner.db import models
 from planner.db.store import CampaignStore
+from planner.domain.cell_text import workbook_text
 from planner.domain.errors import InputError
 from planner.domain.outcomes import WITH_NEED
 from planner.io.call_list_workbook import HEADERS
@@ -77,7 +78,8 @@ def preview_outcomes(store: CampaignStore, paths: Sequence[Path]) -> OutcomePrev
 
     Raises ``InputError`` if a file is not one of ours or belongs to another campaign.
     """
-    campaign = read_header(store).name
+    # The export wrote the name cleaned (no control character, cell-sized).
+    campaign = workbook_text(read_header(store).name)
     preview = OutcomePreview()
     for path in paths:
         back = read_outcome_workbook(path)
