@@ -203,3 +203,20 @@ def test_full_disk_while_zipping_shows_no_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Disque plein" in result.stderr
     assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+
+
+def test_messages_carry_no_terminal_escape(
+    campaign: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A partner's name is typed by others: printed raw, ESC[… would drive the terminal."""
+    from planner.cli.main import terminal_text
+
+    assert terminal_text("A\x1b[2J\x00B\u202eC\nD") == "A[2JBC\nD"
+    with sqlite3.connect(campaign) as db:
+        db.execute("UPDATE partner SET name = 'P\x1b]0;titre\x07\u202e' WHERE id = 1")
+    assert run(["teams", "list", str(campaign)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert run(["sessions", "ics", str(campaign), "--partner", "zz", "--out", "x.ics"]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "P]0;titre" in err
