@@ -137,6 +137,7 @@ def run(
         dashboard_pdf: prints the dashboard to a PDF file through the app's Qt
             printing (``planner export dashboard --out x.pdf``); injected too.
     """
+    sys.unraisablehook = _quiet_unraisable
     if argv and argv[0].endswith(".planner") and not argv[0].startswith("-"):
         argv = ["--open", argv[0], *argv[1:]]  # ``planner FILE.planner`` opens it
     try:
@@ -163,7 +164,7 @@ def run(
         }[args.command]
         return handler(args)
     except PlannerError as exc:
-        print(f"planner : {exc}", file=sys.stderr)
+        print(f"planner : {terminal_text(str(exc))}", file=sys.stderr)
         return EXIT_CANCELLED if type(exc).__name__ == "Cancelled" else EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print(
@@ -173,6 +174,23 @@ def run(
         return EXIT_CANCELLED
     except Exception as exc:
         return _report_failure(exc, args, argv)
+
+
+def terminal_text(text: str) -> str:
+    """``text`` for the terminal: names typed by others (a partner's, a firm's)
+    carry no escape sequence (ESC…), NUL or bidirectional override."""
+    from planner.domain.cell_text import neutralise_bidi, strip_controls
+
+    return neutralise_bidi(strip_controls(text))
+
+
+def _quiet_unraisable(unraisable: Any) -> None:
+    """Say nothing of a system error met again while a failed write's file is
+    collected (a zip archive closing on a full disk): the failure itself has
+    already been reported in French, and no traceback may reach the user."""
+    if isinstance(unraisable.exc_value, OSError):
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def _report_failure(exc: Exception, args: argparse.Namespace, argv: list[str]) -> int:
@@ -190,7 +208,7 @@ def _report_failure(exc: Exception, args: argparse.Namespace, argv: list[str]) -
         if cause is not None and cause.errno is not None:
             message = describe_file_error(cause, cause.filename or label or "fichier")
     if message is not None:
-        print(f"planner : {message}", file=sys.stderr)
+        print(f"planner : {terminal_text(message)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     report = write_crash_report(type(exc), exc, exc.__traceback__, argv=["planner", *argv])
     print(f"planner : {crash_message(exc, report)}", file=sys.stderr)

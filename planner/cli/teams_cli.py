@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from planner.cli.main import EXIT_OK, print_json
+from planner.cli.main import EXIT_OK, print_json, terminal_text
 
 
 def add_parsers(sub: Any, import_sub: Any) -> None:
@@ -88,8 +88,10 @@ def teams_list(args: argparse.Namespace) -> int:
         return EXIT_OK
     for row in rows:
         print(
-            f"{row['team']} ({row['partner']}) : {row['assigned']} / {row['capacity']} "
-            f"entreprises, {row['advisers']} conseillers"
+            terminal_text(
+                f"{row['team']} ({row['partner']}) : {row['assigned']} / {row['capacity']} "
+                f"entreprises, {row['advisers']} conseillers"
+            )
         )
     return EXIT_OK
 
@@ -108,7 +110,7 @@ def divide_command(args: argparse.Namespace) -> int:
             progress=TextProgress(),
         )
     for problem in report["problems"]:
-        print(f"planner : {problem}", file=sys.stderr)
+        print(f"planner : {terminal_text(str(problem))}", file=sys.stderr)
     if args.json:
         print_json(report)
         return EXIT_OK

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -198,9 +199,13 @@ def describe_database_error(exc: BaseException, label: str = "") -> str | None:
         exc: an SQLAlchemy or DB-API error.
         label: how to name the campaign (its file name).
     """
-    if not isinstance(exc, DBAPIError):
+    if isinstance(exc, DBAPIError):
+        text = str(exc.orig if exc.orig is not None else exc).lower()
+    elif isinstance(exc, sqlite3.Error):
+        # Raw DB-API connections (fast reads through polars) raise unwrapped errors.
+        text = str(exc).lower()
+    else:
         return None
-    text = str(exc.orig if exc.orig is not None else exc).lower()
     for needle, message in _DATABASE_MESSAGES:
         if needle in text:
             return message.format(label=f"« {label} »" if label else "").replace("  ", " ")

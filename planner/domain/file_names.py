@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from planner.domain.cell_text import neutralise_bidi, strip_controls
 
 MAX_STEM = 80
-"""Characters of a name's part in a file name: with a prefix, a date and an
-extension the whole name stays far below the 255 bytes of every file system."""
+"""Characters of a name's part in a file name (and at most twice as many UTF-8
+bytes): with a prefix, a date and an extension the whole name stays far below
+the 255 bytes of every file system."""
 
 _NOT_PORTABLE = re.compile(r"[^\w\- ]+", re.UNICODE)
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10))} | {
@@ -30,9 +31,13 @@ def file_stem(name: str, *, fallback: str = "sans_nom", limit: int = MAX_STEM) -
     cleaned = re.sub(r"\s+", "_", cleaned).strip("._") or fallback
     if cleaned.casefold() in _RESERVED:
         cleaned = f"{cleaned}_"
-    if len(cleaned) > limit:
+    max_bytes = 2 * limit  # file systems count bytes: 𝐀 or 𝑒 take 4 in UTF-8
+    if len(cleaned) > limit or len(cleaned.encode()) > max_bytes:
         digest = hashlib.sha256(text.encode()).hexdigest()[:8]
-        cleaned = f"{cleaned[: limit - 9].rstrip('_')}_{digest}"
+        head = cleaned[: limit - 9]
+        while len(head.encode()) > max_bytes - 9:
+            head = head[:-1]
+        cleaned = f"{head.rstrip('_')}_{digest}"
     return cleaned
 
 

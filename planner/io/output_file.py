@@ -13,6 +13,7 @@ import contextlib
 import errno
 import os
 import secrets
+import stat
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -82,6 +83,10 @@ def describe_os_error(exc: OSError, path: Path | str) -> str:
         return f"Nom de fichier trop long : {path}."
     if code == errno.EISDIR:
         return f"{path} est un dossier : donnez un nom de fichier."
+    if code in (errno.ENOTDIR, errno.EEXIST):
+        return (
+            f"Impossible d'écrire {path} : un élément de son chemin est un fichier, pas un dossier."
+        )
     reason = exc.strerror or str(exc)
     return f"Impossible d'écrire {path} : {reason}."
 
@@ -201,6 +206,15 @@ def atomic_path(
     try:
         if final.is_dir():
             raise IsADirectoryError(errno.EISDIR, "est un dossier", str(final))
+        with contextlib.suppress(OSError):
+            if not stat.S_ISREG(mode := final.lstat().st_mode) and not stat.S_ISLNK(mode):
+                # A device, pipe or socket (/dev/full…): renaming over it would
+                # replace it by a regular file (root may write in /dev).
+                raise OutputError(
+                    f"{final} n'est pas un fichier ordinaire : donnez un nom de fichier "
+                    "dans un dossier.",
+                    final,
+                )
         if make_folder:
             final.parent.mkdir(parents=True, exist_ok=True)
         sweep_stale(final.parent)

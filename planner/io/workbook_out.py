@@ -7,6 +7,7 @@ refuses control characters with an exception. Every row goes through
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,26 @@ def sheet_title(name: str) -> str:
     return cleaned[:31] or "Feuille"
 
 
+_ESCAPE_LOOKALIKE = re.compile(r"(_x[0-9A-Fa-f]{4}_)")
+"""Excel and LibreOffice read ``_x0007_`` in a cell's text as the character
+U+0007; openpyxl writes such text as it is, so a name holding it would come
+back as a control character (xlsxwriter escapes it itself)."""
+
+
+def _escape_lookalikes(wb: Workbook) -> None:
+    """Write a literal ``_xHHHH_`` as ``_x005F_xHHHH_``, which shows as typed."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                value = cell.value
+                if isinstance(value, str) and "_x" in value and _ESCAPE_LOOKALIKE.search(value):
+                    kind = cell.data_type
+                    cell.value = _ESCAPE_LOOKALIKE.sub(r"_x005F\1", value)
+                    cell.data_type = kind
+
+
 def save_workbook(wb: Workbook, path: Path | str, *, make_folder: bool = False) -> None:
     """Save ``wb`` to ``path`` atomically (see :func:`planner.io.output_file.atomic_path`)."""
+    _escape_lookalikes(wb)
     with atomic_path(path, make_folder=make_folder) as temp:
         wb.save(temp)

@@ -27,7 +27,7 @@ from planner.io.call_list_workbook import (
     ExportSigning,
     write_call_list,
 )
-from planner.io.output_file import atomic_path
+from planner.io.output_file import OutputError, atomic_path
 from planner.services.campaign_identity import campaign_identity
 from planner.services.firm_query import load_firms
 from planner.services.naf_reference import reference_nomenclature
@@ -185,32 +185,40 @@ def export_call_lists(
     total = len(partners) + (1 if all_partners else 0)
     # "A.B" and "AB" clean to the same name; the coordination files keep theirs.
     stems = unique_stems(["coordination", *partners])
-    for index, name in enumerate(partners):
-        cancel.check()
-        progress(index, total, f"Liste d'appels de {name}")
-        own = frame.filter(pl.col("partner") == name)
-        sheets: dict[str, Sequence[CallListRow]] = {}
-        group = "adviser" if per == "adviser" else "team"
-        for key in sorted(own[group].unique().to_list()):
-            sheets[key] = _rows(own.filter(pl.col(group) == key))
-        path = out_dir / f"Liste_appels_{stems[name]}_{stamp}.xlsx"
-        signing = ExportSigning(
-            identity.campaign_id, str(partner_ids[name]), str(uuid.uuid4()), identity.secret
-        )
-        meta = CallListMeta(campaign, name, f"{batch}{index:02d}", now, naf_name, signing)
-        count = write_call_list(path, meta, sheets)
-        written.append(ExportedFile(path, name, count, len(sheets)))
-    if all_partners:
-        cancel.check()
-        progress(len(partners), total, "Classeur du coordinateur")
-        sheets = {"Toutes les entreprises": _rows(frame)}
-        path = out_dir / f"Liste_appels_coordination_{stamp}.xlsx"
-        signing = ExportSigning(identity.campaign_id, "", str(uuid.uuid4()), identity.secret)
-        meta = CallListMeta(campaign, "Coordination", f"{batch}cc", now, naf_name, signing)
-        written.append(ExportedFile(path, None, write_call_list(path, meta, sheets), 1))
-        csv_path = out_dir / f"Liste_appels_coordination_{stamp}.csv"
-        write_csv(csv_path, frame)
-        written.append(ExportedFile(csv_path, None, frame.height, 0))
+    try:
+        for index, name in enumerate(partners):
+            cancel.check()
+            progress(index, total, f"Liste d'appels de {name}")
+            own = frame.filter(pl.col("partner") == name)
+            sheets: dict[str, Sequence[CallListRow]] = {}
+            group = "adviser" if per == "adviser" else "team"
+            for key in sorted(own[group].unique().to_list()):
+                sheets[key] = _rows(own.filter(pl.col(group) == key))
+            path = out_dir / f"Liste_appels_{stems[name]}_{stamp}.xlsx"
+            signing = ExportSigning(
+                identity.campaign_id, str(partner_ids[name]), str(uuid.uuid4()), identity.secret
+            )
+            meta = CallListMeta(campaign, name, f"{batch}{index:02d}", now, naf_name, signing)
+            count = write_call_list(path, meta, sheets)
+            written.append(ExportedFile(path, name, count, len(sheets)))
+        if all_partners:
+            cancel.check()
+            progress(len(partners), total, "Classeur du coordinateur")
+            sheets = {"Toutes les entreprises": _rows(frame)}
+            path = out_dir / f"Liste_appels_coordination_{stamp}.xlsx"
+            signing = ExportSigning(identity.campaign_id, "", str(uuid.uuid4()), identity.secret)
+            meta = CallListMeta(campaign, "Coordination", f"{batch}cc", now, naf_name, signing)
+            written.append(ExportedFile(path, None, write_call_list(path, meta, sheets), 1))
+            csv_path = out_dir / f"Liste_appels_coordination_{stamp}.csv"
+            write_csv(csv_path, frame)
+            written.append(ExportedFile(csv_path, None, frame.height, 0))
+    except OutputError as exc:
+        if not written:
+            raise
+        # The files written before the failure stay: say which, so that none is
+        # sent thinking the export failed as a whole, or missed.
+        names = ", ".join(f.path.name for f in written)
+        raise OutputError(f"{exc} Fichiers déjà écrits (complets) : {names}.", exc.path) from exc
     progress(total, total, "Export terminé")
     return written
 

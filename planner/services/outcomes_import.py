@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from planner.db import models
 from planner.db.store import CampaignStore
+from planner.domain.cell_text import workbook_text
 from planner.domain.errors import InputError
 from planner.domain.outcomes import WITH_NEED
 from planner.io.call_list_workbook import HEADERS
@@ -115,7 +116,8 @@ def preview_outcomes(
     # A campaign that never exported has no identity yet: every signed workbook
     # then comes from another campaign. Reading back never creates it.
     identity = stored_identity(store)
-    name = identity.name if identity else read_header(store).name
+    # The export wrote the name cleaned (no control character, cell-sized).
+    name = workbook_text(identity.name if identity else read_header(store).name)
     key = identity.key() if identity else CampaignKey("", name, b"")
     refuse = refuse_unsigned or stored_refuse_unsigned(store)
     preview = OutcomePreview()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -146,3 +147,76 @@ def test_unknown_export_extension_exits_2(
     assert run(["export", "dashboard", str(campaign), "--out", str(tmp_path / "t.odt")]) == 2
     assert "extension" in capsys.readouterr().err
     assert not (tmp_path / "t.odt").exists()
+
+
+def test_raw_sqlite_damage_met_after_opening_exits_2(
+    campaign: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Fast reads go through the raw DB-API connection: their errors are not
+    wrapped by SQLAlchemy, and must still give the French message and exit 2."""
+    from planner.db.store import describe_database_error
+    from planner.services import dashboard
+
+    assert "endommagée" in (
+        describe_database_error(sqlite3.DatabaseError("database disk image is malformed"), "c")
+        or ""
+    )
+
+    def damaged(_store: object) -> object:
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(dashboard, "load_followup", damaged)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    out = tmp_path / "tableau.xlsx"
+    assert run(["export", "dashboard", str(campaign), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "endommagée" in err and "campagne.planner" in err and "Traceback" not in err
+    assert not out.exists()
+    assert not (tmp_path / "cache").exists()
+
+
+def test_full_disk_while_zipping_shows_no_traceback(tmp_path: Path) -> None:
+    """A workbook's zip archive that fails on a full disk is closed again when
+    collected: that second failure must not print "Exception ignored…"."""
+    folder = tmp_path / "petit"
+    folder.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4k", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"montage d'un tmpfs impossible ici : {done.stderr.strip()}")
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "planner", "teams", "template", str(folder / "equipes.xlsx")],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+    assert result.returncode == 2
+    assert "Disque plein" in result.stderr
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+
+
+def test_messages_carry_no_terminal_escape(
+    campaign: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A partner's name is typed by others: printed raw, ESC[… would drive the terminal."""
+    from planner.cli.main import terminal_text
+
+    assert terminal_text("A\x1b[2J\x00B\u202eC\nD") == "A[2JBC\nD"
+    with sqlite3.connect(campaign) as db:
+        db.execute("UPDATE partner SET name = 'P\x1b]0;titre\x07\u202e' WHERE id = 1")
+    assert run(["teams", "list", str(campaign)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert run(["sessions", "ics", str(campaign), "--partner", "zz", "--out", "x.ics"]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "P]0;titre" in err

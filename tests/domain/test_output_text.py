@@ -66,3 +66,14 @@ def test_empty_reserved_and_hostile_names() -> None:
     assert file_stem("...") == "sans_nom"
     assert file_stem("CON") == "CON_"
     assert file_stem("<script>\x00../..\u202e") == "script"
+
+
+def test_four_byte_letters_stay_within_file_system_bytes() -> None:
+    # Mathematical letters (𝐌𝐢𝐬𝐬𝐢𝐨𝐧, pasted from social networks) are \w and 4 bytes each:
+    # 80 of them made a 320-byte name that no file system takes.
+    name = "𝐌𝐢𝐬𝐬𝐢𝐨𝐧 𝐋𝐨𝐜𝐚𝐥𝐞 " * 8
+    stem = file_stem(name)
+    assert len(stem.encode()) <= 2 * MAX_STEM
+    assert len(f"Liste_appels_{stem}_2_20261206.xlsx".encode()) < 255
+    assert file_stem(name + "x") != stem
+    assert file_stem("é" * 80) == "é" * 80  # two bytes each: unchanged

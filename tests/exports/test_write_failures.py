@@ -197,3 +197,19 @@ def test_kill_9_during_export_keeps_previous_complete_file(campaign: Path, tmp_p
     _killed_export(campaign, out)
     assert out.read_bytes() == before
     assert load_workbook(out).sheetnames == ["Séances", "Invités"]
+
+
+def test_special_file_is_never_replaced(tmp_path: Path) -> None:
+    """Renaming over /dev/full (root) or a pipe would replace it by a regular file."""
+    fifo = tmp_path / "tube.ics"
+    os.mkfifo(fifo)
+    with pytest.raises(OutputError, match="pas un fichier ordinaire"):
+        write_bytes(fifo, b"BEGIN:VCALENDAR")
+    assert fifo.is_fifo()
+    assert [p.name for p in tmp_path.iterdir()] == ["tube.ics"]
+
+
+def test_file_in_place_of_folder_is_a_french_error(tmp_path: Path) -> None:
+    (tmp_path / "listes").write_text("un fichier")
+    with pytest.raises(OutputError, match="pas un dossier"):
+        write_bytes(tmp_path / "listes" / "a.xlsx", b"x", make_folder=True)

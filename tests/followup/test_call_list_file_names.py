@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from planner.cli.main import run
@@ -42,3 +43,29 @@ def test_long_partner_name_gives_a_short_file_name(
     names = [p.name for p in out.iterdir()]
     assert len(names) == 4  # two partners, the coordinator's workbook and CSV
     assert all(len(n.encode()) < 120 for n in names)
+
+
+def test_failure_midway_names_the_files_already_written(
+    followup_campaign: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from planner.io.output_file import OutputError, describe_os_error
+    from planner.services import call_lists
+
+    real = call_lists.write_call_list
+    calls: list[Path] = []
+
+    def full_on_second(path: Path, *args: object) -> int:
+        calls.append(path)
+        if len(calls) == 2:
+            raise OutputError(describe_os_error(OSError(errno.ENOSPC, "plein"), path), path)
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(call_lists, "write_call_list", full_on_second)
+    out = tmp_path / "listes"
+    with open_store(followup_campaign) as store, pytest.raises(OutputError) as caught:
+        export_call_lists(store, out, now=dt.datetime(2026, 3, 1, 9))
+    message = str(caught.value)
+    assert "Disque plein" in message and calls[0].name in message
+    assert [p.name for p in out.iterdir()] == [calls[0].name]

@@ -298,3 +298,25 @@ def test_demo_outcomes_are_deterministic_and_cope_without_task_force(
         assert contact_summary(store)["contacts"]["total"] == 0
     finally:
         store.close()
+
+
+def test_campaign_name_with_control_characters_round_trips(
+    followup_campaign: Path, tmp_path: Path
+) -> None:
+    """The export writes the campaign's name without its control characters:
+    the import compares it cleaned the same way, instead of refusing the file."""
+    store = open_store(followup_campaign)
+    try:
+        with store.session() as session:
+            header = session.scalars(select(models.Campaign)).one()
+            header.name = "Campagne\x01 de test\x0b"
+            session.commit()
+    finally:
+        store.close()
+    files = _export(followup_campaign, tmp_path / "out")
+    store = open_store(followup_campaign)
+    try:
+        preview = preview_outcomes(store, list(files.values())[:1])
+    finally:
+        store.close()
+    assert not preview.conflicts
