@@ -97,8 +97,13 @@ def _mac(secret: bytes, parts: Iterable[str]) -> bytes:
 
 
 def head_signature(secret: bytes, identity: ExportIdentity, campaign: str, partner: str) -> str:
-    """The signature of the workbook's head (identity and names shown in messages)."""
-    return _mac(secret, ("head", *identity.fields(), campaign, partner)).hex()
+    """The signature of the workbook's head (identity and names shown in messages).
+
+    The names are signed as :func:`canonical` reads them, so that a name with a
+    control character (which the workbook cannot hold) verifies once written.
+    """
+    parts = ("head", *identity.fields(), canonical(campaign), canonical(partner))
+    return _mac(secret, parts).hex()
 
 
 def row_signature(

@@ -153,8 +153,8 @@ class CallListMeta:
     partner: str
     batch: str
     exported_at: dt.datetime
-    nomenclature: str = "NAF rév. 2"  # the campaign's reference, as people name it
     signing: ExportSigning | None = None
+    nomenclature: str = "NAF rév. 2"  # the campaign's reference, as people name it
 
     def identity(self) -> ExportIdentity | None:
         if self.signing is None:

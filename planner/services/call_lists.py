@@ -198,7 +198,7 @@ def export_call_lists(
             signing = ExportSigning(
                 identity.campaign_id, str(partner_ids[name]), str(uuid.uuid4()), identity.secret
             )
-            meta = CallListMeta(campaign, name, f"{batch}{index:02d}", now, naf_name, signing)
+            meta = CallListMeta(campaign, name, f"{batch}{index:02d}", now, signing, naf_name)
             count = write_call_list(path, meta, sheets)
             written.append(ExportedFile(path, name, count, len(sheets)))
         if all_partners:
@@ -207,7 +207,7 @@ def export_call_lists(
             sheets = {"Toutes les entreprises": _rows(frame)}
             path = out_dir / f"Liste_appels_coordination_{stamp}.xlsx"
             signing = ExportSigning(identity.campaign_id, "", str(uuid.uuid4()), identity.secret)
-            meta = CallListMeta(campaign, "Coordination", f"{batch}cc", now, naf_name, signing)
+            meta = CallListMeta(campaign, "Coordination", f"{batch}cc", now, signing, naf_name)
             written.append(ExportedFile(path, None, write_call_list(path, meta, sheets), 1))
             csv_path = out_dir / f"Liste_appels_coordination_{stamp}.csv"
             write_csv(csv_path, frame)
