@@ -51,6 +51,8 @@ UNSIGNED_WARNING = (
 )
 _LOCKED = tuple(c[0] for c in KEY_COLUMNS)
 _FILLED = tuple(c[0] for c in FILL_COLUMNS)
+# What the contact table's columns hold (PostgreSQL refuses longer text).
+_TEXT_LIMITS = {"Interlocuteur": 200, "Téléphone": 30, "Courriel": 200, "Conseiller": 200}
 
 
 @dataclass(frozen=True)
@@ -335,6 +337,8 @@ def _read_workbook(
         exported_at = dt.datetime.fromisoformat(head.get("exported_at", ""))
     except ValueError:
         raise InputError("date d'export illisible dans l'onglet technique", file=name) from None
+    if exported_at.tzinfo is not None:  # never written so; compared with local times
+        raise InputError("date d'export illisible dans l'onglet technique", file=name)
     identity = _check_head(head, name, campaign, exported_at)
     partner_id = head.get("partner_id", "")
     back = ReadBack(
@@ -486,7 +490,7 @@ def _read_row(
     if outcome_text is None:
         back.blank += 1
         return
-    _take_row(reading, sheet, number, key, entry, get, reject, outcome_text)
+    _take_row(reading, sheet, number, key, entry, get, reject, outcome_text, keyless)
 
 
 def _take_row(
@@ -498,8 +502,13 @@ def _take_row(
     get: Any,
     reject: Any,
     outcome_text: str,
+    keyless: bool = False,
 ) -> None:
-    """Check the values typed on a row that matches the export; keep it if they hold."""
+    """Check the values typed on a row that matches the export; keep it if they hold.
+
+    The adviser's name of a signed row re-typed without its key is not signed:
+    it is left out (the service names the adviser from the signed id).
+    """
     outcome = normalize_outcome(outcome_text)
     if outcome is None:
         reject(f"résultat inconnu « {outcome_text} »", "Résultat")
@@ -532,6 +541,11 @@ def _take_row(
     if outcome not in WITH_NEED and posts:
         reject(f"postes saisis alors que le résultat est « {outcome} »", "Nombre de postes")
         return
+    for header, longest in _TEXT_LIMITS.items():
+        text = _text(get(header))
+        if text is not None and len(text) > longest:
+            reject(f"texte trop long ({len(text)} caractères, au plus {longest})", header)
+            return
     signed_adviser = reading.identity is not None and _is_id(entry.adviser_id)
     back = reading.back
     back.filled.append(
@@ -551,7 +565,7 @@ def _take_row(
             session_interest=_text(get("Intérêt session découverte")),
             next_step=_text(get("Prochaine étape")),
             comment=_text(get("Commentaire")),
-            adviser=_text(get("Conseiller")),
+            adviser=None if keyless and signed_adviser else _text(get("Conseiller")),
             adviser_id=int(entry.adviser_id) if signed_adviser else None,
         )
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from planner.db import models
 from planner.db.store import CampaignStore
@@ -94,3 +94,10 @@ def add_demo_outcomes(store: CampaignStore, *, seed: int, today: dt.date | None 
             session.execute(insert(models.Contact), contacts)
         if needs:
             session.execute(insert(models.ContactNeed), needs)
+        if contacts and session.get_bind().dialect.name == "postgresql":
+            # The ids above were given explicitly: move the serial past them, or
+            # the next contact recorded (an outcome read back) reuses id 1.
+            session.execute(
+                text("SELECT setval(pg_get_serial_sequence('contact', 'id'), :last)"),
+                {"last": next_id - 1},
+            )

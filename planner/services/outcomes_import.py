@@ -264,6 +264,7 @@ def _attribute_advisers(
             .all()
         )
     partner_of = {id_: partner for id_, _name, partner in advisers}
+    name_of = {id_: name for id_, name, _partner in advisers}
     by_name: dict[tuple[int | None, str], list[int]] = defaultdict(list)
     for id_, name, partner in advisers:
         by_name[(partner, name)].append(id_)
@@ -295,7 +296,9 @@ def _attribute_advisers(
                     continue
                 found = by_name.get((partner, row.adviser or ""), [])
                 adviser_id = found[0] if len(found) == 1 else None
-            kept.append(dataclasses.replace(row, adviser_id=adviser_id))
+            # The name shown in the firm's history is the adviser's, never a typed one.
+            adviser = name_of[adviser_id] if adviser_id is not None else row.adviser
+            kept.append(dataclasses.replace(row, adviser_id=adviser_id, adviser=adviser))
         back.filled = kept
         if moved:
             preview.warnings.append(

@@ -36,3 +36,27 @@ def test_round_trip_and_status_on_postgresql(followup_postgres: str, tmp_path: P
         assert firms.filter(firms["siret"] == siret)["status"].item() == "Offre déposée"
     finally:
         store.close()
+
+
+@pytest.mark.postgres
+def test_contacts_recorded_after_the_demo_outcomes_on_postgresql(followup_postgres: str) -> None:
+    """The demo's contacts have explicit ids: the serial must move past them."""
+    import datetime as dt
+
+    from sqlalchemy import func, select
+
+    from planner.db import models
+    from planner.services.demo_outcomes import add_demo_outcomes
+
+    store = open_store(followup_postgres)
+    try:
+        add_demo_outcomes(store, seed=3, today=dt.date(2025, 3, 20))
+        with store.session() as session:
+            before = session.scalar(select(func.count(models.Contact.id)))
+            siret = session.scalars(select(models.Assignment.siret)).first()
+            assert before and siret
+            session.add(models.Contact(siret=siret, date=dt.date(2025, 3, 21), outcome="Refus"))
+        with store.session() as session:
+            assert session.scalar(select(func.count(models.Contact.id))) == before + 1
+    finally:
+        store.close()

@@ -418,3 +418,74 @@ def test_a_firm_given_to_another_partner_since_the_export_is_a_conflict(
         )
         assert apply_outcomes(store, preview) == 1
         assert _contacts_on(store, moved) == []
+
+
+def test_texts_longer_than_the_contact_columns_are_rejected_not_crashing(
+    campaign: str, tmp_path: Path
+) -> None:
+    """A phone of 31 characters used to stop the whole import on PostgreSQL."""
+    with open_store(campaign) as store:
+        files = _export(store, tmp_path / "out")
+        path = files[PARTNERS[0]]
+        wb = load_workbook(path)
+        ws = _data_sheets(wb)[0]
+        kept = _fill(ws, 2)
+        ws.cell(2, COL["Téléphone"], "01 23 45 67 89")
+        for row, header, value in (
+            (3, "Téléphone", "01 23 45 67 89 / 06 12 34 56 78 (standard)"),
+            (4, "Interlocuteur", "x" * 201),
+            (5, "Courriel", "y" * 200 + "@z.fr"),
+        ):
+            _fill(ws, row)
+            ws.cell(row, COL[header], value)
+        wb.save(path)
+        preview = preview_outcomes(store, [path])
+        assert [r.siret for r in preview.accepted] == [kept]
+        assert sorted((r.row, r.column) for r in preview.rejected) == [
+            (3, "Téléphone"),
+            (4, "Interlocuteur"),
+            (5, "Courriel"),
+        ]
+        assert all("trop long" in r.reason for r in preview.rejected)
+        assert apply_outcomes(store, preview) == 1
+
+
+def test_a_row_retyped_without_key_keeps_the_signed_advisers_name(
+    campaign: str, tmp_path: Path
+) -> None:
+    """The « Conseiller » typed on a keyless row is not signed: never shown as the adviser."""
+    with open_store(campaign) as store:
+        files = _export(store, tmp_path / "out")
+        path = files[PARTNERS[0]]
+        wb = load_workbook(path)
+        ws = _data_sheets(wb)[0]
+        siret = _fill(ws, 2)
+        exported_name = ws.cell(2, COL["Conseiller"]).value
+        ws.cell(2, COL[HEADERS[-1]]).value = None
+        ws.cell(2, COL["Conseiller"], "Conseiller 2.1")  # the other partner's adviser
+        wb.save(path)
+        preview = preview_outcomes(store, [path])
+        assert [r.siret for r in preview.accepted] == [siret]
+        assert apply_outcomes(store, preview) == 1
+        with store.session() as session:
+            contact = session.scalars(
+                select(models.Contact).where(models.Contact.siret == siret)
+            ).one()
+            assert contact.adviser_id == _assigned_adviser(store, siret)
+            assert contact.adviser_name == exported_name
+
+
+def test_an_export_date_with_a_time_zone_refuses_the_workbook(
+    campaign: str, tmp_path: Path
+) -> None:
+    """An unsigned head is typed by anyone: an aware date used to crash the conflict check."""
+    path = tmp_path / "ancienne_liste.xlsx"
+    with open_store(campaign) as store:
+        _legacy_workbook(store, path)
+        wb = load_workbook(path)
+        meta = wb[META_SHEET]
+        row = next(r for r in meta.iter_rows() if r[2].value == "exported_at")
+        row[3].value = "2025-03-01T09:00:00+01:00"
+        wb.save(path)
+        with pytest.raises(InputError, match="date d'export illisible"):
+            preview_outcomes(store, [path])

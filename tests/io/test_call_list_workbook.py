@@ -136,7 +136,7 @@ def _signed_rows() -> list[CallListRow]:
 def test_signed_awkward_rows_verify_after_openpyxl_and_libreoffice(tmp_path: Path) -> None:
     secret = new_secret()
     signing = ExportSigning("6d0c1c36-3f0e-4f38-9b8e-1f1f0c9f4a11", "3", "export", secret)
-    meta = CallListMeta(META.campaign, META.partner, META.batch, META.exported_at, signing)
+    meta = CallListMeta(META.campaign, META.partner, META.batch, META.exported_at, signing=signing)
     key = CampaignKey(signing.campaign_id, META.campaign, secret)
     path = tmp_path / "liste.xlsx"
     write_call_list(path, meta, {"Conseiller 1": _signed_rows()})

@@ -35,7 +35,7 @@ def _write(path: Path, rows: int = 6) -> Path:
         "Partenaire",
         "lot",
         dt.datetime(2025, 3, 1, 9),
-        ExportSigning(CAMPAIGN.campaign_id, "1", "export-1", SECRET),
+        signing=ExportSigning(CAMPAIGN.campaign_id, "1", "export-1", SECRET),
     )
     firms = [
         CallListRow(
@@ -170,7 +170,11 @@ def test_implausible_values_are_rejected_with_a_reason(tmp_path: Path) -> None:
 def test_a_workbook_signed_with_an_empty_key_is_never_trusted(tmp_path: Path) -> None:
     path = tmp_path / "forge.xlsx"
     meta = CallListMeta(
-        "Campagne", "Partenaire", "lot", dt.datetime(2025, 3, 1), ExportSigning("", "", "x", b"")
+        "Campagne",
+        "Partenaire",
+        "lot",
+        dt.datetime(2025, 3, 1),
+        signing=ExportSigning("", "", "x", b""),
     )
     write_call_list(path, meta, {"Liste": []})
     with pytest.raises(InputError, match="autre campagne"):
