@@ -391,7 +391,10 @@ def _read_workbook(
 def _tampered(reading: _Reading, key: str, entry: _Entry, get: Any, keyless: bool) -> str | None:
     """Why a row does not match what was exported (and signed), or None."""
     if reading.identity is None:
-        if entry.signature and not _name_matches(entry.siret, get("Nom"), entry.signature):
+        # Every list exported before signatures carried a name checksum per row.
+        if not entry.signature:
+            return "ligne sans somme de contrôle dans l'onglet technique : ajoutée, refusée"
+        if not _name_matches(entry.siret, get("Nom"), entry.signature):
             return "colonne verrouillée modifiée (le nom ne correspond plus à l'export)"
         return None
     secret, identity = reading.secret, reading.identity

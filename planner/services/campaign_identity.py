@@ -9,6 +9,7 @@ leaves the campaign.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
@@ -32,16 +33,40 @@ class CampaignIdentity:
     campaign_id: str
     name: str
     secret: bytes = field(repr=False)
+    since: dt.datetime | None = None
+    """When signing began (local time): no genuine unsigned list is later."""
+    born_signed: bool = False
+    """Made with the campaign: it never exported an unsigned list."""
 
     def key(self) -> CampaignKey:
         """What the outcome reader checks signatures with."""
         return CampaignKey(self.campaign_id, self.name, self.secret)
 
 
-def new_identity_setting() -> models.Setting:
-    """A fresh identity, to add to a campaign being created."""
+def new_identity_setting(*, with_campaign: bool = True) -> models.Setting:
+    """A fresh identity: for a campaign being created, or lazily for an older one."""
     return models.Setting(
-        key=IDENTITY_KEY, value={"id": str(uuid.uuid4()), "key": new_secret().hex()}
+        key=IDENTITY_KEY,
+        value={
+            "id": str(uuid.uuid4()),
+            "key": new_secret().hex(),
+            # Local time, as export dates are written.
+            "since": dt.datetime.now().replace(microsecond=0).isoformat(),
+            "born_signed": with_campaign,
+        },
+    )
+
+
+def _identity(name: str, value: dict[str, object]) -> CampaignIdentity | None:
+    parsed = _parse(value)
+    if parsed is None:
+        return None
+    try:
+        since: dt.datetime | None = dt.datetime.fromisoformat(str(value["since"]))
+    except (KeyError, ValueError):
+        since = None  # identities made before this field: no lower bound known
+    return CampaignIdentity(
+        parsed[0], name, parsed[1], since, bool(value.get("born_signed", False))
     )
 
 
@@ -59,8 +84,7 @@ def stored_identity(store: CampaignStore) -> CampaignIdentity | None:
     with store.session() as session:
         name = session.scalars(select(models.Campaign.name)).one()
         setting = session.get(models.Setting, IDENTITY_KEY)
-        parsed = _parse(setting.value) if setting is not None else None
-    return CampaignIdentity(parsed[0], name, parsed[1]) if parsed else None
+        return _identity(name, setting.value) if setting is not None else None
 
 
 def campaign_identity(store: CampaignStore) -> CampaignIdentity:
@@ -69,13 +93,13 @@ def campaign_identity(store: CampaignStore) -> CampaignIdentity:
         with store.session() as session:
             name = session.scalars(select(models.Campaign.name)).one()
             setting = session.get(models.Setting, IDENTITY_KEY)
-            if setting is not None and (parsed := _parse(setting.value)) is not None:
-                return CampaignIdentity(parsed[0], name, parsed[1])
+            if setting is not None and (found := _identity(name, setting.value)) is not None:
+                return found
         if setting is not None:
             raise PlannerError("Identité de la campagne illisible dans la table des réglages.")
         try:
             with store.session() as session:
-                session.add(new_identity_setting())
+                session.add(new_identity_setting(with_campaign=False))
         except IntegrityError:
             continue  # another export created it at the same time: read that one
     raise PlannerError("Identité de la campagne introuvable après sa création.")

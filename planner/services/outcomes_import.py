@@ -34,8 +34,8 @@ from planner.io.outcome_workbook import (
 )
 from planner.io.workbook_out import append_row, save_workbook
 from planner.services.campaign import read_header
+from planner.services.campaign_identity import CampaignIdentity, stored_identity
 from planner.services.campaign_identity import refuse_unsigned as stored_refuse_unsigned
-from planner.services.campaign_identity import stored_identity
 
 CHANNEL = "téléphone"
 
@@ -120,16 +120,13 @@ def preview_outcomes(
     name = workbook_text(identity.name if identity else read_header(store).name)
     key = identity.key() if identity else CampaignKey("", name, b"")
     refuse = refuse_unsigned or stored_refuse_unsigned(store)
+    with store.session() as session:
+        partners = set(session.scalars(select(models.Partner.name)))
     preview = OutcomePreview()
     for path in paths:
         back = read_outcome_workbook(path, key, today=today)
         if not back.signed:
-            if refuse:
-                raise InputError(
-                    "classeur non signé (exporté avant la signature des listes d'appels) : "
-                    "refusé, la campagne n'accepte que les listes signées",
-                    file=back.file,
-                )
+            _check_unsigned(back, identity, refuse, partners)
             if back.campaign != name:
                 raise InputError(
                     f"ce classeur a été exporté pour la campagne « {back.campaign} », "
@@ -231,6 +228,42 @@ def preview_outcomes(
 
 
 NON_DIFFUSIBLE_REASON = "établissement devenu non diffusible : rien n'est enregistré"
+
+
+def _check_unsigned(
+    back: ReadBack, identity: CampaignIdentity | None, refuse: bool, partners: set[str]
+) -> None:
+    """Refuse an unsigned workbook unless it can be a list exported before signatures.
+
+    Nothing in an unsigned workbook is signed, its format version included: a
+    partner could relabel a signed list "unsigned" to lift every check. So it
+    is taken only from a campaign that exported unsigned lists once, dated
+    before signing began, and made for one of the campaign's partners.
+    """
+    if refuse:
+        raise InputError(
+            "classeur présenté comme non signé : refusé, la campagne n'accepte que les "
+            "listes d'appels signées",
+            file=back.file,
+        )
+    if identity is not None and identity.born_signed:
+        raise InputError(
+            "classeur présenté comme non signé, alors que cette campagne signe toutes ses "
+            "listes d'appels depuis sa création : classeur modifié, refusé",
+            file=back.file,
+        )
+    if identity is not None and identity.since is not None and back.exported_at >= identity.since:
+        raise InputError(
+            f"classeur présenté comme non signé mais daté du {back.exported_at:%d/%m/%Y %H:%M}, "
+            f"après le début des signatures ({identity.since:%d/%m/%Y %H:%M}) : refusé",
+            file=back.file,
+        )
+    if back.partner not in partners:
+        raise InputError(
+            f"classeur non signé pour un partenaire inconnu de la campagne, « {back.partner} » : "
+            "refusé (un classeur non signé ne peut être relu que pour un partenaire existant)",
+            file=back.file,
+        )
 
 
 def _attribute_advisers(

@@ -87,3 +87,15 @@ def followup_postgres(pg_database: str) -> str:
     finally:
         store.close()
     return pg_database
+
+
+def make_older_campaign(store: CampaignStore) -> None:
+    """Give the campaign the identity of one made before signatures: created
+    lazily at its first signed export (now), so unsigned lists dated earlier
+    are still read."""
+    from planner.services.campaign_identity import IDENTITY_KEY
+
+    with store.session() as session:
+        setting = session.get(models.Setting, IDENTITY_KEY)
+        assert setting is not None
+        setting.value = {**setting.value, "born_signed": False}

@@ -13,6 +13,7 @@ from planner.services.call_lists import export_call_lists
 from planner.services.contact_summary import contact_summary
 from planner.services.outcomes_import import apply_outcomes, preview_outcomes
 from planner.ui.followup.preview_dialog import OutcomePreviewDialog
+from tests.followup.conftest import make_older_campaign
 
 
 def test_preview_dialog_shows_three_tabs_before_writing(
@@ -73,6 +74,7 @@ def test_unsigned_workbooks_warned_in_the_preview_and_refused_by_the_menu_settin
 
     store = open_store(followup_campaign)
     try:
+        make_older_campaign(store)
         frame = call_list_frame(store)
         first = frame.row(0, named=True)
         row = CallListRow(

@@ -17,7 +17,7 @@ import polars as pl
 import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlalchemy import create_engine, delete, select, text, update
+from sqlalchemy import create_engine, delete, func, select, text, update
 
 from planner.cli.main import run
 from planner.db import models
@@ -40,7 +40,7 @@ from planner.services.campaign_identity import (
 )
 from planner.services.demo import create_demo
 from planner.services.outcomes_import import apply_outcomes, preview_outcomes
-from tests.followup.conftest import PARTNERS, assign_partners
+from tests.followup.conftest import PARTNERS, assign_partners, make_older_campaign
 
 COL = {h: i + 1 for i, h in enumerate(HEADERS)}
 EXPORTED = dt.datetime(2025, 3, 1, 9)
@@ -350,6 +350,7 @@ def test_unsigned_workbook_is_read_with_a_warning_or_refused(
                 .where(models.Adviser.id.in_(homonyms))
                 .values(name="Marie Martin")
             )
+        make_older_campaign(store)
         shown = _legacy_workbook(store, path)
         preview = preview_outcomes(store, [path])
         assert not preview.files[0].signed
@@ -489,3 +490,77 @@ def test_an_export_date_with_a_time_zone_refuses_the_workbook(
         wb.save(path)
         with pytest.raises(InputError, match="date d'export illisible"):
             preview_outcomes(store, [path])
+
+
+def _downgrade(path: Path, partner: str | None = None) -> None:
+    """What a hostile partner does: relabel a signed list as an unsigned one
+    (format version 1), optionally for another partner's name."""
+    wb = load_workbook(path)
+    meta = wb[META_SHEET]
+    for row in meta.iter_rows(max_row=6):
+        for index, cell in enumerate(row[:-1]):
+            if cell.value == "version":
+                row[index + 1].value = 1
+            if cell.value == "partner" and partner is not None:
+                row[index + 1].value = partner
+    _fill(_data_sheets(wb)[0], 2)
+    wb.save(path)
+
+
+def test_a_signed_list_relabelled_unsigned_is_refused(campaign: str, tmp_path: Path) -> None:
+    """The format version is not signed: "unsigned" must not lift the checks."""
+    with open_store(campaign) as store:
+        files = _export(store, tmp_path / "out")
+        path = files[PARTNERS[0]]
+        _downgrade(path)
+        # Made with its key: this campaign never wrote an unsigned list.
+        with pytest.raises(InputError, match="depuis sa création"):
+            preview_outcomes(store, [path])
+        # An older campaign: but the list is dated after signing began.
+        make_older_campaign(store)
+        with store.session() as session:
+            setting = session.get(models.Setting, IDENTITY_KEY)
+            assert setting is not None
+            setting.value = {**setting.value, "since": "2025-01-01T00:00:00"}
+        with pytest.raises(InputError, match="après le début des signatures"):
+            preview_outcomes(store, [path])
+        with store.session() as session:
+            assert session.scalar(select(func.count()).select_from(models.Contact)) == 0
+
+
+def test_unsigned_list_for_an_unknown_partner_is_refused(campaign: str, tmp_path: Path) -> None:
+    path = tmp_path / "ancienne_liste.xlsx"
+    with open_store(campaign) as store:
+        make_older_campaign(store)
+        _legacy_workbook(store, path)
+        wb = load_workbook(path)
+        meta = wb[META_SHEET]
+        for row in meta.iter_rows(max_row=6):
+            for index, cell in enumerate(row[:-1]):
+                if cell.value == "partner":
+                    row[index + 1].value = "Nobody"
+        wb.save(path)
+        with pytest.raises(InputError, match="partenaire inconnu"):
+            preview_outcomes(store, [path])
+
+
+def test_unsigned_row_without_its_checksum_is_rejected(campaign: str, tmp_path: Path) -> None:
+    """Lists exported before signatures had a name checksum on every row: a row
+    whose checksum is missing was added by hand."""
+    path = tmp_path / "ancienne_liste.xlsx"
+    with open_store(campaign) as store:
+        make_older_campaign(store)
+        _legacy_workbook(store, path)
+        wb = load_workbook(path)
+        meta = wb[META_SHEET]
+        blanked = None
+        for row in meta.iter_rows(min_row=2):
+            if row[0].value and row[1].value and str(row[1].value).isdigit():
+                row[2].value = None
+                blanked = str(row[1].value)
+                break
+        assert blanked is not None
+        wb.save(path)
+        preview = preview_outcomes(store, [path])
+        assert any(r.siret == blanked and "somme de contrôle" in r.reason for r in preview.rejected)
+        assert blanked not in {r.siret for r in preview.accepted}
