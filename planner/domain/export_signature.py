@@ -71,12 +71,21 @@ def _unescape(text: str) -> str:
     return text
 
 
+_EXCEL_1900_BUG_END = dt.date(1900, 3, 1)
+
+
 def canonical(value: object) -> str:
     """The text a cell value is signed as, the same after any spreadsheet round trip."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if isinstance(day, dt.date) and day < _EXCEL_1900_BUG_END:
+        # Excel's phantom 29/02/1900 shifts serials below 61 by a day between
+        # writers and readers (openpyxl, LibreOffice): SIRENE's "unknown"
+        # creation date 01/01/1900 would never verify. Such dates sign as one.
+        return "<1900-03-01"
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0):
             return value.date().isoformat()

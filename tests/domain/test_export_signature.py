@@ -39,3 +39,19 @@ def test_a_signature_depends_on_key_identity_and_every_value() -> None:
     edited = [*values[:2], "AUTRE NOM", values[3]]
     assert not verify(good, row_signature(secret, IDENTITY, "k1", "12345678901234", "7", edited))
     assert not verify(good, None) and not verify(good, "é")
+
+
+def test_dates_hit_by_excels_1900_bug_sign_alike() -> None:
+    """SIRENE's unknown creation date 01/01/1900 comes back as 02/01/1900 (openpyxl)
+    or 31/12/1899 (LibreOffice): the signed form must not depend on the reader."""
+    import datetime as dt
+
+    from planner.domain.export_signature import canonical
+
+    forms = {
+        canonical(dt.date(1900, 1, 1)),
+        canonical(dt.datetime(1900, 1, 2)),
+        canonical(dt.datetime(1899, 12, 31)),
+    }
+    assert len(forms) == 1
+    assert canonical(dt.date(1900, 3, 1)) == "1900-03-01"
