@@ -14,6 +14,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from lxml import etree
+
 from planner.domain.errors import InputError
 
 _MB = 1024 * 1024
@@ -27,7 +29,9 @@ class WorkbookLimits:
     max_ratio: float = 100.0  # uncompressed / compressed size of one part
     ratio_from: int = 1 * _MB  # parts smaller than this are not ratio-checked
     max_parts: int = 10_000
-    max_rows: int = 200_000  # rows per sheet, counted while reading
+    max_rows: int = 200_000  # rows per sheet
+    max_cells_per_row: int = 1_000  # a call list has a few dozen columns
+    max_other_part: int = 10 * _MB  # styles, workbook, themes: a few kB when honest
 
 
 DEFAULT_LIMITS = WorkbookLimits()
@@ -37,10 +41,77 @@ def _size(n: int) -> str:
     return f"{n / _MB:,.0f} Mo".replace(",", "\u202f")
 
 
+def _is_bulk_part(filename: str) -> bool:
+    """Parts whose size grows with the data (bounded by the total only)."""
+    return filename.startswith("xl/worksheets/") or filename == "xl/sharedStrings.xml"
+
+
+def _scan_sheet(
+    archive: zipfile.ZipFile, part: zipfile.ZipInfo, limits: WorkbookLimits, name: str
+) -> None:
+    """Count rows and cells per row in one sheet's XML, streaming, before openpyxl.
+
+    openpyxl builds a whole row in memory: one row of millions of cells, a few
+    megabytes compressed, took gigabytes. Entities are neither loaded nor
+    expanded here (the reader refuses them later with defusedxml).
+    """
+    rows = cells = 0
+    try:
+        with archive.open(part) as stream:
+            for event, element in etree.iterparse(
+                stream,
+                events=("start", "end"),
+                resolve_entities=False,
+                load_dtd=False,
+                no_network=True,
+                huge_tree=False,
+            ):
+                tag = etree.QName(element).localname if isinstance(element.tag, str) else ""
+                if event == "start":
+                    if tag == "row":
+                        rows, cells = rows + 1, 0
+                        if rows > limits.max_rows:
+                            raise InputError(
+                                f"classeur refusé : la feuille « {part.filename} » a plus de "
+                                f"{limits.max_rows:,} lignes".replace(",", "\u202f"),
+                                file=name,
+                            )
+                    elif tag == "c":
+                        cells += 1
+                        if cells > limits.max_cells_per_row:
+                            raise InputError(
+                                f"classeur refusé : la ligne {rows} de « {part.filename} » a "
+                                f"plus de {limits.max_cells_per_row} cellules",
+                                file=name,
+                            )
+                elif tag in ("c", "row"):
+                    # Keep memory flat: drop what was read.
+                    element.clear()
+                    parent = element.getparent()
+                    if tag == "row" and parent is not None:
+                        while element.getprevious() is not None:
+                            del parent[0]
+    except etree.XMLSyntaxError as exc:
+        if "entit" in str(exc.msg).lower():
+            raise InputError(
+                f"classeur refusé : entités XML interdites dans « {part.filename} »", file=name
+            ) from None
+        raise InputError(
+            f"classeur illisible : XML endommagé dans « {part.filename} » ({exc.msg})", file=name
+        ) from None
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise InputError(
+            f"classeur endommagé : « {part.filename} » illisible ({exc})", file=name
+        ) from None
+
+
 def check_workbook_archive(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS) -> None:
     """Refuse (``InputError`` naming the file) a workbook too big to be read safely.
 
-    Also refuses a file that is not a zip at all (not a workbook).
+    Checks the declared sizes and ratios, the size of the parts that do not grow
+    with the data (a styles part of millions of entries), then streams each
+    sheet to count its rows and the cells of each row. Also refuses a file that
+    is not a zip at all (not a workbook).
     """
     name = path.name
     try:
@@ -70,9 +141,19 @@ def check_workbook_archive(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS) 
                     f"(taux {rate}:1, au plus {limits.max_ratio:.0f}:1)",
                     file=name,
                 )
+        if not _is_bulk_part(part.filename) and part.file_size > limits.max_other_part:
+            raise InputError(
+                f"classeur refusé : la partie « {part.filename} » déclare "
+                f"{_size(part.file_size)} (au plus {_size(limits.max_other_part)})",
+                file=name,
+            )
     if total > limits.max_uncompressed:
         raise InputError(
             f"classeur refusé : trop volumineux ({_size(total)} une fois décompressé, "
             f"au plus {_size(limits.max_uncompressed)})",
             file=name,
         )
+    with zipfile.ZipFile(path) as archive:
+        for part in parts:
+            if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+                _scan_sheet(archive, part, limits, name)

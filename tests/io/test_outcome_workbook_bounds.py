@@ -179,3 +179,30 @@ def test_a_workbook_signed_with_an_empty_key_is_never_trusted(tmp_path: Path) ->
     write_call_list(path, meta, {"Liste": []})
     with pytest.raises(InputError, match="autre campagne"):
         read_outcome_workbook(path, CampaignKey("", "Campagne", b""))
+
+
+def test_parts_that_do_not_grow_with_the_data_are_bounded(tmp_path: Path) -> None:
+    """A styles part of millions of entries took gigabytes to parse, under the total
+    limit: parts other than sheets and shared strings have their own cap."""
+    path = _write(tmp_path / "styles.xlsx")
+    styles = _part(path, "xl/styles.xml")
+    _replace_part(path, "xl/styles.xml", styles + b" " * 200_000)
+    with pytest.raises(InputError, match=r"xl/styles\.xml.*déclare") as caught:
+        _read(path, WorkbookLimits(max_other_part=100_000))
+    assert "styles.xlsx" in caught.value.message
+
+
+def test_a_row_of_too_many_cells_is_refused_before_openpyxl_builds_it(tmp_path: Path) -> None:
+    path = _write(tmp_path / "large.xlsx")
+    sheet = _part(path, DATA_SHEET)
+    # One more row holding 1,500 cells, written with a namespace prefix as some
+    # writers do: counted by local name.
+    cells = "".join(
+        f'<x:c r="A{i}" xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
+        for i in range(1500)
+    )
+    sheet = sheet.replace(b"</sheetData>", f'<row r="900">{cells}</row></sheetData>'.encode())
+    _replace_part(path, DATA_SHEET, sheet)
+    with pytest.raises(InputError, match="plus de 1000 cellules") as caught:
+        _read(path)
+    assert "large.xlsx" in caught.value.message
