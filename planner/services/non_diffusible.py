@@ -31,10 +31,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from planner.db import models
+from planner.db.store import CampaignStore
 
 NON_DIFFUSIBLE_FIRM = "Établissement non diffusible"
 """What is shown instead of the name of a firm that became non-diffusible."""
@@ -221,3 +223,27 @@ __all__ = [
     "firm_label",
     "scrub_non_diffusible",
 ]
+
+
+# Tables whose rows a wipe rewrites (their old versions hold the wiped values).
+WIPED_TABLES = ("establishment", "legal_unit", "contact", "venue", "discovery_session")
+
+
+def reclaim_wiped_rows(store: CampaignStore) -> bool:
+    """On PostgreSQL, VACUUM the tables a wipe rewrote; whether it ran.
+
+    PostgreSQL keeps the old version of an updated row in its data files until
+    VACUUM removes it, so the wiped name, address and position would stay on
+    the server's disk (SQLite zeroes them at once with ``secure_delete``). Run
+    after the import's commit (VACUUM cannot run in a transaction). A login
+    that may not vacuum (not the tables' owner) leaves it to autovacuum.
+    """
+    if store.engine.dialect.name != "postgresql":
+        return False
+    try:
+        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for table in WIPED_TABLES:
+                conn.execute(text(f'VACUUM "{table}"'))
+    except SQLAlchemyError:
+        return False
+    return True

@@ -36,7 +36,7 @@ from planner.io.sirene_layout import (
     require_kind,
 )
 from planner.io.sirene_reader import LINE, read_frames
-from planner.services.non_diffusible import scrub_non_diffusible
+from planner.services.non_diffusible import reclaim_wiped_rows, scrub_non_diffusible
 from planner.services.sirene_checks import check_lengths, require_rows
 from planner.services.sirene_transform import (
     COMMUNE,
@@ -233,6 +233,8 @@ def import_sirene(
 
     step.report(0.95, 0, 0, 1, "Enregistrement dans la campagne")
     _write(store, files, filters, frame, hidden, existing, known, summary, units)
+    if summary.now_non_diffusible:
+        reclaim_wiped_rows(store)
     step.report(1, 0, 1, 1, "Import terminé")
     return summary
 

@@ -671,3 +671,30 @@ def test_every_way_a_stock_writes_non_diffusible_is_withheld(
         assert session.get(models.Establishment, SECRET) is None
     store.close()
     fresh.close()
+
+
+@pytest.mark.postgres
+def test_postgresql_vacuums_the_wiped_rows_away(
+    sirene_dir: Path, tmp_path: Path, pg_database: str
+) -> None:
+    """PostgreSQL keeps an updated row's old version (the wiped name and
+    address) until VACUUM: the import runs it on the tables it rewrote."""
+    first, later = _stocks(sirene_dir, tmp_path)
+    codes = _codes(sirene_dir)
+    store = _campaign(pg_database)
+    import_sirene(store, first, EVERYTHING, codes)
+
+    def vacuumed() -> set[str]:
+        with store.engine.connect() as conn:
+            conn.execute(text("select pg_stat_clear_snapshot()"))
+            return set(
+                conn.execute(
+                    text("select relname from pg_stat_user_tables where last_vacuum is not null")
+                ).scalars()
+            )
+
+    assert "establishment" not in vacuumed()
+    summary = import_sirene(store, later, EVERYTHING, codes)
+    assert summary.now_non_diffusible > 0
+    assert {"establishment", "contact", "venue"} <= vacuumed()
+    store.close()
