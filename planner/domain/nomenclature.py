@@ -280,8 +280,19 @@ class Correspondence:
         """The sous-classes of ``source_key`` that map to several sous-classes."""
         return {s: t for s, t in self.links(source_key).items() if len(t) > 1}
 
-    def translate(self, code: str, source_key: str, target_key: str) -> Translation:
-        """``code`` of ``source_key`` written in ``target_key`` (see :class:`Translation`)."""
+    def translate(
+        self,
+        code: str,
+        source_key: str,
+        target_key: str,
+        keep: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> Translation:
+        """``code`` of ``source_key`` written in ``target_key`` (see :class:`Translation`).
+
+        Args:
+            keep: for a one-to-many sous-classe, the targets the coordinator
+                keeps (all of them when it is not a key).
+        """
         code = dotted(code)
         if source_key == target_key:
             return Translation(code, (code,))
@@ -296,9 +307,11 @@ class Correspondence:
         many: list[Link] = []
         for sub in under:
             targets = links.get(sub, ())
-            images.update(dict.fromkeys(targets))
             if len(targets) > 1:
                 many.append(Link(sub, targets))
+                if keep is not None and sub in keep:
+                    targets = tuple(t for t in targets if t in keep[sub])
+            images.update(dict.fromkeys(targets))
         inside = set(under)
         incoming: dict[str, list[str]] = {}
         for image in images:
@@ -311,6 +324,29 @@ class Correspondence:
             tuple(many),
             tuple(Link(s, tuple(t)) for s, t in sorted(incoming.items())),
         )
+
+
+def prune_overlaps(codes: Iterable[str], naf: Nomenclature) -> tuple[str, ...]:
+    """``codes`` without duplicates nor codes another one already covers, in order.
+
+    ``47`` and ``47.9`` give ``47``; ``10.13`` and ``10.13A`` give ``10.13``.
+    Codes unknown to ``naf`` are compared as they are written.
+    """
+    written = list(dict.fromkeys(dotted(code) for code in codes if code.strip()))
+
+    def under(code: str) -> frozenset[str]:
+        return frozenset(naf.subclasses_under(code)) or frozenset({code})
+
+    covers = {code: under(code) for code in written}
+    kept: list[str] = []
+    for code in written:
+        mine = covers[code]
+        if any(other != code and mine < covers[other] for other in written):
+            continue
+        if any(covers[other] == mine for other in kept):
+            continue
+        kept.append(code)
+    return tuple(kept)
 
 
 def is_subclass(code: str) -> bool:
