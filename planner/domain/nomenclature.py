@@ -260,6 +260,8 @@ class Correspondence:
     naf2025: Nomenclature
     forward: Mapping[str, tuple[str, ...]]
     backward: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    notes: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    """(rév. 2 sous-classe, NAF 2025 sous-classe) → INSEE's ``contenu_commun``."""
 
     def __post_init__(self) -> None:
         if not self.backward:
@@ -275,6 +277,33 @@ class Correspondence:
     def links(self, source_key: str) -> Mapping[str, tuple[str, ...]]:
         """Sous-classe → sous-classes of the other nomenclature, from ``source_key``."""
         return self.forward if source_key == REV2 else self.backward
+
+    def note(self, source: str, target: str, source_key: str) -> str:
+        """INSEE's explanation of the link (what of the source the target takes)."""
+        pair = (source, target) if source_key == REV2 else (target, source)
+        return self.notes.get(pair, "")
+
+    def main_targets(self, source: str, source_key: str) -> tuple[str, ...]:
+        """The target INSEE marks as the main one of a one-to-many link.
+
+        A rév. 2 → NAF 2025 row whose ``contenu_commun`` is not a ``- …`` list of
+        extracted activities (« tout le contenu… », « À l'exception de… ») takes
+        the bulk of the sous-classe; without one, the target closest to the
+        source's code, else the table's first.
+        """
+        targets = self.links(source_key).get(source, ())
+        if len(targets) <= 1:
+            return targets
+        main = [t for t in targets if not self.note(source, t, source_key).startswith("-")]
+        if main:
+            return tuple(main[:1])
+        # No row says so: the target that stays closest to the source (same class,
+        # group, then division: 52.10A → 52.10G rather than 10.51H, its first row).
+        for width in (5, 4, 2):
+            close = [t for t in targets if t[:width] == source[:width]]
+            if close:
+                return tuple(close[:1])
+        return targets[:1]
 
     def one_to_many(self, source_key: str = REV2) -> dict[str, tuple[str, ...]]:
         """The sous-classes of ``source_key`` that map to several sous-classes."""

@@ -23,6 +23,7 @@ from planner.db import models
 from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
 from planner.domain.nomenclature import (
+    REV2,
     Link,
     Translation,
     check_nomenclature,
@@ -90,6 +91,48 @@ class ThemeChange:
 
 
 @dataclass(frozen=True)
+class TargetOption:
+    """One target of a one-to-many link, as the coordinator chooses it.
+
+    Attributes:
+        code: the target sous-classe.
+        label: its label.
+        note: INSEE's explanation of the link (``contenu_commun``).
+        main: INSEE marks it as taking the bulk of the source.
+        firms_same: campaign firms with the source code and this target code
+            (lost when the target is left out).
+        firms_other: campaign firms with this target code and another source
+            code (taken in when the target is kept).
+    """
+
+    code: str
+    label: str
+    note: str
+    main: bool
+    firms_same: int = 0
+    firms_other: int = 0
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A one-to-many sous-classe named by a rule: its targets, which are kept, the default."""
+
+    source: str
+    label: str
+    options: tuple[TargetOption, ...]
+    kept: tuple[str, ...]
+    default: tuple[str, ...]
+
+
+DEFAULT_CHOICE_TEXT = (
+    "Par défaut, pour chaque lien un pour plusieurs, seule est gardée la sous-classe qu'INSEE "
+    "désigne comme principale (« tout le contenu… », « à l'exception de… ») ou, à défaut, "
+    "celle du même code (classe, groupe, division) ; les autres, avec les entreprises "
+    "qu'elles feraient gagner ou perdre, sont à cocher une à une."
+)
+
+
+@dataclass(frozen=True)
 class PartnerRules:
     """A partner's NAF rules before and after the switch (overlaps removed).
 
@@ -135,6 +178,12 @@ class SwitchPlan:
     sectors_after: tuple[str, ...] = ()
     sectors_restored: bool = False
     sessions: tuple[SessionThemes, ...] = ()
+    choices: tuple[Choice, ...] = ()
+
+    @property
+    def keep(self) -> dict[str, tuple[str, ...]]:
+        """The targets kept per one-to-many sous-classe (what ``apply_switch`` writes)."""
+        return {c.source: c.kept for c in self.choices}
 
     def fingerprint(self) -> tuple[Any, ...]:
         """What the plan reads and would write (not the firm counts): two plans with the
@@ -200,6 +249,26 @@ class SwitchPlan:
                 f"Thème de la séance « {theme.title} » : {_arrow(theme.translation, old, new)}."
             )
             lines.extend(_details(theme.translation, old, new))
+        restored = [p.partner for p in self.partners if p.restored]
+        if restored or self.sectors_restored:
+            names = ", ".join(f"« {n} »" for n in restored)
+            what = names + (" et " if names and self.sectors_restored else "")
+            what += "les secteurs prioritaires" if self.sectors_restored else ""
+            lines.append(
+                f"Règles d'origine rétablies (non modifiées depuis le passage en {old}) : {what}."
+            )
+        for choice in self.choices:
+            lines.append(f"Lien un pour plusieurs {old} {choice.source} ({choice.label}) :")
+            for option in choice.options:
+                mark = "[x]" if option.code in choice.kept else "[ ]"
+                lines.append(
+                    f"  {mark} {option.code} {option.label}"
+                    f"{' (principale)' if option.main else ''} : {option.firms_same} "
+                    f"entreprise(s) de ce code, {option.firms_other} d'autres codes"
+                    f"{' — ' + option.note if option.note else ''}"
+                )
+        if self.choices:
+            lines.append(DEFAULT_CHOICE_TEXT)
         lines.extend(self.notes)
         return lines
 
@@ -238,6 +307,28 @@ class SwitchPlan:
                 for t in self.themes
             ],
             "to_confirm": len(self.to_confirm),
+            "choices": [
+                {
+                    "source": c.source,
+                    "label": c.label,
+                    "kept": list(c.kept),
+                    "default": list(c.default),
+                    "targets": [dataclasses.asdict(o) for o in c.options],
+                }
+                for c in self.choices
+            ],
+            "partners": [
+                {
+                    "partner": p.partner,
+                    "before": list(p.before),
+                    "after": list(p.after),
+                    "restored": p.restored,
+                    "lost": p.lost,
+                    "gained": p.gained,
+                }
+                for p in self.partners
+            ],
+            "priority_sectors_after": list(self.sectors_after),
         }
 
 
@@ -268,10 +359,12 @@ def _details(t: Translation, old: str, new: str) -> list[str]:
     return lines
 
 
-def _sector_translation(code: str, source: str, target: str) -> Translation:
+def _sector_translation(
+    code: str, source: str, target: str, keep: Mapping[str, tuple[str, ...]] | None = None
+) -> Translation:
     """A priority sector translated; sections become their divisions (prefixes match codes)."""
     table = load_correspondence()
-    t = table.translate(dotted(code), source, target)
+    t = table.translate(dotted(code), source, target, keep)
     naf = load_nomenclature(target)
     targets: list[str] = []
     for value in t.targets:
@@ -351,6 +444,8 @@ def _build(
     table = load_correspondence()
     naf = load_nomenclature(target)
     originals = _originals(state, target)
+    choices = _choices(state, target, originals, keep, firms)
+    keep = {c.source: c.kept for c in choices}
     before_rules: dict[str, list[str]] = (originals or {}).get("before", {}).get("rules", {})
     written_rules: dict[str, list[str]] = (originals or {}).get("written", {}).get("rules", {})
     partner_rules: dict[int, tuple[str, list[tuple[int, str]]]] = {}
@@ -396,7 +491,9 @@ def _build(
     if sectors_restored:
         sectors_after = tuple(originals["before"]["sectors"])  # type: ignore[index]
     else:
-        sectors = tuple(SectorChange(_sector_translation(c, source, target)) for c in state.sectors)
+        sectors = tuple(
+            SectorChange(_sector_translation(c, source, target, keep)) for c in state.sectors
+        )
         codes: list[str] = []
         for sector in sectors:
             codes.extend(sector.codes or (undotted(sector.translation.source),))
@@ -438,7 +535,106 @@ def _build(
         sectors_after=sectors_after,
         sectors_restored=sectors_restored,
         sessions=tuple(sessions),
+        choices=choices,
     )
+
+
+def _codes_to_translate(state: _State, target: str, originals: dict[str, Any] | None) -> list[str]:
+    """The codes a switch translates (those of rules it restores left out)."""
+    written = (originals or {}).get("written", {})
+    before = (originals or {}).get("before", {})
+    by_partner: dict[int, list[str]] = {}
+    for _, partner_id, _, value in state.rules:
+        by_partner.setdefault(partner_id, []).append(value)
+    codes = [
+        value
+        for pid, values in by_partner.items()
+        if not (
+            str(pid) in before.get("rules", {})
+            and _same(values, written.get("rules", {}).get(str(pid), ()))
+        )
+        for value in values
+    ]
+    if not (originals and _same(state.sectors, written.get("sectors", ()))):
+        codes.extend(dotted(c) for c in state.sectors)
+    by_session: dict[int, list[str]] = {}
+    for sid, _, code in state.themes:
+        by_session.setdefault(sid, []).append(code)
+    codes.extend(
+        code
+        for sid, values in by_session.items()
+        if not (
+            str(sid) in before.get("themes", {})
+            and _same(values, written.get("themes", {}).get(str(sid), ()))
+        )
+        for code in values
+    )
+    return codes
+
+
+def _choices(
+    state: _State,
+    target: str,
+    originals: dict[str, Any] | None,
+    keep: Mapping[str, tuple[str, ...]] | None,
+    firms: pl.DataFrame | None,
+) -> tuple[Choice, ...]:
+    """The one-to-many links the switch goes through, with the targets kept.
+
+    Raises:
+        PlannerError: ``keep`` names a code or target that is not one of them.
+    """
+    source = state.source
+    table = load_correspondence()
+    old, new = load_nomenclature(source), load_nomenclature(target)
+    links: dict[str, tuple[str, ...]] = {}
+    for code in _codes_to_translate(state, target, originals):
+        for link in table.translate(code, source, target).one_to_many:
+            links.setdefault(link.source, link.targets)
+    pairs: dict[tuple[str, str], int] = {}
+    if firms is not None and links:
+        columns = ("naf_rev2", "naf_2025") if source == REV2 else ("naf_2025", "naf_rev2")
+        counted = (
+            firms.select(pl.col(columns[0]).alias("s"), pl.col(columns[1]).alias("t"))
+            .drop_nulls()
+            .group_by("s", "t")
+            .len()
+        )
+        pairs = {(s_, t_): n for s_, t_, n in counted.iter_rows()}
+    by_target: dict[str, int] = {}
+    for (_, t_), n in pairs.items():
+        by_target[t_] = by_target.get(t_, 0) + n
+    wanted = {dotted(k): tuple(dotted(v) for v in vs) for k, vs in (keep or {}).items()}
+    for code, kept in wanted.items():
+        if code not in links:
+            raise PlannerError(
+                f"« {code} » n'est pas un lien un pour plusieurs de ce changement de "
+                f"nomenclature (liens : {', '.join(links) or 'aucun'})."
+            )
+        wrong = [t for t in kept if t not in links[code]]
+        if wrong or not kept:
+            raise PlannerError(
+                f"{', '.join(wrong) or 'aucune sous-classe'} : choix impossible pour "
+                f"{code} (sous-classes possibles : {', '.join(links[code])})."
+            )
+    choices = []
+    for code, targets in links.items():
+        main = table.main_targets(code, source)
+        counts = {t: pairs.get((code, t), 0) for t in targets}
+        default = tuple(main)
+        options = tuple(
+            TargetOption(
+                t,
+                new.label(t),
+                table.note(code, t, source),
+                t in main,
+                counts[t],
+                by_target.get(t, 0) - counts[t],
+            )
+            for t in targets
+        )
+        choices.append(Choice(code, old.label(code), options, wanted.get(code, default), default))
+    return tuple(choices)
 
 
 def plan_switch(
@@ -502,12 +698,16 @@ def apply_switch(
             raise PlannerError(
                 "La nomenclature de référence a changé depuis l'aperçu : revoyez-le et recommencez."
             )
-        fresh = _build(state, plan.target, keep, None)
+        changed = PlannerError(
+            "Les règles NAF, secteurs prioritaires ou thèmes de séance ont changé depuis "
+            "l'aperçu : revoyez-le et recommencez."
+        )
+        try:
+            fresh = _build(state, plan.target, plan.keep if keep is None else keep, None)
+        except PlannerError:
+            raise changed from None
         if fresh.fingerprint() != plan.fingerprint():
-            raise PlannerError(
-                "Les règles NAF, secteurs prioritaires ou thèmes de séance ont changé depuis "
-                "l'aperçu : revoyez-le et recommencez."
-            )
+            raise changed
         for partner in fresh.partners:
             session.execute(
                 delete(models.RemitRule).where(
@@ -547,13 +747,16 @@ def apply_switch(
 
 
 __all__ = [
+    "DEFAULT_CHOICE_TEXT",
     "SNAPSHOT_KEY",
+    "Choice",
     "Link",
     "PartnerRules",
     "RuleChange",
     "SectorChange",
     "SessionThemes",
     "SwitchPlan",
+    "TargetOption",
     "ThemeChange",
     "apply_switch",
     "plan_switch",
