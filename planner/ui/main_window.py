@@ -593,12 +593,17 @@ class MainWindow(QMainWindow):
         if self.campaign is None:
             self._show_error("Ouvrez ou créez d'abord une campagne.")
             return
-        from planner.ui.dialogs.nomenclature_dialog import NomenclatureDialog
+        from planner.ui.dialogs.nomenclature_dialog import NomenclatureDialog, SwitchCommand
 
         dialog = NomenclatureDialog(self, self.campaign.store)
         dialog.exec()
-        if dialog.applied:
+        if dialog.applied and dialog.plan is not None:
+            self.undo_stack.push(
+                SwitchCommand(self.campaign.store, dialog.plan, on_done=self.refresh_firms)
+            )
             self.refresh_firms()
+            self.statusBar().showMessage(dialog.done_message)
+            QMessageBox.information(self, "Nomenclature NAF de référence", dialog.done_message)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
         if event.mimeData().hasUrls():

@@ -96,7 +96,70 @@ def test_dialog_lists_translations_and_applies_only_when_confirmed(
         assert reference_nomenclature(store) == "naf2025"
         with store.session() as session:
             values = set(session.scalars(select(models.RemitRule.value)))
-        assert "32.12" in values and "45" not in values and "95.3" in values
+        # 45.20A keeps its main target only (95.31G), not the intermediation part.
+        assert "32.12" in values and "45" not in values and "95.31" in values
+        assert "95.4" not in values
+        assert "Édition → Annuler" in dialog.done_message
+
+
+def test_dialog_targets_are_checkable_and_the_switch_undoable(qtbot: QtBot, campaign: Path) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QUndoStack
+
+    from planner.db.store import open_store
+    from planner.ui.dialogs.nomenclature_dialog import SwitchCommand
+
+    with open_store(campaign) as store:
+        with store.session() as session:
+            before = sorted(session.scalars(select(models.RemitRule.value)))
+        dialog = NomenclatureDialog(None, store)
+        qtbot.addWidget(dialog)
+        dialog.choice.setCurrentIndex(1)
+        choices = dialog.choices
+        rows = {
+            (choices.data(choices.index(r, 0)), choices.data(choices.index(r, 1))): r
+            for r in range(choices.rowCount())
+        }
+        main = choices.index(
+            rows[
+                (
+                    "45.20A Entretien et réparation de véhicules automobiles légers",
+                    "95.31G (principale)",
+                )
+            ],
+            1,
+        )
+        other = choices.index(
+            rows[("45.20A Entretien et réparation de véhicules automobiles légers", "95.40Y")], 1
+        )
+        checked = Qt.ItemDataRole.CheckStateRole
+        assert choices.data(main, checked) == Qt.CheckState.Checked
+        assert choices.data(other, checked) == Qt.CheckState.Unchecked
+        assert "intermédiation" in choices.data(other.siblingAtColumn(5))
+        assert choices.data(other.siblingAtColumn(2)).startswith("Activités de service")
+        # The last target of a code cannot be unticked.
+        assert not choices.setData(main, Qt.CheckState.Unchecked.value, checked)
+        assert choices.setData(other, Qt.CheckState.Checked.value, checked)
+        assert dialog.plan is not None and dialog.plan.keep["45.20A"] == ("95.31G", "95.40Y")
+        assert not dialog.choices_view.isHidden()
+        dialog.confirm.setChecked(True)
+        dialog.apply_button.click()
+        assert reference_nomenclature(store) == "naf2025"
+        with store.session() as session:
+            after = sorted(session.scalars(select(models.RemitRule.value)))
+        assert "95.4" in after
+
+        stack = QUndoStack()
+        stack.push(SwitchCommand(store, dialog.plan))
+        assert reference_nomenclature(store) == "naf2025"  # pushing does not switch again
+        stack.undo()
+        assert reference_nomenclature(store) == "rev2"
+        with store.session() as session:
+            assert sorted(session.scalars(select(models.RemitRule.value))) == before
+        stack.redo()
+        assert reference_nomenclature(store) == "naf2025"
+        with store.session() as session:
+            assert sorted(session.scalars(select(models.RemitRule.value))) == after
 
 
 @pytest.fixture
