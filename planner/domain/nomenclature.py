@@ -141,6 +141,24 @@ class Nomenclature:
     def subclasses(self) -> tuple[str, ...]:
         return tuple(self.codes(5))
 
+    def known_subclass(self, code: str | None) -> str | None:
+        """A firm's code as a sous-classe of this nomenclature, or None (then « absent »).
+
+        Case, spaces and a missing dot are forgiven (``47 11g`` → ``47.11G``);
+        anything else that is not one of its sous-classes (``47.11``, a rév. 2
+        ``47.11Z`` read as NAF 2025, ``G``, ``NN``) is not a code of it.
+        """
+        if not code:
+            return None
+        text = re.sub(r"\s+", "", code).upper()
+        if re.fullmatch(r"\d{4}[A-Z]", text):
+            text = f"{text[:2]}.{text[2:]}"
+        return text if text in self._subclass_set else None
+
+    @cached_property
+    def _subclass_set(self) -> frozenset[str]:
+        return frozenset(self.subclasses)
+
     def section_of(self, code: str | None) -> str | None:
         """The section letter of a code (``56.10A`` → ``I``), None if unknown."""
         if not code:

@@ -264,7 +264,19 @@ def naf_code_exprs() -> tuple[pl.Expr, pl.Expr]:
         _blank_to_null("naf25_code"),
         pl.when(nomenclature.is_in(_names(NAF2025_SIRENE_NAMES))).then(code),
     )
-    return rev2, naf25
+    return _known(rev2, REV2), _known(naf25, NAF2025)
+
+
+def _known(expr: pl.Expr, key: str) -> pl.Expr:
+    """``expr`` with codes that are not sous-classes of ``key`` read as absent
+    (:meth:`Nomenclature.known_subclass`, as ``planner info`` counts them)."""
+    naf = load_nomenclature(key)
+
+    def known(series: pl.Series) -> pl.Series:
+        mapping = {v: naf.known_subclass(v) for v in series.drop_nulls().unique().to_list()}
+        return series.replace_strict(mapping, default=None, return_dtype=pl.String)
+
+    return expr.map_batches(known, return_dtype=pl.String)
 
 
 def reference_view(firms: pl.DataFrame, nomenclature: str) -> pl.DataFrame:
@@ -569,7 +581,8 @@ def _activity(session: Session, firm: models.Establishment) -> Fields:
     )
     main_label = (rev2 if rev2_code else naf25).labels.get(code, "")
     naf = load_nomenclature(reference)
-    ref_code = rev2_code if reference == REV2 else naf25_code
+    # A code that is not a sous-classe of the reference (47.11, G…) has no section.
+    ref_code = naf.known_subclass(rev2_code if reference == REV2 else naf25_code) or ""
     section = naf.section_of(ref_code)
     division = naf.division_of(ref_code)
     name = nomenclature_name(reference)
