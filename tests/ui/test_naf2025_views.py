@@ -219,3 +219,31 @@ def test_task_force_rules_are_labelled_in_the_reference() -> None:
     assert rule_value_label(Rule("naf", "K"), {}, "naf2025").startswith("K — Télécommunications")
     assert rule_value_label(Rule("naf", "K"), {}) == "K — Activités financières et d'assurance"
     assert rule_value_label(Rule("naf", "45"), {}, "naf2025") == "45"  # no such division
+
+
+def test_priority_dialog_speaks_the_reference_nomenclature(
+    qtbot: QtBot, campaign: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.db.store import open_store
+    from planner.services.priorities import load_weights
+    from planner.ui.followup import priority_dialog
+    from planner.ui.followup.priority_dialog import PriorityDialog
+
+    warnings: list[str] = []
+    monkeypatch.setattr(
+        priority_dialog.QMessageBox, "warning", lambda _p, _t, text: warnings.append(text)
+    )
+    with open_store(campaign) as store:
+        with store.session() as session:
+            write_reference(session, "naf2025")
+        dialog = PriorityDialog(store)
+        qtbot.addWidget(dialog)
+        assert "55.10Y" in dialog.sectors.placeholderText()
+        assert dialog.sectors.text() == "68.20B"  # stored 6820B, shown dotted
+        dialog.sectors.setText("56, 55.10Z")
+        dialog.accept()
+        assert warnings and "« 55.10Z » inconnu en NAF 2025" in warnings[0]
+        assert load_weights(store).sectors == ("6820B",)
+        dialog.sectors.setText("56, 55.10Y")
+        dialog.accept()
+        assert load_weights(store).sectors == ("56", "5510Y")
