@@ -533,7 +533,9 @@ class MainWindow(QMainWindow):
             category, legend = categories(
                 self.campaign.firms, attribute, self.campaign.nomenclature
             )
-            self.map.recolor(category, legend)
+            self.map.recolor(
+                category, legend, attribute_title(attribute, self.campaign.nomenclature)
+            )
 
     def set_choropleth(self, mode: str | None) -> None:
         """Colour the communes by firm count or density."""
