@@ -586,23 +586,26 @@ def _activity(session: Session, firm: models.Establishment) -> Fields:
     section = naf.section_of(ref_code)
     division = naf.division_of(ref_code)
     name = nomenclature_name(reference)
+    other, other_code = (naf25, naf25_code) if reference == REV2 else (rev2, rev2_code)
+    # The reference nomenclature first (what filters, remits and lists read), the
+    # other one below, each labelled; then the code as SIRENE gives it.
     return [
-        ("Activité principale", f"{code} – {main_label}" if main_label else code),
-        ("Nomenclature de l'activité", NOMENCLATURE_LABELS.get(nomenclature, nomenclature)),
-        ("Nomenclature de référence de la campagne", name),
         (
-            "Section NAF",
+            f"Activité principale ({name})",
+            f"{ref_code} – {naf.labels.get(ref_code, '')}" if ref_code else absent_label(reference),
+        ),
+        (
+            f"Section {name}",
             f"{section} – {naf.sections[section]}" if section else absent_label(reference),
         ),
-        ("Division NAF", f"{division} – {naf.labels.get(division, '')}" if division else ""),
+        (f"Division {name}", f"{division} – {naf.labels.get(division, '')}" if division else ""),
         (
-            "Activité principale en NAF rév. 2",
-            f"{rev2_code} – {rev2.labels.get(rev2_code, '')}" if rev2_code else "",
+            f"Activité principale ({other.name})",
+            f"{other_code} – {other.labels.get(other_code, '')}" if other_code else "",
         ),
-        (
-            "Activité principale en NAF 2025",
-            f"{naf25_code} – {naf25.labels.get(naf25_code, '')}" if naf25_code else "",
-        ),
+        ("Activité principale (SIRENE)", f"{code} – {main_label}" if main_label else code),
+        ("Nomenclature de l'activité", NOMENCLATURE_LABELS.get(nomenclature, nomenclature)),
+        ("Nomenclature de référence de la campagne", name),
         ("Activité au répertoire des métiers", firm.registre_metiers or ""),
         ("Tranche d'effectifs", band_label(firm.tranche_effectifs)),
         (

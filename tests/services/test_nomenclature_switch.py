@@ -179,9 +179,13 @@ def test_confirmed_switch_keeps_the_remits_and_shows_naf2025(
         siret = after.filter(pl.col("naf_code") == "70.10Y")["siret"][0]
         card = firm_details(store, siret)
         assert card["Nomenclature de référence de la campagne"] == "NAF 2025"
-        assert card["Section NAF"].startswith("N – Activités spécialisées")
-        assert card["Activité principale en NAF rév. 2"] == "70.10Z – Activités des sièges sociaux"
-        assert card["Activité principale en NAF 2025"].startswith("70.10Y – ")
+        assert card["Section NAF 2025"].startswith("N – Activités spécialisées")
+        assert card["Activité principale (NAF rév. 2)"] == "70.10Z – Activités des sièges sociaux"
+        assert card["Activité principale (NAF 2025)"].startswith("70.10Y – ")
+        # The reference's code and section come first, the other nomenclature below.
+        keys = list(card)
+        assert keys.index("Activité principale (NAF 2025)") < keys.index("Section NAF 2025")
+        assert keys.index("Section NAF 2025") < keys.index("Activité principale (NAF rév. 2)")
         # The dashboard's NAF section axis reads NAF 2025 too.
         sections = dict(load_followup(store).firms["section"].value_counts().iter_rows())
         assert sections["M — Activités immobilières"] == 13
