@@ -194,8 +194,10 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu("&Affichage")
         colors = view.addMenu("Couleur des établissements")
         group = QActionGroup(self)
+        self._color_actions: dict[str, QAction] = {}
         for key, label in COLOR_ATTRIBUTES.items():
             action = colors.addAction(label)
+            self._color_actions[key] = action
             action.setCheckable(True)
             action.setChecked(key == self._color_attribute)
             action.triggered.connect(lambda _=False, k=key: self.set_color_attribute(k))
@@ -437,6 +439,8 @@ class MainWindow(QMainWindow):
         firms = self.campaign.firms
         reference = self.campaign.nomenclature
         category, legend = categories(firms, self._color_attribute, reference)
+        # « Section NAF 2025 » (or rév. 2) in the colouring menu, as in the legend.
+        self._color_actions["section"].setText(attribute_title("section", reference))
         self.map.set_firms(
             firms["id"].to_numpy(),
             firms["lon"].fill_null(np.nan).to_numpy(),

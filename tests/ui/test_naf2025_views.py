@@ -207,6 +207,9 @@ def test_filters_and_map_legend_show_naf2025(
     script = "Array.from(document.querySelectorAll('.pm-legend-label')).map(e => e.textContent)"
     qtbot.waitUntil(lambda: "Code NAF 2025 absent" in (_js(window, script) or []), timeout=10000)
     legend = _js(window, script)
+    title = "document.querySelector('.pm-legend-title').textContent"
+    qtbot.waitUntil(lambda: _js(window, title) == "Section NAF 2025", timeout=10000)
+    assert window._color_actions["section"].text() == "Section NAF 2025"
     assert "M — Activités immobilières" in legend
     assert "N — Activités spécialisées, scientifiques et techniques" in legend
     assert not any(text.startswith("L — Activités immobilières") for text in legend)
