@@ -75,3 +75,18 @@ def test_unknown_codes_are_absent_everywhere_and_reported(
         assert info["naf_codes"]["naf2025"] == firms.height - absent
         with store.session() as session:
             write_reference(session, REV2)
+
+
+def test_info_always_counts_absent_codes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from planner.db import models
+    from planner.db.store import create_store
+
+    with create_store(tmp_path / "e.planner") as store, store.session() as session:
+        session.add(
+            models.Campaign(name="E", bassin_kind="communes", bassin_code="*", bassin_label="E")
+        )
+    assert run(["info", str(tmp_path / "e.planner"), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)["establishments"]
+    assert info["by_naf_section"] == {"absent": 0}
