@@ -260,6 +260,7 @@ def import_supported_command(args: argparse.Namespace) -> int:
 def priorities_command(args: argparse.Namespace) -> int:
     """``planner priorities FILE [--set KEY=VALUE ...]``."""
     from planner.domain.errors import InputError
+    from planner.domain.nomenclature import dotted
     from planner.domain.priority import SUPPORTED_POLICIES
     from planner.services.priorities import (
         WEIGHT_LABELS,
@@ -277,13 +278,16 @@ def priorities_command(args: argparse.Namespace) -> int:
             weights = with_setting(weights, key.strip(), value.strip())
         if args.settings:
             save_weights(store, weights)
+            weights = load_weights(store)  # as stored: sections expanded to divisions
     data = weights.to_json()
     if args.json:
         print_json(data)
         return EXIT_OK
     for key, label in WEIGHT_LABELS.items():
         value = data[key]
-        if isinstance(value, list):
+        if key == "sectors":
+            text = ", ".join(dotted(code) for code in value) or "—"
+        elif isinstance(value, list):
             text = ", ".join(value) or "—"
         elif key == "supported_policy":
             text = SUPPORTED_POLICIES[value]

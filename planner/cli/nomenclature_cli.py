@@ -7,6 +7,7 @@ from typing import Any
 
 from planner.cli.main import EXIT_OK, print_json
 from planner.db.store import open_store
+from planner.domain.errors import PlannerError
 from planner.domain.nomenclature import NOMENCLATURES, nomenclature_name
 
 
@@ -27,6 +28,16 @@ def add_parser(campaign_sub: Any) -> None:
         action="store_true",
         help="accepter les règles traduites listées (sinon elles sont seulement listées)",
     )
+    parser.add_argument(
+        "--keep",
+        action="append",
+        default=[],
+        metavar="SOURCE=CIBLE[,CIBLE…]",
+        help=(
+            "pour un lien un pour plusieurs, les sous-classes à garder "
+            "(ex. 45.20A=95.31G,95.40Y ; par défaut la sous-classe principale)"
+        ),
+    )
     parser.add_argument("--json", action="store_true", help="sortie JSON")
     parser.set_defaults(handler=campaign_set)
 
@@ -38,8 +49,9 @@ def campaign_set(args: argparse.Namespace) -> int:
     """
     from planner.services.nomenclature_switch import apply_switch, plan_switch
 
+    keep = _keep(args.keep)
     with open_store(args.file) as store:
-        plan = plan_switch(store, args.nomenclature)
+        plan = plan_switch(store, args.nomenclature, keep=keep)
         apply = plan.changes_reference and (args.yes or plan.translates_nothing)
         if apply:
             apply_switch(store, plan)
@@ -57,3 +69,17 @@ def campaign_set(args: argparse.Namespace) -> int:
             f"et passer la campagne en {name}."
         )
     return EXIT_OK
+
+
+def _keep(values: list[str]) -> dict[str, tuple[str, ...]]:
+    """``["45.20A=95.31G,95.40Y"]`` → ``{"45.20A": ("95.31G", "95.40Y")}``."""
+    keep: dict[str, tuple[str, ...]] = {}
+    for value in values:
+        source, sep, targets = value.partition("=")
+        codes = tuple(t.strip() for t in targets.split(",") if t.strip())
+        if not sep or not source.strip() or not codes:
+            raise PlannerError(
+                f"--keep « {value} » : attendu SOURCE=CIBLE[,CIBLE…] (ex. 45.20A=95.31G,95.40Y)."
+            )
+        keep[source.strip()] = codes
+    return keep

@@ -141,6 +141,24 @@ class Nomenclature:
     def subclasses(self) -> tuple[str, ...]:
         return tuple(self.codes(5))
 
+    def known_subclass(self, code: str | None) -> str | None:
+        """A firm's code as a sous-classe of this nomenclature, or None (then « absent »).
+
+        Case, spaces and a missing dot are forgiven (``47 11g`` → ``47.11G``);
+        anything else that is not one of its sous-classes (``47.11``, a rév. 2
+        ``47.11Z`` read as NAF 2025, ``G``, ``NN``) is not a code of it.
+        """
+        if not code:
+            return None
+        text = re.sub(r"\s+", "", code).upper()
+        if re.fullmatch(r"\d{4}[A-Z]", text):
+            text = f"{text[:2]}.{text[2:]}"
+        return text if text in self._subclass_set else None
+
+    @cached_property
+    def _subclass_set(self) -> frozenset[str]:
+        return frozenset(self.subclasses)
+
     def section_of(self, code: str | None) -> str | None:
         """The section letter of a code (``56.10A`` → ``I``), None if unknown."""
         if not code:
@@ -260,6 +278,8 @@ class Correspondence:
     naf2025: Nomenclature
     forward: Mapping[str, tuple[str, ...]]
     backward: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    notes: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    """(rév. 2 sous-classe, NAF 2025 sous-classe) → INSEE's ``contenu_commun``."""
 
     def __post_init__(self) -> None:
         if not self.backward:
@@ -276,12 +296,50 @@ class Correspondence:
         """Sous-classe → sous-classes of the other nomenclature, from ``source_key``."""
         return self.forward if source_key == REV2 else self.backward
 
+    def note(self, source: str, target: str, source_key: str) -> str:
+        """INSEE's explanation of the link (what of the source the target takes)."""
+        pair = (source, target) if source_key == REV2 else (target, source)
+        return self.notes.get(pair, "")
+
+    def main_targets(self, source: str, source_key: str) -> tuple[str, ...]:
+        """The target INSEE marks as the main one of a one-to-many link.
+
+        A rév. 2 → NAF 2025 row whose ``contenu_commun`` is not a ``- …`` list of
+        extracted activities (« tout le contenu… », « À l'exception de… ») takes
+        the bulk of the sous-classe; without one, the target closest to the
+        source's code, else the table's first.
+        """
+        targets = self.links(source_key).get(source, ())
+        if len(targets) <= 1:
+            return targets
+        main = [t for t in targets if not self.note(source, t, source_key).startswith("-")]
+        if main:
+            return tuple(main[:1])
+        # No row says so: the target that stays closest to the source (same class,
+        # group, then division: 52.10A → 52.10G rather than 10.51H, its first row).
+        for width in (5, 4, 2):
+            close = [t for t in targets if t[:width] == source[:width]]
+            if close:
+                return tuple(close[:1])
+        return targets[:1]
+
     def one_to_many(self, source_key: str = REV2) -> dict[str, tuple[str, ...]]:
         """The sous-classes of ``source_key`` that map to several sous-classes."""
         return {s: t for s, t in self.links(source_key).items() if len(t) > 1}
 
-    def translate(self, code: str, source_key: str, target_key: str) -> Translation:
-        """``code`` of ``source_key`` written in ``target_key`` (see :class:`Translation`)."""
+    def translate(
+        self,
+        code: str,
+        source_key: str,
+        target_key: str,
+        keep: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> Translation:
+        """``code`` of ``source_key`` written in ``target_key`` (see :class:`Translation`).
+
+        Args:
+            keep: for a one-to-many sous-classe, the targets the coordinator
+                keeps (all of them when it is not a key).
+        """
         code = dotted(code)
         if source_key == target_key:
             return Translation(code, (code,))
@@ -296,9 +354,11 @@ class Correspondence:
         many: list[Link] = []
         for sub in under:
             targets = links.get(sub, ())
-            images.update(dict.fromkeys(targets))
             if len(targets) > 1:
                 many.append(Link(sub, targets))
+                if keep is not None and sub in keep:
+                    targets = tuple(t for t in targets if t in keep[sub])
+            images.update(dict.fromkeys(targets))
         inside = set(under)
         incoming: dict[str, list[str]] = {}
         for image in images:
@@ -311,6 +371,29 @@ class Correspondence:
             tuple(many),
             tuple(Link(s, tuple(t)) for s, t in sorted(incoming.items())),
         )
+
+
+def prune_overlaps(codes: Iterable[str], naf: Nomenclature) -> tuple[str, ...]:
+    """``codes`` without duplicates nor codes another one already covers, in order.
+
+    ``47`` and ``47.9`` give ``47``; ``10.13`` and ``10.13A`` give ``10.13``.
+    Codes unknown to ``naf`` are compared as they are written.
+    """
+    written = list(dict.fromkeys(dotted(code) for code in codes if code.strip()))
+
+    def under(code: str) -> frozenset[str]:
+        return frozenset(naf.subclasses_under(code)) or frozenset({code})
+
+    covers = {code: under(code) for code in written}
+    kept: list[str] = []
+    for code in written:
+        mine = covers[code]
+        if any(other != code and mine < covers[other] for other in written):
+            continue
+        if any(covers[other] == mine for other in kept):
+            continue
+        kept.append(code)
+    return tuple(kept)
 
 
 def is_subclass(code: str) -> bool:

@@ -97,10 +97,13 @@ def load_correspondence() -> Correspondence:
 @cache
 def _correspondence(path: Path) -> Correspondence:
     forward: dict[str, list[str]] = {}
+    notes: dict[tuple[str, str], str] = {}
     try:
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
-                forward.setdefault(row["naf_rev2"].strip(), []).append(row["naf_2025"].strip())
+                pair = (row["naf_rev2"].strip(), row["naf_2025"].strip())
+                forward.setdefault(pair[0], []).append(pair[1])
+                notes.setdefault(pair, (row.get("contenu_commun") or "").strip())
     except (OSError, KeyError) as exc:
         raise NafLabelsError(
             f"Correspondance NAF rév. 2 → NAF 2025 illisible ({path}) : "
@@ -110,6 +113,7 @@ def _correspondence(path: Path) -> Correspondence:
         load_nomenclature(REV2),
         load_nomenclature(NAF2025),
         {source: tuple(dict.fromkeys(targets)) for source, targets in forward.items()},
+        notes=notes,
     )
 
 

@@ -161,8 +161,9 @@ def campaign_info(store: CampaignStore) -> dict[str, Any]:
     sections: Counter[str] = Counter()
     have: Counter[str] = Counter()
     naf = load_nomenclature(reference)
+    known = {key: load_nomenclature(key).known_subclass for key in NOMENCLATURES}
     for code, nomenclature, naf25_code, count in nafs:
-        codes = codes_of(code, nomenclature, naf25_code)
+        codes = {k: known[k](v) for k, v in codes_of(code, nomenclature, naf25_code).items()}
         for key, value in codes.items():
             have[key] += count if value else 0
         sections[naf.section_of(codes[reference]) or ABSENT] += count
@@ -185,7 +186,9 @@ def campaign_info(store: CampaignStore) -> dict[str, Any]:
             "naf_reference": reference,
             "naf_codes": {key: have[key] for key in NOMENCLATURES},
             "by_naf_section": {
-                key: sections[key] for key in [*naf.sections, ABSENT] if sections.get(key)
+                key: sections[key]
+                for key in [*naf.sections, ABSENT]
+                if sections.get(key) or key == ABSENT
             },
         },
         "imports": imports,

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from planner.db import models
 from planner.db.store import CampaignStore
-from planner.domain.nomenclature import absent_label
+from planner.domain.nomenclature import NOMENCLATURES, absent_label
 from planner.domain.outcomes import REACHED
 from planner.io.nomenclatures import load_nomenclature
 from planner.services.firm_query import load_firms
@@ -46,6 +46,7 @@ COLUMN_LABELS: dict[str, str] = {
     "capacity": "Capacité",
 }
 UNKNOWN = "(inconnu)"
+_ABSENT_LABELS = [absent_label(key) for key in NOMENCLATURES]
 
 
 FIRMS_SCHEMA: dict[str, pl.DataType] = {
@@ -195,7 +196,8 @@ def axis_table(data: FollowupData, axis: Axis) -> pl.DataFrame:
             pl.col("posts").fill_null(0).sum().alias("posts"),
             pl.col("offers").fill_null(0).sum().alias("offers"),
         )
-        .sort("group")
+        # « Code NAF 2025 absent » after the sections, not between C and D.
+        .sort(pl.col("group").is_in(_ABSENT_LABELS), "group")
     )
     if axis == "team":
         capacity = joined.group_by("group").agg(pl.col("team_capacity").first().alias("capacity"))

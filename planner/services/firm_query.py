@@ -264,7 +264,19 @@ def naf_code_exprs() -> tuple[pl.Expr, pl.Expr]:
         _blank_to_null("naf25_code"),
         pl.when(nomenclature.is_in(_names(NAF2025_SIRENE_NAMES))).then(code),
     )
-    return rev2, naf25
+    return _known(rev2, REV2), _known(naf25, NAF2025)
+
+
+def _known(expr: pl.Expr, key: str) -> pl.Expr:
+    """``expr`` with codes that are not sous-classes of ``key`` read as absent
+    (:meth:`Nomenclature.known_subclass`, as ``planner info`` counts them)."""
+    naf = load_nomenclature(key)
+
+    def known(series: pl.Series) -> pl.Series:
+        mapping = {v: naf.known_subclass(v) for v in series.drop_nulls().unique().to_list()}
+        return series.replace_strict(mapping, default=None, return_dtype=pl.String)
+
+    return expr.map_batches(known, return_dtype=pl.String)
 
 
 def reference_view(firms: pl.DataFrame, nomenclature: str) -> pl.DataFrame:
@@ -569,27 +581,31 @@ def _activity(session: Session, firm: models.Establishment) -> Fields:
     )
     main_label = (rev2 if rev2_code else naf25).labels.get(code, "")
     naf = load_nomenclature(reference)
-    ref_code = rev2_code if reference == REV2 else naf25_code
+    # A code that is not a sous-classe of the reference (47.11, G…) has no section.
+    ref_code = naf.known_subclass(rev2_code if reference == REV2 else naf25_code) or ""
     section = naf.section_of(ref_code)
     division = naf.division_of(ref_code)
     name = nomenclature_name(reference)
+    other, other_code = (naf25, naf25_code) if reference == REV2 else (rev2, rev2_code)
+    # The reference nomenclature first (what filters, remits and lists read), the
+    # other one below, each labelled; then the code as SIRENE gives it.
     return [
-        ("Activité principale", f"{code} – {main_label}" if main_label else code),
-        ("Nomenclature de l'activité", NOMENCLATURE_LABELS.get(nomenclature, nomenclature)),
-        ("Nomenclature de référence de la campagne", name),
         (
-            "Section NAF",
+            f"Activité principale ({name})",
+            f"{ref_code} – {naf.labels.get(ref_code, '')}" if ref_code else absent_label(reference),
+        ),
+        (
+            f"Section {name}",
             f"{section} – {naf.sections[section]}" if section else absent_label(reference),
         ),
-        ("Division NAF", f"{division} – {naf.labels.get(division, '')}" if division else ""),
+        (f"Division {name}", f"{division} – {naf.labels.get(division, '')}" if division else ""),
         (
-            "Activité principale en NAF rév. 2",
-            f"{rev2_code} – {rev2.labels.get(rev2_code, '')}" if rev2_code else "",
+            f"Activité principale ({other.name})",
+            f"{other_code} – {other.labels.get(other_code, '')}" if other_code else "",
         ),
-        (
-            "Activité principale en NAF 2025",
-            f"{naf25_code} – {naf25.labels.get(naf25_code, '')}" if naf25_code else "",
-        ),
+        ("Activité principale (SIRENE)", f"{code} – {main_label}" if main_label else code),
+        ("Nomenclature de l'activité", NOMENCLATURE_LABELS.get(nomenclature, nomenclature)),
+        ("Nomenclature de référence de la campagne", name),
         ("Activité au répertoire des métiers", firm.registre_metiers or ""),
         ("Tranche d'effectifs", band_label(firm.tranche_effectifs)),
         (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from planner.db import models
@@ -47,3 +48,31 @@ def initial_reference(session: Session, today: dt.date | None = None) -> str:
     key = default_nomenclature(today or dt.date.today())
     write_reference(session, key)
     return key
+
+
+def lock_reference(session: Session, *, write: bool) -> str:
+    """Lock the reference row for the rest of the transaction and return the reference.
+
+    A nomenclature switch takes it for writing; a write of NAF rules (teams
+    import, priority sectors) for reading, so that it checks its codes against
+    the reference in force when it commits. On SQLite a no-op update takes the
+    file's write lock at once (as ``BEGIN IMMEDIATE`` would); on PostgreSQL
+    ``SELECT … FOR UPDATE`` / ``FOR SHARE``.
+    """
+    if session.get(models.Setting, SETTING_KEY) is None:
+        write_reference(session, REV2)
+        session.flush()
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            update(models.Setting)
+            .where(models.Setting.key == SETTING_KEY)
+            .values(key=models.Setting.key)
+        )
+    else:
+        session.execute(
+            select(models.Setting.key)
+            .where(models.Setting.key == SETTING_KEY)
+            .with_for_update(read=not write)
+        )
+    session.expire_all()
+    return reference_in_session(session)

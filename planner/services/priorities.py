@@ -18,6 +18,7 @@ from planner.db import models
 from planner.db.store import CampaignStore
 from planner.domain.errors import InputError
 from planner.domain.headcount_bands import BAND_ORDER
+from planner.domain.nomenclature import REV2, dotted, undotted
 from planner.domain.priority import (
     CODE_FIELDS,
     NUMBER_FIELDS,
@@ -26,6 +27,8 @@ from planner.domain.priority import (
     PriorityWeights,
     normalise_codes,
 )
+from planner.io.nomenclatures import load_nomenclature
+from planner.services.naf_reference import lock_reference
 
 SETTING_KEY = "priority_weights"
 
@@ -51,9 +54,50 @@ def load_weights(store: CampaignStore) -> PriorityWeights:
         return PriorityWeights.from_json(setting.value) if setting else PriorityWeights()
 
 
+def check_sectors(codes: tuple[str, ...], reference: str) -> tuple[str, ...]:
+    """Priority sectors checked in the campaign's reference nomenclature, as stored
+    (undotted prefixes; a section letter becomes its divisions, as prefixes match codes).
+
+    Raises:
+        InputError: a code that is not a section, division, group, class or
+            sous-classe of the reference (a rév. 2 ``55.10Z`` in a NAF 2025
+            campaign, ``99.99``), in French.
+    """
+    naf = load_nomenclature(reference)
+    found: list[str] = []
+    for code in codes:
+        text = dotted(code)
+        if len(text) == 1 and text in naf.sections:
+            found.extend(undotted(d) for d in naf.children(text))
+        elif len(text) > 1 and naf.knows(text):
+            found.append(undotted(text))
+        else:
+            letters = f"{next(iter(naf.sections))}–{list(naf.sections)[-1]}"
+            raise InputError(
+                f"secteur prioritaire « {text} » inconnu en {naf.name}, la nomenclature de "
+                f"référence de la campagne (section {letters}, division 56, classe 47.11, "
+                f"sous-classe {naf.subclasses[-1]}…)."
+            )
+    return tuple(dict.fromkeys(found))
+
+
+def sector_example(reference: str) -> str:
+    """A placeholder for the sectors field, in the reference nomenclature."""
+    return "ex. 56, 47.11, 55.10Z" if reference == REV2 else "ex. 56, 47.11, 55.10Y"
+
+
 def save_weights(store: CampaignStore, weights: PriorityWeights) -> None:
-    """Store the weights in the campaign."""
+    """Store the weights in the campaign, sectors checked against the reference in
+    force when they are written (the reference row is locked until commit).
+
+    Raises:
+        InputError: an unknown priority sector (see :func:`check_sectors`).
+    """
     with store.session() as session:
+        reference = lock_reference(session, write=False)
+        weights = dataclasses.replace(
+            weights, sectors=check_sectors(tuple(weights.sectors), reference)
+        )
         setting = session.get(models.Setting, SETTING_KEY)
         if setting is None:
             session.add(models.Setting(key=SETTING_KEY, value=weights.to_json()))

@@ -23,9 +23,16 @@ from planner.db.bulk import bulk_insert, bulk_update
 from planner.db.store import CampaignStore
 from planner.domain.errors import InputError, PlannerError
 from planner.domain.import_filters import EXCLUSION_REASONS, ImportFilters
+from planner.domain.nomenclature import (
+    NAF2025_SIRENE_NAMES,
+    NOMENCLATURES,
+    REV2_SIRENE_NAMES,
+    codes_of,
+)
 from planner.domain.progress import CancelToken, Progress, no_progress
 from planner.domain.siret import valid_sirets
 from planner.io.csv_source import CsvSource
+from planner.io.nomenclatures import load_nomenclature
 from planner.io.sirene_layout import (
     ESTABLISHMENT_COLUMNS,
     GEOLOCATION_COLUMNS,
@@ -36,6 +43,7 @@ from planner.io.sirene_layout import (
     require_kind,
 )
 from planner.io.sirene_reader import LINE, read_frames
+from planner.services.firm_query import NOMENCLATURE_LABELS
 from planner.services.non_diffusible import reclaim_wiped_rows, scrub_non_diffusible
 from planner.services.sirene_checks import check_lengths, require_rows
 from planner.services.sirene_transform import (
@@ -121,6 +129,10 @@ class ImportSummary:
     geolocated: int = 0
     stock_kind: str = ""
     import_id: int | None = None
+    unknown_naf: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per ``rev2`` / ``naf2025`` / ``nomenclature``: rows of the bassin whose code is
+    not a sous-classe of its nomenclature (or whose nomenclature is unknown), with
+    one example line; they are counted under « Code NAF … absent »."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly form, stored with the import and printed by the CLI."""
@@ -148,6 +160,16 @@ class ImportSummary:
             )
         for reason, count in self.excluded.items():
             out.append(f"Exclus — {EXCLUSION_REASONS.get(reason, reason)} : {count}")
+        names = {
+            "rev2": "Codes NAF rév. 2 inconnus",
+            "naf2025": "Codes NAF 2025 inconnus",
+            "nomenclature": "Nomenclatures d'activité inconnues",
+        }
+        for key, info in self.unknown_naf.items():
+            out.append(
+                f"{names.get(key, key)} (comptés comme absents) : {info['count']} ; "
+                f"exemple : {info['example']}"
+            )
         for alias, info in self.communes_mapped.items():
             out.append(
                 f"Code commune {alias} remplacé par {info['current']} ({info['rows']} lignes)"
@@ -260,6 +282,42 @@ def _existing_hashes(store: CampaignStore) -> dict[str, tuple[str, bool, str]]:
         return {siret: (digest, bool(target), etat) for siret, digest, target, etat in rows}
 
 
+_NAF_COLUMNS = (
+    FIELD_SOURCES["naf_code"],
+    FIELD_SOURCES["naf_nomenclature"],
+    FIELD_SOURCES["naf25_code"],
+)
+
+
+def _count_unknown_naf(frame: pl.DataFrame, file: str, summary: ImportSummary) -> None:
+    """Count (with a first example) codes no nomenclature knows and unknown nomenclatures."""
+    if not frame.height:
+        return
+    columns = [c for c in _NAF_COLUMNS if c in frame.columns]
+    if len(columns) < 2:
+        return
+    groups = frame.group_by(columns).agg(
+        pl.col(LINE).min().alias("line"), pl.col("siret").first(), pl.len().alias("n")
+    )
+    naming = {key: load_nomenclature(key) for key in NOMENCLATURES}
+    known_names = REV2_SIRENE_NAMES | NAF2025_SIRENE_NAMES | set(NOMENCLATURE_LABELS)
+    for row in groups.iter_rows(named=True):
+        code, name = row[columns[0]], (row[columns[1]] or "").strip()
+        naf25 = row[columns[2]] if len(columns) > 2 else None
+        found: list[tuple[str, str]] = []
+        if name not in known_names:
+            found.append(("nomenclature", f"nomenclature « {name} »"))
+        for key, value in codes_of(code, name, naf25).items():
+            if value and naming[key].known_subclass(value) is None:
+                found.append((key, f"code « {value} »"))
+        for key, what in found:
+            info = summary.unknown_naf.setdefault(key, {"count": 0, "example": "", "line": 0})
+            info["count"] += row["n"]
+            if not info["line"] or row["line"] < info["line"]:
+                info["line"] = row["line"]
+                info["example"] = f"{file}, ligne {row['line']} (SIRET {row['siret']}) : {what}"
+
+
 def _scan_stock(
     stock: CsvSource,
     filters: ImportFilters,
@@ -282,6 +340,7 @@ def _scan_stock(
         inside = frame.filter(in_bassin)
         excluded["hors_bassin"] += frame.height - inside.height
         summary.in_bassin += inside.height
+        _count_unknown_naf(inside, stock.name, summary)
         # An establishment of the campaign that moved out of the bassin (or whose
         # commune the stock masks) is still updated: it leaves the target, and
         # if it became non-diffusible it is wiped like any other.

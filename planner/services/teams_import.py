@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from planner.db.models import Adviser, Assignment, Partner, RemitRule, Team
 from planner.db.store import CampaignStore
+from planner.domain.errors import PlannerError
 from planner.io.teams_workbook import TeamsBook, read_teams_workbook
-from planner.services.naf_reference import reference_nomenclature
+from planner.services.naf_reference import lock_reference, reference_nomenclature
 from planner.services.task_force_edit import bassin_communes, check_rule, normalise_rule
 
 
@@ -19,7 +20,7 @@ def _deleted(result: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _read_book(store: CampaignStore, path: Path) -> TeamsBook:
+def _read_book(store: CampaignStore, path: Path) -> tuple[TeamsBook, str]:
     """The workbook, every rule checked against the nomenclatures and the bassin."""
     communes = bassin_communes(store)
     reference = reference_nomenclature(store)
@@ -28,7 +29,22 @@ def _read_book(store: CampaignStore, path: Path) -> TeamsBook:
     )
     for read in book.partners:
         read.rules = [normalise_rule(r.kind, r.value) for r in read.rules]
-    return book
+    return book, reference
+
+
+def _check_reference_at_write(session: Session, book: TeamsBook, read_in: str, path: Path) -> None:
+    """Refuse NAF rules the reference in force now does not know (it may have been
+    switched since the workbook was read); the reference row stays locked until commit."""
+    reference = lock_reference(session, write=False)
+    if reference == read_in:
+        return
+    for partner in book.partners:
+        for rule in partner.rules:
+            if rule.kind == "naf" and (problem := check_rule(rule, (), reference)):
+                raise PlannerError(
+                    f"{path.name} : partenaire « {partner.name} », {problem} : la campagne "
+                    "vient de changer de nomenclature de référence. Rien n'a été importé."
+                )
 
 
 def _orphaned_firms(session: Session, wanted_teams: list[str]) -> int:
@@ -50,7 +66,7 @@ def teams_import_impact(store: CampaignStore, path: Path) -> dict[str, Any]:
     Reads and checks the workbook (same errors as the import) and returns the
     partners and teams absent from it, and how many firms would lose their team.
     """
-    book = _read_book(store, path)
+    book, _ = _read_book(store, path)
     wanted_partners = [p.name for p in book.partners]
     wanted_teams = [t.name for t in book.teams]
     with store.session() as session:
@@ -74,11 +90,12 @@ def import_teams(store: CampaignStore, path: Path) -> dict[str, Any]:
     Teams and advisers keep their ids (and so their firms) when their names
     match; those no longer in the workbook are removed with their assignments.
     """
-    book = _read_book(store, path)
+    book, read_in = _read_book(store, path)
     counts = {"partners": 0, "teams": 0, "advisers": 0}
     wanted_partners = [p.name for p in book.partners]
     wanted_teams = [t.name for t in book.teams]
     with store.session() as session:
+        _check_reference_at_write(session, book, read_in, path)
         # The database cascades to rules, advisers and assignments.
         counts["unassigned_firms"] = _orphaned_firms(session, wanted_teams)
         gone_teams = _deleted(session.execute(delete(Team).where(Team.name.not_in(wanted_teams))))

@@ -194,8 +194,10 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu("&Affichage")
         colors = view.addMenu("Couleur des établissements")
         group = QActionGroup(self)
+        self._color_actions: dict[str, QAction] = {}
         for key, label in COLOR_ATTRIBUTES.items():
             action = colors.addAction(label)
+            self._color_actions[key] = action
             action.setCheckable(True)
             action.setChecked(key == self._color_attribute)
             action.triggered.connect(lambda _=False, k=key: self.set_color_attribute(k))
@@ -437,6 +439,8 @@ class MainWindow(QMainWindow):
         firms = self.campaign.firms
         reference = self.campaign.nomenclature
         category, legend = categories(firms, self._color_attribute, reference)
+        # « Section NAF 2025 » (or rév. 2) in the colouring menu, as in the legend.
+        self._color_actions["section"].setText(attribute_title("section", reference))
         self.map.set_firms(
             firms["id"].to_numpy(),
             firms["lon"].fill_null(np.nan).to_numpy(),
@@ -533,7 +537,9 @@ class MainWindow(QMainWindow):
             category, legend = categories(
                 self.campaign.firms, attribute, self.campaign.nomenclature
             )
-            self.map.recolor(category, legend)
+            self.map.recolor(
+                category, legend, attribute_title(attribute, self.campaign.nomenclature)
+            )
 
     def set_choropleth(self, mode: str | None) -> None:
         """Colour the communes by firm count or density."""
@@ -593,12 +599,17 @@ class MainWindow(QMainWindow):
         if self.campaign is None:
             self._show_error("Ouvrez ou créez d'abord une campagne.")
             return
-        from planner.ui.dialogs.nomenclature_dialog import NomenclatureDialog
+        from planner.ui.dialogs.nomenclature_dialog import NomenclatureDialog, SwitchCommand
 
         dialog = NomenclatureDialog(self, self.campaign.store)
         dialog.exec()
-        if dialog.applied:
+        if dialog.applied and dialog.plan is not None:
+            self.undo_stack.push(
+                SwitchCommand(self.campaign.store, dialog.plan, on_done=self.refresh_firms)
+            )
             self.refresh_firms()
+            self.statusBar().showMessage(dialog.done_message)
+            QMessageBox.information(self, "Nomenclature NAF de référence", dialog.done_message)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
         if event.mimeData().hasUrls():

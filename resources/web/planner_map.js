@@ -461,10 +461,11 @@
     refresh();
   }
 
-  function recolor(catColumn, legend) {
+  function recolor(catColumn, legend, title) {
     if (!S.data) return;
     S.data.cat = decodeColumn(catColumn);
     S.data.legend = legend || [];
+    if (typeof title === "string") S.data.title = title;
     sortByCategory(S.data);
     refresh();
   }

@@ -60,13 +60,13 @@ def test_supported_and_priorities(
     assert result["bad_rows"][0]["line"] == 3
     assert result["bad_rows"][0]["column"] == "A (siret)"
 
-    settings = ["--set", "distance=2,5", "--set", "sectors=56, 47.11Z", "--set"]
+    settings = ["--set", "distance=2,5", "--set", "sectors=56, 47.11B", "--set"]
     weights = _json(
         capsys, ["priorities", str(t6), *settings, "supported_policy=exclude", "--json"]
     )
     assert weights == _json(capsys, ["priorities", str(t6), "--json"])
     assert weights["distance"] == 2.5
-    assert weights["sectors"] == ["56", "4711Z"]
+    assert weights["sectors"] == ["56", "4711B"]
     assert weights["supported_policy"] == "exclude"
     capsys.readouterr()
     assert run(["priorities", str(t6), "--set", "vitesse=3"]) == 2
@@ -82,3 +82,30 @@ def test_usage_errors_are_french(capsys: pytest.CaptureFixture[str]) -> None:
         assert err.startswith("utilisation : planner ")
         assert "planner : erreur : " in err
         assert "required" not in err and "invalid choice" not in err
+
+
+def test_priority_sectors_are_checked_in_the_reference_nomenclature(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from planner.db.store import create_store
+    from planner.services.naf_reference import write_reference
+
+    target = tmp_path / "s.planner"
+    with create_store(target) as store, store.session() as session:
+        write_reference(session, "naf2025")
+    capsys.readouterr()
+    # A rév. 2 code and a code of no nomenclature are refused, nothing is written.
+    for bad in ("47.11B", "99.99", "55.10Z"):
+        assert run(["priorities", str(target), "--set", f"sectors=56,{bad}"]) == 2
+        assert f"« {bad} » inconnu en NAF 2025" in capsys.readouterr().err
+    assert _json(capsys, ["priorities", str(target), "--json"])["sectors"] == []
+    # A section letter stands for its divisions (NAF 2025's K is 61–63); shown dotted.
+    assert run(["priorities", str(target), "--set", "sectors=K,47.11G,5611"]) == 0
+    assert "61, 62, 63, 47.11G, 56.11" in capsys.readouterr().out
+    assert _json(capsys, ["priorities", str(target), "--json"])["sectors"] == [
+        "61",
+        "62",
+        "63",
+        "4711G",
+        "5611",
+    ]

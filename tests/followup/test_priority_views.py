@@ -87,12 +87,12 @@ def test_priority_dialog_saves_weights_and_bmo_metiers(
     assert "part difficile non diffusée" in model.index(0, 0).data()
     assert model.setData(model.index(1, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
     dialog.spins["never_contacted"].setValue(40)
-    dialog.sectors.setText("56; 47.11Z")
+    dialog.sectors.setText("56; 47.11B")
     dialog.policy.setCurrentIndex(dialog.policy.findData("exclude"))
     dialog.accept()
     weights = load_weights(store)
     assert weights.never_contacted == 40
-    assert weights.sectors == ("56", "4711Z")
+    assert weights.sectors == ("56", "4711B")
     assert weights.bmo_metiers == ("T3X61",)
     assert weights.supported_policy == "exclude"
     again = PriorityDialog(store)

@@ -296,10 +296,12 @@ def test_firm_details_labels_and_values(campaign: CampaignStore) -> None:
     assert details["SIREN"] == "000 325 175"
     assert details["État administratif"] == "Fermé"
     assert details["Date de création"] == "20/05/2008"
-    assert details["Activité principale"] == (
+    assert details["Activité principale (NAF rév. 2)"] == (
         "47.89Z – Autres commerces de détail sur éventaires et marchés"
     )
-    assert details["Section NAF"] == "G – Commerce ; réparation d'automobiles et de motocycles"
+    assert details["Section NAF rév. 2"] == (
+        "G – Commerce ; réparation d'automobiles et de motocycles"
+    )
     assert details["Adresse"] == "1 PL LEONCE DE SEYNES"
     assert details["Code postal"] == "84000"
     assert details["Commune"] == "AVIGNON (84007)"

@@ -99,7 +99,16 @@ def test_switch_lists_translations_and_changes_nothing_until_confirmed(
         assert not division_45.exact
         many = {link.source: link.targets for link in division_45.one_to_many}
         assert many["45.20A"] == ("95.31G", "95.40Y")
-        assert "46.18" in division_45.targets and "95.3" in division_45.targets
+        # By default a one-to-many link keeps only its main target (no firm of the
+        # sample carries the others): 45.20A's intermediation part (95.40Y) is left out.
+        assert "46.18" in division_45.targets and "95.31" in division_45.targets
+        assert "95.4" not in division_45.targets
+        choice = {c.source: c for c in plan.choices}["45.20A"]
+        assert choice.kept == choice.default == ("95.31G",)
+        options = {o.code: o for o in choice.options}
+        assert options["95.31G"].main and not options["95.40Y"].main
+        assert options["95.40Y"].label.startswith("Activités de service d’intermédiation")
+        assert "intermédiation" in options["95.40Y"].note
         # NAF 2025's 47.12H also receives rév. 2's 47.89Z: the CCI's retail rule gains
         # the firm coded 47.89Z (47.12H in NAF 2025), and says so before anything changes.
         assert by_value["47.1"].gained == 1 and by_value["47.1"].lost == 0
@@ -108,7 +117,7 @@ def test_switch_lists_translations_and_changes_nothing_until_confirmed(
         assert "NAF rév. 2 45.20A → 2 sous-classes NAF 2025 (95.31G, 95.40Y)" in lines
         assert "gagnées 1" in lines
         [theme] = plan.themes
-        assert (theme.title, theme.translation.targets) == ("Garages", ("95.31G", "95.4"))
+        assert (theme.title, theme.translation.targets) == ("Garages", ("95.31G",))
         assert "Thème de la séance « Garages » : NAF rév. 2 45.20A → NAF 2025" in lines
         sectors = {s.translation.source: s.codes for s in plan.sectors}
         assert sectors["68.20B"] == ("6820H",)
@@ -127,7 +136,10 @@ def test_confirmed_switch_keeps_the_remits_and_shows_naf2025(
         one_to_one = {v: _matched(before, [Rule("naf", v)]) for v in ("32.12Z", "17", "20.30Z")}
         scored_before = score_firms(store, before, load_weights(store))
 
-        apply_switch(store, plan_switch(store, NAF2025))
+        # The coordinator keeps both targets of 45.20A (the default keeps 95.31G only).
+        plan = plan_switch(store, NAF2025, keep={"45.20A": ("95.31G", "95.40Y")})
+        assert {c.source: c.kept for c in plan.choices}["45.20A"] == ("95.31G", "95.40Y")
+        apply_switch(store, plan)
 
         assert reference_nomenclature(store) == NAF2025
         with store.session() as session:
@@ -144,8 +156,9 @@ def test_confirmed_switch_keeps_the_remits_and_shows_naf2025(
             assert _matched(after, [Rule("naf", translated)]) == one_to_one[value]
             assert one_to_one[value]
         assert _matched(after, rules) == cma_before
-        # Priority sectors translated: the same firms get the sector points.
-        assert load_weights(store).sectors == ("6820H", "70", "733", "4771", "4792J")
+        # Priority sectors translated (4771Z keeps its main target 47.71 by default):
+        # the same firms get the sector points.
+        assert load_weights(store).sectors == ("6820H", "70", "733", "4771")
         scored_after = score_firms(store, after, load_weights(store))
         assert scored_after.sort("siret")["priority"].to_list() == (
             scored_before.sort("siret")["priority"].to_list()
@@ -166,9 +179,13 @@ def test_confirmed_switch_keeps_the_remits_and_shows_naf2025(
         siret = after.filter(pl.col("naf_code") == "70.10Y")["siret"][0]
         card = firm_details(store, siret)
         assert card["Nomenclature de référence de la campagne"] == "NAF 2025"
-        assert card["Section NAF"].startswith("N – Activités spécialisées")
-        assert card["Activité principale en NAF rév. 2"] == "70.10Z – Activités des sièges sociaux"
-        assert card["Activité principale en NAF 2025"].startswith("70.10Y – ")
+        assert card["Section NAF 2025"].startswith("N – Activités spécialisées")
+        assert card["Activité principale (NAF rév. 2)"] == "70.10Z – Activités des sièges sociaux"
+        assert card["Activité principale (NAF 2025)"].startswith("70.10Y – ")
+        # The reference's code and section come first, the other nomenclature below.
+        keys = list(card)
+        assert keys.index("Activité principale (NAF 2025)") < keys.index("Section NAF 2025")
+        assert keys.index("Section NAF 2025") < keys.index("Activité principale (NAF rév. 2)")
         # The dashboard's NAF section axis reads NAF 2025 too.
         sections = dict(load_followup(store).firms["section"].value_counts().iter_rows())
         assert sections["M — Activités immobilières"] == 13
@@ -242,9 +259,100 @@ def test_demo_made_after_the_switch_date_is_in_naf2025(
     with open_store(path) as store:
         assert reference_nomenclature(store) == NAF2025
         cci = {r.value for r in _rules(store, "CCI Seine-Saint-Denis")}
-        # rév. 2 J (information and communication) is now J and K; M (specialised
-        # activities) is N, N (administrative services) is O.
-        assert {"J", "K", "N", "O"} <= cci
+        # rév. 2 J (information and communication) is now J (58–60) and K (61–63); M
+        # (specialised activities) is N (69–75), N (administrative services) is O (77–82).
+        # One-to-many links keep their main target only: transport (H) does not take
+        # in cheese making (10.51H) nor property rental (68.20H).
+        assert {"58", "62", "63", "69", "78"} <= cci
+        assert not {"10.51H", "68.20H"} & cci
         firms = load_firms(store)
         assert int(firms["naf_2025"].is_not_null().sum()) == firms.height > 0
         assert firms["naf_code"].str.contains(r"^\d\d\.\d\d[YGHJKL]$").all()
+
+
+def test_cli_keeps_the_main_target_unless_told(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "c.planner"
+    _campaign(target).close()
+    args = ["campaign", "set", str(target), "--nomenclature", "naf2025"]
+    assert run([*args, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    choice = {c["source"]: c for c in shown["choices"]}["45.20A"]
+    assert choice["kept"] == choice["default"] == ["95.31G"]
+    assert [t["code"] for t in choice["targets"]] == ["95.31G", "95.40Y"]
+    assert "intermédiation" in choice["targets"][1]["note"]
+    assert run([*args, "--keep", "45.20A=99.99Y"]) == 2
+    assert "choix impossible pour 45.20A" in capsys.readouterr().err
+    assert run([*args, "--keep", "45.20A"]) == 2
+    assert run([*args, "--keep", "45.20A=95.31G,95.40Y"]) == 0
+    out = capsys.readouterr().out
+    assert "[x] 95.40Y" in out and "[x] 95.31G" in out
+    assert run([*args, "--yes", "--keep", "45.20A=95.31G,95.40Y"]) == 0
+    capsys.readouterr()
+    with open_store(target) as store, store.session() as session:
+        themes = set(session.scalars(select(models.SessionTheme.code)))
+    assert themes == {"95.31G", "95.4", "I1604"}
+
+
+def _teams_book(path: Path, rule: str) -> Path:
+    """The teams template with the CMA and CCI of ``_campaign`` and one more NAF rule."""
+    from planner.io.teams_workbook import write_teams_template
+
+    write_teams_template(path)
+    book = openpyxl.load_workbook(path)
+    book["Partenaires"].append(["CMA", "CMA", "oui", ""])
+    book["Partenaires"].append(["CCI", "CCI", "non", ""])
+    for partner, value in (("CMA", "32.12Z"), ("CCI", "47.1"), ("CCI", rule)):
+        book["Règles"].append([partner, "NAF", value])
+    book["Équipes"].append(["CMA", "Équipe CMA", 300])
+    book["Équipes"].append(["CCI", "Équipe CCI", 300])
+    book.save(path)
+    return path
+
+
+def test_rules_imported_between_plan_and_apply_make_apply_refuse(
+    campaign_target: str | Path, tmp_path: Path
+) -> None:
+    from planner.domain.errors import PlannerError
+    from planner.services.teams_import import import_teams
+
+    with _campaign(campaign_target) as store:
+        plan = plan_switch(store, NAF2025)
+        import_teams(store, _teams_book(tmp_path / "equipes.xlsx", "56.10A"))
+        with pytest.raises(PlannerError, match="ont changé depuis l'aperçu"):
+            apply_switch(store, plan)
+        # Nothing written: the imported rév. 2 rule is there, untranslated, in rév. 2.
+        assert reference_nomenclature(store) == REV2
+        assert ("naf", "56.10A") in [(r.kind, r.value) for r in _rules(store, "CCI")]
+        # Priority sectors set between the preview and the confirmation were overwritten.
+        plan = plan_switch(store, NAF2025)
+        save_weights(store, PriorityWeights(sectors=(*SECTORS, "5610A")))
+        with pytest.raises(PlannerError, match="ont changé depuis l'aperçu"):
+            apply_switch(store, plan)
+        assert load_weights(store).sectors == (*SECTORS, "5610A")
+        # Reviewed again, the new rule is translated with the others.
+        apply_switch(store, plan_switch(store, NAF2025))
+        assert "56.11G" in {r.value for r in _rules(store, "CCI")}
+
+
+def test_teams_import_checks_rules_against_the_reference_at_write_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.domain.errors import PlannerError
+    from planner.services import teams_import
+
+    read = teams_import._read_book
+
+    def read_then_switch(store: CampaignStore, path: Path) -> tuple[object, str]:
+        book = read(store, path)
+        # The campaign switches while the workbook is being read.
+        apply_switch(store, plan_switch(store, NAF2025))
+        return book
+
+    monkeypatch.setattr(teams_import, "_read_book", read_then_switch)
+    with _campaign(tmp_path / "c.planner") as store:
+        book = _teams_book(tmp_path / "equipes.xlsx", "56.10A")
+        with pytest.raises(PlannerError, match=r"« 32\.12Z » en NAF 2025"):
+            teams_import.import_teams(store, book)
+        assert "56.10A" not in {r.value for r in _rules(store, "CCI")}

@@ -227,13 +227,20 @@ def test_recolor_updates_legend(
 ) -> None:
     ids, *_ = _load(qtbot, widget, communes, outline)
     category = (ids % 2).astype(int)
-    widget.recolor(category, [("Prospectée", "#1b9e77"), ("À prospecter", "#d95f02")])
+    widget.recolor(
+        category,
+        [("Prospectée", "#1b9e77"), ("À prospecter", "#d95f02")],
+        "Suivi de prospection",
+    )
     qtbot.waitUntil(
         lambda: (
             _js(widget, "document.querySelectorAll('.pm-legend-row:not(.pm-legend-total)').length")
             == 2
         )
     )
+    # The heading follows the colouring (it used to stay « Tranche d'effectifs »).
+    title = _js(widget, "document.querySelector('.pm-legend-title').textContent")
+    assert title == "Suivi de prospection"
     labels = _js(
         widget, "Array.from(document.querySelectorAll('.pm-legend-label')).map(e => e.textContent)"
     )

@@ -96,7 +96,70 @@ def test_dialog_lists_translations_and_applies_only_when_confirmed(
         assert reference_nomenclature(store) == "naf2025"
         with store.session() as session:
             values = set(session.scalars(select(models.RemitRule.value)))
-        assert "32.12" in values and "45" not in values and "95.3" in values
+        # 45.20A keeps its main target only (95.31G), not the intermediation part.
+        assert "32.12" in values and "45" not in values and "95.31" in values
+        assert "95.4" not in values
+        assert "Édition → Annuler" in dialog.done_message
+
+
+def test_dialog_targets_are_checkable_and_the_switch_undoable(qtbot: QtBot, campaign: Path) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QUndoStack
+
+    from planner.db.store import open_store
+    from planner.ui.dialogs.nomenclature_dialog import SwitchCommand
+
+    with open_store(campaign) as store:
+        with store.session() as session:
+            before = sorted(session.scalars(select(models.RemitRule.value)))
+        dialog = NomenclatureDialog(None, store)
+        qtbot.addWidget(dialog)
+        dialog.choice.setCurrentIndex(1)
+        choices = dialog.choices
+        rows = {
+            (choices.data(choices.index(r, 0)), choices.data(choices.index(r, 1))): r
+            for r in range(choices.rowCount())
+        }
+        main = choices.index(
+            rows[
+                (
+                    "45.20A Entretien et réparation de véhicules automobiles légers",
+                    "95.31G (principale)",
+                )
+            ],
+            1,
+        )
+        other = choices.index(
+            rows[("45.20A Entretien et réparation de véhicules automobiles légers", "95.40Y")], 1
+        )
+        checked = Qt.ItemDataRole.CheckStateRole
+        assert choices.data(main, checked) == Qt.CheckState.Checked
+        assert choices.data(other, checked) == Qt.CheckState.Unchecked
+        assert "intermédiation" in choices.data(other.siblingAtColumn(5))
+        assert choices.data(other.siblingAtColumn(2)).startswith("Activités de service")
+        # The last target of a code cannot be unticked.
+        assert not choices.setData(main, Qt.CheckState.Unchecked.value, checked)
+        assert choices.setData(other, Qt.CheckState.Checked.value, checked)
+        assert dialog.plan is not None and dialog.plan.keep["45.20A"] == ("95.31G", "95.40Y")
+        assert not dialog.choices_view.isHidden()
+        dialog.confirm.setChecked(True)
+        dialog.apply_button.click()
+        assert reference_nomenclature(store) == "naf2025"
+        with store.session() as session:
+            after = sorted(session.scalars(select(models.RemitRule.value)))
+        assert "95.4" in after
+
+        stack = QUndoStack()
+        stack.push(SwitchCommand(store, dialog.plan))
+        assert reference_nomenclature(store) == "naf2025"  # pushing does not switch again
+        stack.undo()
+        assert reference_nomenclature(store) == "rev2"
+        with store.session() as session:
+            assert sorted(session.scalars(select(models.RemitRule.value))) == before
+        stack.redo()
+        assert reference_nomenclature(store) == "naf2025"
+        with store.session() as session:
+            assert sorted(session.scalars(select(models.RemitRule.value))) == after
 
 
 @pytest.fixture
@@ -144,6 +207,9 @@ def test_filters_and_map_legend_show_naf2025(
     script = "Array.from(document.querySelectorAll('.pm-legend-label')).map(e => e.textContent)"
     qtbot.waitUntil(lambda: "Code NAF 2025 absent" in (_js(window, script) or []), timeout=10000)
     legend = _js(window, script)
+    title = "document.querySelector('.pm-legend-title').textContent"
+    qtbot.waitUntil(lambda: _js(window, title) == "Section NAF 2025", timeout=10000)
+    assert window._color_actions["section"].text() == "Section NAF 2025"
     assert "M — Activités immobilières" in legend
     assert "N — Activités spécialisées, scientifiques et techniques" in legend
     assert not any(text.startswith("L — Activités immobilières") for text in legend)
@@ -156,3 +222,31 @@ def test_task_force_rules_are_labelled_in_the_reference() -> None:
     assert rule_value_label(Rule("naf", "K"), {}, "naf2025").startswith("K — Télécommunications")
     assert rule_value_label(Rule("naf", "K"), {}) == "K — Activités financières et d'assurance"
     assert rule_value_label(Rule("naf", "45"), {}, "naf2025") == "45"  # no such division
+
+
+def test_priority_dialog_speaks_the_reference_nomenclature(
+    qtbot: QtBot, campaign: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.db.store import open_store
+    from planner.services.priorities import load_weights
+    from planner.ui.followup import priority_dialog
+    from planner.ui.followup.priority_dialog import PriorityDialog
+
+    warnings: list[str] = []
+    monkeypatch.setattr(
+        priority_dialog.QMessageBox, "warning", lambda _p, _t, text: warnings.append(text)
+    )
+    with open_store(campaign) as store:
+        with store.session() as session:
+            write_reference(session, "naf2025")
+        dialog = PriorityDialog(store)
+        qtbot.addWidget(dialog)
+        assert "55.10Y" in dialog.sectors.placeholderText()
+        assert dialog.sectors.text() == "68.20B"  # stored 6820B, shown dotted
+        dialog.sectors.setText("56, 55.10Z")
+        dialog.accept()
+        assert warnings and "« 55.10Z » inconnu en NAF 2025" in warnings[0]
+        assert load_weights(store).sectors == ("6820B",)
+        dialog.sectors.setText("56, 55.10Y")
+        dialog.accept()
+        assert load_weights(store).sectors == ("56", "5510Y")

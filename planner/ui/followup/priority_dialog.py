@@ -16,11 +16,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
 from planner.db.store import CampaignStore
+from planner.domain.errors import InputError
+from planner.domain.nomenclature import dotted
 from planner.domain.priority import (
     NUMBER_FIELDS,
     SUPPORTED_POLICIES,
@@ -28,7 +31,13 @@ from planner.domain.priority import (
     normalise_codes,
 )
 from planner.services.bmo_tension import MetierTension, top_metiers
-from planner.services.priorities import WEIGHT_LABELS, load_weights, save_weights
+from planner.services.naf_reference import reference_nomenclature
+from planner.services.priorities import (
+    WEIGHT_LABELS,
+    load_weights,
+    save_weights,
+    sector_example,
+)
 from planner.ui.followup.bmo_window import share_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -112,7 +121,7 @@ class PriorityDialog(QDialog):
             form.addRow(WEIGHT_LABELS[key], spin)
             self.spins[key] = spin
         self.sectors = QLineEdit(points)
-        self.sectors.setPlaceholderText("ex. 56, 47.11, 55.10Z")
+        self.sectors.setPlaceholderText(sector_example(reference_nomenclature(store)))
         form.addRow(WEIGHT_LABELS["sectors"], self.sectors)
         self.metiers = QLineEdit(points)
         self.metiers.setPlaceholderText("ex. G1603, K2204")
@@ -166,7 +175,7 @@ class PriorityDialog(QDialog):
         """Put ``weights`` in the fields (the BMO ticks are kept)."""
         for key, spin in self.spins.items():
             spin.setValue(float(getattr(weights, key)))
-        self.sectors.setText(", ".join(weights.sectors))
+        self.sectors.setText(", ".join(dotted(code) for code in weights.sectors))
         self.metiers.setText(", ".join(weights.metiers))
         self.policy.setCurrentIndex(max(self.policy.findData(weights.supported_policy), 0))
 
@@ -185,5 +194,9 @@ class PriorityDialog(QDialog):
         self.show_weights(PriorityWeights())
 
     def accept(self) -> None:
-        save_weights(self.store, self.weights())
+        try:
+            save_weights(self.store, self.weights())
+        except InputError as exc:
+            QMessageBox.warning(self, "Priorités", str(exc))
+            return
         super().accept()

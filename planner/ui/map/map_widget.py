@@ -402,14 +402,28 @@ class MapWidget(QWidget):
         self._call(f"PlannerMap.setVisible({script_json(encode_mask(self._visible))});")
         self._push_choropleth()
 
-    def recolor(self, category: npt.ArrayLike, legend: Sequence[tuple[str, str]]) -> None:
-        """New categories (aligned on ``set_firms``' rows) and legend."""
+    def recolor(
+        self,
+        category: npt.ArrayLike,
+        legend: Sequence[tuple[str, str]],
+        title: str | None = None,
+    ) -> None:
+        """New categories (aligned on ``set_firms``' rows) and legend.
+
+        Args:
+            title: the legend's new heading (kept when None).
+        """
         if self._firms is None:
             return
         self._firms.recategorize(category)
         self._legend = legend_payload(legend)
+        if title is not None:
+            self._title = title
         cat = encode_column(self._firms.category, "u2")
-        self._call(f"PlannerMap.recolor({script_json(cat)}, {script_json(self._legend)});")
+        self._call(
+            f"PlannerMap.recolor({script_json(cat)}, {script_json(self._legend)}, "
+            f"{script_json(title)});"
+        )
 
     def set_details_provider(self, provider: DetailsProvider | None) -> None:
         """``provider(id)`` returns nom, siret, naf, naf_libelle, tranche, adresse, creation."""
