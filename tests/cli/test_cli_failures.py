@@ -16,6 +16,7 @@ from planner.cli import commands
 from planner.cli.main import run
 from planner.db.store import StoreError, check_integrity, open_store
 from planner.services.demo import create_demo
+from tests.tmpfs import mounted_tmpfs, remount_read_only
 
 
 @pytest.fixture(scope="module")
@@ -80,22 +81,10 @@ def test_locked_campaign_exits_2(
 @pytest.fixture
 def read_only_campaign(template: Path, tmp_path: Path) -> Iterator[Path]:
     """The campaign on a file system mounted read-only (root ignores file modes)."""
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(folder)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"montage d'un tmpfs impossible ici : {done.stderr.strip()}")
-    try:
+    with mounted_tmpfs(tmp_path / "ro", "size=16m") as folder:
         shutil.copy(template, folder / "campagne.planner")
-        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        remount_read_only(folder)
         yield folder / "campagne.planner"
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
 def test_read_only_campaign_reads_but_refuses_writes(
@@ -181,25 +170,13 @@ def test_raw_sqlite_damage_met_after_opening_exits_2(
 def test_full_disk_while_zipping_shows_no_traceback(tmp_path: Path) -> None:
     """A workbook's zip archive that fails on a full disk is closed again when
     collected: that second failure must not print "Exception ignored…"."""
-    folder = tmp_path / "petit"
-    folder.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=4k", "tmpfs", str(folder)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"montage d'un tmpfs impossible ici : {done.stderr.strip()}")
-    try:
+    with mounted_tmpfs(tmp_path / "petit", "size=4k") as folder:
         result = subprocess.run(
             [sys.executable, "-m", "planner", "teams", "template", str(folder / "equipes.xlsx")],
             capture_output=True,
             text=True,
             check=False,
         )
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
     assert result.returncode == 2
     assert "Disque plein" in result.stderr
     assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from planner.__main__ import main
 from planner.io.output_file import STALE_SECONDS, OutputError, atomic_path, write_bytes
 from planner.services.demo import create_demo
+from tests.tmpfs import mounted_tmpfs
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -30,41 +31,21 @@ def campaign(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _mount_tmpfs(target: Path, options: str) -> None:
-    target.mkdir(exist_ok=True)
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(target)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"montage d'un tmpfs impossible ici : {done.stderr.strip()}")
-
-
 @pytest.fixture
 def full_disk(tmp_path: Path) -> Iterator[Path]:
     """A 64 KB tmpfs, filled up to the last byte."""
-    disk = tmp_path / "plein"
-    _mount_tmpfs(disk, "size=64k")
-    try:
+    with mounted_tmpfs(tmp_path / "plein", "size=64k") as disk:
         with contextlib.suppress(OSError), (disk / "remplissage").open("wb") as handle:
             while True:
                 handle.write(b"\0" * 4096)
                 handle.flush()
         yield disk
-    finally:
-        subprocess.run(["umount", "-l", str(disk)], check=False)
 
 
 @pytest.fixture
 def read_only_folder(tmp_path: Path) -> Iterator[Path]:
-    folder = tmp_path / "lecture_seule"
-    _mount_tmpfs(folder, "size=1m,ro")
-    try:
+    with mounted_tmpfs(tmp_path / "lecture_seule", "size=1m,ro") as folder:
         yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
 def _exports(campaign: Path, folder: Path) -> list[tuple[list[str], Path]]:

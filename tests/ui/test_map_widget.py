@@ -657,21 +657,10 @@ def test_print_title_reads_in_order(
 def test_map_exports_to_a_read_only_folder_say_so(
     qtbot: Any, widget: MapWidget, communes: dict[str, Any], outline: dict[str, Any], tmp_path: Path
 ) -> None:
-    import subprocess
-
     from planner.io.output_file import OutputError
+    from tests.tmpfs import mounted_tmpfs
 
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", str(folder)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"montage d'un tmpfs impossible ici : {done.stderr.strip()}")
-    try:
+    with mounted_tmpfs(tmp_path / "ro", "size=1m,ro") as folder:
         _load(qtbot, widget, communes, outline)
         with pytest.raises(OutputError, match="lecture seule"):
             widget.export_png(folder / "carte.png")
@@ -683,5 +672,3 @@ def test_map_exports_to_a_read_only_folder_say_so(
         with pytest.raises(OutputError, match="lecture seule"):
             widget.print_to(printer, "Carte")
         assert list(folder.iterdir()) == []
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
