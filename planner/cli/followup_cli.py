@@ -155,9 +155,11 @@ def import_outcomes_command(args: argparse.Namespace) -> int:
             written = apply_outcomes(store, preview, include_conflicts=args.with_conflicts)
     if args.rejected_out and preview.rejected:
         export_rejections(args.rejected_out, preview.rejected)
+    # Rows of the files read are taken; a refused file is bad input all the same.
+    status = 2 if preview.refused else 0
     if args.json:
         print_json({**preview.to_json(), "written": written, "dry_run": args.dry_run})
-        return 0
+        return status
     print(f"Acceptées : {len(preview.accepted)}")
     print(f"Rejetées : {len(preview.rejected)}")
     print(f"Conflits : {len(preview.conflicts)}")
@@ -176,7 +178,9 @@ def import_outcomes_command(args: argparse.Namespace) -> int:
         if args.dry_run
         else f"Contacts enregistrés : {written}"
     )
-    return 0
+    for message in preview.refused:
+        print(f"Classeur refusé : {message}", file=sys.stderr)
+    return status
 
 
 def import_bmo_command(args: argparse.Namespace) -> int:

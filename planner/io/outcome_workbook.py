@@ -309,8 +309,16 @@ def _check_head(
     origin = head.get("campaign", "") or "?"
     known = campaign is not None and campaign.campaign_id and campaign.secret
     if not known or campaign is None or head.get("campaign_id") != campaign.campaign_id:
-        here = f" : il ne peut pas être relu dans « {campaign.name} »" if campaign else ""
-        raise InputError(f"ce classeur vient d'une autre campagne, « {origin} »{here}", file=name)
+        # Two campaigns may share a name (a copy, a campaign made again): the
+        # identifiers and the export date tell them apart.
+        theirs = f" (identifiant {head.get('campaign_id', '')[:8] or '?'}, exporté le " + (
+            f"{exported_at:%d/%m/%Y})"
+        )
+        ours = f" (identifiant {campaign.campaign_id[:8]})" if known and campaign else ""
+        here = f" : il ne peut pas être relu dans « {campaign.name} »{ours}" if campaign else ""
+        raise InputError(
+            f"ce classeur vient d'une autre campagne, « {origin} »{theirs}{here}", file=name
+        )
     identity = ExportIdentity(
         head.get("campaign_id", ""),
         head.get("partner_id", ""),

@@ -57,6 +57,8 @@ class OutcomePreview:
     rejected: list[Rejection] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    """Whole workbooks refused (another campaign, damaged…), when others were read."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +73,7 @@ class OutcomePreview:
                 for f in self.files
             ],
             "warnings": self.warnings,
+            "refused": self.refused,
             "accepted": len(self.accepted),
             "rejected": [
                 {
@@ -124,18 +127,28 @@ def preview_outcomes(
         partners = set(session.scalars(select(models.Partner.name)))
     preview = OutcomePreview()
     for path in paths:
-        back = read_outcome_workbook(path, key, today=today)
-        if not back.signed:
-            _check_unsigned(back, identity, refuse, partners)
-            if back.campaign != name:
-                raise InputError(
-                    f"ce classeur a été exporté pour la campagne « {back.campaign} », "
-                    f"pas pour « {name} »",
-                    file=back.file,
-                )
+        try:
+            back = read_outcome_workbook(path, key, today=today)
+            if not back.signed:
+                _check_unsigned(back, identity, refuse, partners)
+                if back.campaign != name:
+                    raise InputError(
+                        f"ce classeur a été exporté pour la campagne « {back.campaign} », "
+                        f"pas pour « {name} »",
+                        file=back.file,
+                    )
+        except InputError as exc:
+            # One bad file in a batch of partners' lists must not hide the others.
+            if len(paths) == 1:
+                raise
+            preview.refused.append(exc.message)
+            preview.warnings.append(f"classeur refusé, rien n'en est lu — {exc.message}")
+            continue
         preview.files.append(back)
         preview.rejected.extend(back.rejected)
         preview.warnings.extend(f"{back.file} : {warning}" for warning in back.warnings)
+    if paths and not preview.files:
+        raise InputError("aucun classeur n'a pu être relu : " + " ; ".join(preview.refused))
     reassigned = _attribute_advisers(store, preview)
     rows = [(back, row) for back in preview.files for row in back.filled]
     sirets = {row.siret for _b, row in rows}

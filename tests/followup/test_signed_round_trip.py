@@ -273,6 +273,24 @@ def test_workbook_of_another_campaign_is_refused_naming_it(
     ):
         preview_outcomes(store, [path])
     assert path.name in caught.value.message
+    # Same-named campaigns are told apart by their identifiers and the export date.
+    assert "identifiant" in caught.value.message and "exporté le 01/03/2025" in caught.value.message
+
+    # In a batch, the foreign workbook is refused alone: the partner's own list is read,
+    # its rows written, and the command says which file was refused (exit 2).
+    with open_store(campaign) as store:
+        own = _export(store, tmp_path / "own")[PARTNERS[0]]
+    wb = load_workbook(own)
+    siret = _fill(_data_sheets(wb)[0], 2)
+    wb.save(own)
+    with open_store(campaign) as store:
+        preview = preview_outcomes(store, [own, path])
+        assert [r.siret for r in preview.accepted] == [siret]
+        assert len(preview.refused) == 1 and path.name in preview.refused[0]
+        assert any("refusé" in w and path.name in w for w in preview.warnings)
+    assert run(["import", "outcomes", campaign, str(own), str(path)]) == 2
+    with open_store(campaign) as store:
+        assert _contacts_on(store, siret) != []
 
 
 def test_edited_export_date_refuses_the_workbook(campaign: str, tmp_path: Path) -> None:
