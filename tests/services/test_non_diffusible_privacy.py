@@ -7,9 +7,7 @@ clients (``icalendar``, ``pdftotext``, openpyxl), on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import os
 import subprocess
@@ -60,6 +58,8 @@ from planner.services.sessions import (
 )
 from planner.services.sirene_import import SireneFiles, import_sirene
 from planner.services.venues import add_free_venue, set_venue_position, venue_from_firm
+from tests.sirene_csv import read_rows as _rows
+from tests.sirene_csv import write_rows as _write
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before pytest-qt's QApplication
 
@@ -84,21 +84,6 @@ CONTACT = {
 }
 DAY = dt.datetime(2027, 3, 9, 9, 30)  # a Tuesday, no holiday
 COL = {h: i + 1 for i, h in enumerate(HEADERS)}
-
-
-def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> Path:
-    buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, header, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-    return path
 
 
 def _geolocation(path: Path) -> Path:

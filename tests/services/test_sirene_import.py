@@ -18,27 +18,14 @@ from planner.domain.import_filters import ImportFilters
 from planner.domain.progress import CancelToken
 from planner.services.sirene_files import describe
 from planner.services.sirene_import import SireneFiles, import_sirene
+from tests.sirene_csv import read_rows as _rows
+from tests.sirene_csv import write_rows as _write
 
 STOCK = "StockEtablissement_utf8__trackdechets_sample.csv"
 UNITS = "StockUniteLegale_utf8__trackdechets_sample.csv"
 EVERYTHING = ImportFilters(
     include_closed=True, bands=None, include_unknown_band=True, include_non_employers=True
 )
-
-
-def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> Path:
-    buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, header, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-    return path
 
 
 def _all_codes(sirene_dir: Path) -> dict[str, str]:
