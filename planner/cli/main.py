@@ -137,7 +137,6 @@ def run(
         dashboard_pdf: prints the dashboard to a PDF file through the app's Qt
             printing (``planner export dashboard --out x.pdf``); injected too.
     """
-    sys.unraisablehook = _quiet_unraisable
     if argv and argv[0].endswith(".planner") and not argv[0].startswith("-"):
         argv = ["--open", argv[0], *argv[1:]]  # ``planner FILE.planner`` opens it
     try:
@@ -182,15 +181,6 @@ def terminal_text(text: str) -> str:
     from planner.domain.cell_text import neutralise_bidi, strip_controls
 
     return neutralise_bidi(strip_controls(text))
-
-
-def _quiet_unraisable(unraisable: Any) -> None:
-    """Say nothing of a system error met again while a failed write's file is
-    collected (a zip archive closing on a full disk): the failure itself has
-    already been reported in French, and no traceback may reach the user."""
-    if isinstance(unraisable.exc_value, OSError):
-        return
-    sys.__unraisablehook__(unraisable)
 
 
 def _report_failure(exc: Exception, args: argparse.Namespace, argv: list[str]) -> int:
