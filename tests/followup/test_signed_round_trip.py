@@ -12,6 +12,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -510,17 +511,21 @@ def test_an_export_date_with_a_time_zone_refuses_the_workbook(
             preview_outcomes(store, [path])
 
 
+def _set_head(wb: Any, key: str, value: object) -> None:
+    """Set a value of the hidden sheet's head (key and value side by side)."""
+    for row in wb[META_SHEET].iter_rows(max_row=6):
+        for index, cell in enumerate(row[:-1]):
+            if cell.value == key:
+                row[index + 1].value = value
+
+
 def _downgrade(path: Path, partner: str | None = None) -> None:
     """What a hostile partner does: relabel a signed list as an unsigned one
     (format version 1), optionally for another partner's name."""
     wb = load_workbook(path)
-    meta = wb[META_SHEET]
-    for row in meta.iter_rows(max_row=6):
-        for index, cell in enumerate(row[:-1]):
-            if cell.value == "version":
-                row[index + 1].value = 1
-            if cell.value == "partner" and partner is not None:
-                row[index + 1].value = partner
+    _set_head(wb, "version", 1)
+    if partner is not None:
+        _set_head(wb, "partner", partner)
     _fill(_data_sheets(wb)[0], 2)
     wb.save(path)
 
@@ -552,11 +557,7 @@ def test_unsigned_list_for_an_unknown_partner_is_refused(campaign: str, tmp_path
         make_older_campaign(store)
         _legacy_workbook(store, path)
         wb = load_workbook(path)
-        meta = wb[META_SHEET]
-        for row in meta.iter_rows(max_row=6):
-            for index, cell in enumerate(row[:-1]):
-                if cell.value == "partner":
-                    row[index + 1].value = "Nobody"
+        _set_head(wb, "partner", "Nobody")
         wb.save(path)
         with pytest.raises(InputError, match="partenaire inconnu"):
             preview_outcomes(store, [path])
