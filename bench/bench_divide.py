@@ -16,8 +16,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from planner.services.division import solve_division
-from planner.services.division_quality import division_quality
+from planner.services.task_force.division.quality import division_quality
+from planner.services.task_force.division.solver import solve_division
 
 N_FIRMS = 50_000
 N_TEAMS = 12
@@ -82,7 +82,7 @@ def bench_divide() -> dict[str, object]:
     ).fit_predict(xy)
     floor = time.perf_counter() - start
     equal = np.full(N_TEAMS, N_FIRMS / N_TEAMS)
-    from planner.services.division import capacity_targets
+    from planner.services.task_force.division.solver import capacity_targets
 
     equal_targets = capacity_targets(N_FIRMS, equal)
     broken = int((~allowed[np.arange(N_FIRMS), baseline]).sum())

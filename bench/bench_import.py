@@ -23,9 +23,9 @@ from planner.db.store import create_store
 from planner.domain.headcount_bands import DEFAULT_TARGET_BANDS
 from planner.domain.import_filters import ImportFilters
 from planner.geo.reference import CommuneReference
-from planner.io.fictitious_stock import CommuneArea, generate_stock
-from planner.services.demo import commune_areas
-from planner.services.sirene_import import SireneFiles, import_sirene
+from planner.services.demo.demo_campaign import commune_areas
+from planner.services.demo.fictitious_stock import CommuneArea, generate_stock
+from planner.services.sirene_import.pipeline import SireneFiles, import_sirene
 
 OUT = Path(__file__).resolve().parent / "out"
 BASSIN_EPT = "T6"

@@ -103,7 +103,7 @@ def _raw(n: int, seed: int = 5) -> pl.DataFrame:
 
 
 def _firms() -> pl.DataFrame:
-    from planner.services.firm_query import firms_frame
+    from planner.services.firms.firm_query import firms_frame
 
     communes = pl.DataFrame(
         {"commune_code": [c for c, _ in COMMUNES], "bassin_name": [name for _, name in COMMUNES]}
@@ -169,7 +169,7 @@ def table_sort_200k() -> dict[str, object]:
 def table_filter_200k() -> dict[str, object]:
     from PySide6.QtWidgets import QApplication
 
-    from planner.services.firm_query import FirmFilter
+    from planner.services.firms.firm_query import FirmFilter
     from planner.ui.firms.firm_table_model import FirmTableModel, setup_firm_view
 
     firms = _firms()
@@ -265,7 +265,7 @@ def _campaign() -> Path:
 
 def firms_load_200k() -> dict[str, object]:
     from planner.db.store import open_store
-    from planner.services import firm_query
+    from planner.services.firms import firm_query
 
     store = open_store(_campaign())
     with store.engine.connect() as conn:

@@ -76,9 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--communes", metavar="CODES", help="codes commune séparés par des virgules")
     create.add_argument("--ze-file", type=Path, help="classeur INSEE des zones d'emploi (xlsx)")
     create.add_argument("--bmo-file", type=Path, help="table commune → bassin BMO (csv)")
-    from planner.cli import nomenclature_cli
+    from planner.cli import nomenclature_commands
 
-    nomenclature_cli.add_parser(campaign_sub)
+    nomenclature_commands.add_parser(campaign_sub)
 
     imp = sub.add_parser("import", help="importer des données")
     imp_sub = imp.add_subparsers(dest="source", required=True, parser_class=_Parser)
@@ -113,9 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo_create.add_argument("--seed", type=int, default=2026)
 
     # Each area registers its own sub-commands and sets ``handler`` on them.
-    from planner.cli import followup_cli, sessions_cli, teams_cli
+    from planner.cli import followup_commands, sessions_commands, task_force_commands
 
-    for area in (teams_cli, sessions_cli, followup_cli):
+    for area in (task_force_commands, sessions_commands, followup_commands):
         area.add_parsers(sub, imp_sub)
     return parser
 
@@ -143,7 +143,7 @@ def run(
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # usage errors, --help and --version
         return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_BAD_INPUT
-    from planner.cli import commands
+    from planner.cli import campaign_commands as commands
 
     try:
         if args.command is None:

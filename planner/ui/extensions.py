@@ -12,7 +12,7 @@ from typing import Any
 
 def install_extensions(window: Any) -> None:
     """Add every area's views to ``window``."""
-    from planner.ui import followup, sessions, teams
+    from planner.ui import followup, sessions, task_force
 
-    for area in (teams, sessions, followup):
+    for area in (task_force, sessions, followup):
         area.install(window)

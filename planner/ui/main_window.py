@@ -48,11 +48,11 @@ from planner import __version__
 from planner.db.store import CampaignStore, open_store
 from planner.domain.errors import PlannerError
 from planner.domain.nomenclature import REV2
-from planner.services.bassin_geometry import bassin_geojson
-from planner.services.campaign import CampaignHeader, read_header
-from planner.services.firm_colors import COLOR_ATTRIBUTES, attribute_title, categories
-from planner.services.firm_query import FirmFilter, firm_detail_sections, load_firms
-from planner.services.naf_reference import reference_nomenclature
+from planner.services.campaign.campaign_file import CampaignHeader, read_header
+from planner.services.campaign.naf_reference import reference_nomenclature
+from planner.services.firms.firm_query import FirmFilter, firm_detail_sections, load_firms
+from planner.services.map.bassin_geometry import bassin_geojson
+from planner.services.map.firm_colors import COLOR_ATTRIBUTES, attribute_title, categories
 from planner.ui.extensions import install_extensions
 from planner.ui.firms.detail_panel import FirmDetailPanel
 from planner.ui.firms.filter_panel import FilterPanel
@@ -331,7 +331,7 @@ class MainWindow(QMainWindow):
         path.parent.mkdir(parents=True, exist_ok=True)
 
         def build(progress: Any, cancel: Any) -> Path:
-            from planner.services.demo import create_demo
+            from planner.services.demo.demo_campaign import create_demo
 
             create_demo(path, progress=progress, cancel=cancel)
             return path
@@ -570,7 +570,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def new_campaign(self) -> None:
         """Create a campaign in a dialog, then open it."""
-        from planner.ui.dialogs.new_campaign import NewCampaignDialog
+        from planner.ui.campaign.new_campaign import NewCampaignDialog
 
         dialog = NewCampaignDialog(self)
         if dialog.exec() and dialog.created_path is not None:
@@ -582,7 +582,7 @@ class MainWindow(QMainWindow):
         if self.campaign is None:
             self._show_error("Ouvrez ou créez d'abord une campagne.")
             return
-        from planner.ui.dialogs.import_sirene import ImportSireneDialog
+        from planner.ui.sirene_import.import_dialog import ImportSireneDialog
 
         dialog = ImportSireneDialog(self.campaign.store, self, files=files or [])
         dialog.exec()
@@ -599,7 +599,7 @@ class MainWindow(QMainWindow):
         if self.campaign is None:
             self._show_error("Ouvrez ou créez d'abord une campagne.")
             return
-        from planner.ui.dialogs.nomenclature_dialog import NomenclatureDialog, SwitchCommand
+        from planner.ui.campaign.nomenclature_dialog import NomenclatureDialog, SwitchCommand
 
         dialog = NomenclatureDialog(self, self.campaign.store)
         dialog.exec()

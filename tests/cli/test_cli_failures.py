@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from planner.cli import commands
+from planner.cli import campaign_commands as commands
 from planner.cli.main import run
 from planner.db.store import StoreError, check_integrity, open_store
-from planner.services.demo import create_demo
+from planner.services.demo.demo_campaign import create_demo
 from tests.tmpfs import mounted_tmpfs, remount_read_only
 
 
@@ -147,7 +147,7 @@ def test_raw_sqlite_damage_met_after_opening_exits_2(
     """Fast reads go through the raw DB-API connection: their errors are not
     wrapped by SQLAlchemy, and must still give the French message and exit 2."""
     from planner.db.store import describe_database_error
-    from planner.services import dashboard
+    from planner.services.followup.dashboard import data as dashboard
 
     assert "endommagée" in (
         describe_database_error(sqlite3.DatabaseError("database disk image is malformed"), "c")

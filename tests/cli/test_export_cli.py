@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from planner.__main__ import main
 from planner.db.store import open_store
-from planner.services.demo import create_demo
-from planner.services.sessions import list_sessions
+from planner.services.demo.demo_campaign import create_demo
+from planner.services.sessions.planning import list_sessions
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

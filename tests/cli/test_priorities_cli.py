@@ -88,7 +88,7 @@ def test_priority_sectors_are_checked_in_the_reference_nomenclature(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from planner.db.store import create_store
-    from planner.services.naf_reference import write_reference
+    from planner.services.campaign.naf_reference import write_reference
 
     target = tmp_path / "s.planner"
     with create_store(target) as store, store.session() as session:

@@ -12,7 +12,7 @@ import pytest
 
 from planner.__main__ import main
 from planner.cli.main import run
-from planner.services.demo import create_demo
+from planner.services.demo.demo_campaign import create_demo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before pytest-qt's QApplication
 

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from planner.cli.main import run
-from planner.services.demo import create_demo
+from planner.services.demo.demo_campaign import create_demo
 
 
 @pytest.fixture(scope="module")

@@ -26,8 +26,8 @@ from planner.db import models
 from planner.db.store import open_store
 from planner.domain.cell_text import printed_text, workbook_text
 from planner.io.outcome_workbook import Rejection
-from planner.services.demo import create_demo
-from planner.services.outcomes_import import export_rejections
+from planner.services.demo.demo_campaign import create_demo
+from planner.services.followup.outcomes_import import export_rejections
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -182,8 +182,8 @@ def _write_exports(
             for i, name in enumerate(names)
         ],
     )
-    from planner.services.session_schedule import programme_job
-    from planner.services.sessions import list_sessions
+    from planner.services.sessions.planning import list_sessions
+    from planner.services.sessions.schedule import programme_job
     from planner.ui.sessions.printing import print_to_pdf
 
     with open_store(campaign) as store:

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from planner.__main__ import main
 from planner.io.output_file import STALE_SECONDS, OutputError, atomic_path, write_bytes
-from planner.services.demo import create_demo
+from planner.services.demo.demo_campaign import create_demo
 from tests.tmpfs import mounted_tmpfs
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

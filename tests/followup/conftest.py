@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 
 from planner.db import models
 from planner.db.store import CampaignStore, open_store
-from planner.services.demo import create_demo
+from planner.services.demo.demo_campaign import create_demo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -93,7 +93,7 @@ def make_older_campaign(store: CampaignStore) -> None:
     """Give the campaign the identity of one made before signatures: created
     lazily at its first signed export (now), so unsigned lists dated earlier
     are still read."""
-    from planner.services.campaign_identity import IDENTITY_KEY
+    from planner.services.campaign.identity import IDENTITY_KEY
 
     with store.session() as session:
         setting = session.get(models.Setting, IDENTITY_KEY)

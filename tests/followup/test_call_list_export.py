@@ -20,7 +20,7 @@ from planner.io.call_list_workbook import (
     KEY_HEADER,
     META_SHEET,
 )
-from planner.services.call_lists import export_call_lists
+from planner.services.followup.call_lists import export_call_lists
 
 
 def _assigned(path: Path) -> dict[str, str]:

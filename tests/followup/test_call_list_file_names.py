@@ -11,7 +11,7 @@ from sqlalchemy import select
 from planner.cli.main import run
 from planner.db import models
 from planner.db.store import open_store
-from planner.services.call_lists import export_call_lists
+from planner.services.followup.call_lists import export_call_lists
 
 
 def _rename(campaign: Path, names: dict[str, str]) -> None:
@@ -51,7 +51,7 @@ def test_failure_midway_names_the_files_already_written(
     import errno
 
     from planner.io.output_file import OutputError, describe_os_error
-    from planner.services import call_lists
+    from planner.services.followup import call_lists
 
     real = call_lists.write_call_list
     calls: list[Path] = []

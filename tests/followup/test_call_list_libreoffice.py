@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from planner.db.store import open_store
 from planner.io.call_list_workbook import FIRST_FILL, HEADERS, META_SHEET
-from planner.services.call_lists import ExportedFile, export_call_lists
+from planner.services.followup.call_lists import ExportedFile, export_call_lists
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice absent")
 

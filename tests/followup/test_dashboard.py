@@ -9,9 +9,15 @@ from sqlalchemy import select
 
 from planner.db import models
 from planner.db.store import open_store
-from planner.services.dashboard import AXES, UNKNOWN, axis_table, dashboard, load_followup
-from planner.services.dashboard_needs import NO_CODE, needs_table, rome_labels
-from planner.services.dashboard_progress import TOTAL, progress_over_time, progress_table
+from planner.services.followup.dashboard.data import (
+    AXES,
+    UNKNOWN,
+    axis_table,
+    dashboard,
+    load_followup,
+)
+from planner.services.followup.dashboard.needs import NO_CODE, needs_table, rome_labels
+from planner.services.followup.dashboard.progress import TOTAL, progress_over_time, progress_table
 
 
 def test_dashboard_counts_by_partner_and_team(
@@ -172,7 +178,7 @@ def test_every_axis_adds_up_to_the_assigned_firms(dated_campaign: Path) -> None:
 def test_dashboard_on_postgresql_matches_sqlite(
     followup_postgres: str, followup_campaign: Path
 ) -> None:
-    from planner.services.demo_outcomes import add_demo_outcomes
+    from planner.services.demo.outcomes import add_demo_outcomes
 
     figures = []
     for url in (followup_postgres, str(followup_campaign)):

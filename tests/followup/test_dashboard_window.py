@@ -19,15 +19,15 @@ from sqlalchemy import delete
 
 from planner.db import models
 from planner.db.store import open_store
-from planner.services.dashboard import (
+from planner.services.demo.outcomes import add_demo_outcomes
+from planner.services.followup.dashboard.data import (
     CONTACTS_SCHEMA,
     FIRMS_SCHEMA,
     NEED_ROWS_SCHEMA,
     FollowupData,
     export_dashboard_xlsx,
 )
-from planner.services.dashboard_progress import TOTAL
-from planner.services.demo_outcomes import add_demo_outcomes
+from planner.services.followup.dashboard.progress import TOTAL
 from planner.ui.followup.dashboard_pdf import write_dashboard_pdf
 from planner.ui.followup.dashboard_window import COMPARE, DashboardWindow
 

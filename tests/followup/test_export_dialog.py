@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from planner.db.store import open_store
-from planner.services.call_lists import export_call_lists, partners_with_firms
+from planner.services.followup.call_lists import export_call_lists, partners_with_firms
 from planner.ui.followup.export_dialog import ExportDialog
 
 SHOT = os.environ.get("PLANNER_SCREENSHOTS")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from planner.db import models
 from planner.db.store import open_store
-from planner.services.firm_query import firm_detail_sections
+from planner.services.firms.firm_query import firm_detail_sections
 
 
 def _card(store_path: Path, siret: str) -> dict[str, dict[str, str]]:

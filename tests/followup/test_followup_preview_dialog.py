@@ -9,9 +9,9 @@ from pytestqt.qtbot import QtBot
 
 from planner.db.store import open_store
 from planner.io.call_list_workbook import GUIDE_SHEET, HEADERS, META_SHEET
-from planner.services.call_lists import export_call_lists
-from planner.services.contact_summary import contact_summary
-from planner.services.outcomes_import import apply_outcomes, preview_outcomes
+from planner.services.followup.call_lists import export_call_lists
+from planner.services.followup.contact_summary import contact_summary
+from planner.services.followup.outcomes_import import apply_outcomes, preview_outcomes
 from planner.ui.followup.preview_dialog import OutcomePreviewDialog
 from tests.followup.conftest import make_older_campaign
 
@@ -68,8 +68,8 @@ def test_unsigned_workbooks_warned_in_the_preview_and_refused_by_the_menu_settin
 
     from planner.domain.errors import InputError
     from planner.io.call_list_workbook import CallListMeta, CallListRow, write_call_list
-    from planner.services.call_lists import call_list_frame
-    from planner.services.campaign_identity import campaign_identity, refuse_unsigned
+    from planner.services.campaign.identity import campaign_identity, refuse_unsigned
+    from planner.services.followup.call_lists import call_list_frame
     from planner.ui import followup
 
     store = open_store(followup_campaign)

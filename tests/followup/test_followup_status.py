@@ -5,9 +5,9 @@ from pathlib import Path
 
 from planner.db import models
 from planner.db.store import open_store
-from planner.services.firm_colors import categories
-from planner.services.firm_query import load_firms
-from planner.services.prospect_status import NOT_CONTACTED, STATUS_COLORS
+from planner.services.firms.firm_query import load_firms
+from planner.services.firms.prospect_status import NOT_CONTACTED, STATUS_COLORS
+from planner.services.map.firm_colors import categories
 
 
 def test_map_status_is_the_latest_outcome(followup_campaign: Path) -> None:

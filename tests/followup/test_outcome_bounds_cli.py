@@ -14,7 +14,7 @@ import pytest
 
 from planner.cli.main import run
 from planner.db.store import open_store
-from planner.services.call_lists import export_call_lists
+from planner.services.followup.call_lists import export_call_lists
 
 DATA_SHEET = "xl/worksheets/sheet2.xml"
 _MB = 1024 * 1024

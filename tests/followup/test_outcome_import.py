@@ -15,9 +15,9 @@ from planner.db import models
 from planner.db.store import open_store
 from planner.domain.errors import InputError
 from planner.io.call_list_workbook import GUIDE_SHEET, HEADERS, META_SHEET
-from planner.services.call_lists import export_call_lists
-from planner.services.contact_summary import contact_summary
-from planner.services.outcomes_import import (
+from planner.services.followup.call_lists import export_call_lists
+from planner.services.followup.contact_summary import contact_summary
+from planner.services.followup.outcomes_import import (
     apply_outcomes,
     export_rejections,
     preview_outcomes,
@@ -279,7 +279,7 @@ def test_libreoffice_resave_round_trip(followup_campaign: Path, tmp_path: Path) 
 def test_demo_outcomes_are_deterministic_and_cope_without_task_force(
     followup_campaign: Path,
 ) -> None:
-    from planner.services.demo_outcomes import add_demo_outcomes
+    from planner.services.demo.outcomes import add_demo_outcomes
 
     store = open_store(followup_campaign)
     try:

@@ -8,10 +8,10 @@ from openpyxl import load_workbook
 
 from planner.db.store import open_store
 from planner.io.call_list_workbook import GUIDE_SHEET, HEADERS, META_SHEET
-from planner.services.call_lists import export_call_lists
-from planner.services.contact_summary import contact_summary
-from planner.services.firm_query import load_firms
-from planner.services.outcomes_import import apply_outcomes, preview_outcomes
+from planner.services.firms.firm_query import load_firms
+from planner.services.followup.call_lists import export_call_lists
+from planner.services.followup.contact_summary import contact_summary
+from planner.services.followup.outcomes_import import apply_outcomes, preview_outcomes
 
 
 @pytest.mark.postgres
@@ -46,7 +46,7 @@ def test_contacts_recorded_after_the_demo_outcomes_on_postgresql(followup_postgr
     from sqlalchemy import func, select
 
     from planner.db import models
-    from planner.services.demo_outcomes import add_demo_outcomes
+    from planner.services.demo.outcomes import add_demo_outcomes
 
     store = open_store(followup_postgres)
     try:

@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from planner.db import models
 from planner.db.store import CampaignStore, create_store
-from planner.services.bmo_tension import WITHHELD_TEXT, import_bmo
-from planner.services.priorities import load_weights
+from planner.services.followup.bmo_tension import WITHHELD_TEXT, import_bmo
+from planner.services.followup.priorities import load_weights
 from planner.ui.followup.bmo_window import DIFFICULT, PROJECTS, SHARE, WITHHELD_TIP, BmoWindow
 from planner.ui.followup.priority_dialog import PriorityDialog
 

@@ -32,15 +32,15 @@ from planner.io.call_list_workbook import (
     CallListRow,
     write_call_list,
 )
-from planner.services.call_lists import call_list_frame, export_call_lists
-from planner.services.campaign_identity import (
+from planner.services.campaign.identity import (
     IDENTITY_KEY,
     campaign_identity,
     new_identity_setting,
     set_refuse_unsigned,
 )
-from planner.services.demo import create_demo
-from planner.services.outcomes_import import apply_outcomes, preview_outcomes
+from planner.services.demo.demo_campaign import create_demo
+from planner.services.followup.call_lists import call_list_frame, export_call_lists
+from planner.services.followup.outcomes_import import apply_outcomes, preview_outcomes
 from tests.followup.conftest import PARTNERS, assign_partners, make_older_campaign
 
 COL = {h: i + 1 for i, h in enumerate(HEADERS)}

@@ -13,20 +13,20 @@ from sqlalchemy import select
 from planner.db import models
 from planner.db.store import open_store
 from planner.domain.errors import InputError
-from planner.services.call_lists import call_list_frame, export_call_lists
-from planner.services.firm_query import load_firms
-from planner.services.priorities import (
+from planner.services.firms.firm_query import load_firms
+from planner.services.firms.prospect_status import (
+    ALREADY_SUPPORTED,
+    NOT_CONTACTED,
+    attach_supported,
+)
+from planner.services.followup.call_lists import call_list_frame, export_call_lists
+from planner.services.followup.priorities import (
     leave_out_supported,
     load_weights,
     save_weights,
     score_firms,
 )
-from planner.services.prospect_status import (
-    ALREADY_SUPPORTED,
-    NOT_CONTACTED,
-    attach_supported,
-)
-from planner.services.supported_firms import import_supported, supported_counts
+from planner.services.followup.supported_firms import import_supported, supported_counts
 
 UNKNOWN = "73282932000074"  # a valid SIRET that the demo campaign does not have
 

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 from planner.domain.headcount_bands import BAND_ORDER, band_label
 from planner.domain.nomenclature import ABSENT, REV2, absent_label, nomenclature_name
 from planner.io.nomenclatures import load_nomenclature
-from planner.services.firm_query import FirmFilter, normalize_text
+from planner.services.firms.firm_query import FirmFilter, normalize_text
 
 _CODE_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 _KEY_ROLE = int(Qt.ItemDataRole.UserRole) + 2

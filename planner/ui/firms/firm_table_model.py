@@ -29,7 +29,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from planner.domain.headcount_bands import BAND_ORDER, band_label
-from planner.services.firm_query import (
+from planner.services.firms.firm_query import (
     STATE_LABELS,
     format_date,
     format_siret,

@@ -10,9 +10,17 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from planner.domain.progress import CancelToken, Progress
-from planner.services.call_lists import ExportedFile, export_call_lists, partners_with_firms
-from planner.services.campaign_identity import refuse_unsigned, set_refuse_unsigned
-from planner.services.outcomes_import import OutcomePreview, apply_outcomes, preview_outcomes
+from planner.services.campaign.identity import refuse_unsigned, set_refuse_unsigned
+from planner.services.followup.call_lists import (
+    ExportedFile,
+    export_call_lists,
+    partners_with_firms,
+)
+from planner.services.followup.outcomes_import import (
+    OutcomePreview,
+    apply_outcomes,
+    preview_outcomes,
+)
 from planner.ui.followup.export_dialog import ExportDialog
 from planner.ui.followup.preview_dialog import OutcomePreviewDialog
 from planner.ui.tasks import run_with_progress
@@ -99,7 +107,7 @@ def import_supported_list(window: Any) -> None:
     if not path:
         return
     store = window.campaign.store
-    from planner.services.supported_firms import SupportedImport, import_supported
+    from planner.services.followup.supported_firms import SupportedImport, import_supported
 
     def task(progress: Progress, cancel: CancelToken) -> SupportedImport:
         return import_supported(store, Path(path), progress=progress, cancel=cancel)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from planner.db.store import CampaignStore
 from planner.domain.progress import CancelToken, Progress
-from planner.services.bmo_tension import (
+from planner.services.followup.bmo_tension import (
     BmoImportSummary,
     Figure,
     MetierTension,

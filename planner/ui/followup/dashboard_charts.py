@@ -18,7 +18,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from planner.services.dashboard_progress import TOTAL
+from planner.services.followup.dashboard.progress import TOTAL
 
 PALETTE = (
     "#1f77b4",

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPageLayout, QPageSize, 
 
 from planner.domain.cell_text import BIDI_CLASS, CONTROL_CLASS, printed_text
 from planner.io.output_file import write_bytes
-from planner.services.dashboard import (
+from planner.services.followup.dashboard.data import (
     AXES,
     AXIS_LABELS,
     AXIS_TITLES,
@@ -21,8 +21,8 @@ from planner.services.dashboard import (
     FollowupData,
     axis_table,
 )
-from planner.services.dashboard_needs import NEEDS_LABELS, needs_table
-from planner.services.dashboard_progress import PROGRESS_LABELS, TOTAL, progress_table
+from planner.services.followup.dashboard.needs import NEEDS_LABELS, needs_table
+from planner.services.followup.dashboard.progress import PROGRESS_LABELS, TOTAL, progress_table
 from planner.ui.followup.dashboard_charts import (
     Painter,
     axis_figure,

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.errors import PlannerError
 from planner.domain.progress import CancelToken, Progress
-from planner.services.dashboard import (
+from planner.services.followup.dashboard.data import (
     AXIS_LABELS,
     AXIS_TITLES,
     COLUMN_LABELS,
@@ -32,9 +32,9 @@ from planner.services.dashboard import (
     axis_table,
     load_followup,
 )
-from planner.services.dashboard_needs import NEEDS_LABELS, needs_table
-from planner.services.dashboard_progress import PROGRESS_LABELS, TOTAL, progress_table
-from planner.services.dashboard_workbook import write_dashboard_workbook
+from planner.services.followup.dashboard.needs import NEEDS_LABELS, needs_table
+from planner.services.followup.dashboard.progress import PROGRESS_LABELS, TOTAL, progress_table
+from planner.services.followup.dashboard.workbook import write_dashboard_workbook
 from planner.ui.followup.dashboard_charts import (
     ChartWidget,
     axis_figure,

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.errors import PlannerError
-from planner.services.outcomes_import import OutcomePreview, export_rejections
+from planner.services.followup.outcomes_import import OutcomePreview, export_rejections
 from planner.ui.followup.preview_model import (
     RowsModel,
     accepted_model,

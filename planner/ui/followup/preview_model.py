@@ -8,8 +8,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from planner.io.outcome_workbook import FilledRow, Rejection
-from planner.services.firm_query import format_siret
-from planner.services.outcomes_import import Conflict
+from planner.services.firms.firm_query import format_siret
+from planner.services.followup.outcomes_import import Conflict
 
 Index = QModelIndex | QPersistentModelIndex
 

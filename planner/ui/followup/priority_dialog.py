@@ -30,9 +30,9 @@ from planner.domain.priority import (
     PriorityWeights,
     normalise_codes,
 )
-from planner.services.bmo_tension import MetierTension, top_metiers
-from planner.services.naf_reference import reference_nomenclature
-from planner.services.priorities import (
+from planner.services.campaign.naf_reference import reference_nomenclature
+from planner.services.followup.bmo_tension import MetierTension, top_metiers
+from planner.services.followup.priorities import (
     WEIGHT_LABELS,
     load_weights,
     save_weights,

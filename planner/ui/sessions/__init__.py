@@ -13,8 +13,8 @@ from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox
 
 from planner.domain.errors import PlannerError
-from planner.services.session_map import venue_markers
-from planner.services.session_schedule import PrintJob, programme_job, schedule_job
+from planner.services.map.session_layer import venue_markers
+from planner.services.sessions.schedule import PrintJob, programme_job, schedule_job
 from planner.ui.sessions.period_dialog import PeriodDialog
 from planner.ui.sessions.printing import paint_job, print_to_pdf, setup_printer
 from planner.ui.sessions.sessions_panel import SessionsPanel
@@ -143,7 +143,7 @@ def _preview(window: Any, job: PrintJob) -> None:
 
 def schedule_for(window: Any, dialog: PeriodDialog) -> PrintJob:
     """The print job the period dialog asks for."""
-    from planner.services.sessions import list_sessions
+    from planner.services.sessions.planning import list_sessions
 
     start, end, partner, venue = dialog.values()
     records = list_sessions(window.campaign.store, start=start, end=end, partner=partner)
@@ -196,7 +196,7 @@ def save_pdf(window: Any, job: PrintJob) -> None:
 
 
 def export_ics(window: Any) -> None:
-    from planner.services.session_ics import write_ics
+    from planner.services.sessions.ics_export import write_ics
 
     panel: SessionsPanel = window.sessions_panel
     if window.campaign is None:
@@ -213,7 +213,7 @@ def export_ics(window: Any) -> None:
 
 
 def export_excel(window: Any) -> None:
-    from planner.services.session_excel import write_sessions_workbook
+    from planner.services.sessions.excel_export import write_sessions_workbook
 
     panel: SessionsPanel = window.sessions_panel
     if window.campaign is None:

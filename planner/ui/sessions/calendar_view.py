@@ -10,8 +10,8 @@ from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPe
 from PySide6.QtWidgets import QWidget
 
 from planner.domain.recurrence import WEEKDAYS_FR
-from planner.services.session_schedule import MONTHS_FR
-from planner.services.sessions import SessionRecord
+from planner.services.sessions.planning import SessionRecord
+from planner.services.sessions.schedule import MONTHS_FR
 
 FIRST_HOUR, LAST_HOUR = 8, 20
 _STATUS_COLORS = {

@@ -10,7 +10,7 @@ from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QTextDocument
 from PySide6.QtPrintSupport import QPrinter
 
 from planner.io.output_file import atomic_path, pdf_complete
-from planner.services.session_schedule import PrintJob
+from planner.services.sessions.schedule import PrintJob
 
 _HEADER_MM = 12.0
 

@@ -47,10 +47,10 @@ from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
 from planner.domain.recurrence import Recurrence
 from planner.domain.session_labels import SESSION_KINDS, SESSION_STATUSES
-from planner.services.naf_reference import reference_nomenclature
-from planner.services.session_invitees import rome_note, suggest_invitees
-from planner.services.session_outcome import record_outcome
-from planner.services.sessions import (
+from planner.services.campaign.naf_reference import reference_nomenclature
+from planner.services.sessions.invitees import rome_note, suggest_invitees
+from planner.services.sessions.outcome import record_outcome
+from planner.services.sessions.planning import (
     ClashError,
     SessionDraft,
     SessionRecord,
@@ -58,7 +58,7 @@ from planner.services.sessions import (
     invitees_of,
     save_session,
 )
-from planner.services.venues import add_free_venue, list_venues
+from planner.services.sessions.venues import add_free_venue, list_venues
 from planner.ui.sessions.editor_models import (
     SIRET_ROLE,
     CheckListModel,

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor
 
 from planner.domain.session_clashes import Clash
 from planner.domain.session_labels import kind_label, status_label
-from planner.services.sessions import SessionRecord
+from planner.services.sessions.planning import SessionRecord
 from planner.ui.headed_table_model import HeadedTableModel
 
 _Index = QModelIndex | QPersistentModelIndex

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.services.session_outcome import validate_outcome
-from planner.services.sessions import SessionRecord
+from planner.services.sessions.outcome import validate_outcome
+from planner.services.sessions.planning import SessionRecord
 from planner.ui.sessions.editor_models import PresenceModel
 
 

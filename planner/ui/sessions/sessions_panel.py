@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
-from planner.services.sessions import (
+from planner.services.sessions.planning import (
     ClashError,
     check_move,
     list_sessions,

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
-from planner.services.sessions import VenueInfo
-from planner.services.venues import add_free_venue, list_venues
+from planner.services.sessions.planning import VenueInfo
+from planner.services.sessions.venues import add_free_venue, list_venues
 from planner.ui.headed_table_model import HeadedTableModel
 
 _Index = QModelIndex | QPersistentModelIndex

@@ -1,0 +1,1 @@
+"""Campaign file, bassin, identity and nomenclature: what a campaign is."""

@@ -1,0 +1,1 @@
+"""The demo campaign: a fictitious stock, task force, sessions and outcomes."""

@@ -1,0 +1,1 @@
+"""Firms of the campaign: the table's query, assignments, status and card."""

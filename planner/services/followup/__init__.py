@@ -1,0 +1,1 @@
+"""Follow-up: call lists, returned outcomes, priorities, BMO and the dashboard."""

@@ -1,0 +1,280 @@
+"""Export the call lists: one workbook per partner, a coordinator workbook, CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+from sqlalchemy import func, select
+
+from planner.db import models
+from planner.db.store import CampaignStore
+from planner.domain.cell_text import CONTROL_CLASS, FORMULA_STARTS
+from planner.domain.errors import InputError
+from planner.domain.file_names import unique_stems
+from planner.domain.nomenclature import nomenclature_name
+from planner.domain.progress import CancelToken, Progress, no_progress
+from planner.io.call_list_workbook import (
+    FILL_COLUMNS,
+    KEY_COLUMNS,
+    CallListMeta,
+    CallListRow,
+    ExportSigning,
+    write_call_list,
+)
+from planner.io.output_file import OutputError, atomic_path
+from planner.services.campaign.identity import campaign_identity
+from planner.services.campaign.naf_reference import reference_nomenclature
+from planner.services.firms.firm_query import load_firms
+from planner.services.followup.priorities import leave_out_supported, load_weights, score_firms
+
+Per = Literal["adviser", "team"]
+NO_ADVISER = "Sans conseiller"
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    """One file written, for the report."""
+
+    path: Path
+    partner: str | None
+    rows: int
+    sheets: int
+
+
+def _assignments(store: CampaignStore) -> pl.DataFrame:
+    with store.session() as session:
+        rows = session.execute(
+            select(
+                models.Assignment.siret,
+                models.Partner.name,
+                models.Team.name,
+                models.Adviser.name,
+                models.Adviser.base_lon,
+                models.Adviser.base_lat,
+                models.LegalUnit.denomination,
+                models.Adviser.id,
+                models.Partner.id,
+            )
+            .join(models.Team, models.Team.id == models.Assignment.team_id)
+            .join(models.Partner, models.Partner.id == models.Team.partner_id)
+            .outerjoin(models.Adviser, models.Adviser.id == models.Assignment.adviser_id)
+            .join(models.Establishment, models.Establishment.siret == models.Assignment.siret)
+            .outerjoin(models.LegalUnit, models.LegalUnit.siren == models.Establishment.siren)
+        ).all()
+    return pl.DataFrame(
+        rows,
+        schema={
+            "siret": pl.String(),
+            "partner": pl.String(),
+            "team": pl.String(),
+            "adviser": pl.String(),
+            "base_lon": pl.Float64(),
+            "base_lat": pl.Float64(),
+            "legal_name": pl.String(),
+            "adviser_id": pl.Int64(),
+            "partner_id": pl.Int64(),
+        },
+        orient="row",
+    )
+
+
+def partners_with_firms(store: CampaignStore) -> list[tuple[str, int]]:
+    """Partners that have assigned firms, with how many, by name: what can be exported."""
+    with store.session() as session:
+        rows = session.execute(
+            select(models.Partner.name, func.count(models.Assignment.siret))
+            .join(models.Team, models.Team.partner_id == models.Partner.id)
+            .join(models.Assignment, models.Assignment.team_id == models.Team.id)
+            .group_by(models.Partner.name)
+            .order_by(models.Partner.name)
+        ).all()
+    return [(str(name), int(count)) for name, count in rows]
+
+
+def _km(lon1: pl.Expr, lat1: pl.Expr, lon2: pl.Expr, lat2: pl.Expr) -> pl.Expr:
+    rad = 3.141592653589793 / 180
+    dlat = (lat2 - lat1) * rad
+    dlon = (lon2 - lon1) * rad
+    a = (dlat / 2).sin() ** 2 + (lat1 * rad).cos() * (lat2 * rad).cos() * (dlon / 2).sin() ** 2
+    return 2 * 6371.0 * a.sqrt().arcsin()
+
+
+def call_list_frame(store: CampaignStore) -> pl.DataFrame:
+    """Assigned firms with their partner, team, adviser and priority, best first."""
+    firms = load_firms(store)
+    assigned = _assignments(store).join(firms, on="siret", how="inner")
+    assigned = assigned.with_columns(
+        _km(pl.col("lon"), pl.col("lat"), pl.col("base_lon"), pl.col("base_lat")).alias("base_km"),
+        pl.col("adviser").fill_null(NO_ADVISER),
+    )
+    weights = load_weights(store)
+    scored = leave_out_supported(score_firms(store, assigned, weights), weights)
+    return scored.sort(["priority", "siret"], descending=[True, False])
+
+
+_ROW_COLUMNS = (
+    "siret",
+    "name",
+    "legal_name",
+    "address",
+    "commune_name",
+    "naf_code",
+    "naf_label",
+    "band_label",
+    "date_creation",
+    "adviser",
+)
+
+
+def _rows(frame: pl.DataFrame) -> list[CallListRow]:
+    # Nulls are filled column-wise and rows come out as plain tuples: building
+    # a dict per row cost more than writing it.
+    texts = [c for c in _ROW_COLUMNS if c not in ("siret", "date_creation", "adviser")]
+    flat = frame.select(
+        pl.col("siret"),
+        *(pl.col(c).fill_null("") for c in texts),
+        pl.col("date_creation"),
+        pl.col("adviser").fill_null("").replace("", NO_ADVISER),
+        (pl.col("supported").fill_null(False) if "supported" in frame.columns else pl.lit(False)),
+        pl.col("adviser_id"),
+    )
+    return [CallListRow(*values) for values in flat.iter_rows()]
+
+
+def export_call_lists(
+    store: CampaignStore,
+    out_dir: Path,
+    *,
+    partner: str | None = None,
+    partners: Sequence[str] | None = None,
+    per: Per = "adviser",
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+    now: dt.datetime | None = None,
+) -> list[ExportedFile]:
+    """Write one workbook per partner (or only ``partner``, or only ``partners``),
+    plus, when every partner is exported, the coordinator's workbook and CSV.
+    Returns the files written."""
+    cancel = cancel or CancelToken()
+    now = (now or dt.datetime.now()).replace(microsecond=0)
+    frame = call_list_frame(store)
+    known = sorted(frame["partner"].unique().to_list())
+    chosen = list(partners) if partners is not None else [partner] if partner else None
+    if chosen is not None:
+        missing = [name for name in chosen if name not in known]
+        if missing:
+            raise InputError(
+                f"partenaire « {missing[0]} » sans entreprise attribuée "
+                f"(partenaires : {', '.join(known) or 'aucun'})"
+            )
+    all_partners = chosen is None or set(chosen) == set(known)
+    partners = known if chosen is None else sorted(set(chosen))
+    identity = campaign_identity(store)
+    campaign = identity.name
+    naf_name = nomenclature_name(reference_nomenclature(store))
+    partner_ids = dict(frame.select("partner", "partner_id").unique().iter_rows())
+    batch = uuid.uuid4().hex[:10]
+    written: list[ExportedFile] = []
+    stamp = now.strftime("%Y%m%d")
+    total = len(partners) + (1 if all_partners else 0)
+    # "A.B" and "AB" clean to the same name; the coordination files keep theirs.
+    stems = unique_stems(["coordination", *partners])
+    try:
+        for index, name in enumerate(partners):
+            cancel.check()
+            progress(index, total, f"Liste d'appels de {name}")
+            own = frame.filter(pl.col("partner") == name)
+            sheets: dict[str, Sequence[CallListRow]] = {}
+            group = "adviser" if per == "adviser" else "team"
+            for key in sorted(own[group].unique().to_list()):
+                sheets[key] = _rows(own.filter(pl.col(group) == key))
+            path = out_dir / f"Liste_appels_{stems[name]}_{stamp}.xlsx"
+            signing = ExportSigning(
+                identity.campaign_id, str(partner_ids[name]), str(uuid.uuid4()), identity.secret
+            )
+            meta = CallListMeta(campaign, name, f"{batch}{index:02d}", now, signing, naf_name)
+            count = write_call_list(path, meta, sheets)
+            written.append(ExportedFile(path, name, count, len(sheets)))
+        if all_partners:
+            cancel.check()
+            progress(len(partners), total, "Classeur du coordinateur")
+            sheets = {"Toutes les entreprises": _rows(frame)}
+            path = out_dir / f"Liste_appels_coordination_{stamp}.xlsx"
+            signing = ExportSigning(identity.campaign_id, "", str(uuid.uuid4()), identity.secret)
+            meta = CallListMeta(campaign, "Coordination", f"{batch}cc", now, signing, naf_name)
+            written.append(ExportedFile(path, None, write_call_list(path, meta, sheets), 1))
+            csv_path = out_dir / f"Liste_appels_coordination_{stamp}.csv"
+            write_csv(csv_path, frame)
+            written.append(ExportedFile(csv_path, None, frame.height, 0))
+    except OutputError as exc:
+        if not written:
+            raise
+        # The files written before the failure stay: say which, so that none is
+        # sent thinking the export failed as a whole, or missed.
+        names = ", ".join(f.path.name for f in written)
+        raise OutputError(f"{exc} Fichiers déjà écrits (complets) : {names}.", exc.path) from exc
+    progress(total, total, "Export terminé")
+    return written
+
+
+def _csv_text(column: str) -> pl.Expr:
+    """A text column that no spreadsheet reads as a formula (see ``safe_text``)."""
+    # Empty text is written as null: polars quotes an empty string ("").
+    text = pl.col(column).cast(pl.String).str.replace_all("\r\n", "\n", literal=True)
+    text = text.str.replace_all(CONTROL_CLASS, "")
+    value = pl.when(text == "").then(pl.lit(None, pl.String)).otherwise(text)
+    risky = pl.any_horizontal(*(value.str.starts_with(start) for start in FORMULA_STARTS))
+    return pl.when(risky).then(pl.lit("'") + value).otherwise(value).alias(column)
+
+
+def csv_siret(siret: pl.Expr) -> pl.Expr:
+    """SIRET as INSEE prints it, ``732 829 320 00074``: SIREN in groups of three, then NIC.
+
+    Written as bare digits, spreadsheets open the column as numbers (1,23E+13,
+    leading zeros lost). A last group of five digits is no thousands grouping,
+    so the grouped form is not a number: LibreOffice, with French or English
+    settings, keeps it as text with its 14 digits, no formula nor import
+    wizard needed (tests/followup/test_call_list_libreoffice.py).
+    """
+    return pl.concat_str(
+        siret.str.slice(0, 3),
+        siret.str.slice(3, 3),
+        siret.str.slice(6, 3),
+        siret.str.slice(9, 5),
+        separator=" ",
+    )
+
+
+def _supported_text(frame: pl.DataFrame) -> pl.Expr:
+    """« oui » for the firms already supported, as in the workbooks."""
+    if "supported" not in frame.columns:
+        return pl.lit(None, pl.String).alias("supported")
+    flag = pl.col("supported").fill_null(False)
+    return pl.when(flag).then(pl.lit("oui")).otherwise(pl.lit(None, pl.String)).alias("supported")
+
+
+def write_csv(path: Path, frame: pl.DataFrame) -> None:
+    """The coordinator's CSV: UTF-8 with BOM, ``;`` separator, dates jj/mm/aaaa,
+    SIRET as text (``csv_siret``)."""
+    headers = ["Partenaire", "Équipe"] + [c[0] for c in KEY_COLUMNS + FILL_COLUMNS]
+    texts = [c for c in _ROW_COLUMNS if c not in ("siret", "date_creation", "adviser")]
+    out = frame.select(
+        _csv_text("partner"),
+        _csv_text("team"),
+        pl.int_range(1, pl.len() + 1).alias("rank"),
+        csv_siret(pl.col("siret")).alias("siret"),
+        *(_csv_text(c) for c in texts),
+        pl.col("date_creation").dt.strftime("%d/%m/%Y"),
+        _csv_text("adviser").fill_null(NO_ADVISER),
+        _supported_text(frame),
+        *(pl.lit(None, pl.String).alias(f"fill_{i}") for i in range(len(FILL_COLUMNS))),
+    )
+    out.columns = headers
+    with atomic_path(path, make_folder=True) as temp:
+        out.write_csv(temp, separator=";", include_bom=True, line_terminator="\r\n")

@@ -1,0 +1,1 @@
+"""The follow-up dashboard: figures by axis, needs, progress, workbook."""

@@ -1,0 +1,1 @@
+"""What the map draws: firm colours, the bassin outline, the sessions layer."""

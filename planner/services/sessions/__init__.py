@@ -1,0 +1,1 @@
+"""Job-discovery sessions: planning, venues, invitees, outcomes and exports."""

@@ -1,0 +1,443 @@
+"""Job-discovery sessions: read, save (refused on clash errors unless overridden), move."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from planner.db import models
+from planner.db.store import CampaignStore
+from planner.domain.errors import PlannerError
+from planner.domain.recurrence import Recurrence, expand
+from planner.domain.session_clashes import Clash, SessionFacts, check_all, check_session
+from planner.domain.session_labels import SESSION_KINDS, SESSION_STATUSES
+from planner.services.sirene_import.non_diffusible import firm_label
+
+
+@dataclass(frozen=True)
+class VenueInfo:
+    """A venue as the views and exports show it."""
+
+    id: int
+    name: str
+    kind: str
+    address: str | None
+    lon: float | None
+    lat: float | None
+    non_diffusible: bool = False  # made from a firm that became non-diffusible: to replace
+
+
+@dataclass
+class SessionRecord:
+    """A session with everything the views, exports and clash rules need."""
+
+    id: int
+    kind: str
+    title: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    status: str
+    capacity: int | None
+    attendance: int | None
+    outcome_notes: str | None
+    series_id: str | None
+    recurrence: str | None
+    clash_override: str | None
+    venue: VenueInfo | None
+    partners: dict[int, str] = field(default_factory=dict)
+    advisers: dict[int, str] = field(default_factory=dict)
+    hosts: dict[str, str] = field(default_factory=dict)
+    themes: list[tuple[str, str]] = field(default_factory=list)
+    invitees: int = 0
+    jobs_offered: int | None = None
+    hires: int | None = None
+    present: int = 0
+
+    def facts(self) -> SessionFacts:
+        """The session as the clash rules see it."""
+        return SessionFacts(
+            id=self.id,
+            title=self.title,
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            venue_id=self.venue.id if self.venue else None,
+            venue_name=self.venue.name if self.venue else "",
+            venue_placed=bool(self.venue and self.venue.lon is not None),
+            venue_non_diffusible=bool(self.venue and self.venue.non_diffusible),
+            capacity=self.capacity,
+            invitees=self.invitees,
+            advisers=dict(self.advisers),
+            hosts=dict(self.hosts),
+            status=self.status,
+        )
+
+
+@dataclass
+class SessionDraft:
+    """What the editor (or the CLI, or the demo) saves."""
+
+    kind: str
+    title: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    venue_id: int | None = None
+    capacity: int | None = None
+    status: str = "planned"
+    partner_ids: list[int] = field(default_factory=list)
+    adviser_ids: list[int] = field(default_factory=list)
+    host_sirets: list[str] = field(default_factory=list)
+    invitee_sirets: list[str] = field(default_factory=list)
+    themes: list[tuple[str, str]] = field(default_factory=list)
+    recurrence: Recurrence | None = None
+    attendance: int | None = None
+    outcome_notes: str | None = None
+    jobs_offered: int | None = None
+    hires: int | None = None
+
+
+class ClashError(PlannerError):
+    """Saving was refused: the session clashes (errors) and no override was given."""
+
+    def __init__(self, clashes: list[Clash]) -> None:
+        self.clashes = clashes
+        lines = "\n".join(f"- {c.message}" for c in clashes)
+        super().__init__(f"Séance non enregistrée, conflits à lever :\n{lines}")
+
+
+def _firm_label(establishment: models.Establishment) -> str:
+    return firm_label(establishment.name, establishment.siret, establishment.non_diffusible)
+
+
+def venue_info(venue: models.Venue) -> VenueInfo:
+    """A stored venue as the views and exports show it."""
+    return VenueInfo(
+        venue.id,
+        venue.name,
+        venue.kind,
+        venue.address,
+        venue.lon,
+        venue.lat,
+        bool(venue.non_diffusible),
+    )
+
+
+def list_sessions(
+    store: CampaignStore,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    partner: str | None = None,
+) -> list[SessionRecord]:
+    """The sessions, ordered by start; ``start``/``end`` are inclusive days."""
+    with store.session() as session:
+        query = select(models.DiscoverySession).order_by(
+            models.DiscoverySession.starts_at, models.DiscoverySession.id
+        )
+        if start is not None:
+            query = query.where(
+                models.DiscoverySession.starts_at >= dt.datetime.combine(start, dt.time())
+            )
+        if end is not None:
+            limit = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
+            query = query.where(models.DiscoverySession.starts_at < limit)
+        rows = list(session.scalars(query))
+        records = _records(session, rows)
+        names = list(session.scalars(select(models.Partner.name).order_by(models.Partner.name)))
+    if partner is not None:
+        wanted = partner.casefold()
+        if not any(wanted in name.casefold() for name in names):
+            raise PlannerError(
+                f"Aucun partenaire ne correspond à « {partner} » "
+                f"(partenaires : {', '.join(names) or 'aucun'})."
+            )
+        records = [
+            r for r in records if any(wanted in name.casefold() for name in r.partners.values())
+        ]
+    return records
+
+
+def _records(session: Session, rows: list[models.DiscoverySession]) -> list[SessionRecord]:
+    ids = [row.id for row in rows]
+    venues = {v.id: venue_info(v) for v in session.scalars(select(models.Venue))}
+    records = {
+        row.id: SessionRecord(
+            id=row.id,
+            kind=row.kind,
+            title=row.title,
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            status=row.status,
+            capacity=row.capacity,
+            attendance=row.attendance,
+            outcome_notes=row.outcome_notes,
+            series_id=row.series_id,
+            recurrence=row.recurrence,
+            clash_override=row.clash_override,
+            venue=venues.get(row.venue_id) if row.venue_id is not None else None,
+            jobs_offered=row.jobs_offered,
+            hires=row.hires,
+        )
+        for row in rows
+    }
+    if not ids:
+        return []
+    SP, SA, SH = models.SessionPartner, models.SessionAdviser, models.SessionHost  # noqa: N806
+    for sid, pid, name in session.execute(
+        select(SP.session_id, models.Partner.id, models.Partner.name)
+        .join(models.Partner, models.Partner.id == SP.partner_id)
+        .where(SP.session_id.in_(ids))
+        .order_by(models.Partner.name)
+    ):
+        records[sid].partners[pid] = name
+    for sid, aid, name in session.execute(
+        select(SA.session_id, models.Adviser.id, models.Adviser.name)
+        .join(models.Adviser, models.Adviser.id == SA.adviser_id)
+        .where(SA.session_id.in_(ids))
+        .order_by(models.Adviser.name)
+    ):
+        records[sid].advisers[aid] = name
+    for sid, firm in session.execute(
+        select(SH.session_id, models.Establishment)
+        .join(models.Establishment, models.Establishment.siret == SH.siret)
+        .where(SH.session_id.in_(ids))
+        .order_by(models.Establishment.name)
+    ):
+        records[sid].hosts[firm.siret] = _firm_label(firm)
+    for sid, kind, code in session.execute(
+        select(models.SessionTheme.session_id, models.SessionTheme.kind, models.SessionTheme.code)
+        .where(models.SessionTheme.session_id.in_(ids))
+        .order_by(models.SessionTheme.kind, models.SessionTheme.code)
+    ):
+        records[sid].themes.append((kind, code))
+    for sid, status in session.execute(
+        select(models.SessionInvitee.session_id, models.SessionInvitee.status).where(
+            models.SessionInvitee.session_id.in_(ids)
+        )
+    ):
+        records[sid].invitees += 1
+        records[sid].present += status == "attended"
+    return [records[i] for i in ids]
+
+
+def alsace_moselle(store: CampaignStore) -> bool:
+    """Whether the campaign's bassin has communes in Moselle, Bas-Rhin or Haut-Rhin."""
+    with store.session() as session:
+        codes = session.scalars(select(models.BassinCommune.code))
+        return any(code[:2] in {"57", "67", "68"} for code in codes)
+
+
+def plan_clashes(store: CampaignStore) -> list[Clash]:
+    """Every clash (errors and warnings) of the campaign's sessions."""
+    facts = [r.facts() for r in list_sessions(store)]
+    return check_all(facts, alsace_moselle=alsace_moselle(store))
+
+
+def _validate(draft: SessionDraft) -> None:
+    if draft.kind not in SESSION_KINDS:
+        raise PlannerError(f"Type de séance inconnu : {draft.kind}.")
+    if draft.status not in SESSION_STATUSES:
+        raise PlannerError(f"Statut de séance inconnu : {draft.status}.")
+    if not draft.title.strip():
+        raise PlannerError("Une séance doit avoir un titre.")
+
+
+def _draft_facts(
+    session: Session, draft: SessionDraft, start: dt.datetime, end: dt.datetime, sid: int | None
+) -> SessionFacts:
+    venue = session.get(models.Venue, draft.venue_id) if draft.venue_id is not None else None
+    advisers = {
+        a.id: a.name
+        for a in session.scalars(
+            select(models.Adviser).where(models.Adviser.id.in_(draft.adviser_ids))
+        )
+    }
+    hosts = {
+        e.siret: _firm_label(e)
+        for e in session.scalars(
+            select(models.Establishment).where(models.Establishment.siret.in_(draft.host_sirets))
+        )
+    }
+    return SessionFacts(
+        id=sid,
+        title=draft.title,
+        starts_at=start,
+        ends_at=end,
+        venue_id=venue.id if venue else None,
+        venue_name=venue.name if venue else "",
+        venue_placed=bool(venue and venue.lon is not None),
+        venue_non_diffusible=bool(venue and venue.non_diffusible),
+        capacity=draft.capacity,
+        invitees=len(set(draft.invitee_sirets)),
+        advisers=advisers,
+        hosts=hosts,
+        status=draft.status,
+    )
+
+
+def check_draft(
+    store: CampaignStore, draft: SessionDraft, *, session_id: int | None = None
+) -> list[Clash]:
+    """The clashes the draft (every occurrence of it) would have once saved."""
+    _validate(draft)
+    others = [r.facts() for r in list_sessions(store) if r.id != session_id]
+    am = alsace_moselle(store)
+    found: list[Clash] = []
+    with store.session() as session:
+        for start, end in expand(draft.starts_at, draft.ends_at, draft.recurrence):
+            facts = _draft_facts(session, draft, start, end, session_id)
+            found.extend(check_session(facts, others, alsace_moselle=am))
+    return found
+
+
+def save_session(
+    store: CampaignStore,
+    draft: SessionDraft,
+    *,
+    session_id: int | None = None,
+    override: str | None = None,
+) -> list[int]:
+    """Create (every occurrence of) or update a session; return the ids written.
+
+    Raises:
+        ClashError: the session has clash errors and no ``override`` reason was given.
+    """
+    clashes = check_draft(store, draft, session_id=session_id)
+    errors = [c for c in clashes if c.is_error]
+    if errors and not (override and override.strip()):
+        raise ClashError(errors)
+    note = override.strip() if errors and override else None
+    occurrences = expand(draft.starts_at, draft.ends_at, draft.recurrence)
+    if session_id is not None:
+        occurrences = occurrences[:1]  # editing one occurrence never spawns others
+    series = str(uuid.uuid4()) if len(occurrences) > 1 else None
+    wording = draft.recurrence.describe(draft.starts_at.date()) if draft.recurrence else None
+    ids: list[int] = []
+    with store.session() as session:
+        for start, end in occurrences:
+            row = session.get(models.DiscoverySession, session_id) if session_id else None
+            if row is None:
+                if session_id is not None:
+                    raise PlannerError(f"Séance introuvable : {session_id}.")
+                row = models.DiscoverySession(series_id=series, recurrence=wording)
+                session.add(row)
+            row.kind, row.title, row.status = draft.kind, draft.title.strip(), draft.status
+            row.starts_at, row.ends_at = start, end
+            row.venue_id, row.capacity = draft.venue_id, draft.capacity
+            row.attendance, row.outcome_notes = draft.attendance, draft.outcome_notes
+            row.jobs_offered, row.hires = draft.jobs_offered, draft.hires
+            row.clash_override = note
+            session.flush()
+            _write_links(session, row.id, draft)
+            ids.append(row.id)
+    return ids
+
+
+def _write_links(session: Session, sid: int, draft: SessionDraft) -> None:
+    kept_invitees = dict(
+        session.execute(
+            select(models.SessionInvitee.siret, models.SessionInvitee.status).where(
+                models.SessionInvitee.session_id == sid
+            )
+        )
+        .tuples()
+        .all()
+    )
+    for table in (
+        models.SessionPartner,
+        models.SessionAdviser,
+        models.SessionHost,
+        models.SessionInvitee,
+        models.SessionTheme,
+    ):
+        session.execute(delete(table).where(table.session_id == sid))  # type: ignore[attr-defined]
+    session.add_all(
+        models.SessionPartner(session_id=sid, partner_id=p) for p in set(draft.partner_ids)
+    )
+    session.add_all(
+        models.SessionAdviser(session_id=sid, adviser_id=a) for a in set(draft.adviser_ids)
+    )
+    session.add_all(models.SessionHost(session_id=sid, siret=s) for s in set(draft.host_sirets))
+    session.add_all(
+        models.SessionInvitee(session_id=sid, siret=s, status=kept_invitees.get(s, "invited"))
+        for s in dict.fromkeys(draft.invitee_sirets)
+    )
+    session.add_all(
+        models.SessionTheme(session_id=sid, kind=k, code=c) for k, c in dict.fromkeys(draft.themes)
+    )
+
+
+def draft_of(record: SessionRecord, invitee_sirets: list[str]) -> SessionDraft:
+    """A draft holding the record's values, to edit or move it."""
+    return SessionDraft(
+        kind=record.kind,
+        title=record.title,
+        starts_at=record.starts_at,
+        ends_at=record.ends_at,
+        venue_id=record.venue.id if record.venue else None,
+        capacity=record.capacity,
+        status=record.status,
+        partner_ids=list(record.partners),
+        adviser_ids=list(record.advisers),
+        host_sirets=list(record.hosts),
+        invitee_sirets=invitee_sirets,
+        themes=list(record.themes),
+        attendance=record.attendance,
+        outcome_notes=record.outcome_notes,
+        jobs_offered=record.jobs_offered,
+        hires=record.hires,
+    )
+
+
+def invitees_of(store: CampaignStore, session_id: int) -> list[tuple[str, str, str]]:
+    """(siret, firm name, invitation status) of a session's invitees."""
+    with store.session() as session:
+        rows = session.execute(
+            select(
+                models.SessionInvitee.siret,
+                models.Establishment.name,
+                models.Establishment.non_diffusible,
+                models.SessionInvitee.status,
+            )
+            .join(models.Establishment, models.Establishment.siret == models.SessionInvitee.siret)
+            .where(models.SessionInvitee.session_id == session_id)
+            .order_by(models.Establishment.name)
+        )
+        return [(s, firm_label(n, s, nd), st) for s, n, nd, st in rows.tuples()]
+
+
+def _moved_draft(
+    store: CampaignStore, session_id: int, new_start: dt.datetime
+) -> tuple[SessionRecord, SessionDraft]:
+    record = next((r for r in list_sessions(store) if r.id == session_id), None)
+    if record is None:
+        raise PlannerError(f"Séance introuvable : {session_id}.")
+    draft = draft_of(record, [s for s, _, _ in invitees_of(store, session_id)])
+    duration = record.ends_at - record.starts_at
+    draft.starts_at, draft.ends_at = new_start, new_start + duration
+    return record, draft
+
+
+def check_move(store: CampaignStore, session_id: int, new_start: dt.datetime) -> list[Clash]:
+    """The clashes the session would have at ``new_start`` (nothing is written)."""
+    _, draft = _moved_draft(store, session_id, new_start)
+    return check_draft(store, draft, session_id=session_id)
+
+
+def move_session(
+    store: CampaignStore, session_id: int, new_start: dt.datetime, *, override: str | None = None
+) -> None:
+    """Move a session to ``new_start``, keeping its duration (clash rules apply)."""
+    record, draft = _moved_draft(store, session_id, new_start)
+    save_session(store, draft, session_id=session_id, override=override or record.clash_override)
+
+
+def delete_session(store: CampaignStore, session_id: int) -> None:
+    """Delete one session."""
+    with store.session() as session:
+        row = session.get(models.DiscoverySession, session_id)
+        if row is not None:
+            session.delete(row)

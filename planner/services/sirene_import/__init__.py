@@ -1,0 +1,1 @@
+"""SIRENE import: reading INSEE stocks into the campaign, and privacy at re-import."""

@@ -1,0 +1,1 @@
+"""Task force: partners, teams, advisers, remits and the division of firms."""

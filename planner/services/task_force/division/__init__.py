@@ -1,0 +1,1 @@
+"""The division of firms among teams: solver, contiguity, quality, runs."""

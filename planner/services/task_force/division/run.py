@@ -1,0 +1,257 @@
+"""Divide a campaign's firms among its teams, then among each team's advisers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import numpy as np
+import polars as pl
+from sqlalchemy import delete, select
+
+from planner.db.bulk import bulk_insert
+from planner.db.models import Assignment
+from planner.db.store import CampaignStore
+from planner.domain.progress import CancelToken, Progress, no_progress
+from planner.domain.remit import eligibility
+from planner.geo.reference import CommuneReference, ReferenceDataError
+from planner.services.firms.firm_query import load_firms
+from planner.services.task_force.division.quality import division_quality
+from planner.services.task_force.division.solver import (
+    DivisionInfeasible,
+    capacity_targets,
+    project_km,
+    solve_division,
+)
+from planner.services.task_force.task_force import TaskForce, load_task_force
+
+NO_TEAM = "aucun partenaire n'a ces entreprises dans son périmètre"
+TOLERANCE = 0.02  # a forced overload within 2 % is still a fair split
+NO_POSITION = "entreprise sans position géographique ni commune connue"
+
+
+def commune_points(codes: list[str]) -> dict[str, tuple[float, float]]:
+    """The town hall of each commune (lon, lat), from the reference data.
+
+    Firms that SIRENE does not geolocate still have a commune: the division
+    places them at its town hall, so that they get a team rather than being
+    left out. Unknown codes, or a missing reference, give no point. Only the
+    attribute table is read: geometries (pyproj CRS objects) must not be used
+    from the worker thread that runs a division in the app.
+    """
+    if not codes:
+        return {}
+    try:
+        reference = CommuneReference.load()
+        attributes = reference.attributes
+    except (ReferenceDataError, OSError):
+        return {}
+    points: dict[str, tuple[float, float]] = {}
+    for code in codes:
+        current = reference.resolve(code)
+        if current is None or current not in attributes.index:
+            continue
+        lon: Any = attributes.at[current, "mairie_lon"]
+        lat: Any = attributes.at[current, "mairie_lat"]
+        if lon is None or lat is None or math.isnan(lon) or math.isnan(lat):
+            continue
+        points[code] = (float(lon), float(lat))
+    return points
+
+
+def _positions(firms: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Longitudes, latitudes and a "has a position" mask; firms without one take
+    a point of their commune. Also returns how many were placed that way."""
+    lon = firms["lon"].to_numpy(allow_copy=True).astype(float, copy=True)
+    lat = firms["lat"].to_numpy(allow_copy=True).astype(float, copy=True)
+    missing = np.isnan(lon) | np.isnan(lat)
+    placed = 0
+    if missing.any() and "commune_code" in firms.columns:
+        codes = firms["commune_code"].to_list()
+        wanted = sorted({codes[i] for i in np.flatnonzero(missing) if codes[i]})
+        points = commune_points(wanted)
+        for i in np.flatnonzero(missing).tolist():
+            point = points.get(codes[i] or "")
+            if point is not None:
+                lon[i], lat[i] = point
+                missing[i] = False
+                placed += 1
+    return np.nan_to_num(lon), np.nan_to_num(lat), ~missing, placed
+
+
+def _current(store: CampaignStore, sirets: list[str], team_ids: list[int]) -> dict[str, np.ndarray]:
+    index = {s: i for i, s in enumerate(sirets)}
+    team_index = {t: i for i, t in enumerate(team_ids)}
+    n = len(sirets)
+    current = np.full(n, -1, np.int64)
+    locked = np.full(n, -1, np.int64)
+    adviser = np.full(n, -1, np.int64)
+    with store.session() as session:
+        rows = session.execute(
+            select(Assignment.siret, Assignment.team_id, Assignment.adviser_id, Assignment.locked)
+        ).all()
+    for siret, team_id, adviser_id, is_locked in rows:
+        i = index.get(siret)
+        t = team_index.get(team_id)
+        if i is None or t is None:
+            continue
+        current[i] = t
+        adviser[i] = adviser_id if adviser_id is not None else -1
+        if is_locked:
+            locked[i] = t
+    return {"current": current, "locked": locked, "adviser": adviser}
+
+
+def infeasibility_messages(
+    force: TaskForce, firms: pl.DataFrame, allowed: np.ndarray, targets: np.ndarray
+) -> list[str]:
+    """Plain French explanations of why a fair split is impossible, naming the rule."""
+    messages = []
+    for p, remit in enumerate(force.remits):
+        teams = [t for t, info in enumerate(force.teams) if info.partner_index == p]
+        if not teams:
+            continue
+        only = allowed[:, teams].any(axis=1) & ~np.delete(allowed, teams, axis=1).any(axis=1)
+        needed = int(only.sum())
+        share = int(targets[teams].sum())
+        if needed <= share * (1 + TOLERANCE):
+            continue
+        if remit.exclusive:
+            rule = f"exclusivité de « {remit.partner} » sur {remit.label()}"
+        else:
+            others = [
+                f"{r.partner} : {r.label()}"
+                for q, r in enumerate(force.remits)
+                if q != p and r.rules and not r.exclusive
+            ]
+            rule = "périmètres des autres partenaires (" + " ; ".join(others) + ")"
+        messages.append(
+            f"Répartition équitable impossible : seul le partenaire « {remit.partner} » "
+            f"peut prendre {needed} entreprises, mais la capacité de ses équipes ne lui en "
+            f"donne que {share}. Règle en cause : {rule}. Augmentez la capacité de ses "
+            f"équipes ou assouplissez cette règle."
+        )
+    return messages
+
+
+def divide_campaign(
+    store: CampaignStore,
+    *,
+    seed: int = 0,
+    accept_overload: bool = False,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> dict[str, Any]:
+    """Divide every target firm among the teams and advisers; save; return quality.
+
+    Remit rules and locks are never broken. When the rules force a team above
+    its share, :class:`DivisionInfeasible` says which rule binds, unless
+    ``accept_overload`` (then the figures report the overload).
+    """
+    force = load_task_force(store)
+    if not force.teams:
+        raise DivisionInfeasible("Aucune équipe : créez les partenaires et leurs équipes d'abord.")
+    firms = load_firms(store)
+    sirets = firms["siret"].to_list()
+    team_ids = [t.id for t in force.teams]
+    state = _current(store, sirets, team_ids)
+    elig = eligibility(firms, force.remits)
+    partner_of = np.array([t.partner_index for t in force.teams])
+    allowed = elig.allowed[:, partner_of] if len(force.remits) else np.zeros((len(sirets), 0), bool)
+    lon, lat, positioned, placed_at_commune = _positions(firms)
+    allowed = allowed & positioned[:, None]
+    capacity = np.array([t.capacity for t in force.teams], dtype=float)
+    xy = project_km(lon, lat)
+    targets = capacity_targets(int((allowed.any(axis=1) | (state["locked"] >= 0)).sum()), capacity)
+    problems = infeasibility_messages(force, firms, allowed, targets)
+    if problems and not accept_overload:
+        raise DivisionInfeasible("\n".join(problems))
+    communes = firms["commune_code"].fill_null("").cast(pl.Categorical).to_physical()
+    result = solve_division(
+        xy,
+        allowed,
+        capacity,
+        current=state["current"],
+        locked=state["locked"],
+        group=communes.to_numpy().astype(np.int64),
+        seed=seed,
+        progress=progress,
+        cancel=cancel,
+    )
+    advisers = _advisers(force, xy, result.team, state, seed)
+    if cancel is not None:
+        cancel.check()
+    moved = int(((state["current"] >= 0) & (state["current"] != result.team)).sum())
+    _save(store, sirets, result.team, team_ids, advisers, state["locked"])
+    quality = division_quality(xy, result.team, result.targets, [t.name for t in force.teams])
+    for row, info in zip(quality["teams"], force.teams, strict=True):
+        row["team_id"] = info.id
+        row["partner"] = force.partners[info.partner_index]
+        row["capacity"] = info.capacity
+    unassigned = {
+        NO_POSITION: int((~positioned).sum()),
+        NO_TEAM: int((positioned & ~elig.allowed.any(axis=1)).sum()),
+    }
+    return {
+        "firms": len(sirets),
+        "assigned": int((result.team >= 0).sum()),
+        "moved": moved,
+        "placed_at_commune": placed_at_commune,
+        "unassigned": {k: v for k, v in unassigned.items() if v},
+        "problems": problems,
+        **quality,
+    }
+
+
+def _advisers(
+    force: TaskForce, xy: np.ndarray, team: np.ndarray, state: dict[str, np.ndarray], seed: int
+) -> np.ndarray:
+    """Within each team, balance advisers' loads in compact areas."""
+    adviser = np.full(len(team), -1, np.int64)
+    for t, info in enumerate(force.teams):
+        mine = np.flatnonzero(team == t)
+        if not info.adviser_ids or mine.size == 0:
+            continue
+        ids = np.array(info.adviser_ids)
+        caps = np.array([c if c else 1 for c in info.adviser_capacities], dtype=float)
+        if not any(info.adviser_capacities):
+            caps = np.ones(len(ids))
+        pos = {a: i for i, a in enumerate(ids.tolist())}
+        current = np.array([pos.get(int(a), -1) for a in state["adviser"][mine]], np.int64)
+        current = np.where(state["current"][mine] == t, current, -1)
+        sub = solve_division(
+            xy[mine], np.ones((mine.size, len(ids)), bool), caps, current=current, seed=seed
+        )
+        adviser[mine] = ids[sub.team]
+    return adviser
+
+
+def _save(
+    store: CampaignStore,
+    sirets: list[str],
+    team: np.ndarray,
+    team_ids: list[int],
+    adviser: np.ndarray,
+    locked: np.ndarray,
+) -> None:
+    now = dt.datetime.now()
+    rows = [
+        (
+            sirets[i],
+            team_ids[team[i]],
+            int(adviser[i]) if adviser[i] >= 0 else None,
+            False,
+            "auto",
+            now,
+        )
+        for i in np.flatnonzero((team >= 0) & (locked < 0)).tolist()
+    ]
+    with store.session() as session:
+        session.execute(delete(Assignment).where(Assignment.locked.is_(False)))
+        bulk_insert(
+            session,
+            "assignment",
+            ["siret", "team_id", "adviser_id", "locked", "source", "assigned_at"],
+            rows,
+        )

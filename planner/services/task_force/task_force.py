@@ -1,0 +1,268 @@
+"""The task force in a campaign: partners, remit rules, teams, advisers, assignments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+
+from planner.db.bulk import bulk_insert
+from planner.db.models import Adviser, Assignment, Partner, RemitRule, Team
+from planner.db.store import CampaignStore
+from planner.domain.errors import PlannerError
+from planner.domain.remit import Remit, Rule, validate_rule
+
+PARTNER_KINDS = {
+    "france_travail": "Agence France Travail",
+    "mission_locale": "Mission Locale",
+    "cap_emploi": "Cap emploi",
+    "maison_emploi": "Maison de l'emploi",
+    "cci": "CCI",
+    "cma": "CMA",
+    "apec": "APEC",
+    "collectivite": "Collectivité locale",
+    "autre": "Autre",
+}
+
+
+@dataclass(frozen=True)
+class TeamInfo:
+    """A team as the division sees it."""
+
+    id: int
+    name: str
+    partner_index: int
+    capacity: int
+    adviser_ids: tuple[int, ...]
+    adviser_capacities: tuple[int | None, ...]
+
+
+@dataclass(frozen=True)
+class TaskForce:
+    """Partners' remits (index = partner index) and teams."""
+
+    partners: tuple[str, ...]
+    remits: tuple[Remit, ...]
+    teams: tuple[TeamInfo, ...]
+
+
+def add_partner(
+    store: CampaignStore,
+    name: str,
+    kind: str,
+    *,
+    exclusive: bool = False,
+    rules: Sequence[Rule] = (),
+) -> int:
+    """Create a partner with its remit rules; return its id."""
+    if kind not in PARTNER_KINDS:
+        raise PlannerError(f"Type de partenaire inconnu « {kind} ».")
+    for rule in rules:
+        problem = validate_rule(rule)
+        if problem:
+            raise PlannerError(f"Partenaire {name} : {problem}.")
+    with store.session() as session:
+        partner = Partner(name=name, kind=kind, exclusive=exclusive)
+        partner.rules = [RemitRule(kind=r.kind, value=r.value) for r in rules]
+        session.add(partner)
+        session.flush()
+        return partner.id
+
+
+def add_team(store: CampaignStore, partner_id: int, name: str, capacity: int | None) -> int:
+    """Create a team of a partner; return its id."""
+    with store.session() as session:
+        team = Team(partner_id=partner_id, name=name, capacity=capacity)
+        session.add(team)
+        session.flush()
+        return team.id
+
+
+def add_adviser(
+    store: CampaignStore,
+    team_id: int,
+    name: str,
+    *,
+    email: str | None = None,
+    phone: str | None = None,
+    capacity: int | None = None,
+) -> int:
+    """Create an adviser in a team; return its id."""
+    with store.session() as session:
+        adviser = Adviser(team_id=team_id, name=name, email=email, phone=phone, capacity=capacity)
+        session.add(adviser)
+        session.flush()
+        return adviser.id
+
+
+def team_capacity(team: Team) -> int:
+    """The team's capacity, or the sum of its advisers' when it has none."""
+    if team.capacity is not None:
+        return team.capacity
+    return sum(a.capacity or 0 for a in team.advisers)
+
+
+def load_task_force(store: CampaignStore) -> TaskForce:
+    """Every partner and team, in id order."""
+    with store.session() as session:
+        partners = session.scalars(select(Partner).order_by(Partner.id)).all()
+        index = {p.id: i for i, p in enumerate(partners)}
+        remits = tuple(
+            Remit(
+                p.name,
+                tuple(Rule(r.kind, r.value) for r in sorted(p.rules, key=lambda r: r.id)),
+                p.exclusive,
+            )
+            for p in partners
+        )
+        teams = tuple(
+            TeamInfo(
+                t.id,
+                t.name,
+                index[t.partner_id],
+                team_capacity(t),
+                tuple(a.id for a in sorted(t.advisers, key=lambda a: a.id)),
+                tuple(a.capacity for a in sorted(t.advisers, key=lambda a: a.id)),
+            )
+            for t in session.scalars(select(Team).order_by(Team.id)).all()
+        )
+        return TaskForce(tuple(p.name for p in partners), remits, teams)
+
+
+def assign_firms(
+    store: CampaignStore,
+    sirets: Sequence[str],
+    team_id: int | None,
+    *,
+    adviser_id: int | None = None,
+    locked: bool = True,
+) -> dict[str, tuple[int, int | None, bool] | None]:
+    """Assign firms by hand (``team_id`` None removes them); return the previous state.
+
+    The returned mapping (siret → (team, adviser, locked) or None) lets the
+    caller undo the change with :func:`restore_assignments`.
+    """
+    with store.session() as session:
+        if adviser_id is not None:
+            adviser = session.get(Adviser, adviser_id)
+            if adviser is None:
+                raise PlannerError("Conseiller introuvable.")
+            team_id = adviser.team_id
+        if team_id is not None:
+            _check_remit(store, sirets, team_id)
+        before = previous_assignments(store, sirets)
+        session.execute(delete(Assignment).where(Assignment.siret.in_(list(sirets))))
+        if team_id is not None:
+            now = dt.datetime.now()
+            session.add_all(
+                Assignment(
+                    siret=s,
+                    team_id=team_id,
+                    adviser_id=adviser_id,
+                    locked=locked,
+                    source="manual",
+                    assigned_at=now,
+                )
+                for s in sirets
+            )
+    return before
+
+
+def _check_remit(store: CampaignStore, sirets: Sequence[str], team_id: int) -> None:
+    """Refuse a manual assignment that breaks a remit rule, naming the rule."""
+    from planner.domain.remit import eligibility
+    from planner.services.firms.firm_query import load_firms
+
+    force = load_task_force(store)
+    info = next((t for t in force.teams if t.id == team_id), None)
+    if info is None:
+        raise PlannerError("Équipe introuvable.")
+    firms = load_firms(store)
+    elig = eligibility(firms, force.remits)
+    index = {s: i for i, s in enumerate(firms["siret"].to_list())}
+    rows = [index[s] for s in sirets if s in index]
+    refused = [i for i in rows if not elig.allowed[i, info.partner_index]]
+    if not refused:
+        return
+    remit = force.remits[info.partner_index]
+    claimed = {int(elig.exclusive_of[i]) for i in refused} - {-1}
+    if claimed and not (remit.rules and remit.exclusive):
+        owner = force.remits[min(claimed)]
+        why = f"exclusivité de « {owner.partner} » sur {owner.label()}"
+    else:
+        why = f"périmètre de « {remit.partner} » : {remit.label()}"
+    raise PlannerError(
+        f"L'équipe « {info.name} » ne peut pas prendre {len(refused)} de ces "
+        f"{len(rows)} entreprises ({why})."
+    )
+
+
+def previous_assignments(
+    store: CampaignStore, sirets: Sequence[str]
+) -> dict[str, tuple[int, int | None, bool] | None]:
+    """The current state of these firms' assignments."""
+    state: dict[str, tuple[int, int | None, bool] | None] = dict.fromkeys(sirets)
+    with store.session() as session:
+        for a in session.scalars(select(Assignment).where(Assignment.siret.in_(list(sirets)))):
+            state[a.siret] = (a.team_id, a.adviser_id, a.locked)
+    return state
+
+
+def restore_assignments(
+    store: CampaignStore, state: dict[str, tuple[int, int | None, bool] | None]
+) -> None:
+    """Put back the state returned by :func:`assign_firms` (undo)."""
+    with store.session() as session:
+        session.execute(delete(Assignment).where(Assignment.siret.in_(list(state))))
+        session.add_all(
+            Assignment(siret=s, team_id=v[0], adviser_id=v[1], locked=v[2], source="manual")
+            for s, v in state.items()
+            if v is not None
+        )
+
+
+def set_locked(store: CampaignStore, sirets: Sequence[str], locked: bool) -> None:
+    """Lock or unlock the assignments of these firms."""
+    with store.session() as session:
+        for a in session.scalars(select(Assignment).where(Assignment.siret.in_(list(sirets)))):
+            a.locked = locked
+
+
+AssignmentRow = tuple[str, int, int | None, bool, str, dt.datetime]
+_ASSIGNMENT_COLUMNS = ["siret", "team_id", "adviser_id", "locked", "source", "assigned_at"]
+
+
+def snapshot_assignments(store: CampaignStore) -> list[AssignmentRow]:
+    """Every assignment as it is now (to undo a whole division)."""
+    with store.session() as session:
+        rows = session.execute(
+            select(
+                Assignment.siret,
+                Assignment.team_id,
+                Assignment.adviser_id,
+                Assignment.locked,
+                Assignment.source,
+                Assignment.assigned_at,
+            ).order_by(Assignment.siret)
+        ).all()
+    return [(s, int(t), a, bool(lk), src, at) for s, t, a, lk, src, at in rows]
+
+
+def replace_assignments(store: CampaignStore, rows: Sequence[AssignmentRow]) -> None:
+    """Put every assignment back as in ``rows`` (one transaction).
+
+    Rows naming a team or adviser deleted since are dropped (or lose their
+    adviser), so that an old snapshot never breaks a foreign key.
+    """
+    with store.session() as session:
+        teams = set(session.scalars(select(Team.id)))
+        advisers = set(session.scalars(select(Adviser.id)))
+        kept = [
+            (s, t, a if a in advisers else None, lk, src, at)
+            for s, t, a, lk, src, at in rows
+            if t in teams
+        ]
+        session.execute(delete(Assignment))
+        bulk_insert(session, "assignment", _ASSIGNMENT_COLUMNS, kept)

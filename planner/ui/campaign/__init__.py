@@ -1,0 +1,1 @@
+"""Campaign dialogs: new campaign, nomenclature switch."""

@@ -1,0 +1,1 @@
+"""The SIRENE import dialog."""

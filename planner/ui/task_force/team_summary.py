@@ -1,0 +1,73 @@
+"""The team summary table: firms, capacity, deviation, communes, advisers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+
+from planner.ui.headed_table_model import HeadedTableModel
+
+HEADERS = [
+    "Équipe",
+    "Partenaire",
+    "Entreprises",
+    "Capacité",
+    "Écart",
+    "Communes",
+    "Morceaux",
+    "Conseillers",
+]
+DEVIATION = HEADERS.index("Écart")
+
+
+def _count(value: int) -> str:
+    """A whole number with the French thousands separator (narrow no-break space)."""
+    return f"{value:,}".replace(",", "\u202f")
+
+
+class TeamSummaryModel(HeadedTableModel):
+    """Read-only table over :func:`planner.services.task_force.summary.summary_rows`."""
+
+    HEADERS = HEADERS
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[dict[str, Any]] = []
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            values = [
+                row["team"],
+                row["partner"],
+                _count(row["assigned"]) + (f" ({row['locked']} verr.)" if row["locked"] else ""),
+                _count(row["capacity"]),
+                f"{row.get('deviation_pct', 0.0):+.1f} %".replace(".", ","),
+                str(row.get("communes", 0)),
+                str(row.get("pieces", 0)),
+                str(row["advisers"]),
+            ]
+            return values[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column == DEVIATION and "target" in row:
+            return (
+                f"Part visée : {_count(row['target'])} entreprises, soit la capacité de "
+                "l'équipe rapportée au total des entreprises attribuées.\n"
+                "Écart = (entreprises − part visée) / part visée."
+            )
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return row["id"]
+        return None

@@ -1,0 +1,115 @@
+"""Task force → the teams workbook: write the template, import a filled one.
+
+The import first reads and checks the workbook off the GUI thread and says
+what it would remove (partners and teams absent from it, firms that would lose
+their team); the coordinator confirms before anything is written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from planner.domain.errors import PlannerError
+from planner.io.teams_workbook import write_teams_template
+from planner.services.task_force.teams_import import import_teams, teams_import_impact
+from planner.ui.tasks import run_with_progress
+
+WORKBOOK_FILTER = "Classeur Excel (*.xlsx)"
+
+
+def write_template(window: Any, path: Path | None = None) -> Path | None:
+    """Ask where to write the template (unless ``path``), write it, say so."""
+    if path is None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            window, "Modèle du classeur des équipes", "equipes.xlsx", WORKBOOK_FILTER
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+    try:
+        write_teams_template(path)
+    except PlannerError as exc:
+        window._show_error(str(exc))
+        return None
+    window.statusBar().showMessage(f"Modèle écrit : {path}", 8000)
+    return path
+
+
+def describe_impact(impact: dict[str, Any]) -> str | None:
+    """The confirmation text when the import removes something, else None."""
+    partners, teams = impact["removed_partners"], impact["removed_teams"]
+    if not partners and not teams:
+        return None
+    lines = ["Le classeur ne contient pas :"]
+    if partners:
+        lines.append(f"• {len(partners)} partenaire(s) : {', '.join(partners[:6])}")
+    if teams:
+        lines.append(f"• {len(teams)} équipe(s) : {', '.join(teams[:6])}")
+    lines.append("Ils seront supprimés avec leurs conseillers et leurs règles.")
+    if impact["unassigned_firms"]:
+        lines.append(
+            f"{impact['unassigned_firms']} entreprise(s) n'auront plus d'équipe "
+            "(relancez ensuite la répartition)."
+        )
+    lines.append("\nImporter quand même ?")
+    return "\n".join(lines)
+
+
+def import_workbook(window: Any, runners: list[Any], path: Path | None = None) -> None:
+    """Check the workbook, confirm what it removes, then import it (all off the GUI thread)."""
+    campaign = window.campaign
+    if campaign is None:
+        window._show_error("Ouvrez d'abord une campagne.")
+        return
+    if path is None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            window, "Importer le classeur des équipes", "", WORKBOOK_FILTER
+        )
+        if not chosen:
+            return
+        path = Path(chosen)
+    store = campaign.store
+    workbook = path
+
+    def check(_progress: Any, _cancel: Any) -> dict[str, Any]:
+        return teams_import_impact(store, workbook)
+
+    def checked(impact: dict[str, Any]) -> None:
+        question = describe_impact(impact)
+        if question is not None:
+            answer = QMessageBox.question(
+                window,
+                "Importer le classeur des équipes",
+                question,
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        runners.append(
+            run_with_progress(
+                window, "Import du classeur des équipes", write, imported, window._show_error
+            )
+        )
+
+    def write(_progress: Any, _cancel: Any) -> dict[str, Any]:
+        return import_teams(store, workbook)
+
+    def imported(counts: dict[str, Any]) -> None:
+        # The assignments may have changed (removed teams): nothing to undo into.
+        window.undo_stack.clear()
+        window.refresh_firms()
+        window.statusBar().showMessage(
+            f"{counts['partners']} partenaires, {counts['teams']} équipes, "
+            f"{counts['advisers']} conseillers importés depuis {workbook.name}.",
+            10000,
+        )
+
+    runners.append(
+        run_with_progress(
+            window, "Lecture du classeur des équipes", check, checked, window._show_error
+        )
+    )
