@@ -586,7 +586,8 @@ class MapWidget(QWidget):
         image = self.grab_image()
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        if not image.save(buffer, b"PNG"):
+        # The stubs type the format as bytes; PySide6 refuses bytes here and takes str.
+        if not image.save(buffer, "PNG"):  # type: ignore[call-overload]
             raise MapExportError(f"Impossible d'enregistrer l'image {path}.")
         write_bytes(path, bytes(buffer.data().data()))
 
