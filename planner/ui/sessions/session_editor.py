@@ -195,7 +195,7 @@ class SessionEditor(QDialog):
             ("Partenaires", self.partner_view), ("Conseillers", self.adviser_view),
         ]  # fmt: skip
         for label, widget in rows:
-            if isinstance(widget, QLayout):
+            if isinstance(widget, QLayout):  # addRow has one overload per kind
                 form.addRow(label, widget)
             else:
                 form.addRow(label, widget)
