@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QTableView,
@@ -204,15 +205,15 @@ class MainWindow(QMainWindow):
             group.addAction(action)
         choropleth = view.addMenu("Communes colorées")
         group = QActionGroup(self)
-        for key, label in (
+        for mode, label in (
             (None, "Aucune coloration"),
             ("count", "Établissements par commune"),
             ("per_1000", "Établissements pour 1 000 habitants"),
         ):
             action = choropleth.addAction(label)
             action.setCheckable(True)
-            action.setChecked(key is None)
-            action.triggered.connect(lambda _=False, k=key: self.set_choropleth(k))
+            action.setChecked(mode is None)
+            action.triggered.connect(lambda _=False, k=mode: self.set_choropleth(k))
             group.addAction(action)
         tiles = view.addAction("Fond OpenStreetMap (nécessite le réseau)")
         tiles.setCheckable(True)
@@ -230,7 +231,7 @@ class MainWindow(QMainWindow):
         )
         self._add(help_menu, "À &propos de planner", self.about)
 
-    def _add(self, menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
+    def _add(self, menu: QMenu, text: str, slot: Any, shortcut: Any = None) -> QAction:
         action = menu.addAction(text)
         action.triggered.connect(slot)
         if shortcut is not None:
@@ -279,8 +280,10 @@ class MainWindow(QMainWindow):
         """Recently opened campaigns, most recent first."""
         value = self.settings.value("recent/files", [])
         if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or [])]
+            return [value]
+        if isinstance(value, list | tuple):
+            return [str(v) for v in value]
+        return []
 
     def _remember(self, path: str) -> None:
         files = [path] + [f for f in self.recent_files() if f != path]

@@ -28,8 +28,10 @@ from planner.services.followup.dashboard.data import (
     export_dashboard_xlsx,
 )
 from planner.services.followup.dashboard.progress import TOTAL
+from planner.ui.followup import dashboard_window
 from planner.ui.followup.dashboard_pdf import write_dashboard_pdf
 from planner.ui.followup.dashboard_window import COMPARE, DashboardWindow
+from tests.threads import record_threads
 
 SHEETS = [
     "Partenaire",
@@ -54,15 +56,17 @@ def _coloured_pixels(image: QImage) -> int:
 
 
 def test_dashboard_window_tabs_and_pdf(
-    followup_campaign: Path, tmp_path: Path, qtbot: QtBot
+    followup_campaign: Path, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = open_store(followup_campaign)
     try:
         add_demo_outcomes(store, seed=1, today=dt.date(2025, 3, 20))
+        threads = record_threads(monkeypatch, dashboard_window, "load_followup")
         window = DashboardWindow(store)
         qtbot.addWidget(window)
         window.show()
         qtbot.waitUntil(lambda: window.loaded)  # the campaign is read off the GUI thread
+        assert threads.off_gui_thread()
         assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
             "Par axe",
             "Avancement dans le temps",
@@ -264,6 +268,7 @@ def test_excel_button_exports_off_the_gui_thread(
         window = DashboardWindow(store)
         qtbot.addWidget(window)
         qtbot.waitUntil(lambda: window.loaded)
+        threads = record_threads(monkeypatch, dashboard_window, "write_dashboard_workbook")
         target = tmp_path / "export.xlsx"
         said: list[str] = []
         monkeypatch.setattr(
@@ -275,6 +280,7 @@ def test_excel_button_exports_off_the_gui_thread(
         window._on_xlsx_clicked()
         qtbot.waitUntil(lambda: bool(said))
         assert said == [f"Classeur écrit : {target}"]
+        assert threads.off_gui_thread()
         wb = load_workbook(target)
         assert wb.sheetnames == SHEETS
         week = wb["Avancement dans le temps"]["A2"]

@@ -13,8 +13,10 @@ from planner.db import models
 from planner.db.store import CampaignStore, create_store
 from planner.services.followup.bmo_tension import WITHHELD_TEXT, import_bmo
 from planner.services.followup.priorities import load_weights
+from planner.ui.followup import bmo_window
 from planner.ui.followup.bmo_window import DIFFICULT, PROJECTS, SHARE, WITHHELD_TIP, BmoWindow
 from planner.ui.followup.priority_dialog import PriorityDialog
+from tests.threads import record_threads
 
 BMO_2024 = "bmo/Base_open_data_BMO_2024__bassins_93.xlsx"
 
@@ -43,6 +45,7 @@ def test_bmo_window_imports_and_shows_withheld(
 ) -> None:
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: shown.append(text))
+    threads = record_threads(monkeypatch, bmo_window, "import_bmo")
     window = BmoWindow(store)
     qtbot.addWidget(window)
     window.show()
@@ -51,6 +54,7 @@ def test_bmo_window_imports_and_shows_withheld(
 
     window.import_file(bmo_file)  # off the GUI thread
     qtbot.waitUntil(lambda: bool(shown), timeout=30000)
+    assert threads.off_gui_thread()
     assert "177 lignes" in shown[0]
     assert "T6 Plaine Commune (1147)" in window.summary.text()
     model = window.model

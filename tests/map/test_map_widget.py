@@ -15,10 +15,9 @@ from typing import Any
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt, QUrl
+from PySide6.QtCore import QPoint, QUrl
 from PySide6.QtGui import QImage
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtTest import QTest
 from PySide6.QtWebEngineCore import (
     QWebEngineProfile,
     QWebEngineUrlRequestInfo,
@@ -34,6 +33,7 @@ from planner.ui.map.map_page import (
     remote_asset_urls,
     script_json,
 )
+from tests.page_input import mouse_click, mouse_move
 
 LOCAL_SCHEMES = {"file", "qrc", "data", "blob", "about"}
 XSS_NAME = "<img src=x onerror=alert(1)>"
@@ -325,7 +325,14 @@ def test_firms_are_drawn_where_leaflet_projects_them(
     # An animated zoom to a fractional level, then a capture.
     widget.evaluate_js("(function(){ var m = PlannerMap.test.map(); m.setZoom(12.5); })()")
     qtbot.waitUntil(lambda: _js(widget, "PlannerMap.test.state().zoom") == 12.5)
-    qtbot.wait(400)
+    # The animation is over and the firms' canvas redrawn at the new zoom (no scaling left).
+    qtbot.waitUntil(
+        lambda: _js(
+            widget,
+            "!PlannerMap.test.map()._animatingZoom && !/scale/.test("
+            "document.querySelector('.pm-firms-canvas').style.transform)",
+        )
+    )
     image = widget.grab_image()
     expected = LEGEND[0][1]
     checked = 0
@@ -377,15 +384,16 @@ def test_real_mouse_click_and_rectangle_from_the_toolbar(
     def at(point: list[float]) -> QPoint:
         return QPoint(round(point[0]), round(point[1]))
 
-    # Chromium takes input asynchronously: give each event time to land.
+    # Chromium takes input asynchronously: each event is awaited until the page has it.
+    def page_js(script: str) -> Any:
+        return _js(widget, script)
+
     def move(point: QPoint) -> None:
-        QTest.mouseMove(target, point)
-        qtbot.wait(50)
+        mouse_move(qtbot, page_js, target, point)
 
     def click(point: QPoint) -> None:
         move(point)
-        QTest.mouseClick(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
-        qtbot.wait(50)
+        mouse_click(qtbot, page_js, target, point)
 
     firm = at(_js(widget, f"PlannerMap.test.containerPoint({int(ids[123])})"))
     with qtbot.waitSignal(widget.firmClicked, timeout=5_000) as clicked:

@@ -27,6 +27,7 @@ from planner.services.sessions.venues import add_free_venue, list_venues, venue_
 from planner.services.sirene_import.non_diffusible import scrub_non_diffusible
 from planner.ui.map import MapWidget
 from planner.ui.sessions.venue_picking import place_venue
+from tests.page_input import mouse_move
 
 
 @pytest.fixture
@@ -123,8 +124,7 @@ def test_a_venue_placed_by_a_click_on_the_map_loses_its_warning(
     )
     x, y = _js(widget, "PlannerMap.test.pointOf(48.93, 2.41)")
     point = QPoint(round(x), round(y))
-    QTest.mouseMove(target, point)
-    qtbot.wait(50)
+    mouse_move(qtbot, lambda script: _js(widget, script), target, point)
     with qtbot.waitSignal(widget.pointPicked, timeout=5_000):
         QTest.mouseClick(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
     assert placed == [venue]

@@ -20,6 +20,7 @@ from planner.services.sessions.planning import SessionDraft, list_sessions, save
 from planner.services.sessions.venues import add_free_venue
 from planner.ui.main_window import MainWindow
 from planner.ui.sessions.session_models import SESSION_ID_ROLE
+from tests.page_input import mouse_move
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "resources" / "screenshots" / "sessions-map.png"
 
@@ -92,14 +93,16 @@ def test_one_pin_per_session_venue_and_a_click_selects_its_session(
             dock.setVisible(dock is window.sessions_dock)
         window.resize(1500, 1300)
         window.resizeDocks([window.sessions_dock], [520], Qt.Orientation.Vertical)
-        qtbot.wait(500)
-        window.map.fit_bassin()
-        qtbot.wait(300)
+        # Leaflet has taken the map view's new size.
+        qtbot.waitUntil(
+            lambda: _js(window, "PlannerMap.test.map().getSize().x") == window.map.view().width()
+        )
+        window.map.fit_bassin()  # runs in the page before the next script (same queue)
         window.map.evaluate_js(
             "void PlannerMap.test.map().eachLayer(function (l) {"
             f" if (l.pmVenue && l.pmVenue.id === {target['venue']}) l.openTooltip(); }})"
         )
-        qtbot.wait(300)
+        qtbot.waitUntil(lambda: _js(window, "document.querySelector('.leaflet-tooltip') !== null"))
         image = window.grab().toImage()
         painter = QPainter(image)
         painter.drawImage(window.map.mapTo(window, QPoint(0, 0)), window.map.grab_image())
@@ -150,8 +153,7 @@ def test_placing_a_venue_from_the_venues_tab(qtbot: QtBot, window: MainWindow) -
     x, y = _js(window, "PlannerMap.test.pointOf(48.93, 2.41)")
     point = QPoint(round(x), round(y))
     target = window.map.view().focusProxy()
-    QTest.mouseMove(target, point)
-    qtbot.wait(50)
+    mouse_move(qtbot, lambda script: _js(window, script), target, point)
     with qtbot.waitSignal(panel.refreshed, timeout=5_000):
         QTest.mouseClick(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
     assert "venue_unplaced" not in {c.rule for c in panel.clashes}

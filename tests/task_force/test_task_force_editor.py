@@ -263,7 +263,8 @@ def test_move_an_adviser_with_its_firms_then_reload(
         f"suivront le conseiller à « {new_team.name} » à l'enregistrement."
     )
     if os.environ.get("PLANNER_SCREENSHOTS"):
-        qtbot.wait(50)
+        window = editor.windowHandle()
+        qtbot.waitUntil(lambda: window is not None and window.isExposed())
         editor.grab().save(str(SCREENSHOT))
 
     assert editor.save()

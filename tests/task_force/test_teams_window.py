@@ -102,8 +102,8 @@ def test_division_from_the_menu_then_map_coloured_by_team(
     assert max(abs(row["deviation_pct"]) for row in panel.model.rows) <= 2.0
     placed = int(window.campaign.firms["lon"].is_not_null().sum())  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: window.map.last_drawn_count() == placed, timeout=30000)
-    qtbot.wait(1000)
     if os.environ.get("PLANNER_SCREENSHOTS"):
+        window.map.grab_image()  # returns once the page shows a frame drawn after the call
         window.grab().save(str(SCREENSHOT))
 
 

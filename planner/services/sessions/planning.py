@@ -353,7 +353,7 @@ def _write_links(session: Session, sid: int, draft: SessionDraft) -> None:
         models.SessionInvitee,
         models.SessionTheme,
     ):
-        session.execute(delete(table).where(table.session_id == sid))  # type: ignore[attr-defined]
+        session.execute(delete(table).where(table.session_id == sid))
     session.add_all(
         models.SessionPartner(session_id=sid, partner_id=p) for p in set(draft.partner_ids)
     )

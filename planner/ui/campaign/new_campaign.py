@@ -264,7 +264,7 @@ class NewCampaignDialog(QDialog):
 
     def _update_preview(self) -> None:
         page = self.pages.currentWidget()
-        spec = page.spec() if hasattr(page, "spec") else None
+        spec = page.spec() if page is not None and hasattr(page, "spec") else None
         self.bassin = None
         self.create_button.setEnabled(False)
         if spec is None:

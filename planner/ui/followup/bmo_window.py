@@ -261,13 +261,10 @@ class BmoWindow(QDialog):
             if ok:
                 self.import_file(path, [choice.split(" — ")[0]])
 
-        self._task = run_with_progress(
-            self,
-            "Import de la base BMO",
-            task,
-            done,
-            lambda message: QMessageBox.warning(self, "BMO", message),
-        )
+        def failed(message: str) -> None:
+            QMessageBox.warning(self, "BMO", message)
+
+        self._task = run_with_progress(self, "Import de la base BMO", task, done, failed)
 
 
 def _summary_text(summary: BmoImportSummary) -> str:

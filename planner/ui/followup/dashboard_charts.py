@@ -58,7 +58,7 @@ def percent(value: float) -> str:
 
 def _nice_step(peak: float, ticks: int = 5) -> float:
     raw = max(peak, 1e-9) / ticks
-    power = 10 ** math.floor(math.log10(raw))
+    power: float = 10 ** math.floor(math.log10(raw))
     for factor in (1, 2, 2.5, 5, 10):
         if raw <= factor * power:
             return factor * power

@@ -264,13 +264,10 @@ class DashboardWindow(QDialog):
         def done(written: str) -> None:
             QMessageBox.information(self, "Tableau de bord", f"Classeur écrit : {written}")
 
-        self._task = run_with_progress(
-            self,
-            "Export du tableau de bord",
-            task,
-            done,
-            lambda message: QMessageBox.warning(self, "Tableau de bord", message),
-        )
+        def failed(message: str) -> None:
+            QMessageBox.warning(self, "Tableau de bord", message)
+
+        self._task = run_with_progress(self, "Export du tableau de bord", task, done, failed)
 
     def _on_pdf_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

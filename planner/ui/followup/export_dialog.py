@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.services.followup.call_lists import Per
+
 FOLDER_KEY = "followup/callListFolder"
 
 
@@ -110,7 +112,7 @@ class ExportDialog(QDialog):
     def all_chosen(self) -> bool:
         return len(self.chosen_partners()) == self.model.rowCount()
 
-    def per(self) -> str:
+    def per(self) -> Per:
         return "adviser" if self.per_adviser.isChecked() else "team"
 
     def out_dir(self) -> Path:

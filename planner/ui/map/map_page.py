@@ -1,7 +1,7 @@
 """Build the bassin map page with folium, once, from local assets only.
 
 The page is a skeleton (map, panes, vendored Leaflet and plugins, our own
-``planner_map.js``); data arrives later through ``PlannerMap.*`` calls. Two
+``planner_map/*.js``); data arrives later through ``PlannerMap.*`` calls. Two
 flavours are produced: a page in a directory that links its assets (loaded by
 the widget with ``QUrl.fromLocalFile``), and a standalone page with every asset
 and an initial state inlined (the HTML export). This module imports no Qt.
@@ -37,7 +37,16 @@ JS_ASSETS: tuple[str, ...] = (
     "vendor/leaflet/leaflet.js",
     "vendor/leaflet.markercluster/leaflet.markercluster.js",
     "vendor/leaflet-geoman-free/leaflet-geoman.min.js",
-    "planner_map.js",
+    # Our scripts, one per concern; core.js first (shared state), page.js last (public API).
+    "planner_map/core.js",
+    "planner_map/firms_drawing.js",
+    "planner_map/data.js",
+    "planner_map/geography.js",
+    "planner_map/legend.js",
+    "planner_map/firm_details.js",
+    "planner_map/sessions.js",
+    "planner_map/selection.js",
+    "planner_map/page.js",
 )
 #: Files referenced from the stylesheets, copied next to them.
 EXTRA_ASSETS: tuple[str, ...] = (
@@ -116,7 +125,7 @@ class _AttachPlannerMap(MacroElement):
     )
 
     def __init__(self, options: Mapping[str, Any]) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
+        super().__init__()  # type: ignore[no-untyped-call]  # folium is not annotated
         self._name = "PlannerMapAttach"
         self.options = dict(options)
 
@@ -130,7 +139,7 @@ def _new_map(config: MapPageConfig) -> folium.Map:
         tiles=None,
         zoom_start=config.zoom,
         prefer_canvas=True,
-        control_scale=False,  # added by planner_map.js (metric only)
+        control_scale=False,  # added by planner_map/page.js (metric only)
         maxZoom=config.max_zoom,
         minZoom=config.min_zoom,
         zoomSnap=0.5,

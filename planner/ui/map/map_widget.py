@@ -154,6 +154,7 @@ class _Bridge(QObject):
     """The object the page sees as ``plannerBridge`` (QWebChannel)."""
 
     page_readied = Signal()
+    # 64-bit ids: the stubs take only Python types, Signal() also takes a C++ type name.
     firm_activated = Signal("qlonglong")  # type: ignore[arg-type]
     shape_selected = Signal(list)
     draw_reported = Signal(int)
@@ -234,6 +235,7 @@ class MapWidget(QWidget):
 
     loaded = Signal()
     # qlonglong: a plain int signal is 32-bit in PySide6 and ids may not be.
+    # 64-bit ids: the stubs take only Python types, Signal() also takes a C++ type name.
     firmClicked = Signal("qlonglong")  # type: ignore[arg-type]  # noqa: N815 (public API)
     selectionDrawn = Signal(list)  # noqa: N815 (public API name)
     drawn = Signal(int)
@@ -584,7 +586,8 @@ class MapWidget(QWidget):
         image = self.grab_image()
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        if not image.save(buffer, "PNG"):
+        # The stubs type the format as bytes; PySide6 refuses bytes here and takes str.
+        if not image.save(buffer, "PNG"):  # type: ignore[call-overload]
             raise MapExportError(f"Impossible d'enregistrer l'image {path}.")
         write_bytes(path, bytes(buffer.data().data()))
 

@@ -39,8 +39,16 @@ class PeriodDialog(QDialog):
         form.addRow(buttons)
 
     def values(self) -> tuple[dt.date, dt.date, str | None, str | None]:
-        start = self.start.date().toPython()
-        end = self.end.date().toPython()
+        start = _to_date(self.start.date())
+        end = _to_date(self.end.date())
         partner = self.partner.currentText() if self.partner.currentIndex() > 0 else None
         venue = self.venue.currentText() if self.venue.currentIndex() > 0 else None
-        return start, end, partner, venue  # type: ignore[return-value]
+        return start, end, partner, venue
+
+
+def _to_date(value: QDate) -> dt.date:
+    """The edit's day as a date (PySide6 types ``QDate.toPython()`` as object)."""
+    day = value.toPython()
+    if not isinstance(day, dt.date):
+        raise TypeError(f"QDate.toPython() gave {type(day).__name__}")
+    return day

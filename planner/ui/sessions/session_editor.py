@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLayout,
     QLineEdit,
     QListView,
     QMessageBox,
@@ -187,13 +188,17 @@ class SessionEditor(QDialog):
         self.partner_view = _check_view(self.partners, page)
         self.adviser_view = _check_view(self.advisers, page)
         form = QFormLayout(page)
-        for label, widget in [
+        rows: list[tuple[str, QWidget | QLayout]] = [
             ("Type", self.kind), ("Titre", self.title_edit), ("Début", self.start),
             ("Fin", self.end), ("Répéter chaque semaine", self.repeat), ("Lieu", venue_row),
             ("Places", self.capacity), ("Statut", self.status), ("Thème", self.theme),
             ("Partenaires", self.partner_view), ("Conseillers", self.adviser_view),
-        ]:  # fmt: skip
-            form.addRow(label, widget)
+        ]  # fmt: skip
+        for label, widget in rows:
+            if isinstance(widget, QLayout):  # addRow has one overload per kind
+                form.addRow(label, widget)
+            else:
+                form.addRow(label, widget)
         return page
 
     def _firms_tab(self, firms: pl.DataFrame | None) -> QWidget:
@@ -206,6 +211,7 @@ class SessionEditor(QDialog):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setMaxVisibleItems(12)
+        # PySide6's stubs give SignalInstance no __getitem__ for picking an overload.
         completer.activated[QModelIndex].connect(self._on_completer_activated)  # type: ignore[index]
         self.host_search.setCompleter(completer)
         self.hosts = FirmListModel(self)
@@ -373,8 +379,8 @@ class SessionEditor(QDialog):
         return SessionDraft(
             kind=str(self.kind.currentData()),
             title=self.title_edit.text(),
-            starts_at=self.start.dateTime().toPython(),  # type: ignore[arg-type]
-            ends_at=self.end.dateTime().toPython(),  # type: ignore[arg-type]
+            starts_at=_to_datetime(self.start.dateTime()),
+            ends_at=_to_datetime(self.end.dateTime()),
             venue_id=self.venue.currentData(),
             capacity=None if capacity == -1 else capacity,
             status=str(self.status.currentData()),
@@ -445,3 +451,11 @@ class SessionEditor(QDialog):
 
     def _inform_box(self, title: str, text: str) -> None:
         QMessageBox.information(self, title, text)
+
+
+def _to_datetime(value: QDateTime) -> dt.datetime:
+    """The edit's date and time as a datetime (PySide6 types ``toPython()`` as object)."""
+    moment = value.toPython()
+    if not isinstance(moment, dt.datetime):
+        raise TypeError(f"QDateTime.toPython() gave {type(moment).__name__}")
+    return moment

@@ -94,6 +94,7 @@ class SessionsPanel(QWidget):
         self.clash_list.setModel(self.clash_model)
         self.clash_list.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.clash_list.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self._titles: list[tuple[CalendarView, QLabel]] = []
         self.tabs.addTab(self._calendar_page(self.week), "Semaine")
         self.tabs.addTab(self._calendar_page(self.month), "Mois")
         self.tabs.addTab(self.list, "Liste")
@@ -130,7 +131,7 @@ class SessionsPanel(QWidget):
             button.clicked.connect(go)
             bar.addWidget(button)
         bar.addWidget(title, 1)
-        view.titleLabel = title  # type: ignore[attr-defined]
+        self._titles.append((view, title))
         layout = QVBoxLayout(page)
         layout.addLayout(bar)
         layout.addWidget(view, 1)
@@ -142,9 +143,9 @@ class SessionsPanel(QWidget):
         self.store = store
         first = self.refresh()
         if first is not None:
-            for view in (self.week, self.month):
+            for view, title in self._titles:
                 view.anchor = first
-                view.titleLabel.setText(view.title())  # type: ignore[attr-defined]
+                title.setText(view.title())
 
     def refresh(self) -> dt.date | None:
         """Reload sessions and clashes; return the first session's day."""
@@ -226,9 +227,9 @@ class SessionsPanel(QWidget):
 
     def show_session(self, session_id: int) -> None:
         """Select the session in the list and bring it into view in the calendars."""
-        for view in (self.week, self.month):
+        for view, title in self._titles:
             view.show_session(session_id)
-            view.titleLabel.setText(view.title())  # type: ignore[attr-defined]
+            title.setText(view.title())
         row = self.model.row_of(session_id)
         if row >= 0:
             index = self.proxy.mapFromSource(self.model.index(row, 0))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
 from planner.db.store import CampaignStore
 from planner.services.sessions.venues import set_venue_position
 from planner.ui.map.map_widget import MapWidget
+
+# The pending pick's disconnect, per map: a new request replaces a pending one.
+_pending: weakref.WeakKeyDictionary[MapWidget, Callable[[], None]] = weakref.WeakKeyDictionary()
 
 
 def place_venue(
@@ -45,10 +49,10 @@ def place_venue(
         disconnect()
 
     # A new request replaces a pending one (the page keeps one pick at a time).
-    previous = getattr(map_widget, "_pending_venue_pick", None)
+    previous = _pending.get(map_widget)
     if previous is not None:
         previous()
-    map_widget._pending_venue_pick = disconnect  # type: ignore[attr-defined]
+    _pending[map_widget] = disconnect
     map_widget.pointPicked.connect(picked)
     map_widget.pickCancelled.connect(cancelled)
     map_widget.start_pick(f"Cliquez sur la carte pour placer « {name} »")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from planner.db.store import CampaignStore
 from planner.domain.headcount_bands import DEFAULT_TARGET_BANDS
 from planner.domain.import_filters import ImportFilters
+from planner.domain.progress import CancelToken, Progress
 from planner.geo.reference import CommuneReference
 from planner.io.sirene_layout import SireneKind
 from planner.services.campaign.campaign_file import bassin_aliases
@@ -141,11 +143,11 @@ class ImportSireneDialog(QDialog):
         )
         self.run_button.setEnabled(self.paths["stock"] is not None)
 
-    def dragEnterEvent(self, event):  # type: ignore[no-untyped-def]  # noqa: N802
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
 
-    def dropEvent(self, event):  # type: ignore[no-untyped-def]  # noqa: N802
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         for url in event.mimeData().urls():
             if url.isLocalFile():
                 self.add_file(Path(url.toLocalFile()))
@@ -167,7 +169,7 @@ class ImportSireneDialog(QDialog):
         filters = self.filters()
         store = self.store
 
-        def task(progress, cancel):  # type: ignore[no-untyped-def]
+        def task(progress: Progress, cancel: CancelToken) -> ImportSummary:
             aliases = bassin_aliases(store, CommuneReference.load())
             return import_sirene(store, files, filters, aliases, progress=progress, cancel=cancel)
 

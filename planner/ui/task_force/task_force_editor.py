@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QStringListModel, Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QCheckBox,
     QComboBox,
@@ -114,7 +115,7 @@ def ask_firms_on_move(parent: QWidget, adviser: str, firms: int, team: str) -> s
     box.setWindowTitle("Déplacer le conseiller")
     box.setText(f"« {adviser} » a {firms} entreprise(s) attribuée(s).")
     box.setInformativeText(f"Que deviennent-elles avec son passage à l'équipe « {team} » ?")
-    choices = {
+    choices: dict[QAbstractButton | None, str] = {
         box.addButton(
             "Les garder (elles passent à la nouvelle équipe)", QMessageBox.ButtonRole.AcceptRole
         ): FIRMS_FOLLOW,
@@ -127,7 +128,7 @@ def ask_firms_on_move(parent: QWidget, adviser: str, firms: int, team: str) -> s
     }
     box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
     box.exec()
-    return choices.get(box.clickedButton())  # type: ignore[call-overload]
+    return choices.get(box.clickedButton())
 
 
 FIRMS_ON_MOVE_LABELS = {

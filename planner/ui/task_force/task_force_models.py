@@ -107,6 +107,8 @@ class TaskForceTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, self._id_of(parent_path))
 
+    # Overrides both QObject.parent() and QAbstractItemModel.parent(child): one Python
+    # method cannot match both stub overloads.
     def parent(self, index: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         if not index.isValid():
             return QModelIndex()

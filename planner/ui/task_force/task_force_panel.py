@@ -80,7 +80,8 @@ class TaskForcePanel(QObject):
         ids = self.window.selected_ids()
         if not ids:
             return []
-        return campaign.firms["siret"].gather(ids).to_list()
+        sirets: list[str] = campaign.firms["siret"].gather(ids).to_list()
+        return sirets
 
     def _choose(self, title: str, label: str, items: list[tuple[str, int]]) -> int | None:
         if not items:
