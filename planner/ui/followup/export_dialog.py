@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -110,7 +110,7 @@ class ExportDialog(QDialog):
     def all_chosen(self) -> bool:
         return len(self.chosen_partners()) == self.model.rowCount()
 
-    def per(self) -> str:
+    def per(self) -> Literal["adviser", "team"]:
         return "adviser" if self.per_adviser.isChecked() else "team"
 
     def out_dir(self) -> Path:
