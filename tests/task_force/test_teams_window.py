@@ -183,7 +183,7 @@ def test_editor_from_the_menu_refreshes_the_team_summary(
     assert editor is not None and editor.isVisible()
     editor.select((0,))
     editor.add_team()
-    editor.team_capacity.setValue(120)
+    editor.team_form.capacity.setValue(120)
     seen = window.campaign
     assert editor.save(), editor.errors.text()
     qtbot.waitUntil(lambda: window.campaign is not seen, timeout=30000)
