@@ -30,7 +30,7 @@ class SessionsController(QObject):
         super().__init__(parts.window)
         self._parts = parts
         window = parts.window
-        self.panel = SessionsPanel(window)
+        self.panel = SessionsPanel(window, parts.undo_stack, parts.map, parts.status_bar)
         self.dock = QDockWidget("Séances", window)
         self.dock.setObjectName("sessions_dock")
         self.dock.setWidget(self.panel)
