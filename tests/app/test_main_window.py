@@ -41,13 +41,16 @@ def test_demo_campaign_opens_with_every_firm_drawn(
     _open(qtbot, window, demo_file)
     campaign = window.campaign
     assert campaign is not None and campaign.header.is_demo
-    assert window.banner.isVisible() and "fictives" in window.banner.text()
+    assert (
+        window.controllers.campaign.banner.isVisible()
+        and "fictives" in window.controllers.campaign.banner.text()
+    )
     total = campaign.firms.height
     assert total > 2000
-    assert window.model.rowCount() == total
+    assert window.parts.table.firm_model.rowCount() == total
     assert window.map.drawn_count() == int(campaign.firms["lon"].is_not_null().sum())
-    assert f"sur {total:,}".replace(",", "\u202f") in window.count_label.text()
-    assert str(demo_file) in window.recent_files()
+    assert f"sur {total:,}".replace(",", "\u202f") in window.controllers.firms.count_label.text()
+    assert str(demo_file) in window.controllers.campaign.recent_files()
 
     image = window.grab().toImage()
     assert not image.isNull()
@@ -72,12 +75,13 @@ def test_a_filter_changes_map_and_table_together(
     firms = window.campaign.firms
     wanted = FirmFilter(sections=frozenset({"F"}))
     expected = firms.filter(wanted.apply(firms))
-    window.filters.filterChanged.emit(wanted)
+    window.controllers.firms.filters.filterChanged.emit(wanted)
     placed = int(expected["lon"].is_not_null().sum())
     qtbot.waitUntil(lambda: window.map.last_drawn_count() == placed, timeout=10000)
-    assert window.model.rowCount() == expected.height < firms.height
-    assert f"{expected.height} établissements affichés" in window.count_label.text().replace(
-        "\u202f", ""
+    assert window.parts.table.firm_model.rowCount() == expected.height < firms.height
+    assert (
+        f"{expected.height} établissements affichés"
+        in window.controllers.firms.count_label.text().replace("\u202f", "")
     )
 
 
@@ -87,7 +91,7 @@ def test_map_selection_selects_rows_and_rows_frame_the_map(
     _open(qtbot, window, demo_file)
     ids = [3, 10, 42]
     window.map.selectionDrawn.emit(ids)
-    assert sorted(window.selected_ids()) == ids
+    assert sorted(window.parts.table.selected_ids()) == ids
     window.map.firmClicked.emit(7)
-    assert window.selected_ids() == [7]
-    assert window.details.value("SIRET") != ""
+    assert window.parts.table.selected_ids() == [7]
+    assert window.controllers.firms.details.value("SIRET") != ""

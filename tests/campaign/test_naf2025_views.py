@@ -193,7 +193,7 @@ def test_filters_and_map_legend_show_naf2025(
     qtbot.waitUntil(lambda: window.map.last_drawn_count() == 299, timeout=30000)
 
     # Filter panel: NAF 2025 sections and labels, and the firms without a code counted.
-    panel = window.filters
+    panel = window.controllers.firms.filters
     assert panel.section_box.title() == "Section NAF 2025"
     sections = panel.sections.view.model()
     labels = [sections.index(r, 0).data() for r in range(sections.rowCount())]
@@ -206,13 +206,13 @@ def test_filters_and_map_legend_show_naf2025(
     assert not any(label.startswith("45 –") for label in division_labels)
 
     # Map legend on the real page, coloured by NAF 2025 section.
-    window.set_color_attribute("section")
+    window.controllers.map.set_color_attribute("section")
     script = "Array.from(document.querySelectorAll('.pm-legend-label')).map(e => e.textContent)"
     qtbot.waitUntil(lambda: "Code NAF 2025 absent" in (_js(window, script) or []), timeout=10000)
     legend = _js(window, script)
     title = "document.querySelector('.pm-legend-title').textContent"
     qtbot.waitUntil(lambda: _js(window, title) == "Section NAF 2025", timeout=10000)
-    assert window._color_actions["section"].text() == "Section NAF 2025"
+    assert window.controllers.map.color_actions["section"].text() == "Section NAF 2025"
     assert "M — Activités immobilières" in legend
     assert "N — Activités spécialisées, scientifiques et techniques" in legend
     assert not any(text.startswith("L — Activités immobilières") for text in legend)

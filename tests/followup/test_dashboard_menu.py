@@ -26,7 +26,7 @@ def test_suivi_menu_opens_the_dashboard(qtbot: QtBot, tmp_path: Path) -> None:
     menu = next(a.menu() for a in win.menuBar().actions() if a.text() == "&Suivi")
     board = next(a for a in menu.actions() if a.text() == "&Tableau de bord…")  # type: ignore[union-attr]
     board.trigger()
-    dashboard = win._followup_dashboard  # type: ignore[attr-defined]
+    dashboard = win.controllers.followup.dashboard
     assert isinstance(dashboard, DashboardWindow)
     assert dashboard.isVisible()
     qtbot.waitUntil(lambda: dashboard.loaded)

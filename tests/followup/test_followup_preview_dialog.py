@@ -64,13 +64,18 @@ def test_unsigned_workbooks_warned_in_the_preview_and_refused_by_the_menu_settin
 ) -> None:
     from types import SimpleNamespace
 
+    from PySide6.QtCore import QSettings, Signal
+    from PySide6.QtGui import QUndoStack
     from PySide6.QtWidgets import QMainWindow
 
     from planner.domain.errors import InputError
     from planner.io.call_list_workbook import CallListMeta, CallListRow, write_call_list
     from planner.services.campaign.identity import campaign_identity, refuse_unsigned
     from planner.services.followup.call_lists import call_list_frame
-    from planner.ui import followup
+    from planner.ui.firms.firm_table_view import FirmTable
+    from planner.ui.followup.controller import FollowupController
+    from planner.ui.map.map_widget import MapWidget
+    from planner.ui.window_parts import WindowParts
 
     store = open_store(followup_campaign)
     try:
@@ -97,11 +102,25 @@ def test_unsigned_workbooks_warned_in_the_preview_and_refused_by_the_menu_settin
         assert dialog.warnings.isVisible() and "non signé" in dialog.warnings.text()
         assert dialog.accepted_model.rowCount() == 1
 
-        window = QMainWindow()
+        class Host(QMainWindow):
+            campaignShown = Signal(object)  # noqa: N815 - Qt signal naming
+
+        window = Host()
         qtbot.addWidget(window)
-        window.campaign = SimpleNamespace(store=store)  # type: ignore[attr-defined]
-        followup.install(window)
-        action = window._followup_actions[-1]  # type: ignore[attr-defined]
+        campaign = SimpleNamespace(store=store)
+        parts = WindowParts(
+            window=window,
+            map=MapWidget(window),
+            table=FirmTable(window),
+            status_bar=window.statusBar(),
+            undo_stack=QUndoStack(window),
+            settings=QSettings(),
+            campaign_shown=window.campaignShown,
+            campaign=lambda: campaign,  # type: ignore[arg-type, return-value]
+            refresh_firms=lambda: None,
+            show_error=lambda _message: None,
+        )
+        action = FollowupController(parts).actions[-1]
         menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Suivi")
         menu.aboutToShow.emit()
         assert action.isEnabled() and not action.isChecked()

@@ -50,8 +50,8 @@ def test_suivi_menu_opens_bmo_and_imports_supported_firms(
     qtbot.waitUntil(lambda: window.campaign is not None, timeout=30000)
     assert window.campaign is not None
     bmo.trigger()  # type: ignore[attr-defined]
-    assert isinstance(window._followup_bmo, BmoWindow)  # type: ignore[attr-defined]
-    window._followup_bmo.close()  # type: ignore[attr-defined]
+    assert isinstance(window.controllers.followup.bmo, BmoWindow)
+    window.controllers.followup.bmo.close()
 
     firms = window.campaign.firms
     sirets = firms.filter(firms["status"] == NOT_CONTACTED)["siret"].head(2).to_list()

@@ -50,7 +50,7 @@ def panel(qtbot: QtBot, demo_file: Path, tmp_path: Path) -> Iterator[SessionsPan
     store = open_store(copy)
     host = _Host()
     qtbot.addWidget(host)
-    widget = SessionsPanel(host)
+    widget = SessionsPanel(host, host.undo_stack)
     host.setCentralWidget(widget)
     host.resize(1200, 760)
     host.show()
@@ -109,7 +109,7 @@ def test_drag_a_session_to_saturday_then_undo(qtbot: QtBot, panel: SessionsPanel
     qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=start)
     qtbot.mouseMove(view, end)
     qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=end)
-    stack = panel.window_.undo_stack
+    stack = panel.undo_stack
     assert stack.count() == 1
     assert panel.store is not None
     moved = next(r for r in list_sessions(panel.store) if r.id == record.id)

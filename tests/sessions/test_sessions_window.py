@@ -80,8 +80,8 @@ def test_one_pin_per_session_venue_and_a_click_selects_its_session(
     expected = next(r for r in upcoming if r.ends_at >= dt.datetime.now()).id
     with qtbot.waitSignal(window.map.sessionClicked, timeout=5_000):
         window.map.evaluate_js(f"PlannerMap.test.clickVenue({target['venue']})")
-    panel = window.sessions_panel
-    assert window.sessions_dock.isVisible()
+    panel = window.controllers.sessions.panel
+    assert window.controllers.sessions.dock.isVisible()
     chosen = [
         panel.proxy.data(i, SESSION_ID_ROLE) for i in panel.list.selectionModel().selectedRows()
     ]
@@ -90,9 +90,9 @@ def test_one_pin_per_session_venue_and_a_click_selects_its_session(
 
     if os.environ.get("PLANNER_SCREENSHOTS"):
         for dock in window.findChildren(QDockWidget):
-            dock.setVisible(dock is window.sessions_dock)
+            dock.setVisible(dock is window.controllers.sessions.dock)
         window.resize(1500, 1300)
-        window.resizeDocks([window.sessions_dock], [520], Qt.Orientation.Vertical)
+        window.resizeDocks([window.controllers.sessions.dock], [520], Qt.Orientation.Vertical)
         # Leaflet has taken the map view's new size.
         qtbot.waitUntil(
             lambda: _js(window, "PlannerMap.test.map().getSize().x") == window.map.view().width()
@@ -110,19 +110,19 @@ def test_one_pin_per_session_venue_and_a_click_selects_its_session(
         image.save(str(SCREENSHOT))
 
     # The layer is a toggle of the Affichage menu.
-    window.sessions_map_action.setChecked(False)
+    window.controllers.sessions.map_action.setChecked(False)
     qtbot.waitUntil(lambda: _markers(window) == [], timeout=5_000)
-    window.sessions_map_action.setChecked(True)
+    window.controllers.sessions.map_action.setChecked(True)
     qtbot.waitUntil(lambda: len(_markers(window)) == len(venues), timeout=5_000)
     view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Affichage")
-    assert window.sessions_map_action in view_menu.actions()
+    assert window.controllers.sessions.map_action in view_menu.actions()
     assert window.map.javascript_errors() == []
 
 
 def test_venues_tab_lists_every_venue(window: MainWindow) -> None:
     assert window.campaign is not None
-    page = window.sessions_panel.venues
-    assert window.sessions_panel.tabs.tabText(4) == "Lieux"
+    page = window.controllers.sessions.panel.venues
+    assert window.controllers.sessions.panel.tabs.tabText(4) == "Lieux"
     records = list_sessions(window.campaign.store)
     used = {r.venue.id for r in records if r.venue is not None}
     assert used <= {v.id for v in page.model.venues}
@@ -141,7 +141,7 @@ def test_placing_a_venue_from_the_venues_tab(qtbot: QtBot, window: MainWindow) -
         store,
         SessionDraft("discovery", "Séance à placer", start, start + dt.timedelta(hours=2), venue),
     )
-    panel = window.sessions_panel
+    panel = window.controllers.sessions.panel
     panel.refresh()
     assert "venue_unplaced" in {c.rule for c in panel.clashes}
     assert "1 lieu(x) à placer" in panel.venues.hint.text()

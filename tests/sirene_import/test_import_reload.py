@@ -71,7 +71,7 @@ def test_closing_the_import_summary_with_escape_still_reloads_the_views(
         close_when_done()
 
     QTimer.singleShot(100, drive)
-    win.import_sirene([later])
+    win.controllers.sirene_import.import_sirene([later])
     qtbot.waitUntil(lambda: win.campaign is not shown, timeout=30000)
     assert win.campaign is not None
     assert SECRET not in win.campaign.firms["siret"].to_list()

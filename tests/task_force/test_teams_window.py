@@ -40,7 +40,7 @@ def _teams_of(win: MainWindow, ids: list[int]) -> list[int | None]:
 
 def test_lasso_assignment_undo_and_redo(qtbot: QtBot, window: MainWindow, demo_file: Path) -> None:
     _open(qtbot, window, demo_file)
-    panel = window.task_force  # type: ignore[attr-defined]
+    panel = window.controllers.task_force
     firms = window.campaign.firms  # type: ignore[union-attr]
     assert panel.model.rowCount() == 10
     # a France Travail team (no remit rule) and firms no exclusive partner claims
@@ -48,7 +48,7 @@ def test_lasso_assignment_undo_and_redo(qtbot: QtBot, window: MainWindow, demo_f
     ids = firms.filter((pl.col("team_id") != team_id) & ~pl.col("craft"))["id"].head(25).to_list()
     before = _teams_of(window, ids)
     window.map.selectionDrawn.emit(ids)  # what a lasso on the map emits
-    assert sorted(window.selected_ids()) == sorted(ids)
+    assert sorted(window.parts.table.selected_ids()) == sorted(ids)
     seen = window.campaign
 
     assert panel.assign_selection_to_team(team_id)
@@ -72,13 +72,13 @@ def test_craft_firms_cannot_go_to_a_general_team(
     qtbot: QtBot, window: MainWindow, demo_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _open(qtbot, window, demo_file)
-    panel = window.task_force  # type: ignore[attr-defined]
+    panel = window.controllers.task_force
     firms = window.campaign.firms  # type: ignore[union-attr]
     ids = firms.filter(pl.col("craft") & pl.col("lon").is_not_null())["id"].head(5).to_list()
-    window.select_ids(ids)
+    window.parts.table.select_ids(ids)
     shown: list[str] = []
     monkeypatch.setattr(
-        "planner.ui.task_force.task_force_panel.QMessageBox.warning",
+        "planner.ui.task_force.controller.QMessageBox.warning",
         lambda _parent, _title, text: shown.append(text),
     )
     assert not panel.assign_selection_to_team(panel.model.rows[0]["id"])
@@ -90,8 +90,8 @@ def test_division_from_the_menu_then_map_coloured_by_team(
     qtbot: QtBot, window: MainWindow, demo_file: Path
 ) -> None:
     _open(qtbot, window, demo_file)
-    panel = window.task_force  # type: ignore[attr-defined]
-    window.quiet = True  # type: ignore[attr-defined]  # no message box in tests
+    panel = window.controllers.task_force
+    window.controllers.task_force.quiet = True  # no message box in tests
     seen = window.campaign
     panel.divide()
     qtbot.waitUntil(lambda: panel.last_report is not None, timeout=60000)
@@ -125,8 +125,8 @@ def test_division_can_be_undone_and_redone(
     path = tmp_path / "undo.planner"
     shutil.copyfile(demo_file, path)
     _open(qtbot, window, path)
-    panel = window.task_force  # type: ignore[attr-defined]
-    window.quiet = True  # type: ignore[attr-defined]
+    panel = window.controllers.task_force
+    window.controllers.task_force.quiet = True
     # a hand-made state the division will change: 40 firms moved to one team, unlocked
     firms = window.campaign.firms  # type: ignore[union-attr]
     team_id = panel.model.rows[0]["id"]
@@ -175,7 +175,7 @@ def test_editor_from_the_menu_refreshes_the_team_summary(
     path = tmp_path / "edit.planner"
     shutil.copyfile(demo_file, path)
     _open(qtbot, window, path)
-    panel = window.task_force  # type: ignore[attr-defined]
+    panel = window.controllers.task_force
     assert panel.model.rowCount() == 10
     action = next(a for a in panel.menu.actions() if a.text() == "Partenaires et équipes…")
     action.trigger()
@@ -183,7 +183,7 @@ def test_editor_from_the_menu_refreshes_the_team_summary(
     assert editor is not None and editor.isVisible()
     editor.select((0,))
     editor.add_team()
-    editor.team_capacity.setValue(120)
+    editor.team_form.capacity.setValue(120)
     seen = window.campaign
     assert editor.save(), editor.errors.text()
     qtbot.waitUntil(lambda: window.campaign is not seen, timeout=30000)

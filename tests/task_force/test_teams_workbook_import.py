@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ def test_import_asks_before_removing_teams_then_imports(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    template = write_template(window, tmp_path / "equipes.xlsx")
+    template = write_template(window.parts, tmp_path / "equipes.xlsx")
     assert template is not None and template.exists()
     questions: list[str] = []
     answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
@@ -62,15 +63,15 @@ def test_import_asks_before_removing_teams_then_imports(
     before = _counts(demo_file)
     assert before[0] == 10 and before[1] > 2000
 
-    import_workbook(window, runners, template)  # answered « Non »
+    import_workbook(window.parts, runners, template)  # answered « Non »
     qtbot.waitUntil(lambda: len(questions) == 1, timeout=30000)
     assert "équipe(s)" in questions[0] and "n'auront plus d'équipe" in questions[0]
     assert len(runners) == 1  # the check only: « Non » started no import
     assert _counts(demo_file) == before
 
-    import_workbook(window, runners, template)  # answered « Oui »
+    import_workbook(window.parts, runners, template)  # answered « Oui »
     qtbot.waitUntil(lambda: _counts(demo_file)[0] == 3, timeout=30000)
-    panel = window.task_force  # type: ignore[attr-defined]
+    panel = window.controllers.task_force
     qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=30000)
     assert _counts(demo_file)[1] == 0  # the demo's teams are gone, and their firms' teams
 
@@ -78,15 +79,15 @@ def test_import_asks_before_removing_teams_then_imports(
 def test_a_bad_workbook_is_reported_and_nothing_changes(
     qtbot: QtBot, window: MainWindow, demo_file: Path, tmp_path: Path
 ) -> None:
-    template = write_template(window, tmp_path / "equipes.xlsx")
+    template = write_template(window.parts, tmp_path / "equipes.xlsx")
     assert template is not None
     book = load_workbook(template)
     book["Règles"]["C3"] = "beaucoup"
     book.save(template)
     errors: list[str] = []
-    window._show_error = errors.append  # type: ignore[method-assign]
+    parts = replace(window.parts, show_error=errors.append)
     before = _counts(demo_file)
-    import_workbook(window, [], template)
+    import_workbook(parts, [], template)
     qtbot.waitUntil(lambda: bool(errors), timeout=30000)
     assert "equipes.xlsx" in errors[0] and "ligne 3" in errors[0] and "colonne C" in errors[0]
     assert "beaucoup" in errors[0]

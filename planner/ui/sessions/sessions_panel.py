@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QStatusBar,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -29,6 +30,7 @@ from planner.services.sessions.planning import (
     move_session,
     plan_clashes,
 )
+from planner.ui.map.map_widget import MapWidget
 from planner.ui.sessions.calendar_view import CalendarView
 from planner.ui.sessions.session_models import (
     SESSION_ID_ROLE,
@@ -70,9 +72,18 @@ class SessionsPanel(QWidget):
 
     refreshed = Signal()
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
-        self.window_ = window
+    def __init__(
+        self,
+        parent: QWidget,
+        undo_stack: QUndoStack,
+        map_widget: MapWidget | None = None,
+        status_bar: QStatusBar | None = None,
+    ) -> None:
+        """``undo_stack`` takes the moves; ``map_widget`` places venues (none: no placing)."""
+        super().__init__(parent)
+        self.undo_stack = undo_stack
+        self._map = map_widget
+        self._status_bar = status_bar
         self.store: CampaignStore | None = None
         self.records: list[Any] = []
         self.clashes: list[Any] = []
@@ -173,15 +184,14 @@ class SessionsPanel(QWidget):
 
     def place_venue(self, venue_id: int, name: str) -> bool:
         """Start « Placer sur la carte » on the main window's map; False without a map."""
-        map_widget = getattr(self.window_, "map", None)
+        map_widget = self._map
         if map_widget is None or self.store is None:
             return False
         store = self.store
 
         def tell(text: str, ms: int) -> None:
-            status = getattr(self.window_, "statusBar", None)
-            if status is not None:
-                status().showMessage(text, ms)
+            if self._status_bar is not None:
+                self._status_bar.showMessage(text, ms)
 
         def placed(_venue_id: int) -> None:
             if self.store is store:
@@ -214,7 +224,7 @@ class SessionsPanel(QWidget):
                 self.refresh()
                 return
             override = reason.strip()
-        self.window_.undo_stack.push(
+        self.undo_stack.push(
             MoveSessionCommand(self, session_id, record.starts_at, new_start, override)
         )
 

@@ -54,7 +54,7 @@ class _AssignmentsCommand(QUndoCommand):
 class AssignCommand(_AssignmentsCommand):
     """Firms given to a team (or adviser); undo puts back each firm's previous state.
 
-    The first assignment is made by ``TaskForcePanel._assign`` before the command
+    The first assignment is made by ``TaskForceController._assign`` before the command
     is pushed (so that a refused assignment never enters the stack).
     """
 

@@ -10,28 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QStringListModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QMenu,
-    QMessageBox,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -39,15 +29,11 @@ from PySide6.QtWidgets import (
 
 from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
-from planner.domain.headcount_bands import BAND_LABELS
-from planner.domain.remit import RULE_KINDS, RULE_LABELS
-from planner.io.nomenclatures import load_nomenclature
 from planner.services.campaign.naf_reference import reference_nomenclature
 from planner.services.firms.firm_query import load_firms
 from planner.services.task_force.edit import (
     FIRMS_FOLLOW,
     FIRMS_STAY,
-    FIRMS_UNASSIGN,
     AdviserDraft,
     PartnerDraft,
     TeamDraft,
@@ -55,96 +41,18 @@ from planner.services.task_force.edit import (
     adviser_teams,
     assigned_counts,
     bassin_communes,
-    check_adviser,
     check_drafts,
     check_move,
-    check_rule,
     load_drafts,
-    normalise_rule,
     save_task_force,
 )
-from planner.services.task_force.task_force import PARTNER_KINDS
-from planner.ui.task_force.task_force_models import RulesModel, TaskForceTreeModel, capitalised
+from planner.ui.task_force.editor_forms import AdviserForm, PartnerForm, TeamForm, firms_text
 
-MAX_CAPACITY = 1_000_000
+# The questions are looked up in this module when asked, so that a test can answer them.
+from planner.ui.task_force.editor_questions import ask_firms_on_move, ask_unassign, choose_team
+from planner.ui.task_force.task_force_models import TaskForceTreeModel
+
 SHOWN_PROBLEMS = 8
-RULE_PLACEHOLDERS = {
-    "naf": "section (C), division (56) ou code (56.10A)",
-    "band": "code INSEE de la tranche (11, 12…)",
-    "commune": "code INSEE ou nom de la commune",
-    "craft": "(sans valeur)",
-    "created_since": "jj/mm/aaaa",
-}
-
-
-def ask_unassign(parent: QWidget, what: str, firms: int) -> bool:
-    """Ask before deleting a team (or partner) that holds firms; True to go on."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle("Supprimer")
-    box.setText(f"{what} a {firms} entreprise(s) attribuée(s).")
-    box.setInformativeText(
-        "Elles seront retirées de l'équipe à l'enregistrement et redeviendront non "
-        "attribuées ; la prochaine répartition automatique les redistribuera."
-    )
-    remove = box.addButton(
-        "Retirer ces entreprises et supprimer", QMessageBox.ButtonRole.AcceptRole
-    )
-    box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
-    box.exec()
-    return box.clickedButton() is remove
-
-
-def choose_team(parent: QWidget, adviser: str, teams: list[str]) -> int | None:
-    """Ask which team ``adviser`` moves to; the chosen row of ``teams``, or None."""
-    label, ok = QInputDialog.getItem(
-        parent,
-        "Déplacer vers l'équipe",
-        f"Équipe de destination de « {adviser} » :",
-        teams,
-        0,
-        False,
-    )
-    return teams.index(label) if ok and label in teams else None
-
-
-def ask_firms_on_move(parent: QWidget, adviser: str, firms: int, team: str) -> str | None:
-    """Ask what becomes of a moving adviser's firms: one of the ``FIRMS_*`` or None (cancel)."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle("Déplacer le conseiller")
-    box.setText(f"« {adviser} » a {firms} entreprise(s) attribuée(s).")
-    box.setInformativeText(f"Que deviennent-elles avec son passage à l'équipe « {team} » ?")
-    choices: dict[QAbstractButton | None, str] = {
-        box.addButton(
-            "Les garder (elles passent à la nouvelle équipe)", QMessageBox.ButtonRole.AcceptRole
-        ): FIRMS_FOLLOW,
-        box.addButton(
-            "Les laisser à l'ancienne équipe", QMessageBox.ButtonRole.AcceptRole
-        ): FIRMS_STAY,
-        box.addButton(
-            "Les retirer (non attribuées)", QMessageBox.ButtonRole.AcceptRole
-        ): FIRMS_UNASSIGN,
-    }
-    box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
-    box.exec()
-    return choices.get(box.clickedButton())
-
-
-FIRMS_ON_MOVE_LABELS = {
-    FIRMS_FOLLOW: "suivront le conseiller à « {team} »",
-    FIRMS_STAY: "resteront à « {old} », sans conseiller attitré",
-    FIRMS_UNASSIGN: "redeviendront non attribuées",
-}
-
-
-def _spin(special: str | None = None) -> QSpinBox:
-    spin = QSpinBox()
-    spin.setRange(0, MAX_CAPACITY)
-    spin.setGroupSeparatorShown(True)
-    if special:
-        spin.setSpecialValueText(special)
-    return spin
 
 
 class TaskForceEditor(QDialog):
@@ -167,7 +75,6 @@ class TaskForceEditor(QDialog):
         self.model = TaskForceTreeModel(load_drafts(store), self)
         self.team_names = {t.id: t.name for p in self.model.partners for t in p.teams}
         self._firms: Any = None  # the firm frame, loaded at the first remit check
-        self._loading = False
 
         self.tree = QTreeView(self)
         self.tree.setModel(self.model)
@@ -214,9 +121,14 @@ class TaskForceEditor(QDialog):
 
         self.pages = QStackedWidget(self)
         self.pages.addWidget(QLabel("Sélectionnez ou ajoutez un partenaire.", self))
-        self.pages.addWidget(self._partner_page())
-        self.pages.addWidget(self._team_page())
-        self.pages.addWidget(self._adviser_page())
+        self.partner_form = PartnerForm(self, self.communes, self.nomenclature)
+        self.partner_form.add_rule_button.clicked.connect(self.add_rule)
+        self.partner_form.rule_value.returnPressed.connect(self.add_rule)
+        self.team_form = TeamForm(self)
+        self.adviser_form = AdviserForm(self)
+        for form in (self.partner_form, self.team_form, self.adviser_form):
+            form.edited.connect(self._on_form_edited)
+            self.pages.addWidget(form)
         splitter = QSplitter(self)
         splitter.addWidget(left)
         splitter.addWidget(self.pages)
@@ -247,107 +159,6 @@ class TaskForceEditor(QDialog):
 
     # --- pages ----------------------------------------------------------------------
 
-    def _partner_page(self) -> QWidget:
-        page = QWidget(self)
-        form = QFormLayout(page)
-        self.partner_name = QLineEdit(page)
-        self.partner_kind = QComboBox(page)
-        for code, label in PARTNER_KINDS.items():
-            self.partner_kind.addItem(label, code)
-        self.partner_address = QLineEdit(page)
-        self.partner_address.setPlaceholderText("adresse de l'agence ou du siège (facultatif)")
-        self.partner_exclusive = QCheckBox(
-            "Exclusif : seul ce partenaire prend les entreprises de son périmètre", page
-        )
-        self.rules_model = RulesModel(self.communes, self, self.nomenclature)
-        self.rules_view = QTableView(page)
-        self.rules_view.setModel(self.rules_model)
-        self.rules_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.rules_view.horizontalHeader().setStretchLastSection(True)
-        self.rules_view.verticalHeader().hide()
-        self.rule_kind = QComboBox(page)
-        for kind in RULE_KINDS:
-            self.rule_kind.addItem(capitalised(RULE_LABELS[kind]), kind)
-        self.rule_value = QLineEdit(page)
-        self._completions = QStringListModel(self)
-        completer = QCompleter(self._completions, self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.rule_value.setCompleter(completer)
-        add_rule = QPushButton("Ajouter la règle", page)
-        remove_rule = QPushButton("Retirer la règle", page)
-        add_rule.clicked.connect(self.add_rule)
-        remove_rule.clicked.connect(self.remove_rule)
-        self.rule_value.returnPressed.connect(self.add_rule)
-        self.rule_kind.currentIndexChanged.connect(self._on_rule_kind_changed)
-        rule_row = QHBoxLayout()
-        rule_row.addWidget(self.rule_kind)
-        rule_row.addWidget(self.rule_value, 1)
-        rule_buttons = QHBoxLayout()
-        rule_buttons.addWidget(add_rule)
-        rule_buttons.addWidget(remove_rule)
-        rule_buttons.addStretch(1)
-        hint = QLabel(
-            "Règles d'un même type : l'une ou l'autre ; de types différents : toutes à la "
-            "fois. Sans règle, le partenaire peut prendre toutes les entreprises.",
-            page,
-        )
-        hint.setWordWrap(True)
-        form.addRow("Nom", self.partner_name)
-        form.addRow("Type", self.partner_kind)
-        form.addRow("Adresse", self.partner_address)
-        form.addRow("", self.partner_exclusive)
-        form.addRow("Périmètre", self.rules_view)
-        form.addRow("Nouvelle règle", rule_row)
-        form.addRow("", rule_buttons)
-        form.addRow("", hint)
-        self.partner_name.textEdited.connect(self._on_partner_edited)
-        self.partner_address.textEdited.connect(self._on_partner_edited)
-        self.partner_kind.currentIndexChanged.connect(self._on_partner_edited)
-        self.partner_exclusive.toggled.connect(self._on_partner_edited)
-        self._on_rule_kind_changed()
-        return page
-
-    def _team_page(self) -> QWidget:
-        page = QWidget(self)
-        form = QFormLayout(page)
-        self.team_name = QLineEdit(page)
-        self.team_by_advisers = QCheckBox("Capacité = somme des capacités des conseillers", page)
-        self.team_capacity = _spin()
-        self.team_capacity.setSuffix(" entreprises")
-        form.addRow("Nom", self.team_name)
-        form.addRow("", self.team_by_advisers)
-        form.addRow("Capacité", self.team_capacity)
-        self.team_name.textEdited.connect(self._on_team_edited)
-        self.team_by_advisers.toggled.connect(self._on_team_edited)
-        self.team_capacity.valueChanged.connect(self._on_team_edited)
-        return page
-
-    def _adviser_page(self) -> QWidget:
-        page = QWidget(self)
-        form = QFormLayout(page)
-        self.adviser_name = QLineEdit(page)
-        self.adviser_email = QLineEdit(page)
-        self.adviser_email.setPlaceholderText("prenom.nom@exemple.fr")
-        self.adviser_phone = QLineEdit(page)
-        self.adviser_phone.setPlaceholderText("01 48 00 00 00")
-        self.adviser_capacity = _spin("non précisée")
-        self.adviser_firms_label = QLabel(page)
-        self.adviser_firms_label.setWordWrap(True)
-        self.adviser_problem = QLabel(page)
-        self.adviser_problem.setStyleSheet("color: #b00020;")
-        self.adviser_problem.setWordWrap(True)
-        form.addRow("Nom", self.adviser_name)
-        form.addRow("E-mail", self.adviser_email)
-        form.addRow("Téléphone", self.adviser_phone)
-        form.addRow("Capacité", self.adviser_capacity)
-        form.addRow("Entreprises", self.adviser_firms_label)
-        form.addRow("", self.adviser_problem)
-        for edit in (self.adviser_name, self.adviser_email, self.adviser_phone):
-            edit.textEdited.connect(self._on_adviser_edited)
-        self.adviser_capacity.valueChanged.connect(self._on_adviser_edited)
-        return page
-
     # --- current node -------------------------------------------------------------------
 
     def current_path(self) -> tuple[int, ...]:
@@ -367,34 +178,14 @@ class TaskForceEditor(QDialog):
 
     def _on_tree_currentChanged(self, current: QModelIndex, _previous: QModelIndex) -> None:  # noqa: N802
         node = self.model.node(current)
-        self._loading = True
-        try:
-            if isinstance(node, PartnerDraft):
-                self.partner_name.setText(node.name)
-                self.partner_address.setText(node.address or "")
-                self.partner_kind.setCurrentIndex(max(0, self.partner_kind.findData(node.kind)))
-                self.partner_exclusive.setChecked(node.exclusive)
-                self.rules_model.set_rules(node.rules)
-                self.rules_view.resizeColumnToContents(0)
-                self.pages.setCurrentIndex(1)
-            elif isinstance(node, TeamDraft):
-                self.team_name.setText(node.name)
-                self.team_by_advisers.setChecked(node.capacity is None)
-                self.team_capacity.setValue(node.capacity or 0)
-                self.team_capacity.setEnabled(node.capacity is not None)
-                self.pages.setCurrentIndex(2)
-            elif isinstance(node, AdviserDraft):
-                self.adviser_name.setText(node.name)
-                self.adviser_email.setText(node.email or "")
-                self.adviser_phone.setText(node.phone or "")
-                self.adviser_capacity.setValue(node.capacity or 0)
-                self._show_adviser_problems(node)
-                self.adviser_firms_label.setText(self._firms_text(node, self.current_path()))
-                self.pages.setCurrentIndex(3)
-            else:
-                self.pages.setCurrentIndex(0)
-        finally:
-            self._loading = False
+        self.partner_form.show_partner(node if isinstance(node, PartnerDraft) else None)
+        self.team_form.show_team(node if isinstance(node, TeamDraft) else None)
+        if isinstance(node, AdviserDraft):
+            self.adviser_form.show_adviser(node, self._firms_text(node, self.current_path()))
+        else:
+            self.adviser_form.show_adviser(None)
+        pages = ((PartnerDraft, 1), (TeamDraft, 2), (AdviserDraft, 3))
+        self.pages.setCurrentIndex(next((i for t, i in pages if isinstance(node, t)), 0))
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -407,103 +198,35 @@ class TaskForceEditor(QDialog):
     def _firms_text(self, adviser: AdviserDraft, path: tuple[int, ...]) -> str:
         """The adviser's firms, and what becomes of them if it moved."""
         firms = self.adviser_firms.get(adviser.id, 0) if adviser.id is not None else 0
-        text = f"{firms} attribuée(s)"
         home = self.homes.get(adviser.id) if adviser.id is not None else None
         team = self.model.partners[path[0]].teams[path[1]]
-        if home is None or home[0] == team.id:
-            return text
-        old = self.team_names.get(home[0], "")
-        moved = f"conseiller déplacé depuis « {old} »"
-        if not firms:
-            return f"{text} — {moved}."
-        then = FIRMS_ON_MOVE_LABELS[adviser.firms_on_move].format(team=team.name, old=old)
-        return f"{text} — {moved} : elles {then} à l'enregistrement."
+        moved_from = (
+            None if home is None or home[0] == team.id else self.team_names.get(home[0], "")
+        )
+        return firms_text(firms, moved_from, team.name, adviser.firms_on_move)
 
     # --- form edits -----------------------------------------------------------------------
 
-    def _on_partner_edited(self, *_args: Any) -> None:
-        node = self.model.node(self.tree.currentIndex())
-        if self._loading or not isinstance(node, PartnerDraft):
-            return
-        node.name = self.partner_name.text()
-        node.address = self.partner_address.text().strip() or None
-        node.kind = str(self.partner_kind.currentData())
-        node.exclusive = self.partner_exclusive.isChecked()
+    def _on_form_edited(self) -> None:
         self.model.refresh(self.current_path())
-
-    def _on_team_edited(self, *_args: Any) -> None:
-        node = self.model.node(self.tree.currentIndex())
-        if self._loading or not isinstance(node, TeamDraft):
-            return
-        node.name = self.team_name.text()
-        by_advisers = self.team_by_advisers.isChecked()
-        self.team_capacity.setEnabled(not by_advisers)
-        node.capacity = None if by_advisers else self.team_capacity.value()
-        self.model.refresh(self.current_path())
-
-    def _on_adviser_edited(self, *_args: Any) -> None:
-        node = self.model.node(self.tree.currentIndex())
-        if self._loading or not isinstance(node, AdviserDraft):
-            return
-        node.name = self.adviser_name.text()
-        node.email = self.adviser_email.text().strip() or None
-        node.phone = self.adviser_phone.text().strip() or None
-        node.capacity = self.adviser_capacity.value() or None
-        self._show_adviser_problems(node)
-        self.model.refresh(self.current_path())
-
-    def _show_adviser_problems(self, adviser: AdviserDraft) -> None:
-        problems = check_adviser(adviser) if adviser.name or adviser.email else []
-        self.adviser_problem.setText("\n".join(p[0].upper() + p[1:] + "." for p in problems))
 
     # --- rules --------------------------------------------------------------------------------
 
-    def _on_rule_kind_changed(self, *_args: Any) -> None:
-        kind = str(self.rule_kind.currentData())
-        self.rule_value.setPlaceholderText(RULE_PLACEHOLDERS[kind])
-        self.rule_value.setEnabled(kind != "craft")
-        if kind == "naf":
-            labels = load_nomenclature(self.nomenclature).labels
-            items = [f"{code} {label}" for code, label in labels.items()]
-        elif kind == "band":
-            items = [f"{code} {label}" for code, label in BAND_LABELS.items() if code != "NN"]
-        elif kind == "commune":
-            items = [f"{code} {name}" for code, name in self.communes.items()]
-        else:
-            items = []
-        self._completions.setStringList(items)
-
     def add_rule(self) -> bool:
         """Add the rule typed under the list to the current partner (checked first)."""
-        node = self.model.node(self.tree.currentIndex())
-        if not isinstance(node, PartnerDraft):
+        if not isinstance(self.model.node(self.tree.currentIndex()), PartnerDraft):
             return False
-        kind = str(self.rule_kind.currentData())
-        text = self.rule_value.text().strip()
-        if kind == "commune" and text and not text.split()[0].isdigit():
-            # a commune typed by its name
-            by_name = {name.lower(): code for code, name in self.communes.items()}
-            text = by_name.get(text.lower(), text)
-        rule = normalise_rule(kind, text)
-        problem = check_rule(rule, self.communes, self.nomenclature)
+        problem = self.partner_form.add_typed_rule()
         if problem:
-            self._show_errors(f"Règle refusée : {problem}.")
-            return False
-        if rule in node.rules:
-            self._show_errors("Cette règle est déjà dans le périmètre.")
+            self._show_errors(problem)
             return False
         self.errors.clear()
-        self.rules_model.append(rule)
-        self.rules_view.resizeColumnToContents(0)
-        self.rule_value.clear()
         self.model.refresh(self.current_path())
         return True
 
     def remove_rule(self) -> None:
         """Remove the selected rule of the current partner."""
-        rows = sorted({i.row() for i in self.rules_view.selectionModel().selectedRows()})
-        for row in reversed(rows):
-            self.rules_model.remove(row)
+        self.partner_form.remove_selected_rules()
 
     # --- tree edits -------------------------------------------------------------------------------
 
@@ -511,8 +234,8 @@ class TaskForceEditor(QDialog):
         """Add a new partner and show its form."""
         path = self.model.insert((), PartnerDraft(name="Nouveau partenaire"))
         self.select(path)
-        self.partner_name.setFocus()
-        self.partner_name.selectAll()
+        self.partner_form.name.setFocus()
+        self.partner_form.name.selectAll()
 
     def add_team(self) -> None:
         """Add a team to the current partner."""
@@ -525,8 +248,8 @@ class TaskForceEditor(QDialog):
             path[:1], TeamDraft(name=f"{partner.name} — équipe {number}", capacity=0)
         )
         self.select(new)
-        self.team_name.setFocus()
-        self.team_name.selectAll()
+        self.team_form.name.setFocus()
+        self.team_form.name.selectAll()
 
     def add_adviser(self) -> None:
         """Add an adviser to the current team."""
@@ -535,8 +258,8 @@ class TaskForceEditor(QDialog):
             return
         new = self.model.insert(path[:2], AdviserDraft(name="Nouveau conseiller"))
         self.select(new)
-        self.adviser_name.setFocus()
-        self.adviser_name.selectAll()
+        self.adviser_form.name.setFocus()
+        self.adviser_form.name.selectAll()
 
     def move_current(self) -> bool:
         """Ask for a team and move the current adviser there."""

@@ -15,16 +15,17 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from planner.domain.errors import PlannerError
 from planner.io.teams_workbook import write_teams_template
 from planner.services.task_force.teams_import import import_teams, teams_import_impact
-from planner.ui.tasks import run_with_progress
+from planner.ui.tasks import TaskRunner, run_with_progress
+from planner.ui.window_parts import WindowParts
 
 WORKBOOK_FILTER = "Classeur Excel (*.xlsx)"
 
 
-def write_template(window: Any, path: Path | None = None) -> Path | None:
+def write_template(parts: WindowParts, path: Path | None = None) -> Path | None:
     """Ask where to write the template (unless ``path``), write it, say so."""
     if path is None:
         chosen, _ = QFileDialog.getSaveFileName(
-            window, "Modèle du classeur des équipes", "equipes.xlsx", WORKBOOK_FILTER
+            parts.window, "Modèle du classeur des équipes", "equipes.xlsx", WORKBOOK_FILTER
         )
         if not chosen:
             return None
@@ -32,9 +33,9 @@ def write_template(window: Any, path: Path | None = None) -> Path | None:
     try:
         write_teams_template(path)
     except PlannerError as exc:
-        window._show_error(str(exc))
+        parts.show_error(str(exc))
         return None
-    window.statusBar().showMessage(f"Modèle écrit : {path}", 8000)
+    parts.status_bar.showMessage(f"Modèle écrit : {path}", 8000)
     return path
 
 
@@ -58,11 +59,14 @@ def describe_impact(impact: dict[str, Any]) -> str | None:
     return "\n".join(lines)
 
 
-def import_workbook(window: Any, runners: list[Any], path: Path | None = None) -> None:
+def import_workbook(
+    parts: WindowParts, runners: list[TaskRunner], path: Path | None = None
+) -> None:
     """Check the workbook, confirm what it removes, then import it (all off the GUI thread)."""
-    campaign = window.campaign
+    window = parts.window
+    campaign = parts.campaign()
     if campaign is None:
-        window._show_error("Ouvrez d'abord une campagne.")
+        parts.show_error("Ouvrez d'abord une campagne.")
         return
     if path is None:
         chosen, _ = QFileDialog.getOpenFileName(
@@ -91,7 +95,7 @@ def import_workbook(window: Any, runners: list[Any], path: Path | None = None) -
                 return
         runners.append(
             run_with_progress(
-                window, "Import du classeur des équipes", write, imported, window._show_error
+                window, "Import du classeur des équipes", write, imported, parts.show_error
             )
         )
 
@@ -100,9 +104,9 @@ def import_workbook(window: Any, runners: list[Any], path: Path | None = None) -
 
     def imported(counts: dict[str, Any]) -> None:
         # The assignments may have changed (removed teams): nothing to undo into.
-        window.undo_stack.clear()
-        window.refresh_firms()
-        window.statusBar().showMessage(
+        parts.undo_stack.clear()
+        parts.refresh_firms()
+        parts.status_bar.showMessage(
             f"{counts['partners']} partenaires, {counts['teams']} équipes, "
             f"{counts['advisers']} conseillers importés depuis {workbook.name}.",
             10000,
@@ -110,6 +114,6 @@ def import_workbook(window: Any, runners: list[Any], path: Path | None = None) -
 
     runners.append(
         run_with_progress(
-            window, "Lecture du classeur des équipes", check, checked, window._show_error
+            window, "Lecture du classeur des équipes", check, checked, parts.show_error
         )
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QMessageBox, QTableView
 
 from planner.services.task_force.division.run import divide_campaign
@@ -16,21 +16,31 @@ from planner.services.task_force.task_force import (
     previous_assignments,
     snapshot_assignments,
 )
+from planner.ui.campaign.loaded_campaign import LoadedCampaign
+from planner.ui.map.controller import MapController
 from planner.ui.task_force.assign_command import AssignCommand, DivisionCommand, LockCommand
 from planner.ui.task_force.task_force_editor import TaskForceEditor
 from planner.ui.task_force.team_summary import TeamSummaryModel
 from planner.ui.task_force.teams_workbook_actions import import_workbook, write_template
-from planner.ui.tasks import run_with_progress
+from planner.ui.tasks import TaskRunner
+from planner.ui.window_parts import WindowParts
 
 INFEASIBLE = "Répartition équitable impossible"
 
 
-class TaskForcePanel(QObject):
-    """Everything this area adds to the main window."""
+class TaskForceController(QObject):
+    """Everything this area adds to the main window: the « Task force » menu and the
+    « Équipes de la task force » dock.
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
-        self.window = window
+    ``quiet`` set to True skips the message box at the end of a division (tests).
+    """
+
+    def __init__(self, parts: WindowParts, map_view: MapController) -> None:
+        super().__init__(parts.window)
+        self._parts = parts
+        self._map = map_view
+        self.quiet = False
+        window = parts.window
         self.model = TeamSummaryModel(self)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -41,15 +51,15 @@ class TaskForcePanel(QObject):
         self.dock.setWidget(self.view)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         self.last_report: dict[str, Any] | None = None
-        self._runners: list[Any] = []
+        self._runners: list[TaskRunner] = []
         self.editor: TaskForceEditor | None = None
-        menu = window.menuBar().addMenu("&Task force")
+        menu = parts.menu("&Task force")
         self.menu = menu
         menu.addAction("Partenaires et équipes…", self.edit_task_force)
         menu.addAction(
-            "Importer le classeur des équipes…", lambda: import_workbook(window, self._runners)
+            "Importer le classeur des équipes…", lambda: import_workbook(parts, self._runners)
         )
-        menu.addAction("Écrire un modèle de classeur des équipes…", lambda: write_template(window))
+        menu.addAction("Écrire un modèle de classeur des équipes…", lambda: write_template(parts))
         menu.addSeparator()
         menu.addAction("Répartir automatiquement…", self.divide)
         menu.addSeparator()
@@ -60,39 +70,44 @@ class TaskForcePanel(QObject):
         menu.addAction("Déverrouiller la sélection", lambda: self.lock_selection(False))
         menu.addAction("Sélectionner une commune…", self.select_commune)
         menu.addSeparator()
-        menu.addAction("Colorer par équipe", lambda: window.set_color_attribute("team"))
-        menu.addAction("Colorer par conseiller", lambda: window.set_color_attribute("adviser"))
+        menu.addAction("Colorer par équipe", lambda: map_view.set_color_attribute("team"))
+        menu.addAction("Colorer par conseiller", lambda: map_view.set_color_attribute("adviser"))
         menu.addAction(self.dock.toggleViewAction())
-        window.campaignShown.connect(self._on_campaign_shown)
+        parts.campaign_shown.connect(self._on_campaign_shown)
 
     # --- state ------------------------------------------------------------------
 
-    def _on_campaign_shown(self, loaded: Any) -> None:
+    def _on_campaign_shown(self, loaded: LoadedCampaign) -> None:
         if "team_id" not in loaded.firms.columns:
             return
         self.model.set_rows(summary_rows(loaded.store, loaded.firms))
         self.view.resizeColumnsToContents()
 
     def _selected_sirets(self) -> list[str]:
-        campaign = self.window.campaign
+        campaign = self._parts.campaign()
         if campaign is None:
             return []
-        ids = self.window.selected_ids()
+        ids = self._parts.table.selected_ids()
         if not ids:
             return []
         sirets: list[str] = campaign.firms["siret"].gather(ids).to_list()
         return sirets
 
+    def _open_campaign(self) -> LoadedCampaign:
+        campaign = self._parts.campaign()
+        assert campaign is not None, "a selection needs an open campaign"
+        return campaign
+
     def _choose(self, title: str, label: str, items: list[tuple[str, int]]) -> int | None:
         if not items:
             QMessageBox.information(
-                self.window,
+                self._parts.window,
                 title,
                 "Aucune équipe : créez-les (Task force › Partenaires et équipes…) ou importez-les.",
             )
             return None
         names = [name for name, _ in items]
-        name, ok = QInputDialog.getItem(self.window, title, label, names, 0, False)
+        name, ok = QInputDialog.getItem(self._parts.window, title, label, names, 0, False)
         return items[names.index(name)][1] if ok else None
 
     # --- manual work ----------------------------------------------------------------
@@ -100,10 +115,11 @@ class TaskForcePanel(QObject):
     def assign_selection_to_team(self, team_id: int | None = None) -> bool:
         """Give the selected firms to a team (asked when not given), locked; undoable."""
         sirets = self._selected_sirets()
-        if not sirets or self.window.campaign is None:
-            self.window.statusBar().showMessage("Sélectionnez d'abord des établissements.", 5000)
+        campaign = self._parts.campaign()
+        if not sirets or campaign is None:
+            self._parts.status_bar.showMessage("Sélectionnez d'abord des établissements.", 5000)
             return False
-        force = load_task_force(self.window.campaign.store)
+        force = load_task_force(campaign.store)
         if team_id is None:
             team_id = self._choose(
                 "Attribuer à une équipe",
@@ -120,15 +136,16 @@ class TaskForcePanel(QObject):
     def assign_selection_to_adviser(self, adviser_id: int | None = None) -> bool:
         """Give the selected firms to an adviser (and so to the adviser's team); undoable."""
         sirets = self._selected_sirets()
-        if not sirets or self.window.campaign is None:
-            self.window.statusBar().showMessage("Sélectionnez d'abord des établissements.", 5000)
+        campaign = self._parts.campaign()
+        if not sirets or campaign is None:
+            self._parts.status_bar.showMessage("Sélectionnez d'abord des établissements.", 5000)
             return False
         if adviser_id is None:
             from sqlalchemy import select
 
             from planner.db.models import Adviser, Team
 
-            with self.window.campaign.store.session() as session:
+            with campaign.store.session() as session:
                 items = [
                     (f"{a} — {t}", i)
                     for i, a, t in session.execute(
@@ -160,20 +177,20 @@ class TaskForcePanel(QObject):
         *,
         remove: bool = False,
     ) -> bool:
-        store = self.window.campaign.store
+        store = self._open_campaign().store
         try:
             previous = assign_firms(
                 store, sirets, None if remove else team_id, adviser_id=adviser_id, locked=True
             )
         except Exception as exc:  # PlannerError: a remit rule forbids it
-            QMessageBox.warning(self.window, "Attribution refusée", str(exc))
+            QMessageBox.warning(self._parts.window, "Attribution refusée", str(exc))
             return False
         command = AssignCommand(
             store, sirets, None if remove else team_id, adviser_id, True, previous, text,
-            self.window.refresh_firms,
+            self._parts.refresh_firms,
         )  # fmt: skip
-        self.window.undo_stack.push(command)
-        self.window.refresh_firms()
+        self._parts.undo_stack.push(command)
+        self._parts.refresh_firms()
         return True
 
     def lock_selection(self, locked: bool) -> None:
@@ -181,35 +198,37 @@ class TaskForcePanel(QObject):
         sirets = self._selected_sirets()
         if not sirets:
             return
-        store = self.window.campaign.store
+        store = self._open_campaign().store
         previous = previous_assignments(store, sirets)
         assigned = [s for s in sirets if previous[s] is not None]
-        self.window.undo_stack.push(
+        self._parts.undo_stack.push(
             LockCommand(store, assigned, locked, {s: previous[s] for s in assigned},
-                        self.window.refresh_firms)
+                        self._parts.refresh_firms)
         )  # fmt: skip
 
     def select_commune(self) -> None:
         """Select every firm of a commune (then assign it)."""
-        campaign = self.window.campaign
+        campaign = self._parts.campaign()
         if campaign is None:
             return
         communes = (
             campaign.firms.select("commune_code", "commune_name").unique().sort("commune_name")
         )
         labels = [f"{n} ({c})" for c, n in communes.iter_rows()]
-        label, ok = QInputDialog.getItem(self.window, "Commune", "Commune :", labels, 0, False)
+        label, ok = QInputDialog.getItem(
+            self._parts.window, "Commune", "Commune :", labels, 0, False
+        )
         if ok:
             code = communes["commune_code"][labels.index(label)]
-            self.window.select_ids(
+            self._parts.table.select_ids(
                 campaign.firms.filter(pl.col("commune_code") == code)["id"].to_list()
             )
 
-    def _select_team_firms(self, index: Any) -> None:
-        campaign = self.window.campaign
+    def _select_team_firms(self, index: QModelIndex) -> None:
+        campaign = self._parts.campaign()
         team_id = self.model.rows[index.row()]["id"]
         if campaign is not None:
-            self.window.select_ids(
+            self._parts.table.select_ids(
                 campaign.firms.filter(pl.col("team_id") == team_id)["id"].to_list()
             )
 
@@ -217,11 +236,11 @@ class TaskForcePanel(QObject):
 
     def edit_task_force(self) -> TaskForceEditor | None:
         """Open the partners and teams editor; after a save, refresh the summary and colours."""
-        campaign = self.window.campaign
+        campaign = self._parts.campaign()
         if campaign is None:
-            self.window.statusBar().showMessage("Ouvrez d'abord une campagne.", 5000)
+            self._parts.status_bar.showMessage("Ouvrez d'abord une campagne.", 5000)
             return None
-        editor = TaskForceEditor(self.window, campaign.store)
+        editor = TaskForceEditor(self._parts.window, campaign.store)
         editor.accepted.connect(lambda: self._on_editor_accepted(editor))
         self.editor = editor
         editor.open()
@@ -230,10 +249,10 @@ class TaskForcePanel(QObject):
     def _on_editor_accepted(self, editor: TaskForceEditor) -> None:
         saved = editor.saved or {}
         # Team and adviser ids may have gone: earlier steps can no longer be undone.
-        self.window.undo_stack.clear()
-        self.window.refresh_firms()
+        self._parts.undo_stack.clear()
+        self._parts.refresh_firms()
         unassigned = saved.get("unassigned", 0)
-        self.window.statusBar().showMessage(
+        self._parts.status_bar.showMessage(
             f"Partenaires et équipes enregistrés ({saved.get('teams', 0)} équipes"
             + (f", {unassigned} entreprises retirées de leur équipe" if unassigned else "")
             + ").",
@@ -244,7 +263,7 @@ class TaskForcePanel(QObject):
 
     def divide(self, accept_overload: bool = False) -> None:
         """Run the division off the GUI thread, with progress and Cancel, then show quality."""
-        campaign = self.window.campaign
+        campaign = self._parts.campaign()
         if campaign is None:
             return
         store = campaign.store
@@ -256,22 +275,18 @@ class TaskForcePanel(QObject):
             )
             return report, before, snapshot_assignments(store)
 
-        self._runners.append(
-            run_with_progress(
-                self.window, "Répartition des entreprises", task, self._divided, self._failed
-            )
-        )
+        self._parts.run_task("Répartition des entreprises", task, self._divided, self._failed)
 
     def _divided(self, result: tuple[dict[str, Any], list[Any], list[Any]]) -> None:
         report, before, after = result
         self.last_report = report
-        campaign = self.window.campaign
+        campaign = self._parts.campaign()
         if campaign is not None:
-            self.window.undo_stack.push(
-                DivisionCommand(campaign.store, before, after, self.window.refresh_firms)
+            self._parts.undo_stack.push(
+                DivisionCommand(campaign.store, before, after, self._parts.refresh_firms)
             )
-        self.window.refresh_firms()
-        self.window.set_color_attribute("team")
+        self._parts.refresh_firms()
+        self._map.set_color_attribute("team")
         pieces = max((row["pieces"] for row in report["teams"]), default=0)
         unassigned = "".join(
             f"\n• {n} non réparties : {r}" for r, n in report["unassigned"].items()
@@ -286,16 +301,16 @@ class TaskForcePanel(QObject):
         for problem in report["problems"]:
             text += f"\n\n{problem}"
         text += "\n\nÉdition › Annuler remet les attributions d'avant la répartition."
-        self.window.statusBar().showMessage("Répartition terminée", 5000)
-        if not getattr(self.window, "quiet", False):
-            QMessageBox.information(self.window, "Répartition terminée", text)
+        self._parts.status_bar.showMessage("Répartition terminée", 5000)
+        if not self.quiet:
+            QMessageBox.information(self._parts.window, "Répartition terminée", text)
 
     def _failed(self, message: str) -> None:
         if INFEASIBLE not in message:
-            self.window._show_error(message)
+            self._parts.show_error(message)
             return
         answer = QMessageBox.question(
-            self.window,
+            self._parts.window,
             "Répartition équitable impossible",
             message + "\n\nRépartir quand même ? Les règles restent respectées ; "
             "la capacité de cette équipe sera dépassée.",

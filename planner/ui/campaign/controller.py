@@ -1,0 +1,249 @@
+"""Opening campaigns: new, open, recent, demo, the reference NAF, and showing one.
+
+The campaign is read off the GUI thread; once shown, the firm table, the
+filters and the map are filled in that order, then ``campaignShown`` tells the
+other views (task force, sessions, follow-up).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import cast
+
+from PySide6.QtCore import QObject, QStandardPaths, Slot
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QMessageBox
+
+from planner.domain.progress import CancelToken, Progress
+from planner.ui.campaign.loaded_campaign import LoadedCampaign, load_campaign, reload_firms
+from planner.ui.firms.controller import FirmsController
+from planner.ui.map.controller import MapController
+from planner.ui.window_parts import WindowParts
+
+MAX_RECENT = 8
+DEMO_FILE_NAME = "demo-plaine-commune.planner"
+DEMO_NOTICE = (
+    "Campagne de démonstration : les entreprises affichées sont fictives "
+    "(noms, adresses, SIRET et positions sont générés au hasard)."
+)
+
+
+class CampaignController(QObject):
+    """The open campaign, and the « Fichier » entries that open one."""
+
+    def __init__(self, parts: WindowParts, firms: FirmsController, map_view: MapController) -> None:
+        super().__init__(parts.window)
+        self._parts = parts
+        self._firms = firms
+        self._map = map_view
+        self.campaign: LoadedCampaign | None = None
+        self.banner = QLabel(parts.window)
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "background:#fff3cd; color:#664d03; border:1px solid #ffe69c; padding:6px;"
+        )
+        self.banner.hide()
+        self.recent_menu: QMenu | None = None
+
+    # --- menus ------------------------------------------------------------------
+
+    def add_open_actions(self, file_menu: QMenu) -> None:
+        """« Fichier »: new campaign, open, recent campaigns, demo."""
+        new = file_menu.addAction("&Nouvelle campagne…")
+        new.triggered.connect(self.new_campaign)
+        new.setShortcut(QKeySequence.StandardKey.New)
+        open_ = file_menu.addAction("&Ouvrir…")
+        open_.triggered.connect(self.ask_open)
+        open_.setShortcut(QKeySequence.StandardKey.Open)
+        self.recent_menu = file_menu.addMenu("Campagnes &récentes")
+        file_menu.addAction("Ouvrir la campagne de &démonstration").triggered.connect(
+            self.open_demo
+        )
+        self.refresh_recent()
+
+    def add_setting_actions(self, file_menu: QMenu) -> None:
+        """« Fichier »: the campaign's reference NAF."""
+        file_menu.addAction("Nomenclature NAF de &référence…").triggered.connect(
+            self.choose_nomenclature
+        )
+
+    # --- recent files -----------------------------------------------------------
+
+    def recent_files(self) -> list[str]:
+        """Recently opened campaigns, most recent first."""
+        value = self._parts.settings.value("recent/files", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in cast("Iterable[object]", value or [])]
+
+    def _remember(self, path: str) -> None:
+        files = [path] + [f for f in self.recent_files() if f != path]
+        self._parts.settings.setValue("recent/files", files[:MAX_RECENT])
+        self.refresh_recent()
+
+    def refresh_recent(self) -> None:
+        """Fill « Campagnes récentes » from the settings."""
+        menu = self.recent_menu
+        if menu is None:
+            return
+        menu.clear()
+        files = self.recent_files()
+        for path in files:
+            action = menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_campaign(Path(p)))
+        menu.setEnabled(bool(files))
+
+    # --- opening ----------------------------------------------------------------
+
+    @Slot()
+    def new_campaign(self) -> None:
+        """Create a campaign in a dialog, then open it."""
+        from planner.ui.campaign.new_campaign import NewCampaignDialog
+
+        dialog = NewCampaignDialog(self._parts.window)
+        if dialog.exec() and dialog.created_path is not None:
+            self.open_campaign(dialog.created_path)
+
+    @Slot()
+    def ask_open(self) -> None:
+        """Ask for a campaign file and open it."""
+        path, _ = QFileDialog.getOpenFileName(
+            self._parts.window,
+            "Ouvrir une campagne",
+            self._parts.last_dir(),
+            "Campagnes planner (*.planner)",
+        )
+        if path:
+            self._parts.set_last_dir(path)
+            self.open_campaign(Path(path))
+
+    def demo_path(self) -> Path:
+        """Where the demo campaign lives for this user."""
+        base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+        return Path(base) / DEMO_FILE_NAME
+
+    @Slot()
+    def open_demo(self) -> None:
+        """Open the demo campaign, building it the first time."""
+        path = self.demo_path()
+        if path.exists():
+            self.open_campaign(path)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+        def build(progress: Progress, cancel: CancelToken) -> Path:
+            from planner.services.demo.demo_campaign import create_demo
+
+            create_demo(path, progress=progress, cancel=cancel)
+            return path
+
+        self._parts.run_task(
+            "Création de la campagne de démonstration",
+            build,
+            self.open_campaign,
+            self._parts.show_error,
+        )
+
+    def open_campaign(self, path: Path | str) -> None:
+        """Open a campaign file (or URL) off the GUI thread, then show it."""
+        self._parts.status_bar.showMessage(f"Ouverture de {path}…")
+        self._parts.run_task(
+            "Ouverture de la campagne",
+            lambda _p, _c: load_campaign(path),
+            lambda loaded: self._show_campaign(loaded, str(path)),
+            self._parts.show_error,
+        )
+
+    def _show_campaign(self, loaded: LoadedCampaign, path: str) -> None:
+        if self.campaign is not None:
+            self.campaign.store.close()
+        self.campaign = loaded
+        self._parts.undo_stack.clear()
+        header = loaded.header
+        self._parts.window.setWindowTitle(f"{header.name} — planner")
+        if header.is_demo:
+            self.banner.setText(DEMO_NOTICE)
+        self.banner.setVisible(header.is_demo)
+        if loaded.store.backup is not None:
+            QMessageBox.information(
+                self._parts.window,
+                "Campagne mise à jour",
+                "Cette campagne venait d'une version précédente de planner. Elle a été "
+                "mise à jour ; une copie de l'ancien fichier est conservée :\n"
+                f"{loaded.store.backup}",
+            )
+        self._firms.set_firms(loaded)
+        self._map.set_geography(loaded)
+        self._map.push_firms(loaded)
+        self._firms.apply_filters()
+        self._firms.clear_details()
+        self._firms.update_count()
+        if not path.startswith("postgresql"):
+            self._remember(path)
+        self._parts.status_bar.showMessage(
+            f"Campagne « {header.name} » ouverte : {header.bassin_label}", 8000
+        )
+        self._parts.campaign_shown.emit(loaded)
+
+    def refresh_firms(self) -> None:
+        """Reload the firms from the campaign (after an import, a division, outcomes...).
+
+        The reload runs off the GUI thread; filters and the colour attribute are
+        kept, and ``campaignShown`` is emitted again when the views are updated.
+        """
+        if self.campaign is None:
+            return
+        loaded = self.campaign
+
+        def show(fresh: LoadedCampaign) -> None:
+            if self.campaign is not loaded:
+                return  # another campaign was opened meanwhile
+            self.campaign = fresh
+            self._firms.set_firms(fresh)
+            self._map.push_firms(fresh)
+            self._firms.apply_filters()
+            self._firms.update_count()
+            self._parts.campaign_shown.emit(fresh)
+
+        self._parts.run_task(
+            "Mise à jour des établissements",
+            lambda _p, _c: reload_firms(loaded),
+            show,
+            self._parts.show_error,
+        )
+
+    def reopen(self) -> None:
+        """Open the current campaign again (after an import that may have wiped firms)."""
+        if self.campaign is None:
+            return
+        path = self.campaign.store.path
+        self.open_campaign(path if path is not None else self.campaign.store.url)
+
+    # --- settings ---------------------------------------------------------------
+
+    @Slot()
+    def choose_nomenclature(self) -> None:
+        """Campaign setting: NAF rév. 2 or NAF 2025, with the translated rules to confirm."""
+        if self.campaign is None:
+            self._parts.show_error("Ouvrez ou créez d'abord une campagne.")
+            return
+        from planner.ui.campaign.nomenclature_dialog import NomenclatureDialog, SwitchCommand
+
+        dialog = NomenclatureDialog(self._parts.window, self.campaign.store)
+        dialog.exec()
+        if dialog.applied and dialog.plan is not None:
+            self._parts.undo_stack.push(
+                SwitchCommand(self.campaign.store, dialog.plan, on_done=self.refresh_firms)
+            )
+            self.refresh_firms()
+            self._parts.status_bar.showMessage(dialog.done_message)
+            QMessageBox.information(
+                self._parts.window, "Nomenclature NAF de référence", dialog.done_message
+            )
+
+    def close(self) -> None:
+        """Close the open campaign's store (the window closes)."""
+        if self.campaign is not None:
+            self.campaign.store.close()

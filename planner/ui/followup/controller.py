@@ -1,0 +1,251 @@
+"""The « Suivi » menu: call-list export, outcomes read back, dashboard, métiers in
+tension (BMO), firms already supported and priority weights."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+
+from planner.domain.progress import CancelToken, Progress
+from planner.services.campaign.identity import refuse_unsigned, set_refuse_unsigned
+from planner.services.followup.call_lists import (
+    ExportedFile,
+    export_call_lists,
+    partners_with_firms,
+)
+from planner.services.followup.outcomes_import import (
+    OutcomePreview,
+    apply_outcomes,
+    preview_outcomes,
+)
+from planner.ui.campaign.loaded_campaign import LoadedCampaign
+from planner.ui.followup.export_dialog import ExportDialog
+from planner.ui.followup.preview_dialog import OutcomePreviewDialog
+from planner.ui.tasks import TaskRunner
+from planner.ui.window_parts import WindowParts
+
+if TYPE_CHECKING:
+    from planner.services.followup.supported_firms import SupportedImport
+
+
+class FollowupController(QObject):
+    """The « Suivi » menu and the windows it opens.
+
+    Attributes:
+        actions: the menu's actions (export, read back, dashboard, BMO, supported firms,
+            priorities, refuse unsigned lists).
+        dashboard: the last dashboard opened, bmo: the last BMO window opened.
+    """
+
+    def __init__(self, parts: WindowParts) -> None:
+        super().__init__(parts.window)
+        self._parts = parts
+        self.dashboard: QWidget | None = None
+        self.bmo: QWidget | None = None
+        self.task: TaskRunner | None = None
+        window = parts.window
+        menu = parts.menu("&Suivi")
+        export = QAction("&Exporter les listes d'appels…", window)
+        export.triggered.connect(self.export_lists)
+        read_back = QAction("&Relire les listes complétées…", window)
+        read_back.triggered.connect(self.import_outcomes)
+        unsigned = QAction("Refuser les listes &non signées à la relecture", window)
+        unsigned.setCheckable(True)
+        unsigned.setToolTip(
+            "Réglage de la campagne : refuser les listes d'appels exportées avant la signature "
+            "des listes (leur origine ne peut pas être vérifiée)."
+        )
+        unsigned.triggered.connect(self._set_refuse_unsigned)
+        menu.aboutToShow.connect(lambda: self._sync_refuse_unsigned(unsigned))
+        board = QAction("&Tableau de bord…", window)
+        board.triggered.connect(self.show_dashboard)
+        bmo = QAction("&Métiers en tension (BMO)…", window)
+        bmo.triggered.connect(self.show_bmo)
+        supported = QAction("Importer les entreprises &déjà accompagnées…", window)
+        supported.triggered.connect(self.import_supported_list)
+        priorities = QAction("&Priorités…", window)
+        priorities.triggered.connect(self.edit_priorities)
+        menu.addAction(export)
+        menu.addAction(read_back)
+        menu.addAction(unsigned)
+        menu.addSeparator()
+        menu.addAction(board)
+        menu.addSeparator()
+        menu.addAction(bmo)
+        menu.addAction(supported)
+        menu.addAction(priorities)
+        self.actions = (export, read_back, board, bmo, supported, priorities, unsigned)
+
+    def _campaign(self) -> LoadedCampaign | None:
+        """The open campaign; without one, say so and return None."""
+        campaign = self._parts.campaign()
+        if campaign is None:
+            QMessageBox.information(self._parts.window, "Suivi", "Ouvrez d'abord une campagne.")
+        return campaign
+
+    def _fail(self, message: str) -> None:
+        QMessageBox.warning(self._parts.window, "Suivi", message)
+
+    # --- campaign setting -------------------------------------------------------
+
+    def _sync_refuse_unsigned(self, action: QAction) -> None:
+        """Show the open campaign's setting (triggered, not toggled, writes it)."""
+        campaign = self._parts.campaign()
+        action.setEnabled(campaign is not None)
+        action.setChecked(campaign is not None and refuse_unsigned(campaign.store))
+
+    def _set_refuse_unsigned(self, refuse: bool) -> None:
+        campaign = self._campaign()
+        if campaign is None:
+            return
+        set_refuse_unsigned(campaign.store, refuse)
+
+    # --- windows and dialogs ----------------------------------------------------
+
+    def show_bmo(self) -> None:
+        """Open the bassin's métiers in tension (BMO), with the workbook import."""
+        campaign = self._campaign()
+        if campaign is None:
+            return
+        from planner.ui.followup.bmo_window import BmoWindow
+
+        dialog = BmoWindow(campaign.store, self._parts.window)
+        dialog.show()
+        self.bmo = dialog
+
+    def edit_priorities(self) -> None:
+        """Set the priority weights of the call lists."""
+        campaign = self._campaign()
+        if campaign is None:
+            return
+        from planner.ui.followup.priority_dialog import PriorityDialog
+
+        PriorityDialog(campaign.store, self._parts.window).exec()
+
+    def show_dashboard(self) -> None:
+        """Open the campaign's follow-up dashboard."""
+        campaign = self._campaign()
+        if campaign is None:
+            return
+        from planner.ui.followup.dashboard_window import DashboardWindow
+
+        dialog = DashboardWindow(campaign.store, self._parts.window)
+        dialog.show()
+        self.dashboard = dialog
+
+    # --- long work --------------------------------------------------------------
+
+    def import_supported_list(self) -> None:
+        """Import the list of firms already supported, off the GUI thread."""
+        campaign = self._campaign()
+        if campaign is None:
+            return
+        window = self._parts.window
+        path, _ = QFileDialog.getOpenFileName(
+            window,
+            "Entreprises déjà accompagnées",
+            "",
+            "Listes de SIRET (*.csv *.xlsx *.txt);;Tous les fichiers (*)",
+        )
+        if not path:
+            return
+        store = campaign.store
+        from planner.services.followup.supported_firms import import_supported
+
+        def task(progress: Progress, cancel: CancelToken) -> SupportedImport:
+            return import_supported(store, Path(path), progress=progress, cancel=cancel)
+
+        def done(result: SupportedImport) -> None:
+            QMessageBox.information(window, "Entreprises déjà accompagnées", supported_text(result))
+            self._parts.refresh_firms()
+
+        self.task = self._parts.run_task(
+            "Import des entreprises déjà accompagnées", task, done, self._fail
+        )
+
+    def export_lists(self) -> None:
+        """Ask for the folder, the layout and the partners, then export off the GUI thread."""
+        campaign = self._campaign()
+        if campaign is None:
+            return
+        window = self._parts.window
+        store = campaign.store
+        partners = partners_with_firms(store)
+        if not partners:
+            QMessageBox.information(
+                window,
+                "Listes d'appels",
+                "Aucune entreprise n'est attribuée : répartissez-les d'abord entre les équipes "
+                "(Task force → Répartir automatiquement).",
+            )
+            return
+        dialog = ExportDialog(partners, window)
+        if dialog.exec() != ExportDialog.DialogCode.Accepted:
+            return
+        folder, per = dialog.out_dir(), dialog.per()
+        chosen = None if dialog.all_chosen() else dialog.chosen_partners()
+
+        def task(progress: Progress, cancel: CancelToken) -> list[ExportedFile]:
+            return export_call_lists(
+                store, folder, partners=chosen, per=per, progress=progress, cancel=cancel
+            )
+
+        def done(files: list[ExportedFile]) -> None:
+            lines = "\n".join(f"• {f.path.name} : {f.rows} entreprises" for f in files)
+            QMessageBox.information(
+                window, "Listes d'appels", f"Fichiers écrits dans {folder} :\n{lines}"
+            )
+
+        self.task = self._parts.run_task("Export des listes d'appels", task, done, self._fail)
+
+    def import_outcomes(self) -> None:
+        """Read workbooks off the GUI thread, show the preview, write only on confirmation."""
+        campaign = self._campaign()
+        if campaign is None:
+            return
+        window = self._parts.window
+        paths, _ = QFileDialog.getOpenFileNames(
+            window, "Listes d'appels complétées", "", "Classeurs Excel (*.xlsx)"
+        )
+        if not paths:
+            return
+        store = campaign.store
+
+        def task(progress: Progress, cancel: CancelToken) -> OutcomePreview:
+            progress(0, 1, "Lecture des classeurs")
+            preview = preview_outcomes(store, [Path(p) for p in paths])
+            cancel.check()
+            return preview
+
+        def show(preview: OutcomePreview) -> None:
+            dialog = OutcomePreviewDialog(preview, window)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            written = apply_outcomes(
+                store, preview, include_conflicts=dialog.include_conflicts.isChecked()
+            )
+            QMessageBox.information(window, "Suivi", f"{written} contacts enregistrés.")
+            self._parts.refresh_firms()
+
+        self.task = self._parts.run_task("Relecture des listes d'appels", task, show, self._fail)
+
+
+def supported_text(result: SupportedImport) -> str:
+    """The French summary of an import of firms already supported."""
+    lines = [
+        f"{result.sirets} SIRET lus dans {result.file} (colonne {result.column}) :",
+        f"• {result.matched} entreprises de la campagne, signalées « Déjà accompagnée »",
+        f"• {result.unknown} inconnues de la campagne (gardées pour un prochain import SIRENE)",
+    ]
+    if result.duplicates:
+        lines.append(f"• {result.duplicates} doublons ignorés")
+    if result.bad:
+        lines.append(f"\n{len(result.bad)} lignes écartées :")
+        lines.extend(f"  {bad.message}" for bad in result.bad[:10])
+        if len(result.bad) > 10:
+            lines.append(f"  … et {len(result.bad) - 10} autres")
+    return "\n".join(lines)

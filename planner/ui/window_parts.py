@@ -1,0 +1,83 @@
+"""The parts of the main window that the feature controllers may use.
+
+A controller (``planner/ui/<feature>/controller.py``) is given a
+:class:`WindowParts` and reaches the window through it only: the map, the
+firm table, the menus by title, the status bar, the undo stack, the settings,
+the task runner, the open campaign and the ``campaignShown`` signal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, SignalInstance
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QMainWindow, QMenu, QStatusBar
+
+from planner.ui.campaign.loaded_campaign import LoadedCampaign
+from planner.ui.firms.firm_table_view import FirmTable
+from planner.ui.map.map_widget import MapWidget
+from planner.ui.tasks import Task, TaskRunner, run_with_progress
+
+
+@dataclass(frozen=True)
+class WindowParts:
+    """What a feature controller may use of the main window.
+
+    Attributes:
+        window: the main window as a plain ``QMainWindow``: parent of dialogs, holder of docks.
+        map: the bassin map.
+        table: the firm table (selection by firm id).
+        status_bar: the window's status bar.
+        undo_stack: the window's undo stack (« Édition › Annuler »).
+        settings: the user's settings.
+        campaign_shown: emitted with the :class:`LoadedCampaign` now shown.
+        campaign: the open campaign, or None.
+        refresh_firms: reload the firms of the open campaign off the GUI thread.
+        show_error: say a failure to the user, in French.
+        menus: the menu bar's menus by title (« &Fichier »…); see :meth:`menu`.
+    """
+
+    window: QMainWindow
+    map: MapWidget
+    table: FirmTable
+    status_bar: QStatusBar
+    undo_stack: QUndoStack
+    settings: QSettings
+    campaign_shown: SignalInstance
+    campaign: Callable[[], LoadedCampaign | None]
+    refresh_firms: Callable[[], None]
+    show_error: Callable[[str], None]
+    menus: dict[str, QMenu] = field(default_factory=dict)
+    runners: list[TaskRunner] = field(default_factory=list)
+
+    def menu(self, title: str) -> QMenu:
+        """The menu bar's menu with this title, added at the end of the bar if new."""
+        menu = self.menus.get(title)
+        if menu is None:
+            menu = self.window.menuBar().addMenu(title)
+            self.menus[title] = menu
+        return menu
+
+    def run_task(
+        self,
+        title: str,
+        task: Task,
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[str], None] | None = None,
+    ) -> TaskRunner:
+        """Run a task off the GUI thread with a cancellable progress dialog."""
+        runner = run_with_progress(self.window, title, task, on_success, on_failure)
+        self.runners.append(runner)
+        return runner
+
+    def last_dir(self) -> str:
+        """The folder of the last file dialog."""
+        return str(self.settings.value("recent/dir", str(Path.home())))
+
+    def set_last_dir(self, path: str | Path) -> None:
+        """Remember the folder of a chosen file."""
+        self.settings.setValue("recent/dir", str(Path(path).parent))
