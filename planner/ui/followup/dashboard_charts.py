@@ -383,7 +383,9 @@ def figure_image(figure: Figure, size: QSize, scale: float = 2.0) -> QImage:
         if isinstance(figure, str):
             painter.scale(scale, scale)
             painter.setPen(QColor("#555555"))
-            painter.drawText(QRectF(0, 0, size.width(), size.height()), figure)
+            painter.drawText(
+                QRectF(0, 0, size.width(), size.height()), Qt.AlignmentFlag.AlignCenter, figure
+            )
             return image
         scene = QGraphicsScene()
         scene.addItem(figure)

@@ -95,6 +95,9 @@ class _Document:
         self.parts.append(f"<p><b>{html.escape(text)}</b></p>")
 
     def chart(self, figure: Figure, height: float) -> None:
+        if isinstance(figure, str):  # nothing to draw: the message, as text
+            self.parts.append(f'<p align="center"><i>{html.escape(figure)}</i></p>')
+            return
         name = f"chart{len(self.images)}"
         size = QSize(int(self.width), int(min(height, self.height)))
         self.images[name] = figure
