@@ -26,7 +26,17 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QCoreApplication, QLocale, QMargins, QPointF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLocale,
+    QMargins,
+    QPointF,
+    QRectF,
+    QSize,
+    QSizeF,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QGraphicsScene,
@@ -391,7 +401,8 @@ def figure_image(figure: Figure, size: QSize, scale: float = 2.0) -> QImage:
         scene.addItem(figure)
         for _ in range(2):  # lay out, fit to the plot area found, lay out again
             figure.fit(QSizeF(size))
-            QCoreApplication.sendPostedEvents()
+            # Only the layout requests: no queued signal of the app runs in the middle.
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         scene.render(painter, target, QRectF(0, 0, size.width(), size.height()))
         scene.removeItem(figure)
         figure.deleteLater()

@@ -151,6 +151,8 @@ def paint_document(doc: QTextDocument, printer: QPrinter, footer: str) -> int:
     painter = QPainter()
     if not painter.begin(printer):
         raise PlannerError("Impossible de préparer le PDF du tableau de bord.")
+    # Flat colours and thin text compress better, and stay sharp, without JPEG.
+    painter.setRenderHint(QPainter.RenderHint.LosslessImageRendering, True)
     try:
         page = printer.pageRect(QPrinter.Unit.DevicePixel)
         footer_h = _FOOTER_MM / 25.4 * printer.resolution()
