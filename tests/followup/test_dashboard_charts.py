@@ -8,13 +8,8 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QGraphicsSimpleTextItem
 from pytestqt.qtbot import QtBot
 
-from planner.ui.followup.dashboard_charts import (
-    ChartWidget,
-    DashboardChart,
-    Series,
-    bar_chart,
-    figure_image,
-)
+from planner.ui.followup.dashboard_chart_view import ChartWidget, figure_image
+from planner.ui.followup.dashboard_charts import DashboardChart, Series, bar_chart
 
 
 def _axes(chart: DashboardChart) -> tuple[QBarCategoryAxis, QValueAxis]:

@@ -1,9 +1,9 @@
 """Charts of the follow-up dashboard, built with Qt Charts.
 
-The same figures are shown in the window (:class:`ChartWidget`) and rendered
-to images for the PDF (:func:`figure_image`), so what is printed is what the
-coordinator saw. A figure is a :class:`DashboardChart`, or the French message
-shown in its place when there is nothing to draw.
+The same figures are shown in the window and rendered to images for the PDF
+(``dashboard_chart_view``), so what is printed is what the coordinator saw. A
+figure is a :class:`DashboardChart`, or the French message shown in its place
+when there is nothing to draw.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import html
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import polars as pl
 from PySide6.QtCharts import (
@@ -20,31 +21,22 @@ from PySide6.QtCharts import (
     QBarSet,
     QCategoryAxis,
     QChart,
-    QChartView,
     QHorizontalBarSeries,
     QLegend,
     QLineSeries,
     QValueAxis,
 )
 from PySide6.QtCore import (
-    QCoreApplication,
-    QEvent,
     QLocale,
     QMargins,
     QPointF,
     QRectF,
-    QSize,
     QSizeF,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QResizeEvent
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen
 from PySide6.QtWidgets import (
-    QGraphicsScene,
     QGraphicsSimpleTextItem,
-    QLabel,
-    QSizePolicy,
-    QStackedLayout,
-    QWidget,
 )
 
 from planner.services.followup.dashboard.progress import TOTAL
@@ -65,6 +57,7 @@ CAPACITY_COLOR = "#c0392b"
 ROW_HEIGHT = 18.0  # the smallest readable bar group, in pixels
 MAX_ROW_HEIGHT = 60.0  # bars no thicker than this when few groups share a tall chart
 FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
+Pin = Literal["after", "above"]
 
 
 @dataclass(frozen=True)
@@ -116,15 +109,15 @@ class DashboardChart(QChart):
         self.setMargins(QMargins(4, 4, 4, 4))
         self.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
         self.legend().setMarkerShape(QLegend.MarkerShape.MarkerShapeFromSeries)
-        self._pins: list[tuple[QGraphicsSimpleTextItem, QPointF, Qt.AlignmentFlag]] = []
+        self._pins: list[tuple[QGraphicsSimpleTextItem, QPointF, Pin]] = []
         self._fit: Callable[[QSizeF], None] | None = None
         self.plotAreaChanged.connect(self._on_chart_plot_area_changed)
 
-    def pin(self, text: str, value: QPointF, align: Qt.AlignmentFlag) -> None:
-        """Write ``text`` next to the data point ``value`` (left of it or right of it)."""
+    def pin(self, text: str, value: QPointF, where: Pin) -> None:
+        """Write ``text`` by the data point ``value``: after it (a bar's end) or above it."""
         item = QGraphicsSimpleTextItem(text, self)
         item.setBrush(QColor("black"))
-        self._pins.append((item, value, align))
+        self._pins.append((item, value, where))
         self._place_pins()
 
     def set_fit(self, fit: Callable[[QSizeF], None]) -> None:
@@ -143,10 +136,10 @@ class DashboardChart(QChart):
     def _place_pins(self) -> None:
         series = self.series()
         area = self.plotArea()
-        for item, value, align in self._pins:
+        for item, value, where in self._pins:
             point = self.mapToPosition(value, series[0]) if series else QPointF()
             box = item.boundingRect()
-            if align == Qt.AlignmentFlag.AlignLeft:  # a bar's value, after its end
+            if where == "after":  # a bar's value, after its end
                 x, y = point.x() + 4, point.y() - box.height() / 2
             else:  # a line's last value, above and left of the point
                 x, y = point.x() - box.width() - 4, point.y() - box.height() - 6
@@ -208,7 +201,7 @@ def bar_chart(
     first = series[0].values
     for index, value in enumerate(first):
         at = QPointF(float(value), float(len(first) - 1 - index))
-        chart.pin(number(value), at, Qt.AlignmentFlag.AlignLeft)
+        chart.pin(number(value), at, "after")
     note = QFont(values.titleFont())
     note.setBold(False)
     values.setTitleFont(note)
@@ -305,7 +298,7 @@ def line_chart(
         for s in series:
             if s.values:
                 last = QPointF(float(len(s.values) - 1), float(s.values[-1]) * scale)
-                chart.pin(fmt(s.values[-1]), last, Qt.AlignmentFlag.AlignRight)
+                chart.pin(fmt(s.values[-1]), last, "above")
     label_w = QFontMetricsF(x_axis.labelsFont()).horizontalAdvance("00/00") + 10
 
     def fit(_size: QSizeF) -> None:
@@ -319,96 +312,6 @@ def line_chart(
 
     chart.set_fit(fit)
     return chart
-
-
-class ChartWidget(QWidget):
-    """A figure on screen: the chart, or its message in grey on white."""
-
-    def __init__(self, parent: QWidget | None = None, minimum_height: int = 260) -> None:
-        super().__init__(parent)
-        self.setMinimumHeight(minimum_height)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setAutoFillBackground(True)
-        palette = self.palette()
-        palette.setColor(self.backgroundRole(), QColor("white"))
-        self.setPalette(palette)
-        self._stack = QStackedLayout(self)
-        self.view = _FittingChartView(self)
-        self.message = QLabel(self)
-        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message.setStyleSheet("color: #555555; background: white;")
-        self._stack.addWidget(self.view)
-        self._stack.addWidget(self.message)
-        self._chart: DashboardChart | None = None
-
-    def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(900, 420)
-
-    def show_figure(self, figure: Figure) -> None:
-        """Show ``figure`` from now on (the previous chart is deleted)."""
-        if isinstance(figure, str):
-            self.show_message(figure)
-            return
-        previous = self._chart
-        self._chart = figure
-        self.view.setChart(figure)
-        figure.fit(QSizeF(self.view.viewport().size()))
-        if previous is not None:
-            previous.deleteLater()
-        self._stack.setCurrentWidget(self.view)
-
-    def show_message(self, text: str) -> None:
-        self.message.setText(text)
-        self._stack.setCurrentWidget(self.message)
-
-    def chart(self) -> DashboardChart | None:
-        """The chart shown last (``None`` before the first one)."""
-        return self._chart
-
-
-class _FittingChartView(QChartView):
-    """A chart view that lets its figure adapt to every new size."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        self.setFrameShape(QChartView.Shape.NoFrame)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        chart = self.chart()
-        if isinstance(chart, DashboardChart):
-            chart.fit(QSizeF(self.viewport().size()))
-
-
-def figure_image(figure: Figure, size: QSize, scale: float = 2.0) -> QImage:
-    """The figure drawn at ``size`` (layout pixels) into an image ``scale`` times finer."""
-    image = QImage(size * scale, QImage.Format.Format_RGB32)
-    image.fill(QColor("white"))
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-    target = QRectF(0, 0, image.width(), image.height())
-    try:
-        if isinstance(figure, str):
-            painter.scale(scale, scale)
-            painter.setPen(QColor("#555555"))
-            painter.drawText(
-                QRectF(0, 0, size.width(), size.height()), Qt.AlignmentFlag.AlignCenter, figure
-            )
-            return image
-        scene = QGraphicsScene()
-        scene.addItem(figure)
-        for _ in range(2):  # lay out, fit to the plot area found, lay out again
-            figure.fit(QSizeF(size))
-            # Only the layout requests: no queued signal of the app runs in the middle.
-            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-        scene.render(painter, target, QRectF(0, 0, size.width(), size.height()))
-        scene.removeItem(figure)
-        figure.deleteLater()
-    finally:
-        painter.end()
-    return image
 
 
 # --- the dashboard's figures ------------------------------------------------------

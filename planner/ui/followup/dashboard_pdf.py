@@ -40,10 +40,10 @@ from planner.services.followup.dashboard.data import (
 )
 from planner.services.followup.dashboard.needs import NEEDS_LABELS, needs_table
 from planner.services.followup.dashboard.progress import PROGRESS_LABELS, TOTAL, progress_table
+from planner.ui.followup.dashboard_chart_view import figure_image
 from planner.ui.followup.dashboard_charts import (
     Figure,
     axis_figure,
-    figure_image,
     needs_figure,
     progress_figure,
 )

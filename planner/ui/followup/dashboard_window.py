@@ -35,8 +35,8 @@ from planner.services.followup.dashboard.data import (
 from planner.services.followup.dashboard.needs import NEEDS_LABELS, needs_table
 from planner.services.followup.dashboard.progress import PROGRESS_LABELS, TOTAL, progress_table
 from planner.services.followup.dashboard.workbook import write_dashboard_workbook
+from planner.ui.followup.dashboard_chart_view import ChartWidget
 from planner.ui.followup.dashboard_charts import (
-    ChartWidget,
     axis_figure,
     needs_figure,
     progress_figure,
