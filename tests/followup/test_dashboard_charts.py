@@ -77,3 +77,17 @@ def _drawn(image: QImage) -> int:
         for y in range(0, image.height(), 2)
         for x in range(0, image.width(), 2)
     )
+
+
+def test_small_counts_have_whole_ticks(qtbot: QtBot) -> None:
+    figure = bar_chart(["A", "B"], [Series("Entreprises attribuées", "#9ecae1", [1, 1])])
+    assert isinstance(figure, DashboardChart)
+    widget = ChartWidget()
+    qtbot.addWidget(widget)
+    widget.resize(400, 300)
+    widget.show_figure(figure)
+    _, axis = _axes(figure)
+    qtbot.waitUntil(lambda: axis.max() > 1)
+    step = (axis.max() - axis.min()) / (axis.tickCount() - 1)
+    ticks = [axis.min() + i * step for i in range(axis.tickCount())]
+    assert all(t == round(t) for t in ticks), ticks  # never "0, 0, 1, 1, 1"

@@ -217,7 +217,8 @@ def bar_chart(
         values.setTitleText(f"… et {len(labels) - shown} autres : voir le tableau")
         categories.setRange(names[shown - 1], names[0])
         peak = max(max((s.values[i] for s in series for i in range(shown)), default=1), 1)
-        step = _nice_step(peak * 1.08)  # room for the value written after the longest bar
+        # Room for the value written after the longest bar; whole counts on the axis.
+        step = max(_nice_step(peak * 1.08), 1.0)
         values.setRange(0.0, step * math.ceil(peak * 1.08 / step))
         values.setTickCount(round(values.max() / step) + 1)
         row_h = (plot_h - (line_h if shown < len(labels) else 0.0)) / shown
@@ -256,7 +257,10 @@ def line_chart(
         chart.setTitleFont(font)
         chart.setTitle(_rich(title))
     peak = max([v for s in series for v in s.values] + [reference[1] if reference else 0])
-    step = _nice_step(peak * 1.05 if peak > 0 else (1.0 if as_percent else 10.0))
+    step = max(
+        _nice_step(peak * 1.05 if peak > 0 else (1.0 if as_percent else 10.0)),
+        0.01 if as_percent else 1.0,  # whole counts and percentages: no tick written twice
+    )
     y_max = step * math.ceil(max(peak * 1.05, step) / step)
     pad = 0.5 if len(weeks) == 1 else 0.25
     x_min, x_max = -pad, len(weeks) - 1 + pad
