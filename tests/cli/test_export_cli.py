@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,27 @@ def test_dashboard_pdf_through_qt(campaign: Path, tmp_path: Path, qapp: object) 
     ).stdout
     assert "Par équipe" in text and "Par partenaire" not in text
     assert "Besoins recueillis par métier" in text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext absent")
+def test_dashboard_pdf_from_a_fresh_command_line(campaign: Path, tmp_path: Path) -> None:
+    """No QApplication yet: the command makes the one Qt Charts needs (not a QGuiApplication)."""
+    out = tmp_path / "tableau.pdf"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    argv = ["export", "dashboard", str(campaign), "--out", str(out), "--by", "naf"]
+    done = subprocess.run(
+        [sys.executable, "-m", "planner", *argv],
+        check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "page(s)" in done.stdout
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "Par section NAF" in text and "Besoins recueillis par métier" in text
 
 
 def test_sessions_workbook_by_period(

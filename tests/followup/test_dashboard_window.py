@@ -259,6 +259,18 @@ def test_pdf_tables_run_over_pages_without_losing_rows(qtbot: QtBot, tmp_path: P
     assert "01/08/2025" in words
 
 
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler absent")
+def test_pdf_charts_are_images_one_per_figure(qtbot: QtBot, tmp_path: Path) -> None:
+    del qtbot  # a QApplication is needed for the charts
+    data = _synthetic(firms=30, weeks=5)
+    pdf = tmp_path / "tdb.pdf"
+    write_dashboard_pdf(data, str(pdf), axes=("team", "adviser"))
+    # Two axes, the progress of all teams and their comparison; no needs: no chart.
+    assert pdf.read_bytes().count(b"/Subtype /Image") == 4
+    _, words = _pdf_words(pdf)
+    assert "Aucune donnée" in " ".join(words)  # printed as text in the chart's place
+
+
 def test_excel_button_exports_off_the_gui_thread(
     followup_campaign: Path, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:

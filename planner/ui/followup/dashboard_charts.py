@@ -1,22 +1,43 @@
-"""Charts of the follow-up dashboard, drawn with QPainter into any rectangle.
+"""Charts of the follow-up dashboard, built with Qt Charts.
 
-The same painting functions draw on screen (:class:`ChartWidget`) and in the
-PDF export, so what is printed is what the coordinator saw.
+The same figures are shown in the window and rendered to images for the PDF
+(``dashboard_chart_view``), so what is printed is what the coordinator saw. A
+figure is a :class:`DashboardChart`, or the French message shown in its place
+when there is nothing to draw.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
+import html
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Literal
 
 import polars as pl
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QCategoryAxis,
+    QChart,
+    QHorizontalBarSeries,
+    QLegend,
+    QLineSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import (
+    QLocale,
+    QMargins,
+    QPointF,
+    QRectF,
+    QSizeF,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen
+from PySide6.QtWidgets import (
+    QGraphicsSimpleTextItem,
+)
 
 from planner.services.followup.dashboard.progress import TOTAL
 
@@ -34,8 +55,9 @@ PALETTE = (
 )
 CAPACITY_COLOR = "#c0392b"
 ROW_HEIGHT = 18.0  # the smallest readable bar group, in pixels
-
-Painter = Callable[[QPainter, QRectF], None]
+MAX_ROW_HEIGHT = 60.0  # bars no thicker than this when few groups share a tall chart
+FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
+Pin = Literal["after", "above"]
 
 
 @dataclass(frozen=True)
@@ -58,122 +80,166 @@ def percent(value: float) -> str:
 
 def _nice_step(peak: float, ticks: int = 5) -> float:
     raw = max(peak, 1e-9) / ticks
-    power: float = 10 ** math.floor(math.log10(raw))
+    power = 10.0 ** math.floor(math.log10(raw))
     for factor in (1, 2, 2.5, 5, 10):
         if raw <= factor * power:
             return factor * power
     return 10 * power
 
 
-def _legend(painter: QPainter, rect: QRectF, entries: Sequence[tuple[str, str, bool]]) -> float:
-    """Draw legend entries (label, colour, dashed) flowing over lines; return the height used."""
-    metrics = painter.fontMetrics()
-    line_h = metrics.height() + 4
-    x, y = rect.left(), rect.top()
-    for label, color, dashed in entries:
-        width = 26 + metrics.horizontalAdvance(label) + 16
-        if x + width > rect.right() and x > rect.left():
-            x, y = rect.left(), y + line_h
-        mid = y + line_h / 2
-        if dashed:
-            painter.setPen(QPen(QColor(color), 2, Qt.PenStyle.DashLine))
-            painter.drawLine(QPointF(x, mid), QPointF(x + 20, mid))
-        else:
-            painter.fillRect(QRectF(x, mid - 5, 20, 10), QColor(color))
-        painter.setPen(QColor("black"))
-        painter.drawText(
-            QRectF(x + 26, y, width - 26, line_h), Qt.AlignmentFlag.AlignVCenter, label
-        )
-        x += width
-    return y + line_h - rect.top()
+def _rich(text: str) -> str:
+    """Qt Charts draws axis, legend and title texts as rich text: show them as typed."""
+    return html.escape(text, quote=False)
 
 
-def paint_message(painter: QPainter, rect: QRectF, text: str) -> None:
-    painter.setPen(QColor("#555555"))
-    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+class DashboardChart(QChart):
+    """A chart with texts pinned to data points and a hook run when its size changes.
+
+    Pinned texts (a bar's value, a line's last value) follow their point when
+    the plot area moves; :meth:`fit` lets a figure adapt to its height (bars
+    that fit) or width (week labels that fit).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setLocalizeNumbers(True)
+        self.setLocale(FRENCH)
+        self.setBackgroundRoundness(0)
+        self.setBackgroundBrush(QColor("white"))
+        self.setMargins(QMargins(4, 4, 4, 4))
+        self.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.legend().setMarkerShape(QLegend.MarkerShape.MarkerShapeFromSeries)
+        self._pins: list[tuple[QGraphicsSimpleTextItem, QPointF, Pin]] = []
+        self._fit: Callable[[QSizeF], None] | None = None
+        self.plotAreaChanged.connect(self._on_chart_plot_area_changed)
+
+    def pin(self, text: str, value: QPointF, where: Pin) -> None:
+        """Write ``text`` by the data point ``value``: after it (a bar's end) or above it."""
+        item = QGraphicsSimpleTextItem(text, self)
+        item.setBrush(QColor("black"))
+        self._pins.append((item, value, where))
+        self._place_pins()
+
+    def set_fit(self, fit: Callable[[QSizeF], None]) -> None:
+        self._fit = fit
+
+    def fit(self, size: QSizeF) -> None:
+        """Resize the chart and let the figure adapt what it shows to the new size."""
+        self.resize(size)
+        if self._fit is not None:
+            self._fit(size)
+        self._place_pins()
+
+    def _on_chart_plot_area_changed(self, _area: QRectF) -> None:
+        self._place_pins()
+
+    def _place_pins(self) -> None:
+        series = self.series()
+        area = self.plotArea()
+        for item, value, where in self._pins:
+            point = self.mapToPosition(value, series[0]) if series else QPointF()
+            box = item.boundingRect()
+            if where == "after":  # a bar's value, after its end
+                x, y = point.x() + 4, point.y() - box.height() / 2
+            else:  # a line's last value, above and left of the point
+                x, y = point.x() - box.width() - 4, point.y() - box.height() - 6
+            item.setPos(x, y)
+            item.setVisible(area.adjusted(-2, -box.height(), 2, 2).contains(QPointF(x, y)))
 
 
-def paint_bars(
-    painter: QPainter,
-    rect: QRectF,
-    labels: Sequence[str],
-    series: Sequence[Series],
-    *,
-    label_width: float = 300.0,
-) -> None:
-    """Grouped horizontal bars, one group per label, as many groups as fit in ``rect``.
+Figure = DashboardChart | str
+
+
+def _elided(labels: Sequence[str], width: float) -> list[str]:
+    """Labels cut in the middle to ``width`` pixels, kept distinct (the axis needs it)."""
+    metrics = QFontMetricsF(QFont())
+    seen: set[str] = set()
+    out = []
+    for label in labels:
+        text = metrics.elidedText(label, Qt.TextElideMode.ElideMiddle, width)
+        while text in seen:
+            text += "\u200b"
+        seen.add(text)
+        out.append(text)
+    return out
+
+
+def bar_chart(
+    labels: Sequence[str], series: Sequence[Series], *, label_width: float = 300.0
+) -> Figure:
+    """Grouped horizontal bars, one group per label, first label on top.
 
     The first series sets the scale and has its value written after the bar.
-    Groups that do not fit are counted in a note at the bottom.
+    Groups that do not fit the chart's height are counted in a note at the bottom.
     """
     if not labels:
-        paint_message(painter, rect, "Aucune donnée")
-        return
-    painter.save()
-    legend_h = _legend(painter, rect, [(s.name, s.color, False) for s in series])
-    top = rect.top() + legend_h + 6
-    metrics = painter.fontMetrics()
-    note_h = metrics.height() + 4
-    fit = max(int((rect.bottom() - top) // ROW_HEIGHT), 1)
-    shown = (
-        len(labels)
-        if len(labels) <= fit
-        else max(int((rect.bottom() - top - note_h) // ROW_HEIGHT), 1)
-    )
-    row_h = min((rect.bottom() - top - (note_h if shown < len(labels) else 0)) / shown, 60.0)
-    peak = max(max((s.values[i] for s in series for i in range(shown)), default=1), 1)
-    value_w = metrics.horizontalAdvance(number(peak)) + 12
-    label_w = min(label_width, rect.width() / 3)
-    bars_w = rect.width() - label_w - value_w - 8
-    bar_h = max((row_h * 0.8) / len(series), 1.0)
-    for i in range(shown):
-        y = top + i * row_h
-        painter.setPen(QColor("black"))
-        painter.drawText(
-            QRectF(rect.left(), y, label_w - 8, row_h),
-            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-            metrics.elidedText(labels[i], Qt.TextElideMode.ElideMiddle, int(label_w - 12)),
-        )
-        for j, s in enumerate(series):
-            length = bars_w * s.values[i] / peak
-            bar = QRectF(rect.left() + label_w, y + row_h * 0.1 + j * bar_h, length, bar_h - 1)
-            painter.fillRect(bar, QColor(s.color))
-        painter.drawText(
-            QRectF(
-                rect.left() + label_w + bars_w * series[0].values[i] / peak + 4, y, value_w, row_h
-            ),
-            Qt.AlignmentFlag.AlignVCenter,
-            number(series[0].values[i]),
-        )
-    painter.setPen(QColor("#999999"))
-    painter.drawLine(
-        QPointF(rect.left() + label_w, top), QPointF(rect.left() + label_w, top + shown * row_h)
-    )
-    if shown < len(labels):
-        painter.setPen(QColor("#555555"))
-        painter.drawText(
-            QRectF(rect.left(), rect.bottom() - note_h, rect.width(), note_h),
-            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-            f"… et {len(labels) - shown} autres : voir le tableau",
-        )
-    painter.restore()
+        return "Aucune donnée"
+    chart = DashboardChart()
+    chart.legend().setMarkerShape(QLegend.MarkerShape.MarkerShapeRectangle)
+    # Qt draws the first category and the first set at the bottom: give them in
+    # reverse so the largest group is on top, its sets in the legend's order.
+    chart.legend().setReverseMarkers(True)
+    bars = QHorizontalBarSeries()
+    for s in reversed(series):
+        bar_set = QBarSet(_rich(s.name))
+        bar_set.setColor(QColor(s.color))
+        bar_set.setBorderColor(QColor(s.color))
+        bar_set.append([float(v) for v in reversed(s.values)])
+        bars.append(bar_set)
+    chart.addSeries(bars)
+    names = [_rich(text) for text in _elided(labels, label_width)]
+    categories = QBarCategoryAxis()
+    categories.append(names[::-1])
+    categories.setGridLineVisible(False)
+    categories.setTruncateLabels(False)  # cut to ``label_width`` above, in the middle
+    chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
+    bars.attachAxis(categories)
+    values = QValueAxis()
+    values.setLabelFormat("%.0f")
+    chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+    bars.attachAxis(values)
+    first = series[0].values
+    for index, value in enumerate(first):
+        at = QPointF(float(value), float(len(first) - 1 - index))
+        chart.pin(number(value), at, "after")
+    note = QFont(values.titleFont())
+    note.setBold(False)
+    values.setTitleFont(note)
+    values.setTitleBrush(QColor("#555555"))
+    line_h = QFontMetricsF(note).height() + 6
+
+    def fit(_size: QSizeF) -> None:
+        plot_h = chart.plotArea().height() + (line_h if values.isTitleVisible() else 0.0)
+        shown = len(labels)
+        if shown * ROW_HEIGHT > plot_h:
+            shown = max(int((plot_h - line_h) // ROW_HEIGHT), 1)
+        values.setTitleVisible(shown < len(labels))
+        values.setTitleText(f"… et {len(labels) - shown} autres : voir le tableau")
+        categories.setRange(names[shown - 1], names[0])
+        peak = max(max((s.values[i] for s in series for i in range(shown)), default=1), 1)
+        # Room for the value written after the longest bar; whole counts on the axis.
+        step = max(_nice_step(peak * 1.08), 1.0)
+        values.setRange(0.0, step * math.ceil(peak * 1.08 / step))
+        values.setTickCount(round(values.max() / step) + 1)
+        row_h = (plot_h - (line_h if shown < len(labels) else 0.0)) / shown
+        bars.setBarWidth(0.8 * min(1.0, MAX_ROW_HEIGHT / max(row_h, 1.0)))
+
+    values.setTitleVisible(False)
+    chart.set_fit(fit)
+    return chart
 
 
-def paint_lines(
-    painter: QPainter,
-    rect: QRectF,
+def line_chart(
     weeks: Sequence[dt.date],
     series: Sequence[Series],
     *,
     reference: tuple[str, float] | None = None,
     as_percent: bool = False,
     title: str = "",
-) -> None:
+) -> Figure:
     """Lines over weeks (labelled jj/mm), with an optional dashed reference level.
 
     Args:
-        painter: where to draw.
-        rect: the chart's rectangle, legend and axes included.
         weeks: the x positions, one per week (its Monday).
         series: one line each, a value per week.
         reference: a label and a level drawn as a dashed line (the capacity).
@@ -181,112 +247,75 @@ def paint_lines(
         title: written above the legend.
     """
     if not weeks:
-        paint_message(painter, rect, "Aucun contact enregistré pour l'instant")
-        return
-    painter.save()
+        return "Aucun contact enregistré pour l'instant"
     fmt = percent if as_percent else number
-    metrics = painter.fontMetrics()
-    top = rect.top()
+    scale = 100.0 if as_percent else 1.0
+    chart = DashboardChart()
     if title:
-        plain = painter.font()
-        bold = QFont(plain)
-        bold.setBold(True)
-        painter.setFont(bold)
-        painter.drawText(QRectF(rect.left(), top, rect.width(), metrics.height() + 4), title)
-        painter.setFont(plain)
-        top += metrics.height() + 6
-    entries = [(s.name, s.color, False) for s in series]
-    if reference is not None:
-        entries.append((f"{reference[0]} : {fmt(reference[1])}", CAPACITY_COLOR, True))
-    top += _legend(painter, QRectF(rect.left(), top, rect.width(), 0), entries)
-    top += metrics.height() / 2 + 6  # room for the top tick's label
+        font = QFont(chart.titleFont())
+        font.setBold(True)
+        chart.setTitleFont(font)
+        chart.setTitle(_rich(title))
     peak = max([v for s in series for v in s.values] + [reference[1] if reference else 0])
-    step = _nice_step(peak * 1.05 if peak > 0 else (1.0 if as_percent else 10.0))
+    step = max(
+        _nice_step(peak * 1.05 if peak > 0 else (1.0 if as_percent else 10.0)),
+        0.01 if as_percent else 1.0,  # whole counts and percentages: no tick written twice
+    )
     y_max = step * math.ceil(max(peak * 1.05, step) / step)
-    left = rect.left() + max(metrics.horizontalAdvance(fmt(y_max)), 30) + 10
-    bottom = rect.bottom() - metrics.height() - 8
-    right = rect.right() - 28
-    plot = QRectF(left, top, right - left, bottom - top)
-
-    def y_of(value: float) -> float:
-        return plot.bottom() - plot.height() * value / y_max
-
-    def x_of(index: int) -> float:
-        if len(weeks) == 1:
-            return plot.center().x()
-        return plot.left() + 12 + (plot.width() - 24) * index / (len(weeks) - 1)
-
-    tick = 0.0
-    while tick <= y_max + 1e-9:
-        y = y_of(tick)
-        painter.setPen(QPen(QColor("#e0e0e0"), 1))
-        painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
-        painter.setPen(QColor("#333333"))
-        painter.drawText(
-            QRectF(rect.left(), y - 10, left - rect.left() - 6, 20),
-            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-            fmt(tick),
-        )
-        tick += step
-    painter.setPen(QPen(QColor("#666666"), 1))
-    painter.drawLine(plot.bottomLeft(), plot.bottomRight())
-    painter.drawLine(plot.bottomLeft(), plot.topLeft())
-    label_w = metrics.horizontalAdvance("00/00") + 10
-    every = max(1, math.ceil(len(weeks) * label_w / max(plot.width(), 1)))
-    for index, week in enumerate(weeks):
-        x = x_of(index)
-        painter.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 4))
-        if index % every == 0:
-            painter.drawText(
-                QRectF(x - label_w / 2, plot.bottom() + 4, label_w, metrics.height() + 4),
-                Qt.AlignmentFlag.AlignCenter,
-                week.strftime("%d/%m"),
-            )
-    if reference is not None:
-        painter.setPen(QPen(QColor(CAPACITY_COLOR), 2, Qt.PenStyle.DashLine))
-        y = y_of(reference[1])
-        painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    pad = 0.5 if len(weeks) == 1 else 0.25
+    x_min, x_max = -pad, len(weeks) - 1 + pad
+    x_axis = QCategoryAxis()
+    x_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+    x_axis.setRange(x_min, x_max)
+    x_axis.setGridLineVisible(False)
+    y_axis = QValueAxis()
+    y_axis.setRange(0.0, y_max * scale)
+    y_axis.setTickCount(round(y_max / step) + 1)
+    y_axis.setLabelFormat("%.0f %" if as_percent else "%.0f")  # "%%" would stay doubled
+    chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+    lines = []
     for s in series:
-        color = QColor(s.color)
-        painter.setPen(QPen(color, 2.5))
-        points = [QPointF(x_of(i), y_of(v)) for i, v in enumerate(s.values)]
-        for a, b in itertools.pairwise(points):
-            painter.drawLine(a, b)
-        painter.setBrush(QBrush(color))
-        for point in points:
-            painter.drawEllipse(point, 3.5, 3.5)
-        if points and len(series) <= 2:
-            painter.setPen(QColor("black"))
-            last = points[-1]
-            painter.drawText(
-                QRectF(last.x() - 80, last.y() - metrics.height() - 6, 76, metrics.height() + 2),
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
-                fmt(s.values[-1]),
-            )
-    painter.restore()
+        line = QLineSeries()
+        line.setName(_rich(s.name))
+        line.setPen(QPen(QColor(s.color), 2.5))
+        line.setColor(QColor(s.color))
+        line.setPointsVisible(True)
+        line.setMarkerSize(6.0)
+        for index, value in enumerate(s.values):
+            line.append(float(index), float(value) * scale)
+        lines.append(line)
+    if reference is not None:
+        level = QLineSeries()
+        level.setName(_rich(f"{reference[0]} : {fmt(reference[1])}"))
+        level.setPen(QPen(QColor(CAPACITY_COLOR), 2, Qt.PenStyle.DashLine))
+        level.append(x_min, reference[1] * scale)
+        level.append(x_max, reference[1] * scale)
+        lines.append(level)
+    for line in lines:
+        chart.addSeries(line)
+        line.attachAxis(x_axis)
+        line.attachAxis(y_axis)
+    if len(series) > 3:  # Qt's legend does not wrap: a column on the right keeps the names
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+    if len(series) <= 2:
+        for s in series:
+            if s.values:
+                last = QPointF(float(len(s.values) - 1), float(s.values[-1]) * scale)
+                chart.pin(fmt(s.values[-1]), last, "above")
+    label_w = QFontMetricsF(x_axis.labelsFont()).horizontalAdvance("00/00") + 10
 
+    def fit(_size: QSizeF) -> None:
+        width = max(chart.plotArea().width(), 1.0)
+        every = max(1, math.ceil(len(weeks) * label_w / width))
+        for label in x_axis.categoriesLabels():
+            x_axis.remove(label)
+        for index, week in enumerate(weeks):
+            if index % every == 0:
+                x_axis.append(week.strftime("%d/%m"), float(index))
 
-class ChartWidget(QWidget):
-    """A white canvas that runs one painting function over its whole area."""
-
-    def __init__(self, parent: QWidget | None = None, minimum_height: int = 260) -> None:
-        super().__init__(parent)
-        self._paint: Painter | None = None
-        self.setMinimumHeight(minimum_height)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-
-    def set_painter(self, paint: Painter | None) -> None:
-        """Draw with ``paint(painter, rect)`` from now on."""
-        self._paint = paint
-        self.update()
-
-    def paintEvent(self, _event: Any) -> None:  # noqa: N802
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("white"))
-        if self._paint is not None:
-            self._paint(painter, QRectF(self.rect()).adjusted(10, 8, -10, -8))
-        painter.end()
+    chart.set_fit(fit)
+    return chart
 
 
 # --- the dashboard's figures ------------------------------------------------------
@@ -300,15 +329,15 @@ CONTACTED_COLOR = "#2b6cb0"
 REACHED_COLOR = "#2f855a"
 
 
-def axis_figure(table: pl.DataFrame) -> Painter:
+def axis_figure(table: pl.DataFrame) -> Figure:
     """Bars of firms assigned, contacted and reached per value of the table's axis."""
     ordered = table.sort(["assigned", table.columns[0]], descending=[True, False])
     labels = [str(v) for v in ordered[table.columns[0]]]
     series = [Series(name, color, ordered[key].to_list()) for key, name, color in AXIS_SERIES]
-    return lambda painter, rect: paint_bars(painter, rect, labels, series)
+    return bar_chart(labels, series)
 
 
-def progress_figure(progress: pl.DataFrame, team: str | None) -> Painter:
+def progress_figure(progress: pl.DataFrame, team: str | None) -> Figure:
     """Weekly cumulative firms contacted and reached by ``team`` against its capacity.
 
     With ``team=None``, compares the teams: each team's contacted firms as a
@@ -328,15 +357,7 @@ def progress_figure(progress: pl.DataFrame, team: str | None) -> Painter:
             )
             for index, name in enumerate(teams)
         ]
-        return lambda painter, rect: paint_lines(
-            painter,
-            rect,
-            weeks,
-            series,
-            reference=("Capacité", 1.0),
-            as_percent=True,
-            title=title,
-        )
+        return line_chart(weeks, series, reference=("Capacité", 1.0), as_percent=True, title=title)
     title = f"{team} : entreprises contactées et jointes (cumul par semaine)"
     rows = progress.filter(pl.col("team") == team)
     weeks = rows["week"].to_list()
@@ -346,12 +367,10 @@ def progress_figure(progress: pl.DataFrame, team: str | None) -> Painter:
         Series("Jointes (cumul)", REACHED_COLOR, rows["reached"].to_list()),
     ]
     reference = ("Capacité", float(capacity)) if isinstance(capacity, int | float) else None
-    return lambda painter, rect: paint_lines(
-        painter, rect, weeks, lines, reference=reference, title=title
-    )
+    return line_chart(weeks, lines, reference=reference, title=title)
 
 
-def needs_figure(needs: pl.DataFrame) -> Painter:
+def needs_figure(needs: pl.DataFrame) -> Figure:
     """Bars of posts collected and offers deposited per ROME métier."""
     labels = [
         f"{code} — {label}" if label else code
@@ -361,4 +380,4 @@ def needs_figure(needs: pl.DataFrame) -> Painter:
         Series("Postes recueillis", "#2ca02c", needs["posts"].to_list()),
         Series("Offres déposées", "#98df8a", needs["offers"].to_list()),
     ]
-    return lambda painter, rect: paint_bars(painter, rect, labels, series, label_width=380)
+    return bar_chart(labels, series, label_width=380)

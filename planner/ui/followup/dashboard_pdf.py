@@ -1,17 +1,34 @@
-"""The follow-up dashboard printed to an A4 landscape PDF: charts and paginated tables."""
+"""The follow-up dashboard printed to an A4 landscape PDF through Qt's print system.
+
+One :class:`QTextDocument` holds the headings, the charts (rendered to
+images) and the tables; Qt breaks it into pages (table headers repeated on
+each page) and :func:`paint_document` prints it with a footer on every page,
+as the sessions schedule is printed.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
-from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF, Qt, QUrl
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QTextDocument,
+    QTextOption,
+)
+from PySide6.QtPrintSupport import QPrinter
 
 from planner.domain.cell_text import BIDI_CLASS, CONTROL_CLASS, printed_text
-from planner.io.output_file import write_bytes
+from planner.domain.errors import PlannerError
+from planner.io.output_file import atomic_path, pdf_complete
 from planner.services.followup.dashboard.data import (
     AXES,
     AXIS_LABELS,
@@ -23,151 +40,33 @@ from planner.services.followup.dashboard.data import (
 )
 from planner.services.followup.dashboard.needs import NEEDS_LABELS, needs_table
 from planner.services.followup.dashboard.progress import PROGRESS_LABELS, TOTAL, progress_table
+from planner.ui.followup.dashboard_chart_view import figure_image
 from planner.ui.followup.dashboard_charts import (
-    Painter,
+    Figure,
     axis_figure,
     needs_figure,
     progress_figure,
 )
 from planner.ui.followup.dashboard_model import FrameModel
 
-RESOLUTION = 96  # layout in screen pixels; the PDF stays vector
-FOOTER_H = 22.0
+_FOOTER_MM = 7.0
+_CSS_DPI = 96  # the document's lengths (image sizes) are in screen pixels
+_HEADER_BG = "#dde6f0"
+_STRIPE_BG = "#f4f6f8"
 
 
-class _Pages:
-    """A cursor down the pages of the PDF: starts a new page when something does not fit."""
-
-    def __init__(self, writer: QPdfWriter, painter: QPainter, footer: str) -> None:
-        self.writer = writer
-        self.painter = painter
-        self.footer = footer
-        area = writer.pageLayout().paintRectPixels(RESOLUTION)
-        self.width = float(area.width())
-        self.bottom = float(area.height()) - FOOTER_H
-        self.y = 0.0
-        self.number = 1
-
-    def _draw_footer(self) -> None:
-        self.painter.save()
-        self.painter.setPen(QColor("#666666"))
-        self.painter.drawText(
-            QRectF(0, self.bottom + 4, self.width, FOOTER_H - 4),
-            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-            f"{self.footer} — page {self.number}",
+def setup_printer(printer: QPrinter) -> None:
+    """A4 landscape, 12 mm margins."""
+    printer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Landscape,
+            QMarginsF(12, 12, 12, 12),
+            QPageLayout.Unit.Millimeter,
         )
-        self.painter.restore()
-
-    def new_page(self) -> None:
-        self._draw_footer()
-        self.writer.newPage()
-        self.number += 1
-        self.y = 0.0
-
-    def room(self) -> float:
-        return self.bottom - self.y
-
-    def need(self, height: float) -> None:
-        if height > self.room() and self.y > 0:
-            self.new_page()
-
-    def finish(self) -> None:
-        self._draw_footer()
-
-    def heading(self, text: str, size: float = 1.4) -> None:
-        font = QFont(self.painter.font())
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * size)
-        self.painter.save()
-        self.painter.setFont(font)
-        flags = Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
-        height = self.painter.boundingRect(QRectF(0, 0, self.width, 1000), flags, text).height() + 8
-        self.need(height + 120)  # never a heading alone at the bottom of a page
-        self.painter.drawText(QRectF(0, self.y, self.width, height), flags, text)
-        self.painter.restore()
-        self.y += height + 4
-
-    def chart(self, paint: Painter, height: float) -> None:
-        height = min(height, self.bottom)
-        self.need(height)
-        rect = QRectF(0, self.y, self.width, height)
-        self.painter.save()
-        self.painter.setClipRect(rect)
-        paint(self.painter, rect)
-        self.painter.restore()
-        self.y += height + 12
-
-    def table(
-        self, headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool]
-    ) -> None:
-        """Rows under a header repeated on every page; long texts elided to fit the width."""
-        painter = self.painter
-        metrics = painter.fontMetrics()
-        bold_font = QFont(painter.font())
-        bold_font.setBold(True)
-        plain, bold = QFontMetricsF(painter.font()), QFontMetricsF(bold_font)
-        row_h = metrics.height() + 6
-        pad = 6.0
-        # Printed glyphs are a little wider than the hinted screen metrics: keep some slack.
-        widths = [
-            max(
-                [bold.horizontalAdvance(headers[c])] + [plain.horizontalAdvance(r[c]) for r in rows]
-            )
-            * 1.1
-            + 2 * pad
-            for c in range(len(headers))
-        ]
-        # Shrink the widest columns first until the table fits the page.
-        while sum(widths) > self.width:
-            widest = max(range(len(widths)), key=widths.__getitem__)
-            widths[widest] = max(widths[widest] - (sum(widths) - self.width), 60.0)
-            if all(w <= 60.0 for w in widths):
-                break
-
-        def header() -> None:
-            bold = QFont(painter.font())
-            bold.setBold(True)
-            painter.save()
-            painter.setFont(bold)
-            painter.fillRect(QRectF(0, self.y, sum(widths), row_h), QColor("#dde6f0"))
-            x = 0.0
-            for c, text in enumerate(headers):
-                painter.drawText(
-                    QRectF(x + pad, self.y, widths[c] - 2 * pad, row_h),
-                    Qt.AlignmentFlag.AlignVCenter
-                    | (Qt.AlignmentFlag.AlignRight if numeric[c] else Qt.AlignmentFlag.AlignLeft),
-                    painter.fontMetrics().elidedText(
-                        text, Qt.TextElideMode.ElideRight, int(widths[c] - 2 * pad)
-                    ),
-                )
-                x += widths[c]
-            painter.restore()
-            self.y += row_h
-
-        self.need(row_h * 3)
-        header()
-        for index, row in enumerate(rows):
-            if self.room() < row_h:
-                self.new_page()
-                header()
-            if index % 2:
-                painter.fillRect(QRectF(0, self.y, sum(widths), row_h), QColor("#f4f6f8"))
-            x = 0.0
-            for c, text in enumerate(row):
-                painter.drawText(
-                    QRectF(x + pad, self.y, widths[c] - 2 * pad, row_h),
-                    Qt.AlignmentFlag.AlignVCenter
-                    | (Qt.AlignmentFlag.AlignRight if numeric[c] else Qt.AlignmentFlag.AlignLeft),
-                    metrics.elidedText(
-                        text, Qt.TextElideMode.ElideMiddle, int(widths[c] - 2 * pad)
-                    ),
-                )
-                x += widths[c]
-            self.y += row_h
-        self.y += 16
-
-    def model(self, model: FrameModel) -> None:
-        self.table(model.headers(), model.text_rows(), model.numeric())
+    )
+    printer.setDocName("Tableau de bord de la campagne")
+    printer.setCreator("planner")
 
 
 def _printable(table: pl.DataFrame) -> pl.DataFrame:
@@ -176,6 +75,141 @@ def _printable(table: pl.DataFrame) -> pl.DataFrame:
     return table.with_columns(
         text.str.replace_all(CONTROL_CLASS, "").str.replace_all(BIDI_CLASS, "")
     )
+
+
+class _Document:
+    """The dashboard as HTML, with its charts as image resources, for a page of given size."""
+
+    def __init__(self, width: float, height: float) -> None:
+        self.width = width  # the page body, in screen pixels
+        self.height = height
+        self.parts: list[str] = []
+        self.images: dict[str, Figure] = {}
+        self.sizes: dict[str, QSize] = {}
+
+    def heading(self, text: str, *, level: int = 2, new_page: bool = False) -> None:
+        style = ' style="page-break-before: always"' if new_page else ""
+        self.parts.append(f"<h{level}{style}>{html.escape(text)}</h{level}>")
+
+    def paragraph(self, text: str) -> None:
+        self.parts.append(f"<p><b>{html.escape(text)}</b></p>")
+
+    def chart(self, figure: Figure, height: float) -> None:
+        if isinstance(figure, str):  # nothing to draw: the message, as text
+            self.parts.append(f'<p align="center"><i>{html.escape(figure)}</i></p>')
+            return
+        name = f"chart{len(self.images)}"
+        size = QSize(int(self.width), int(min(height, self.height)))
+        self.images[name] = figure
+        self.sizes[name] = size
+        self.parts.append(
+            f'<p><img src="{name}" width="{size.width()}" height="{size.height()}"></p>'
+        )
+
+    def table(self, model: FrameModel) -> None:
+        """The model's rows under a header row that Qt repeats on every page."""
+        numeric = model.numeric()
+
+        def cell(tag: str, text: str, column: int) -> str:
+            align = "right" if numeric[column] else "left"
+            return f'<{tag} align="{align}">{html.escape(text)}</{tag}>'
+
+        head = "".join(cell("th", text, c) for c, text in enumerate(model.headers()))
+        rows = [f'<thead><tr bgcolor="{_HEADER_BG}">{head}</tr></thead>']
+        for index, row in enumerate(model.text_rows()):
+            stripe = f' bgcolor="{_STRIPE_BG}"' if index % 2 else ""
+            rows.append(f"<tr{stripe}>{''.join(cell('td', t, c) for c, t in enumerate(row))}</tr>")
+        self.parts.append(
+            f'<table cellspacing="0" cellpadding="3" border="0">{"".join(rows)}</table>'
+        )
+
+    def build(self, device: QPrinter) -> QTextDocument:
+        """The document laid out for ``device``'s page body, charts rendered at print quality."""
+        doc = QTextDocument()
+        font = QFont("DejaVu Sans")
+        font.setPointSizeF(8.5)
+        doc.setDefaultFont(font)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        doc.setDefaultTextOption(option)
+        doc.setDefaultStyleSheet(
+            "h1 { font-size: 16pt; } h2 { font-size: 12pt; } th { font-weight: bold; }"
+        )
+        doc.documentLayout().setPaintDevice(device)
+        for name, figure in self.images.items():
+            doc.addResource(
+                QTextDocument.ResourceType.ImageResource,
+                QUrl(name),
+                figure_image(figure, self.sizes[name], scale=2.5),
+            )
+        doc.setHtml("".join(self.parts))
+        return doc
+
+
+def paint_document(doc: QTextDocument, printer: QPrinter, footer: str) -> int:
+    """Print ``doc`` page by page with ``footer — page N`` at the bottom; return the page count."""
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise PlannerError("Impossible de préparer le PDF du tableau de bord.")
+    # Flat colours and thin text compress better, and stay sharp, without JPEG.
+    painter.setRenderHint(QPainter.RenderHint.LosslessImageRendering, True)
+    try:
+        page = printer.pageRect(QPrinter.Unit.DevicePixel)
+        footer_h = _FOOTER_MM / 25.4 * printer.resolution()
+        body = QRectF(0, 0, page.width(), page.height() - footer_h)
+        doc.setPageSize(QSizeF(body.width(), body.height()))
+        pages = max(1, doc.pageCount())
+        small = QFont("DejaVu Sans")
+        small.setPointSizeF(8)
+        for number in range(pages):
+            if number:
+                printer.newPage()
+            painter.setFont(small)
+            painter.setPen(QColor("#666666"))
+            painter.drawText(
+                QRectF(0, page.height() - footer_h * 0.8, page.width(), footer_h * 0.8),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                f"{footer} — page {number + 1}",
+            )
+            painter.save()
+            painter.translate(0, -number * body.height())
+            clip = QRectF(0, number * body.height(), body.width(), body.height())
+            painter.setClipRect(clip)
+            doc.drawContents(painter, clip)
+            painter.restore()
+        return pages
+    finally:
+        painter.end()
+
+
+def _compose(
+    data: FollowupData, width: float, height: float, today: dt.date, axes: Sequence[Axis]
+) -> _Document:
+    campaign = printed_text(data.campaign)
+    doc = _Document(width, height)
+    doc.heading(f"Tableau de bord de la campagne {campaign}", level=1)
+    doc.paragraph(f"Édité le {today.strftime('%d/%m/%Y')}")
+    for index, axis in enumerate(axes):
+        table = _printable(axis_table(data, axis))
+        doc.heading(AXIS_TITLES[axis], new_page=index > 0)
+        room = height * (0.42 if index == 0 else 0.6)  # the first page also has the title
+        doc.chart(axis_figure(table), min(80 + 26 * table.height, room))
+        headers = [AXIS_LABELS[axis], *(COLUMN_LABELS[c] for c in table.columns[1:])]
+        doc.table(FrameModel(table, headers))
+    progress = _printable(progress_table(data))
+    doc.heading("Avancement dans le temps", new_page=True)
+    half = (height - 60) / 2 - 12
+    doc.chart(progress_figure(progress, TOTAL), half)
+    doc.chart(progress_figure(progress, None), half)
+    doc.heading("Avancement dans le temps, semaine par semaine", new_page=True)
+    doc.table(
+        FrameModel(progress, [PROGRESS_LABELS[c] for c in progress.columns], shares=("share",))
+    )
+    needs = _printable(needs_table(data))
+    doc.heading("Besoins recueillis par métier (ROME)", new_page=True)
+    doc.chart(needs_figure(needs), min(80 + 30 * needs.height, height * 0.6))
+    doc.table(FrameModel(needs, [NEEDS_LABELS[c] for c in needs.columns]))
+    return doc
 
 
 def write_dashboard_pdf(
@@ -187,84 +221,46 @@ def write_dashboard_pdf(
 ) -> int:
     """Print the axes, the progress over time and the needs by métier; return the page count.
 
-    The PDF is laid out in memory and written atomically (``planner.io.output_file``).
+    The PDF is written to a temporary file, checked complete, then renamed
+    (``planner.io.output_file``).
     """
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    pages = _paint(data, buffer, today=today, axes=axes)
-    buffer.close()
-    write_bytes(path, bytes(buffer.data().data()))
-    return pages
-
-
-def _paint(
-    data: FollowupData, device: QBuffer, *, today: dt.date | None, axes: Sequence[Axis]
-) -> int:
-    writer = QPdfWriter(device)
-    writer.setResolution(RESOLUTION)
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Landscape,
-            QMarginsF(12, 12, 12, 12),
-            QPageLayout.Unit.Millimeter,
-        )
-    )
-    writer.setTitle("Tableau de bord de la campagne")
-    writer.setCreator("planner")
-    painter = QPainter(writer)
-    if not painter.isActive():
-        from planner.domain.errors import PlannerError
-
-        raise PlannerError("Impossible de préparer le PDF du tableau de bord.")
     today = today or dt.date.today()
     campaign = printed_text(data.campaign)
     footer = f"Tableau de bord — {campaign}" if campaign else "Tableau de bord"
-    pages = _Pages(writer, painter, footer)
-    try:
-        pages.heading(f"Tableau de bord de la campagne {campaign}", 1.8)
-        pages.heading(f"Édité le {today.strftime('%d/%m/%Y')}", 1.0)
-        for index, axis in enumerate(axes):
-            if index:
-                pages.new_page()
-            table = _printable(axis_table(data, axis))
-            pages.heading(AXIS_TITLES[axis])
-            pages.chart(axis_figure(table), min(60 + 26 * table.height, pages.room() * 0.6))
-            headers = [AXIS_LABELS[axis], *(COLUMN_LABELS[c] for c in table.columns[1:])]
-            pages.model(FrameModel(table, headers))
-        progress = _printable(progress_table(data))
-        pages.new_page()
-        pages.heading("Avancement dans le temps")
-        half = pages.room() / 2 - 12
-        pages.chart(progress_figure(progress, TOTAL), half)
-        pages.chart(progress_figure(progress, None), half)
-        pages.new_page()
-        pages.heading("Avancement dans le temps, semaine par semaine")
-        pages.model(
-            FrameModel(progress, [PROGRESS_LABELS[c] for c in progress.columns], shares=("share",))
+    with atomic_path(path, check=pdf_complete) as temp:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(temp))
+        setup_printer(printer)
+        page = printer.pageRect(QPrinter.Unit.DevicePixel)
+        to_css = _CSS_DPI / printer.resolution()
+        footer_h = _FOOTER_MM / 25.4 * _CSS_DPI
+        layout = _compose(
+            data, page.width() * to_css, page.height() * to_css - footer_h, today, axes
         )
-        needs = _printable(needs_table(data))
-        pages.new_page()
-        pages.heading("Besoins recueillis par métier (ROME)")
-        pages.chart(needs_figure(needs), min(60 + 30 * needs.height, pages.room() * 0.6))
-        pages.model(FrameModel(needs, [NEEDS_LABELS[c] for c in needs.columns]))
-        pages.finish()
-    finally:
-        painter.end()
-    return pages.number
+        pages = paint_document(layout.build(printer), printer, footer)
+        del printer  # closes the file
+    return pages
 
 
 def write_dashboard_pdf_headless(data: FollowupData, out: Path, axes: Sequence[Axis]) -> int:
-    """For the CLI: make sure a QGuiApplication exists (offscreen), then print the PDF."""
+    """For the CLI: make sure a QApplication exists (offscreen), then print the PDF.
+
+    Qt Charts draws with widgets: a QGuiApplication is not enough.
+    """
     import os
 
     from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
 
-    if QGuiApplication.instance() is None:
+    existing = QGuiApplication.instance()
+    if existing is None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QGuiApplication(["planner"])
+        app = QApplication(["planner"])
         try:
             return write_dashboard_pdf(data, out, axes=axes)
         finally:
             del app
+    if not isinstance(existing, QApplication):
+        raise PlannerError("Le PDF du tableau de bord demande l'application de bureau (Qt).")
     return write_dashboard_pdf(data, out, axes=axes)

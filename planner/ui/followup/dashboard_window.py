@@ -35,11 +35,10 @@ from planner.services.followup.dashboard.data import (
 from planner.services.followup.dashboard.needs import NEEDS_LABELS, needs_table
 from planner.services.followup.dashboard.progress import PROGRESS_LABELS, TOTAL, progress_table
 from planner.services.followup.dashboard.workbook import write_dashboard_workbook
+from planner.ui.followup.dashboard_chart_view import ChartWidget
 from planner.ui.followup.dashboard_charts import (
-    ChartWidget,
     axis_figure,
     needs_figure,
-    paint_message,
     progress_figure,
 )
 from planner.ui.followup.dashboard_model import FrameModel
@@ -162,7 +161,7 @@ class DashboardWindow(QDialog):
         for button in self._buttons:
             button.setEnabled(False)
         for chart in (self.chart, self.progress_chart, self.needs_chart):
-            chart.set_painter(lambda p, r: paint_message(p, r, "Lecture de la campagne…"))
+            chart.show_message("Lecture de la campagne…")
 
         def task(progress: Progress, cancel: CancelToken) -> tuple[FollowupData, pl.DataFrame]:
             progress(0, 1, "Lecture de la campagne")
@@ -197,7 +196,7 @@ class DashboardWindow(QDialog):
         QMessageBox.warning(self, "Tableau de bord", message)
         self._buttons[0].setEnabled(True)  # the user may try again
         for chart in (self.chart, self.progress_chart, self.needs_chart):
-            chart.set_painter(lambda p, r: paint_message(p, r, "Campagne non lue"))
+            chart.show_message("Campagne non lue")
 
     def _set_model(self, view: QTableView, model: FrameModel) -> None:
         view.setModel(model)
@@ -211,7 +210,7 @@ class DashboardWindow(QDialog):
         headers = [AXIS_LABELS[axis], *(COLUMN_LABELS[c] for c in table.columns[1:])]
         self.model = FrameModel(table, headers)
         self._set_model(self.view, self.model)
-        self.chart.set_painter(axis_figure(table))
+        self.chart.show_figure(axis_figure(table))
         self.needs_axis_label.setText(f"{AXIS_LABELS[axis]} :")
         self.needs_filter.blockSignals(True)
         self.needs_filter.clear()
@@ -225,10 +224,10 @@ class DashboardWindow(QDialog):
         choice = self.team_choice.currentText()
         if choice == COMPARE:
             rows = self.progress.filter(pl.col("team") != TOTAL)
-            self.progress_chart.set_painter(progress_figure(self.progress, None))
+            self.progress_chart.show_figure(progress_figure(self.progress, None))
         else:
             rows = self.progress.filter(pl.col("team") == choice)
-            self.progress_chart.set_painter(progress_figure(self.progress, choice))
+            self.progress_chart.show_figure(progress_figure(self.progress, choice))
         self.progress_model = FrameModel(
             rows, [PROGRESS_LABELS[c] for c in rows.columns], shares=("share",)
         )
@@ -240,7 +239,7 @@ class DashboardWindow(QDialog):
         needs = needs_table(self.data, axis, value) if value is not None else needs_table(self.data)
         self.needs_model = FrameModel(needs, [NEEDS_LABELS[c] for c in needs.columns])
         self._set_model(self.needs_view, self.needs_model)
-        self.needs_chart.set_painter(needs_figure(needs))
+        self.needs_chart.show_figure(needs_figure(needs))
 
     # --- exports ------------------------------------------------------------------
 
