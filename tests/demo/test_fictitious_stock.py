@@ -19,7 +19,6 @@ from pyproj import Transformer
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
-from planner.services.demo import fictitious_stock as fs
 from planner.services.demo.fictitious_stock import (
     ESTABLISHMENT_COLUMNS,
     LEGAL_UNIT_COLUMNS,
@@ -31,6 +30,8 @@ from planner.services.demo.fictitious_stock import (
     GeneratedStock,
     generate_stock,
 )
+from planner.services.demo.fictitious_stock import generator as fs
+from planner.services.demo.fictitious_stock import tables as fs_tables
 
 # The real public samples copied into tests/data/public (see its README).
 SHARED = Path(__file__).resolve().parents[1] / "data" / "public"
@@ -190,7 +191,7 @@ def test_formats(stock: Stock) -> None:
 def test_activity_codes_exist_in_naf_rev2() -> None:
     with NAF_LIST.open(encoding="utf-8") as handle:
         official = {line.split("|")[0] for line in handle}
-    embedded = {code for code, *_ in fs._NAF_TABLE}
+    embedded = {code for code, *_ in fs_tables._NAF_TABLE}
     assert 60 <= len(embedded) <= 160
     assert embedded <= official
 
