@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from planner.domain.cell_text import CONTROL_CLASS, FORMULA_STARTS
-from planner.io.call_list_workbook import FILL_COLUMNS, KEY_COLUMNS
+from planner.io.call_list_layout import FILL_COLUMNS, KEY_COLUMNS
 from planner.io.output_file import atomic_path
 
 __all__ = ["TEXT_COLUMNS", "csv_siret", "write_call_list_csv"]

@@ -11,7 +11,7 @@ from planner.domain.errors import InputError
 from planner.domain.export_signature import (
     ExportIdentity,
 )
-from planner.io.call_list_workbook import (
+from planner.io.call_list_layout import (
     FILL_COLUMNS,
     KEY_COLUMNS,
 )

@@ -19,7 +19,7 @@ from planner.domain.outcomes import (
     normalize_outcome,
 )
 from planner.domain.typed_dates import parse_typed_count, parse_typed_date
-from planner.io.call_list_workbook import (
+from planner.io.call_list_layout import (
     KEY_HEADER,
     row_checksum,
 )

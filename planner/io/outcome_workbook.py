@@ -23,7 +23,7 @@ from planner.domain.export_signature import (
     head_signature,
     verify,
 )
-from planner.io.call_list_workbook import (
+from planner.io.call_list_layout import (
     HEADERS,
     KEY_HEADER,
     MARKER,

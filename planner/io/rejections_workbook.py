@@ -8,7 +8,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from planner.io.call_list_workbook import HEADERS
+from planner.io.call_list_layout import HEADERS
 from planner.io.outcome_records import Rejection
 from planner.io.workbook_out import append_row, save_workbook
 
