@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from planner.cli.main import EXIT_OK, print_json
+from planner.cli.output import EXIT_OK, print_json
 from planner.cli.progress_bar import TextProgress
 from planner.domain.headcount_bands import DEFAULT_TARGET_BANDS
 from planner.domain.import_filters import ImportFilters

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.cli.main import EXIT_OK
+from planner.cli.output import EXIT_OK
 from planner.cli.sessions_commands import _date
 from planner.domain.errors import InputError, PlannerError
 

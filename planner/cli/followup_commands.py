@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from planner.cli.main import EXIT_OK, _Parser, print_json
+from planner.cli.output import EXIT_OK, print_json
+from planner.cli.parser import Parser
 from planner.cli.progress_bar import TextProgress
 from planner.db.store import open_store
 
@@ -23,7 +24,7 @@ def add_parsers(sub: Any, import_sub: Any) -> None:
     export = sub.add_parser(
         "export", help="exporter les listes d'appels, le tableau de bord, les séances"
     )
-    export_sub = export.add_subparsers(dest="what", required=True, parser_class=_Parser)
+    export_sub = export.add_subparsers(dest="what", required=True, parser_class=Parser)
     calls = export_sub.add_parser("call-lists", help="un classeur Excel par partenaire")
     calls.add_argument("file", help="campagne (.planner ou URL PostgreSQL)")
     calls.add_argument("--out", required=True, type=Path, help="dossier de destination")

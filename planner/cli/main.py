@@ -10,60 +10,47 @@ traceback); 130 cancelled.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from planner import __version__
+from planner.cli.output import (
+    EXIT_BAD_INPUT,
+    EXIT_CANCELLED,
+    EXIT_CRASH,
+    EXIT_OK,
+    print_json,
+    terminal_text,
+)
+from planner.cli.parser import Parser
 from planner.domain.errors import PlannerError
 
-EXIT_OK = 0
-EXIT_CRASH = 1
-EXIT_BAD_INPUT = 2
-EXIT_CANCELLED = 130
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with exit code 2 and French wording for usage errors."""
-
-    # argparse's own wording (it ships no French catalogue), by prefix.
-    _FRENCH = (
-        ("the following arguments are required:", "arguments obligatoires manquants :"),
-        ("unrecognized arguments:", "arguments inconnus :"),
-        ("invalid choice:", "choix invalide :"),
-        ("(choose from", "(valeurs possibles :"),
-        ("expected one argument", "une valeur est attendue"),
-        ("invalid int value:", "nombre entier invalide :"),
-        ("not allowed with argument", "incompatible avec l'argument"),
-        ("one of the arguments", "un des arguments"),
-        ("is required", "est obligatoire"),
-    )
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        for english, french in self._FRENCH:
-            message = message.replace(english, french)
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"planner : erreur : {message}\n")
-
-    def format_usage(self) -> str:
-        return super().format_usage().replace("usage:", "utilisation :", 1)
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_CANCELLED",
+    "EXIT_CRASH",
+    "EXIT_OK",
+    "build_parser",
+    "print_json",
+    "run",
+    "terminal_text",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
-    parser = _Parser(prog="planner", description="Planification des task forces entreprises.")
+    parser = Parser(prog="planner", description="Planification des task forces entreprises.")
     parser.add_argument("--version", action="version", version=f"planner {__version__}")
     parser.add_argument("--demo", action="store_true", help="ouvrir la campagne de démonstration")
     parser.add_argument(
         "--open", dest="campaign", metavar="FICHIER", help="campagne à ouvrir dans l'application"
     )
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", parser_class=Parser)
 
     campaign = sub.add_parser("campaign", help="créer une campagne, changer sa nomenclature")
-    campaign_sub = campaign.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    campaign_sub = campaign.add_subparsers(dest="action", required=True, parser_class=Parser)
     create = campaign_sub.add_parser("create", help="créer une campagne pour un bassin")
     create.add_argument("file", help="fichier .planner à créer, ou URL postgresql+psycopg://")
     create.add_argument("--name", required=True, help="nom de la campagne")
@@ -81,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     nomenclature_commands.add_parser(campaign_sub)
 
     imp = sub.add_parser("import", help="importer des données")
-    imp_sub = imp.add_subparsers(dest="source", required=True, parser_class=_Parser)
+    imp_sub = imp.add_subparsers(dest="source", required=True, parser_class=Parser)
     sirene = imp_sub.add_parser("sirene", help="importer les établissements SIRENE du bassin")
     sirene.add_argument("file", help="campagne (.planner ou URL)")
     sirene.add_argument("--stock", type=Path, required=True, help="StockEtablissement (csv ou zip)")
@@ -106,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--json", action="store_true", help="sortie JSON")
 
     demo = sub.add_parser("demo", help="campagne de démonstration")
-    demo_sub = demo.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    demo_sub = demo.add_subparsers(dest="action", required=True, parser_class=Parser)
     demo_create = demo_sub.add_parser("create", help="écrire la campagne de démonstration")
     demo_create.add_argument("file", help="fichier .planner à créer")
     demo_create.add_argument("--rows", type=int, default=15000, help="établissements générés")
@@ -175,14 +162,6 @@ def run(
         return _report_failure(exc, args, argv)
 
 
-def terminal_text(text: str) -> str:
-    """``text`` for the terminal: names typed by others (a partner's, a firm's)
-    carry no escape sequence (ESC…), NUL or bidirectional override."""
-    from planner.domain.cell_text import neutralise_bidi, strip_controls
-
-    return neutralise_bidi(strip_controls(text))
-
-
 def _report_failure(exc: Exception, args: argparse.Namespace, argv: list[str]) -> int:
     """An error that escaped the commands: a French message, and exit 2 when the
     user can act on it (disk, folder, database), else a crash report and exit 1."""
@@ -203,17 +182,3 @@ def _report_failure(exc: Exception, args: argparse.Namespace, argv: list[str]) -
     report = write_crash_report(type(exc), exc, exc.__traceback__, argv=["planner", *argv])
     print(f"planner : {crash_message(exc, report)}", file=sys.stderr)
     return EXIT_CRASH
-
-
-def print_json(data: object) -> None:
-    """Print one JSON object on stdout.
-
-    A reader that stops early (``planner info --json | head``) is not an error:
-    as the Python docs advise, stdout is pointed at /dev/null so that the
-    interpreter's final flush does not fail again.
-    """
-    try:
-        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-        sys.stdout.flush()
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from planner.cli.main import EXIT_OK, print_json
+from planner.cli.output import EXIT_OK, print_json
 from planner.db.store import open_store
 from planner.domain.errors import PlannerError
 from planner.domain.nomenclature import NOMENCLATURES, nomenclature_name

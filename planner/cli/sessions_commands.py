@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from planner.cli.main import EXIT_OK, print_json
+from planner.cli.output import EXIT_OK, print_json
 from planner.domain.errors import InputError, PlannerError
 
 

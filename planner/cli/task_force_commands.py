@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from planner.cli.main import EXIT_OK, print_json, terminal_text
+from planner.cli.output import EXIT_OK, print_json, terminal_text
 
 
 def add_parsers(sub: Any, import_sub: Any) -> None:

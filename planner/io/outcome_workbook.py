@@ -12,180 +12,46 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.utils.escape import unescape
 
 from planner.domain.errors import InputError
 from planner.domain.export_signature import (
     ExportIdentity,
     head_signature,
-    name_signature,
-    row_signature,
     verify,
 )
-from planner.domain.outcomes import (
-    WITH_NEED,
-    implausible_call_date,
-    implausible_posts,
-    normalize_outcome,
-)
-from planner.domain.typed_dates import parse_typed_count, parse_typed_date
-from planner.io.call_list_workbook import (
-    FILL_COLUMNS,
+from planner.io.call_list_layout import (
     HEADERS,
-    KEY_COLUMNS,
     KEY_HEADER,
     MARKER,
     META_SHEET,
-    row_checksum,
 )
+from planner.io.outcome_records import (
+    UNSIGNED_WARNING,
+    CampaignKey,
+    FilledRow,
+    ReadBack,
+    Rejection,
+    _Entry,
+    _is_id,
+    _Reading,
+    _siret,
+    _text,
+)
+from planner.io.outcome_rows import _read_row
 from planner.io.workbook_limits import DEFAULT_LIMITS, WorkbookLimits, check_workbook_archive
 
-UNSIGNED_WARNING = (
-    "classeur non signé (exporté avant la signature des listes d'appels) : "
-    "son origine et ses colonnes verrouillées ne peuvent pas être vérifiées"
-)
-_LOCKED = tuple(c[0] for c in KEY_COLUMNS)
-_FILLED = tuple(c[0] for c in FILL_COLUMNS)
-# What the contact table's columns hold (PostgreSQL refuses longer text).
-_TEXT_LIMITS = {"Interlocuteur": 200, "Téléphone": 30, "Courriel": 200, "Conseiller": 200}
-
-
-@dataclass(frozen=True)
-class CampaignKey:
-    """The campaign a workbook is read back into: its id, name and secret key."""
-
-    campaign_id: str
-    name: str
-    secret: bytes = field(repr=False)
-
-
-@dataclass(frozen=True)
-class FilledRow:
-    """One row read back with an outcome, tied to an exported firm."""
-
-    file: str
-    sheet: str
-    row: int
-    key: str
-    siret: str
-    date: dt.date
-    outcome: str
-    contact_person: str | None
-    phone: str | None
-    email: str | None
-    posts: int | None
-    rome_code: str | None
-    session_interest: str | None
-    next_step: str | None
-    comment: str | None
-    adviser: str | None
-    adviser_id: int | None = None  # from the signed hidden sheet, never from the name
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """A row that cannot be taken, and why (in French)."""
-
-    file: str
-    sheet: str
-    row: int
-    column: str | None
-    siret: str | None
-    reason: str
-    values: tuple[Any, ...] = ()
-    exported_siret: str | None = None
-    """The SIRET the row's key was exported for, when it differs from ``siret`` or is known."""
-
-    @property
-    def message(self) -> str:
-        return InputError(
-            f"onglet « {self.sheet} » : {self.reason}",
-            file=self.file,
-            line=self.row,
-            column=self.column,
-        ).message
-
-
-@dataclass
-class ReadBack:
-    """Everything read from one workbook."""
-
-    file: str
-    campaign: str
-    partner: str
-    batch: str
-    exported_at: dt.datetime  # the signed one when the workbook is signed
-    exported: dict[str, str]  # key -> siret
-    filled: list[FilledRow] = field(default_factory=list)
-    rejected: list[Rejection] = field(default_factory=list)
-    blank: int = 0
-    signed: bool = False
-    campaign_id: str | None = None
-    partner_id: int | None = None  # None: unsigned, or the coordinator's workbook
-    export_id: str | None = None
-    warnings: list[str] = field(default_factory=list)
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    return text or None
-
-
-def _is_id(text: str) -> bool:
-    """Whether ``text`` is a database id as the export writes it (ASCII digits)."""
-    return text.isascii() and text.isdigit() and len(text) < 19
-
-
-def _siret(value: Any) -> str | None:
-    text = _text(value)
-    if text is None:
-        return None
-    digits = text.replace(" ", "").replace("\xa0", "")
-    return digits.zfill(14) if digits.isdigit() and len(digits) <= 14 else digits
-
-
-@dataclass(frozen=True)
-class _Entry:
-    """One firm row of the hidden sheet."""
-
-    siret: str
-    signature: str  # format 1: the checksum of SIRET and name
-    adviser_id: str
-    name_signature: str
-
-
-@dataclass
-class _Reading:
-    """What every row of one workbook is checked against."""
-
-    back: ReadBack
-    keys: dict[str, _Entry]
-    by_siret: dict[str, str]
-    identity: ExportIdentity | None  # None: an unsigned workbook
-    secret: bytes
-    today: dt.date
-    seen: set[str] = field(default_factory=set)
-
-
-def _name_matches(siret: str, value: Any, checksum: str) -> bool:
-    """Whether the name read matches the checksum of the name exported (format 1)."""
-    if row_checksum(siret, _text(value) or "") == checksum:
-        return True
-    if value is None:
-        return False
-    # Surrounding spaces were exported too; openpyxl leaves an escaped ``_x005F_``
-    # of an inline string as it is.
-    raw = str(value)
-    return any(row_checksum(siret, name) == checksum for name in (raw, unescape(raw)))
+__all__ = [
+    "UNSIGNED_WARNING",
+    "CampaignKey",
+    "FilledRow",
+    "ReadBack",
+    "Rejection",
+    "read_outcome_workbook",
+]
 
 
 def _unreadable(name: str, exc: BaseException, sheet: str | None = None) -> InputError:
@@ -394,189 +260,3 @@ def _read_workbook(
     if not found:
         raise InputError("aucun onglet de liste d'appels (colonnes SIRET et Résultat)", file=name)
     return back
-
-
-def _tampered(reading: _Reading, key: str, entry: _Entry, get: Any, keyless: bool) -> str | None:
-    """Why a row does not match what was exported (and signed), or None."""
-    if reading.identity is None:
-        # Every list exported before signatures carried a name checksum per row.
-        if not entry.signature:
-            return "ligne sans somme de contrôle dans l'onglet technique : ajoutée, refusée"
-        if not _name_matches(entry.siret, get("Nom"), entry.signature):
-            return "colonne verrouillée modifiée (le nom ne correspond plus à l'export)"
-        return None
-    secret, identity = reading.secret, reading.identity
-    name_ok = verify(
-        name_signature(secret, identity, key, entry.siret, entry.adviser_id, get("Nom")),
-        entry.name_signature,
-    )
-    if keyless:
-        if name_ok:
-            return None
-        return "ligne ajoutée sans clé : SIRET et nom ne correspondent pas à l'export signé"
-    locked = [get(h) for h in _LOCKED]
-    expected = row_signature(secret, identity, key, entry.siret, entry.adviser_id, locked)
-    if verify(expected, entry.signature):
-        return None
-    if name_ok:
-        return (
-            "colonne verrouillée modifiée : les valeurs exportées de la ligne "
-            "ne correspondent plus à leur signature"
-        )
-    return (
-        "ligne non signée pour cet export : clé, SIRET, nom ou conseiller modifiés "
-        "(dans la liste ou dans l'onglet technique)"
-    )
-
-
-def _read_row(
-    reading: _Reading,
-    sheet: str,
-    number: int,
-    values: tuple[Any, ...],
-    formulas: frozenset[int],
-    col: dict[str, int],
-) -> None:
-    back, keys = reading.back, reading.keys
-
-    def get(header: str) -> Any:
-        index = col.get(header)
-        return values[index] if index is not None and index < len(values) else None
-
-    exported: list[str] = []  # the SIRET the row's key stands for, once known
-
-    def reject(reason: str, column: str | None = None) -> None:
-        back.rejected.append(
-            Rejection(
-                back.file,
-                sheet,
-                number,
-                column,
-                siret,
-                reason,
-                tuple(values),
-                exported[0] if exported else None,
-            )
-        )
-
-    if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-        return
-    siret = _siret(get("SIRET"))
-    outcome_text = _text(get("Résultat"))
-    key = _text(get(KEY_HEADER))
-    typed = [h for h in _FILLED if col.get(h) in formulas]
-    if key is not None and key not in keys:
-        reject(f"clé inconnue « {key} » (ligne copiée d'un autre fichier ?)", KEY_HEADER)
-        return
-    keyless = key is None
-    if key is None:
-        if siret is None or siret not in reading.by_siret:
-            if outcome_text is None and not typed:
-                back.blank += 1
-                return
-            reject("ligne ajoutée sans clé pour un SIRET absent de cette liste", "SIRET")
-            return
-        key = reading.by_siret[siret]
-    entry = keys[key]
-    exported.append(entry.siret)
-    if siret != entry.siret:
-        reject(f"SIRET modifié (attendu {entry.siret})", "SIRET")
-        return
-    problem = _tampered(reading, key, entry, get, keyless)
-    if problem:
-        reject(problem, None if reading.identity is not None else "Nom")
-        return
-    if key in reading.seen:
-        reject("entreprise présente deux fois dans le fichier", "SIRET")
-        return
-    reading.seen.add(key)
-    if typed:
-        header = typed[0]
-        reject(
-            f"formule saisie dans « {header} » ({str(get(header))[:60]}) : saisissez une "
-            "valeur ; la formule n'a été ni calculée ni enregistrée",
-            header,
-        )
-        return
-    if outcome_text is None:
-        back.blank += 1
-        return
-    _take_row(reading, sheet, number, key, entry, get, reject, outcome_text, keyless)
-
-
-def _take_row(
-    reading: _Reading,
-    sheet: str,
-    number: int,
-    key: str,
-    entry: _Entry,
-    get: Any,
-    reject: Any,
-    outcome_text: str,
-    keyless: bool = False,
-) -> None:
-    """Check the values typed on a row that matches the export; keep it if they hold.
-
-    The adviser's name of a signed row re-typed without its key is not signed:
-    it is left out (the service names the adviser from the signed id).
-    """
-    outcome = normalize_outcome(outcome_text)
-    if outcome is None:
-        reject(f"résultat inconnu « {outcome_text} »", "Résultat")
-        return
-    try:
-        date = parse_typed_date(get("Date de l'appel"))
-    except ValueError as exc:
-        reject(str(exc), "Date de l'appel")
-        return
-    if date is None:
-        reject("date de l'appel manquante", "Date de l'appel")
-        return
-    if problem := implausible_call_date(date, reading.today):
-        reject(problem, "Date de l'appel")
-        return
-    try:
-        posts = parse_typed_count(get("Nombre de postes"))
-    except ValueError as exc:
-        reject(str(exc), "Nombre de postes")
-        return
-    if problem := implausible_posts(posts):
-        reject(problem, "Nombre de postes")
-        return
-    rome = _text(get("Métier ROME"))
-    if rome is not None:
-        rome = rome.upper().replace(" ", "")
-        if not (len(rome) == 5 and rome[0].isalpha() and rome[1:].isdigit()):
-            reject(f"code ROME invalide « {rome} » (ex. : N1103)", "Métier ROME")
-            return
-    if outcome not in WITH_NEED and posts:
-        reject(f"postes saisis alors que le résultat est « {outcome} »", "Nombre de postes")
-        return
-    for header, longest in _TEXT_LIMITS.items():
-        text = _text(get(header))
-        if text is not None and len(text) > longest:
-            reject(f"texte trop long ({len(text)} caractères, au plus {longest})", header)
-            return
-    signed_adviser = reading.identity is not None and _is_id(entry.adviser_id)
-    back = reading.back
-    back.filled.append(
-        FilledRow(
-            file=back.file,
-            sheet=sheet,
-            row=number,
-            key=key,
-            siret=entry.siret,
-            date=date,
-            outcome=outcome,
-            contact_person=_text(get("Interlocuteur")),
-            phone=_text(get("Téléphone")),
-            email=_text(get("Courriel")),
-            posts=posts,
-            rome_code=rome,
-            session_interest=_text(get("Intérêt session découverte")),
-            next_step=_text(get("Prochaine étape")),
-            comment=_text(get("Commentaire")),
-            adviser=None if keyless and signed_adviser else _text(get("Conseiller")),
-            adviser_id=int(entry.adviser_id) if signed_adviser else None,
-        )
-    )

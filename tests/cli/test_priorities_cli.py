@@ -16,7 +16,7 @@ BMO_2024 = "bmo/Base_open_data_BMO_2024__bassins_93.xlsx"
 @pytest.fixture
 def t6(shared_data: Path, tmp_path: Path) -> Path:
     if not (shared_data / BMO_2024).exists():
-        pytest.skip("classeur BMO absent")
+        pytest.fail("classeur BMO absent")
     target = tmp_path / "t6.planner"
     args = ["campaign", "create", str(target), "--name", "T6", "--bmo", "1147"]
     assert run([*args, "--bmo-file", str(shared_data / BMO_BASSINS)]) == 0

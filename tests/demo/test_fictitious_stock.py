@@ -19,7 +19,6 @@ from pyproj import Transformer
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
-from planner.services.demo import fictitious_stock as fs
 from planner.services.demo.fictitious_stock import (
     ESTABLISHMENT_COLUMNS,
     LEGAL_UNIT_COLUMNS,
@@ -31,6 +30,8 @@ from planner.services.demo.fictitious_stock import (
     GeneratedStock,
     generate_stock,
 )
+from planner.services.demo.fictitious_stock import generator as fs
+from planner.services.demo.fictitious_stock import tables as fs_tables
 
 # The real public samples copied into tests/data/public (see its README).
 SHARED = Path(__file__).resolve().parents[1] / "data" / "public"
@@ -38,8 +39,6 @@ ESTABLISHMENT_SAMPLE = SHARED / "sirene" / "StockEtablissement_utf8__trackdechet
 LEGAL_UNIT_SAMPLE = SHARED / "sirene" / "StockUniteLegale_utf8__trackdechets_sample.csv"
 COMMUNES_93 = SHARED / "geo" / "communes-93-seine-saint-denis.geojson"
 NAF_LIST = SHARED / "nomenclatures" / "naf" / "naf2008_liste_n5__labonneboite.csv"
-
-pytestmark = pytest.mark.skipif(not COMMUNES_93.exists(), reason="shared test data missing")
 
 POSTAL_CODES = {
     "93001": "93300",
@@ -192,7 +191,7 @@ def test_formats(stock: Stock) -> None:
 def test_activity_codes_exist_in_naf_rev2() -> None:
     with NAF_LIST.open(encoding="utf-8") as handle:
         official = {line.split("|")[0] for line in handle}
-    embedded = {code for code, *_ in fs._NAF_TABLE}
+    embedded = {code for code, *_ in fs_tables._NAF_TABLE}
     assert 60 <= len(embedded) <= 160
     assert embedded <= official
 
@@ -437,3 +436,48 @@ def test_invalid_arguments_are_refused(
 def test_communes_are_required(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         generate_stock(tmp_path, [], 10)
+
+
+# --------------------------------------------------------------------------
+# Golden output
+# --------------------------------------------------------------------------
+
+# Digests of stocks written by the generator as it stood before its tables
+# moved to resources/demo and its code was split (commit 90be4a6). Any change
+# to the bytes written for a given seed is a change of behaviour: the demo
+# campaign and the benchmarks rely on it.
+GOLDEN_MIXED = (
+    "4a0199875f57c1861cd00b44013967acfc26d7a454dbd3a77790890e1dbe423d",
+    "d0b6be65d92ad52a5c2f25c7dc3fb54654584ced2d1475f0f818abea95581ac4",
+)
+GOLDEN_BATCHED = (
+    "c29b6408ffe469f3184c634648f5bf3d5f01b73d9febeea2761df69acef7a3ff",
+    "ce037770b85b2a282ff0d2fc246b367659ffee0351062bcba8aff57a054d4c47",
+)
+
+
+def test_golden_bytes_for_a_seed(tmp_path: Path, communes: list[CommuneArea]) -> None:
+    result = generate_stock(
+        tmp_path,
+        communes[:6],
+        3_000,
+        seed=11,
+        closed_share=0.05,
+        non_diffusible_share=0.05,
+        outside_communes=communes[6:12],
+        outside_share=0.2,
+        layout=54,
+    )
+    assert result.legal_units is not None
+    assert (_digest(result.establishments), _digest(result.legal_units)) == GOLDEN_MIXED
+
+
+def test_golden_bytes_across_batches(
+    tmp_path: Path, communes: list[CommuneArea], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fs, "_BATCH_ROWS", 700)
+    result = generate_stock(tmp_path, communes[:6], 2_000, seed=12)
+    assert result.legal_units is not None
+    assert (_digest(result.establishments), _digest(result.legal_units)) == GOLDEN_BATCHED
+    assert (result.legal_unit_rows, result.closed, result.non_diffusible) == (1_608, 41, 37)
+    assert (result.not_geocoded, result.multi_site_sirens) == (56, 119)

@@ -25,9 +25,9 @@ from planner.services.followup.dashboard.data import (
     FIRMS_SCHEMA,
     NEED_ROWS_SCHEMA,
     FollowupData,
-    export_dashboard_xlsx,
 )
 from planner.services.followup.dashboard.progress import TOTAL
+from planner.services.followup.dashboard.workbook import export_dashboard_xlsx
 from planner.ui.followup import dashboard_window
 from planner.ui.followup.dashboard_pdf import write_dashboard_pdf
 from planner.ui.followup.dashboard_window import COMPARE, DashboardWindow

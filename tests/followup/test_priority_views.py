@@ -25,7 +25,7 @@ BMO_2024 = "bmo/Base_open_data_BMO_2024__bassins_93.xlsx"
 def bmo_file(shared_data: Path) -> Path:
     path = shared_data / BMO_2024
     if not path.exists():
-        pytest.skip(f"classeur BMO absent : {path}")
+        pytest.fail(f"classeur BMO absent : {path}")
     return path
 
 

@@ -410,7 +410,6 @@ def test_saint_denis_covers_pierrefitte(ref: CommuneReference) -> None:
     assert geoms.loc["93066"].covers(shapely.Point(2.362, 48.962))  # Pierrefitte centre
 
 
-@pytest.mark.skipif(not SHARED_93.exists(), reason="échantillon partagé absent")
 def test_matches_the_2018_sample_of_seine_saint_denis(ref: CommuneReference) -> None:
     sample = gpd.read_file(SHARED_93).set_index("code")
     ours = ref.geometries(ref.communes_of_departement("93")).set_index("code")

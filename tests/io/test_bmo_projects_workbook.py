@@ -32,7 +32,7 @@ HEADER_2024 = [
 def _real(shared_data: Path) -> Path:
     path = shared_data / BMO_2024
     if not path.exists():
-        pytest.skip(f"classeur BMO absent : {path}")
+        pytest.fail(f"classeur BMO absent : {path}")
     return path
 
 

@@ -32,7 +32,7 @@ from planner.services.demo.fictitious_stock import (
 )
 from planner.services.firms.firm_query import firm_details, load_firms
 from planner.services.followup.call_lists import export_call_lists
-from planner.services.followup.dashboard.data import export_dashboard_xlsx
+from planner.services.followup.dashboard.workbook import export_dashboard_xlsx
 from planner.services.followup.outcomes_import import (
     NON_DIFFUSIBLE_REASON,
     apply_outcomes,

@@ -14,20 +14,18 @@ from sqlalchemy import func, select
 
 from planner.db import models
 from planner.db.store import CampaignStore
-from planner.domain.cell_text import CONTROL_CLASS, FORMULA_STARTS
 from planner.domain.errors import InputError
 from planner.domain.file_names import unique_stems
 from planner.domain.nomenclature import nomenclature_name
 from planner.domain.progress import CancelToken, Progress, no_progress
+from planner.io.call_list_csv import write_call_list_csv
 from planner.io.call_list_workbook import (
-    FILL_COLUMNS,
-    KEY_COLUMNS,
     CallListMeta,
     CallListRow,
     ExportSigning,
     write_call_list,
 )
-from planner.io.output_file import OutputError, atomic_path
+from planner.io.output_file import OutputError
 from planner.services.campaign.identity import campaign_identity
 from planner.services.campaign.naf_reference import reference_nomenclature
 from planner.services.firms.firm_query import load_firms
@@ -210,7 +208,7 @@ def export_call_lists(
             meta = CallListMeta(campaign, "Coordination", f"{batch}cc", now, signing, naf_name)
             written.append(ExportedFile(path, None, write_call_list(path, meta, sheets), 1))
             csv_path = out_dir / f"Liste_appels_coordination_{stamp}.csv"
-            write_csv(csv_path, frame)
+            write_call_list_csv(csv_path, frame, NO_ADVISER)
             written.append(ExportedFile(csv_path, None, frame.height, 0))
     except OutputError as exc:
         if not written:
@@ -221,60 +219,3 @@ def export_call_lists(
         raise OutputError(f"{exc} Fichiers déjà écrits (complets) : {names}.", exc.path) from exc
     progress(total, total, "Export terminé")
     return written
-
-
-def _csv_text(column: str) -> pl.Expr:
-    """A text column that no spreadsheet reads as a formula (see ``safe_text``)."""
-    # Empty text is written as null: polars quotes an empty string ("").
-    text = pl.col(column).cast(pl.String).str.replace_all("\r\n", "\n", literal=True)
-    text = text.str.replace_all(CONTROL_CLASS, "")
-    value = pl.when(text == "").then(pl.lit(None, pl.String)).otherwise(text)
-    risky = pl.any_horizontal(*(value.str.starts_with(start) for start in FORMULA_STARTS))
-    return pl.when(risky).then(pl.lit("'") + value).otherwise(value).alias(column)
-
-
-def csv_siret(siret: pl.Expr) -> pl.Expr:
-    """SIRET as INSEE prints it, ``732 829 320 00074``: SIREN in groups of three, then NIC.
-
-    Written as bare digits, spreadsheets open the column as numbers (1,23E+13,
-    leading zeros lost). A last group of five digits is no thousands grouping,
-    so the grouped form is not a number: LibreOffice, with French or English
-    settings, keeps it as text with its 14 digits, no formula nor import
-    wizard needed (tests/followup/test_call_list_libreoffice.py).
-    """
-    return pl.concat_str(
-        siret.str.slice(0, 3),
-        siret.str.slice(3, 3),
-        siret.str.slice(6, 3),
-        siret.str.slice(9, 5),
-        separator=" ",
-    )
-
-
-def _supported_text(frame: pl.DataFrame) -> pl.Expr:
-    """« oui » for the firms already supported, as in the workbooks."""
-    if "supported" not in frame.columns:
-        return pl.lit(None, pl.String).alias("supported")
-    flag = pl.col("supported").fill_null(False)
-    return pl.when(flag).then(pl.lit("oui")).otherwise(pl.lit(None, pl.String)).alias("supported")
-
-
-def write_csv(path: Path, frame: pl.DataFrame) -> None:
-    """The coordinator's CSV: UTF-8 with BOM, ``;`` separator, dates jj/mm/aaaa,
-    SIRET as text (``csv_siret``)."""
-    headers = ["Partenaire", "Équipe"] + [c[0] for c in KEY_COLUMNS + FILL_COLUMNS]
-    texts = [c for c in _ROW_COLUMNS if c not in ("siret", "date_creation", "adviser")]
-    out = frame.select(
-        _csv_text("partner"),
-        _csv_text("team"),
-        pl.int_range(1, pl.len() + 1).alias("rank"),
-        csv_siret(pl.col("siret")).alias("siret"),
-        *(_csv_text(c) for c in texts),
-        pl.col("date_creation").dt.strftime("%d/%m/%Y"),
-        _csv_text("adviser").fill_null(NO_ADVISER),
-        _supported_text(frame),
-        *(pl.lit(None, pl.String).alias(f"fill_{i}") for i in range(len(FILL_COLUMNS))),
-    )
-    out.columns = headers
-    with atomic_path(path, make_folder=True) as temp:
-        out.write_csv(temp, separator=";", include_bom=True, line_terminator="\r\n")

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from planner.db import models
@@ -24,7 +23,6 @@ from planner.db.store import CampaignStore
 from planner.domain.cell_text import workbook_text
 from planner.domain.errors import InputError
 from planner.domain.outcomes import WITH_NEED
-from planner.io.call_list_workbook import HEADERS
 from planner.io.outcome_workbook import (
     CampaignKey,
     FilledRow,
@@ -32,7 +30,7 @@ from planner.io.outcome_workbook import (
     Rejection,
     read_outcome_workbook,
 )
-from planner.io.workbook_out import append_row, save_workbook
+from planner.io.rejections_workbook import write_rejections_workbook
 from planner.services.campaign.campaign_file import read_header
 from planner.services.campaign.identity import CampaignIdentity, stored_identity
 from planner.services.campaign.identity import (
@@ -403,14 +401,4 @@ def apply_outcomes(
 
 def export_rejections(path: Path, rejected: Sequence[Rejection]) -> None:
     """A workbook of the rejected rows, with the reason, for the partner to fix."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Lignes rejetées"
-    append_row(ws, ["Fichier", "Onglet", "Ligne", "Colonne", "Motif", *HEADERS])
-    for r in rejected:
-        values: list[Any] = [r.file, r.sheet, r.row, r.column or "", r.reason, *r.values]
-        append_row(ws, values)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
-    save_workbook(wb, path, make_folder=True)
+    write_rejections_workbook(path, rejected)

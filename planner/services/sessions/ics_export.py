@@ -1,26 +1,19 @@
-"""iCalendar export of sessions (RFC 5545), in Europe/Paris with its VTIMEZONE."""
+"""iCalendar export of sessions: each session as a calendar event (the format is
+:mod:`planner.io.session_calendar`)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar
 
-from planner.domain.cell_text import calendar_text
 from planner.domain.session_labels import kind_label
-from planner.io.output_file import write_bytes
+from planner.io.session_calendar import CalendarEvent, write_calendar
+from planner.io.session_calendar import build_calendar as _build_calendar
 from planner.services.sessions.planning import SessionRecord
 
-PARIS = ZoneInfo("Europe/Paris")
-_STATUS = {
-    "planned": "TENTATIVE",
-    "confirmed": "CONFIRMED",
-    "held": "CONFIRMED",
-    "cancelled": "CANCELLED",
-}
+__all__ = ["build_calendar", "calendar_events", "write_ics"]
 
 
 def _description(record: SessionRecord) -> str:
@@ -35,45 +28,45 @@ def _description(record: SessionRecord) -> str:
         lines.append("Thème : " + ", ".join(f"{k.upper()} {c}" for k, c in record.themes))
     if record.capacity is not None:
         lines.append(f"Capacité : {record.capacity} places")
-    return calendar_text("\n".join(lines))
+    return "\n".join(lines)
+
+
+def _event(record: SessionRecord) -> CalendarEvent:
+    location: str | None = None
+    geo: tuple[float, float] | None = None
+    if record.venue is not None:
+        location = record.venue.name
+        if record.venue.address:
+            location += f", {record.venue.address}"
+        if record.venue.lat is not None and record.venue.lon is not None:
+            geo = (record.venue.lat, record.venue.lon)
+    return CalendarEvent(
+        uid=f"session-{record.id}-{record.series_id or 'single'}@planner",
+        starts_at=record.starts_at,
+        ends_at=record.ends_at,
+        summary=record.title,
+        description=_description(record),
+        status=record.status,
+        category=kind_label(record.kind),
+        location=location,
+        geo=geo,
+    )
+
+
+def calendar_events(records: Sequence[SessionRecord]) -> list[CalendarEvent]:
+    """One calendar event per session."""
+    return [_event(record) for record in records]
+
+
+def _name(campaign: str) -> str:
+    return f"Séances — {campaign}"
 
 
 def build_calendar(records: Sequence[SessionRecord], campaign: str) -> Calendar:
     """A calendar holding one VEVENT per session, times in Europe/Paris."""
-    cal = Calendar()
-    cal.add("prodid", "-//France Travail task force//planner//FR")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", calendar_text(f"Séances — {campaign}"))
-    cal.add("x-wr-timezone", "Europe/Paris")
-    if records:
-        first = min(r.starts_at for r in records) - dt.timedelta(days=366)
-        last = max(r.ends_at for r in records) + dt.timedelta(days=366)
-        cal.add_component(
-            Timezone.from_tzid("Europe/Paris", first_date=first.date(), last_date=last.date())
-        )
-    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    for record in records:
-        event = Event()
-        event.add("uid", f"session-{record.id}-{record.series_id or 'single'}@planner")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", record.starts_at.replace(tzinfo=PARIS))
-        event.add("dtend", record.ends_at.replace(tzinfo=PARIS))
-        event.add("summary", calendar_text(record.title))
-        event.add("description", _description(record))
-        event.add("status", _STATUS.get(record.status, "TENTATIVE"))
-        event.add("categories", [kind_label(record.kind)])
-        if record.venue is not None:
-            where = record.venue.name
-            if record.venue.address:
-                where += f", {record.venue.address}"
-            event.add("location", calendar_text(where))
-            if record.venue.lat is not None and record.venue.lon is not None:
-                event.add("geo", (record.venue.lat, record.venue.lon))
-        cal.add_component(event)
-    return cal
+    return _build_calendar(calendar_events(records), _name(campaign))
 
 
 def write_ics(records: Sequence[SessionRecord], campaign: str, path: Path) -> None:
     """Write the sessions to an ``.ics`` file (atomically)."""
-    write_bytes(path, build_calendar(records, campaign).to_ical())
+    write_calendar(calendar_events(records), _name(campaign), path)

@@ -208,10 +208,3 @@ def axis_table(data: FollowupData, axis: Axis) -> pl.DataFrame:
 def dashboard(store: CampaignStore, axis: Axis) -> pl.DataFrame:
     """One row per value of ``axis`` over the assigned firms, with the follow-up counts."""
     return axis_table(load_followup(store), axis)
-
-
-def export_dashboard_xlsx(store: CampaignStore, path: str) -> None:
-    """The dashboard as a workbook: one sheet per axis, the weekly progress, needs by métier."""
-    from planner.services.followup.dashboard.workbook import write_dashboard_workbook
-
-    write_dashboard_workbook(load_followup(store), path)

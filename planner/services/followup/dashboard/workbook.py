@@ -1,19 +1,21 @@
-"""The follow-up dashboard as an Excel workbook: one sheet per table, French headers."""
+"""The follow-up dashboard as an Excel workbook: one sheet per table, French headers
+(the sheets' layout is :mod:`planner.io.dashboard_workbook`)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import polars as pl
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.io.workbook_out import append_row, save_workbook
+from planner.db.store import CampaignStore
+from planner.io.dashboard_workbook import (
+    DATE_FORMAT,
+    SHARE_FORMAT,
+    TableSheet,
+    write_table_sheets,
+)
 from planner.services.followup.dashboard.data import (
     AXES,
     AXIS_LABELS,
@@ -21,41 +23,22 @@ from planner.services.followup.dashboard.data import (
     Axis,
     FollowupData,
     axis_table,
+    load_followup,
 )
 from planner.services.followup.dashboard.needs import NEEDS_LABELS, needs_table
 from planner.services.followup.dashboard.progress import PROGRESS_LABELS, progress_table
 
+__all__ = [
+    "DATE_FORMAT",
+    "NEEDS_SHEET",
+    "PROGRESS_SHEET",
+    "SHARE_FORMAT",
+    "export_dashboard_xlsx",
+    "write_dashboard_workbook",
+]
+
 PROGRESS_SHEET = "Avancement dans le temps"
 NEEDS_SHEET = "Besoins par métier"
-DATE_FORMAT = "DD/MM/YYYY"
-SHARE_FORMAT = "0%"
-
-
-def _sheet(
-    wb: Workbook,
-    title: str,
-    headers: Sequence[str],
-    rows: Sequence[Sequence[Any]],
-    formats: dict[int, str] | None = None,
-) -> Worksheet:
-    ws = wb.create_sheet(title)
-    append_row(ws, headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    widths = [len(h) for h in headers]
-    for row in rows:
-        append_row(ws, row)
-        for index, value in enumerate(row):
-            widths[index] = max(
-                widths[index], 10 if isinstance(value, dt.date) else len(str(value))
-            )
-    for index, fmt in (formats or {}).items():
-        for (cell,) in ws.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
-            cell.number_format = fmt
-    for index, width in enumerate(widths):
-        ws.column_dimensions[get_column_letter(index + 1)].width = min(max(width + 2, 10), 60)
-    ws.freeze_panes = "B2"
-    return ws
 
 
 def _rows(table: pl.DataFrame) -> list[tuple[Any, ...]]:
@@ -67,22 +50,25 @@ def write_dashboard_workbook(
 ) -> None:
     """Write the axis tables (all five by default), the weekly progress and the needs
     by métier to ``path``, atomically."""
-    wb = Workbook()
-    first = wb.active
-    assert first is not None
-    wb.remove(first)
+    sheets: list[TableSheet] = []
     for axis in axes:
         table = axis_table(data, axis)
         headers = [AXIS_LABELS[axis], *(COLUMN_LABELS[c] for c in table.columns[1:])]
-        _sheet(wb, AXIS_LABELS[axis], headers, _rows(table))
+        sheets.append(TableSheet(AXIS_LABELS[axis], headers, _rows(table)))
     progress = progress_table(data)
-    _sheet(
-        wb,
-        PROGRESS_SHEET,
-        [PROGRESS_LABELS[c] for c in progress.columns],
-        _rows(progress),
-        {0: DATE_FORMAT, progress.columns.index("share"): SHARE_FORMAT},
+    sheets.append(
+        TableSheet(
+            PROGRESS_SHEET,
+            [PROGRESS_LABELS[c] for c in progress.columns],
+            _rows(progress),
+            {0: DATE_FORMAT, progress.columns.index("share"): SHARE_FORMAT},
+        )
     )
     needs = needs_table(data)
-    _sheet(wb, NEEDS_SHEET, [NEEDS_LABELS[c] for c in needs.columns], _rows(needs))
-    save_workbook(wb, path)
+    sheets.append(TableSheet(NEEDS_SHEET, [NEEDS_LABELS[c] for c in needs.columns], _rows(needs)))
+    write_table_sheets(sheets, path)
+
+
+def export_dashboard_xlsx(store: CampaignStore, path: str) -> None:
+    """The dashboard as a workbook: one sheet per axis, the weekly progress, needs by métier."""
+    write_dashboard_workbook(load_followup(store), path)
