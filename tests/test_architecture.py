@@ -23,8 +23,6 @@ PENDING_SPLITS: dict[str, str] = {
     "planner/services/firms/firm_query.py": "split by helper A (issue 16)",
     "planner/services/sirene_import/pipeline.py": "split by helper E1 (issue 16)",
     "planner/ui/map/map_widget.py": "split by helper C (issue 16)",
-    "planner/ui/main_window.py": "split by helper B (issue 16)",
-    "planner/ui/task_force/task_force_editor.py": "split by helper B (issue 16)",
 }
 
 
