@@ -45,10 +45,10 @@ from PySide6.QtWidgets import (
 )
 
 from planner import __version__
-from planner.db.store import CampaignStore, open_store
 from planner.domain.errors import PlannerError
 from planner.domain.nomenclature import REV2
 from planner.services.campaign.campaign_file import CampaignHeader, read_header
+from planner.services.campaign.campaign_store import CampaignStore, open_campaign
 from planner.services.campaign.naf_reference import reference_nomenclature
 from planner.services.firms.firm_query import FirmFilter, firm_detail_sections, load_firms
 from planner.services.map.bassin_geometry import bassin_geojson
@@ -79,7 +79,7 @@ class LoadedCampaign:
 
 
 def _load(path_or_url: str | Path) -> LoadedCampaign:
-    store = open_store(path_or_url)
+    store = open_campaign(path_or_url)
     communes, outline = bassin_geojson(store)
     reference = reference_nomenclature(store)
     firms = load_firms(store, reference)

@@ -36,11 +36,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
 from planner.domain.headcount_bands import BAND_LABELS
 from planner.domain.remit import RULE_KINDS, RULE_LABELS
 from planner.io.nomenclatures import load_nomenclature
+from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.campaign.naf_reference import reference_nomenclature
 from planner.services.firms.firm_query import load_firms
 from planner.services.task_force.edit import (
