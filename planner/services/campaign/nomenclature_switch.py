@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from planner.db import models
 from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
+from planner.domain.json_types import JsonObject
 from planner.domain.nomenclature import (
     REV2,
     Link,
@@ -276,8 +277,8 @@ class SwitchPlan:
         lines.extend(self.notes)
         return lines
 
-    def to_dict(self) -> dict[str, Any]:
-        def translation(t: Translation) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
+        def translation(t: Translation) -> JsonObject:
             return {
                 "source": t.source,
                 "targets": list(t.targets),
@@ -384,7 +385,7 @@ class _State:
     rules: tuple[tuple[int, int, str, str], ...]  # rule id, partner id, partner, value
     sectors: tuple[str, ...]
     themes: tuple[tuple[int, str, str], ...]  # session id, title, code
-    snapshot: dict[str, Any] | None
+    snapshot: JsonObject | None
 
 
 def _read_state(session: Session) -> _State:
@@ -428,7 +429,7 @@ def _same(left: Iterable[str], right: Iterable[str]) -> bool:
     return sorted(left) == sorted(right)
 
 
-def _originals(state: _State, target: str) -> dict[str, Any] | None:
+def _originals(state: _State, target: str) -> JsonObject | None:
     """The snapshot of the switch this one goes back on (``target`` → current reference)."""
     snap = state.snapshot
     if not snap or snap.get("from") != target or snap.get("to") != state.source:
@@ -543,7 +544,7 @@ def _build(
     )
 
 
-def _codes_to_translate(state: _State, target: str, originals: dict[str, Any] | None) -> list[str]:
+def _codes_to_translate(state: _State, target: str, originals: JsonObject | None) -> list[str]:
     """The codes a switch translates (those of rules it restores left out)."""
     written = (originals or {}).get("written", {})
     before = (originals or {}).get("before", {})
@@ -579,7 +580,7 @@ def _codes_to_translate(state: _State, target: str, originals: dict[str, Any] | 
 def _choices(
     state: _State,
     target: str,
-    originals: dict[str, Any] | None,
+    originals: JsonObject | None,
     keep: Mapping[str, tuple[str, ...]] | None,
     firms: pl.DataFrame | None,
 ) -> tuple[Choice, ...]:
@@ -667,7 +668,7 @@ def plan_switch(
     return _build(state, target, keep, firms)
 
 
-def _snapshot(plan: SwitchPlan) -> dict[str, Any]:
+def _snapshot(plan: SwitchPlan) -> JsonObject:
     return {
         "from": plan.source,
         "to": plan.target,

@@ -11,7 +11,7 @@ import io
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Select, String, case, cast, func, select
+from sqlalchemy import Select, SQLColumnExpression, String, case, cast, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -68,7 +68,7 @@ FIRM_SCHEMA: dict[str, pl.DataType] = {
 
 # What is read from the database; everything else is derived in polars. Reading
 # costs one Python object per value (the drivers' doing), so columns are few.
-_RAW_COLUMNS: dict[str, Any] = {
+_RAW_COLUMNS: dict[str, SQLColumnExpression[Any]] = {
     "siret": E.siret,
     "name": E.name,
     "naf_code": E.naf_code,

@@ -23,6 +23,7 @@ from planner.db import models
 from planner.db.store import CampaignStore
 from planner.domain.cell_text import workbook_text
 from planner.domain.errors import InputError
+from planner.domain.json_types import JsonObject
 from planner.domain.outcomes import WITH_NEED
 from planner.io.call_list_workbook import HEADERS
 from planner.io.outcome_workbook import (
@@ -62,7 +63,7 @@ class OutcomePreview:
     refused: list[str] = field(default_factory=list)
     """Whole workbooks refused (another campaign, damaged…), when others were read."""
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         return {
             "files": [
                 {
