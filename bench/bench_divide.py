@@ -63,11 +63,11 @@ def _capacities(allowed: np.ndarray) -> np.ndarray:
 def _quality(xy: np.ndarray, team: np.ndarray, sizes: np.ndarray) -> dict[str, float]:
     q = division_quality(xy, team, sizes, [str(t) for t in range(len(sizes))])
     return {
-        "max_deviation_pct": q["max_deviation_pct"],
-        "mean_km": q["mean_km"],
-        "p90_km": q["p90_km"],
-        "pieces_max": max(r["pieces"] for r in q["teams"]),
-        "pieces_total": sum(r["pieces"] for r in q["teams"]),
+        "max_deviation_pct": q.max_deviation_pct,
+        "mean_km": q.mean_km,
+        "p90_km": q.p90_km,
+        "pieces_max": max(r.pieces for r in q.teams),
+        "pieces_total": sum(r.pieces for r in q.teams),
     }
 
 

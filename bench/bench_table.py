@@ -265,15 +265,15 @@ def _campaign() -> Path:
 
 def firms_load_200k() -> dict[str, object]:
     from planner.db.store import open_store
-    from planner.services.firms import firm_query
+    from planner.services.firms import firm_table
 
     store = open_store(_campaign())
     with store.engine.connect() as conn:
-        sql = str(firm_query._firms_query().compile(conn, compile_kwargs={"literal_binds": True}))
+        sql = str(firm_table._firms_query().compile(conn, compile_kwargs={"literal_binds": True}))
     times, floors, height = [], [], 0
     for _ in range(3):
         start = time.perf_counter()
-        height = firm_query.load_firms(store).height
+        height = firm_table.load_firms(store).height
         times.append(time.perf_counter() - start)
         with store.engine.connect() as conn:
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]

@@ -79,6 +79,8 @@ def import_sirene(args: argparse.Namespace) -> int:
 
 def info(args: argparse.Namespace) -> int:
     """``planner info``."""
+    from dataclasses import asdict
+
     from planner.db.store import check_integrity, open_store
     from planner.services.campaign.campaign_file import campaign_info
 
@@ -86,19 +88,19 @@ def info(args: argparse.Namespace) -> int:
         check_integrity(store)
         data = campaign_info(store)
     if args.json:
-        print_json(data)
+        print_json(asdict(data))
     else:
-        est = data["establishments"]
-        print(f"{data['name']} — {data['bassin']['label']} ({data['bassin']['communes']} communes)")
+        est = data.establishments
+        print(f"{data.name} — {data.bassin.label} ({data.bassin.communes} communes)")
         print(
-            f"Établissements : {est['total']} (actifs {est['active']}, localisés "
-            f"{est['placed']}, non diffusibles {est['non_diffusible']})"
+            f"Établissements : {est.total} (actifs {est.active}, localisés "
+            f"{est.placed}, non diffusibles {est.non_diffusible})"
         )
         from planner.domain.nomenclature import nomenclature_name
 
-        codes = est["naf_codes"]
+        codes = est.naf_codes
         print(
-            f"Nomenclature de référence : {nomenclature_name(est['naf_reference'])} "
+            f"Nomenclature de référence : {nomenclature_name(est.naf_reference)} "
             f"(établissements avec un code NAF rév. 2 : {codes['rev2']}, "
             f"NAF 2025 : {codes['naf2025']})"
         )

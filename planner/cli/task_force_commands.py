@@ -46,22 +46,24 @@ def add_parsers(sub: Any, import_sub: Any) -> None:
 
 def teams_import(args: argparse.Namespace) -> int:
     """``planner teams import FILE --from TEAMS.xlsx``."""
+    from dataclasses import asdict
+
     from planner.db.store import open_store
     from planner.services.task_force.teams_import import import_teams
 
     with open_store(args.campaign) as store:
         counts = import_teams(store, args.workbook)
     if args.json:
-        print_json(counts)
+        print_json(asdict(counts))
     else:
         print(
-            f"{counts['partners']} partenaires, {counts['teams']} équipes, "
-            f"{counts['advisers']} conseillers importés."
+            f"{counts.partners} partenaires, {counts.teams} équipes, "
+            f"{counts.advisers} conseillers importés."
         )
-        if counts["removed_teams"] or counts["removed_partners"]:
+        if counts.removed_teams or counts.removed_partners:
             print(
-                f"Absents du classeur, donc supprimés : {counts['removed_partners']} partenaires, "
-                f"{counts['removed_teams']} équipes ; {counts['unassigned_firms']} entreprises "
+                f"Absents du classeur, donc supprimés : {counts.removed_partners} partenaires, "
+                f"{counts.removed_teams} équipes ; {counts.unassigned_firms} entreprises "
                 "n'ont plus d'équipe (relancez « planner divide »)."
             )
     return EXIT_OK
@@ -78,19 +80,21 @@ def teams_template(args: argparse.Namespace) -> int:
 
 def teams_list(args: argparse.Namespace) -> int:
     """``planner teams list FILE``."""
+    from dataclasses import asdict
+
     from planner.db.store import open_store
     from planner.services.task_force.summary import team_rows
 
     with open_store(args.campaign) as store:
         rows = team_rows(store)
     if args.json:
-        print_json(rows)
+        print_json([asdict(row) for row in rows])
         return EXIT_OK
     for row in rows:
         print(
             terminal_text(
-                f"{row['team']} ({row['partner']}) : {row['assigned']} / {row['capacity']} "
-                f"entreprises, {row['advisers']} conseillers"
+                f"{row.team} ({row.partner}) : {row.assigned} / {row.capacity} "
+                f"entreprises, {row.advisers} conseillers"
             )
         )
     return EXIT_OK
@@ -98,6 +102,8 @@ def teams_list(args: argparse.Namespace) -> int:
 
 def divide_command(args: argparse.Namespace) -> int:
     """``planner divide FILE [--seed N] [--json]``."""
+    from dataclasses import asdict
+
     from planner.cli.progress_bar import TextProgress
     from planner.db.store import open_store
     from planner.services.task_force.division.run import divide_campaign
@@ -109,22 +115,22 @@ def divide_command(args: argparse.Namespace) -> int:
             accept_overload=args.accept_overload,
             progress=TextProgress(),
         )
-    for problem in report["problems"]:
+    for problem in report.problems:
         print(f"planner : {terminal_text(str(problem))}", file=sys.stderr)
     if args.json:
-        print_json(report)
+        print_json(asdict(report))
         return EXIT_OK
     print(
-        f"{report['assigned']} entreprises réparties sur {report['firms']}, "
-        f"{report['moved']} changent d'équipe ; écart maximal à la capacité "
-        f"{report['max_deviation_pct']:.2f} % ; distance au centre de l'équipe : "
-        f"moyenne {report['mean_km']:.2f} km, 90e centile {report['p90_km']:.2f} km."
+        f"{report.assigned} entreprises réparties sur {report.firms}, "
+        f"{report.moved} changent d'équipe ; écart maximal à la capacité "
+        f"{report.max_deviation_pct:.2f} % ; distance au centre de l'équipe : "
+        f"moyenne {report.mean_km:.2f} km, 90e centile {report.p90_km:.2f} km."
     )
-    for row in report["teams"]:
+    for row in report.teams:
         print(
-            f"  {row['team']} : {row['firms']} / {row['target']} ({row['deviation_pct']:+.2f} %), "
-            f"{row['mean_km']:.2f} km, {row['pieces']} morceau(x)"
+            f"  {row.team} : {row.firms} / {row.target} ({row.deviation_pct:+.2f} %), "
+            f"{row.mean_km:.2f} km, {row.pieces} morceau(x)"
         )
-    for reason, count in report["unassigned"].items():
+    for reason, count in report.unassigned.items():
         print(f"  non réparties : {count} ({reason})")
     return EXIT_OK

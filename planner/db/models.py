@@ -9,7 +9,6 @@ newer SIRENE stock never loses it.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -28,6 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from planner.domain.json_types import JsonObject
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -43,7 +44,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {
         str: String(),
-        dict[str, Any]: JSON(),
+        JsonObject: JSON(),
         dt.datetime: DateTime(timezone=False),
         dt.date: Date(),
         bytes: LargeBinary(),
@@ -96,9 +97,9 @@ class ImportRun(Base):
     kind: Mapped[str] = mapped_column(String(30))
     started_at: Mapped[dt.datetime] = mapped_column(default=_now)
     finished_at: Mapped[dt.datetime | None]
-    files: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    options: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    files: Mapped[JsonObject] = mapped_column(default=dict)
+    options: Mapped[JsonObject] = mapped_column(default=dict)
+    summary: Mapped[JsonObject] = mapped_column(default=dict)
 
 
 class NonDiffusibleCount(Base):
@@ -120,7 +121,7 @@ class Setting(Base):
     __tablename__ = "setting"
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
-    value: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    value: Mapped[JsonObject] = mapped_column(default=dict)
 
 
 # --- firms -------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from planner.domain.json_types import JsonObject
+
 RECENT_YEARS = 2
 
 # What call lists do with firms already supported by another scheme.
@@ -59,14 +61,14 @@ class PriorityWeights:
         if self.supported_policy not in SUPPORTED_POLICIES:
             raise ValueError(f"unknown supported_policy {self.supported_policy!r}")
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         data = asdict(self)
         for key in CODE_FIELDS:
             data[key] = list(getattr(self, key))
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> PriorityWeights:
+    def from_json(cls, data: JsonObject) -> PriorityWeights:
         known = {f.name for f in fields(cls)}
         values: dict[str, Any] = {}
         for key, value in data.items():

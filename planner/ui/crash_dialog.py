@@ -14,10 +14,10 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from planner.db.store import describe_database_error
 from planner.domain.errors import PlannerError
 from planner.io.crash_report import crash_message, write_crash_report
 from planner.io.output_file import describe_file_error, os_error_cause
+from planner.services.campaign.campaign_store import describe_database_error
 
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
 

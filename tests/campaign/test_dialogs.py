@@ -50,7 +50,7 @@ def test_import_dialog_detects_files_and_imports(
         "Unités légales trouvées : 109 ; établissements ayant une raison sociale ou un "
         "nom d'exploitant : 115" in dialog.report.toPlainText()
     )
-    assert campaign_info(store)["establishments"]["total"] == 115
+    assert campaign_info(store).establishments.total == 115
     store.close()
 
 
@@ -69,7 +69,7 @@ def test_import_dialog_reports_bad_input_and_keeps_campaign(
     dialog.run_button.click()
     qtbot.waitUntil(lambda: "ligne 51" in dialog.report.toPlainText(), timeout=30000)
     assert dialog.summary is None and dialog.run_button.isEnabled()
-    assert campaign_info(store)["establishments"]["total"] == 0
+    assert campaign_info(store).establishments.total == 0
     store.close()
 
 
@@ -95,7 +95,7 @@ def test_new_campaign_dialog_previews_then_creates(
     store = open_store(target)
     info = campaign_info(store)
     store.close()
-    assert info["name"] == "Plaine Commune 2027" and info["bassin"]["communes"] == 8
+    assert info.name == "Plaine Commune 2027" and info.bassin.communes == 8
 
 
 def test_new_campaign_dialog_reads_the_ze_workbook(qtbot: QtBot, shared_data: Path) -> None:

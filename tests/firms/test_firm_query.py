@@ -20,6 +20,7 @@ from planner.domain.import_filters import ImportFilters
 from planner.domain.naf import DIVISION_TO_SECTION
 from planner.io.naf_labels import default_naf_path, load_naf_labels
 from planner.services.firms.firm_query import (
+    DETAIL_SECTIONS,
     FIRM_SCHEMA,
     FirmFilter,
     firm_detail_sections,
@@ -326,6 +327,14 @@ def test_firm_details_of_a_craft_firm_with_its_legal_unit(campaign: CampaignStor
         "Fiche SIRENE",
     ]
     assert sum(len(fields) for _, fields in sections) == len(details)
+
+
+def test_firm_card_parts_are_named_tuples(campaign: CampaignStore) -> None:
+    sections = firm_detail_sections(campaign, "00032517500024")
+    first = sections[0]
+    assert first.title == "Identification"
+    assert first.fields["SIRET"] == "000 325 175 00024"
+    assert [s.title for s in sections] == [title for title, _ in DETAIL_SECTIONS]
 
 
 def test_firm_details_of_an_unknown_siret(campaign: CampaignStore) -> None:

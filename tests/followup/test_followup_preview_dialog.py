@@ -50,11 +50,11 @@ def test_preview_dialog_shows_three_tabs_before_writing(
         assert not dialog.include_conflicts.isEnabled()
         dialog.tabs.setCurrentIndex(1)
         assert dialog.grab().save(str(tmp_path / "apercu.png"))
-        assert contact_summary(store)["contacts"]["total"] == 0
+        assert contact_summary(store).total == 0
         dialog.save_button.click()
         assert dialog.result() == dialog.DialogCode.Accepted
         apply_outcomes(store, preview, include_conflicts=dialog.include_conflicts.isChecked())
-        assert contact_summary(store)["contacts"]["total"] == 2
+        assert contact_summary(store).total == 2
     finally:
         store.close()
 

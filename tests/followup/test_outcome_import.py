@@ -230,7 +230,7 @@ def test_cli_export_and_import_json(
     assert json.loads(capsys.readouterr().out)["written"] == 1
     store = open_store(followup_campaign)
     try:
-        assert contact_summary(store)["contacts"]["by_outcome"]["Refus"] == 1
+        assert contact_summary(store).by_outcome["Refus"] == 1
     finally:
         store.close()
     assert run(["import", "outcomes", str(followup_campaign), str(tmp_path / "x.xlsx")]) == 2
@@ -284,18 +284,18 @@ def test_demo_outcomes_are_deterministic_and_cope_without_task_force(
     store = open_store(followup_campaign)
     try:
         add_demo_outcomes(store, seed=3, today=dt.date(2025, 3, 20))
-        first = contact_summary(store)["contacts"]
+        first = contact_summary(store)
         with store.session() as session:
             session.execute(models.Contact.__table__.delete())
         add_demo_outcomes(store, seed=3, today=dt.date(2025, 3, 20))
-        assert contact_summary(store)["contacts"] == first
-        assert 60 < first["total"] < 200  # about 30 % of 400 assigned firms
-        assert first["posts_collected"] > 0
+        assert contact_summary(store) == first
+        assert 60 < first.total < 200  # about 30 % of 400 assigned firms
+        assert first.posts_collected > 0
         with store.session() as session:
             session.execute(models.Contact.__table__.delete())
             session.execute(models.Assignment.__table__.delete())
         add_demo_outcomes(store, seed=3)
-        assert contact_summary(store)["contacts"]["total"] == 0
+        assert contact_summary(store).total == 0
     finally:
         store.close()
 

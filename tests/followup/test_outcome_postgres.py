@@ -30,8 +30,8 @@ def test_round_trip_and_status_on_postgresql(followup_postgres: str, tmp_path: P
         preview = preview_outcomes(store, [path])
         assert [r.siret for r in preview.accepted] == [siret]
         assert apply_outcomes(store, preview) == 1
-        summary = contact_summary(store)["contacts"]
-        assert summary["offers_deposited"] == 1 and summary["posts_collected"] == 2
+        summary = contact_summary(store)
+        assert summary.offers_deposited == 1 and summary.posts_collected == 2
         firms = load_firms(store)
         assert firms.filter(firms["siret"] == siret)["status"].item() == "Offre déposée"
     finally:

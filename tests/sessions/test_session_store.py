@@ -47,9 +47,9 @@ def test_demo_has_two_months_and_exactly_one_deliberate_clash(demo_file: Path) -
         (pair,) = pairs
         clashing = {r.id: r for r in records if r.id in pair}
         assert any(r.clash_override for r in clashing.values())
-        summary = session_summary(store)["sessions"]
-        assert summary["total"] == len(records)
-        assert sum(summary["by_status"].values()) == len(records)
+        summary = session_summary(store)
+        assert summary.total == len(records)
+        assert sum(summary.by_status.values()) == len(records)
     finally:
         store.close()
 

@@ -62,15 +62,15 @@ def test_committed_stocks_are_what_the_script_makes() -> None:
 
 def test_53_column_stock_has_rev2_codes_only(sirene_dir: Path, campaign_target: str | Path) -> None:
     with _campaign(campaign_target, sirene_dir / STOCK_53) as store:
-        est = campaign_info(store)["establishments"]
-        assert est["naf_codes"] == {"rev2": 48, "naf2025": 0}
-        assert est["by_naf_section"]["absent"] == 251
-        assert sum(est["by_naf_section"].values()) == 299
-        assert est["by_naf_section"]["L"] == 13  # 68.20B, real estate, is L in rév. 2
+        est = campaign_info(store).establishments
+        assert est.naf_codes == {"rev2": 48, "naf2025": 0}
+        assert est.by_naf_section["absent"] == 251
+        assert sum(est.by_naf_section.values()) == 299
+        assert est.by_naf_section["L"] == 13  # 68.20B, real estate, is L in rév. 2
     with _reopen(campaign_target, NAF2025) as store:
-        est = campaign_info(store)["establishments"]
+        est = campaign_info(store).establishments
         # In NAF 2025 the 53-column stock has no code at all: every firm is counted "absent".
-        assert est["by_naf_section"] == {"absent": 299}
+        assert est.by_naf_section == {"absent": 299}
         firms = load_firms(store)
         assert firms.height == 299
         assert set(firms["naf_label"]) == {"Code NAF 2025 absent"}
@@ -89,10 +89,10 @@ def _reopen(target: str | Path, reference: str) -> CampaignStore:
 @pytest.mark.parametrize("stock", [STOCK_54, STOCK_MAIN], ids=["54-columns", "naf2025-main"])
 def test_naf2025_stocks_in_both_references(stock: Path, campaign_target: str | Path) -> None:
     with _campaign(campaign_target, stock, NAF2025) as store:
-        est = campaign_info(store)["establishments"]
+        est = campaign_info(store).establishments
         both = stock == STOCK_54
-        assert est["naf_codes"] == {"rev2": 48 if both else 0, "naf2025": 48}
-        sections = est["by_naf_section"]
+        assert est.naf_codes == {"rev2": 48 if both else 0, "naf2025": 48}
+        sections = est.by_naf_section
         assert sections["absent"] == 251
         assert sections["M"] == 13  # 68.20H: real estate moved from L to M in NAF 2025
         assert sections["N"] == 3  # 70.10Y, head offices: M in rév. 2, N in NAF 2025
@@ -103,13 +103,13 @@ def test_naf2025_stocks_in_both_references(stock: Path, campaign_target: str | P
         assert row["naf_label"] == label
         assert int((firms["naf_label"] == "Code NAF 2025 absent").sum()) == 251
     with _reopen(campaign_target, REV2) as store:
-        est = campaign_info(store)["establishments"]
+        est = campaign_info(store).establishments
         if both:
-            assert est["by_naf_section"]["L"] == 13
-            assert est["by_naf_section"]["absent"] == 251
+            assert est.by_naf_section["L"] == 13
+            assert est.by_naf_section["absent"] == 251
         else:
             # NAF 2025 is the main code: no rév. 2 code anywhere, every firm "absent".
-            assert est["by_naf_section"] == {"absent": 299}
+            assert est.by_naf_section == {"absent": 299}
 
 
 def test_new_campaign_reference_depends_on_the_date(tmp_path: Path) -> None:

@@ -50,14 +50,12 @@ def test_demo_division_respects_every_rule(campaign_target: str | Path) -> None:
         report = divide_campaign(store, seed=7)
     finally:
         store.close()
-    assert summary["partners"] == 10 and len(summary["teams"]) == 10
-    assert summary["assignments"]["total"] == len(assigned) > 2000
-    assert summary["assignments"]["with_adviser"] == len(assigned)
-    assert report["max_deviation_pct"] <= 2.0
-    assert report["moved"] == 0  # same data, same capacities: nothing moves
-    assert (
-        report["unassigned"].get("aucun partenaire n'a ces entreprises dans son périmètre", 0) == 0
-    )
+    assert summary.partners == 10 and len(summary.teams) == 10
+    assert summary.assignments.total == len(assigned) > 2000
+    assert summary.assignments.with_adviser == len(assigned)
+    assert report.max_deviation_pct <= 2.0
+    assert report.moved == 0  # same data, same capacities: nothing moves
+    assert report.unassigned.get("aucun partenaire n'a ces entreprises dans son périmètre", 0) == 0
 
 
 def test_infeasible_rules_are_explained_and_nothing_changes(tmp_path: Path) -> None:
@@ -77,7 +75,7 @@ def test_infeasible_rules_are_explained_and_nothing_changes(tmp_path: Path) -> N
         assert _check_rules(target) == before
         # accepted on purpose: the rule still holds, the overload is reported
         report = divide_campaign(store, seed=7, accept_overload=True)
-        assert report["problems"] and report["max_deviation_pct"] > 100
+        assert report.problems and report.max_deviation_pct > 100
         _check_rules(target)
     finally:
         store.close()
@@ -107,11 +105,11 @@ def test_reimport_moves_few_firms_and_locks_hold(tmp_path: Path) -> None:
         report = divide_campaign(store, seed=7)
         after = _check_rules(target)
         assert all(after[s] == some_team for s in locked)
-        assert report["moved"] == sum(
+        assert report.moved == sum(
             1 for s, t in after.items() if s in before and s not in locked and before[s] != t
         )
-        assert report["moved"] < 0.1 * len(after)
-        assert report["max_deviation_pct"] <= 2.0
+        assert report.moved < 0.1 * len(after)
+        assert report.max_deviation_pct <= 2.0
     finally:
         store.close()
 
@@ -159,7 +157,7 @@ def test_division_undo_and_task_force_edit_on_postgresql(pg_database: str) -> No
         assign_firms(store, free, general, locked=False)
         before = snapshot_assignments(store)
         report = divide_campaign(store, seed=3)
-        assert report["max_deviation_pct"] <= 2.0 and report["moved"] > 0
+        assert report.max_deviation_pct <= 2.0 and report.moved > 0
         divided = snapshot_assignments(store)
         assert divided != before
         _check_rules(pg_database)
@@ -181,8 +179,8 @@ def test_division_undo_and_task_force_edit_on_postgresql(pg_database: str) -> No
         assert len(after.teams) == len(force.teams) + 1
         assert after.teams[-1].capacity == 30
         report = divide_campaign(store, seed=3)
-        assert report["max_deviation_pct"] <= 2.0
-        assert next(r for r in report["teams"] if r["team"] == "FT renfort")["firms"] > 0
+        assert report.max_deviation_pct <= 2.0
+        assert next(r for r in report.teams if r.team == "FT renfort").firms > 0
     finally:
         store.close()
 
@@ -214,7 +212,7 @@ def test_firms_without_a_position_are_divided_by_their_commune(tmp_path: Path) -
             )
     finally:
         store.close()
-    assert report["placed_at_commune"] >= len(chosen)
-    assert "entreprise sans position géographique ni commune connue" not in report["unassigned"]
+    assert report.placed_at_commune >= len(chosen)
+    assert "entreprise sans position géographique ni commune connue" not in report.unassigned
     assert set(teams) == set(chosen)  # every one of them has a team
     _check_rules(target)

@@ -27,14 +27,14 @@ def test_division_respects_rules_and_capacities() -> None:
     assert allowed[np.arange(len(xy)), result.team].all()
     quality = division_quality(xy, result.team, result.targets, list("ABCDE"))
     # team 4 gets exactly the craft firms: the others share the rest by capacity
-    assert quality["teams"][4]["firms"] == int((~allowed[:, 0]).sum())
+    assert quality.teams[4].firms == int((~allowed[:, 0]).sum())
     others = np.bincount(result.team, minlength=5)[:4]
     expected = capacity_targets(int(others.sum()), capacity[:4])
     assert np.abs(others - expected).max() <= max(2, 0.02 * expected.max())
     # compact: each of the four general teams holds one area, far smaller than the square
-    for row in quality["teams"][:4]:
-        assert row["pieces"] == 1
-        assert row["p90_km"] < 5.0
+    for row in quality.teams[:4]:
+        assert row.pieces == 1
+        assert row.p90_km < 5.0
 
 
 def test_locks_are_kept_and_firms_nobody_may_take_stay_unassigned() -> None:

@@ -44,7 +44,7 @@ def test_lasso_assignment_undo_and_redo(qtbot: QtBot, window: MainWindow, demo_f
     firms = window.campaign.firms  # type: ignore[union-attr]
     assert panel.model.rowCount() == 10
     # a France Travail team (no remit rule) and firms no exclusive partner claims
-    team_id = panel.model.rows[0]["id"]
+    team_id = panel.model.rows[0].id
     ids = firms.filter((pl.col("team_id") != team_id) & ~pl.col("craft"))["id"].head(25).to_list()
     before = _teams_of(window, ids)
     window.map.selectionDrawn.emit(ids)  # what a lasso on the map emits
@@ -81,7 +81,7 @@ def test_craft_firms_cannot_go_to_a_general_team(
         "planner.ui.task_force.controller.QMessageBox.warning",
         lambda _parent, _title, text: shown.append(text),
     )
-    assert not panel.assign_selection_to_team(panel.model.rows[0]["id"])
+    assert not panel.assign_selection_to_team(panel.model.rows[0].id)
     assert shown and "répertoire des métiers" in shown[0]
     assert window.undo_stack.count() == 0
 
@@ -97,9 +97,9 @@ def test_division_from_the_menu_then_map_coloured_by_team(
     qtbot.waitUntil(lambda: panel.last_report is not None, timeout=60000)
     qtbot.waitUntil(lambda: window.campaign is not seen, timeout=30000)
     report = panel.last_report
-    assert report["max_deviation_pct"] <= 2.0 and not report["problems"]
-    assert all(row["assigned"] > 0 for row in panel.model.rows)
-    assert max(abs(row["deviation_pct"]) for row in panel.model.rows) <= 2.0
+    assert report.max_deviation_pct <= 2.0 and not report.problems
+    assert all(row.assigned > 0 for row in panel.model.rows)
+    assert max(abs(row.deviation_pct) for row in panel.model.rows) <= 2.0
     placed = int(window.campaign.firms["lon"].is_not_null().sum())  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: window.map.last_drawn_count() == placed, timeout=30000)
     if os.environ.get("PLANNER_SCREENSHOTS"):
@@ -129,7 +129,7 @@ def test_division_can_be_undone_and_redone(
     window.controllers.task_force.quiet = True
     # a hand-made state the division will change: 40 firms moved to one team, unlocked
     firms = window.campaign.firms  # type: ignore[union-attr]
-    team_id = panel.model.rows[0]["id"]
+    team_id = panel.model.rows[0].id
     sirets = firms.filter((pl.col("team_id") != team_id) & ~pl.col("craft"))["siret"].head(40)
     from planner.services.task_force.task_force import assign_firms
 
@@ -140,7 +140,7 @@ def test_division_can_be_undone_and_redone(
     qtbot.waitUntil(lambda: panel.last_report is not None, timeout=60000)
     qtbot.waitUntil(lambda: window.campaign is not seen, timeout=30000)
     divided = _assignments(window)
-    assert divided != before and panel.last_report["moved"] > 0
+    assert divided != before and panel.last_report.moved > 0
     assert window.undo_stack.count() == 1
     assert window.undo_stack.undoText() == "Répartition automatique"
 
@@ -189,4 +189,4 @@ def test_editor_from_the_menu_refreshes_the_team_summary(
     qtbot.waitUntil(lambda: window.campaign is not seen, timeout=30000)
     assert panel.model.rowCount() == 11
     added = panel.model.rows[-1]
-    assert added["capacity"] == 120 and added["assigned"] == 0
+    assert added.capacity == 120 and added.assigned == 0

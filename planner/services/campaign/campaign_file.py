@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from shapely import to_wkb
 from sqlalchemy import func, select
@@ -22,9 +21,9 @@ from planner.services.campaign.naf_reference import (
     initial_reference,
     reference_in_session,
 )
-from planner.services.followup.contact_summary import contact_summary
-from planner.services.sessions.summary import session_summary
-from planner.services.task_force.summary import task_force_summary
+from planner.services.followup.contact_summary import ContactSummary, contact_summary
+from planner.services.sessions.summary import SessionSummary, session_summary
+from planner.services.task_force.summary import AssignmentCounts, TeamRow, task_force_summary
 
 
 @dataclass(frozen=True)
@@ -37,6 +36,62 @@ class CampaignHeader:
     bassin_label: str
     is_demo: bool
     communes: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class BassinInfo:
+    """The bassin as ``planner info --json`` shows it: kind, code, label, communes."""
+
+    kind: str
+    code: str
+    label: str
+    communes: int
+    commune_codes: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class EstablishmentCounts:
+    """The establishments in target, as ``planner info --json`` counts them.
+
+    Attributes:
+        total: establishments in target.
+        active: of which active (état A).
+        placed: of which with coordinates.
+        non_diffusible: non-diffusible establishments counted by the last SIRENE import.
+        by_size_band: per headcount band, in band order; ``NN`` takes the unknown.
+        naf_reference: the campaign's reference nomenclature.
+        naf_codes: per nomenclature, establishments with a known code in it.
+        by_naf_section: per section of the reference nomenclature, ``absent`` last.
+    """
+
+    total: int
+    active: int
+    placed: int
+    non_diffusible: int
+    by_size_band: dict[str, int]
+    naf_reference: str
+    naf_codes: dict[str, int]
+    by_naf_section: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignInfo:
+    """Everything ``planner info --json`` prints, in its order.
+
+    ``dataclasses.asdict`` gives the JSON object: the fields' order is the keys'.
+    """
+
+    name: str
+    demo: bool
+    bassin: BassinInfo
+    establishments: EstablishmentCounts
+    imports: int
+    partners: int
+    advisers: int
+    teams: list[TeamRow]
+    assignments: AssignmentCounts
+    contacts: ContactSummary
+    sessions: SessionSummary
 
 
 def create_campaign(
@@ -117,7 +172,7 @@ def bassin_aliases(store: CampaignStore, reference: CommuneReference) -> dict[st
     return aliases
 
 
-def campaign_info(store: CampaignStore) -> dict[str, Any]:
+def campaign_info(store: CampaignStore) -> CampaignInfo:
     """Everything ``planner info --json`` prints."""
     header = read_header(store)
     E = models.Establishment  # noqa: N806
@@ -170,32 +225,36 @@ def campaign_info(store: CampaignStore) -> dict[str, Any]:
         for key, value in codes.items():
             have[key] += count if value else 0
         sections[naf.section_of(codes[reference]) or ABSENT] += count
-    return {
-        "name": header.name,
-        "demo": header.is_demo,
-        "bassin": {
-            "kind": header.bassin_kind,
-            "code": header.bassin_code,
-            "label": header.bassin_label,
-            "communes": len(header.communes),
-            "commune_codes": header.communes,
-        },
-        "establishments": {
-            "total": total,
-            "active": active,
-            "placed": placed,
-            "non_diffusible": int(non_diffusible),
-            "by_size_band": by_band,
-            "naf_reference": reference,
-            "naf_codes": {key: have[key] for key in NOMENCLATURES},
-            "by_naf_section": {
+    task_force = task_force_summary(store)
+    return CampaignInfo(
+        name=header.name,
+        demo=header.is_demo,
+        bassin=BassinInfo(
+            kind=header.bassin_kind,
+            code=header.bassin_code,
+            label=header.bassin_label,
+            communes=len(header.communes),
+            commune_codes=header.communes,
+        ),
+        establishments=EstablishmentCounts(
+            total=total,
+            active=active,
+            placed=placed,
+            non_diffusible=int(non_diffusible),
+            by_size_band=by_band,
+            naf_reference=reference,
+            naf_codes={key: have[key] for key in NOMENCLATURES},
+            by_naf_section={
                 key: sections[key]
                 for key in [*naf.sections, ABSENT]
                 if sections.get(key) or key == ABSENT
             },
-        },
-        "imports": imports,
-        **task_force_summary(store),
-        **contact_summary(store),
-        **session_summary(store),
-    }
+        ),
+        imports=imports,
+        partners=task_force.partners,
+        advisers=task_force.advisers,
+        teams=task_force.teams,
+        assignments=task_force.assignments,
+        contacts=contact_summary(store),
+        sessions=session_summary(store),
+    )

@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, insert, select
 from planner.db import models
 from planner.db.store import CampaignStore
 from planner.domain.errors import InputError
+from planner.domain.json_types import JsonObject
 from planner.domain.progress import CancelToken, Progress, no_progress
 from planner.io.bmo_projects_workbook import BmoRow, iter_bmo_projects
 
@@ -51,7 +52,7 @@ class Figure:
         number = f"{self.value:,}".replace(",", "\u202f")
         return f"≥ {number} (en partie secret)" if self.partial else number
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         return {"value": self.value, "withheld": self.value is None, "partial": self.partial}
 
 
@@ -82,7 +83,7 @@ class MetierTension:
             return None
         return (self.difficult.value or 0) / self.projects.value
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         share = self.difficulty_share
         return {
             "code": self.code,
@@ -119,7 +120,7 @@ class BmoImportSummary:
     withheld_difficult: int
     replaced: int
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         return {
             "file": self.file,
             "years": list(self.years),
@@ -245,7 +246,7 @@ def import_bmo(
     )
 
 
-def _values(row: BmoRow, source: str) -> dict[str, Any]:
+def _values(row: BmoRow, source: str) -> JsonObject:
     return {
         "year": row.year,
         "bassin_code": row.bassin_code,
@@ -273,18 +274,27 @@ def bmo_years(store: CampaignStore) -> list[int]:
         return list(years)
 
 
-def bmo_counts(store: CampaignStore) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class BmoCounts:
+    """The stored BMO lines and métiers of the newest year (None and 0 without BMO)."""
+
+    year: int | None
+    rows: int
+    metiers: int
+
+
+def bmo_counts(store: CampaignStore) -> BmoCounts:
     """For ``planner info``: stored lines and métiers of the newest year."""
     with store.session() as session:
         year = session.scalar(select(func.max(models.BmoProject.year)))
         if year is None:
-            return {"year": None, "rows": 0, "metiers": 0}
+            return BmoCounts(year=None, rows=0, metiers=0)
         rows, metiers = session.execute(
             select(func.count(), func.count(func.distinct(models.BmoProject.metier_code))).where(
                 models.BmoProject.year == year
             )
         ).one()
-    return {"year": year, "rows": rows, "metiers": metiers}
+    return BmoCounts(year=year, rows=rows, metiers=metiers)
 
 
 def _sum(values: list[tuple[int | None, bool]]) -> Figure:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
@@ -11,8 +11,29 @@ from planner.db.store import CampaignStore
 from planner.domain.outcomes import OUTCOMES, REACHED
 
 
-def contact_summary(store: CampaignStore) -> dict[str, Any]:
-    """The keys this area adds to ``campaign_info``: contacts by outcome, firms reached, posts."""
+@dataclass(frozen=True, slots=True)
+class ContactSummary:
+    """Contacts by outcome, firms reached, posts (``contacts`` in ``planner info --json``).
+
+    Attributes:
+        total: every contact recorded.
+        by_outcome: contacts per outcome, the known outcomes first and always present.
+        firms_contacted: firms with at least one contact.
+        firms_reached: firms with a contact whose outcome means someone was reached.
+        posts_collected: job posts noted across contacts.
+        offers_deposited: needs for which a job offer was deposited.
+    """
+
+    total: int
+    by_outcome: dict[str, int]
+    firms_contacted: int
+    firms_reached: int
+    posts_collected: int
+    offers_deposited: int
+
+
+def contact_summary(store: CampaignStore) -> ContactSummary:
+    """What this area adds to ``campaign_info``: contacts by outcome, firms reached, posts."""
     with store.session() as session:
         grouped = session.execute(
             select(models.Contact.outcome, func.count()).group_by(models.Contact.outcome)
@@ -30,13 +51,11 @@ def contact_summary(store: CampaignStore) -> dict[str, Any]:
         )
     ordered = {o: by_outcome.get(o, 0) for o in OUTCOMES}
     ordered.update({o: n for o, n in by_outcome.items() if o not in ordered})
-    return {
-        "contacts": {
-            "total": sum(by_outcome.values()),
-            "by_outcome": ordered,
-            "firms_contacted": int(firms_contacted or 0),
-            "firms_reached": int(firms_reached or 0),
-            "posts_collected": int(posts or 0),
-            "offers_deposited": int(offers or 0),
-        }
-    }
+    return ContactSummary(
+        total=sum(by_outcome.values()),
+        by_outcome=ordered,
+        firms_contacted=int(firms_contacted or 0),
+        firms_reached=int(firms_reached or 0),
+        posts_collected=int(posts or 0),
+        offers_deposited=int(offers or 0),
+    )

@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, select
 
@@ -22,6 +21,7 @@ from planner.db import models
 from planner.db.store import CampaignStore
 from planner.domain.cell_text import workbook_text
 from planner.domain.errors import InputError
+from planner.domain.json_types import JsonObject
 from planner.domain.outcomes import WITH_NEED
 from planner.io.outcome_workbook import (
     CampaignKey,
@@ -60,7 +60,7 @@ class OutcomePreview:
     refused: list[str] = field(default_factory=list)
     """Whole workbooks refused (another campaign, damaged…), when others were read."""
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         return {
             "files": [
                 {

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select
 
 from planner.db import models
 from planner.db.store import CampaignStore
+from planner.domain.json_types import JsonObject
 from planner.domain.progress import CancelToken, Progress, no_progress
 from planner.io.supported_firms_file import BadRow, read_supported_firms
 
@@ -46,7 +46,7 @@ class SupportedImport:
     duplicates: int
     replaced: int
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         return {
             "file": self.file,
             "column": self.column,

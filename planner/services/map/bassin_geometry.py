@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import shapely
 from shapely.geometry import mapping
 from sqlalchemy import select
 
 from planner.db import models
 from planner.db.store import CampaignStore
+from planner.domain.json_types import GeoJson
 
 
-def bassin_geojson(store: CampaignStore) -> tuple[dict[str, Any], dict[str, Any]]:
+def bassin_geojson(store: CampaignStore) -> tuple[GeoJson, GeoJson]:
     """The communes (code, nom, population) and the bassin's outline, in WGS84.
 
     Returns:

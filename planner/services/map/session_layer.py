@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
+from planner.domain.json_types import JsonObject
 from planner.services.sessions.planning import SessionRecord
 
 
-def _line(record: SessionRecord) -> dict[str, Any]:
+def _line(record: SessionRecord) -> JsonObject:
     return {
         "id": record.id,
         "date": record.starts_at.strftime("%d/%m/%Y"),
@@ -18,7 +18,7 @@ def _line(record: SessionRecord) -> dict[str, Any]:
     }
 
 
-def venue_markers(records: Sequence[SessionRecord], *, now: dt.datetime) -> list[dict[str, Any]]:
+def venue_markers(records: Sequence[SessionRecord], *, now: dt.datetime) -> list[JsonObject]:
     """What ``MapWidget.set_sessions`` draws: the placed venues that have sessions.
 
     Cancelled sessions are left out. Each venue lists its sessions to come
@@ -29,7 +29,7 @@ def venue_markers(records: Sequence[SessionRecord], *, now: dt.datetime) -> list
         records: the campaign's sessions (any order).
         now: the moment that splits coming sessions from past ones.
     """
-    venues: dict[int, dict[str, Any]] = {}
+    venues: dict[int, JsonObject] = {}
     for record in sorted(records, key=lambda r: (r.starts_at, r.id)):
         venue = record.venue
         if venue is None or venue.lon is None or venue.lat is None:

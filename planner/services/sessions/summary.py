@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
@@ -11,8 +11,27 @@ from planner.db.store import CampaignStore
 from planner.domain.session_labels import SESSION_STATUSES
 
 
-def session_summary(store: CampaignStore) -> dict[str, Any]:
-    """The keys this area adds to ``campaign_info``: sessions by status, first and last day."""
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """Sessions by status, first and last day (``sessions`` in ``planner info --json``).
+
+    Attributes:
+        total: every session.
+        by_status: sessions per status code, every known status present.
+        first: the first session's day (ISO), None without sessions.
+        last: the last session's day (ISO), None without sessions.
+        venues: the venues recorded.
+    """
+
+    total: int
+    by_status: dict[str, int]
+    first: str | None
+    last: str | None
+    venues: int
+
+
+def session_summary(store: CampaignStore) -> SessionSummary:
+    """What this area adds to ``campaign_info``: sessions by status, first and last day."""
     S = models.DiscoverySession  # noqa: N806
     with store.session() as session:
         counts = dict(
@@ -20,12 +39,10 @@ def session_summary(store: CampaignStore) -> dict[str, Any]:
         )
         first, last = session.execute(select(func.min(S.starts_at), func.max(S.starts_at))).one()
         venues = session.scalar(select(func.count()).select_from(models.Venue)) or 0
-    return {
-        "sessions": {
-            "total": sum(counts.values()),
-            "by_status": {status: counts.get(status, 0) for status in SESSION_STATUSES},
-            "first": first.date().isoformat() if first else None,
-            "last": last.date().isoformat() if last else None,
-            "venues": venues,
-        }
-    }
+    return SessionSummary(
+        total=sum(counts.values()),
+        by_status={status: counts.get(status, 0) for status in SESSION_STATUSES},
+        first=first.date().isoformat() if first else None,
+        last=last.date().isoformat() if last else None,
+        venues=venues,
+    )

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import polars as pl
 from sqlalchemy import delete, select
@@ -23,6 +23,7 @@ from planner.db.bulk import bulk_insert, bulk_update
 from planner.db.store import CampaignStore
 from planner.domain.errors import InputError, PlannerError
 from planner.domain.import_filters import EXCLUSION_REASONS, ImportFilters
+from planner.domain.json_types import JsonObject
 from planner.domain.nomenclature import (
     NAF2025_SIRENE_NAMES,
     NOMENCLATURES,
@@ -107,6 +108,21 @@ class SireneFiles:
     geolocation: Path | None = None
 
 
+class MappedCommune(TypedDict):
+    """Where the rows of an old commune code went: its current code, and how many."""
+
+    current: str
+    rows: int
+
+
+class UnknownCodes(TypedDict):
+    """Rows whose NAF code or nomenclature nobody knows, with the first one as an example."""
+
+    count: int
+    example: str
+    line: int
+
+
 @dataclass
 class ImportSummary:
     """What an import did, in numbers a coordinator can check."""
@@ -126,18 +142,18 @@ class ImportSummary:
     placed: int = 0
     not_placed: int = 0
     excluded: dict[str, int] = field(default_factory=dict)
-    communes_mapped: dict[str, dict[str, Any]] = field(default_factory=dict)
+    communes_mapped: dict[str, MappedCommune] = field(default_factory=dict)
     legal_units_matched: int = 0
     establishments_with_legal_name: int = 0
     geolocated: int = 0
     stock_kind: str = ""
     import_id: int | None = None
-    unknown_naf: dict[str, dict[str, Any]] = field(default_factory=dict)
+    unknown_naf: dict[str, UnknownCodes] = field(default_factory=dict)
     """Per ``rev2`` / ``naf2025`` / ``nomenclature``: rows of the bassin whose code is
     not a sous-classe of its nomenclature (or whose nomenclature is unknown), with
     one example line; they are counted under « Code NAF … absent »."""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         """JSON-friendly form, stored with the import and printed by the CLI."""
         return dict(self.__dict__)
 
@@ -173,9 +189,9 @@ class ImportSummary:
                 f"{names.get(key, key)} (comptés comme absents) : {info['count']} ; "
                 f"exemple : {info['example']}"
             )
-        for alias, info in self.communes_mapped.items():
+        for alias, mapped in self.communes_mapped.items():
             out.append(
-                f"Code commune {alias} remplacé par {info['current']} ({info['rows']} lignes)"
+                f"Code commune {alias} remplacé par {mapped['current']} ({mapped['rows']} lignes)"
             )
         return out
 
@@ -314,7 +330,7 @@ def _count_unknown_naf(frame: pl.DataFrame, file: str, summary: ImportSummary) -
             if value and naming[key].known_subclass(value) is None:
                 found.append((key, f"code « {value} »"))
         for key, what in found:
-            info = summary.unknown_naf.setdefault(key, {"count": 0, "example": "", "line": 0})
+            info = summary.unknown_naf.setdefault(key, UnknownCodes(count=0, example="", line=0))
             info["count"] += row["n"]
             if not info["line"] or row["line"] < info["line"]:
                 info["line"] = row["line"]
@@ -755,12 +771,12 @@ def _write_non_diffusible_counts(session: Any, import_id: int, hidden: pl.DataFr
     )
 
 
-def _mapped_codes(frame: pl.DataFrame) -> dict[str, dict[str, Any]]:
+def _mapped_codes(frame: pl.DataFrame) -> dict[str, MappedCommune]:
     moved = frame.filter(pl.col("commune_code_source") != pl.col("commune_code"))
     grouped = (
         moved.group_by("commune_code_source", "commune_code").len().sort("commune_code_source")
     )
-    return {src: {"current": cur, "rows": n} for src, cur, n in grouped.iter_rows()}
+    return {src: MappedCommune(current=cur, rows=n) for src, cur, n in grouped.iter_rows()}
 
 
 __all__ = ["ImportSummary", "PlannerError", "SireneFiles", "import_sirene"]

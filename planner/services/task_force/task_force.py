@@ -131,6 +131,26 @@ def load_task_force(store: CampaignStore) -> TaskForce:
         return TaskForce(tuple(p.name for p in partners), remits, teams)
 
 
+@dataclass(frozen=True, slots=True)
+class AdviserChoice:
+    """An adviser as a picker offers it: with the team the adviser belongs to."""
+
+    id: int
+    name: str
+    team_name: str
+
+
+def adviser_choices(store: CampaignStore) -> list[AdviserChoice]:
+    """Every adviser with their team, by team (in id order) then by name."""
+    with store.session() as session:
+        rows = session.execute(
+            select(Adviser.id, Adviser.name, Team.name)
+            .join(Team, Team.id == Adviser.team_id)
+            .order_by(Team.id, Adviser.name)
+        )
+        return [AdviserChoice(id=i, name=a, team_name=t) for i, a, t in rows]
+
+
 def assign_firms(
     store: CampaignStore,
     sirets: Sequence[str],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,42 @@ from planner.services.campaign.naf_reference import (
     reference_nomenclature,
 )
 from planner.services.task_force.edit import bassin_communes, check_rule, normalise_rule
+
+
+@dataclass(frozen=True, slots=True)
+class TeamsImportImpact:
+    """What importing a teams workbook would remove.
+
+    Attributes:
+        removed_partners: partners absent from the workbook, by name.
+        removed_teams: teams absent from the workbook, by name.
+        unassigned_firms: firms whose team would go.
+    """
+
+    removed_partners: list[str]
+    removed_teams: list[str]
+    unassigned_firms: int
+
+
+@dataclass(frozen=True, slots=True)
+class TeamsImportCounts:
+    """What an import of the teams workbook did (``planner teams import --json``).
+
+    Attributes:
+        partners: partners created or updated.
+        teams: teams created or updated.
+        advisers: advisers created or updated.
+        unassigned_firms: firms that lost their team (a removed team's).
+        removed_teams: teams removed, absent from the workbook.
+        removed_partners: partners removed, absent from the workbook.
+    """
+
+    partners: int
+    teams: int
+    advisers: int
+    unassigned_firms: int
+    removed_teams: int
+    removed_partners: int
 
 
 def _deleted(result: Any) -> int:
@@ -63,7 +100,7 @@ def _orphaned_firms(session: Session, wanted_teams: list[str]) -> int:
     )
 
 
-def teams_import_impact(store: CampaignStore, path: Path) -> dict[str, Any]:
+def teams_import_impact(store: CampaignStore, path: Path) -> TeamsImportImpact:
     """What importing ``path`` would remove, without writing anything.
 
     Reads and checks the workbook (same errors as the import) and returns the
@@ -80,33 +117,29 @@ def teams_import_impact(store: CampaignStore, path: Path) -> dict[str, Any]:
             select(Team.name).where(Team.name.not_in(wanted_teams)).order_by(Team.name)
         ).all()
         orphaned = _orphaned_firms(session, wanted_teams)
-    return {
-        "removed_partners": list(partners),
-        "removed_teams": list(teams),
-        "unassigned_firms": orphaned,
-    }
+    return TeamsImportImpact(
+        removed_partners=list(partners), removed_teams=list(teams), unassigned_firms=orphaned
+    )
 
 
-def import_teams(store: CampaignStore, path: Path) -> dict[str, Any]:
+def import_teams(store: CampaignStore, path: Path) -> TeamsImportCounts:
     """Create or update partners, rules, teams and advisers by name (one transaction).
 
     Teams and advisers keep their ids (and so their firms) when their names
     match; those no longer in the workbook are removed with their assignments.
     """
     book, read_in = _read_book(store, path)
-    counts = {"partners": 0, "teams": 0, "advisers": 0}
+    partner_count = team_count = adviser_count = 0
     wanted_partners = [p.name for p in book.partners]
     wanted_teams = [t.name for t in book.teams]
     with store.session() as session:
         _check_reference_at_write(session, book, read_in, path)
         # The database cascades to rules, advisers and assignments.
-        counts["unassigned_firms"] = _orphaned_firms(session, wanted_teams)
+        orphaned = _orphaned_firms(session, wanted_teams)
         gone_teams = _deleted(session.execute(delete(Team).where(Team.name.not_in(wanted_teams))))
         gone = _deleted(
             session.execute(delete(Partner).where(Partner.name.not_in(wanted_partners)))
         )
-        counts["removed_teams"] = gone_teams
-        counts["removed_partners"] = gone
         session.expire_all()
         partners = {p.name: p for p in session.scalars(select(Partner))}
         teams = {t.name: t for t in session.scalars(select(Team))}
@@ -118,7 +151,7 @@ def import_teams(store: CampaignStore, path: Path) -> dict[str, Any]:
             partner.rules = [RemitRule(kind=r.kind, value=r.value) for r in row.rules]
             session.add(partner)
             partners[row.name] = partner
-            counts["partners"] += 1
+            partner_count += 1
         session.flush()
         for team_row in book.teams:
             team = teams.get(team_row.name) or Team(name=team_row.name)
@@ -133,9 +166,16 @@ def import_teams(store: CampaignStore, path: Path) -> dict[str, Any]:
                 adviser.email, adviser.phone, adviser.capacity = email, phone, capacity
                 session.add(adviser)
                 keep.add(name)
-                counts["advisers"] += 1
+                adviser_count += 1
             for name, adviser in existing.items():
                 if name not in keep:
                     session.delete(adviser)
-            counts["teams"] += 1
-    return counts
+            team_count += 1
+    return TeamsImportCounts(
+        partners=partner_count,
+        teams=team_count,
+        advisers=adviser_count,
+        unassigned_firms=orphaned,
+        removed_teams=gone_teams,
+        removed_partners=gone,
+    )

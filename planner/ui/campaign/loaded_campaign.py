@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
-from planner.db.store import CampaignStore, open_store
+from planner.domain.json_types import GeoJson
 from planner.domain.nomenclature import REV2
 from planner.services.campaign.campaign_file import CampaignHeader, read_header
+from planner.services.campaign.campaign_store import CampaignStore, open_campaign
 from planner.services.campaign.naf_reference import reference_nomenclature
 from planner.services.firms.firm_query import load_firms
 from planner.services.map.bassin_geometry import bassin_geojson
@@ -25,14 +25,14 @@ class LoadedCampaign:
     header: CampaignHeader
     firms: pl.DataFrame
     prepared: PreparedFirms
-    communes: dict[str, Any]
-    outline: dict[str, Any]
+    communes: GeoJson
+    outline: GeoJson
     nomenclature: str = REV2  # the campaign's reference NAF (rev2 or naf2025)
 
 
 def load_campaign(path_or_url: str | Path) -> LoadedCampaign:
     """Open a campaign and read what the window shows of it (runs off the GUI thread)."""
-    store = open_store(path_or_url)
+    store = open_campaign(path_or_url)
     communes, outline = bassin_geojson(store)
     reference = reference_nomenclature(store)
     firms = load_firms(store, reference)

@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
 from planner.domain.nomenclature import NOMENCLATURES, Translation, nomenclature_name
+from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.campaign.naf_reference import reference_nomenclature
 from planner.services.campaign.nomenclature_switch import (
     DEFAULT_CHOICE_TEXT,

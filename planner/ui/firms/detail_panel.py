@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -15,7 +17,8 @@ from PySide6.QtWidgets import (
 PLACEHOLDER = "Sélectionnez une entreprise dans le tableau pour afficher sa fiche."
 EMPTY_VALUE = "—"
 
-Sections = list[tuple[str, dict[str, str]]]
+Sections = Sequence[tuple[str, dict[str, str]]]
+"""A card in titled parts: ``firm_detail_sections``' ``CardSection`` values are such tuples."""
 
 
 def _value_label(text: str) -> QLabel:

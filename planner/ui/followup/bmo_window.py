@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.db.store import CampaignStore
 from planner.domain.progress import CancelToken, Progress
+from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.followup.bmo_tension import (
     BmoImportSummary,
     Figure,

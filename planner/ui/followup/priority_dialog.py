@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.db.store import CampaignStore
 from planner.domain.errors import InputError
 from planner.domain.nomenclature import dotted
 from planner.domain.priority import (
@@ -30,6 +29,7 @@ from planner.domain.priority import (
     PriorityWeights,
     normalise_codes,
 )
+from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.campaign.naf_reference import reference_nomenclature
 from planner.services.followup.bmo_tension import MetierTension, top_metiers
 from planner.services.followup.priorities import (

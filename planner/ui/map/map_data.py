@@ -21,6 +21,8 @@ import shapely
 from shapely.geometry import shape
 from shapely.ops import polylabel
 
+from planner.domain.json_types import JsonObject
+
 #: Sequential ramp for the choropleth, light to dark (5 classes).
 CHOROPLETH_COLORS: tuple[str, ...] = ("#fff1d2", "#fdd3a2", "#fba66d", "#ef7443", "#d24a26")
 
@@ -105,7 +107,7 @@ class FirmColumns:
             wanted = np.fromiter((int(i) for i in cast(Iterable[Any], ids)), dtype=np.int64)
         return np.isin(self.ids, wanted)
 
-    def payload(self, legend: Sequence[tuple[str, str]], title: str) -> dict[str, Any]:
+    def payload(self, legend: Sequence[tuple[str, str]], title: str) -> JsonObject:
         """The ``PlannerMap.setFirms`` argument."""
         return {
             "ids": encode_column(self.ids.astype(np.float64), "f8"),
@@ -134,7 +136,7 @@ def _largest_polygon(geom: shapely.Geometry) -> shapely.Geometry:
     return geom
 
 
-def geography_payload(communes: Mapping[str, Any], outline: Mapping[str, Any]) -> dict[str, Any]:
+def geography_payload(communes: Mapping[str, Any], outline: Mapping[str, Any]) -> JsonObject:
     """Communes with a label point (inside the polygon) and the bassin outline.
 
     The label point is the pole of inaccessibility of the largest part, so
@@ -244,7 +246,7 @@ def _nice(value: float) -> float:
     return round(value, max(digits, 0)) if digits > 0 else float(round(value, digits))
 
 
-def choropleth_payload(values: Mapping[str, float], label: str, mode: str) -> dict[str, Any]:
+def choropleth_payload(values: Mapping[str, float], label: str, mode: str) -> JsonObject:
     """The ``PlannerMap.setChoropleth`` argument."""
     clean = {
         str(k): float(v) for k, v in values.items() if v is not None and math.isfinite(float(v))

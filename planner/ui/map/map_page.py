@@ -22,6 +22,7 @@ import folium
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
+from planner.domain.json_types import JsonObject
 from planner.ui.map.map_data import script_json
 from planner.ui.resources import resources_dir
 
@@ -97,7 +98,7 @@ class MapPageConfig:
     tile_attribution: str = OSM_ATTRIBUTION
     extra: Mapping[str, Any] = field(default_factory=dict)
 
-    def to_js(self) -> dict[str, Any]:
+    def to_js(self) -> JsonObject:
         """The options handed to ``PlannerMap.attach``."""
         tiles = None
         if self.online:

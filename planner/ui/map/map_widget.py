@@ -50,6 +50,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from planner import __version__
 from planner.domain.cell_text import printed_text
+from planner.domain.json_types import GeoJson, JsonObject
 from planner.io.output_file import atomic_path, pdf_complete, write_bytes, write_text
 from planner.ui.map.map_data import (
     CHOROPLETH_LABELS,
@@ -254,7 +255,7 @@ class MapWidget(QWidget):
         self._title = ""
         self._visible: npt.NDArray[np.bool_] | None = None
         self._highlight: npt.NDArray[np.bool_] | None = None
-        self._geography: dict[str, Any] | None = None
+        self._geography: JsonObject | None = None
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
         self._fit_timer.setInterval(120)
@@ -262,9 +263,9 @@ class MapWidget(QWidget):
         self._communes: CommuneIndex | None = None
         self._located: npt.NDArray[np.int32] | None = None
         self._choropleth: tuple[str, Mapping[str, float] | None, str] | None = None
-        self._choropleth_payload: dict[str, Any] | None = None
+        self._choropleth_payload: JsonObject | None = None
         self._clustered = False
-        self._sessions: dict[str, Any] | None = None
+        self._sessions: JsonObject | None = None
         self._token_seq = 0
 
         page_path = _shared_page(online)
@@ -347,9 +348,7 @@ class MapWidget(QWidget):
 
     # ------------------------------------------------------------ data
 
-    def set_geography(
-        self, communes_geojson: dict[str, Any], bassin_outline_geojson: dict[str, Any]
-    ) -> None:
+    def set_geography(self, communes_geojson: GeoJson, bassin_outline_geojson: GeoJson) -> None:
         """Show the communes (properties: code, nom, population) and the outline."""
         self._geography = geography_payload(communes_geojson, bassin_outline_geojson)
         self._communes = CommuneIndex(communes_geojson)
@@ -591,8 +590,8 @@ class MapWidget(QWidget):
             raise MapExportError(f"Impossible d'enregistrer l'image {path}.")
         write_bytes(path, bytes(buffer.data().data()))
 
-    def _state(self, *, details: bool) -> dict[str, Any]:
-        state: dict[str, Any] = {}
+    def _state(self, *, details: bool) -> JsonObject:
+        state: JsonObject = {}
         if self._geography is not None:
             state["geography"] = self._geography
         if self._firms is not None:

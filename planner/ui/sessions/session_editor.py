@@ -41,14 +41,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from planner.db import models
-from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
 from planner.domain.recurrence import Recurrence
 from planner.domain.session_labels import SESSION_KINDS, SESSION_STATUSES
+from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.campaign.naf_reference import reference_nomenclature
+from planner.services.sessions.choices import (
+    NamedChoice,
+    adviser_choices,
+    firm_name,
+    partner_choices,
+)
 from planner.services.sessions.invitees import rome_note, suggest_invitees
 from planner.services.sessions.outcome import record_outcome
 from planner.services.sessions.planning import (
@@ -183,8 +187,8 @@ class SessionEditor(QDialog):
             self.status.addItem(label, code)
         self.theme = QLineEdit(page)
         self.theme.setPlaceholderText("ex. NAF 52, ROME N1103")
-        self.partners = self._named_checks(models.Partner)
-        self.advisers = self._named_checks(models.Adviser)
+        self.partners = self._named_checks(partner_choices(self.store))
+        self.advisers = self._named_checks(adviser_choices(self.store))
         self.partner_view = _check_view(self.partners, page)
         self.adviser_view = _check_view(self.advisers, page)
         form = QFormLayout(page)
@@ -304,11 +308,9 @@ class SessionEditor(QDialog):
             return None
         return int(venue_id), self._unplaced[venue_id]
 
-    def _named_checks(self, model: Any) -> CheckListModel:
+    def _named_checks(self, choices: list[NamedChoice]) -> CheckListModel:
         """The campaign's partners or advisers by name, none checked."""
-        with self.store.session() as session:
-            rows = [(r.id, r.name) for r in session.scalars(select(model).order_by(model.name))]
-        return CheckListModel(rows, self)
+        return CheckListModel([(c.id, c.name) for c in choices], self)
 
     def _fill(self, record: SessionRecord) -> None:
         self.kind.setCurrentIndex(max(0, self.kind.findData(record.kind)))
@@ -343,9 +345,8 @@ class SessionEditor(QDialog):
         return label is not None and self.hosts.add(siret, label)
 
     def _label_of(self, siret: str) -> str | None:
-        with self.store.session() as session:
-            firm = session.get(models.Establishment, siret)
-            return None if firm is None else firm_label(firm.name, siret)
+        name = firm_name(self.store, siret)
+        return None if name is None else firm_label(name, siret)
 
     def add_selected_hosts(self) -> None:
         if self._selected_sirets is None:

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
+from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.sessions.planning import (
     ClashError,
     check_move,

@@ -6,7 +6,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from planner.db.store import CampaignStore
+from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.sessions.venues import set_venue_position
 from planner.ui.map.map_widget import MapWidget
 

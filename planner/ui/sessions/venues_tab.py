@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
+from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.sessions.planning import VenueInfo
 from planner.services.sessions.venues import add_free_venue, list_venues
 from planner.ui.headed_table_model import HeadedTableModel

@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.db.store import CampaignStore
 from planner.domain.headcount_bands import DEFAULT_TARGET_BANDS
 from planner.domain.import_filters import ImportFilters
 from planner.domain.progress import CancelToken, Progress
 from planner.geo.reference import CommuneReference
 from planner.io.sirene_layout import SireneKind
 from planner.services.campaign.campaign_file import bassin_aliases
+from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.sirene_import.files import describe
 from planner.services.sirene_import.pipeline import ImportSummary, SireneFiles, import_sirene
 from planner.ui.tasks import run_with_progress

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from planner.db.store import CampaignStore
+from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.task_force.task_force import (
     AssignmentRow,
     assign_firms,

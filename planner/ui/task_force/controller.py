@@ -8,9 +8,10 @@ import polars as pl
 from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QMessageBox, QTableView
 
-from planner.services.task_force.division.run import divide_campaign
+from planner.services.task_force.division.run import DivisionReport, divide_campaign
 from planner.services.task_force.summary import summary_rows
 from planner.services.task_force.task_force import (
+    adviser_choices,
     assign_firms,
     load_task_force,
     previous_assignments,
@@ -50,7 +51,7 @@ class TaskForceController(QObject):
         self.dock.setObjectName("teamsDock")
         self.dock.setWidget(self.view)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
-        self.last_report: dict[str, Any] | None = None
+        self.last_report: DivisionReport | None = None
         self._runners: list[TaskRunner] = []
         self.editor: TaskForceEditor | None = None
         menu = parts.menu("&Task force")
@@ -141,19 +142,7 @@ class TaskForceController(QObject):
             self._parts.status_bar.showMessage("Sélectionnez d'abord des établissements.", 5000)
             return False
         if adviser_id is None:
-            from sqlalchemy import select
-
-            from planner.db.models import Adviser, Team
-
-            with campaign.store.session() as session:
-                items = [
-                    (f"{a} — {t}", i)
-                    for i, a, t in session.execute(
-                        select(Adviser.id, Adviser.name, Team.name)
-                        .join(Team, Team.id == Adviser.team_id)
-                        .order_by(Team.id, Adviser.name)
-                    )
-                ]
+            items = [(f"{a.name} — {a.team_name}", a.id) for a in adviser_choices(campaign.store)]
             adviser_id = self._choose("Attribuer à un conseiller", "Conseiller attitré :", items)
             if adviser_id is None:
                 return False
@@ -226,7 +215,7 @@ class TaskForceController(QObject):
 
     def _select_team_firms(self, index: QModelIndex) -> None:
         campaign = self._parts.campaign()
-        team_id = self.model.rows[index.row()]["id"]
+        team_id = self.model.rows[index.row()].id
         if campaign is not None:
             self._parts.table.select_ids(
                 campaign.firms.filter(pl.col("team_id") == team_id)["id"].to_list()
@@ -268,7 +257,7 @@ class TaskForceController(QObject):
             return
         store = campaign.store
 
-        def task(progress: Any, cancel: Any) -> tuple[dict[str, Any], list[Any], list[Any]]:
+        def task(progress: Any, cancel: Any) -> tuple[DivisionReport, list[Any], list[Any]]:
             before = snapshot_assignments(store)
             report = divide_campaign(
                 store, accept_overload=accept_overload, progress=progress, cancel=cancel
@@ -277,7 +266,7 @@ class TaskForceController(QObject):
 
         self._parts.run_task("Répartition des entreprises", task, self._divided, self._failed)
 
-    def _divided(self, result: tuple[dict[str, Any], list[Any], list[Any]]) -> None:
+    def _divided(self, result: tuple[DivisionReport, list[Any], list[Any]]) -> None:
         report, before, after = result
         self.last_report = report
         campaign = self._parts.campaign()
@@ -287,18 +276,16 @@ class TaskForceController(QObject):
             )
         self._parts.refresh_firms()
         self._map.set_color_attribute("team")
-        pieces = max((row["pieces"] for row in report["teams"]), default=0)
-        unassigned = "".join(
-            f"\n• {n} non réparties : {r}" for r, n in report["unassigned"].items()
-        )
+        pieces = max((row.pieces for row in report.teams), default=0)
+        unassigned = "".join(f"\n• {n} non réparties : {r}" for r, n in report.unassigned.items())
         text = (
-            f"{report['assigned']} entreprises réparties, {report['moved']} ont changé d'équipe.\n"
-            f"Écart maximal à la capacité : {report['max_deviation_pct']:.1f} %.\n"
-            f"Distance au centre de l'équipe : moyenne {report['mean_km']:.2f} km, "
-            f"90e centile {report['p90_km']:.2f} km.\n"
+            f"{report.assigned} entreprises réparties, {report.moved} ont changé d'équipe.\n"
+            f"Écart maximal à la capacité : {report.max_deviation_pct:.1f} %.\n"
+            f"Distance au centre de l'équipe : moyenne {report.mean_km:.2f} km, "
+            f"90e centile {report.p90_km:.2f} km.\n"
             f"Morceaux disjoints par équipe : au plus {pieces}.{unassigned}"
         )
-        for problem in report["problems"]:
+        for problem in report.problems:
             text += f"\n\n{problem}"
         text += "\n\nÉdition › Annuler remet les attributions d'avant la répartition."
         self._parts.status_bar.showMessage("Répartition terminée", 5000)

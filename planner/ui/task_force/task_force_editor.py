@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
+from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.campaign.naf_reference import reference_nomenclature
 from planner.services.firms.firm_query import load_firms
 from planner.services.task_force.edit import (

@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
+from planner.services.task_force.summary import TeamSummaryRow
 from planner.ui.headed_table_model import HeadedTableModel
 
 HEADERS = [
@@ -33,9 +34,9 @@ class TeamSummaryModel(HeadedTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[TeamSummaryRow] = []
 
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+    def set_rows(self, rows: list[TeamSummaryRow]) -> None:
         self.beginResetModel()
         self.rows = rows
         self.endResetModel()
@@ -50,24 +51,24 @@ class TeamSummaryModel(HeadedTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             values = [
-                row["team"],
-                row["partner"],
-                _count(row["assigned"]) + (f" ({row['locked']} verr.)" if row["locked"] else ""),
-                _count(row["capacity"]),
-                f"{row.get('deviation_pct', 0.0):+.1f} %".replace(".", ","),
-                str(row.get("communes", 0)),
-                str(row.get("pieces", 0)),
-                str(row["advisers"]),
+                row.team,
+                row.partner,
+                _count(row.assigned) + (f" ({row.locked} verr.)" if row.locked else ""),
+                _count(row.capacity),
+                f"{row.deviation_pct:+.1f} %".replace(".", ","),
+                str(row.communes),
+                str(row.pieces),
+                str(row.advisers),
             ]
             return values[column]
-        if role == Qt.ItemDataRole.ToolTipRole and column == DEVIATION and "target" in row:
+        if role == Qt.ItemDataRole.ToolTipRole and column == DEVIATION:
             return (
-                f"Part visée : {_count(row['target'])} entreprises, soit la capacité de "
+                f"Part visée : {_count(row.target)} entreprises, soit la capacité de "
                 "l'équipe rapportée au total des entreprises attribuées.\n"
                 "Écart = (entreprises − part visée) / part visée."
             )
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
-            return row["id"]
+            return row.id
         return None

@@ -14,7 +14,12 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from planner.domain.errors import PlannerError
 from planner.io.teams_workbook import write_teams_template
-from planner.services.task_force.teams_import import import_teams, teams_import_impact
+from planner.services.task_force.teams_import import (
+    TeamsImportCounts,
+    TeamsImportImpact,
+    import_teams,
+    teams_import_impact,
+)
 from planner.ui.tasks import TaskRunner, run_with_progress
 from planner.ui.window_parts import WindowParts
 
@@ -39,9 +44,9 @@ def write_template(parts: WindowParts, path: Path | None = None) -> Path | None:
     return path
 
 
-def describe_impact(impact: dict[str, Any]) -> str | None:
+def describe_impact(impact: TeamsImportImpact) -> str | None:
     """The confirmation text when the import removes something, else None."""
-    partners, teams = impact["removed_partners"], impact["removed_teams"]
+    partners, teams = impact.removed_partners, impact.removed_teams
     if not partners and not teams:
         return None
     lines = ["Le classeur ne contient pas :"]
@@ -50,9 +55,9 @@ def describe_impact(impact: dict[str, Any]) -> str | None:
     if teams:
         lines.append(f"• {len(teams)} équipe(s) : {', '.join(teams[:6])}")
     lines.append("Ils seront supprimés avec leurs conseillers et leurs règles.")
-    if impact["unassigned_firms"]:
+    if impact.unassigned_firms:
         lines.append(
-            f"{impact['unassigned_firms']} entreprise(s) n'auront plus d'équipe "
+            f"{impact.unassigned_firms} entreprise(s) n'auront plus d'équipe "
             "(relancez ensuite la répartition)."
         )
     lines.append("\nImporter quand même ?")
@@ -78,10 +83,10 @@ def import_workbook(
     store = campaign.store
     workbook = path
 
-    def check(_progress: Any, _cancel: Any) -> dict[str, Any]:
+    def check(_progress: Any, _cancel: Any) -> TeamsImportImpact:
         return teams_import_impact(store, workbook)
 
-    def checked(impact: dict[str, Any]) -> None:
+    def checked(impact: TeamsImportImpact) -> None:
         question = describe_impact(impact)
         if question is not None:
             answer = QMessageBox.question(
@@ -99,16 +104,16 @@ def import_workbook(
             )
         )
 
-    def write(_progress: Any, _cancel: Any) -> dict[str, Any]:
+    def write(_progress: Any, _cancel: Any) -> TeamsImportCounts:
         return import_teams(store, workbook)
 
-    def imported(counts: dict[str, Any]) -> None:
+    def imported(counts: TeamsImportCounts) -> None:
         # The assignments may have changed (removed teams): nothing to undo into.
         parts.undo_stack.clear()
         parts.refresh_firms()
         parts.status_bar.showMessage(
-            f"{counts['partners']} partenaires, {counts['teams']} équipes, "
-            f"{counts['advisers']} conseillers importés depuis {workbook.name}.",
+            f"{counts.partners} partenaires, {counts.teams} équipes, "
+            f"{counts.advisers} conseillers importés depuis {workbook.name}.",
             10000,
         )
 

@@ -2,11 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
 PIECE_CELL_KM = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class TeamQuality:
+    """How one team's share came out (distances in km, deviation in %).
+
+    Attributes:
+        team: the team's name.
+        firms: firms it got.
+        target: its share by capacity.
+        deviation_pct: ``(firms - target) / target`` in percent, rounded to 0.01.
+        mean_km: mean distance of its firms to their centre.
+        p90_km: 90th percentile of that distance.
+        pieces: disjoint areas its firms form (see :func:`count_pieces`).
+    """
+
+    team: str
+    firms: int
+    target: int
+    deviation_pct: float
+    mean_km: float
+    p90_km: float
+    pieces: int
+
+
+@dataclass(frozen=True, slots=True)
+class DivisionQuality:
+    """Per-team and overall figures of a division."""
+
+    teams: list[TeamQuality]
+    max_deviation_pct: float
+    mean_km: float
+    p90_km: float
 
 
 def count_pieces(xy: np.ndarray) -> int:
@@ -35,9 +68,9 @@ def count_pieces(xy: np.ndarray) -> int:
 
 def division_quality(
     xy: np.ndarray, team: np.ndarray, targets: np.ndarray, names: list[str]
-) -> dict[str, Any]:
+) -> DivisionQuality:
     """Per-team and overall figures (distances in km, deviations in %)."""
-    rows: list[dict[str, Any]] = []
+    rows: list[TeamQuality] = []
     distances = []
     for t, name in enumerate(names):
         mine = xy[team == t]
@@ -47,20 +80,20 @@ def division_quality(
         d = np.linalg.norm(mine - mine.mean(axis=0), axis=1) if count else np.zeros(0)
         distances.append(d)
         rows.append(
-            {
-                "team": name,
-                "firms": count,
-                "target": target,
-                "deviation_pct": round(deviation, 2),
-                "mean_km": round(float(d.mean()), 3) if count else 0.0,
-                "p90_km": round(float(np.percentile(d, 90)), 3) if count else 0.0,
-                "pieces": count_pieces(mine),
-            }
+            TeamQuality(
+                team=name,
+                firms=count,
+                target=target,
+                deviation_pct=round(deviation, 2),
+                mean_km=round(float(d.mean()), 3) if count else 0.0,
+                p90_km=round(float(np.percentile(d, 90)), 3) if count else 0.0,
+                pieces=count_pieces(mine),
+            )
         )
     every = np.concatenate(distances) if distances else np.zeros(0)
-    return {
-        "teams": rows,
-        "max_deviation_pct": max((abs(r["deviation_pct"]) for r in rows), default=0.0),
-        "mean_km": round(float(every.mean()), 3) if every.size else 0.0,
-        "p90_km": round(float(np.percentile(every, 90)), 3) if every.size else 0.0,
-    }
+    return DivisionQuality(
+        teams=rows,
+        max_deviation_pct=max((abs(r.deviation_pct) for r in rows), default=0.0),
+        mean_km=round(float(every.mean()), 3) if every.size else 0.0,
+        p90_km=round(float(np.percentile(every, 90)), 3) if every.size else 0.0,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,64 @@ from planner.services.task_force.task_force import TaskForce, load_task_force
 NO_TEAM = "aucun partenaire n'a ces entreprises dans son périmètre"
 TOLERANCE = 0.02  # a forced overload within 2 % is still a fair split
 NO_POSITION = "entreprise sans position géographique ni commune connue"
+
+
+@dataclass(frozen=True, slots=True)
+class TeamDivision:
+    """One team in a division's report: its :class:`TeamQuality` figures, then who it is.
+
+    Attributes:
+        team: the team's name.
+        firms: firms it got.
+        target: its share by capacity.
+        deviation_pct: distance from the share, in percent of it.
+        mean_km: mean distance of its firms to their centre.
+        p90_km: 90th percentile of that distance.
+        pieces: disjoint areas its firms form.
+        team_id: the team's id.
+        partner: its partner's name.
+        capacity: its capacity.
+    """
+
+    team: str
+    firms: int
+    target: int
+    deviation_pct: float
+    mean_km: float
+    p90_km: float
+    pieces: int
+    team_id: int
+    partner: str
+    capacity: int
+
+
+@dataclass(frozen=True, slots=True)
+class DivisionReport:
+    """What a division did, as ``planner divide --json`` prints it.
+
+    Attributes:
+        firms: target firms.
+        assigned: of which given a team.
+        moved: firms whose team changed.
+        placed_at_commune: firms without coordinates placed at their town hall.
+        unassigned: firms left without a team, per reason (reasons with none left out).
+        problems: rules that forced an overload (accepted with ``accept_overload``).
+        teams: per-team figures, in team order.
+        max_deviation_pct: the largest deviation from a team's share, in percent.
+        mean_km: mean distance of firms to their team's centre.
+        p90_km: 90th percentile of that distance.
+    """
+
+    firms: int
+    assigned: int
+    moved: int
+    placed_at_commune: int
+    unassigned: dict[str, int]
+    problems: list[str]
+    teams: list[TeamDivision]
+    max_deviation_pct: float
+    mean_km: float
+    p90_km: float
 
 
 def commune_points(codes: list[str]) -> dict[str, tuple[float, float]]:
@@ -142,7 +201,7 @@ def divide_campaign(
     accept_overload: bool = False,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
-) -> dict[str, Any]:
+) -> DivisionReport:
     """Divide every target firm among the teams and advisers; save; return quality.
 
     Remit rules and locks are never broken. When the rules force a team above
@@ -185,23 +244,37 @@ def divide_campaign(
     moved = int(((state["current"] >= 0) & (state["current"] != result.team)).sum())
     _save(store, sirets, result.team, team_ids, advisers, state["locked"])
     quality = division_quality(xy, result.team, result.targets, [t.name for t in force.teams])
-    for row, info in zip(quality["teams"], force.teams, strict=True):
-        row["team_id"] = info.id
-        row["partner"] = force.partners[info.partner_index]
-        row["capacity"] = info.capacity
+    teams = [
+        TeamDivision(
+            team=row.team,
+            firms=row.firms,
+            target=row.target,
+            deviation_pct=row.deviation_pct,
+            mean_km=row.mean_km,
+            p90_km=row.p90_km,
+            pieces=row.pieces,
+            team_id=info.id,
+            partner=force.partners[info.partner_index],
+            capacity=info.capacity,
+        )
+        for row, info in zip(quality.teams, force.teams, strict=True)
+    ]
     unassigned = {
         NO_POSITION: int((~positioned).sum()),
         NO_TEAM: int((positioned & ~elig.allowed.any(axis=1)).sum()),
     }
-    return {
-        "firms": len(sirets),
-        "assigned": int((result.team >= 0).sum()),
-        "moved": moved,
-        "placed_at_commune": placed_at_commune,
-        "unassigned": {k: v for k, v in unassigned.items() if v},
-        "problems": problems,
-        **quality,
-    }
+    return DivisionReport(
+        firms=len(sirets),
+        assigned=int((result.team >= 0).sum()),
+        moved=moved,
+        placed_at_commune=placed_at_commune,
+        unassigned={k: v for k, v in unassigned.items() if v},
+        problems=problems,
+        teams=teams,
+        max_deviation_pct=quality.max_deviation_pct,
+        mean_km=quality.mean_km,
+        p90_km=quality.p90_km,
+    )
 
 
 def _advisers(
