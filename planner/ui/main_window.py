@@ -631,7 +631,7 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.set_last_dir(path)
-            self._export_map(lambda: self.map.export_png(Path(path)))
+            self.map.export_png(Path(path), self._on_map_export_failed)
 
     @Slot()
     def export_html(self) -> None:
@@ -651,14 +651,17 @@ class MainWindow(QMainWindow):
         dialog = QPrintDialog(printer, self)
         if dialog.exec():
             title = self.campaign.header.name if self.campaign else "planner"
-            self._export_map(lambda: self.map.print_to(printer, title))
+            self.map.print_to(printer, title, self._on_map_export_failed)
 
     def _export_map(self, export: Callable[[], None]) -> None:
         """Run a map export; a failure (full disk, read-only folder…) is said in French."""
         try:
             export()
         except (PlannerError, MapExportError) as exc:
-            self._show_error(str(exc))
+            self._on_map_export_failed(exc)
+
+    def _on_map_export_failed(self, exc: Exception) -> None:
+        self._show_error(str(exc))
 
     @Slot()
     def show_guide(self) -> None:
