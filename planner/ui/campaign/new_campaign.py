@@ -280,7 +280,8 @@ class NewCampaignDialog(QDialog):
 
     def _update_preview(self) -> None:
         page = self.pages.currentWidget()
-        spec = page.spec() if hasattr(page, "spec") else None
+        spec_of = getattr(page, "spec", None)
+        spec: BassinSpec | None = spec_of() if spec_of is not None else None
         self._preview_seq += 1  # a preview still on its way is now stale
         self.bassin = None
         self.create_button.setEnabled(False)
