@@ -290,6 +290,13 @@ def _time_floor(folder: Path, payload_js: str) -> float:
     return elapsed
 
 
+def _evaluate(widget: Any, script: str) -> Any:
+    box: list[Any] = []
+    widget.evaluate_js(script, box.append)
+    _wait(lambda: bool(box))
+    return box[0]
+
+
 def _new_widget() -> Any:
     from planner.ui.map import MapWidget
 
@@ -373,7 +380,7 @@ def bench_map_filter_50k() -> dict[str, object]:
             widget.set_visible(target)
             _wait(lambda b=before, e=expected: len(counts) > b and counts[-1] == e)
             times.append(time.perf_counter() - start)
-    redraw_ms = [float(widget.evaluate_js("PlannerMap.test.redrawMs()")) for _ in range(15)]
+    redraw_ms = [float(_evaluate(widget, "PlannerMap.test.redrawMs()")) for _ in range(15)]
     memory = probe.stop() if probe else {"renderer_peak_rss_mb": "psutil absent"}
     _dispose(widget)
 

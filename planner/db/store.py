@@ -8,11 +8,12 @@ written next to it; one from a newer version is refused.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -80,6 +81,65 @@ def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _use_wal(engine: Engine) -> None:
+    """Put an open SQLite campaign in write-ahead-log mode.
+
+    Readers (the map, the dashboard, another window) then no longer wait for
+    a long import's writes. Done once the file is known to be a campaign
+    this version may write, so that a refused file is left untouched; a file
+    that cannot be written (read-only folder or medium) keeps its journal and
+    is still read.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    with suppress(DBAPIError), engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+
+
+def _leave_wal(path: Path) -> None:
+    """Fold the log into the file and return it to a rollback journal.
+
+    The file at rest is then whole by itself, as before WAL: a copy, an
+    e-mail attachment or a read-only medium (where SQLite cannot create the
+    log's shared-memory file) all work. Left in WAL, without waiting, while
+    another program still has the campaign open: the last one to close it
+    folds the log in.
+    """
+    uri = f"{path.resolve().as_uri()}?mode=rw"
+    with suppress(sqlite3.Error), closing(sqlite3.connect(uri, uri=True, timeout=0.2)) as conn:
+        conn.execute("PRAGMA journal_mode=DELETE")
+
+
+def checkpoint(engine: Engine) -> bool:
+    """Fold an SQLite campaign's write-ahead log into the file, and empty the log.
+
+    Afterwards the ``.planner`` file alone holds every committed change:
+    it can be copied byte for byte, and the log keeps no old version of a
+    wiped row. Waits a moment at most for readers (another window, another
+    program). Returns whether the log is now empty (False when a reader
+    kept it, or for a server database).
+    """
+    if engine.dialect.name != "sqlite":
+        return False
+    try:
+        with engine.connect() as conn:
+            waited = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={_CHECKPOINT_WAIT_MS}")
+            try:
+                busy, log_frames, _done = conn.exec_driver_sql(
+                    "PRAGMA wal_checkpoint(TRUNCATE)"
+                ).one()
+            finally:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={int(waited or 0)}")
+    except DBAPIError:
+        return False
+    # Not in WAL mode: (0, -1, -1); every frame folded and the log truncated: (0, 0, 0).
+    return bool(busy == 0 and log_frames <= 0)
+
+
+_CHECKPOINT_WAIT_MS = 200
+
+
 def _sqlite_timeout() -> float:
     """Seconds to wait for a campaign locked by another program (``PLANNER_SQLITE_TIMEOUT``)."""
     try:
@@ -137,8 +197,13 @@ class CampaignStore:
         return sessionmaker(self.engine, expire_on_commit=False)()
 
     def close(self) -> None:
-        """Release every connection to the campaign."""
+        """Release every connection to the campaign, its changes folded into the file."""
+        path = self.path
+        if path is not None:
+            checkpoint(self.engine)
         self.engine.dispose()
+        if path is not None and path.exists():
+            _leave_wal(path)
 
     def __enter__(self) -> CampaignStore:
         return self
@@ -262,14 +327,19 @@ def _upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
 
-def _backup_sqlite(path: Path, revision: str) -> Path:
+def _backup_sqlite(engine: Engine, path: Path, revision: str) -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.avant-migration-{revision}-{stamp}.bak")
-    # A byte-for-byte copy: the user gets back exactly the file they had. Copied
-    # under a temporary name and renamed once synced, so a backup is never partial.
+    # A byte-for-byte copy: the user gets back exactly the file they had, once
+    # its write-ahead log is folded in. If another program holds the log open,
+    # SQLite's backup API copies the committed pages, log included. Copied under
+    # a temporary name and renamed once synced, so a backup is never partial.
     partial = target.with_name(f".{target.name}.partiel")
     try:
-        shutil.copy2(path, partial)
+        if checkpoint(engine) or not path.with_name(f"{path.name}-wal").exists():
+            shutil.copy2(path, partial)
+        else:
+            copy_sqlite(path, partial)
         with partial.open("rb+") as handle:
             os.fsync(handle.fileno())
         partial.replace(target)
@@ -280,6 +350,27 @@ def _backup_sqlite(path: Path, revision: str) -> Path:
             "la campagne n'a pas été modifiée."
         ) from exc
     return target
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """Copy a campaign file with SQLite's backup API: its log's committed pages included.
+
+    Safe while the campaign is open and written (the copy is one consistent
+    state); a plain file copy of a WAL campaign would miss what the log holds.
+
+    Raises:
+        OSError: the copy cannot be written (``target`` is then removed).
+    """
+    try:
+        uri = f"{source.resolve().as_uri()}?mode=ro"
+        with (
+            closing(sqlite3.connect(uri, uri=True)) as src,
+            closing(sqlite3.connect(target)) as dst,
+        ):
+            src.backup(dst)
+    except sqlite3.Error as exc:
+        target.unlink(missing_ok=True)
+        raise OSError(errno.EIO, f"copie de {source.name} impossible : {exc}") from exc
 
 
 def create_store(target: str | Path, *, revision: str = "head") -> CampaignStore:
@@ -302,6 +393,7 @@ def create_store(target: str | Path, *, revision: str = "head") -> CampaignStore
         if inspect(engine).get_table_names():
             raise StoreError("La base de données n'est pas vide : elle contient déjà des tables.")
         _upgrade(engine, revision)
+        _use_wal(engine)
     except OperationalError as exc:
         engine.dispose()
         label = "" if is_url(target) else Path(target).name
@@ -346,8 +438,9 @@ def open_store(target: str | Path) -> CampaignStore:
         backup = None
         if current != head_revision():
             if engine.dialect.name == "sqlite" and engine.url.database:
-                backup = _backup_sqlite(Path(engine.url.database), current)
+                backup = _backup_sqlite(engine, Path(engine.url.database), current)
             _upgrade(engine)
+        _use_wal(engine)
     except Exception:
         engine.dispose()
         raise

@@ -7,7 +7,8 @@ by ``maps/build_reference.py``.
 
 Loading only reads the attribute columns and the aliases, so that start-up stays fast;
 the boundaries are decoded with geopandas the first time :attr:`CommuneReference.frame`
-or :meth:`CommuneReference.geometries` is used.
+is used, and :meth:`CommuneReference.geometries` decodes only the communes it is asked
+for (a bassin previewed or created, not the 35,000 communes of France).
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ import pyarrow.parquet as pq
 
 if TYPE_CHECKING:
     import geopandas
+    import numpy as np
+    import numpy.typing as npt
     import pandas as pd
+    import pyarrow as pa
 
 __all__ = [
     "ALIASES_FILE",
@@ -129,6 +133,11 @@ class _Ept:
     name: str
 
 
+# Attributes (code, nom, population), WKB boundaries, row of each code,
+# geometry column name, CRS.
+_Boundaries = tuple["pa.Table", "npt.NDArray[np.object_]", dict[str, int], str, Any]
+
+
 class CommuneReference:
     """Current communes of France, their aliases and their groupings (read-only)."""
 
@@ -137,14 +146,16 @@ class CommuneReference:
         self._frame: geopandas.GeoDataFrame | None = None
         self._attributes: pd.DataFrame | None = None
         self._frame_lock = threading.Lock()
+        self._boundaries: _Boundaries | None = None
 
         codes = [str(c) for c in rows["code"]]
         self._codes = codes
         self._names: dict[str, str] = dict(zip(codes, map(str, rows["nom"]), strict=True))
         self._population: dict[str, int | None] = dict(zip(codes, rows["population"], strict=True))
         self._by_departement: dict[str, list[str]] = {}
-        for code, dep in zip(codes, rows["departement"], strict=True):
-            self._by_departement.setdefault(str(dep), []).append(code)
+        self._departements = [str(dep) for dep in rows["departement"]]
+        for code, dep in zip(codes, self._departements, strict=True):
+            self._by_departement.setdefault(dep, []).append(code)
         self._by_epci: dict[str, list[str]] = {}
         self._epci_names: dict[str, str] = {}
         for code, epci, epci_name in zip(codes, rows["epci"], rows["epci_nom"], strict=True):
@@ -258,6 +269,10 @@ class CommuneReference:
     def codes(self) -> list[str]:
         """Every current commune code, sorted."""
         return list(self._codes)
+
+    def listing(self) -> tuple[list[str], list[str], list[str]]:
+        """Code, name and département of every current commune, in code order (no boundary)."""
+        return list(self._codes), [self._names[c] for c in self._codes], list(self._departements)
 
     def name(self, code: str) -> str:
         """Name of the current commune that ``code`` designates (aliases are resolved)."""
@@ -388,12 +403,78 @@ class CommuneReference:
         """Boundaries (WGS84) with code, nom, population and geometry columns.
 
         Aliases are resolved to their current commune; unknown codes are left out;
-        each commune appears once, in input order.
+        each commune appears once, in input order. Only these communes' boundaries
+        are decoded (unless :attr:`frame` already decoded them all).
         """
         wanted = self.resolve_many(codes).current
-        frame = self.frame
-        subset = frame.loc[wanted, ["nom", "population", "geometry"]].reset_index()
+        with self._frame_lock:
+            frame = self._frame
+        boundaries = self._encoded_boundaries() if frame is None else None
+        if boundaries is None:
+            frame = self.frame
+            subset = frame.loc[wanted, ["nom", "population", "geometry"]].reset_index()
+            return subset[_GEOMETRY_SUBSET]
+        import geopandas
+
+        table, wkb, rows, column, crs = boundaries
+        picked = [rows[code] for code in wanted]
+        attributes = table.to_pandas().iloc[picked].reset_index(drop=True)
+        geometry = geopandas.GeoSeries.from_wkb(wkb[picked], index=attributes.index, crs=crs)
+        subset = geopandas.GeoDataFrame(
+            attributes, geometry=geometry.rename(column), crs=geometry.crs
+        )
         return subset[_GEOMETRY_SUBSET]
+
+    def boundaries(self, codes: Iterable[str]) -> list[tuple[str, Any]]:
+        """``(code, shapely geometry)`` of each current commune ``codes`` designate.
+
+        As :meth:`geometries` (same coordinates, order and resolution), without
+        geopandas: a preview needs neither a frame nor its seconds of import.
+        """
+        boundaries = self._encoded_boundaries()
+        if boundaries is None:
+            frame = self.geometries(codes)
+            return list(zip(frame["code"], frame.geometry, strict=True))
+        import shapely
+
+        wanted = self.resolve_many(codes).current
+        _table, wkb, rows, _column, _crs = boundaries
+        shapes = shapely.from_wkb(wkb[[rows[code] for code in wanted]])
+        return list(zip(wanted, shapes, strict=True))
+
+    def _encoded_boundaries(self) -> _Boundaries | None:
+        """The boundaries still WKB-encoded, with each code's row; None if not WKB.
+
+        Indexed with numpy, not pyarrow's ``take``, which would import
+        ``pyarrow.compute`` (seconds on a loaded machine).
+        """
+        with self._frame_lock:
+            if self._boundaries is None:
+                parquet = pq.ParquetFile(self._maps_dir / COMMUNES_FILE)
+                column, spec = _geometry_spec(parquet)
+                if spec.get("encoding", "").upper() != "WKB":
+                    return None
+                import numpy as np
+
+                table = parquet.read(columns=["code", "nom", "population", column])
+                # to_pylist: ChunkedArray.to_numpy imports pandas and pyarrow.compute.
+                encoded = table.column(column).to_pylist()
+                wkb = np.empty(len(encoded), dtype=object)
+                wkb[:] = encoded
+                codes = table.column("code").to_pylist()
+                rows = {str(code): i for i, code in enumerate(codes)}
+                # GeoParquet: no "crs" key means OGC:CRS84 (longitude, latitude).
+                crs = spec.get("crs", "OGC:CRS84")
+                self._boundaries = (table.drop_columns([column]), wkb, rows, column, crs)
+            return self._boundaries
+
+
+def _geometry_spec(parquet: pq.ParquetFile) -> tuple[str, dict[str, Any]]:
+    """The GeoParquet primary geometry column and its metadata."""
+    raw_meta = (parquet.schema_arrow.metadata or {}).get(b"geo")
+    geo = json.loads(raw_meta) if raw_meta else {}
+    column = geo.get("primary_column", "geometry")
+    return column, geo.get("columns", {}).get(column, {})
 
 
 @lru_cache(maxsize=8)
@@ -406,10 +487,7 @@ def _read_geoparquet(path: Path) -> geopandas.GeoDataFrame:
     import geopandas
 
     parquet = pq.ParquetFile(path)
-    raw_meta = (parquet.schema_arrow.metadata or {}).get(b"geo")
-    geo = json.loads(raw_meta) if raw_meta else {}
-    column = geo.get("primary_column", "geometry")
-    spec = geo.get("columns", {}).get(column, {})
+    column, spec = _geometry_spec(parquet)
     if spec.get("encoding", "").upper() != "WKB":
         return geopandas.read_parquet(path)
     table = parquet.read()

@@ -1,26 +1,37 @@
 """Long work off the GUI thread: a Qt-free task run on QThreadPool.
 
 A task is a plain function ``fn(progress, cancel) -> result`` from the
-services layer. :class:`TaskRunner` runs it in a QRunnable and re-emits its
-progress as signals, which Qt delivers on the GUI thread. The UI is never
+services layer. :class:`TaskRunner` runs it on the thread pool and posts its
+progress and outcome back to the GUI thread, where they are re-emitted as
+signals (MusicBrainz Picard's ``run_task``/``to_main``). The UI is never
 touched from the worker.
+
+Lifetimes: the worker holds no QObject that the GUI may delete. It posts
+each report through :class:`_Dispatcher`, a QObject that lives in the GUI
+thread as long as the application (a child of it), with a queued
+connection; it knows its runner only through a weak reference, looked up
+on the GUI thread when the report is delivered. A runner deleted before its
+task ends simply gets nothing.
 """
 
 from __future__ import annotations
 
-import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from planner.domain.errors import Cancelled, PlannerError
-from planner.domain.progress import CancelToken, Progress
+from planner.domain.progress import CancelToken
 from planner.io.crash_report import crash_message, write_crash_report
 from planner.ui.crash_dialog import user_message
 
-Task = Callable[[Progress, CancelToken], Any]
+Task = Callable[[Callable[[int, int, str], None], CancelToken], Any]
+_Delivery = Callable[[], None]
+_DISPATCHER_NAME = "plannerTaskDispatcher"
 
 
 class TaskSignals(QObject):
@@ -37,78 +48,113 @@ class TaskSignals(QObject):
     cancelled = Signal()
 
 
-# Every runnable (with its signals) is kept from its start until a while after
-# its task has ended: the worker thread may still be returning from its last
-# ``emit`` when the GUI thread has already handled the result and deleted the
-# runner. Freeing the signals or the runnable then crashed the interpreter now
-# and then (seen in the test suite).
-_LIVE: list[_Runnable] = []
-_GRACE_SECONDS = 5.0
+class _Dispatcher(QObject):
+    """Runs posted deliveries on the GUI thread, in the order they were posted.
+
+    Signals:
+        posted(object): a ``() -> None`` to run on the GUI thread.
+    """
+
+    posted = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.posted.connect(self._on_posted, Qt.ConnectionType.QueuedConnection)
+
+    @Slot(object)
+    def _on_posted(self, delivery: _Delivery) -> None:
+        delivery()
 
 
-def _keep(runnable: _Runnable) -> None:
-    now = time.monotonic()
-    _LIVE[:] = [
-        kept
-        for kept in _LIVE
-        if kept.finished_at is None or now - kept.finished_at < _GRACE_SECONDS
-    ]
-    _LIVE.append(runnable)
+def _gui_dispatcher() -> _Dispatcher:
+    """The application's dispatcher, created on first use (on the GUI thread)."""
+    app = QCoreApplication.instance()
+    if app is None:
+        raise RuntimeError("Une tâche de fond demande une application Qt.")
+    dispatcher = app.findChild(_Dispatcher, _DISPATCHER_NAME)
+    if dispatcher is None:
+        # A child of the application: it lives in the GUI thread until the end.
+        dispatcher = _Dispatcher(app)
+        dispatcher.setObjectName(_DISPATCHER_NAME)
+    return dispatcher
 
 
-class _Runnable(QRunnable):
-    def __init__(self, task: Task, token: CancelToken, signals: TaskSignals) -> None:
-        super().__init__()
-        self._task: Task | None = task
-        self._token = token
-        self.signals = signals
-        self.finished_at: float | None = None
-
-    def run(self) -> None:
-        task, self._task = self._task, None  # free what the task holds once done
-        assert task is not None, "a task runs once"
-        try:
-            result = task(self.signals.progress.emit, self._token)
-        except Cancelled:
-            self.signals.cancelled.emit()
-        except PlannerError as exc:
-            self.signals.failed.emit(str(exc))
-        except Exception as exc:
-            # Full disk, read-only folder, locked campaign: said in French; anything
-            # else gets a crash report (the traceback) and its path.
-            message = user_message(exc)
-            if message is None:
-                report = write_crash_report(type(exc), exc, exc.__traceback__)
-                message = crash_message(exc, report)
-            self.signals.failed.emit(message)
-        else:
-            self.signals.succeeded.emit(result)
-            del result
-        finally:
-            del task
-            self.finished_at = time.monotonic()
+def _report_failure(exc: Exception) -> str:
+    """The French message for a task that raised ``exc``."""
+    if isinstance(exc, PlannerError):
+        return str(exc)
+    # Full disk, read-only folder, locked campaign: said in French; anything
+    # else gets a crash report (the traceback) and its path.
+    message = user_message(exc)
+    if message is None:
+        report = write_crash_report(type(exc), exc, exc.__traceback__)
+        message = crash_message(exc, report)
+    return message
 
 
 class TaskRunner(QObject):
-    """Runs one task on the global thread pool; keep a reference while it runs."""
+    """Runs one task on a thread pool; its ``signals`` are emitted on the GUI thread."""
 
     def __init__(self, task: Task, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.token = CancelToken()
-        # No parent: the signals live as long as the runnable (see _RETIRED),
-        # not as long as this runner, which the GUI may delete first.
-        self.signals = TaskSignals()
-        self._runnable = _Runnable(task, self.token, self.signals)
-        self._runnable.setAutoDelete(False)
-        _keep(self._runnable)
+        self.signals = TaskSignals(self)
+        self._task: Task | None = task
 
     def start(self, pool: QThreadPool | None = None) -> None:
-        """Queue the task."""
-        (pool or QThreadPool.globalInstance()).start(self._runnable)
+        """Queue the task (once)."""
+        task, self._task = self._task, None
+        if task is None:
+            raise RuntimeError("Une tâche ne s'exécute qu'une fois.")
+        post = _gui_dispatcher().posted.emit
+        (pool or QThreadPool.globalInstance()).start(
+            _worker(task, self.token, weakref.ref(self.signals), post)
+        )
 
     def cancel(self) -> None:
         """Ask the task to stop at its next check."""
         self.token.cancel()
+
+
+def _worker(
+    task: Task,
+    token: CancelToken,
+    receiver: weakref.ref[TaskSignals],
+    post: Callable[[_Delivery], None],
+) -> Callable[[], None]:
+    """The function the pool runs: the task, its reports posted to the GUI thread."""
+
+    def deliver(signal: str, *args: object) -> _Delivery:
+        # Runs on the GUI thread, where the receiver is deleted if ever: the
+        # check and the emit cannot race with its deletion.
+        def delivery() -> None:
+            signals = receiver()
+            if signals is not None and shiboken6.isValid(signals):
+                getattr(signals, signal).emit(*args)
+
+        return delivery
+
+    def progress(done: int, total: int, message: str) -> None:
+        post(deliver("progress", done, total, message))
+
+    def run() -> None:
+        work = pending.pop()  # the task runs once
+        try:
+            result = work(progress, token)
+        except Cancelled:
+            post(deliver("cancelled"))
+        except Exception as exc:
+            message = _report_failure(exc)
+            post(deliver("failed", message))
+        else:
+            post(deliver("succeeded", result))
+            del result  # the delivery holds it, and frees it on the GUI thread
+        finally:
+            del work  # free what the task holds as soon as it is done
+
+    pending = [task]
+    del task
+    return run
 
 
 def run_with_progress(
@@ -129,7 +175,6 @@ def run_with_progress(
 
     over = False
 
-    @Slot(int, int, str)
     def on_progress(done: int, total: int, message: str) -> None:
         if over:  # a late progress event after the result
             return

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from planner.services.firms.firm_query import FirmFilter
 from planner.ui.main_window import MainWindow
+from tests.map.page_calls import drawn_count, grab
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "resources" / "screenshots" / "main-window.png"
 
@@ -48,7 +49,7 @@ def test_demo_campaign_opens_with_every_firm_drawn(
     total = campaign.firms.height
     assert total > 2000
     assert window.parts.table.firm_model.rowCount() == total
-    assert window.map.drawn_count() == int(campaign.firms["lon"].is_not_null().sum())
+    assert drawn_count(window.map) == int(campaign.firms["lon"].is_not_null().sum())
     assert f"sur {total:,}".replace(",", "\u202f") in window.controllers.firms.count_label.text()
     assert str(demo_file) in window.controllers.campaign.recent_files()
 
@@ -61,7 +62,7 @@ def test_demo_campaign_opens_with_every_firm_drawn(
     if os.environ.get("PLANNER_SCREENSHOTS"):
         # A widget grab leaves the web view's area empty: paint the map's own grab there.
         painter = QPainter(image)
-        painter.drawImage(window.map.mapTo(window, QPoint(0, 0)), window.map.grab_image())
+        painter.drawImage(window.map.mapTo(window, QPoint(0, 0)), grab(window.map))
         painter.end()
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         image.save(str(SCREENSHOT))

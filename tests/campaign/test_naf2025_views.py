@@ -30,6 +30,7 @@ from planner.services.followup.priorities import save_weights
 from planner.services.sirene_import.pipeline import SireneFiles, import_sirene
 from planner.ui.campaign.nomenclature_dialog import NomenclatureDialog
 from planner.ui.main_window import MainWindow
+from tests.map.page_calls import evaluate
 
 STOCK_54 = Path(__file__).resolve().parents[1] / "data" / "StockEtablissement_54col_naf25.csv"
 
@@ -176,7 +177,7 @@ def window(qtbot: QtBot, isolated_settings: Path) -> Iterator[MainWindow]:
 
 
 def _js(win: MainWindow, script: str) -> Any:
-    text = win.map.evaluate_js(f"JSON.stringify(({script}))")
+    text = evaluate(win.map, f"JSON.stringify(({script}))")
     return json.loads(text) if text else None
 
 

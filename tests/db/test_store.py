@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,64 @@ def test_failed_unit_of_work_leaves_nothing(campaign_target: str | Path) -> None
     with store.session() as session:
         assert session.scalars(select(models.Partner)).all() == []
     store.close()
+
+
+def _journal_mode(path: Path) -> str:
+    with closing(sqlite3.connect(path)) as conn:
+        return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+
+
+def test_an_open_campaign_uses_wal_and_rests_as_one_file(tmp_path: Path) -> None:
+    from planner.db.store import check_integrity
+
+    path = tmp_path / "wal.planner"
+    store = create_store(path)
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+    with store.session() as session:
+        session.add(
+            models.Campaign(name="Journal", bassin_kind="ept", bassin_code="T6", bassin_label="T6")
+        )
+    assert path.with_name("wal.planner-wal").exists()
+    check_integrity(store)  # reads through the log
+    store.close()
+    # At rest: one self-contained file, which a plain byte copy carries whole.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wal.planner"]
+    assert _journal_mode(path) == "delete"
+    copy = tmp_path / "copie.planner"
+    copy.write_bytes(path.read_bytes())
+    with open_store(copy) as reopened, reopened.session() as session:
+        assert session.scalars(select(models.Campaign.name)).one() == "Journal"
+
+
+def test_backup_before_migration_holds_what_the_log_holds(tmp_path: Path) -> None:
+    path = tmp_path / "ancienne.planner"
+    create_store(path, revision="0001").close()
+    writer = sqlite3.connect(path)
+    reader = sqlite3.connect(path)
+    try:
+        assert writer.execute("PRAGMA journal_mode=WAL").fetchone() == ("wal",)
+        # A reader on an older snapshot: no checkpoint can fold the next commit in.
+        reader.execute("BEGIN")
+        assert reader.execute("select count(*) from campaign").fetchone() == (0,)
+        writer.execute(
+            "insert into campaign (name, bassin_kind, bassin_code, bassin_label, created_at, "
+            "is_demo) values ('Dans le journal', 'departement', '93', 'Seine-Saint-Denis', "
+            "'2026-12-06 12:00:00', 0)"
+        )
+        writer.commit()
+        with closing(sqlite3.connect(path.as_uri() + "?mode=ro", uri=True)) as probe:
+            assert probe.execute("select count(*) from campaign").fetchone() == (1,)
+
+        store = open_store(path)
+        assert store.backup is not None
+        store.close()
+    finally:
+        reader.rollback()
+        reader.close()
+        writer.close()
+    with closing(sqlite3.connect(store.backup)) as conn:
+        assert conn.execute("select version_num from alembic_version").fetchone() == ("0001",)
+        assert conn.execute("select name from campaign").fetchall() == [("Dans le journal",)]
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)

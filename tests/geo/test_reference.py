@@ -424,3 +424,21 @@ def test_matches_the_2018_sample_of_seine_saint_denis(ref: CommuneReference) -> 
             assert old.buffer(0.002).contains(geom.centroid), code
         ratio = geom.area / old.area
         assert 0.85 < ratio < 1.15, (code, ratio)
+
+
+def test_a_subset_of_boundaries_decodes_only_that_subset() -> None:
+    fresh = CommuneReference.read(MAPS_DIR)
+    codes = ["93059", "93001", "00000", "93066"]
+    subset = fresh.geometries(codes)
+    shapes = fresh.boundaries(codes)
+    assert fresh._frame is None  # France's 35,000 boundaries were not decoded
+    assert list(subset.columns) == ["code", "nom", "population", "geometry"]
+    assert subset.crs is not None and subset.crs.to_epsg() == 4326
+    whole = fresh.frame.loc[["93066", "93001"]]
+    assert subset["code"].tolist() == [code for code, _shape in shapes] == ["93066", "93001"]
+    assert subset["nom"].tolist() == whole["nom"].tolist()
+    assert subset["population"].tolist() == whole["population"].tolist()
+    assert subset["population"].dtype == fresh.geometries(codes)["population"].dtype
+    for (_code, shape), geom, full in zip(shapes, subset.geometry, whole.geometry, strict=True):
+        assert shapely.equals_exact(shape, full, tolerance=0)
+        assert shapely.equals_exact(geom, full, tolerance=0)

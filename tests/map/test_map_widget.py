@@ -33,6 +33,7 @@ from planner.ui.map.map_page import (
     remote_asset_urls,
     script_json,
 )
+from tests.map.page_calls import drawn_count, evaluate, export_png, grab, print_to
 from tests.page_input import mouse_click, mouse_move
 
 LOCAL_SCHEMES = {"file", "qrc", "data", "blob", "about"}
@@ -131,7 +132,7 @@ def _load(
 
 def _js(w: MapWidget, script: str) -> Any:
     """Evaluate an expression in the page; its value travels as JSON."""
-    text = w.evaluate_js(f"JSON.stringify(({script}))")
+    text = evaluate(w, f"JSON.stringify(({script}))")
     return json.loads(text) if text else None
 
 
@@ -198,7 +199,7 @@ def test_drawn_count_matches_placed_firms(
     lon[::7] = np.nan  # not placed: skipped
     placed = int(np.isfinite(lon).sum())
     _load(qtbot, widget, communes, outline, (ids, lon, lat, category))
-    assert widget.drawn_count() == placed
+    assert drawn_count(widget) == placed
     assert widget.last_drawn_count() == placed
     legend_total = _js(
         widget, "document.querySelector('.pm-legend-total .pm-legend-count').textContent"
@@ -215,7 +216,7 @@ def test_set_visible_filters_in_place(
     with qtbot.waitSignal(widget.drawn, timeout=5_000) as blocker:
         widget.set_visible(subset.tolist())
     assert blocker.args == [len(subset)]
-    assert widget.drawn_count() == len(subset)
+    assert drawn_count(widget) == len(subset)
     with qtbot.waitSignal(widget.drawn, timeout=5_000) as blocker:
         widget.set_visible(None)
     assert blocker.args == [len(ids)]
@@ -323,7 +324,7 @@ def test_firms_are_drawn_where_leaflet_projects_them(
     category = np.zeros_like(category)
     _load(qtbot, widget, communes, outline, (ids, lon, lat, category))
     # An animated zoom to a fractional level, then a capture.
-    widget.evaluate_js("(function(){ var m = PlannerMap.test.map(); m.setZoom(12.5); })()")
+    evaluate(widget, "(function(){ var m = PlannerMap.test.map(); m.setZoom(12.5); })()")
     qtbot.waitUntil(lambda: _js(widget, "PlannerMap.test.state().zoom") == 12.5)
     # The animation is over and the firms' canvas redrawn at the new zoom (no scaling left).
     qtbot.waitUntil(
@@ -333,7 +334,7 @@ def test_firms_are_drawn_where_leaflet_projects_them(
             "document.querySelector('.pm-firms-canvas').style.transform)",
         )
     )
-    image = widget.grab_image()
+    image = grab(widget)
     expected = LEGEND[0][1]
     checked = 0
     for firm_id in ids[::5]:
@@ -549,7 +550,7 @@ def test_export_png_is_not_blank(
 ) -> None:
     _load(qtbot, widget, communes, outline)
     target = tmp_path / "carte.png"
-    widget.export_png(target)
+    export_png(widget, target)
     image = QImage(str(target))
     assert not image.isNull()
     assert not _is_blank(image)
@@ -619,7 +620,7 @@ def test_print_to_pdf(
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(target))
-    widget.print_to(printer, "Bassin de Seine-Saint-Denis")
+    print_to(widget, printer, "Bassin de Seine-Saint-Denis")
     data = target.read_bytes()
     assert data.startswith(b"%PDF")
     assert len(data) > 20_000
@@ -636,8 +637,8 @@ def test_online_mode_asks_only_for_osm_tiles(qtbot: Any, requests_seen: list[str
     qtbot.waitUntil(lambda: bool(_remote(requests_seen)), timeout=10_000)
     hosts = {QUrl(u).host() for u in _remote(requests_seen)}
     assert hosts == {"tile.openstreetmap.org"}  # blocked by the interceptor
-    assert "OpenStreetMap" in w.evaluate_js(
-        "document.querySelector('.leaflet-control-attribution').textContent"
+    assert "OpenStreetMap" in evaluate(
+        w, "document.querySelector('.leaflet-control-attribution').textContent"
     )
 
 
@@ -654,7 +655,7 @@ def test_print_title_reads_in_order(
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(target))
-    widget.print_to(printer, "Carte Abc\u202eFED suite =1+1\x00")
+    print_to(widget, printer, "Carte Abc\u202eFED suite =1+1\x00")
     assert [p.name for p in tmp_path.iterdir()] == ["carte.pdf"]  # no temporary file left
     text = subprocess.run(
         ["pdftotext", str(target), "-"], check=True, capture_output=True, text=True
@@ -671,12 +672,12 @@ def test_map_exports_to_a_read_only_folder_say_so(
     with mounted_tmpfs(tmp_path / "ro", "size=1m,ro") as folder:
         _load(qtbot, widget, communes, outline)
         with pytest.raises(OutputError, match="lecture seule"):
-            widget.export_png(folder / "carte.png")
+            export_png(widget, folder / "carte.png")
         with pytest.raises(OutputError, match="lecture seule"):
             widget.export_html(folder / "carte.html")
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         printer.setOutputFileName(str(folder / "carte.pdf"))
         with pytest.raises(OutputError, match="lecture seule"):
-            widget.print_to(printer, "Carte")
+            print_to(widget, printer, "Carte")
         assert list(folder.iterdir()) == []

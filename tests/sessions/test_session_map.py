@@ -27,6 +27,7 @@ from planner.services.sessions.venues import add_free_venue, list_venues, venue_
 from planner.services.sirene_import.non_diffusible import scrub_non_diffusible
 from planner.ui.map import MapWidget
 from planner.ui.sessions.venue_picking import place_venue
+from tests.map.page_calls import evaluate
 from tests.page_input import mouse_move
 
 
@@ -42,7 +43,7 @@ def widget(qtbot: QtBot) -> Iterator[MapWidget]:
 
 
 def _js(w: MapWidget, script: str) -> Any:
-    text = w.evaluate_js(f"JSON.stringify(({script}))")
+    text = evaluate(w, f"JSON.stringify(({script}))")
     return json.loads(text) if text else None
 
 
@@ -105,7 +106,7 @@ def test_a_venue_placed_by_a_click_on_the_map_loses_its_warning(
     assert [c.rule for c in plan_clashes(store)] == ["venue_unplaced"]
     with qtbot.waitSignal(widget.drawn, timeout=10_000):
         widget.set_firms([1], [2.40], [48.92], [0], [("Tous", "#4e79a7")])
-    widget.evaluate_js("void PlannerMap.test.map().setView([48.92, 2.40], 13, {animate: false})")
+    evaluate(widget, "void PlannerMap.test.map().setView([48.92, 2.40], 13, {animate: false})")
 
     placed: list[int] = []
     target = widget.view().focusProxy()

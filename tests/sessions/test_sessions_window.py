@@ -20,6 +20,7 @@ from planner.services.sessions.planning import SessionDraft, list_sessions, save
 from planner.services.sessions.venues import add_free_venue
 from planner.ui.main_window import MainWindow
 from planner.ui.sessions.session_models import SESSION_ID_ROLE
+from tests.map.page_calls import evaluate, grab
 from tests.page_input import mouse_move
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "resources" / "screenshots" / "sessions-map.png"
@@ -45,7 +46,7 @@ def window(
 
 
 def _js(win: MainWindow, script: str) -> Any:
-    text = win.map.evaluate_js(f"JSON.stringify(({script}))")
+    text = evaluate(win.map, f"JSON.stringify(({script}))")
     return json.loads(text) if text else None
 
 
@@ -79,7 +80,7 @@ def test_one_pin_per_session_venue_and_a_click_selects_its_session(
     )
     expected = next(r for r in upcoming if r.ends_at >= dt.datetime.now()).id
     with qtbot.waitSignal(window.map.sessionClicked, timeout=5_000):
-        window.map.evaluate_js(f"PlannerMap.test.clickVenue({target['venue']})")
+        evaluate(window.map, f"PlannerMap.test.clickVenue({target['venue']})")
     panel = window.controllers.sessions.panel
     assert window.controllers.sessions.dock.isVisible()
     chosen = [
@@ -98,14 +99,15 @@ def test_one_pin_per_session_venue_and_a_click_selects_its_session(
             lambda: _js(window, "PlannerMap.test.map().getSize().x") == window.map.view().width()
         )
         window.map.fit_bassin()  # runs in the page before the next script (same queue)
-        window.map.evaluate_js(
+        evaluate(
+            window.map,
             "void PlannerMap.test.map().eachLayer(function (l) {"
-            f" if (l.pmVenue && l.pmVenue.id === {target['venue']}) l.openTooltip(); }})"
+            f" if (l.pmVenue && l.pmVenue.id === {target['venue']}) l.openTooltip(); }})",
         )
         qtbot.waitUntil(lambda: _js(window, "document.querySelector('.leaflet-tooltip') !== null"))
         image = window.grab().toImage()
         painter = QPainter(image)
-        painter.drawImage(window.map.mapTo(window, QPoint(0, 0)), window.map.grab_image())
+        painter.drawImage(window.map.mapTo(window, QPoint(0, 0)), grab(window.map))
         painter.end()
         image.save(str(SCREENSHOT))
 

@@ -11,6 +11,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from planner.ui.main_window import MainWindow
+from tests.map.page_calls import grab
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "resources" / "screenshots" / "teams.png"
 
@@ -103,7 +104,7 @@ def test_division_from_the_menu_then_map_coloured_by_team(
     placed = int(window.campaign.firms["lon"].is_not_null().sum())  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: window.map.last_drawn_count() == placed, timeout=30000)
     if os.environ.get("PLANNER_SCREENSHOTS"):
-        window.map.grab_image()  # returns once the page shows a frame drawn after the call
+        grab(window.map)  # returns once the page shows a frame drawn after the call
         window.grab().save(str(SCREENSHOT))
 
 

@@ -234,7 +234,8 @@ def reclaim_wiped_rows(store: CampaignStore) -> bool:
 
     PostgreSQL keeps the old version of an updated row in its data files until
     VACUUM removes it, so the wiped name, address and position would stay on
-    the server's disk (SQLite zeroes them at once with ``secure_delete``). Run
+    the server's disk (SQLite zeroes them at once with ``secure_delete``, and the
+    import then checkpoints its write-ahead log). Run
     after the import's commit (VACUUM cannot run in a transaction). A login
     that may not vacuum (not the tables' owner) leaves it to autovacuum.
     """

@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 
 from planner.db import models
 from planner.db.bulk import bulk_insert, bulk_update
-from planner.db.store import CampaignStore
+from planner.db.store import CampaignStore, checkpoint
 from planner.domain.errors import InputError, PlannerError
 from planner.domain.import_filters import EXCLUSION_REASONS, ImportFilters
 from planner.domain.json_types import JsonObject
@@ -276,6 +276,9 @@ def import_sirene(
     _write(store, files, filters, frame, hidden, existing, known, summary, units)
     if summary.now_non_diffusible:
         reclaim_wiped_rows(store)
+    # On SQLite, the import's pages leave the write-ahead log for the file: the
+    # log keeps no old version of a wiped row, and the file holds the import.
+    checkpoint(store.engine)
     step.report(1, 0, 1, 1, "Import terminé")
     return summary
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from PySide6.QtCore import QSettings, QSortFilterProxyModel, QStandardPaths, Qt, QTimer
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -32,8 +31,9 @@ from planner.geo.reference import CommuneReference
 from planner.io.ze_workbook import Zone
 from planner.services.campaign.bassin import BASSIN_KINDS, Bassin, BassinSpec, resolve_bassin
 from planner.services.campaign.campaign_file import create_campaign
+from planner.ui.campaign.commune_checklist import CommuneChecklistModel
 from planner.ui.map.map_widget import MapWidget
-from planner.ui.tasks import run_with_progress
+from planner.ui.tasks import TaskRunner, run_with_progress
 
 
 def _searchable_combo(items: list[tuple[str, str]]) -> QComboBox:
@@ -148,48 +148,62 @@ class _CommunesPage(QWidget):
 
     def __init__(self, reference: CommuneReference, dialog: NewCampaignDialog) -> None:
         super().__init__()
-        self.model = QStandardItemModel(self)
-        frame = reference.frame
-        for code, name, dep in zip(frame.index, frame["nom"], frame["departement"], strict=True):
-            item = QStandardItem(f"{name} ({code})")
-            item.setData(code, Qt.ItemDataRole.UserRole)
-            item.setData(f"{name} {code} {dep}", Qt.ItemDataRole.UserRole + 1)
-            item.setCheckable(True)
-            item.setEditable(False)
-            self.model.appendRow(item)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterRole(Qt.ItemDataRole.UserRole + 1)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.model = CommuneChecklistModel(*reference.listing(), parent=self)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Rechercher une commune (nom ou code)…")
-        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.search.textChanged.connect(self.model.set_search)
         view = QListView()
-        view.setModel(self.proxy)
+        view.setModel(self.model)
         view.setUniformItemSizes(True)
         self.count = QLabel("0 commune cochée")
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(view, 1)
         layout.addWidget(self.count)
-        self.model.itemChanged.connect(self._changed)
+        self.model.checkedChanged.connect(self._on_model_checked_changed)
         self._dialog = dialog
 
-    def _changed(self, _item: QStandardItem) -> None:
+    def _on_model_checked_changed(self) -> None:
         n = len(self.codes())
         self.count.setText(f"{n} commune{'s' if n > 1 else ''} cochée{'s' if n > 1 else ''}")
         self._dialog.schedule_preview()
 
     def codes(self) -> list[str]:
-        return [
-            self.model.item(r).data(Qt.ItemDataRole.UserRole)
-            for r in range(self.model.rowCount())
-            if self.model.item(r).checkState() == Qt.CheckState.Checked
-        ]
+        return self.model.checked_codes()
 
     def spec(self) -> BassinSpec | None:
         codes = self.codes()
         return BassinSpec("communes", ",".join(codes)) if codes else None
+
+
+def _bassin_geojson(
+    reference: CommuneReference, communes: list[str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The communes (code, nom, population) and the outline of a bassin, as GeoJSON."""
+    shapes = reference.boundaries(communes)
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                "code": code,
+                "nom": reference.name(code),
+                "population": reference.population(code),
+            },
+            "geometry": mapping(shape),
+        }
+        for code, shape in shapes
+    ]
+    outline = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": mapping(union_all([shape for _code, shape in shapes])),
+            }
+        ],
+    }
+    return {"type": "FeatureCollection", "features": features}, outline
 
 
 class NewCampaignDialog(QDialog):
@@ -202,6 +216,12 @@ class NewCampaignDialog(QDialog):
         self.reference = CommuneReference.load()
         self.created_path: Path | None = None
         self.bassin: Bassin | None = None
+        self._preview_seq = 0
+        # Before the pages: a remembered zone file fills its list at once.
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(self._update_preview)
 
         self.name = QLineEdit()
         self.name.setPlaceholderText("ex. Task force Plaine Commune 2027")
@@ -247,10 +267,6 @@ class NewCampaignDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.buttons)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(250)
-        self._timer.timeout.connect(self._update_preview)
         self.kind.setCurrentIndex(list(pages).index("ept"))
 
     def schedule_preview(self) -> None:
@@ -264,7 +280,9 @@ class NewCampaignDialog(QDialog):
 
     def _update_preview(self) -> None:
         page = self.pages.currentWidget()
-        spec = page.spec() if page is not None and hasattr(page, "spec") else None
+        spec_of = getattr(page, "spec", None)
+        spec: BassinSpec | None = spec_of() if spec_of is not None else None
+        self._preview_seq += 1  # a preview still on its way is now stale
         self.bassin = None
         self.create_button.setEnabled(False)
         if spec is None:
@@ -279,31 +297,32 @@ class NewCampaignDialog(QDialog):
         self.status.setStyleSheet("")
         lines = [f"{bassin.label} : {len(bassin.communes)} communes", *bassin.report()]
         self.status.setText("\n".join(lines))
-        frame = self.reference.geometries(bassin.communes)
-        features = [
-            {
-                "type": "Feature",
-                "properties": {
-                    "code": row["code"],
-                    "nom": row["nom"],
-                    "population": self.reference.population(row["code"]),
-                },
-                "geometry": mapping(row["geometry"]),
-            }
-            for _, row in frame.iterrows()
-        ]
-        outline = {
-            "type": "FeatureCollection",
-            "features": [
-                {
-                    "type": "Feature",
-                    "properties": {},
-                    "geometry": mapping(union_all(list(frame.geometry))),
-                }
-            ],
-        }
-        self.preview.set_geography({"type": "FeatureCollection", "features": features}, outline)
-        self.create_button.setEnabled(True)
+        self.create_button.setEnabled(True)  # creating needs the bassin, not its drawing
+        # Boundaries are decoded off the GUI thread, only the bassin's; only
+        # the latest bassin asked for is drawn.
+        seq, reference, communes = self._preview_seq, self.reference, list(bassin.communes)
+
+        def task(_progress: Any, _cancel: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+            return _bassin_geojson(reference, communes)
+
+        runner = TaskRunner(task, self)
+
+        def shown(result: object) -> None:
+            runner.deleteLater()
+            if seq != self._preview_seq:
+                return
+            communes_geojson, outline = cast(tuple[dict[str, Any], dict[str, Any]], result)
+            self.preview.set_geography(communes_geojson, outline)
+
+        def failed(message: str) -> None:
+            runner.deleteLater()
+            if seq == self._preview_seq:
+                self.create_button.setEnabled(False)
+                self.show_problem(message)
+
+        runner.signals.succeeded.connect(shown)
+        runner.signals.failed.connect(failed)
+        runner.start()
 
     def _create(self) -> None:
         if self.bassin is None:

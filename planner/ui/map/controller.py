@@ -155,7 +155,7 @@ class MapController(QObject):
         )
         if path:
             self._parts.set_last_dir(path)
-            self._export(lambda: self.map.export_png(Path(path)))
+            self.map.export_png(Path(path), self._on_export_failed)
 
     @Slot()
     def export_html(self) -> None:
@@ -179,11 +179,14 @@ class MapController(QObject):
         if dialog.exec():
             campaign = self._parts.campaign()
             title = campaign.header.name if campaign else "planner"
-            self._export(lambda: self.map.print_to(printer, title))
+            self.map.print_to(printer, title, self._on_export_failed)
 
     def _export(self, export: Callable[[], None]) -> None:
         """Run a map export; a failure (full disk, read-only folder…) is said in French."""
         try:
             export()
         except (PlannerError, MapExportError) as exc:
-            self._parts.show_error(str(exc))
+            self._on_export_failed(exc)
+
+    def _on_export_failed(self, exc: Exception) -> None:
+        self._parts.show_error(str(exc))

@@ -1,0 +1,134 @@
+"""The background task runner: work off the GUI thread, reports on it."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+
+def test_work_runs_off_the_gui_thread_and_reports_arrive_on_it(qtbot: Any) -> None:
+    from PySide6.QtCore import QCoreApplication, QThread
+
+    from planner.ui.tasks import TaskRunner
+
+    gui = QCoreApplication.instance().thread()
+    seen: dict[str, Any] = {}
+
+    def task(progress: Any, _cancel: Any) -> str:
+        seen["work"] = QThread.currentThread()
+        progress(1, 2, "moitié")
+        return "fini"
+
+    runner = TaskRunner(task)
+    progress: list[tuple[int, int, str, bool]] = []
+    runner.signals.progress.connect(
+        lambda d, t, m: progress.append((d, t, m, QThread.currentThread() is gui))
+    )
+    runner.signals.succeeded.connect(
+        lambda r: seen.update(result=r, result_thread=QThread.currentThread())
+    )
+    runner.start()
+    qtbot.waitUntil(lambda: "result" in seen, timeout=10_000)
+    assert seen["result"] == "fini"
+    assert seen["result_thread"] is gui
+    assert seen["work"] is not gui
+    assert progress == [(1, 2, "moitié", True)]
+
+
+def test_cancel_and_failure_are_delivered(qtbot: Any) -> None:
+    from planner.domain.errors import PlannerError
+    from planner.ui.tasks import TaskRunner
+
+    started = threading.Event()
+
+    def endless(_progress: Any, cancel: Any) -> None:
+        started.set()
+        while True:
+            cancel.check()
+            threading.Event().wait(0.005)
+
+    def refused(_progress: Any, _cancel: Any) -> None:
+        raise PlannerError("fichier refusé")
+
+    runner = TaskRunner(endless)
+    outcome: list[str] = []
+    runner.signals.cancelled.connect(lambda: outcome.append("annulée"))
+    runner.start()
+    qtbot.waitUntil(started.is_set, timeout=10_000)
+    runner.cancel()
+    qtbot.waitUntil(lambda: outcome == ["annulée"], timeout=10_000)
+
+    failing = TaskRunner(refused)
+    failing.signals.failed.connect(outcome.append)
+    failing.start()
+    qtbot.waitUntil(lambda: len(outcome) == 2, timeout=10_000)
+    assert outcome == ["annulée", "fichier refusé"]
+
+
+def test_a_runner_deleted_before_its_task_ends_gets_nothing(qtbot: Any) -> None:
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject
+
+    from planner.ui.tasks import TaskRunner
+
+    release = threading.Event()
+    ended = threading.Event()
+
+    def task(progress: Any, _cancel: Any) -> list[int]:
+        release.wait(10)
+        progress(1, 1, "après la suppression")
+        ended.set()
+        return [1, 2, 3]
+
+    parent = QObject()
+    runner = TaskRunner(task, parent)
+    received: list[object] = []
+    runner.signals.progress.connect(lambda *a: received.append(a))
+    runner.signals.succeeded.connect(received.append)
+    runner.start()
+    runner.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not shiboken6.isValid(runner)
+    release.set()
+    qtbot.waitUntil(ended.is_set, timeout=10_000)
+    # The posted reports are handled (and dropped) on the GUI thread.
+    other = TaskRunner(lambda _p, _c: "suivante")
+    done: list[object] = []
+    other.signals.succeeded.connect(done.append)
+    other.start()
+    qtbot.waitUntil(lambda: done == ["suivante"], timeout=10_000)
+    assert received == []
+
+
+def test_many_runners_deleted_as_soon_as_they_report(qtbot: Any) -> None:
+    from planner.ui.tasks import TaskRunner
+
+    results: list[int] = []
+
+    def make(n: int) -> Any:
+        def task(progress: Any, _cancel: Any) -> int:
+            for i in range(20):
+                progress(i, 20, "…")
+            return n
+
+        return task
+
+    runners = []
+    for n in range(200):
+        runner = TaskRunner(make(n))
+
+        def succeeded(result: object, runner: TaskRunner = runner) -> None:
+            assert isinstance(result, int)
+            results.append(result)
+            runner.deleteLater()
+
+        runner.signals.succeeded.connect(succeeded)
+        runner.start()
+        runners.append(runner)
+    del runners
+    qtbot.waitUntil(lambda: len(results) == 200, timeout=60_000)
+    assert sorted(results) == list(range(200))
