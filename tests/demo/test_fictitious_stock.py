@@ -16,6 +16,7 @@ import polars as pl
 import pytest
 import shapely
 from pyproj import Transformer
+from stdnum import luhn
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
@@ -437,3 +438,14 @@ def test_invalid_arguments_are_refused(
 def test_communes_are_required(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         generate_stock(tmp_path, [], 10)
+
+
+def test_vectorised_luhn_key_agrees_with_stdnum() -> None:
+    rng = np.random.default_rng(16)
+    for n_digits in (8, 13):
+        payload = rng.integers(0, 10**n_digits, 20_000, dtype=np.int64)
+        edges = np.array([0, 1, 9, 10**n_digits - 1, 10 ** (n_digits - 1)], dtype=np.int64)
+        payload = np.concatenate([payload, edges])
+        keys = fs._luhn_check_digit(payload, n_digits)
+        expected = [int(luhn.calc_check_digit(f"{p:0{n_digits}d}")) for p in payload.tolist()]
+        assert keys.tolist() == expected
