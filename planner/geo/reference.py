@@ -13,7 +13,6 @@ or :meth:`CommuneReference.geometries` is used.
 from __future__ import annotations
 
 import csv
-import json
 import os
 import re
 import threading
@@ -402,25 +401,10 @@ def _load_cached(maps_dir: Path) -> CommuneReference:
 
 
 def _read_geoparquet(path: Path) -> geopandas.GeoDataFrame:
-    """Read the GeoParquet file, fast path for the WKB encoding the build writes."""
+    """Read the GeoParquet file (WKB boundaries, CRS from its ``geo`` metadata)."""
     import geopandas
 
-    parquet = pq.ParquetFile(path)
-    raw_meta = (parquet.schema_arrow.metadata or {}).get(b"geo")
-    geo = json.loads(raw_meta) if raw_meta else {}
-    column = geo.get("primary_column", "geometry")
-    spec = geo.get("columns", {}).get(column, {})
-    if spec.get("encoding", "").upper() != "WKB":
-        return geopandas.read_parquet(path)
-    table = parquet.read()
-    frame = table.drop_columns([column]).to_pandas()
-    geometry = geopandas.GeoSeries.from_wkb(
-        table.column(column).to_numpy(zero_copy_only=False),
-        index=frame.index,
-        # GeoParquet: no "crs" key means OGC:CRS84 (longitude, latitude).
-        crs=spec.get("crs", "OGC:CRS84"),
-    )
-    return geopandas.GeoDataFrame(frame, geometry=geometry.rename(column), crs=geometry.crs)
+    return geopandas.read_parquet(path)
 
 
 def _read_aliases(path: Path) -> list[CommuneAlias]:

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
-import shapely
+import geopandas
 from shapely.geometry import mapping
 from sqlalchemy import select
 
 from planner.db import models
 from planner.db.store import CampaignStore
 
+# A small buffer (degrees, ~50 m) closes the slivers left between simplified communes.
+_SLIVER_BUFFER = 0.0005
+
 
 def bassin_geojson(store: CampaignStore) -> tuple[dict[str, Any], dict[str, Any]]:
     """The communes (code, nom, population) and the bassin's outline, in WGS84.
 
     Returns:
-        Two GeoJSON FeatureCollections: the communes, and the outline (one feature).
+        Two GeoJSON FeatureCollections: the communes, and the outline (one feature,
+        the communes dissolved into one shape).
     """
     with store.session() as session:
         rows = session.execute(
@@ -25,26 +30,31 @@ def bassin_geojson(store: CampaignStore) -> tuple[dict[str, Any], dict[str, Any]
                 models.BassinCommune.name,
                 models.BassinCommune.population,
                 models.BassinCommune.geometry_wkb,
-            ).order_by(models.BassinCommune.code)
+            )
+            .where(models.BassinCommune.geometry_wkb.is_not(None))
+            .order_by(models.BassinCommune.code)
         ).all()
-    features = []
-    shapes = []
-    for code, name, population, wkb in rows:
-        if wkb is None:
-            continue
-        geometry = shapely.from_wkb(wkb)
-        shapes.append(geometry)
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {"code": code, "nom": name, "population": population},
-                "geometry": mapping(geometry),
-            }
-        )
-    communes = {"type": "FeatureCollection", "features": features}
+    communes = geopandas.GeoDataFrame(
+        {"code": [r.code for r in rows]},
+        geometry=geopandas.GeoSeries.from_wkb([r.geometry_wkb for r in rows], crs="EPSG:4326"),
+    )
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"code": row.code, "nom": row.name, "population": row.population},
+            "geometry": mapping(geometry),
+        }
+        for row, geometry in zip(rows, communes.geometry, strict=True)
+    ]
     outline_features = []
-    if shapes:
-        # A small buffer closes the slivers left between simplified communes.
-        union = shapely.union_all([s.buffer(0.0005) for s in shapes]).buffer(-0.0005)
+    if len(communes):
+        with warnings.catch_warnings():
+            # The buffer is meant in degrees: a tolerance, not a distance.
+            warnings.filterwarnings("ignore", "Geometry is in a geographic CRS", UserWarning)
+            grown = communes.set_geometry(communes.buffer(_SLIVER_BUFFER))
+            union = grown.dissolve().buffer(-_SLIVER_BUFFER).iloc[0]
         outline_features.append({"type": "Feature", "properties": {}, "geometry": mapping(union)})
-    return communes, {"type": "FeatureCollection", "features": outline_features}
+    return (
+        {"type": "FeatureCollection", "features": features},
+        {"type": "FeatureCollection", "features": outline_features},
+    )
