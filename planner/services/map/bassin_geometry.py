@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import geopandas
@@ -36,7 +35,9 @@ def bassin_geojson(store: CampaignStore) -> tuple[dict[str, Any], dict[str, Any]
         ).all()
     communes = geopandas.GeoDataFrame(
         {"code": [r.code for r in rows]},
-        geometry=geopandas.GeoSeries.from_wkb([r.geometry_wkb for r in rows], crs="EPSG:4326"),
+        # WGS84 longitude/latitude, but no CRS object: building one asks PROJ, and
+        # this runs off the GUI thread, where a PROJ call crashed the test run.
+        geometry=geopandas.GeoSeries.from_wkb([r.geometry_wkb for r in rows]),
     )
     features = [
         {
@@ -48,11 +49,8 @@ def bassin_geojson(store: CampaignStore) -> tuple[dict[str, Any], dict[str, Any]
     ]
     outline_features = []
     if len(communes):
-        with warnings.catch_warnings():
-            # The buffer is meant in degrees: a tolerance, not a distance.
-            warnings.filterwarnings("ignore", "Geometry is in a geographic CRS", UserWarning)
-            grown = communes.set_geometry(communes.buffer(_SLIVER_BUFFER))
-            union = grown.dissolve().buffer(-_SLIVER_BUFFER).iloc[0]
+        grown = communes.set_geometry(communes.buffer(_SLIVER_BUFFER))
+        union = grown.dissolve().buffer(-_SLIVER_BUFFER).iloc[0]
         outline_features.append({"type": "Feature", "properties": {}, "geometry": mapping(union)})
     return (
         {"type": "FeatureCollection", "features": features},
