@@ -65,6 +65,10 @@ GEO_SOURCE_LABELS: dict[str, str] = {
     "sirene": "Coordonnées Lambert du stock SIRENE",
 }
 
+# Shown on the card of a firm placed more than 200 m outside its commune (see
+# services.sirene_import.commune_check); empty otherwise.
+POSITION_OUTSIDE_COMMUNE = "Position hors de la commune déclarée (géocodage à vérifier)"
+
 # Columns of ``load_firms``' frame, in order (the last two are for search and sort).
 FIRM_SCHEMA: dict[str, pl.DataType] = {
     "id": pl.Int64(),
@@ -636,6 +640,10 @@ def _location(session: Session, firm: models.Establishment) -> Fields:
             "Origine de la position",
             GEO_SOURCE_LABELS.get(firm.geo_source or "", firm.geo_source or ""),
         ),
+        (
+            "Contrôle de la position",
+            POSITION_OUTSIDE_COMMUNE if firm.position_outside_commune else "",
+        ),
     ]
 
 
@@ -687,6 +695,7 @@ def firm_details(store: CampaignStore, siret: str) -> dict[str, str]:
 __all__ = [
     "DETAIL_SECTIONS",
     "FIRM_SCHEMA",
+    "POSITION_OUTSIDE_COMMUNE",
     "STATE_LABELS",
     "FirmFilter",
     "firm_detail_sections",

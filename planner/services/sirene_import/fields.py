@@ -38,6 +38,9 @@ STORED = [
 
 
 HASHED = [c for c in STORED if c != "in_target"]
+# Not from SIRENE but from the bassin's boundaries (see commune_check): written with
+# the row, outside its hash, so that adding it changed no stored hash.
+CHECKED = "position_outside_commune"
 
 
 # Line of each legal unit in StockUniteLegale, for messages.

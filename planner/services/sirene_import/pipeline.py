@@ -21,6 +21,7 @@ from planner.io.csv_source import CsvSource
 from planner.io.sirene_layout import SireneKind, require_kind
 from planner.io.sirene_reader import LINE
 from planner.services.sirene_import.checks import check_lengths
+from planner.services.sirene_import.commune_check import check_positions
 from planner.services.sirene_import.fields import FIELD_SOURCES, LEGAL_UNIT_FIELDS, UNIT_LINE
 from planner.services.sirene_import.joins import (
     count_legal_units,
@@ -99,6 +100,7 @@ def import_sirene(
         units = units.drop(UNIT_LINE)
     frame = stored_columns(frame, aliases, "denominationUniteLegale" in frame.columns)
     check_lengths(frame, models.Establishment.__table__, FIELD_SOURCES, stock.name, LINE)
+    frame = check_positions(store, frame)
 
     step.report(0.95, 0, 0, 1, "Enregistrement dans la campagne")
     write(store, files, filters, frame, hidden, existing, known, summary, units)

@@ -37,6 +37,8 @@ class ImportSummary:
     non_diffusible: int = 0
     placed: int = 0
     not_placed: int = 0
+    outside_commune: int = 0
+    """Kept establishments placed more than 200 m outside their declared commune."""
     excluded: dict[str, int] = field(default_factory=dict)
     communes_mapped: dict[str, dict[str, Any]] = field(default_factory=dict)
     legal_units_matched: int = 0
@@ -66,6 +68,8 @@ class ImportSummary:
             f"{self.now_non_diffusible} ; lieux de séance à remplacer : "
             f"{self.venues_non_diffusible}",
             f"Localisés : {self.placed} ; non localisés : {self.not_placed}",
+            f"Positions hors de la commune déclarée (à plus de 200 m, géocodage à vérifier) : "
+            f"{self.outside_commune}",
         ]
         if self.legal_units_matched or self.establishments_with_legal_name:
             out.append(

@@ -12,7 +12,7 @@ from planner.db import models
 from planner.db.bulk import bulk_insert, bulk_update
 from planner.db.store import CampaignStore
 from planner.domain.import_filters import ImportFilters
-from planner.services.sirene_import.fields import HASHED, STORED
+from planner.services.sirene_import.fields import CHECKED, HASHED, STORED
 from planner.services.sirene_import.non_diffusible import scrub_non_diffusible
 from planner.services.sirene_import.summary import ImportSummary, SireneFiles
 from planner.services.sirene_import.transform import REASON, row_hashes
@@ -59,13 +59,14 @@ def write(
         session.add(run)
         session.flush()
         summary.import_id = run.id
-        columns = [*STORED, "source_hash", "first_import_id", "last_import_id"]
+        columns = [*STORED, CHECKED, "source_hash", "first_import_id", "last_import_id"]
         bulk_insert(
             session,
             "establishment",
             columns,
             new_rows.select(
                 *STORED,
+                CHECKED,
                 "source_hash",
                 pl.lit(run.id).alias("first_import_id"),
                 pl.lit(run.id).alias("last_import_id"),
@@ -73,7 +74,7 @@ def write(
         )
         summary.new = new_rows.height
         changed, unchanged = [], []
-        for row in old_rows.select([*STORED, "source_hash"]).iter_rows(named=True):
+        for row in old_rows.select([*STORED, CHECKED, "source_hash"]).iter_rows(named=True):
             old_hash, old_target, old_etat = existing[row["siret"]]
             if row["source_hash"] != old_hash or row["in_target"] != old_target:
                 changed.append(row)
@@ -84,8 +85,9 @@ def write(
                 else:
                     summary.changed += 1
             else:
-                unchanged.append(row["siret"])
-        update_cols = [c for c in STORED if c != "siret"] + ["source_hash", "last_import_id"]
+                unchanged.append((row[CHECKED], row["siret"]))
+        update_cols = [c for c in STORED if c != "siret"]
+        update_cols += [CHECKED, "source_hash", "last_import_id"]
         bulk_update(
             session,
             "establishment",
@@ -94,7 +96,11 @@ def write(
             [(*[r[c] for c in update_cols[:-1]], run.id, r["siret"]) for r in changed],
         )
         bulk_update(
-            session, "establishment", "siret", ["last_import_id"], [(run.id, s) for s in unchanged]
+            session,
+            "establishment",
+            "siret",
+            ["last_import_id", CHECKED],
+            [(run.id, outside, s) for outside, s in unchanged],
         )
         summary.unchanged = len(unchanged)
         # Became non-diffusible: wiped in this transaction (see services.non_diffusible).
@@ -112,6 +118,7 @@ def write(
         summary.kept = kept.height
         summary.placed = int(kept["lon"].is_not_null().sum())
         summary.not_placed = kept.height - summary.placed
+        summary.outside_commune = int(kept[CHECKED].sum())
         summary.communes_mapped = _mapped_codes(public)
         run.summary = summary.to_dict()
         run.finished_at = dt.datetime.now().replace(microsecond=0)
