@@ -7,6 +7,9 @@ measured on the same firms, with the rules and, for a like-for-like quality
 comparison, without them. Store reading and writing are not included. Pieces
 (connected groups of ~500 m cells per team) are also measured without the
 contiguity pass, to show what it gains.
+
+k-means-constrained (and scipy) come with the ``bench`` dependency group:
+``uv sync --group bench``.
 """
 
 from __future__ import annotations
@@ -72,7 +75,13 @@ def _quality(xy: np.ndarray, team: np.ndarray, sizes: np.ndarray) -> dict[str, f
 
 
 def bench_divide() -> dict[str, object]:
-    from k_means_constrained import KMeansConstrained
+    try:
+        from k_means_constrained import KMeansConstrained
+    except ImportError as exc:
+        raise SystemExit(
+            "divide_50k : k-means-constrained manque, installez le groupe de dépendances "
+            "« bench » : uv sync --group bench"
+        ) from exc
 
     xy, allowed = _firms()
     size = N_FIRMS // N_TEAMS

@@ -5,6 +5,9 @@ Each benchmark lives in a ``bench/bench_*.py`` module that exposes
 in its own subprocess, so that its peak RSS is its own, and prints one JSON
 object per line with at least ``name``, ``seconds``, ``floor_seconds``, ``ratio``
 and ``peak_rss_mb``. A benchmark measures its floor in the same run.
+
+``divide_50k``'s floor needs the ``bench`` dependency group (k-means-constrained,
+which pulls scipy, kept out of the application): ``uv sync --group bench``.
 """
 
 from __future__ import annotations

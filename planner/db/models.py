@@ -191,6 +191,11 @@ class Establishment(Base):
     # Became non-diffusible (statut P) in a later stock (0008): only the SIRET,
     # the commune and the non-identifying SIRENE fields are kept.
     non_diffusible: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The position lies more than 200 m outside the commune's boundary (0009), as
+    # the last import's spatial join found: a geocoding to check.
+    position_outside_commune: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
 
 class SupportedFirm(Base):

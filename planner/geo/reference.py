@@ -14,7 +14,6 @@ for (a bassin previewed or created, not the 35,000 communes of France).
 from __future__ import annotations
 
 import csv
-import json
 import os
 import re
 import threading
@@ -27,12 +26,12 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow.parquet as pq
 
+from planner.geo.boundary_file import Boundaries as _Boundaries
+from planner.geo.boundary_file import read_encoded_boundaries
+
 if TYPE_CHECKING:
     import geopandas
-    import numpy as np
-    import numpy.typing as npt
     import pandas as pd
-    import pyarrow as pa
 
 __all__ = [
     "ALIASES_FILE",
@@ -135,7 +134,6 @@ class _Ept:
 
 # Attributes (code, nom, population), WKB boundaries, row of each code,
 # geometry column name, CRS.
-_Boundaries = tuple["pa.Table", "npt.NDArray[np.object_]", dict[str, int], str, Any]
 
 
 class CommuneReference:
@@ -443,38 +441,11 @@ class CommuneReference:
         return list(zip(wanted, shapes, strict=True))
 
     def _encoded_boundaries(self) -> _Boundaries | None:
-        """The boundaries still WKB-encoded, with each code's row; None if not WKB.
-
-        Indexed with numpy, not pyarrow's ``take``, which would import
-        ``pyarrow.compute`` (seconds on a loaded machine).
-        """
+        """The boundaries still WKB-encoded, with each code's row; None if not WKB."""
         with self._frame_lock:
             if self._boundaries is None:
-                parquet = pq.ParquetFile(self._maps_dir / COMMUNES_FILE)
-                column, spec = _geometry_spec(parquet)
-                if spec.get("encoding", "").upper() != "WKB":
-                    return None
-                import numpy as np
-
-                table = parquet.read(columns=["code", "nom", "population", column])
-                # to_pylist: ChunkedArray.to_numpy imports pandas and pyarrow.compute.
-                encoded = table.column(column).to_pylist()
-                wkb = np.empty(len(encoded), dtype=object)
-                wkb[:] = encoded
-                codes = table.column("code").to_pylist()
-                rows = {str(code): i for i, code in enumerate(codes)}
-                # GeoParquet: no "crs" key means OGC:CRS84 (longitude, latitude).
-                crs = spec.get("crs", "OGC:CRS84")
-                self._boundaries = (table.drop_columns([column]), wkb, rows, column, crs)
+                self._boundaries = read_encoded_boundaries(self._maps_dir / COMMUNES_FILE)
             return self._boundaries
-
-
-def _geometry_spec(parquet: pq.ParquetFile) -> tuple[str, dict[str, Any]]:
-    """The GeoParquet primary geometry column and its metadata."""
-    raw_meta = (parquet.schema_arrow.metadata or {}).get(b"geo")
-    geo = json.loads(raw_meta) if raw_meta else {}
-    column = geo.get("primary_column", "geometry")
-    return column, geo.get("columns", {}).get(column, {})
 
 
 @lru_cache(maxsize=8)
@@ -483,22 +454,10 @@ def _load_cached(maps_dir: Path) -> CommuneReference:
 
 
 def _read_geoparquet(path: Path) -> geopandas.GeoDataFrame:
-    """Read the GeoParquet file, fast path for the WKB encoding the build writes."""
+    """Read the GeoParquet file (WKB boundaries, CRS from its ``geo`` metadata)."""
     import geopandas
 
-    parquet = pq.ParquetFile(path)
-    column, spec = _geometry_spec(parquet)
-    if spec.get("encoding", "").upper() != "WKB":
-        return geopandas.read_parquet(path)
-    table = parquet.read()
-    frame = table.drop_columns([column]).to_pandas()
-    geometry = geopandas.GeoSeries.from_wkb(
-        table.column(column).to_numpy(zero_copy_only=False),
-        index=frame.index,
-        # GeoParquet: no "crs" key means OGC:CRS84 (longitude, latitude).
-        crs=spec.get("crs", "OGC:CRS84"),
-    )
-    return geopandas.GeoDataFrame(frame, geometry=geometry.rename(column), crs=geometry.crs)
+    return geopandas.read_parquet(path)
 
 
 def _read_aliases(path: Path) -> list[CommuneAlias]:

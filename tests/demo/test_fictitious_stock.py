@@ -16,6 +16,7 @@ import polars as pl
 import pytest
 import shapely
 from pyproj import Transformer
+from stdnum import luhn
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
@@ -481,3 +482,14 @@ def test_golden_bytes_across_batches(
     assert (_digest(result.establishments), _digest(result.legal_units)) == GOLDEN_BATCHED
     assert (result.legal_unit_rows, result.closed, result.non_diffusible) == (1_608, 41, 37)
     assert (result.not_geocoded, result.multi_site_sirens) == (56, 119)
+
+
+def test_vectorised_luhn_key_agrees_with_stdnum() -> None:
+    rng = np.random.default_rng(16)
+    for n_digits in (8, 13):
+        payload = rng.integers(0, 10**n_digits, 20_000, dtype=np.int64)
+        edges = np.array([0, 1, 9, 10**n_digits - 1, 10 ** (n_digits - 1)], dtype=np.int64)
+        payload = np.concatenate([payload, edges])
+        keys = fs._luhn_check_digit(payload, n_digits)
+        expected = [int(luhn.calc_check_digit(f"{p:0{n_digits}d}")) for p in payload.tolist()]
+        assert keys.tolist() == expected

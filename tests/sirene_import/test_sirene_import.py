@@ -206,7 +206,7 @@ def test_crash_while_writing_rolls_back(
     codes = _all_codes(sirene_dir)
     store = _store(tmp_path / "c.planner")
     before = _snapshot(store)
-    import planner.services.sirene_import.pipeline as module
+    import planner.services.sirene_import.write as module
 
     def explode(*_args: object) -> None:
         raise OSError("disque plein")

@@ -9,7 +9,7 @@ from planner.services.task_force.division.contiguity import (
     team_pieces,
     total_pieces,
 )
-from planner.services.task_force.division.quality import count_pieces
+from planner.services.task_force.division.quality import cell_pieces, count_pieces
 from planner.services.task_force.division.solver import solve_division
 
 
@@ -53,3 +53,37 @@ def test_the_pass_leaves_fewer_pieces_and_exact_shares() -> None:
     assert (np.bincount(tight.team, minlength=teams) == tight.targets).all()
     measured = [sum(count_pieces(xy[r.team == t]) for t in range(teams)) for r in (loose, tight)]
     assert measured[1] < measured[0]
+
+
+def _flood_fill(cells: list[tuple[int, int]]) -> list[int]:
+    """Reference labelling: 8-neighbourhood flood fill, pieces numbered by first cell."""
+    present = set(cells)
+    label: dict[tuple[int, int], int] = {}
+    for start in cells:
+        if start in label:
+            continue
+        piece = len(set(label.values()))
+        label[start] = piece
+        stack = [start]
+        while stack:
+            cx, cy = stack.pop()
+            for dx in (-1, 0, 1):
+                for dy in (-1, 0, 1):
+                    nxt = (cx + dx, cy + dy)
+                    if nxt in present and nxt not in label:
+                        label[nxt] = piece
+                        stack.append(nxt)
+    return [label[c] for c in cells]
+
+
+def test_cell_pieces_match_a_flood_fill() -> None:
+    rng = np.random.default_rng(16)
+    for density in (0.05, 0.2, 0.45, 0.9):
+        grid = rng.random((30, 25)) < density
+        cells = np.argwhere(grid) - [7, 11]  # negative coordinates too
+        rng.shuffle(cells)
+        expected = _flood_fill([(int(x), int(y)) for x, y in cells])
+        assert cell_pieces(cells).tolist() == expected
+    # diagonal neighbours touch; a gap of one cell separates
+    assert cell_pieces(np.array([[0, 0], [1, 1], [3, 1], [4, 0]])).tolist() == [0, 0, 1, 1]
+    assert cell_pieces(np.zeros((0, 2), np.int64)).tolist() == []

@@ -34,6 +34,7 @@ from planner.services.firms.card_followup import (
 from planner.services.firms.firm_labels import (
     GEO_SOURCE_LABELS,
     NOMENCLATURE_LABELS,
+    POSITION_OUTSIDE_COMMUNE,
     STATE_LABELS,
     format_date,
     format_siret,
@@ -167,6 +168,10 @@ def _location(session: Session, firm: models.Establishment) -> Fields:
         (
             "Origine de la position",
             GEO_SOURCE_LABELS.get(firm.geo_source or "", firm.geo_source or ""),
+        ),
+        (
+            "Contrôle de la position",
+            POSITION_OUTSIDE_COMMUNE if firm.position_outside_commune else "",
         ),
     ]
 

@@ -29,6 +29,10 @@ GEO_SOURCE_LABELS: dict[str, str] = {
     "sirene": "Coordonnées Lambert du stock SIRENE",
 }
 
+# Shown on the card of a firm placed more than 200 m outside its commune (see
+# services.sirene_import.commune_check); empty otherwise.
+POSITION_OUTSIDE_COMMUNE = "Position hors de la commune déclarée (géocodage à vérifier)"
+
 
 def _fold_table() -> dict[str, str]:
     # Latin letters with diacritics (U+00C0 to U+024F) to their base letters,

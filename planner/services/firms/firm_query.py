@@ -18,6 +18,7 @@ from planner.services.firms.firm_filter import FirmFilter
 from planner.services.firms.firm_labels import (
     GEO_SOURCE_LABELS,
     NOMENCLATURE_LABELS,
+    POSITION_OUTSIDE_COMMUNE,
     STATE_LABELS,
     format_date,
     format_date_expr,
@@ -39,6 +40,7 @@ __all__ = [
     "FIRM_SCHEMA",
     "GEO_SOURCE_LABELS",
     "NOMENCLATURE_LABELS",
+    "POSITION_OUTSIDE_COMMUNE",
     "STATE_LABELS",
     "CardSection",
     "FirmFilter",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shapely
+import geopandas
 from shapely.geometry import mapping
 from sqlalchemy import select
 
@@ -10,12 +10,16 @@ from planner.db import models
 from planner.db.store import CampaignStore
 from planner.domain.json_types import GeoJson
 
+# A small buffer (degrees, ~50 m) closes the slivers left between simplified communes.
+_SLIVER_BUFFER = 0.0005
+
 
 def bassin_geojson(store: CampaignStore) -> tuple[GeoJson, GeoJson]:
     """The communes (code, nom, population) and the bassin's outline, in WGS84.
 
     Returns:
-        Two GeoJSON FeatureCollections: the communes, and the outline (one feature).
+        Two GeoJSON FeatureCollections: the communes, and the outline (one feature,
+        the communes dissolved into one shape).
     """
     with store.session() as session:
         rows = session.execute(
@@ -24,26 +28,30 @@ def bassin_geojson(store: CampaignStore) -> tuple[GeoJson, GeoJson]:
                 models.BassinCommune.name,
                 models.BassinCommune.population,
                 models.BassinCommune.geometry_wkb,
-            ).order_by(models.BassinCommune.code)
+            )
+            .where(models.BassinCommune.geometry_wkb.is_not(None))
+            .order_by(models.BassinCommune.code)
         ).all()
-    features = []
-    shapes = []
-    for code, name, population, wkb in rows:
-        if wkb is None:
-            continue
-        geometry = shapely.from_wkb(wkb)
-        shapes.append(geometry)
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {"code": code, "nom": name, "population": population},
-                "geometry": mapping(geometry),
-            }
-        )
-    communes = {"type": "FeatureCollection", "features": features}
+    communes = geopandas.GeoDataFrame(
+        {"code": [r.code for r in rows]},
+        # WGS84 longitude/latitude, but no CRS object: building one asks PROJ, and
+        # this runs off the GUI thread, where a PROJ call crashed the test run.
+        geometry=geopandas.GeoSeries.from_wkb([r.geometry_wkb for r in rows]),
+    )
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"code": row.code, "nom": row.name, "population": row.population},
+            "geometry": mapping(geometry),
+        }
+        for row, geometry in zip(rows, communes.geometry, strict=True)
+    ]
     outline_features = []
-    if shapes:
-        # A small buffer closes the slivers left between simplified communes.
-        union = shapely.union_all([s.buffer(0.0005) for s in shapes]).buffer(-0.0005)
+    if len(communes):
+        grown = communes.set_geometry(communes.buffer(_SLIVER_BUFFER))
+        union = grown.dissolve().buffer(-_SLIVER_BUFFER).iloc[0]
         outline_features.append({"type": "Feature", "properties": {}, "geometry": mapping(union)})
-    return communes, {"type": "FeatureCollection", "features": outline_features}
+    return (
+        {"type": "FeatureCollection", "features": features},
+        {"type": "FeatureCollection", "features": outline_features},
+    )

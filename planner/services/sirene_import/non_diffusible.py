@@ -131,7 +131,13 @@ def _scrub_chunk(session: Session, chunk: list[str], import_id: int | None) -> N
     values: dict[str, Any] = dict.fromkeys(FIRM_FIELDS_WIPED)
     # An empty hash makes the next import rewrite every field should the firm
     # become diffusible again.
-    values |= {"name": "", "in_target": False, "non_diffusible": True, "source_hash": ""}
+    values |= {
+        "name": "",
+        "in_target": False,
+        "non_diffusible": True,
+        "source_hash": "",
+        "position_outside_commune": False,  # no position left to check
+    }
     if import_id is not None:
         values["last_import_id"] = import_id
     session.execute(update(E).where(E.siret.in_(chunk)).values(**values))

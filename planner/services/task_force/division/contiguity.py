@@ -14,34 +14,12 @@ from collections import defaultdict
 
 import numpy as np
 
-from planner.services.task_force.division.quality import PIECE_CELL_KM
+from planner.services.task_force.division.quality import PIECE_CELL_KM, cell_pieces
 
 MAX_PIECE_SHARE = 0.1  # larger pieces are districts of their own, not strays
 _NEIGHBOURS = [(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
 
 Cell = tuple[int, int]
-
-
-def _components(cells: list[Cell]) -> dict[Cell, int]:
-    """Label the connected groups of ``cells`` (8-neighbourhood)."""
-    present = set(cells)
-    label: dict[Cell, int] = {}
-    pieces = 0
-    for start in cells:
-        if start in label:
-            continue
-        piece = pieces
-        pieces += 1
-        label[start] = piece
-        stack = [start]
-        while stack:
-            cx, cy = stack.pop()
-            for dx, dy in _NEIGHBOURS:
-                nxt = (cx + dx, cy + dy)
-                if nxt in present and nxt not in label:
-                    label[nxt] = piece
-                    stack.append(nxt)
-    return label
 
 
 def _cell_keys(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
@@ -62,9 +40,8 @@ def team_pieces(xy: np.ndarray, team: np.ndarray, teams: int) -> np.ndarray:
         if mine.size == 0:
             continue
         unique, inverse = np.unique(keys[mine], return_inverse=True)
-        coords: list[Cell] = [(k // width, k % width) for k in unique.tolist()]
-        label = _components(coords)
-        piece[mine] = np.array([label[c] for c in coords], np.int64)[inverse.reshape(-1)]
+        coords = np.column_stack([unique // width, unique % width])
+        piece[mine] = cell_pieces(coords)[inverse.reshape(-1)]
     return piece
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import networkx as nx
 import numpy as np
 
 PIECE_CELL_KM = 0.5
@@ -42,28 +43,42 @@ class DivisionQuality:
     p90_km: float
 
 
+def cell_pieces(cells: np.ndarray) -> np.ndarray:
+    """Label the connected groups (8-neighbourhood) of distinct grid cells.
+
+    ``cells`` holds integer (x, y) cell coordinates, each cell once. Pieces are
+    networkx's connected components of the graph joining touching cells,
+    numbered in the order of their first cell in ``cells``.
+    """
+    n = len(cells)
+    if n == 0:
+        return np.zeros(0, np.int64)
+    shifted = np.asarray(cells, np.int64) - np.min(cells, axis=0) + 1  # neighbours stay >= 0
+    width = int(shifted[:, 1].max()) + 2  # y + 1 never wraps onto the next x
+    keys = shifted[:, 0] * width + shifted[:, 1]
+    order = np.argsort(keys)
+    sorted_keys = keys[order]
+    graph = nx.Graph()
+    graph.add_nodes_from(range(n))
+    for dx, dy in ((0, 1), (1, -1), (1, 0), (1, 1)):  # each touching pair once
+        target = keys + dx * width + dy
+        found = np.minimum(np.searchsorted(sorted_keys, target), n - 1)
+        hit = sorted_keys[found] == target
+        graph.add_edges_from(
+            zip(np.flatnonzero(hit).tolist(), order[found[hit]].tolist(), strict=True)
+        )
+    label = np.empty(n, np.int64)
+    for number, piece in enumerate(nx.connected_components(graph)):
+        label[list(piece)] = number
+    return label
+
+
 def count_pieces(xy: np.ndarray) -> int:
     """Connected pieces of the ~500 m cells holding these firms (8-neighbourhood)."""
     if len(xy) == 0:
         return 0
-    cells = {tuple(c) for c in np.floor(xy / PIECE_CELL_KM).astype(np.int64).tolist()}
-    seen: set[tuple[int, ...]] = set()
-    pieces = 0
-    for start in cells:
-        if start in seen:
-            continue
-        pieces += 1
-        stack = [start]
-        seen.add(start)
-        while stack:
-            cx, cy = stack.pop()
-            for dx in (-1, 0, 1):
-                for dy in (-1, 0, 1):
-                    nxt = (cx + dx, cy + dy)
-                    if nxt in cells and nxt not in seen:
-                        seen.add(nxt)
-                        stack.append(nxt)
-    return pieces
+    cells = np.unique(np.floor(xy / PIECE_CELL_KM).astype(np.int64), axis=0)
+    return int(cell_pieces(cells).max()) + 1
 
 
 def division_quality(

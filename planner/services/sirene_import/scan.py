@@ -1,0 +1,153 @@
+"""First pass of an import: stream the stock, keep the bassin's rows, count the rest."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import polars as pl
+
+from planner.domain.errors import InputError
+from planner.domain.import_filters import EXCLUSION_REASONS, ImportFilters
+from planner.domain.nomenclature import (
+    NAF2025_SIRENE_NAMES,
+    NOMENCLATURES,
+    REV2_SIRENE_NAMES,
+    codes_of,
+)
+from planner.domain.siret import valid_sirets
+from planner.io.csv_source import CsvSource
+from planner.io.nomenclatures import load_nomenclature
+from planner.io.sirene_layout import ESTABLISHMENT_COLUMNS, OPTIONAL_ESTABLISHMENT_COLUMNS
+from planner.io.sirene_reader import LINE, read_frames
+from planner.services.firms.firm_query import NOMENCLATURE_LABELS
+from planner.services.sirene_import.checks import require_rows
+from planner.services.sirene_import.fields import FIELD_SOURCES
+from planner.services.sirene_import.summary import ImportSummary, Step
+from planner.services.sirene_import.transform import (
+    COMMUNE,
+    REASON,
+    STATE,
+    STATUS,
+    reason_expr,
+    withheld,
+)
+
+_NAF_COLUMNS = (
+    FIELD_SOURCES["naf_code"],
+    FIELD_SOURCES["naf_nomenclature"],
+    FIELD_SOURCES["naf25_code"],
+)
+
+
+def _count_unknown_naf(frame: pl.DataFrame, file: str, summary: ImportSummary) -> None:
+    """Count (with a first example) codes no nomenclature knows and unknown nomenclatures."""
+    if not frame.height:
+        return
+    columns = [c for c in _NAF_COLUMNS if c in frame.columns]
+    if len(columns) < 2:
+        return
+    groups = frame.group_by(columns).agg(
+        pl.col(LINE).min().alias("line"), pl.col("siret").first(), pl.len().alias("n")
+    )
+    naming = {key: load_nomenclature(key) for key in NOMENCLATURES}
+    known_names = REV2_SIRENE_NAMES | NAF2025_SIRENE_NAMES | set(NOMENCLATURE_LABELS)
+    for row in groups.iter_rows(named=True):
+        code, name = row[columns[0]], (row[columns[1]] or "").strip()
+        naf25 = row[columns[2]] if len(columns) > 2 else None
+        found: list[tuple[str, str]] = []
+        if name not in known_names:
+            found.append(("nomenclature", f"nomenclature « {name} »"))
+        for key, value in codes_of(code, name, naf25).items():
+            if value and naming[key].known_subclass(value) is None:
+                found.append((key, f"code « {value} »"))
+        for key, what in found:
+            info = summary.unknown_naf.setdefault(key, {"count": 0, "example": "", "line": 0})
+            info["count"] += row["n"]
+            if not info["line"] or row["line"] < info["line"]:
+                info["line"] = row["line"]
+                info["example"] = f"{file}, ligne {row['line']} (SIRET {row['siret']}) : {what}"
+
+
+def scan_stock(
+    stock: CsvSource,
+    filters: ImportFilters,
+    aliases: dict[str, str],
+    known: pl.Series,
+    summary: ImportSummary,
+    step: Step,
+    span: float,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    accepted = pl.Series(sorted(aliases), dtype=pl.String)
+    reason = reason_expr(filters)
+    parts: list[pl.DataFrame] = []
+    hidden_parts: list[pl.DataFrame] = []
+    excluded: Counter[str] = Counter()
+    for chunk in read_frames(stock, ESTABLISHMENT_COLUMNS, OPTIONAL_ESTABLISHMENT_COLUMNS):
+        frame = chunk.frame
+        summary.rows_read += frame.height
+        summary.rows_active += int((frame[STATE] == "A").sum())
+        in_bassin = pl.col(COMMUNE).is_in(accepted)
+        inside = frame.filter(in_bassin)
+        excluded["hors_bassin"] += frame.height - inside.height
+        summary.in_bassin += inside.height
+        _count_unknown_naf(inside, stock.name, summary)
+        # An establishment of the campaign that moved out of the bassin (or whose
+        # commune the stock masks) is still updated: it leaves the target, and
+        # if it became non-diffusible it is wiped like any other.
+        gone = frame.filter(~in_bassin & pl.col("siret").is_in(known))
+        if gone.height:
+            parts.append(
+                gone.with_columns(
+                    pl.when(withheld(STATUS))
+                    .then(pl.lit("non_diffusible"))
+                    .otherwise(pl.lit("hors_bassin"))
+                    .alias(REASON)
+                )
+            )
+        if inside.height:
+            inside = inside.with_columns(reason)
+            for reason_key, count in inside.group_by(REASON).len().iter_rows():
+                if reason_key is not None:
+                    excluded[reason_key] += count
+            hidden_parts.append(
+                hidden_rows(inside.filter(pl.col(REASON) == "non_diffusible"), aliases)
+            )
+            # Keep only what will be written: rows kept, plus excluded rows of
+            # establishments the campaign already holds (they are updated:
+            # closed, out of target). Memory then follows the kept rows.
+            parts.append(inside.filter(pl.col(REASON).is_null() | pl.col("siret").is_in(known)))
+        step.report(0, span, chunk.end_offset, stock.size, f"Lecture de {stock.name}")
+    require_rows(summary.rows_read, stock)
+    hidden = pl.concat(
+        [
+            hidden_rows(pl.DataFrame(schema={COMMUNE: pl.String, STATE: pl.String}), aliases),
+            *hidden_parts,
+        ]
+    )
+    summary.excluded = {k: excluded[k] for k in EXCLUSION_REASONS if excluded[k]}
+    if not parts:
+        empty = dict.fromkeys((*ESTABLISHMENT_COLUMNS, REASON), pl.String)
+        return pl.DataFrame(schema={**empty, LINE: pl.Int64}), hidden
+    return pl.concat(parts, how="diagonal_relaxed"), hidden
+
+
+def hidden_rows(rows: pl.DataFrame, aliases: dict[str, str]) -> pl.DataFrame:
+    """What is kept of a non-diffusible establishment: its commune and state."""
+    return rows.select(
+        pl.col(COMMUNE).replace_strict(aliases, default=pl.col(COMMUNE)).alias("commune_code"),
+        pl.col(STATE).alias("etat"),
+    )
+
+
+def check_sirets(frame: pl.DataFrame, file: str) -> pl.DataFrame:
+    sirets = frame["siret"].fill_null("").to_list()
+    ok = valid_sirets(sirets)
+    if not ok.all():
+        bad = int((~ok).nonzero()[0][0])
+        raise InputError(
+            f"SIRET invalide « {sirets[bad]} » (14 chiffres et clé de contrôle attendus).",
+            file=file,
+            line=int(frame[LINE][bad]),
+            column="siret",
+        )
+    return frame
