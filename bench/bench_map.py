@@ -298,7 +298,7 @@ def _evaluate(widget: Any, script: str) -> Any:
 
 
 def _new_widget() -> Any:
-    from planner.ui.map import MapWidget
+    from planner.ui.map.map_widget import MapWidget
 
     widget = MapWidget()
     widget.resize(*VIEW_SIZE)

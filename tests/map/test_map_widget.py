@@ -26,7 +26,7 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from shapely.geometry import Point, Polygon, shape
 
-from planner.ui.map import MapWidget
+from planner.ui.map.map_widget import MapWidget
 from planner.ui.map.map_page import (
     build_map_page,
     build_standalone_html,

@@ -25,7 +25,7 @@ from planner.services.sessions.planning import (
 )
 from planner.services.sessions.venues import add_free_venue, list_venues, venue_from_firm
 from planner.services.sirene_import.non_diffusible import scrub_non_diffusible
-from planner.ui.map import MapWidget
+from planner.ui.map.map_widget import MapWidget
 from planner.ui.sessions.venue_picking import place_venue
 from tests.map.page_calls import evaluate
 from tests.page_input import mouse_move
