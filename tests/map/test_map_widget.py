@@ -26,13 +26,13 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from shapely.geometry import Point, Polygon, shape
 
-from planner.ui.map.map_widget import MapWidget
 from planner.ui.map.map_page import (
     build_map_page,
     build_standalone_html,
     remote_asset_urls,
     script_json,
 )
+from planner.ui.map.map_widget import MapWidget
 from tests.map.page_calls import drawn_count, evaluate, export_png, grab, print_to
 from tests.page_input import mouse_click, mouse_move
 
