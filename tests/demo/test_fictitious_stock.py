@@ -31,6 +31,7 @@ from planner.services.demo.fictitious_stock import (
     GeneratedStock,
     generate_stock,
 )
+from planner.services.demo.fictitious_stock import arrays as fs_arrays
 from planner.services.demo.fictitious_stock import generator as fs
 from planner.services.demo.fictitious_stock import tables as fs_tables
 
@@ -490,6 +491,6 @@ def test_vectorised_luhn_key_agrees_with_stdnum() -> None:
         payload = rng.integers(0, 10**n_digits, 20_000, dtype=np.int64)
         edges = np.array([0, 1, 9, 10**n_digits - 1, 10 ** (n_digits - 1)], dtype=np.int64)
         payload = np.concatenate([payload, edges])
-        keys = fs._luhn_check_digit(payload, n_digits)
+        keys = fs_arrays._luhn_check_digit(payload, n_digits)
         expected = [int(luhn.calc_check_digit(f"{p:0{n_digits}d}")) for p in payload.tolist()]
         assert keys.tolist() == expected
