@@ -329,12 +329,40 @@ def _current_revision(engine: Engine) -> str | None:
 
 
 def _upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate the schema to ``revision`` in one transaction.
+
+    On SQLite, a migration that changes a column rebuilds its table (copy,
+    drop, rename): with foreign keys enforced, the drop would fire ``ON DELETE
+    CASCADE`` and silently delete every assignment, contact and session link
+    of the rebuilt establishments. Foreign keys are therefore off while the
+    schema changes (SQLite's documented procedure), checked before the commit,
+    and back on afterwards.
+    """
     from alembic import command
 
     cfg = _alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            # Outside any transaction, or SQLite ignores it.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise StoreError(
+                            f"La mise à jour de la campagne laisserait {len(broken)} lien(s) "
+                            f"rompu(s) (table {broken[0][0]}) : elle a été annulée, la "
+                            "campagne n'a pas été modifiée."
+                        )
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
 
 def _backup_sqlite(engine: Engine, path: Path, revision: str) -> Path:

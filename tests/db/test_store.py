@@ -188,3 +188,40 @@ def test_backup_before_migration_holds_what_the_log_holds(tmp_path: Path) -> Non
         assert conn.execute("select version_num from alembic_version").fetchone() == ("0001",)
         assert conn.execute("select name from campaign").fetchall() == [("Dans le journal",)]
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+@pytest.mark.parametrize("older", ["0007", "0008"])
+def test_migrations_keep_the_firms_links(tmp_path: Path, older: str) -> None:
+    """A migration that rebuilds the establishment table keeps assignments and contacts.
+
+    SQLite rebuilds a table to change a column; with foreign keys enforced during
+    the rebuild, ``ON DELETE CASCADE`` would empty every table that points at it.
+    """
+    path = tmp_path / "ancienne.planner"
+    store = create_store(path, revision=older)
+    with store.engine.begin() as conn:
+        for statement in (
+            "insert into establishment (siret, siren, nic, name, etat, commune_code, siege,"
+            " in_target, source_hash) values"
+            " ('73282932000074', '732829320', '00074', 'X', 'A', '80001', 1, 1, 'h')",
+            "insert into partner (id, name, kind, exclusive) values (1, 'P', 'cci', 0)",
+            "insert into team (id, partner_id, name) values (1, 1, 'T')",
+            "insert into adviser (id, team_id, name) values (1, 1, 'A')",
+            "insert into assignment (siret, team_id, adviser_id, locked, source, assigned_at)"
+            " values ('73282932000074', 1, 1, 0, 'manual', '2026-01-05 10:00:00')",
+            "insert into contact (id, siret, adviser_id, date, outcome, recorded_at) values"
+            " (1, '73282932000074', 1, '2026-01-06', 'interesse', '2026-01-06 10:00:00')",
+        ):
+            conn.exec_driver_sql(statement)
+    store.close()
+
+    store = open_store(path)  # migrates to head
+    with store.engine.connect() as conn:
+        counts = [
+            conn.exec_driver_sql(f"select count(*) from {table}").scalar_one()
+            for table in ("establishment", "assignment", "contact")
+        ]
+        enforced = conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one()
+    store.close()
+    assert counts == [1, 1, 1]
+    assert enforced == 1
