@@ -88,6 +88,10 @@ def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     # removed contact) are zeroed, not left readable in the file's free space.
     # Python's own SQLite often does it by default, but not every build does.
     cursor.execute("PRAGMA secure_delete=ON")
+    # In WAL mode (while the campaign is open), fold each commit into the file
+    # at once (a passive checkpoint that never waits for readers): a copy of an
+    # idle open campaign holds every change, as with the rollback journal.
+    cursor.execute("PRAGMA wal_autocheckpoint=1")
     cursor.close()
 
 

@@ -225,3 +225,20 @@ def test_migrations_keep_the_firms_links(tmp_path: Path, older: str) -> None:
     store.close()
     assert counts == [1, 1, 1]
     assert enforced == 1
+
+
+def test_a_copy_of_an_open_idle_campaign_holds_its_last_change(tmp_path: Path) -> None:
+    """Each commit is folded into the file: copying it while open misses nothing."""
+    path = tmp_path / "ouverte.planner"
+    store = create_store(path)
+    with store.session() as session:
+        session.add(
+            models.Campaign(name="Copiée", bassin_kind="ept", bassin_code="T6", bassin_label="T6")
+        )
+        session.add(models.Partner(name="CCI", kind="cci", exclusive=False))
+    copy = tmp_path / "copie.planner"
+    copy.write_bytes(path.read_bytes())  # the log file is not copied
+    store.close()
+    with closing(sqlite3.connect(copy)) as conn:
+        assert conn.execute("select name from campaign").fetchall() == [("Copiée",)]
+        assert conn.execute("select name from partner").fetchall() == [("CCI",)]

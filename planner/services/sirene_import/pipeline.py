@@ -37,6 +37,9 @@ from planner.services.sirene_import.scan import check_sirets, scan_stock
 from planner.services.sirene_import.summary import ImportSummary, SireneFiles, Step
 from planner.services.sirene_import.write import existing_hashes, write
 
+# Checkpoints tried after an import that wiped rows (each waits a moment for readers).
+_CHECKPOINT_ATTEMPTS = 10
+
 
 def import_sirene(
     store: CampaignStore,
@@ -108,7 +111,11 @@ def import_sirene(
         reclaim_wiped_rows(store)
     # On SQLite, the import's pages leave the write-ahead log for the file: the
     # log keeps no old version of a wiped row, and the file holds the import.
-    checkpoint(store.engine)
+    # A reader (another window) may hold an older snapshot for a moment: when
+    # rows were wiped, try again until the file no longer holds their old pages.
+    for _attempt in range(_CHECKPOINT_ATTEMPTS if summary.now_non_diffusible else 1):
+        if checkpoint(store.engine):
+            break
     step.report(1, 0, 1, 1, "Import terminé")
     return summary
 
