@@ -282,6 +282,49 @@ def test_etalab_geocoded_stock(sirene_dir: Path, tmp_path: Path) -> None:
     store.close()
 
 
+def test_etalab_positions_off_the_earth_are_not_placed(sirene_dir: Path, tmp_path: Path) -> None:
+    """Infinite, huge, out-of-range or half-missing positions are refused, not drawn."""
+    header, rows = _rows(sirene_dir / STOCK)
+    extra = ["longitude", "latitude"]
+    hostile = [
+        ("inf", "48.0"),
+        ("-inf", "-inf"),
+        ("1e308", "1e308"),
+        ("1.83", "95.0"),
+        ("-200", "50"),
+        ("2.35", ""),
+        ("nan", "48.8"),
+    ]
+    for i, row in enumerate(rows):
+        row.update(dict.fromkeys(extra, ""))
+        # Not a Lambert position either: only the geocoded columns could place it.
+        row["coordonneeLambertAbscisseEtablissement"] = ""
+        row["coordonneeLambertOrdonneeEtablissement"] = ""
+        if i < len(hostile):
+            row.update(longitude=hostile[i][0], latitude=hostile[i][1])
+        elif i % 2 == 0:
+            row.update(longitude="2.3522", latitude="48.8566")
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, header + extra, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path = tmp_path / "StockEtablissement_utf8_geo.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    store = _store(tmp_path / "c.planner")
+    summary = import_sirene(store, SireneFiles(path), EVERYTHING, _all_codes(sirene_dir))
+    placed_rows = sum(1 for i in range(len(hostile), len(rows)) if i % 2 == 0)
+    assert summary.placed == placed_rows
+    with store.session() as session:
+        positions = session.execute(
+            select(models.Establishment.lon, models.Establishment.lat).where(
+                models.Establishment.lon.is_not(None)
+            )
+        ).all()
+    assert len(positions) == placed_rows
+    assert all(abs(lon) <= 180 and abs(lat) <= 90 for lon, lat in positions)
+    store.close()
+
+
 def test_reimport_without_legal_units_keeps_stored_names(
     sirene_dir: Path, tmp_path: Path, campaign_target: str | Path
 ) -> None:

@@ -117,6 +117,17 @@ def join_geolocation(
     return frame.join(geo.select("siret", "geo_lon", "geo_lat"), on="siret", how="left")
 
 
+def _on_earth(lon: pl.Expr, lat: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """Both coordinates, or both null when either is missing, not finite or out of range."""
+    valid = (lon.is_finite() & lat.is_finite() & (lon.abs() <= 180) & (lat.abs() <= 90)).fill_null(
+        False
+    )
+    return (
+        pl.when(valid).then(lon).otherwise(None),
+        pl.when(valid).then(lat).otherwise(None),
+    )
+
+
 def positions(frame: pl.DataFrame, *, has_geo_columns: bool) -> pl.DataFrame:
     frame = project_lambert(
         frame,
@@ -136,6 +147,9 @@ def positions(frame: pl.DataFrame, *, has_geo_columns: bool) -> pl.DataFrame:
         )
     if "geo_lon" in frame.columns:
         sources.insert(0, (pl.col("geo_lon"), pl.col("geo_lat"), "geoloc"))
+    # A source counts only when both its coordinates are finite and on Earth: an
+    # infinite, swapped or half-missing position falls through to the next one.
+    sources = [(*_on_earth(src_lon, src_lat), label) for src_lon, src_lat, label in sources]
     lon = pl.coalesce([s[0] for s in sources])
     lat = pl.coalesce([s[1] for s in sources])
     origin: pl.Expr = pl.lit(None, dtype=pl.String)
