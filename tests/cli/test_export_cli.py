@@ -81,6 +81,25 @@ def test_dashboard_pdf_from_a_fresh_command_line(campaign: Path, tmp_path: Path)
     assert "Par section NAF" in text and "Besoins recueillis par métier" in text
 
 
+@pytest.mark.parametrize("platform", ["xcb", "wayland", "inconnue"])
+def test_dashboard_pdf_whatever_platform_the_desktop_names(
+    campaign: Path, tmp_path: Path, platform: str
+) -> None:
+    """A PDF needs no window system: a platform that cannot start here is not used."""
+    out = tmp_path / "tableau.pdf"
+    env = {**os.environ, "QT_QPA_PLATFORM": platform, "DISPLAY": ":77", "WAYLAND_DISPLAY": "x"}
+    argv = ["export", "dashboard", str(campaign), "--out", str(out), "--by", "naf"]
+    done = subprocess.run(
+        [sys.executable, "-m", "planner", *argv],
+        check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().rstrip().endswith(b"%%EOF")
+
+
 def test_sessions_workbook_by_period(
     campaign: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

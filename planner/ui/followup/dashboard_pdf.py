@@ -255,7 +255,9 @@ def write_dashboard_pdf_headless(data: FollowupData, out: Path, axes: Sequence[A
 
     existing = QGuiApplication.instance()
     if existing is None:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        # A PDF needs no window system: whatever platform the desktop names
+        # (xcb, wayland, one that cannot start here), print offscreen.
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
         app = QApplication(["planner"])
         try:
             return write_dashboard_pdf(data, out, axes=axes)

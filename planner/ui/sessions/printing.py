@@ -101,7 +101,9 @@ def print_pdf_headless(job: PrintJob, out: Path) -> int:
     from PySide6.QtGui import QGuiApplication
 
     if QGuiApplication.instance() is None:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        # A PDF needs no window system: whatever platform the desktop names
+        # (xcb, wayland, one that cannot start here), print offscreen.
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
         app = QGuiApplication(["planner"])
         try:
             return print_to_pdf(job, out)
