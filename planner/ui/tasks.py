@@ -157,6 +157,13 @@ def _worker(
     return run
 
 
+def track(runners: list[TaskRunner], runner: TaskRunner) -> TaskRunner:
+    """Add ``runner`` to ``runners``, dropping those already deleted (the list stays short)."""
+    runners[:] = [r for r in runners if shiboken6.isValid(r)]
+    runners.append(runner)
+    return runner
+
+
 def run_with_progress(
     parent: QWidget,
     title: str,

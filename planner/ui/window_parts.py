@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QStatusBar
 from planner.ui.campaign.loaded_campaign import LoadedCampaign
 from planner.ui.firms.firm_table_view import FirmTable
 from planner.ui.map.map_widget import MapWidget
-from planner.ui.tasks import Task, TaskRunner, run_with_progress
+from planner.ui.tasks import Task, TaskRunner, run_with_progress, track
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,7 @@ class WindowParts:
     ) -> TaskRunner:
         """Run a task off the GUI thread with a cancellable progress dialog."""
         runner = run_with_progress(self.window, title, task, on_success, on_failure)
-        self.runners.append(runner)
-        return runner
+        return track(self.runners, runner)
 
     def last_dir(self) -> str:
         """The folder of the last file dialog."""

@@ -132,3 +132,21 @@ def test_many_runners_deleted_as_soon_as_they_report(qtbot: Any) -> None:
     del runners
     qtbot.waitUntil(lambda: len(results) == 200, timeout=60_000)
     assert sorted(results) == list(range(200))
+
+
+def test_tracked_runners_do_not_pile_up(qtbot: Any) -> None:
+    """A window keeps its running tasks in a list; finished (deleted) ones leave it."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QWidget
+
+    from planner.ui.tasks import TaskRunner, run_with_progress, track
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    runners: list[TaskRunner] = []
+    done: list[int] = []
+    for number in range(5):
+        track(runners, run_with_progress(parent, "Tâche", lambda _p, _c: 1, done.append))
+        qtbot.waitUntil(lambda n=number: len(done) == n + 1, timeout=10_000)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert len(runners) == 1  # the last one, its deletion not yet seen by the list

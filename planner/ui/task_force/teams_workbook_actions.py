@@ -20,7 +20,7 @@ from planner.services.task_force.teams_import import (
     import_teams,
     teams_import_impact,
 )
-from planner.ui.tasks import TaskRunner, run_with_progress
+from planner.ui.tasks import TaskRunner, run_with_progress, track
 from planner.ui.window_parts import WindowParts
 
 WORKBOOK_FILTER = "Classeur Excel (*.xlsx)"
@@ -98,10 +98,11 @@ def import_workbook(
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        runners.append(
+        track(
+            runners,
             run_with_progress(
                 window, "Import du classeur des équipes", write, imported, parts.show_error
-            )
+            ),
         )
 
     def write(_progress: Any, _cancel: Any) -> TeamsImportCounts:
@@ -117,8 +118,9 @@ def import_workbook(
             10000,
         )
 
-    runners.append(
+    track(
+        runners,
         run_with_progress(
             window, "Lecture du classeur des équipes", check, checked, parts.show_error
-        )
+        ),
     )
