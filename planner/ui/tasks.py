@@ -174,6 +174,9 @@ def run_with_progress(
     """Run a task with a modal progress dialog that has a Cancel button."""
     dialog = QProgressDialog(title, "Annuler", 0, 1000, parent)
     dialog.setWindowTitle(title)
+    # Modal to its window: the window (a dialog that started an import) cannot
+    # be closed or used under a task that is changing the campaign.
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(300)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)

@@ -76,3 +76,26 @@ def test_closing_the_import_summary_with_escape_still_reloads_the_views(
     assert win.campaign is not None
     assert SECRET not in win.campaign.firms["siret"].to_list()
     win.close()
+
+
+def test_the_import_dialog_stays_open_while_its_import_runs(
+    qtbot: QtBot, sirene_dir: Path, tmp_path: Path, isolated_settings: Path
+) -> None:
+    """Escape or the title bar's × during the import is refused: its result is never lost."""
+    reference = CommuneReference.load()
+    bassin = resolve_bassin(BassinSpec("departement", "80"), reference)
+    path = tmp_path / "somme.planner"
+    create_campaign(path, "Somme", bassin, reference).close()
+    from planner.services.campaign.campaign_store import open_campaign
+
+    store = open_campaign(path)
+    dialog = ImportSireneDialog(store, None, files=[sirene_dir / STOCK])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.run_button.click()
+    dialog.reject()  # at once: the import has not reported yet
+    assert dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=30000)
+    dialog.reject()  # once it has reported, the dialog closes as before
+    assert not dialog.isVisible()
+    store.close()

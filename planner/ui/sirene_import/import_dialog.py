@@ -56,6 +56,7 @@ class ImportSireneDialog(QDialog):
         files: list[Path] | None = None,
     ) -> None:
         super().__init__(parent)
+        self._importing = False  # an import is running: the dialog stays open
         self.setWindowTitle("Importer des établissements SIRENE")
         self.setMinimumWidth(720)
         self.store = store
@@ -174,9 +175,21 @@ class ImportSireneDialog(QDialog):
             return import_sirene(store, files, filters, aliases, progress=progress, cancel=cancel)
 
         self.run_button.setEnabled(False)
+        self._importing = True
         run_with_progress(self, "Import SIRENE", task, self._done, self._failed)
 
+    def reject(self) -> None:
+        """Escape, « Annuler » or the title bar's ×: refused while the import runs.
+
+        The import is stopped with its progress dialog's « Annuler »; closing this
+        dialog under it would leave the window showing firms the import changed.
+        """
+        if self._importing:
+            return
+        super().reject()
+
     def _done(self, summary: ImportSummary) -> None:
+        self._importing = False
         self.summary = summary
         self.report.setPlainText("\n".join(summary.lines()))
         self.run_button.hide()
@@ -186,5 +199,6 @@ class ImportSireneDialog(QDialog):
         self.close_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _failed(self, message: str) -> None:
+        self._importing = False
         self.report.setPlainText(message)
         self.run_button.setEnabled(True)
