@@ -16,6 +16,9 @@ task ends simply gets nothing.
 
 from __future__ import annotations
 
+import functools
+import itertools
+import threading
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -79,6 +82,39 @@ def _gui_dispatcher() -> _Dispatcher:
     return dispatcher
 
 
+class _Handover:
+    """What workers are done with, kept until the GUI thread frees it.
+
+    A worker must never drop the last reference to what its task captured or
+    returned: if that is (or holds) a Qt object, Qt would destroy it on the pool
+    thread. The worker parks it here under a key and posts the key; the GUI
+    thread takes it out and frees it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: dict[int, tuple[object, ...]] = {}
+        self._keys = itertools.count()
+
+    def keep(self, *objects: object) -> int:
+        with self._lock:
+            key = next(self._keys)
+            self._held[key] = objects
+            return key
+
+    def release(self, key: int) -> None:
+        with self._lock:
+            objects = self._held.pop(key, ())
+        del objects  # the last reference, dropped on the GUI thread
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._held)
+
+
+_HANDOVER = _Handover()
+
+
 def _report_failure(exc: Exception) -> str:
     """The French message for a task that raised ``exc``."""
     if isinstance(exc, PlannerError):
@@ -139,18 +175,21 @@ def _worker(
 
     def run() -> None:
         work = pending.pop()  # the task runs once
+        outcome: object = None
         try:
-            result = work(progress, token)
+            outcome = work(progress, token)
         except Cancelled:
             post(deliver("cancelled"))
         except Exception as exc:
-            message = _report_failure(exc)
-            post(deliver("failed", message))
+            outcome = exc  # its traceback holds the task's frames
+            post(deliver("failed", _report_failure(exc)))
         else:
-            post(deliver("succeeded", result))
-            del result  # the delivery holds it, and frees it on the GUI thread
-        finally:
-            del work  # free what the task holds as soon as it is done
+            post(deliver("succeeded", outcome))
+        # What the task held (a dialog, a page, the result) is freed on the GUI
+        # thread, never here: a Qt object deleted on a pool thread crashes Qt.
+        key = _HANDOVER.keep(work, outcome)
+        del work, outcome
+        post(functools.partial(_HANDOVER.release, key))
 
     pending = [task]
     del task

@@ -150,3 +150,34 @@ def test_tracked_runners_do_not_pile_up(qtbot: Any) -> None:
         qtbot.waitUntil(lambda n=number: len(done) == n + 1, timeout=10_000)
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert len(runners) == 1  # the last one, its deletion not yet seen by the list
+
+
+def test_what_a_task_held_is_freed_on_the_gui_thread(qtbot: Any) -> None:
+    """A Qt object that only a task (or its result) refers to must not die on a pool thread."""
+    from planner.ui.tasks import TaskRunner
+
+    freed: dict[str, int] = {}
+
+    class Tracked:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def __del__(self) -> None:
+            freed[self.name] = threading.get_ident()
+
+    def make_task() -> Any:
+        held = Tracked("captured")
+
+        def task(_progress: Any, _cancel: Any) -> Tracked:
+            assert held.name == "captured"
+            return Tracked("result")
+
+        return task
+
+    runner = TaskRunner(make_task())
+    results: list[str] = []
+    runner.signals.succeeded.connect(lambda r: results.append(r.name))
+    runner.start()
+    qtbot.waitUntil(lambda: len(freed) == 2, timeout=10_000)
+    assert results == ["result"]
+    assert freed == {"captured": threading.get_ident(), "result": threading.get_ident()}
