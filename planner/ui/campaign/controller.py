@@ -103,8 +103,11 @@ class CampaignController(QObject):
         from planner.ui.campaign.new_campaign import NewCampaignDialog
 
         dialog = NewCampaignDialog(self._parts.window)
-        if dialog.exec() and dialog.created_path is not None:
-            self.open_campaign(dialog.created_path)
+        created = dialog.created_path if dialog.exec() else None
+        # Its preview map (a web page) goes now, on the GUI thread, not with the window.
+        dialog.deleteLater()
+        if created is not None:
+            self.open_campaign(created)
 
     @Slot()
     def ask_open(self) -> None:
