@@ -8,6 +8,7 @@ import polars as pl
 from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QMessageBox, QTableView
 
+from planner.domain.french_numbers import decimal, integer
 from planner.services.task_force.division.run import DivisionReport, divide_campaign
 from planner.services.task_force.summary import summary_rows
 from planner.services.task_force.task_force import (
@@ -277,12 +278,15 @@ class TaskForceController(QObject):
         self._parts.refresh_firms()
         self._map.set_color_attribute("team")
         pieces = max((row.pieces for row in report.teams), default=0)
-        unassigned = "".join(f"\n• {n} non réparties : {r}" for r, n in report.unassigned.items())
+        unassigned = "".join(
+            f"\n• {integer(n)} non réparties : {r}" for r, n in report.unassigned.items()
+        )
         text = (
-            f"{report.assigned} entreprises réparties, {report.moved} ont changé d'équipe.\n"
-            f"Écart maximal à la capacité : {report.max_deviation_pct:.1f} %.\n"
-            f"Distance au centre de l'équipe : moyenne {report.mean_km:.2f} km, "
-            f"90e centile {report.p90_km:.2f} km.\n"
+            f"{integer(report.assigned)} entreprises réparties, "
+            f"{integer(report.moved)} ont changé d'équipe.\n"
+            f"Écart maximal à la capacité : {decimal(report.max_deviation_pct, 1)} %.\n"
+            f"Distance au centre de l'équipe : moyenne {decimal(report.mean_km, 2)} km, "
+            f"90e centile {decimal(report.p90_km, 2)} km.\n"
             f"Morceaux disjoints par équipe : au plus {pieces}.{unassigned}"
         )
         for problem in report.problems:
