@@ -39,7 +39,8 @@
     noValue: "Sans donnée",
     rectButton: "Sélectionner les entreprises dans un rectangle",
     polyButton: "Sélectionner les entreprises au lasso (polygone)",
-    firstVertex: "Cliquez pour placer le premier point du lasso",
+    // Geoman shows it for the rectangle and the lasso alike.
+    firstVertex: "Cliquez pour placer le premier point",
     continueLine: "Cliquez pour ajouter un point",
     finishPoly: "Cliquez sur le premier point pour fermer le lasso",
     finishRect: "Cliquez pour terminer le rectangle",
