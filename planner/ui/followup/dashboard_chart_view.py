@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCharts import QChartView
 from PySide6.QtCore import QCoreApplication, QEvent, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QResizeEvent
@@ -34,7 +35,7 @@ class ChartWidget(QWidget):
         return QSize(900, 420)
 
     def show_figure(self, figure: Figure) -> None:
-        """Show ``figure`` from now on (the previous chart is deleted)."""
+        """Show ``figure`` from now on (the view owns it; the previous chart is deleted)."""
         if isinstance(figure, str):
             self.show_message(figure)
             return
@@ -43,7 +44,13 @@ class ChartWidget(QWidget):
         self.view.setChart(figure)
         figure.fit(QSizeF(self.view.viewport().size()))
         if previous is not None:
-            previous.deleteLater()
+            # Out of the view's scene and released by the view (Qt for Python still
+            # counts it as the view's): deleted here, its ties to Python cut first.
+            # Not deleteLater(): outside a running event loop (tests, a slot run
+            # before exec()) the deletions pile up and happen in whatever later
+            # event loop, while the Python side of these charts is being collected.
+            previous.dispose()
+            shiboken6.delete(previous)
         self._stack.setCurrentWidget(self.view)
 
     def show_message(self, text: str) -> None:
@@ -71,7 +78,12 @@ class _FittingChartView(QChartView):
 
 
 def figure_image(figure: Figure, size: QSize, scale: float = 2.0) -> QImage:
-    """The figure drawn at ``size`` (layout pixels) into an image ``scale`` times finer."""
+    """The figure drawn at ``size`` (layout pixels) into an image ``scale`` times finer.
+
+    The chart is laid out in a scene of its own for the time of the drawing and
+    given back out of any scene: it stays its caller's, who drops it
+    (:meth:`DashboardChart.dispose` first) when done.
+    """
     image = QImage(size * scale, QImage.Format.Format_RGB32)
     image.fill(QColor("white"))
     painter = QPainter(image)
@@ -88,13 +100,14 @@ def figure_image(figure: Figure, size: QSize, scale: float = 2.0) -> QImage:
             return image
         scene = QGraphicsScene()
         scene.addItem(figure)
-        for _ in range(2):  # lay out, fit to the plot area found, lay out again
-            figure.fit(QSizeF(size))
-            # Only the layout requests: no queued signal of the app runs in the middle.
-            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-        scene.render(painter, target, QRectF(0, 0, size.width(), size.height()))
-        scene.removeItem(figure)
-        figure.deleteLater()
+        try:
+            for _ in range(2):  # lay out, fit to the plot area found, lay out again
+                figure.fit(QSizeF(size))
+                # Only the layout requests: no queued signal of the app runs in the middle.
+                QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            scene.render(painter, target, QRectF(0, 0, size.width(), size.height()))
+        finally:
+            scene.removeItem(figure)  # back to the caller, before the scene goes
     finally:
         painter.end()
     return image

@@ -112,6 +112,7 @@ class DashboardChart(QChart):
         self._pins: list[tuple[QGraphicsSimpleTextItem, QPointF, Pin]] = []
         self._fit: Callable[[QSizeF], None] | None = None
         self.plotAreaChanged.connect(self._on_chart_plot_area_changed)
+        self._connected = True
 
     def pin(self, text: str, value: QPointF, where: Pin) -> None:
         """Write ``text`` by the data point ``value``: after it (a bar's end) or above it."""
@@ -129,6 +130,21 @@ class DashboardChart(QChart):
         if self._fit is not None:
             self._fit(size)
         self._place_pins()
+
+    def dispose(self) -> None:
+        """Cut what ties the chart to Python, before whoever owns it deletes it.
+
+        The chart's own ``plotAreaChanged`` runs a Python method of the chart and
+        the figure's fit (a closure over the chart and its axes) and the pins are
+        held by the Python object: disconnected and dropped here, nothing of Python
+        runs while Qt takes the chart down, and no reference cycle leaves its
+        deletion to the garbage collector. The chart draws nothing afterwards.
+        """
+        if self._connected:
+            self.plotAreaChanged.disconnect(self._on_chart_plot_area_changed)
+            self._connected = False
+        self._fit = None
+        self._pins.clear()
 
     def _on_chart_plot_area_changed(self, _area: QRectF) -> None:
         self._place_pins()

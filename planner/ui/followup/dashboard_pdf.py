@@ -42,6 +42,7 @@ from planner.services.followup.dashboard.needs import NEEDS_LABELS, needs_table
 from planner.services.followup.dashboard.progress import PROGRESS_LABELS, TOTAL, progress_table
 from planner.ui.followup.dashboard_chart_view import figure_image
 from planner.ui.followup.dashboard_charts import (
+    DashboardChart,
     Figure,
     axis_figure,
     needs_figure,
@@ -142,8 +143,17 @@ class _Document:
                 QUrl(name),
                 figure_image(figure, self.sizes[name], scale=2.5),
             )
+        self.release_charts()
         doc.setHtml("".join(self.parts))
         return doc
+
+    def release_charts(self) -> None:
+        """Delete the charts, now images: the document is their only owner, in Python."""
+        charts = [f for f in self.images.values() if isinstance(f, DashboardChart)]
+        self.images.clear()
+        for chart in charts:
+            chart.dispose()  # no cycle left: deleted with its last reference, here
+        charts.clear()
 
 
 def paint_document(doc: QTextDocument, printer: QPrinter, footer: str) -> int:
