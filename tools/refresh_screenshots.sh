@@ -12,4 +12,5 @@ uv run pytest -q -p no:cacheprovider \
   tests/sessions/test_session_views.py \
   tests/sessions/test_sessions_window.py \
   "$@"
+uv run python tools/dashboard_screenshot.py
 git status --short resources/screenshots

@@ -1,0 +1,43 @@
+"""Regenerate resources/screenshots/dashboard.png: the dashboard on a fresh demo campaign.
+
+Usage: ``QT_QPA_PLATFORM=offscreen uv run python tools/dashboard_screenshot.py``
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from planner.services.campaign.campaign_store import open_campaign
+from planner.services.demo.demo_campaign import create_demo
+from planner.ui.followup.dashboard_window import DashboardWindow
+
+OUT = Path(__file__).resolve().parents[1] / "resources" / "screenshots" / "dashboard.png"
+
+
+def main() -> int:
+    app = QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "demo.planner"
+        create_demo(path)
+        store = open_campaign(path)
+        window = DashboardWindow(store)
+        window.resize(1400, 900)
+        empty = window.data
+        window.show()
+        while window.data is empty:
+            app.processEvents()
+        for _ in range(50):
+            app.processEvents()
+        window.grab().save(str(OUT))
+        window.close()
+        store.close()
+    print(OUT)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
