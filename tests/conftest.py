@@ -49,6 +49,14 @@ def _delete_web_pages_at_exit() -> Iterator[None]:
         QCoreApplication.processEvents()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _gc_on_the_gui_thread(qapp: object) -> None:
+    """As in the app: reference cycles holding Qt objects die on the GUI thread only."""
+    from planner.ui.gui_thread_gc import collect_on_gui_thread
+
+    collect_on_gui_thread()
+
+
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo campaign of 2,500 firms (seed 11), built once for the whole run."""

@@ -181,3 +181,36 @@ def test_what_a_task_held_is_freed_on_the_gui_thread(qtbot: Any) -> None:
     qtbot.waitUntil(lambda: len(freed) == 2, timeout=10_000)
     assert results == ["result"]
     assert freed == {"captured": threading.get_ident(), "result": threading.get_ident()}
+
+
+def test_garbage_cycles_are_not_collected_on_a_worker_thread(qtbot: Any) -> None:
+    """A cycle that dies while a worker allocates is left for the GUI thread's collector."""
+    import gc
+
+    from planner.ui.gui_thread_gc import collect_on_gui_thread
+
+    collector = collect_on_gui_thread()
+    assert not gc.isenabled()
+    freed: list[int] = []
+
+    class Cycle:
+        def __init__(self) -> None:
+            self.me = self
+
+        def __del__(self) -> None:
+            freed.append(threading.get_ident())
+
+    Cycle()  # unreachable at once, collectable only by the cyclic collector
+
+    def allocate() -> None:
+        junk = [[i] for i in range(200_000)]  # far past the collector's thresholds
+        assert len(junk) == 200_000
+
+    worker = threading.Thread(target=allocate)
+    worker.start()
+    worker.join()
+    assert freed == []  # with automatic collection, the worker would have freed it
+    while not freed and gc.get_count()[0] > gc.get_threshold()[0]:
+        collector.check()
+    gc.collect()  # whatever generation it reached, on this thread
+    assert freed == [threading.get_ident()]
