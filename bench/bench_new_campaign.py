@@ -6,12 +6,17 @@ the reference cached; ``preview_t6``: building the map preview of EPT T6
 (8 communes) once the dialog is open: the GUI thread's share
 (``preview_t6_call``) and the time until the map has it (boundaries decoded
 in a worker, only these communes').
-Run: ``uv run python bench/bench_new_campaign.py``.
+Run: ``uv run python bench/bench_new_campaign.py`` (every figure), or
+``uv run python bench/run.py new_campaign_open``: the median of five opens, each
+with the reference read again, against a floor measured in the same run: the
+same reference read, and a bare dialog listing the same commune names in a
+``QListView`` over a ``QStringListModel`` (the most direct way to show them).
 """
 
 from __future__ import annotations
 
 import os
+import statistics
 import time
 from collections.abc import Callable
 
@@ -56,6 +61,49 @@ def main() -> dict[str, float]:
         widget.deleteLater()  # type: ignore[attr-defined]
     app.processEvents()
     return figures
+
+
+def open_with_floor(runs: int = 5) -> dict[str, object]:
+    """Median time to open the dialog (reference read included), and its floor."""
+    import PySide6.QtWebEngineWidgets  # noqa: F401  (before the QApplication)
+    from PySide6.QtCore import QStringListModel
+    from PySide6.QtWidgets import QApplication, QDialog, QListView, QVBoxLayout
+
+    app = QApplication.instance() or QApplication([])
+    from planner.geo.reference import CommuneReference
+    from planner.ui.campaign.new_campaign import NewCampaignDialog
+
+    def floor() -> QDialog:
+        reference = CommuneReference.load()
+        codes, names, _departements = reference.listing()
+        labels = [f"{name} ({code})" for code, name in zip(codes, names, strict=True)]
+        dialog = QDialog()
+        view = QListView(dialog)
+        view.setModel(QStringListModel(labels, view))
+        QVBoxLayout(dialog).addWidget(view)
+        return dialog
+
+    times: list[float] = []
+    floors: list[float] = []
+    for _ in range(runs):
+        for build, out in ((NewCampaignDialog, times), (floor, floors)):
+            CommuneReference.clear_cache()
+            start = time.perf_counter()
+            widget = build()
+            out.append(time.perf_counter() - start)
+            widget.deleteLater()
+            app.processEvents()
+    seconds, floor_seconds = statistics.median(times), statistics.median(floors)
+    return {
+        "name": "new_campaign_open",
+        "seconds": round(seconds, 4),
+        "floor_seconds": round(floor_seconds, 4),
+        "ratio": round(seconds / floor_seconds, 2),
+        "runs": runs,
+    }
+
+
+BENCHMARKS = {"new_campaign_open": open_with_floor}
 
 
 if __name__ == "__main__":
