@@ -23,6 +23,7 @@ from planner.domain.export_signature import (
     head_signature,
     verify,
 )
+from planner.domain.french_numbers import integer
 from planner.io.call_list_layout import (
     HEADERS,
     KEY_HEADER,
@@ -121,8 +122,8 @@ def _sheet_rows(
         count += 1
         if count > limits.max_rows:
             raise InputError(
-                f"onglet « {ws.title} » : plus de {limits.max_rows:,} lignes, "
-                "classeur refusé".replace(",", "\u202f"),
+                f"onglet « {ws.title} » : plus de {integer(limits.max_rows)} lignes, "
+                "classeur refusé",
                 file=name,
             )
         values = tuple(c.value for c in cells)

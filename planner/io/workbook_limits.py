@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.domain.errors import InputError
+from planner.domain.french_numbers import integer
 
 _MB = 1024 * 1024
 
@@ -94,7 +95,7 @@ def _scan_sheet(
                     if rows > limits.max_rows:
                         raise InputError(
                             f"classeur refusé : la feuille « {part.filename} » a plus de "
-                            f"{limits.max_rows:,} lignes".replace(",", "\u202f"),
+                            f"{integer(limits.max_rows)} lignes",
                             file=name,
                         )
                     add_cells(len(_CELL.findall(data, start, end)))
@@ -140,7 +141,7 @@ def check_workbook_archive(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS) 
         if part.file_size >= limits.ratio_from:
             ratio = part.file_size / max(part.compress_size, 1)
             if ratio > limits.max_ratio:
-                rate = f"{ratio:,.0f}".replace(",", "\u202f")
+                rate = integer(round(ratio))
                 raise InputError(
                     f"classeur refusé : la partie « {part.filename} » déclare "
                     f"{_size(part.file_size)} pour {part.compress_size} octets compressés "

@@ -107,10 +107,6 @@ class _Handover:
             objects = self._held.pop(key, ())
         del objects  # the last reference, dropped on the GUI thread
 
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._held)
-
 
 _HANDOVER = _Handover()
 

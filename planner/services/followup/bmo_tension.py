@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, insert, select
 from planner.db import models
 from planner.db.store import CampaignStore
 from planner.domain.errors import InputError
+from planner.domain.french_numbers import integer
 from planner.domain.json_types import JsonObject
 from planner.domain.progress import CancelToken, Progress, no_progress
 from planner.io.bmo_projects_workbook import BmoRow, iter_bmo_projects
@@ -49,7 +50,7 @@ class Figure:
         """French text: ``38``, ``≥ 38 (en partie secret)`` or ``secret statistique``."""
         if self.value is None:
             return WITHHELD_TEXT
-        number = f"{self.value:,}".replace(",", "\u202f")
+        number = integer(self.value)
         return f"≥ {number} (en partie secret)" if self.partial else number
 
     def to_json(self) -> JsonObject:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QDockWidget, QLabel, QMenu
 
+from planner.domain.french_numbers import integer
 from planner.services.firms.firm_query import FirmFilter, firm_detail_sections
 from planner.ui.campaign.loaded_campaign import LoadedCampaign
 from planner.ui.firms.detail_panel import FirmDetailPanel
@@ -69,9 +70,7 @@ class FirmsController(QObject):
             return
         shown = self.model.rowCount()
         total = campaign.firms.height
-        self.count_label.setText(
-            f"{shown:,} établissements affichés sur {total:,}".replace(",", "\u202f")
-        )
+        self.count_label.setText(f"{integer(shown)} établissements affichés sur {integer(total)}")
 
     # --- views in step ----------------------------------------------------------
 

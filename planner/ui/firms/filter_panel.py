@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.domain.french_numbers import integer
 from planner.domain.headcount_bands import BAND_ORDER, band_label
 from planner.domain.nomenclature import ABSENT, REV2, absent_label, nomenclature_name
 from planner.io.nomenclatures import load_nomenclature
@@ -65,7 +66,7 @@ def _qdate(value: dt.date) -> QDate:
 
 
 def _count(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f")
+    return integer(n)
 
 
 class _EntryFilter(QSortFilterProxyModel):

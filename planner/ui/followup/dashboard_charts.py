@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
 )
 
+from planner.domain.french_numbers import integer
 from planner.services.followup.dashboard.progress import TOTAL
 
 PALETTE = (
@@ -71,7 +72,7 @@ class Series:
 
 def number(value: float) -> str:
     """A count written the French way: 12 345."""
-    return f"{round(value):,}".replace(",", "\u202f")
+    return integer(round(value))
 
 
 def percent(value: float) -> str:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.domain.french_numbers import integer
 from planner.services.followup.call_lists import Per
 
 FOLDER_KEY = "followup/callListFolder"
@@ -59,7 +60,7 @@ class ExportDialog(QDialog):
 
         self.model = QStandardItemModel(self)
         for name, count in partners:
-            item = QStandardItem(f"{name} ({count:,} entreprises)".replace(",", "\u202f"))
+            item = QStandardItem(f"{name} ({integer(count)} entreprises)")
             item.setData(name, Qt.ItemDataRole.UserRole)
             item.setCheckable(True)
             item.setCheckState(Qt.CheckState.Checked)

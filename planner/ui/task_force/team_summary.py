@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
+from planner.domain.french_numbers import integer
 from planner.services.task_force.summary import TeamSummaryRow
 from planner.ui.headed_table_model import HeadedTableModel
 
@@ -24,7 +25,7 @@ DEVIATION = HEADERS.index("Écart")
 
 def _count(value: int) -> str:
     """A whole number with the French thousands separator (narrow no-break space)."""
-    return f"{value:,}".replace(",", "\u202f")
+    return integer(value)
 
 
 class TeamSummaryModel(HeadedTableModel):
