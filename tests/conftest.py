@@ -49,6 +49,18 @@ def _delete_web_pages_at_exit() -> Iterator[None]:
         QCoreApplication.processEvents()
 
 
+@pytest.fixture(autouse=True)
+def _deferred_deletes_at_the_end_of_each_test() -> Iterator[None]:
+    """Run what a test's code deleted with ``deleteLater`` before the next test.
+
+    In the app, the event loop runs deferred deletes as soon as control comes back
+    to it. Tests mostly drive Qt without a running loop, so they piled up across
+    tests and ran much later, in a batch, inside whichever test next spun a loop.
+    """
+    yield
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _gc_on_the_gui_thread(qapp: object) -> None:
     """As in the app: reference cycles holding Qt objects die on the GUI thread only."""

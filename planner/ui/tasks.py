@@ -130,6 +130,7 @@ class TaskRunner(QObject):
     def __init__(self, task: Task, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.token = CancelToken()
+        self.finished = False  # set once run_with_progress has handled its outcome
         self.signals = TaskSignals(self)
         self._task: Task | None = task
 
@@ -193,8 +194,8 @@ def _worker(
 
 
 def track(runners: list[TaskRunner], runner: TaskRunner) -> TaskRunner:
-    """Add ``runner`` to ``runners``, dropping those already deleted (the list stays short)."""
-    runners[:] = [r for r in runners if shiboken6.isValid(r)]
+    """Add ``runner`` to ``runners``, dropping those finished or deleted (the list stays short)."""
+    runners[:] = [r for r in runners if shiboken6.isValid(r) and not r.finished]
     runners.append(runner)
     return runner
 
@@ -233,7 +234,9 @@ def run_with_progress(
         dialog.canceled.disconnect()  # closing a QProgressDialog emits canceled
         dialog.close()
         dialog.deleteLater()
-        runner.deleteLater()
+        # The runner is not deleted here, from inside its own signal: it goes with
+        # its parent. A deferred delete of it crashed the interpreter now and then.
+        runner.finished = True
 
     def succeeded(result: object) -> None:
         finish()
