@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from planner.db.row_versions import VERSIONED_TABLES, next_version
+
 Row = Sequence[Any]
 
 
@@ -20,9 +22,15 @@ def _driver_connection(session: Session) -> Any:
 
 
 def bulk_insert(session: Session, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
-    """Insert rows (tuples in ``columns`` order) into ``table``."""
+    """Insert rows (tuples in ``columns`` order) into ``table``.
+
+    Rows of a versioned table get a new version each unless ``columns`` names it.
+    """
     if not rows:
         return
+    if table in VERSIONED_TABLES and "version" not in columns:
+        columns = [*columns, "version"]
+        rows = [(*row, next_version()) for row in rows]
     conn = _driver_connection(session)
     cols = ", ".join(columns)
     if session.get_bind().dialect.name == "postgresql":

@@ -9,9 +9,11 @@ newer SIRENE stock never loses it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -25,8 +27,10 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
+from planner.db.row_versions import next_version
 from planner.domain.json_types import JsonObject
 
 NAMING_CONVENTION = {
@@ -53,6 +57,24 @@ class Base(DeclarativeBase):
 
 def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
+
+
+class Versioned:
+    """A row users edit: its ``version`` changes at every write (0010).
+
+    The ORM adds ``AND version = <the version read>`` to each update of a
+    mapped object and raises ``StaleDataError`` when another user changed the
+    row meanwhile; core statements set it with ``next_version`` (see
+    ``planner/db/row_versions.py``).
+    """
+
+    version: Mapped[int] = mapped_column(
+        BigInteger, default=next_version, server_default="0", nullable=False
+    )
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - SQLAlchemy's directive
+        return {"version_id_col": cls.__table__.c.version, "version_id_generator": next_version}
 
 
 # --- campaign and geography -------------------------------------------------
@@ -115,7 +137,7 @@ class NonDiffusibleCount(Base):
     total: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Setting(Base):
+class Setting(Versioned, Base):
     """Campaign-wide settings (priority weights, last export, ...)."""
 
     __tablename__ = "setting"
@@ -211,7 +233,7 @@ class SupportedFirm(Base):
 # --- task force: partners, teams, advisers, assignments ----------------------
 
 
-class Partner(Base):
+class Partner(Versioned, Base):
     """A partner organisation of the task force (France Travail, CCI, CMA...)."""
 
     __tablename__ = "partner"
@@ -228,7 +250,7 @@ class Partner(Base):
     rules: Mapped[list[RemitRule]] = relationship(cascade="all, delete-orphan")
 
 
-class RemitRule(Base):
+class RemitRule(Versioned, Base):
     """One remit rule of a partner: which firms it may be given."""
 
     __tablename__ = "remit_rule"
@@ -239,7 +261,7 @@ class RemitRule(Base):
     value: Mapped[str] = mapped_column(String(200))
 
 
-class Team(Base):
+class Team(Versioned, Base):
     """A prospecting team of a partner, with its capacity for the campaign."""
 
     __tablename__ = "team"
@@ -257,7 +279,7 @@ class Team(Base):
     )
 
 
-class Adviser(Base):
+class Adviser(Versioned, Base):
     """An adviser (conseiller) of a team."""
 
     __tablename__ = "adviser"
@@ -274,7 +296,7 @@ class Adviser(Base):
     team: Mapped[Team] = relationship(back_populates="advisers")
 
 
-class Assignment(Base):
+class Assignment(Versioned, Base):
     """Who prospects a firm: its team and its named adviser (conseiller attitré)."""
 
     __tablename__ = "assignment"
@@ -294,7 +316,7 @@ class Assignment(Base):
 # --- prospecting history -------------------------------------------------------
 
 
-class Contact(Base):
+class Contact(Versioned, Base):
     """One dated prospecting contact with a firm, and its outcome."""
 
     __tablename__ = "contact"
@@ -321,7 +343,7 @@ class Contact(Base):
     needs: Mapped[list[ContactNeed]] = relationship(cascade="all, delete-orphan")
 
 
-class ContactNeed(Base):
+class ContactNeed(Versioned, Base):
     """A recruitment need collected during a contact: a ROME métier and posts."""
 
     __tablename__ = "contact_need"
@@ -336,7 +358,7 @@ class ContactNeed(Base):
 # --- job-discovery sessions ----------------------------------------------------
 
 
-class Venue(Base):
+class Venue(Versioned, Base):
     """Where a session takes place."""
 
     __tablename__ = "venue"
@@ -354,7 +376,7 @@ class Venue(Base):
     non_diffusible: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
-class DiscoverySession(Base):
+class DiscoverySession(Versioned, Base):
     """A job-discovery session, job dating, company visit or information meeting."""
 
     __tablename__ = "discovery_session"
@@ -428,7 +450,7 @@ class SessionHost(Base):
     )
 
 
-class SessionInvitee(Base):
+class SessionInvitee(Versioned, Base):
     """A firm invited to a session, and whether it came."""
 
     __tablename__ = "session_invitee"
@@ -470,3 +492,38 @@ class BmoProject(Base):
     difficult_withheld: Mapped[bool] = mapped_column(Boolean, default=False)
     seasonal_withheld: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(String(300))
+
+
+# --- shared campaign: journal and access (0010) ---------------------------------
+
+
+class JournalEntry(Base):
+    """One change of a followed row: who, when, which row, before and after.
+
+    Append-only: written by triggers (PostgreSQL) or by the application's
+    connections (SQLite), never updated nor deleted (``planner/db/journal_tables.py``).
+    """
+
+    __tablename__ = "journal"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    login: Mapped[str] = mapped_column(String(200))
+    table_name: Mapped[str] = mapped_column(String(50))
+    row_key: Mapped[str | None] = mapped_column(String(200))
+    siret: Mapped[str | None] = mapped_column(String(14), index=True)
+    action: Mapped[str] = mapped_column(String(6))  # insert | update | delete
+    before: Mapped[JsonObject | None] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
+    after: Mapped[JsonObject | None] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
+
+
+class AccessGrant(Base):
+    """A PostgreSQL login's role in the shared campaign (``planner access grant``)."""
+
+    __tablename__ = "access_grant"
+
+    login: Mapped[str] = mapped_column(String(63), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20))  # coordination | partenaire | conseiller
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"))
+    adviser_id: Mapped[int | None] = mapped_column(ForeignKey("adviser.id", ondelete="CASCADE"))
+    granted_at: Mapped[dt.datetime] = mapped_column(default=_now)

@@ -22,6 +22,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from planner.db import sqlite_journal
 from planner.domain.errors import PlannerError
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ REVISIONS: tuple[str, ...] = (
     "0007",
     "0008",
     "0009",
+    "0010",
 )
 """Every schema revision, oldest first; the last is the one this version writes.
 
@@ -93,6 +95,9 @@ def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     # idle open campaign holds every change, as with the rollback journal.
     cursor.execute("PRAGMA wal_autocheckpoint=1")
     cursor.close()
+    # The journal of the followed tables (schema 0010 on): written by this
+    # connection's temporary triggers, under the user's login.
+    sqlite_journal.install(dbapi_conn)
 
 
 def _use_wal(engine: Engine) -> None:
@@ -367,6 +372,8 @@ def _upgrade(engine: Engine, revision: str = "head") -> None:
             if sqlite:
                 conn.exec_driver_sql("PRAGMA foreign_keys=ON")
                 conn.commit()
+    # Connections opened before the schema had its journal open again with it.
+    engine.dispose()
 
 
 def _backup_sqlite(engine: Engine, path: Path, revision: str) -> Path:

@@ -1,0 +1,142 @@
+"""PostgreSQL functions and triggers: row versions, the journal, change notices.
+
+Installed by migration 0010 on a PostgreSQL campaign (nothing on SQLite):
+
+- ``planner_row_version``: BEFORE INSERT/UPDATE on each versioned table; a
+  write that does not set a new version (direct SQL) gets one, so a stale
+  client's ``WHERE version = …`` still fails.
+- ``planner_journal``: AFTER INSERT/UPDATE/DELETE on each followed table;
+  ``SECURITY DEFINER`` so that logins that may not write the journal still
+  leave their trace, under their own name (``session_user``).
+- ``planner_forbid_change``: the journal is append-only, for its owner too.
+- ``planner_notify``: one notice per statement and table on the channel
+  ``planner_change``, with the table, the login and the backend's pid; the
+  open apps refresh what shows that table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from planner.db.journal_tables import JOURNALED_TABLES, NOTIFIED_TABLES, NOTIFY_CHANNEL
+from planner.db.row_versions import VERSIONED_TABLES
+
+_FUNCTIONS = (
+    """
+CREATE OR REPLACE FUNCTION planner_clock_version(previous bigint) RETURNS bigint
+LANGUAGE sql VOLATILE AS $$
+    SELECT GREATEST(coalesce(previous, 0) + 1,
+                    (extract(epoch FROM clock_timestamp()) * 1000000)::bigint)
+$$
+""",
+    """
+CREATE OR REPLACE FUNCTION planner_row_version() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.version IS NULL OR NEW.version = 0 THEN
+            NEW.version := planner_clock_version(0);
+        END IF;
+    ELSIF NEW.version IS NOT DISTINCT FROM OLD.version THEN
+        NEW.version := planner_clock_version(OLD.version);
+    END IF;
+    RETURN NEW;
+END
+$$
+""",
+    """
+CREATE OR REPLACE FUNCTION planner_journal() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    old_row jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
+    new_row jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END;
+    row_values jsonb := coalesce(new_row, old_row);
+    row_key text;
+    firm text;
+BEGIN
+    IF TG_OP = 'UPDATE' AND old_row = new_row THEN
+        RETURN NULL;
+    END IF;
+    SELECT string_agg(row_values ->> k, '|' ORDER BY n) INTO row_key
+        FROM unnest(string_to_array(TG_ARGV[0], ',')) WITH ORDINALITY AS u(k, n);
+    IF TG_ARGV[1] = 'siret' THEN
+        firm := row_values ->> 'siret';
+    ELSIF TG_ARGV[1] = 'contact' THEN
+        SELECT c.siret INTO firm FROM contact c WHERE c.id = (row_values ->> 'contact_id')::int;
+    END IF;
+    INSERT INTO journal (at, login, table_name, row_key, siret, action, before, after)
+        VALUES (clock_timestamp(), session_user, TG_TABLE_NAME, row_key, firm,
+                lower(TG_OP), old_row, new_row);
+    RETURN NULL;
+END
+$$
+""",
+    """
+CREATE OR REPLACE FUNCTION planner_forbid_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'Le journal de la campagne ne peut être ni modifié ni effacé.'
+        USING ERRCODE = 'insufficient_privilege';
+END
+$$
+""",
+    f"""
+CREATE OR REPLACE FUNCTION planner_notify() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('{NOTIFY_CHANNEL}', json_build_object(
+        'table', TG_TABLE_NAME, 'login', session_user, 'pid', pg_backend_pid())::text);
+    RETURN NULL;
+END
+$$
+""",
+)
+
+
+def install_statements() -> Iterator[str]:
+    """The SQL that installs the functions and triggers (idempotent)."""
+    yield from _FUNCTIONS
+    for table in VERSIONED_TABLES:
+        yield f"DROP TRIGGER IF EXISTS planner_row_version ON {table}"
+        yield (
+            f"CREATE TRIGGER planner_row_version BEFORE INSERT OR UPDATE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION planner_row_version()"
+        )
+    for followed in JOURNALED_TABLES:
+        args = f"'{','.join(followed.key)}', '{followed.firm}'"
+        yield f"DROP TRIGGER IF EXISTS planner_journal ON {followed.name}"
+        yield (
+            f"CREATE TRIGGER planner_journal AFTER INSERT OR UPDATE OR DELETE ON {followed.name} "
+            f"FOR EACH ROW EXECUTE FUNCTION planner_journal({args})"
+        )
+    for table in NOTIFIED_TABLES:
+        yield f"DROP TRIGGER IF EXISTS planner_notify ON {table}"
+        yield (
+            f"CREATE TRIGGER planner_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION planner_notify()"
+        )
+    yield "DROP TRIGGER IF EXISTS planner_append_only ON journal"
+    yield (
+        "CREATE TRIGGER planner_append_only BEFORE UPDATE OR DELETE ON journal "
+        "FOR EACH ROW EXECUTE FUNCTION planner_forbid_change()"
+    )
+    yield "DROP TRIGGER IF EXISTS planner_no_truncate ON journal"
+    yield (
+        "CREATE TRIGGER planner_no_truncate BEFORE TRUNCATE ON journal "
+        "FOR EACH STATEMENT EXECUTE FUNCTION planner_forbid_change()"
+    )
+    yield "REVOKE ALL ON journal FROM PUBLIC"
+
+
+def uninstall_statements() -> Iterator[str]:
+    """The SQL that removes them (downgrade)."""
+    for table in VERSIONED_TABLES:
+        yield f"DROP TRIGGER IF EXISTS planner_row_version ON {table}"
+    for followed in JOURNALED_TABLES:
+        yield f"DROP TRIGGER IF EXISTS planner_journal ON {followed.name}"
+    for table in NOTIFIED_TABLES:
+        yield f"DROP TRIGGER IF EXISTS planner_notify ON {table}"
+    for name in ("planner_row_version", "planner_journal", "planner_forbid_change",
+                 "planner_notify"):
+        yield f"DROP FUNCTION IF EXISTS {name}() CASCADE"
+    yield "DROP FUNCTION IF EXISTS planner_clock_version(bigint)"
