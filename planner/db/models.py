@@ -74,7 +74,8 @@ class Versioned:
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - SQLAlchemy's directive
-        return {"version_id_col": cls.__table__.c.version, "version_id_generator": next_version}
+        table = cls.__table__  # type: ignore[attr-defined]
+        return {"version_id_col": table.c.version, "version_id_generator": next_version}
 
 
 # --- campaign and geography -------------------------------------------------

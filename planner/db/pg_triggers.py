@@ -136,7 +136,11 @@ def uninstall_statements() -> Iterator[str]:
         yield f"DROP TRIGGER IF EXISTS planner_journal ON {followed.name}"
     for table in NOTIFIED_TABLES:
         yield f"DROP TRIGGER IF EXISTS planner_notify ON {table}"
-    for name in ("planner_row_version", "planner_journal", "planner_forbid_change",
-                 "planner_notify"):
+    for name in (
+        "planner_row_version",
+        "planner_journal",
+        "planner_forbid_change",
+        "planner_notify",
+    ):
         yield f"DROP FUNCTION IF EXISTS {name}() CASCADE"
     yield "DROP FUNCTION IF EXISTS planner_clock_version(bigint)"

@@ -36,17 +36,27 @@ VERSIONED_TABLES: dict[str, tuple[str, ...]] = {
 }
 """Versioned tables and their key columns."""
 
-_lock = threading.Lock()
-_last = 0
+
+class _Clock:
+    """The last version given in this process, behind a lock (threads write too)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.last = 0
+
+    def tick(self, current: int | None) -> int:
+        with self.lock:
+            value = max(time.time_ns() // 1000, self.last + 1, (current or 0) + 1)
+            self.last = value
+            return value
+
+
+_clock = _Clock()
 
 
 def next_version(current: int | None = None) -> int:
     """A new version for a row whose version is ``current`` (None for a new row)."""
-    global _last
-    with _lock:
-        value = max(time.time_ns() // 1000, _last + 1, (current or 0) + 1)
-        _last = value
-        return value
+    return _clock.tick(current)
 
 
 def next_versions(count: int) -> list[int]:
