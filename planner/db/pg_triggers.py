@@ -72,9 +72,37 @@ END
 $$
 """,
     """
+CREATE OR REPLACE FUNCTION planner_is_redaction(previous jsonb, redacted jsonb) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT (previous IS NULL AND redacted IS NULL)
+        OR (previous IS NOT NULL AND redacted IS NOT NULL
+            AND (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(previous) AS k)
+                IS NOT DISTINCT FROM
+                (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(redacted) AS k)
+            AND NOT EXISTS (
+                SELECT 1 FROM jsonb_each(redacted) AS r
+                WHERE r.value IS DISTINCT FROM previous -> r.key
+                  AND r.value <> 'null'::jsonb
+                  AND NOT (jsonb_typeof(r.value) = 'string'
+                           AND r.value ->> 0 LIKE '%non diffusible%')))
+$$
+""",
+    """
 CREATE OR REPLACE FUNCTION planner_forbid_change() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    -- The one change allowed: erasing what named a firm that became
+    -- non-diffusible (values set to null or to « … non diffusible »), every
+    -- other column as it was.
+    IF TG_OP = 'UPDATE'
+       AND (NEW.id, NEW.at, NEW.login, NEW.table_name, NEW.action)
+           = (OLD.id, OLD.at, OLD.login, OLD.table_name, OLD.action)
+       AND NEW.row_key IS NOT DISTINCT FROM OLD.row_key
+       AND NEW.siret IS NOT DISTINCT FROM OLD.siret
+       AND planner_is_redaction(OLD.before, NEW.before)
+       AND planner_is_redaction(OLD.after, NEW.after) THEN
+        RETURN NEW;
+    END IF;
     RAISE EXCEPTION 'Le journal de la campagne ne peut être ni modifié ni effacé.'
         USING ERRCODE = 'insufficient_privilege';
 END
@@ -144,3 +172,4 @@ def uninstall_statements() -> Iterator[str]:
     ):
         yield f"DROP FUNCTION IF EXISTS {name}() CASCADE"
     yield "DROP FUNCTION IF EXISTS planner_clock_version(bigint)"
+    yield "DROP FUNCTION IF EXISTS planner_is_redaction(jsonb, jsonb)"

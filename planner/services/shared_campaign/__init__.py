@@ -1,1 +1,4 @@
-"""The shared campaign on PostgreSQL: access by role, row versions and conflicts, live changes, the journal, publishing."""
+"""The shared campaign on PostgreSQL.
+
+Access by role, row versions and conflicts, live changes, the journal, publishing.
+"""

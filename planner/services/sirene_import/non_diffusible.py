@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from planner.db import models
 from planner.db.store import CampaignStore
+from planner.services.sirene_import.journal_redaction import redact_journal
 
 NON_DIFFUSIBLE_FIRM = "Établissement non diffusible"
 """What is shown instead of the name of a firm that became non-diffusible."""
@@ -111,8 +112,17 @@ def scrub_non_diffusible(
     for chunk in _chunks(sirets):
         firms += _count(session, E, chunk)
         venues += _count(session, models.Venue, chunk)
-        _scrub_session_texts(session, chunk)
+        names, session_ids = _scrub_session_texts(session, chunk)
         _scrub_chunk(session, chunk, import_id)
+        redact_journal(
+            session,
+            chunk,
+            contact_fields=CONTACT_FIELDS_WIPED,
+            venue_label=NON_DIFFUSIBLE_VENUE,
+            firm_label=NON_DIFFUSIBLE_FIRM,
+            session_ids=session_ids,
+            names=names,
+        )
     return ScrubResult(firms, venues)
 
 
@@ -164,12 +174,15 @@ def _scrub_chunk(session: Session, chunk: list[str], import_id: int | None) -> N
     )
 
 
-def _scrub_session_texts(session: Session, chunk: list[str]) -> None:
+def _scrub_session_texts(
+    session: Session, chunk: list[str]
+) -> tuple[re.Pattern[str] | None, set[int]]:
     """Replace the firms' names in the texts of their sessions (title, bilan, override note).
 
     Coordinators title a visit after its host (« Visite chez Dupont »): the
     sessions the firm hosts, is invited to or takes place at are rewritten
-    with « Établissement non diffusible » instead of the name.
+    with « Établissement non diffusible » instead of the name. Returns the
+    names' pattern and the sessions linked to the firms (for the journal).
     """
     E, S = models.Establishment, models.DiscoverySession  # noqa: N806
     L = models.LegalUnit  # noqa: N806
@@ -190,7 +203,7 @@ def _scrub_session_texts(session: Session, chunk: list[str]) -> None:
         candidates += [f"{n} {prenom}" for n in (nom, nom_usage) if prenom and n]
         names.update(n for n in candidates if len(n) >= _SHORTEST_NAME)
     if not names:
-        return
+        return None, set()
     pattern = re.compile(
         "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)), re.IGNORECASE
     )
@@ -204,13 +217,16 @@ def _scrub_session_texts(session: Session, chunk: list[str]) -> None:
             .where(models.Venue.siret.in_(chunk)),
         )
     )
+    ids: set[int] = set()
     for found in session.scalars(select(S).where(S.id.in_(linked))):
+        ids.add(found.id)
         found.title = pattern.sub(NON_DIFFUSIBLE_FIRM, found.title)
         if found.outcome_notes:
             found.outcome_notes = pattern.sub(NON_DIFFUSIBLE_FIRM, found.outcome_notes)
         if found.clash_override:
             found.clash_override = pattern.sub(NON_DIFFUSIBLE_FIRM, found.clash_override)
     session.flush()
+    return pattern, ids
 
 
 def firm_label(name: str | None, siret: str, non_diffusible: bool) -> str:
@@ -232,7 +248,9 @@ __all__ = [
 
 
 # Tables whose rows a wipe rewrites (their old versions hold the wiped values).
-WIPED_TABLES = ("establishment", "legal_unit", "contact", "venue", "discovery_session")
+WIPED_TABLES = (
+    "establishment", "legal_unit", "contact", "venue", "discovery_session", "journal",
+)  # fmt: skip
 
 
 def reclaim_wiped_rows(store: CampaignStore) -> bool:
