@@ -30,6 +30,7 @@ the run; ``PLANNER_TEST_PG`` names the server (default
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import multiprocessing as mp
 import os
 import random
@@ -292,7 +293,7 @@ def _lost_updates(url: str, outcomes: list[Outcome], since_journal_id: int) -> i
             }
         )
         for key, chain in entries.items():
-            for (_, after), (before, _) in zip(chain, chain[1:], strict=False):
+            for (_, after), (before, _) in itertools.pairwise(chain):
                 lost += after != before
             lost += chain[-1][1] != final.get(key)
         transitions = {(k, b, a) for k, chain in entries.items() for b, a in chain}
