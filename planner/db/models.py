@@ -9,74 +9,15 @@ newer SIRENE stock never loses it.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Boolean,
-    Date,
-    DateTime,
-    Float,
-    ForeignKey,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    Text,
-    UniqueConstraint,
-    false,
-)
-from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.db.row_versions import next_version
+from planner.db.base import NAMING_CONVENTION, Base, Versioned, now
+from planner.db.journal_models import AccessGrant, JournalEntry
 from planner.domain.json_types import JsonObject
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    """Declarative base with a naming convention, so migrations stay portable."""
-
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {
-        str: String(),
-        JsonObject: JSON(),
-        dt.datetime: DateTime(timezone=False),
-        dt.date: Date(),
-        bytes: LargeBinary(),
-    }
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
-
-
-class Versioned:
-    """A row users edit: its ``version`` changes at every write (0010).
-
-    The ORM adds ``AND version = <the version read>`` to each update of a
-    mapped object and raises ``StaleDataError`` when another user changed the
-    row meanwhile; core statements set it with ``next_version`` (see
-    ``planner/db/row_versions.py``).
-    """
-
-    version: Mapped[int] = mapped_column(
-        BigInteger, default=next_version, server_default="0", nullable=False
-    )
-
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - SQLAlchemy's directive
-        table = cls.__table__  # type: ignore[attr-defined]
-        return {"version_id_col": table.c.version, "version_id_generator": next_version}
-
+__all__ = ["NAMING_CONVENTION", "AccessGrant", "Base", "JournalEntry", "Versioned"]
 
 # --- campaign and geography -------------------------------------------------
 
@@ -88,7 +29,7 @@ class Campaign(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
     bassin_kind: Mapped[str] = mapped_column(String(20))
     bassin_code: Mapped[str] = mapped_column(String(50))
     bassin_label: Mapped[str] = mapped_column(String(200))
@@ -118,7 +59,7 @@ class ImportRun(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))
-    started_at: Mapped[dt.datetime] = mapped_column(default=_now)
+    started_at: Mapped[dt.datetime] = mapped_column(default=now)
     finished_at: Mapped[dt.datetime | None]
     files: Mapped[JsonObject] = mapped_column(default=dict)
     options: Mapped[JsonObject] = mapped_column(default=dict)
@@ -228,7 +169,7 @@ class SupportedFirm(Base):
 
     siret: Mapped[str] = mapped_column(String(14), primary_key=True)
     source: Mapped[str] = mapped_column(String(200))
-    imported_at: Mapped[dt.datetime] = mapped_column(default=_now)
+    imported_at: Mapped[dt.datetime] = mapped_column(default=now)
 
 
 # --- task force: partners, teams, advisers, assignments ----------------------
@@ -311,7 +252,7 @@ class Assignment(Versioned, Base):
     )
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(String(10), default="auto")  # auto | manual
-    assigned_at: Mapped[dt.datetime] = mapped_column(default=_now)
+    assigned_at: Mapped[dt.datetime] = mapped_column(default=now)
 
 
 # --- prospecting history -------------------------------------------------------
@@ -339,7 +280,7 @@ class Contact(Versioned, Base):
     comment: Mapped[str | None] = mapped_column(Text)
     source_file: Mapped[str | None] = mapped_column(String(300))
     source_row: Mapped[str | None] = mapped_column(String(100))
-    recorded_at: Mapped[dt.datetime] = mapped_column(default=_now)
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=now)
 
     needs: Mapped[list[ContactNeed]] = relationship(cascade="all, delete-orphan")
 
@@ -493,38 +434,3 @@ class BmoProject(Base):
     difficult_withheld: Mapped[bool] = mapped_column(Boolean, default=False)
     seasonal_withheld: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(String(300))
-
-
-# --- shared campaign: journal and access (0010) ---------------------------------
-
-
-class JournalEntry(Base):
-    """One change of a followed row: who, when, which row, before and after.
-
-    Append-only: written by triggers (PostgreSQL) or by the application's
-    connections (SQLite), never updated nor deleted (``planner/db/journal_tables.py``).
-    """
-
-    __tablename__ = "journal"
-
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
-    login: Mapped[str] = mapped_column(String(200))
-    table_name: Mapped[str] = mapped_column(String(50))
-    row_key: Mapped[str | None] = mapped_column(String(200))
-    siret: Mapped[str | None] = mapped_column(String(14), index=True)
-    action: Mapped[str] = mapped_column(String(6))  # insert | update | delete
-    before: Mapped[JsonObject | None] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
-    after: Mapped[JsonObject | None] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
-
-
-class AccessGrant(Base):
-    """A PostgreSQL login's role in the shared campaign (``planner access grant``)."""
-
-    __tablename__ = "access_grant"
-
-    login: Mapped[str] = mapped_column(String(63), primary_key=True)
-    role: Mapped[str] = mapped_column(String(20))  # coordination | partenaire | conseiller
-    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"))
-    adviser_id: Mapped[int | None] = mapped_column(ForeignKey("adviser.id", ondelete="CASCADE"))
-    granted_at: Mapped[dt.datetime] = mapped_column(default=_now)
