@@ -268,6 +268,18 @@ _DATABASE_MESSAGES: tuple[tuple[str, str], ...] = (
         "Erreur d'entrée-sortie en lisant ou en écrivant la campagne {label} (disque plein, "
         "retiré ou défectueux ?).",
     ),
+    # Shared campaigns (PostgreSQL): what the login's role does not allow.
+    (
+        "violates row-level security policy",
+        "Cette modification sort de ce que votre compte peut changer dans la campagne "
+        "{label} (ses entreprises, ses équipes) : rien n'a été modifié.",
+    ),
+    (
+        "permission denied",
+        "Votre compte PostgreSQL n'a pas le droit de lire ou de modifier cela dans la "
+        "campagne {label} (rien n'a été modifié) : le coordinateur donne les accès avec "
+        "« planner access grant ».",
+    ),
     (
         "connection",
         "Impossible de joindre le serveur de la campagne {label} : vérifiez l'adresse et que "
