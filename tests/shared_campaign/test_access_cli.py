@@ -50,8 +50,12 @@ def test_info_as_a_partner_login_shows_only_its_part(
         "partner": None,
         "adviser": None,
     }
-    assert seen["access"] == {"login": login, "role": "partenaire", "partner": PARTNER,
-                              "adviser": None}  # fmt: skip
+    assert seen["access"] == {
+        "login": login,
+        "role": "partenaire",
+        "partner": PARTNER,
+        "adviser": None,
+    }
     assert seen["establishments"]["total"] == len(mine) < everything["establishments"]["total"]
     assert seen["assignments"]["total"] == len(mine)
     assert seen["partners"] == 1 < everything["partners"]
@@ -113,8 +117,21 @@ def test_access_list_and_regrant(
     grant_partner(shared_demo, login, PARTNER)
     capsys.readouterr()
     # Granting again replaces the role (and the group membership).
-    assert run(["access", "grant", shared_demo.url, "--login", login, "--role",
-                "coordination", "--json"]) == 0  # fmt: skip
+    assert (
+        run(
+            [
+                "access",
+                "grant",
+                shared_demo.url,
+                "--login",
+                login,
+                "--role",
+                "coordination",
+                "--json",
+            ]
+        )
+        == 0
+    )
     assert json.loads(capsys.readouterr().out)["role"] == "coordination"
     assert run(["access", "list", shared_demo.url, "--json"]) == 0
     listed = {line["login"]: line for line in json.loads(capsys.readouterr().out)}
@@ -144,6 +161,11 @@ def test_a_coordination_login_divides_the_campaign(
     before = shared_demo.scalar("SELECT count(*) FROM journal WHERE login = %s", login)
     assert run(["divide", shared_demo.as_login(login), "--seed", "3"]) == 0
     assert before == 0
-    assert int(shared_demo.scalar(  # type: ignore[call-overload]
-        "SELECT count(*) FROM journal WHERE login = %s AND table_name = 'assignment'", login
-    )) > 0  # fmt: skip
+    assert (
+        int(
+            shared_demo.scalar(  # type: ignore[call-overload]
+                "SELECT count(*) FROM journal WHERE login = %s AND table_name = 'assignment'", login
+            )
+        )
+        > 0
+    )

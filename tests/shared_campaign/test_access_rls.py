@@ -119,8 +119,19 @@ def partner_firms(demo: SharedDemo, partner: str) -> set[str]:
 
 
 def grant_partner(demo: SharedDemo, login: str, partner: str) -> None:
-    code = run(["access", "grant", demo.url, "--login", login, "--role", "partenaire",
-                "--partner", partner])  # fmt: skip
+    code = run(
+        [
+            "access",
+            "grant",
+            demo.url,
+            "--login",
+            login,
+            "--role",
+            "partenaire",
+            "--partner",
+            partner,
+        ]
+    )
     assert code == 0
 
 
@@ -267,8 +278,12 @@ def test_a_partner_records_contacts_on_its_firms_only_and_the_journal_names_it(
         ).fetchall()
     assert (login, "contact", "insert") in journal
     assert (login, "contact_need", "insert") in journal
-    assert shared_demo.scalar("SELECT count(*) FROM contact WHERE siret = %s AND source_file = 'test'",
-                              theirs[0]) == 0  # fmt: skip
+    assert (
+        shared_demo.scalar(
+            "SELECT count(*) FROM contact WHERE siret = %s AND source_file = 'test'", theirs[0]
+        )
+        == 0
+    )
 
 
 def test_an_adviser_login_sees_only_its_own_firms(
@@ -284,11 +299,25 @@ def test_an_adviser_login_sees_only_its_own_firms(
             r[0]
             for r in conn.execute(
                 "SELECT siret FROM assignment WHERE adviser_id = %s", (adviser_id,)
-            )  # fmt: skip
+            )
         }
     login = new_login()
-    assert run(["access", "grant", shared_demo.url, "--login", login, "--role", "conseiller",
-                "--adviser", str(email).upper()]) == 0  # fmt: skip
+    assert (
+        run(
+            [
+                "access",
+                "grant",
+                shared_demo.url,
+                "--login",
+                login,
+                "--role",
+                "conseiller",
+                "--adviser",
+                str(email).upper(),
+            ]
+        )
+        == 0
+    )
     assert 0 < len(own) < len(partner_firms(shared_demo, PARTNER))
     with shared_demo.connect(login) as conn:
         assert {r[0] for r in conn.execute("SELECT siret FROM establishment")} == own
@@ -338,10 +367,14 @@ def test_a_login_in_the_group_without_a_grant_sees_no_row(
     grant_partner(shared_demo, login, PARTNER)
     # The grant row goes (by hand), the group membership stays: the policies see no role.
     shared_demo.scalar("DELETE FROM access_grant WHERE login = %s RETURNING 1", login)
-    assert shared_demo.scalar(
-        "SELECT pg_has_role(%s, %s, 'MEMBER')", login, group_role(shared_demo.database,
-                                                                   "partenaire")
-    ) is True  # fmt: skip
+    assert (
+        shared_demo.scalar(
+            "SELECT pg_has_role(%s, %s, 'MEMBER')",
+            login,
+            group_role(shared_demo.database, "partenaire"),
+        )
+        is True
+    )
     with shared_demo.connect(login) as conn:
         for table in pg_access.PROTECTED_TABLES:
             assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
@@ -383,8 +416,22 @@ def test_grant_refuses_bad_requests_in_french(
     sqlite = f"{tmp_path}/c.planner"
     assert run(["access", "grant", sqlite, "--login", login, "--role", "coordination"]) == 2
     assert "campagne partagée" in capsys.readouterr().err
-    assert run(["access", "grant", url, "--login", "postgres", "--role", "partenaire",
-                "--partner", PARTNER]) == 2  # fmt: skip
+    assert (
+        run(
+            [
+                "access",
+                "grant",
+                url,
+                "--login",
+                "postgres",
+                "--role",
+                "partenaire",
+                "--partner",
+                PARTNER,
+            ]
+        )
+        == 2
+    )
     assert "verrait tout" in capsys.readouterr().err
     # Nothing was created for the refused requests.
     assert shared_demo.scalar("SELECT count(*) FROM pg_roles WHERE rolname = %s", login) == 0
