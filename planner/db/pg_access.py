@@ -171,6 +171,22 @@ _FIELD_WRITES: tuple[tuple[str, str, str, str | None, str], ...] = (
     ),
 )
 
+REFUSED_MESSAGES: tuple[tuple[str, str], ...] = (
+    (
+        "violates row-level security policy",
+        "Cette modification sort de ce que votre compte peut changer dans la campagne "
+        "{label} (ses entreprises, ses équipes) : rien n'a été modifié.",
+    ),
+    (
+        "permission denied",
+        "Votre compte PostgreSQL n'a pas le droit de lire ou de modifier cela dans la "
+        "campagne {label} (rien n'a été modifié) : le coordinateur donne les accès avec "
+        "« planner access grant ».",
+    ),
+)
+"""What PostgreSQL says when a login's role refuses something → the French message
+(``planner/db/store.py: describe_database_error``; ``{label}`` names the campaign)."""
+
 PROTECTED_TABLES: tuple[str, ...] = tuple(_READ)
 """The tables under row-level security."""
 

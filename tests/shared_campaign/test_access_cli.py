@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from planner.cli.main import run
+from planner.db import pg_access
 from planner.db.store import open_store
 from planner.services.shared_campaign.access import (
     Access,
@@ -169,3 +171,46 @@ def test_a_coordination_login_divides_the_campaign(
         )
         > 0
     )
+
+
+def test_grant_sets_the_password_read_on_stdin(
+    shared_demo: SharedDemo,
+    new_login: Callable[[], str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    login = new_login()
+    monkeypatch.setattr("sys.stdin", io.StringIO("s3cret mot de passe\n"))
+    args = ["access", "grant", shared_demo.url, "--login", login, "--role", "coordination"]
+    assert run([*args, "--password-stdin"]) == 0
+    assert login in capsys.readouterr().out
+    stored = shared_demo.scalar("SELECT rolpassword FROM pg_authid WHERE rolname = %s", login)
+    assert isinstance(stored, str) and stored.startswith("SCRAM-SHA-256$")
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n"))
+    assert run([*args, "--password-stdin"]) == 2
+    assert "Mot de passe vide" in capsys.readouterr().err
+
+
+def test_grant_installs_missing_policies(
+    shared_demo: SharedDemo, new_login: Callable[[], str]
+) -> None:
+    """A campaign migrated to 0010 before the policies existed gets them at its first grant."""
+    with shared_demo.connect() as conn:
+        for statement in pg_access.uninstall_statements():
+            conn.execute(statement)  # type: ignore[arg-type]
+    login = new_login()
+    grant_partner(shared_demo, login, PARTNER)
+    with shared_demo.connect(login) as conn:
+        seen = conn.execute("SELECT count(*) FROM establishment").fetchone()
+    assert seen == (len(partner_firms(shared_demo, PARTNER)),)
+
+
+def test_a_partner_login_cannot_divide_the_campaign(
+    shared_demo: SharedDemo, new_login: Callable[[], str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    login = new_login()
+    grant_partner(shared_demo, login, PARTNER)
+    before = shared_demo.scalar("SELECT max(version) FROM assignment")
+    assert run(["divide", shared_demo.as_login(login), "--seed", "4"]) == 2
+    assert "n'a pas le droit" in capsys.readouterr().err
+    assert shared_demo.scalar("SELECT max(version) FROM assignment") == before
