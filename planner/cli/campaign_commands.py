@@ -83,13 +83,18 @@ def info(args: argparse.Namespace) -> int:
 
     from planner.db.store import check_integrity, open_store
     from planner.services.campaign.campaign_file import campaign_info
+    from planner.services.shared_campaign.access import current_access
 
     with open_store(args.file) as store:
         check_integrity(store)
+        access = current_access(store)
         data = campaign_info(store)
     if args.json:
-        print_json(asdict(data))
+        print_json({**asdict(data), "access": access.to_dict()})
     else:
+        if not access.coordination:
+            who = access.partner_name if access.role == "partenaire" else access.adviser_email
+            print(f"Accès de {access.login} : {access.role} ({who}), limité à ses entreprises.")
         est = data.establishments
         print(f"{data.name} — {data.bassin.label} ({data.bassin.communes} communes)")
         print(

@@ -1,8 +1,9 @@
 """Fast bulk writes inside the caller's transaction.
 
 The ORM is too slow for tens of thousands of rows (see FIELD-NOTES.md): on
-SQLite the DBAPI's ``executemany`` is used, on PostgreSQL ``COPY``. Both run
-on the session's own connection, so they commit or roll back with it.
+SQLite the DBAPI's ``executemany`` is used, on PostgreSQL ``COPY`` (or
+``executemany`` where row-level security applies to the login: COPY FROM is
+refused there). Both run on the session's own connection, so they commit or roll back with it.
 """
 
 from __future__ import annotations
@@ -34,9 +35,16 @@ def bulk_insert(session: Session, table: str, columns: Sequence[str], rows: Sequ
     conn = _driver_connection(session)
     cols = ", ".join(columns)
     if session.get_bind().dialect.name == "postgresql":
-        with conn.cursor() as cursor, cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        if not _row_security_applies(conn, table):
+            with conn.cursor() as cursor, cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as cp:
+                for row in rows:
+                    cp.write_row(row)
+            return
+        # COPY FROM is refused on a table whose row-level security applies to the
+        # login (a coordination grantee of a shared campaign): plain inserts then.
+        marks = ", ".join("%s" for _ in columns)
+        with conn.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
         return
     marks = ", ".join("?" for _ in columns)
     cursor = conn.cursor()
@@ -44,6 +52,13 @@ def bulk_insert(session: Session, table: str, columns: Sequence[str], rows: Sequ
         cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
     finally:
         cursor.close()
+
+
+def _row_security_applies(conn: Any, table: str) -> bool:
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT row_security_active(%s::regclass)", (table,))
+        found = cursor.fetchone()
+    return bool(found and found[0])
 
 
 def bulk_update(

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from planner.db import sqlite_journal
+from planner.db import pg_access, sqlite_journal
 from planner.domain.errors import PlannerError
 
 if TYPE_CHECKING:
@@ -268,6 +268,7 @@ _DATABASE_MESSAGES: tuple[tuple[str, str], ...] = (
         "Erreur d'entrée-sortie en lisant ou en écrivant la campagne {label} (disque plein, "
         "retiré ou défectueux ?).",
     ),
+    *pg_access.REFUSED_MESSAGES,  # a shared campaign's role does not allow it
     (
         "connection",
         "Impossible de joindre le serveur de la campagne {label} : vérifiez l'adresse et que "

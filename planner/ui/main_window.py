@@ -25,6 +25,7 @@ from planner.ui.help_dialog import GuideDialog
 from planner.ui.map.controller import MapController
 from planner.ui.map.map_widget import MapWidget
 from planner.ui.sessions.controller import SessionsController
+from planner.ui.shared_campaign.role_menus import RoleMenus
 from planner.ui.sirene_import.controller import SireneImportController
 from planner.ui.task_force.controller import TaskForceController
 from planner.ui.window_parts import WindowParts
@@ -100,6 +101,8 @@ class MainWindow(QMainWindow):
         self.controllers = Controllers(
             campaign, firms, map_view, sirene_import, task_force, sessions, followup
         )
+        # A shared campaign's role (partner, adviser) hides the menus it may not use.
+        self.role_menus = RoleMenus(self.parts)
         firms.connect_views()
         self._restore_settings()
 

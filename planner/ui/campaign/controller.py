@@ -64,9 +64,9 @@ class CampaignController(QObject):
 
     def add_setting_actions(self, file_menu: QMenu) -> None:
         """« Fichier »: the campaign's reference NAF."""
-        file_menu.addAction("Nomenclature NAF de &référence…").triggered.connect(
-            self.choose_nomenclature
-        )
+        naf = file_menu.addAction("Nomenclature NAF de &référence…")
+        naf.triggered.connect(self.choose_nomenclature)
+        naf.setObjectName("nafNomenclature")
 
     # --- recent files -----------------------------------------------------------
 

@@ -184,6 +184,7 @@ class BmoWindow(QDialog):
         note.setStyleSheet("color: #555;")
         self.import_button = QPushButton("&Importer un classeur BMO…", self)
         self.import_button.clicked.connect(self._on_import_button_clicked)
+        self.import_button.setObjectName("bmoImport")
         close = QPushButton("Fermer", self)
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()

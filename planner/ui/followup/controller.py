@@ -51,10 +51,12 @@ class FollowupController(QObject):
         menu = parts.menu("&Suivi")
         export = QAction("&Exporter les listes d'appels…", window)
         export.triggered.connect(self.export_lists)
+        export.setObjectName("callListExport")
         read_back = QAction("&Relire les listes complétées…", window)
         read_back.triggered.connect(self.import_outcomes)
         unsigned = QAction("Refuser les listes &non signées à la relecture", window)
         unsigned.setCheckable(True)
+        unsigned.setObjectName("refuseUnsignedLists")
         unsigned.setToolTip(
             "Réglage de la campagne : refuser les listes d'appels exportées avant la signature "
             "des listes (leur origine ne peut pas être vérifiée)."
@@ -67,8 +69,10 @@ class FollowupController(QObject):
         bmo.triggered.connect(self.show_bmo)
         supported = QAction("Importer les entreprises &déjà accompagnées…", window)
         supported.triggered.connect(self.import_supported_list)
+        supported.setObjectName("supportedFirmsImport")
         priorities = QAction("&Priorités…", window)
         priorities.triggered.connect(self.edit_priorities)
+        priorities.setObjectName("priorityWeights")
         menu.addAction(export)
         menu.addAction(read_back)
         menu.addAction(unsigned)

@@ -26,6 +26,7 @@ class SireneImportController(QObject):
         """« Fichier »: « Importer SIRENE… »."""
         self.import_action = file_menu.addAction("&Importer SIRENE…")
         self.import_action.triggered.connect(self.import_sirene)
+        self.import_action.setObjectName("sireneImport")
 
     @Slot()
     def import_sirene(self, files: list[Path] | None = None) -> None:

@@ -30,6 +30,19 @@ from planner.ui.window_parts import WindowParts
 INFEASIBLE = "Répartition équitable impossible"
 
 
+# The menu's actions a shared campaign's role may hide (ui/shared_campaign/role_menus.py).
+_ACTION_NAMES = {
+    "Partenaires et équipes…": "taskForceEditor",
+    "Importer le classeur des équipes…": "teamsWorkbookImport",
+    "Répartir automatiquement…": "divideCampaign",
+    "Attribuer la sélection à une équipe…": "assignSelectionToTeam",
+    "Attribuer la sélection à un conseiller…": "assignSelectionToAdviser",
+    "Retirer la sélection de son équipe": "unassignSelection",
+    "Verrouiller la sélection": "lockSelection",
+    "Déverrouiller la sélection": "unlockSelection",
+}
+
+
 class TaskForceController(QObject):
     """Everything this area adds to the main window: the « Task force » menu and the
     « Équipes de la task force » dock.
@@ -75,6 +88,8 @@ class TaskForceController(QObject):
         menu.addAction("Colorer par équipe", lambda: map_view.set_color_attribute("team"))
         menu.addAction("Colorer par conseiller", lambda: map_view.set_color_attribute("adviser"))
         menu.addAction(self.dock.toggleViewAction())
+        for action in menu.actions():  # found by name by ui/shared_campaign/role_menus.py
+            action.setObjectName(_ACTION_NAMES.get(action.text(), action.objectName()))
         parts.campaign_shown.connect(self._on_campaign_shown)
 
     # --- state ------------------------------------------------------------------
