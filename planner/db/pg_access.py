@@ -131,7 +131,9 @@ _READ: dict[str, str] = {
     "bassin_commune": _ANY_GRANT,
     "import_run": _ANY_GRANT,
     "non_diffusible_count": _ANY_GRANT,
-    "setting": _ANY_GRANT,
+    # The campaign's signing key stays with coordination: a partner holding it
+    # could sign rows for another partner's firms and have them read back.
+    "setting": f"{_ANY_GRANT} AND key <> 'campaign_identity'",
     "bmo_project": _ANY_GRANT,
 }
 """Every table under RLS, and what a partner's or adviser's login reads of it."""

@@ -214,3 +214,24 @@ def test_a_partner_login_cannot_divide_the_campaign(
     assert run(["divide", shared_demo.as_login(login), "--seed", "4"]) == 2
     assert "n'a pas le droit" in capsys.readouterr().err
     assert shared_demo.scalar("SELECT max(version) FROM assignment") == before
+
+
+def test_the_signing_key_stays_with_coordination(
+    shared_demo: SharedDemo,
+    new_login: Callable[[], str],
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """A partner holding the call lists' key could sign rows for another partner's firms."""
+    assert run(["export", "call-lists", shared_demo.url, "--out", str(tmp_path / "coord")]) == 0
+    assert shared_demo.scalar("SELECT count(*) FROM setting WHERE key = 'campaign_identity'") == 1
+    login = new_login()
+    grant_partner(shared_demo, login, PARTNER)
+    with shared_demo.connect(login) as conn:
+        seen = conn.execute("SELECT key FROM setting").fetchall()
+    assert ("campaign_identity",) not in seen
+    capsys.readouterr()
+    out = tmp_path / "partenaire"
+    assert run(["export", "call-lists", shared_demo.as_login(login), "--out", str(out)]) == 2
+    assert "Seule la coordination exporte les listes d'appel" in capsys.readouterr().err
+    assert not out.exists() or not any(out.iterdir())

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from planner.db import models
 from planner.db.store import CampaignStore
-from planner.domain.errors import InputError
+from planner.domain.errors import InputError, PlannerError
 from planner.domain.file_names import unique_stems
 from planner.domain.nomenclature import nomenclature_name
 from planner.domain.progress import CancelToken, Progress, no_progress
@@ -30,6 +30,7 @@ from planner.services.campaign.identity import campaign_identity
 from planner.services.campaign.naf_reference import reference_nomenclature
 from planner.services.firms.firm_query import load_firms
 from planner.services.followup.priorities import leave_out_supported, load_weights, score_firms
+from planner.services.shared_campaign.access import current_access
 
 Per = Literal["adviser", "team"]
 NO_ADVISER = "Sans conseiller"
@@ -160,6 +161,13 @@ def export_call_lists(
     plus, when every partner is exported, the coordinator's workbook and CSV.
     Returns the files written."""
     cancel = cancel or CancelToken()
+    access = current_access(store)
+    if access.role != "coordination":
+        raise PlannerError(
+            "Seule la coordination exporte les listes d'appel : elles sont signées avec la clé "
+            f"de la campagne, que le compte « {access.login} » ({access.role}) ne lit pas. "
+            "Enregistrez vos appels dans « Mon portefeuille »."
+        )
     now = (now or dt.datetime.now()).replace(microsecond=0)
     frame = call_list_frame(store)
     known = sorted(frame["partner"].unique().to_list())

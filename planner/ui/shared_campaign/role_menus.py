@@ -33,17 +33,17 @@ COORDINATION_ONLY: frozenset[str] = frozenset(
         "supportedFirmsImport",  # Suivi › Importer les entreprises déjà accompagnées…
         "refuseUnsignedLists",  # Suivi › Refuser les listes non signées (campaign setting)
         "priorityWeights",  # Suivi › Priorités… (campaign setting)
+        "callListExport",  # signed with the campaign's key, which only coordination reads
     }
 )
 
-# What a partner may do but not an adviser: move firms, export others' lists.
+# What a partner may do but not an adviser: move firms between its teams and advisers.
 PARTNER_AND_UP: frozenset[str] = frozenset(
     {
         "assignSelectionToTeam",
         "assignSelectionToAdviser",
         "lockSelection",
         "unlockSelection",
-        "callListExport",
     }
 )
 
