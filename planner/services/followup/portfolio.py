@@ -13,7 +13,7 @@ import datetime as dt
 import importlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
@@ -114,6 +114,7 @@ class RecordedCall:
     Attributes:
         contact_id: the new contact's id.
         version: its row version.
+        date, outcome, adviser, next_step: what was written.
         meanwhile: « jj/mm/aaaa, résultat, par X » of contacts recorded by
             others after the contact the line showed (none is overwritten: said
             to the adviser).
@@ -121,7 +122,28 @@ class RecordedCall:
 
     contact_id: int
     version: int
+    date: dt.date
+    outcome: str
+    adviser: str
+    next_step: str | None
     meanwhile: tuple[str, ...] = ()
+
+
+def line_after_call(line: PortfolioLine, call: RecordedCall) -> PortfolioLine:
+    """The line as the call changes it, before the portfolio is read again (the
+    priority score is the one read; a reload recomputes it)."""
+    count = line.contacts + 1 + len(call.meanwhile)
+    if line.last_date is not None and call.date < line.last_date:
+        return replace(line, contacts=count)
+    return replace(
+        line,
+        contacts=count,
+        last_date=call.date,
+        last_outcome=call.outcome,
+        last_by=call.adviser,
+        next_step=call.next_step,
+        last_contact_id=call.contact_id,
+    )
 
 
 # --- reading ------------------------------------------------------------------------
@@ -480,4 +502,6 @@ def record_call(
             )
         session.add(contact)
         session.flush()
-        return RecordedCall(contact.id, contact.version, tuple(meanwhile))
+        return RecordedCall(
+            contact.id, contact.version, day, canonical, adviser.name, step, tuple(meanwhile)
+        )

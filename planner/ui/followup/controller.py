@@ -1,5 +1,5 @@
-"""The « Suivi » menu: call-list export, outcomes read back, dashboard, métiers in
-tension (BMO), firms already supported and priority weights."""
+"""The « Suivi » menu: call-list export, outcomes read back, the adviser's portfolio,
+dashboard, métiers in tension (BMO), firms already supported and priority weights."""
 
 from __future__ import annotations
 
@@ -38,7 +38,8 @@ class FollowupController(QObject):
     Attributes:
         actions: the menu's actions (export, read back, dashboard, BMO, supported firms,
             priorities, refuse unsigned lists).
-        dashboard: the last dashboard opened, bmo: the last BMO window opened.
+        dashboard: the last dashboard opened, bmo: the last BMO window opened,
+        portfolio: the last « Mon portefeuille » window opened.
     """
 
     def __init__(self, parts: WindowParts) -> None:
@@ -46,6 +47,7 @@ class FollowupController(QObject):
         self._parts = parts
         self.dashboard: QWidget | None = None
         self.bmo: QWidget | None = None
+        self.portfolio: QWidget | None = None
         self.task: TaskRunner | None = None
         window = parts.window
         menu = parts.menu("&Suivi")
@@ -63,6 +65,9 @@ class FollowupController(QObject):
         )
         unsigned.triggered.connect(self._set_refuse_unsigned)
         menu.aboutToShow.connect(lambda: self._sync_refuse_unsigned(unsigned))
+        portfolio = QAction("Mon &portefeuille…", window)
+        portfolio.setToolTip("Les entreprises d'un conseiller par priorité, et ses appels.")
+        portfolio.triggered.connect(self.show_portfolio)
         board = QAction("&Tableau de bord…", window)
         board.triggered.connect(self.show_dashboard)
         bmo = QAction("&Métiers en tension (BMO)…", window)
@@ -77,12 +82,13 @@ class FollowupController(QObject):
         menu.addAction(read_back)
         menu.addAction(unsigned)
         menu.addSeparator()
+        menu.addAction(portfolio)
         menu.addAction(board)
         menu.addSeparator()
         menu.addAction(bmo)
         menu.addAction(supported)
         menu.addAction(priorities)
-        self.actions = (export, read_back, board, bmo, supported, priorities, unsigned)
+        self.actions = (export, read_back, portfolio, board, bmo, supported, priorities, unsigned)
 
     def _campaign(self) -> LoadedCampaign | None:
         """The open campaign; without one, say so and return None."""
@@ -129,6 +135,31 @@ class FollowupController(QObject):
         from planner.ui.followup.priority_dialog import PriorityDialog
 
         PriorityDialog(campaign.store, self._parts.window).exec()
+
+    def show_portfolio(self) -> None:
+        """Open « Mon portefeuille »: the firm chosen there is selected in the table and
+        on the map; the firms are read again when it closes if calls were written."""
+        campaign = self._campaign()
+        if campaign is None:
+            return
+        from planner.ui.followup.portfolio_window import PortfolioWindow
+
+        window = PortfolioWindow(campaign.store, self._parts.window)
+        window.firmSelected.connect(self._show_firm)
+        window.finished.connect(lambda _result: self._after_portfolio(window))
+        window.show()
+        self.portfolio = window
+
+    def _show_firm(self, siret: str) -> None:
+        campaign = self._parts.campaign()
+        if campaign is None:
+            return
+        firms = campaign.firms
+        self._parts.table.select_ids(firms.filter(firms["siret"] == siret)["id"].to_list())
+
+    def _after_portfolio(self, window: QWidget) -> None:
+        if getattr(window, "calls", 0):
+            self._parts.refresh_firms()
 
     def show_dashboard(self) -> None:
         """Open the campaign's follow-up dashboard."""
