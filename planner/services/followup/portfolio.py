@@ -226,7 +226,9 @@ def portfolio(
     _adviser(store, adviser_id)
     frame = call_list_frame(store).filter(pl.col("adviser_id") == adviser_id)
     if sirets is not None:
-        frame = frame.filter(pl.col("siret").is_in(list(sirets)))
+        frame = frame.filter(
+            pl.col("siret").is_in(pl.Series(list(sirets), dtype=pl.String).implode())
+        )
     wanted = frame["siret"].to_list()
     if not wanted:
         return []

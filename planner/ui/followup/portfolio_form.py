@@ -72,6 +72,9 @@ class OutcomeBox(QComboBox):
         super().keyPressEvent(event)
 
 
+_WHOLE_CODE = re.compile(r"^[A-Za-z]\d{4}$")
+
+
 class NeedsCompleter(QCompleter):
     """Completes the need being typed (after the last comma) with ROME métiers,
     by code or by any part of the label, and inserts the code."""
@@ -87,8 +90,10 @@ class NeedsCompleter(QCompleter):
 
     def splitPath(self, path: str) -> list[str]:  # noqa: N802 (Qt override)
         part = re.split(r"[,;]", path)[-1].strip()
-        # Once a code and a number are typed, nothing is left to complete.
-        return [part] if part and not re.search(r"\d\s+\S|\s\d", part) else ["\x00"]
+        # A whole code, or a code and a number: nothing is left to complete (and
+        # Enter saves instead of choosing in a popup).
+        done = _WHOLE_CODE.match(part) or re.search(r"\d\s+\S|\s\d", part)
+        return [part] if part and not done else ["\x00"]
 
     def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:  # noqa: N802
         code = str(index.data()).split(" ", 1)[0]
@@ -159,14 +164,14 @@ class CallForm(QWidget):
 
     def focus_on(self, reason: str) -> None:
         """Put the cursor where an error message ``reason`` points."""
-        fields: dict[str, Any] = {
-            "résultat": self.outcome,
-            "date": self.date,
+        fields: dict[str, Any] = {  # the most specific words first
+            "postes": self.needs,
             "rome": self.needs,
             "besoin": self.needs,
-            "postes": self.needs,
+            "date": self.date,
             "étape": self.next_step,
             "note": self.note,
+            "résultat": self.outcome,
         }
         lowered = reason.casefold()
         for word, field in fields.items():
