@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
 from sqlalchemy import Row, func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from planner.db import models
 from planner.db.store import CampaignStore
@@ -25,19 +25,37 @@ from planner.domain.errors import InputError, PlannerError
 from planner.domain.outcomes import (
     OUTCOMES,
     WITH_NEED,
-    implausible_call_date,
-    implausible_posts,
     normalize_outcome,
 )
-from planner.domain.typed_dates import parse_typed_count, parse_typed_date
 from planner.io.naf_rome import rome_labels
 from planner.services.followup.call_lists import call_list_frame
 from planner.services.followup.outcomes_import import CHANNEL, NON_DIFFUSIBLE_REASON
+from planner.services.followup.portfolio_input import (
+    Need,
+    checked_date,
+    checked_needs,
+    checked_text,
+    parse_needs,
+)
+
+__all__ = [
+    "SOURCE",
+    "AdviserChoice",
+    "Need",
+    "PortfolioChanged",
+    "PortfolioLine",
+    "RecordedCall",
+    "advisers_for_portfolio",
+    "line_after_call",
+    "locked_adviser",
+    "parse_needs",
+    "portfolio",
+    "record_call",
+    "rome_choices",
+]
 
 SOURCE = "Mon portefeuille"
 """``contact.source_file`` of the calls recorded here (the read-back writes the workbook's name)."""
-NOTE_LIMIT = 2000
-_ROME = re.compile(r"^[A-Z]\d{4}$")
 
 
 class PortfolioChanged(PlannerError):
@@ -54,7 +72,7 @@ class AdviserChoice:
         email: the adviser's e-mail, if known.
         team: the adviser's team.
         partner: the team's partner.
-        firms: firms assigned to the adviser.
+        firms: firms of the target assigned to the adviser.
     """
 
     id: int
@@ -155,7 +173,11 @@ def advisers_for_portfolio(store: CampaignStore) -> list[AdviserChoice]:
         counts = dict(
             session.execute(
                 select(models.Assignment.adviser_id, func.count())
-                .where(models.Assignment.adviser_id.is_not(None))
+                .join(models.Establishment, models.Establishment.siret == models.Assignment.siret)
+                .where(
+                    models.Assignment.adviser_id.is_not(None),
+                    func.coalesce(models.Establishment.in_target, False).is_(True),
+                )
                 .group_by(models.Assignment.adviser_id)
             )
             .tuples()
@@ -194,8 +216,8 @@ def locked_adviser(store: CampaignStore) -> int | None:
         return None
     try:
         access = current(store)
-    except PlannerError:
-        return None
+    except (PlannerError, SQLAlchemyError):
+        return None  # no access known: the login sees what the database lets it see
     adviser = getattr(access, "adviser_id", None)
     if getattr(access, "role", None) == "conseiller" and isinstance(adviser, int):
         return adviser
@@ -213,7 +235,8 @@ def _adviser(store: CampaignStore, adviser_id: int) -> models.Adviser:
 def portfolio(
     store: CampaignStore, adviser_id: int, *, sirets: Iterable[str] | None = None
 ) -> list[PortfolioLine]:
-    """The adviser's firms, highest priority first (the order of their call list).
+    """The adviser's firms, highest priority first: the firms and the order of their
+    call list (so firms already supported are left out if the coordinator chose so).
 
     Args:
         store: the campaign.
@@ -302,93 +325,6 @@ def rome_choices() -> list[tuple[str, str]]:
     return sorted(rome_labels().items())
 
 
-# --- checking what was typed -----------------------------------------------------------
-
-Need = tuple[str | None, int | None]
-
-
-def parse_needs(text: str) -> list[Need]:
-    """Needs as typed in one field: ``N1103 2, G1602 x1; 3`` (ROME code, then posts).
-
-    Each need is a ROME code, a number of posts, or both (``N1103 2``,
-    ``N1103 x2``, ``N1103:2``, ``2 N1103``), needs separated by commas or
-    semicolons; a label after the code (completion) is ignored.
-
-    Raises:
-        InputError: a part that is neither, in French.
-    """
-    needs: list[Need] = []
-    for part in re.split(r"[,;]", text):
-        words = part.replace(":", " ").split()
-        if not words:
-            continue
-        code: str | None = None
-        posts: int | None = None
-        label = False
-        for word in words:
-            if code is None and _ROME.match(word.upper()):
-                code = word.upper()
-            elif posts is None and re.fullmatch(r"[xX×]?\d+", word):
-                posts = int(word.lstrip("xX×"))
-            elif not any(c.isdigit() for c in word):
-                label = True  # « N1103 Magasinage… »: the completion's label, ignored
-            else:
-                code = None
-                label = True
-                break
-        if label and code is None:
-            raise InputError(
-                f"besoin illisible « {part.strip()} » : un code ROME et un nombre de postes, "
-                "ex. « N1103 2, G1602 1 »"
-            )
-        needs.append((code, posts))
-    return needs
-
-
-def _checked_needs(outcome: str, needs: Sequence[Need]) -> list[Need]:
-    checked: list[Need] = []
-    for code, typed_posts in needs:
-        rome = code.upper().replace(" ", "") if code else None
-        if rome is not None and not _ROME.match(rome):
-            raise InputError(f"code ROME invalide « {code} » (ex. : N1103)")
-        try:
-            posts = parse_typed_count(typed_posts)
-        except ValueError as exc:
-            raise InputError(f"nombre de postes : {exc}") from None
-        if problem := implausible_posts(posts):
-            raise InputError(problem)
-        if outcome not in WITH_NEED and posts:
-            raise InputError(f"postes saisis alors que le résultat est « {outcome} »")
-        if rome is not None and rome in {c for c, _p in checked}:
-            raise InputError(f"métier ROME {rome} saisi deux fois : additionnez les postes")
-        if rome is not None or posts is not None:
-            checked.append((rome, posts))
-    return checked
-
-
-def _checked_date(date: dt.date | str | None, today: dt.date) -> dt.date:
-    if date is None or isinstance(date, dt.date):
-        day = date or today
-    else:
-        try:
-            parsed = parse_typed_date(date)
-        except ValueError as exc:
-            raise InputError(str(exc)) from None
-        if parsed is None:
-            raise InputError("date de l'appel manquante (jj/mm/aaaa)")
-        day = parsed
-    if problem := implausible_call_date(day, today):
-        raise InputError(problem)
-    return day
-
-
-def _text(value: str | None, label: str) -> str | None:
-    text = " ".join((value or "").split())
-    if len(text) > NOTE_LIMIT:
-        raise InputError(f"{label} trop long ({len(text)} caractères, au plus {NOTE_LIMIT})")
-    return text or None
-
-
 # --- writing ------------------------------------------------------------------------
 
 
@@ -441,10 +377,10 @@ def record_call(
         raise InputError(
             f"résultat inconnu « {outcome} » (résultats possibles : {', '.join(OUTCOMES)})"
         )
-    day = _checked_date(date, today)
-    checked = _checked_needs(canonical, needs)
-    step = _text(next_step, "prochaine étape")
-    comment = _text(note, "note")
+    day = checked_date(date, today)
+    checked = checked_needs(canonical, needs)
+    step = checked_text(next_step, "prochaine étape")
+    comment = checked_text(note, "note")
     if adviser_id is None:
         raise InputError("conseiller manquant : choisissez le conseiller qui a appelé")
     with store.session() as session:

@@ -89,6 +89,7 @@ class FollowupController(QObject):
         menu.addAction(supported)
         menu.addAction(priorities)
         self.actions = (export, read_back, portfolio, board, bmo, supported, priorities, unsigned)
+        parts.campaign_shown.connect(self._on_campaign_shown)
 
     def _campaign(self) -> LoadedCampaign | None:
         """The open campaign; without one, say so and return None."""
@@ -144,11 +145,25 @@ class FollowupController(QObject):
             return
         from planner.ui.followup.portfolio_window import PortfolioWindow
 
+        shown = self.portfolio
+        if isinstance(shown, PortfolioWindow) and shown.isVisible():
+            if shown.store is campaign.store:
+                shown.raise_()
+                shown.activateWindow()
+                return
+            shown.close()
         window = PortfolioWindow(campaign.store, self._parts.window)
         window.firmSelected.connect(self._show_firm)
         window.finished.connect(lambda _result: self._after_portfolio(window))
         window.show()
         self.portfolio = window
+
+    def _on_campaign_shown(self, loaded: LoadedCampaign) -> None:
+        """Another campaign shown: the portfolio of the previous one closes."""
+        shown = self.portfolio
+        if shown is not None and getattr(shown, "store", None) is not loaded.store:
+            shown.close()
+            self.portfolio = None
 
     def _show_firm(self, siret: str) -> None:
         campaign = self._parts.campaign()
