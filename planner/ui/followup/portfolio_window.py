@@ -106,7 +106,7 @@ class PortfolioWindow(QDialog):
         self.view.setWordWrap(False)
         self.view.verticalHeader().setVisible(False)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((60, 240, 120, 110, 220, 130, 100, 140, 120, 200)):
+        for column, width in enumerate((60, 240, 120, 110, 210, 130, 120, 140, 120, 200)):
             self.view.setColumnWidth(column, width)
         self.form = CallForm(self)
         self.message = QLabel(self)
@@ -151,6 +151,9 @@ class PortfolioWindow(QDialog):
         self.view.selectionModel().currentRowChanged.connect(self._on_view_currentRowChanged)
         if self.locked is not None:
             index = self.adviser_box.findData(self.locked)
+            if index < 0:  # the login may not see its own team's rows
+                self.adviser_box.addItem("Mon portefeuille", self.locked)
+                index = self.adviser_box.count() - 1
             self.adviser_box.setCurrentIndex(index)
             self.adviser_box.setEnabled(False)
             self.adviser_box.setToolTip("Connecté en tant que conseiller : votre portefeuille.")
