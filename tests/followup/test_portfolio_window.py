@@ -202,3 +202,26 @@ def test_needs_complete_rome_labels(qtbot: QtBot) -> None:
     completer.setCompletionPrefix("carist")  # any part of the label, any case
     assert completer.currentIndex().data() == "N1101 — Cariste"
     assert completer.currentCompletion() == "G1602 1, N1101 "  # the code replaces the words
+
+
+def test_a_firm_moved_meanwhile_is_refused(qtbot: QtBot, window: MainWindow) -> None:
+    """Another coordinator gives the firm to someone else: the call is refused, in French."""
+    portfolio = _open_portfolio(window, qtbot)
+    line = portfolio.current_line()
+    assert line is not None and window.campaign is not None
+    with window.campaign.store.session() as session:
+        assignment = session.get(models.Assignment, line.siret)
+        assert assignment is not None
+        other = session.scalars(
+            select(models.Adviser.id).where(models.Adviser.id != assignment.adviser_id)
+        ).first()
+        assignment.adviser_id = other
+    _type(qtbot, "2")
+    _key(qtbot, Qt.Key.Key_Return)
+    assert "réattribuée depuis l'ouverture du portefeuille" in portfolio.message.text()
+    assert _stored(window, line.siret) == []
+    assert portfolio.current_line() == line  # still on it, nothing changed
+    assert portfolio.form.outcome.outcome() == "À rappeler"  # what was typed is kept
+    _key(qtbot, Qt.Key.Key_F5)  # read again: the firm left the portfolio
+    qtbot.waitUntil(lambda: portfolio.loaded and portfolio.model.row_of(line.siret) is None)
+    portfolio.close()

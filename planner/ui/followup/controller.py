@@ -170,7 +170,15 @@ class FollowupController(QObject):
         if campaign is None:
             return
         firms = campaign.firms
-        self._parts.table.select_ids(firms.filter(firms["siret"] == siret)["id"].to_list())
+        ids = firms.filter(firms["siret"] == siret)["id"].to_list()
+        table = self._parts.table
+        table.select_ids(ids)
+        if ids and table.firm_model.row_of_id(int(ids[0])) is None:
+            self._parts.status_bar.showMessage(
+                "Cette entreprise est masquée par les filtres en cours : "
+                "elle n'est ni dans le tableau ni sur la carte.",
+                5000,
+            )
 
     def _after_portfolio(self, window: QWidget) -> None:
         if getattr(window, "calls", 0):
