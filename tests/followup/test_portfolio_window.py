@@ -3,8 +3,6 @@ keyboard only, see the line change and the firm shown in the main table."""
 
 from __future__ import annotations
 
-import sys
-import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from sqlalchemy import select
 
 from planner.db import models
 from planner.services.followup.portfolio import portfolio as read_portfolio
+from planner.services.shared_campaign.access import Access
 from planner.ui.followup.portfolio_model import NEXT_STEP, OUTCOME
 from planner.ui.followup.portfolio_window import PortfolioWindow
 from planner.ui.main_window import MainWindow
@@ -161,18 +160,17 @@ def test_record_calls_with_the_keyboard(qtbot: QtBot, window: MainWindow) -> Non
 def test_a_conseiller_login_is_locked_to_its_portfolio(
     qtbot: QtBot, demo_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """When the access service says « conseiller », the adviser is chosen and locked."""
+    """When the login is a « conseiller », its adviser is chosen and locked."""
     from planner.services.campaign.campaign_store import open_campaign
     from planner.services.followup.portfolio import advisers_for_portfolio
 
     store = open_campaign(demo_file)
     try:
         me = advisers_for_portfolio(store)[3]
-        access = types.ModuleType("planner.services.shared_campaign.access")
-        access.current_access = lambda _store: types.SimpleNamespace(  # type: ignore[attr-defined]
-            role="conseiller", adviser_id=me.id
+        access = Access(login="amina", role="conseiller", adviser_id=me.id)
+        monkeypatch.setattr(
+            "planner.services.followup.portfolio.current_access", lambda _store: access
         )
-        monkeypatch.setitem(sys.modules, "planner.services.shared_campaign.access", access)
         window = PortfolioWindow(store)
         qtbot.addWidget(window)
         window.show()

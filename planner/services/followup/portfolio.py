@@ -10,14 +10,12 @@ history.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
 from sqlalchemy import Row, func, select
-from sqlalchemy.exc import SQLAlchemyError
 
 from planner.db import models
 from planner.db.store import CampaignStore
@@ -37,6 +35,7 @@ from planner.services.followup.portfolio_input import (
     checked_text,
     parse_needs,
 )
+from planner.services.shared_campaign.access import current_access
 
 __all__ = [
     "SOURCE",
@@ -202,26 +201,12 @@ def advisers_for_portfolio(store: CampaignStore) -> list[AdviserChoice]:
 
 
 def locked_adviser(store: CampaignStore) -> int | None:
-    """The adviser a *conseiller* login is, when the access service says so; else None.
-
-    The access service (``shared_campaign.access``) may be absent from this
-    version: then anybody chooses the adviser.
-    """
+    """The adviser a *conseiller* login is, or None (coordination and partners choose)."""
     try:
-        access_module = importlib.import_module("planner.services.shared_campaign.access")
-    except ImportError:
-        return None
-    current = getattr(access_module, "current_access", None)
-    if current is None:
-        return None
-    try:
-        access = current(store)
-    except (PlannerError, SQLAlchemyError):
-        return None  # no access known: the login sees what the database lets it see
-    adviser = getattr(access, "adviser_id", None)
-    if getattr(access, "role", None) == "conseiller" and isinstance(adviser, int):
-        return adviser
-    return None
+        access = current_access(store)
+    except PlannerError:
+        return None  # a login without a grant: the database shows it nothing anyway
+    return access.adviser_id if access.role == "conseiller" else None
 
 
 def _adviser(store: CampaignStore, adviser_id: int) -> models.Adviser:

@@ -66,6 +66,7 @@ class FollowupController(QObject):
         unsigned.triggered.connect(self._set_refuse_unsigned)
         menu.aboutToShow.connect(lambda: self._sync_refuse_unsigned(unsigned))
         portfolio = QAction("Mon &portefeuille…", window)
+        portfolio.setObjectName("adviserPortfolio")
         portfolio.setToolTip("Les entreprises d'un conseiller par priorité, et ses appels.")
         portfolio.triggered.connect(self.show_portfolio)
         board = QAction("&Tableau de bord…", window)
