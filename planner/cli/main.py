@@ -63,9 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--communes", metavar="CODES", help="codes commune séparés par des virgules")
     create.add_argument("--ze-file", type=Path, help="classeur INSEE des zones d'emploi (xlsx)")
     create.add_argument("--bmo-file", type=Path, help="table commune → bassin BMO (csv)")
-    from planner.cli import nomenclature_commands
+    from planner.cli import nomenclature_commands, shared_campaign_commands
 
     nomenclature_commands.add_parser(campaign_sub)
+    shared_campaign_commands.add_parser(campaign_sub)
 
     imp = sub.add_parser("import", help="importer des données")
     imp_sub = imp.add_subparsers(dest="source", required=True, parser_class=Parser)
