@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, MetaData, Table, inspect, text
@@ -133,10 +134,12 @@ def publish(sqlite_path: str | Path, url: str, progress: Progress | None = None)
                             ).scalar()
                             or source.stem
                         )
-                except DBAPIError as exc:
+                except (DBAPIError, psycopg.Error) as exc:
+                    # COPY runs on the driver's cursor: its errors come unwrapped.
+                    cause = exc.orig if isinstance(exc, DBAPIError) else exc
                     raise PublishError(
                         f"La publication a échoué et a été annulée, la base est restée vide : "
-                        f"{str(exc.orig or exc).strip().splitlines()[0]}"
+                        f"{str(cause or exc).strip().splitlines()[0]}"
                     ) from exc
     finally:
         engine.dispose()
