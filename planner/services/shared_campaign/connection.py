@@ -10,10 +10,9 @@ goes to the system's keyring (``keyring``), never to the settings file.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote, unquote
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import NullPool
 
@@ -59,11 +58,14 @@ class ServerAddress:
 
     def url(self, password: str | None = None) -> str:
         """The SQLAlchemy URL (user and password percent-encoded)."""
-        login = quote(self.user, safe="")
-        if password:
-            login = f"{login}:{quote(password, safe='')}"
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{DRIVER}://{login}@{host}:{self.port}/{quote(self.database, safe='')}"
+        return URL.create(
+            DRIVER,
+            username=self.user,
+            password=password or None,
+            host=self.host,
+            port=self.port,
+            database=self.database,
+        ).render_as_string(hide_password=False)
 
     def public_url(self) -> str:
         """The URL without any password: what may be written to settings and shown."""
@@ -84,6 +86,8 @@ def check_address(host: str, port: int | str, database: str, user: str) -> Serve
     ]
     if missing:
         raise ConnectionProblem(f"Indiquez {', '.join(missing)}.")
+    if "?" in database or "/" in database:
+        raise ConnectionProblem(f"Nom de base invalide : « {database} » (ni « ? » ni « / »).")
     try:
         number = int(str(port).strip())
     except ValueError:
@@ -111,7 +115,7 @@ def address_of_url(url: str) -> ServerAddress:
     return ServerAddress(
         host=parsed.host or "localhost",
         port=parsed.port or DEFAULT_PORT,
-        database=unquote(parsed.database),
+        database=parsed.database,
         user=parsed.username or "",
     )
 
