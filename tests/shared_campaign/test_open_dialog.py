@@ -185,7 +185,7 @@ def test_a_shared_campaign_is_listed_among_recent_campaigns_and_reopens(
 ) -> None:
     controller = window.controllers.campaign
     texts = [a.text() for a in window.parts.menu("&Fichier").actions()]
-    assert "Ouvrir une campagne &partagée…" in texts
+    assert "Ouvrir une campagne parta&gée…" in texts
     address = address_of_url(published)
     controller.open_campaign(address.url(SECRET), shared=address)
     qtbot.waitUntil(lambda: window.campaign is not None, timeout=30000)

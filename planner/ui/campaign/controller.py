@@ -58,7 +58,7 @@ class CampaignController(QObject):
         open_ = file_menu.addAction("&Ouvrir…")
         open_.triggered.connect(self.ask_open)
         open_.setShortcut(QKeySequence.StandardKey.Open)
-        file_menu.addAction("Ouvrir une campagne &partagée…").triggered.connect(
+        file_menu.addAction("Ouvrir une campagne parta&gée…").triggered.connect(
             self.ask_open_shared
         )
         self.recent_menu = file_menu.addMenu("Campagnes &récentes")
