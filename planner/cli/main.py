@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="campagne de démonstration")
     demo_sub = demo.add_subparsers(dest="action", required=True, parser_class=Parser)
     demo_create = demo_sub.add_parser("create", help="écrire la campagne de démonstration")
-    demo_create.add_argument("file", help="fichier .planner à créer")
+    demo_create.add_argument("file", help="fichier .planner à créer, ou URL PostgreSQL (base vide)")
     demo_create.add_argument("--rows", type=int, default=15000, help="établissements générés")
     demo_create.add_argument("--seed", type=int, default=2026)
 

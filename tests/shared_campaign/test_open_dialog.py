@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
+import psycopg
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
@@ -16,8 +17,11 @@ from sqlalchemy.engine import make_url
 
 from planner.services.shared_campaign.connection import (
     KEYRING_SERVICE,
+    ConnectionProblem,
     ServerAddress,
     address_of_url,
+    check_address,
+    describe_connection_error,
 )
 from planner.services.shared_campaign.publish import publish
 from planner.ui.main_window import MainWindow
@@ -214,3 +218,45 @@ def test_a_shared_campaign_is_listed_among_recent_campaigns_and_reopens(
     assert window.campaign is not None
     assert make_url(window.campaign.store.url).password == SECRET
     assert controller.recent_files().count(entry) == 1
+
+    # A remembered password that no longer opens it: the dialog comes back, saying why.
+    gone = ServerAddress(address.host, address.port, "base_supprimee_x", address.user)
+    memory_keyring.set_password(KEYRING_SERVICE, gone.keyring_user, SECRET)
+    reasons: list[str] = []
+    monkeypatch.setattr(
+        controller, "_ask_shared", lambda a, reason: (asked.append(a), reasons.append(reason))
+    )
+    controller.reopen_shared(gone.public_url())
+    qtbot.waitUntil(lambda: len(asked) == 2, timeout=15000)
+    assert asked[-1] == gone and reasons[-1]
+    assert SECRET not in reasons[-1]
+
+
+def test_connection_errors_in_french() -> None:
+    address = ServerAddress("pg.exemple.fr", 5432, "t6", "jean")
+    refused = psycopg.OperationalError(
+        'connection failed: connection to server at "10.0.0.5", port 5432 failed: '
+        'FATAL:  password authentication failed for user "jean"'
+    )
+    assert "Mot de passe refusé" in describe_connection_error(refused, address)
+    no_role = psycopg.OperationalError('FATAL:  role "jean" does not exist')
+    assert "L'utilisateur « jean » n'existe pas" in describe_connection_error(no_role, address)
+    with pytest.raises(ConnectionProblem, match="Port invalide"):
+        check_address("pg.exemple.fr", "cinq", "t6", "jean")
+
+
+@pytest.mark.postgres
+def test_cancelled_while_connecting_keeps_nothing(
+    qtbot: QtBot, memory_keyring: MemoryKeyring, published: str
+) -> None:
+    dialog = OpenSharedDialog()
+    qtbot.addWidget(dialog)
+    _fill(dialog, address_of_url(published), SECRET)
+    dialog.remember.setChecked(True)
+    _ok(dialog)
+    assert dialog.testing
+    dialog.reject()  # before the test's answer reaches the GUI thread
+    qtbot.waitUntil(lambda: not dialog.testing, timeout=10000)
+    assert dialog.choice is None
+    assert dialog.result() == QDialog.DialogCode.Rejected
+    assert memory_keyring.passwords == {}

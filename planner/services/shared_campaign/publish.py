@@ -134,8 +134,9 @@ def publish(sqlite_path: str | Path, url: str, progress: Progress | None = None)
                             ).scalar()
                             or source.stem
                         )
-                except (DBAPIError, psycopg.Error) as exc:
-                    # COPY runs on the driver's cursor: its errors come unwrapped.
+                except (DBAPIError, psycopg.Error, sqlite3.Error) as exc:
+                    # COPY runs on the driver's cursor: its errors come unwrapped;
+                    # so do the file's (a damaged page, text that is not UTF-8).
                     cause = exc.orig if isinstance(exc, DBAPIError) else exc
                     raise PublishError(
                         f"La publication a échoué et a été annulée, la base est restée vide : "

@@ -7,7 +7,7 @@ other views (task force, sessions, follow-up).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import cast
 
@@ -149,7 +149,13 @@ class CampaignController(QObject):
         if password is None:
             self._ask_shared(address, "Saisissez le mot de passe pour ouvrir cette campagne.")
             return
-        self.open_campaign(address.url(password), label=address.label, shared=address)
+        self.open_campaign(
+            address.url(password),
+            label=address.label,
+            shared=address,
+            # The remembered password may be out of date: ask again, saying why.
+            on_failure=lambda message: self._ask_shared(address, message),
+        )
 
     def _ask_shared(self, address: ServerAddress | None, reason: str) -> None:
         from planner.ui.shared_campaign.open_dialog import OpenSharedDialog
@@ -191,7 +197,12 @@ class CampaignController(QObject):
         )
 
     def open_campaign(
-        self, path: Path | str, *, label: str = "", shared: ServerAddress | None = None
+        self,
+        path: Path | str,
+        *,
+        label: str = "",
+        shared: ServerAddress | None = None,
+        on_failure: Callable[[str], None] | None = None,
     ) -> None:
         """Open a campaign file (or URL) off the GUI thread, then show it.
 
@@ -201,6 +212,8 @@ class CampaignController(QObject):
             label: what to call it in the status bar (a URL's password hidden).
             shared: the server address of a shared campaign, remembered among
                 the recent campaigns once it is shown.
+            on_failure: told the French message when it cannot be opened
+                (by default, a message box).
         """
         remember = str(path)
         if recent_campaigns.is_shared(remember):
@@ -214,7 +227,7 @@ class CampaignController(QObject):
             "Ouverture de la campagne",
             lambda _p, _c: load_campaign(path),
             lambda loaded: self._show_campaign(loaded, remember, shared),
-            self._parts.show_error,
+            on_failure or self._parts.show_error,
         )
 
     def _show_campaign(

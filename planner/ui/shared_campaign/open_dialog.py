@@ -81,6 +81,7 @@ class OpenSharedDialog(QDialog):
         self.setMinimumWidth(460)
         self.choice: SharedCampaignChoice | None = None
         self._runner: TaskRunner | None = None
+        self._closed = False
 
         self.host = QLineEdit(self)
         self.host.setPlaceholderText("serveur.exemple.fr")
@@ -177,6 +178,8 @@ class OpenSharedDialog(QDialog):
     @Slot(object)
     def _on_probe_succeeded(self, probe: SharedCampaignProbe) -> None:
         self._probe_over()
+        if self._closed:
+            return  # cancelled (Échap) while the connection was tried: nothing to keep
         password = self.password.text()
         notice = ""
         if self.remember.isChecked() and self.remember.isEnabled():
@@ -185,6 +188,11 @@ class OpenSharedDialog(QDialog):
             forget_password(probe.address)
         self.choice = SharedCampaignChoice(probe.address, password, probe.name, notice)
         self.accept()
+
+    def reject(self) -> None:
+        """Cancel: a connection test still running is ignored when it ends."""
+        self._closed = True
+        super().reject()
 
     @Slot(str)
     def _on_probe_failed(self, message: str) -> None:
