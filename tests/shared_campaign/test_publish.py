@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, inspect, select, text
+from sqlalchemy.engine import make_url
 
 from planner.cli.main import run
 from planner.db import models
@@ -59,6 +60,12 @@ def test_publish_copies_every_table_with_versions_and_journal(
     before = _digest(demo_file)
     expected = _sqlite_counts(demo_file)
     seen: list[str] = []
+    # A server in France's time zone: the journal's UTC times must not shift.
+    engine = create_engine(pg_database, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        database = make_url(pg_database).database
+        conn.execute(text(f"ALTER DATABASE \"{database}\" SET timezone = 'Europe/Paris'"))
+    engine.dispose()
 
     summary = publish(demo_file, pg_database, progress=lambda _d, _t, m: seen.append(m))
 
@@ -79,6 +86,7 @@ def test_publish_copies_every_table_with_versions_and_journal(
         file_journal = conn.execute(
             "SELECT id, login, table_name, row_key, action FROM journal ORDER BY id"
         ).fetchall()
+        first_at = conn.execute("SELECT at FROM journal ORDER BY id LIMIT 1").fetchone()[0]
     engine = create_engine(pg_database)
     try:
         with engine.connect() as conn:
@@ -88,6 +96,9 @@ def test_publish_copies_every_table_with_versions_and_journal(
                 text("SELECT id, login, table_name, row_key, action FROM journal ORDER BY id")
             ).all()
             revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            server_first_at = conn.execute(
+                text("SELECT at FROM journal ORDER BY id LIMIT 1")
+            ).scalar_one()
             disabled = conn.execute(
                 text(
                     "SELECT count(*) FROM pg_trigger WHERE tgname IN "
@@ -101,6 +112,8 @@ def test_publish_copies_every_table_with_versions_and_journal(
     assert [tuple(r) for r in journal] == [tuple(r) for r in file_journal]
     assert revision == head_revision()
     assert disabled == 0
+    # SQLite's journal keeps UTC without a zone; the server's keeps the same instant.
+    assert server_first_at == dt.datetime.fromisoformat(first_at).replace(tzinfo=dt.UTC)
 
 
 def test_sequences_are_past_the_copied_ids(demo_file: Path, pg_database: str) -> None:
