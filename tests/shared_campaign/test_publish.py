@@ -7,6 +7,7 @@ import hashlib
 import json
 import shutil
 import sqlite3
+import threading
 from contextlib import closing
 from pathlib import Path
 
@@ -255,3 +256,30 @@ def test_an_unreachable_server_is_said_in_french(
     url = "postgresql+psycopg://postgres@127.0.0.1:1/planner"
     assert run(["campaign", "publish", str(demo_file), url]) == 2
     assert "Serveur injoignable" in capsys.readouterr().err
+
+
+def test_two_publications_at_once_one_wins_the_other_is_refused(
+    demo_file: Path, pg_database: str
+) -> None:
+    outcomes: list[str] = []
+
+    def attempt() -> None:
+        try:
+            publish(demo_file, pg_database)
+        except PublishError as exc:
+            outcomes.append(str(exc))
+        except Exception as exc:  # a traceback the user would see
+            outcomes.append(f"plantage {type(exc).__name__}: {exc}")
+        else:
+            outcomes.append("publiée")
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(outcomes) == 2, outcomes
+    refused, published = sorted(outcomes)
+    assert published == "publiée", outcomes
+    assert "n'est pas vide" in refused, outcomes
+    assert _pg_counts(pg_database) == _sqlite_counts(demo_file)

@@ -49,6 +49,7 @@ from planner.services.shared_campaign.connection import (
 # copied instead), on again before the commit.
 _QUIET_TRIGGERS = ("planner_journal", "planner_notify")
 _COPY_BATCH = 5000
+_PUBLISH_LOCK = "hashtext('planner_publish')"
 
 
 class PublishError(PlannerError):
@@ -115,18 +116,18 @@ def publish(sqlite_path: str | Path, url: str, progress: Progress | None = None)
             existing = inspect(engine).get_table_names()
         except DBAPIError as exc:
             raise PublishError(describe_connection_error(exc, address)) from exc
-        if existing:
-            raise PublishError(
-                f"La base « {address.database} » sur {address.host} n'est pas vide "
-                f"({len(existing)} table(s), dont « {sorted(existing)[0]} ») : une campagne "
-                "ne se publie que dans une base neuve. Créez une base vide "
-                "(createdb) et recommencez ; rien n'a été modifié."
-            )
+        _refuse_tables(existing, address.database, address.host)
         with _readable_copy(source, revision) as readable:
             report(0, 1, f"Publication de {source.name}")
             with closing(_open_readonly(readable)) as reader, engine.connect() as conn:
                 try:
                     with conn.begin():
+                        # Two publications at once into the same base: the second
+                        # waits here, then finds the first one's tables.
+                        conn.execute(text(f"SELECT pg_advisory_xact_lock({_PUBLISH_LOCK})"))
+                        _refuse_tables(
+                            inspect(conn).get_table_names(), address.database, address.host
+                        )
                         tables = _publish_in(conn, reader, report)
                         name = str(
                             conn.execute(
@@ -152,6 +153,16 @@ def publish(sqlite_path: str | Path, url: str, progress: Progress | None = None)
         migrated_from=revision if revision != head_revision() else None,
         tables=tables,
     )
+
+
+def _refuse_tables(existing: Sequence[str], database: str, host: str) -> None:
+    if existing:
+        raise PublishError(
+            f"La base « {database} » sur {host} n'est pas vide "
+            f"({len(existing)} table(s), dont « {sorted(existing)[0]} ») : une campagne "
+            "ne se publie que dans une base neuve. Créez une base vide "
+            "(createdb) et recommencez ; rien n'a été modifié."
+        )
 
 
 # --- the source file --------------------------------------------------------------
