@@ -98,6 +98,7 @@ class CampaignController(QObject):
         for path in files:
             if recent_campaigns.is_shared(path):
                 action = menu.addAction(recent_campaigns.label(self._parts.settings, path))
+                action.setToolTip(path)  # the address without any password
                 action.triggered.connect(lambda _=False, p=path: self.reopen_shared(p))
                 continue
             action = menu.addAction(Path(path).name)
