@@ -65,5 +65,6 @@ def main(campaign: str | None = None, *, demo: bool = False) -> int:
     if demo:
         window.open_demo()
     elif campaign:
-        window.open_campaign(Path(campaign))
+        # A shared campaign's URL stays a URL (Path would fold its « // »).
+        window.open_campaign(campaign if "://" in campaign else Path(campaign))
     return app.exec()

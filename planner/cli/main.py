@@ -63,9 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--communes", metavar="CODES", help="codes commune séparés par des virgules")
     create.add_argument("--ze-file", type=Path, help="classeur INSEE des zones d'emploi (xlsx)")
     create.add_argument("--bmo-file", type=Path, help="table commune → bassin BMO (csv)")
-    from planner.cli import nomenclature_commands
+    from planner.cli import nomenclature_commands, shared_campaign_commands
 
     nomenclature_commands.add_parser(campaign_sub)
+    shared_campaign_commands.add_parser(campaign_sub)
 
     imp = sub.add_parser("import", help="importer des données")
     imp_sub = imp.add_subparsers(dest="source", required=True, parser_class=Parser)
@@ -95,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="campagne de démonstration")
     demo_sub = demo.add_subparsers(dest="action", required=True, parser_class=Parser)
     demo_create = demo_sub.add_parser("create", help="écrire la campagne de démonstration")
-    demo_create.add_argument("file", help="fichier .planner à créer")
+    demo_create.add_argument("file", help="fichier .planner à créer, ou URL PostgreSQL (base vide)")
     demo_create.add_argument("--rows", type=int, default=15000, help="établissements générés")
     demo_create.add_argument("--seed", type=int, default=2026)
 

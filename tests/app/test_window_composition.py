@@ -30,6 +30,7 @@ def test_menus_docks_and_shortcuts(qtbot: QtBot, isolated_settings: Path) -> Non
     assert [a.text() for a in win.parts.menus["&Fichier"].actions()] == [
         "&Nouvelle campagne…",
         "&Ouvrir…",
+        "Ouvrir une campagne parta&gée…",
         "Campagnes &récentes",
         "Ouvrir la campagne de &démonstration",
         "",

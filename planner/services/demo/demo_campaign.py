@@ -106,11 +106,25 @@ def create_demo(
             add_demo_sessions(store, seed=seed)
             if wanted != REV2:
                 apply_switch(store, plan_switch(store, wanted))
+            _advance_sequences(store)
         except BaseException:
             _discard(store, target)
             raise
         store.close()
     return summary
+
+
+def _advance_sequences(store: CampaignStore) -> None:
+    """On PostgreSQL, move the id sequences past the rows the demo wrote with explicit ids.
+
+    Otherwise the first contact, session or venue a user adds reuses id 1.
+    """
+    if store.engine.dialect.name != "postgresql":
+        return
+    from planner.services.shared_campaign.publish import advance_sequences
+
+    with store.engine.begin() as conn:
+        advance_sequences(conn)
 
 
 def _discard(store: CampaignStore, target: str | Path) -> None:

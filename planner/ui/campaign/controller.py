@@ -7,7 +7,7 @@ other views (task force, sessions, follow-up).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import cast
 
@@ -16,9 +16,11 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QMessageBox
 
 from planner.domain.progress import CancelToken, Progress
+from planner.services.shared_campaign.connection import ServerAddress
 from planner.ui.campaign.loaded_campaign import LoadedCampaign, load_campaign, reload_firms
 from planner.ui.firms.controller import FirmsController
 from planner.ui.map.controller import MapController
+from planner.ui.shared_campaign import recent_campaigns
 from planner.ui.window_parts import WindowParts
 
 MAX_RECENT = 8
@@ -56,6 +58,9 @@ class CampaignController(QObject):
         open_ = file_menu.addAction("&Ouvrir…")
         open_.triggered.connect(self.ask_open)
         open_.setShortcut(QKeySequence.StandardKey.Open)
+        file_menu.addAction("Ouvrir une campagne parta&gée…").triggered.connect(
+            self.ask_open_shared
+        )
         self.recent_menu = file_menu.addMenu("Campagnes &récentes")
         file_menu.addAction("Ouvrir la campagne de &démonstration").triggered.connect(
             self.open_demo
@@ -78,8 +83,9 @@ class CampaignController(QObject):
         return [str(v) for v in cast("Iterable[object]", value or [])]
 
     def _remember(self, path: str) -> None:
-        files = [path] + [f for f in self.recent_files() if f != path]
-        self._parts.settings.setValue("recent/files", files[:MAX_RECENT])
+        files = ([path] + [f for f in self.recent_files() if f != path])[:MAX_RECENT]
+        self._parts.settings.setValue("recent/files", files)
+        recent_campaigns.forget_names(self._parts.settings, files)
         self.refresh_recent()
 
     def refresh_recent(self) -> None:
@@ -90,6 +96,11 @@ class CampaignController(QObject):
         menu.clear()
         files = self.recent_files()
         for path in files:
+            if recent_campaigns.is_shared(path):
+                action = menu.addAction(recent_campaigns.label(self._parts.settings, path))
+                action.setToolTip(path)  # the address without any password
+                action.triggered.connect(lambda _=False, p=path: self.reopen_shared(p))
+                continue
             action = menu.addAction(Path(path).name)
             action.setToolTip(path)
             action.triggered.connect(lambda _=False, p=path: self.open_campaign(Path(p)))
@@ -122,6 +133,43 @@ class CampaignController(QObject):
             self._parts.set_last_dir(path)
             self.open_campaign(Path(path))
 
+    @Slot()
+    def ask_open_shared(self) -> None:
+        """Ask for a shared campaign's server and login, test them, then open it."""
+        self._ask_shared(None, "")
+
+    def reopen_shared(self, entry: str) -> None:
+        """Open a recent shared campaign: password from the keyring, or asked again."""
+        from planner.services.shared_campaign.connection import stored_password
+
+        address = recent_campaigns.address_of(entry)
+        if address is None:
+            self._parts.show_error(f"Adresse de campagne partagée illisible : {entry}")
+            return
+        password = stored_password(address)
+        if password is None:
+            self._ask_shared(address, "Saisissez le mot de passe pour ouvrir cette campagne.")
+            return
+        self.open_campaign(
+            address.url(password),
+            label=address.label,
+            shared=address,
+            # The remembered password may be out of date: ask again, saying why.
+            on_failure=lambda message: self._ask_shared(address, message),
+        )
+
+    def _ask_shared(self, address: ServerAddress | None, reason: str) -> None:
+        from planner.ui.shared_campaign.open_dialog import OpenSharedDialog
+
+        dialog = OpenSharedDialog(self._parts.window, address, reason=reason)
+        choice = dialog.choice if dialog.exec() else None
+        dialog.deleteLater()
+        if choice is None:
+            return
+        if choice.notice:
+            QMessageBox.information(self._parts.window, "Mot de passe", choice.notice)
+        self.open_campaign(choice.url, label=choice.address.label, shared=choice.address)
+
     def demo_path(self) -> Path:
         """Where the demo campaign lives for this user."""
         base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
@@ -149,17 +197,43 @@ class CampaignController(QObject):
             self._parts.show_error,
         )
 
-    def open_campaign(self, path: Path | str) -> None:
-        """Open a campaign file (or URL) off the GUI thread, then show it."""
-        self._parts.status_bar.showMessage(f"Ouverture de {path}…")
+    def open_campaign(
+        self,
+        path: Path | str,
+        *,
+        label: str = "",
+        shared: ServerAddress | None = None,
+        on_failure: Callable[[str], None] | None = None,
+    ) -> None:
+        """Open a campaign file (or URL) off the GUI thread, then show it.
+
+        Args:
+            path: the file, or the database URL (its password is never shown
+                nor kept).
+            label: what to call it in the status bar (a URL's password hidden).
+            shared: the server address of a shared campaign, remembered among
+                the recent campaigns once it is shown.
+            on_failure: told the French message when it cannot be opened
+                (by default, a message box).
+        """
+        remember = str(path)
+        if recent_campaigns.is_shared(remember):
+            # A URL may hold a password: what is shown and kept is the address only.
+            shared = shared or recent_campaigns.address_of(remember)
+            remember = ""
+        if not label:
+            label = shared.label if shared is not None else remember or "la campagne"
+        self._parts.status_bar.showMessage(f"Ouverture de {label}…")
         self._parts.run_task(
             "Ouverture de la campagne",
             lambda _p, _c: load_campaign(path),
-            lambda loaded: self._show_campaign(loaded, str(path)),
-            self._parts.show_error,
+            lambda loaded: self._show_campaign(loaded, remember, shared),
+            on_failure or self._parts.show_error,
         )
 
-    def _show_campaign(self, loaded: LoadedCampaign, path: str) -> None:
+    def _show_campaign(
+        self, loaded: LoadedCampaign, path: str, shared: ServerAddress | None = None
+    ) -> None:
         if self.campaign is not None:
             self.campaign.store.close()
         self.campaign = loaded
@@ -183,7 +257,11 @@ class CampaignController(QObject):
         self._firms.apply_filters()
         self._firms.clear_details()
         self._firms.update_count()
-        if not path.startswith("postgresql"):
+        if shared is not None:
+            self._remember(
+                recent_campaigns.remember_name(self._parts.settings, shared, header.name)
+            )
+        elif path:
             self._remember(path)
         self._parts.status_bar.showMessage(
             f"Campagne « {header.name} » ouverte : {header.bassin_label}", 8000
