@@ -104,11 +104,18 @@ def build_parser() -> argparse.ArgumentParser:
     from planner.cli import (
         access_commands,
         followup_commands,
+        journal_commands,
         sessions_commands,
         task_force_commands,
     )
 
-    for area in (task_force_commands, sessions_commands, followup_commands, access_commands):
+    for area in (
+        task_force_commands,
+        sessions_commands,
+        followup_commands,
+        access_commands,
+        journal_commands,
+    ):
         area.add_parsers(sub, imp_sub)
     return parser
 

@@ -1,0 +1,111 @@
+"""French names of the journaled tables, their fields and the journal's actions."""
+
+from __future__ import annotations
+
+TABLE_LABELS: dict[str, str] = {
+    "assignment": "Attribution",
+    "contact": "Contact",
+    "contact_need": "Besoin de recrutement",
+    "discovery_session": "Séance",
+    "session_invitee": "Invitation à une séance",
+    "session_host": "Entreprise d'accueil d'une séance",
+    "session_theme": "Thème d'une séance",
+    "session_partner": "Partenaire d'une séance",
+    "session_adviser": "Conseiller d'une séance",
+    "venue": "Lieu",
+    "partner": "Partenaire",
+    "team": "Équipe",
+    "adviser": "Conseiller",
+    "remit_rule": "Règle de compétence",
+    "setting": "Paramètre",
+    "access_grant": "Accès",
+    "supported_firm": "Entreprise déjà accompagnée",
+}
+"""French name of each journaled table."""
+
+ACTION_LABELS: dict[str, str] = {
+    "insert": "création",
+    "update": "modification",
+    "delete": "suppression",
+}
+
+HIDDEN_FIELDS = frozenset({"version"})
+"""Fields the journal keeps but does not show (the row version changes with every write)."""
+
+NAMED_IDS: dict[str, str] = {
+    "team_id": "team",
+    "adviser_id": "adviser",
+    "partner_id": "partner",
+    "venue_id": "venue",
+    "session_id": "discovery_session",
+}
+"""Id fields shown by the name of the row they point to (its table)."""
+
+BOOLEAN_FIELDS = frozenset({"locked", "offer_deposited", "exclusive", "non_diffusible", "siege"})
+"""Fields SQLite stores as 0/1 that read « oui »/« non »."""
+
+FIELD_LABELS: dict[str, str] = {
+    "id": "Numéro",
+    "siret": "SIRET",
+    "team_id": "Équipe",
+    "adviser_id": "Conseiller",
+    "partner_id": "Partenaire",
+    "venue_id": "Lieu",
+    "session_id": "Séance",
+    "contact_id": "Contact n°",
+    "locked": "Verrouillée",
+    "source": "Origine",
+    "assigned_at": "Attribuée le",
+    "date": "Date",
+    "adviser_name": "Nom du conseiller",
+    "channel": "Canal",
+    "outcome": "Résultat",
+    "contact_person": "Interlocuteur",
+    "phone": "Téléphone",
+    "email": "Courriel",
+    "session_interest": "Intérêt pour une séance",
+    "next_step": "Suite à donner",
+    "comment": "Commentaire",
+    "source_file": "Fichier d'origine",
+    "source_row": "Ligne d'origine",
+    "recorded_at": "Enregistré le",
+    "rome_code": "Métier (ROME)",
+    "posts": "Postes",
+    "offer_deposited": "Offre déposée",
+    "name": "Nom",
+    "kind": "Type",
+    "exclusive": "Exclusif",
+    "address": "Adresse",
+    "lon": "Longitude",
+    "lat": "Latitude",
+    "base_lon": "Longitude de rattachement",
+    "base_lat": "Latitude de rattachement",
+    "capacity": "Capacité",
+    "color": "Couleur",
+    "value": "Valeur",
+    "key": "Paramètre",
+    "title": "Titre",
+    "starts_at": "Début",
+    "ends_at": "Fin",
+    "series_id": "Série",
+    "recurrence": "Récurrence",
+    "status": "Statut",
+    "attendance": "Participants",
+    "outcome_notes": "Bilan",
+    "clash_override": "Motif de dérogation",
+    "jobs_offered": "Offres d'emploi",
+    "hires": "Recrutements",
+    "code": "Code",
+    "commune_code": "Commune",
+    "non_diffusible": "Non diffusible",
+    "login": "Identifiant",
+    "role": "Rôle",
+    "granted_at": "Accordé le",
+    "imported_at": "Importée le",
+}
+"""French name of each journaled field (unknown fields keep their column name)."""
+
+
+def field_label(field: str) -> str:
+    """The French name of a journaled field."""
+    return FIELD_LABELS.get(field, field)
