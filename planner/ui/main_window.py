@@ -25,6 +25,7 @@ from planner.ui.help_dialog import GuideDialog
 from planner.ui.map.controller import MapController
 from planner.ui.map.map_widget import MapWidget
 from planner.ui.sessions.controller import SessionsController
+from planner.ui.shared_campaign.live_updates import LiveUpdates
 from planner.ui.shared_campaign.role_menus import RoleMenus
 from planner.ui.sirene_import.controller import SireneImportController
 from planner.ui.task_force.controller import TaskForceController
@@ -104,6 +105,8 @@ class MainWindow(QMainWindow):
         # A shared campaign's role (partner, adviser) hides the menus it may not use.
         self.role_menus = RoleMenus(self.parts)
         firms.connect_views()
+        # A shared campaign's changes by others refresh the views (PostgreSQL only).
+        self.live = LiveUpdates(self.parts, firms, sessions)
         self._restore_settings()
 
     @property
@@ -209,6 +212,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.setValue("window/right", self.right.saveState())
+        self.live.stop()
         self.controllers.campaign.close()
         super().closeEvent(event)
 

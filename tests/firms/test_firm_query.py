@@ -322,6 +322,7 @@ def test_firm_details_of_a_craft_firm_with_its_legal_unit(campaign: CampaignStor
         "Task force",
         "Prospection",
         "Séances de découverte",
+        "Journal des modifications",
         "Activité et effectifs",
         "Adresse",
         "Fiche SIRENE",

@@ -1,4 +1,5 @@
-"""The firm card's follow-up parts: its team and adviser, its contacts, its sessions.
+"""The firm card's follow-up parts: its team and adviser, its contacts, its sessions,
+and the journal of the changes that concern it.
 
 Each function has the shape of a ``DETAIL_SECTIONS`` entry of
 :mod:`planner.services.firms.firm_query`: it reads what it needs from the session it
@@ -14,10 +15,12 @@ from sqlalchemy.orm import Session
 
 from planner.db import models
 from planner.domain.session_labels import INVITEE_STATUSES, status_label
+from planner.services.shared_campaign.journal import journal_lines
 
 Fields = list[tuple[str, str]]
 SHOWN_CONTACTS = 8
 SHOWN_SESSIONS = 6
+SHOWN_JOURNAL = 10
 
 
 def _date(value: dt.date | dt.datetime) -> str:
@@ -123,4 +126,17 @@ def session_fields(session: Session, firm: models.Establishment) -> Fields:
     fields: Fields = [("Séances", str(len(rows)))]
     for start, text in rows[:SHOWN_SESSIONS]:
         _unique(fields, f"Séance du {_date(start)}", f"{start:%H:%M} {text}")
+    return fields
+
+
+def journal_fields(session: Session, firm: models.Establishment) -> Fields:
+    """The latest changes of the firm's assignment, contacts and invitations: who, when, what."""
+    lines = journal_lines(session, siret=firm.siret, limit=SHOWN_JOURNAL + 1)
+    if not lines:
+        return [("Journal", "aucune modification enregistrée")]
+    shown = lines[:SHOWN_JOURNAL]
+    more = " (les plus récentes)" if len(lines) > SHOWN_JOURNAL else ""
+    fields: Fields = [("Journal", f"{len(shown)} modification(s){more}, la plus récente d'abord")]
+    for line in shown:
+        _unique(fields, f"Le {line.when} par {line.login}", line.description)
     return fields

@@ -29,6 +29,7 @@ from planner.services.campaign.naf_reference import reference_in_session
 from planner.services.firms.card_followup import (
     assignment_fields,
     contact_fields,
+    journal_fields,
     session_fields,
 )
 from planner.services.firms.firm_labels import (
@@ -188,6 +189,7 @@ DETAIL_SECTIONS: list[tuple[str, DetailSection]] = [
     ("Task force", assignment_fields),
     ("Prospection", contact_fields),
     ("Séances de découverte", session_fields),
+    ("Journal des modifications", journal_fields),
     ("Activité et effectifs", _activity),
     ("Adresse", _location),
     ("Fiche SIRENE", _record),

@@ -165,7 +165,7 @@ class ChangeFeed:
             attempt += 1
 
     def _open(self) -> psycopg.Connection[Any]:
-        kwargs = {"connect_timeout": 5, **self._kwargs, "autocommit": True}
+        kwargs = {"connect_timeout": 3, **self._kwargs, "autocommit": True}
         conn: psycopg.Connection[Any] = psycopg.connect(*self._args, **kwargs)
         try:
             conn.execute(f"LISTEN {NOTIFY_CHANNEL}")

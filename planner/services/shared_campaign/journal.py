@@ -121,38 +121,56 @@ def _since_bound(session: Session, since: dt.date) -> dt.datetime:
     return start
 
 
+_NAME_COLUMNS = {
+    "team": (models.Team.id, models.Team.name),
+    "adviser": (models.Adviser.id, models.Adviser.name),
+    "partner": (models.Partner.id, models.Partner.name),
+    "venue": (models.Venue.id, models.Venue.name),
+    "discovery_session": (models.DiscoverySession.id, models.DiscoverySession.title),
+}
+
+
 class _Names:
-    """Names of teams, advisers, partners, venues and sessions, deleted ones included."""
+    """Names of teams, advisers, partners, venues and sessions, deleted ones included.
+
+    Each table is read the first time one of its ids is shown; the journal's
+    deletions (where a deleted row keeps its name) only when an id is unknown.
+    """
 
     def __init__(self, session: Session) -> None:
-        self.by_table: dict[str, dict[str, str]] = {}
-        for model, column in (
-            (models.Team, models.Team.name),
-            (models.Adviser, models.Adviser.name),
-            (models.Partner, models.Partner.name),
-            (models.Venue, models.Venue.name),
-            (models.DiscoverySession, models.DiscoverySession.title),
-        ):
-            rows = session.execute(select(model.id, column)).all()
-            self.by_table[model.__tablename__] = {str(i): str(n) for i, n in rows}
-        # A deleted team (adviser…) keeps its name in the journal.
-        deleted = session.execute(
-            select(models.JournalEntry.table_name, models.JournalEntry.before).where(
-                models.JournalEntry.action == "delete",
-                models.JournalEntry.table_name.in_(list(self.by_table)),
-            )
-        ).all()
-        for table, before in deleted:
-            if not isinstance(before, dict) or before.get("id") is None:
-                continue
-            name = before.get("name") or before.get("title")
-            if name:
-                self.by_table[table].setdefault(str(before["id"]), str(name))
+        self._session = session
+        self._by_table: dict[str, dict[str, str]] = {}
+        self._deleted: dict[str, dict[str, str]] | None = None
+
+    def _current(self, table: str) -> dict[str, str]:
+        known = self._by_table.get(table)
+        if known is None:
+            key, name = _NAME_COLUMNS[table]
+            rows = self._session.execute(select(key, name)).all()
+            known = self._by_table[table] = {str(i): str(n) for i, n in rows}
+        return known
+
+    def _deleted_names(self, table: str) -> dict[str, str]:
+        if self._deleted is None:
+            self._deleted = {t: {} for t in _NAME_COLUMNS}
+            rows = self._session.execute(
+                select(models.JournalEntry.table_name, models.JournalEntry.before).where(
+                    models.JournalEntry.action == "delete",
+                    models.JournalEntry.table_name.in_(list(_NAME_COLUMNS)),
+                )
+            ).all()
+            for name_table, before in rows:
+                if not isinstance(before, dict) or before.get("id") is None:
+                    continue
+                name = before.get("name") or before.get("title")
+                if name:
+                    self._deleted[name_table][str(before["id"])] = str(name)
+        return self._deleted[table]
 
     def name(self, table: str, value: object) -> str:
-        known = self.by_table.get(table, {})
         key = str(value)
-        return known.get(key, f"n° {key}")
+        found = self._current(table).get(key) or self._deleted_names(table).get(key)
+        return found or f"n° {key}"
 
 
 def _text(field: str, value: object, names: _Names) -> str:

@@ -1,0 +1,346 @@
+"""Live changes: what others change in a shared campaign shows in the open window.
+
+A :class:`~planner.services.shared_campaign.change_feed.ChangeFeed` listens
+to the PostgreSQL campaign's notices on a thread of its own; its batches come
+back to the GUI thread through a queued signal, and refresh what shows the
+tables they name:
+
+- firms, assignments, contacts, teams, advisers, partners, settings → the
+  firms again (``parts.refresh_firms``: the map, the table, then
+  ``campaignShown`` refreshes the teams dock and the calendar); the
+  selected firm is selected again, so its card shows the change;
+- sessions, their links and venues → the calendar, and the open card;
+- a session open in the editor that someone else changed → a French banner
+  in the editor (what changed, by whom): saving would replace their version,
+  and the user now knows it.
+
+Nothing is skipped as "our own write": a change the app made itself is
+refreshed twice, never missed. An SQLite campaign has no feed.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtWidgets import QLabel, QVBoxLayout
+
+from planner.services.campaign.campaign_store import CampaignStore
+from planner.services.firms.firm_query import firm_detail_sections
+from planner.services.sessions.planning import SessionRecord
+from planner.services.shared_campaign.change_feed import (
+    EVERYTHING,
+    Change,
+    ChangeFeed,
+    supports_live_changes,
+)
+from planner.ui.campaign.loaded_campaign import LoadedCampaign
+from planner.ui.firms.controller import FirmsController
+from planner.ui.sessions.controller import SessionsController
+from planner.ui.window_parts import WindowParts
+
+FIRM_TABLES = frozenset(
+    {
+        "establishment",
+        "assignment",
+        "contact",
+        "contact_need",
+        "team",
+        "adviser",
+        "partner",
+        "remit_rule",
+        "setting",
+        "supported_firm",
+        "import_run",
+        "bassin_commune",
+        "campaign",
+    }
+)
+"""Tables whose changes reload the firms (map, table, teams dock)."""
+
+SESSION_TABLES = frozenset(
+    {
+        "discovery_session",
+        "session_invitee",
+        "session_host",
+        "session_theme",
+        "session_partner",
+        "session_adviser",
+        "venue",
+        "partner",
+        "team",
+        "adviser",
+    }
+)
+"""Tables whose changes refresh the calendar and the open session editor."""
+
+CARD_TABLES = frozenset(
+    {
+        "assignment",
+        "contact",
+        "contact_need",
+        "session_invitee",
+        "session_host",
+        "discovery_session",
+    }
+)
+"""Tables shown on the firm card."""
+
+RETRY_MS = 250
+"""While another reload of the firms runs, how often to check whether it ended."""
+
+BANNER_NAME = "liveChangeBanner"
+BANNER_STYLE = "background:#f8d7da; color:#58151c; border:1px solid #f1aeb5; padding:6px;"
+
+_SESSION_FIELDS = (
+    ("title", "titre"),
+    ("kind", "type"),
+    ("starts_at", "début"),
+    ("ends_at", "fin"),
+    ("status", "statut"),
+    ("capacity", "capacité"),
+    ("venue", "lieu"),
+    ("partners", "partenaires"),
+    ("advisers", "conseillers"),
+    ("hosts", "entreprises d'accueil"),
+    ("themes", "thèmes"),
+    ("invitees", "invités"),
+    ("attendance", "participants"),
+    ("outcome_notes", "bilan"),
+    ("jobs_offered", "offres"),
+    ("hires", "recrutements"),
+    ("present", "présents"),
+)
+
+
+def changed_session_fields(before: SessionRecord, after: SessionRecord | None) -> list[str]:
+    """The French names of what differs between two readings of a session."""
+    if after is None:
+        return []
+    return [
+        label for name, label in _SESSION_FIELDS if getattr(before, name) != getattr(after, name)
+    ]
+
+
+def conflict_text(before: SessionRecord, after: SessionRecord | None, logins: list[str]) -> str:
+    """The editor's banner: the session changed (or was deleted) while it was open."""
+    who = f" par {', '.join(logins)}" if logins else ""
+    if after is None:
+        return (
+            f"Attention : cette séance vient d'être supprimée{who}. "
+            "Enregistrer la recréerait telle que vous la voyez ; Annuler la laisse supprimée."
+        )
+    fields = changed_session_fields(before, after)
+    what = f" ({', '.join(fields)})" if fields else ""
+    return (
+        f"Attention : cette séance vient d'être modifiée{who}{what} pendant que vous l'éditiez. "
+        "Enregistrer remplacerait ses changements par les vôtres ; Annuler puis rouvrir la "
+        "séance montre sa nouvelle version."
+    )
+
+
+class _Bridge(QObject):
+    """Carries the feed's reports from its thread to the GUI thread (queued).
+
+    Signals:
+        changes(object): a batch of :class:`Change` values.
+        state(str): ``"connected"`` or ``"disconnected"``.
+    """
+
+    changes = Signal(object)
+    state = Signal(str)
+
+
+class LiveUpdates(QObject):
+    """Refreshes the window when others change the open shared campaign.
+
+    Signals:
+        applied(object): a batch (a list of :class:`Change`) was handled.
+    """
+
+    applied = Signal(object)
+
+    def __init__(
+        self, parts: WindowParts, firms: FirmsController, sessions: SessionsController
+    ) -> None:
+        super().__init__(parts.window)
+        self._parts = parts
+        self._firms = firms
+        self._sessions = sessions
+        self._store: CampaignStore | None = None
+        self._feed: ChangeFeed | None = None
+        self._thread: threading.Thread | None = None
+        self._bridge: _Bridge | None = None
+        self._reselect: list[str] = []
+        self._firms_pending = False
+        self._warned: dict[int, SessionRecord | None] = {}
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(RETRY_MS)
+        self._retry.timeout.connect(self._on_retry_timeout)
+        parts.campaign_shown.connect(self._on_campaign_shown)
+
+    # --- the feed ---------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        """Whether a feed listens to the open campaign."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def wait_listening(self, timeout: float) -> bool:
+        """Wait until the feed listens (tests: a change made before would be missed)."""
+        return self._feed is not None and self._feed.wait_listening(timeout)
+
+    def start(self, store: CampaignStore) -> None:
+        """Listen to this campaign's changes (nothing for an SQLite campaign)."""
+        self.stop()
+        self._store = store
+        if not supports_live_changes(store):
+            return
+        bridge = _Bridge()
+        bridge.changes.connect(self._on_bridge_changes)
+        bridge.state.connect(self._on_bridge_state)
+        feed = ChangeFeed(store, bridge.changes.emit, on_state=bridge.state.emit)
+        thread = threading.Thread(target=feed.run, name="planner-change-feed", daemon=True)
+        self._bridge, self._feed, self._thread = bridge, feed, thread
+        thread.start()
+
+    def stop(self) -> None:
+        """Stop listening; returns once the feed's thread has ended."""
+        feed, thread, bridge = self._feed, self._thread, self._bridge
+        self._feed = self._thread = None
+        self._store = None
+        self._retry.stop()
+        self._firms_pending = False
+        self._reselect = []
+        if feed is not None:
+            feed.stop()
+        if thread is not None:
+            thread.join(timeout=10)
+        if bridge is not None:
+            bridge.changes.disconnect(self._on_bridge_changes)
+            bridge.state.disconnect(self._on_bridge_state)
+            self._bridge = None
+            bridge.deleteLater()
+
+    # --- the window -------------------------------------------------------------
+
+    @Slot(object)
+    def _on_campaign_shown(self, loaded: LoadedCampaign | None) -> None:
+        if loaded is None:
+            self.stop()
+            return
+        if loaded.store is not self._store:
+            self.start(loaded.store)
+            return
+        sirets, self._reselect = self._reselect, []
+        if sirets and not self._parts.table.selected_ids():
+            firms = loaded.firms
+            ids = firms.filter(firms["siret"].is_in(sirets))["id"].to_list()
+            if ids:
+                self._parts.table.select_ids([int(i) for i in ids])
+
+    @Slot(object)
+    def _on_bridge_changes(self, batch: list[Change]) -> None:
+        if self.sender() is not self._bridge or self._parts.campaign() is None:
+            return  # a late batch of a feed since stopped
+        tables = {change.table for change in batch}
+        everything = EVERYTHING in tables
+        logins = sorted({c.login for c in batch if c.login})
+        reload_firms = everything or bool(tables & FIRM_TABLES)
+        if reload_firms:
+            self._refresh_firms()
+        if everything or tables & SESSION_TABLES:
+            self._sessions.panel.refresh()
+            self._check_session_editors(logins)
+        if not reload_firms and tables & CARD_TABLES:
+            self._refresh_card()
+        if logins:
+            self._parts.status_bar.showMessage(
+                f"Campagne mise à jour par {', '.join(logins)}", 5000
+            )
+        self.applied.emit(batch)
+
+    @Slot(str)
+    def _on_bridge_state(self, state: str) -> None:
+        if self.sender() is not self._bridge:
+            return
+        if state == "disconnected":
+            self._parts.status_bar.showMessage(
+                "Connexion au serveur de la campagne perdue : nouvelle tentative en cours…"
+            )
+        else:
+            self._parts.status_bar.clearMessage()
+
+    def _reload_running(self) -> bool:
+        return any(shiboken6.isValid(r) and not r.finished for r in self._parts.runners)
+
+    def _refresh_firms(self) -> None:
+        """Reload the firms; after a reload already running, which may have read too early."""
+        if self._parts.campaign() is None:
+            return
+        if self._reload_running():
+            # A reload started before this change would drop ours (it sees another
+            # campaign object when it ends): wait for it, then reload again.
+            self._firms_pending = True
+            self._retry.start()
+            return
+        self._firms_pending = False
+        if not self._reselect:
+            self._reselect = self._selected_sirets()
+        self._parts.refresh_firms()
+
+    @Slot()
+    def _on_retry_timeout(self) -> None:
+        if self._firms_pending:
+            self._refresh_firms()
+
+    def _selected_sirets(self) -> list[str]:
+        campaign = self._parts.campaign()
+        ids = self._parts.table.selected_ids()
+        if campaign is None or not ids:
+            return []
+        sirets: list[str] = campaign.firms["siret"].gather(ids).to_list()
+        return sirets
+
+    def _refresh_card(self) -> None:
+        campaign = self._parts.campaign()
+        sirets = self._selected_sirets()
+        if campaign is None or len(sirets) != 1:
+            return
+        self._firms.details.show_sections(firm_detail_sections(campaign.store, sirets[0]))
+
+    def _check_session_editors(self, logins: list[str]) -> None:
+        from planner.ui.sessions.session_editor import SessionEditor
+
+        editors = [
+            e for e in self._parts.window.findChildren(SessionEditor) if e.isVisible() and e.record
+        ]
+        self._warned = {k: v for k, v in self._warned.items() if k in {id(e) for e in editors}}
+        records = {r.id: r for r in self._sessions.panel.records}
+        for editor in editors:
+            opened = editor.record
+            if opened is None:
+                continue
+            fresh = records.get(opened.id)
+            key = id(editor)
+            if fresh == opened or (key in self._warned and self._warned[key] == fresh):
+                continue
+            self._warned[key] = fresh
+            self._show_banner(editor, conflict_text(opened, fresh, logins))
+
+    @staticmethod
+    def _show_banner(editor: Any, text: str) -> None:
+        banner = editor.findChild(QLabel, BANNER_NAME)
+        if banner is None:
+            banner = QLabel(editor)
+            banner.setObjectName(BANNER_NAME)
+            banner.setWordWrap(True)
+            banner.setStyleSheet(BANNER_STYLE)
+            layout = editor.layout()
+            if isinstance(layout, QVBoxLayout):
+                layout.insertWidget(0, banner)
+        banner.setText(text)
+        banner.show()
