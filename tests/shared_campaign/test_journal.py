@@ -200,7 +200,7 @@ def test_journal_command_by_firm_and_day_in_json(
 
     assert run(["journal", str(path), "--firm", siret]) == 0
     out = capsys.readouterr().out
-    assert f"Équipe : " in out and other_name in out
+    assert "Équipe : " in out and other_name in out
 
 
 @pytest.mark.parametrize(
