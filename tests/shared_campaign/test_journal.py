@@ -19,7 +19,7 @@ from planner.db.sqlite_journal import os_login
 from planner.db.store import CampaignStore, open_store
 from planner.services.demo.demo_campaign import create_demo
 from planner.services.firms.firm_card import firm_detail_sections
-from planner.services.shared_campaign.journal import journal_entries
+from planner.services.shared_campaign.journal import JOURNAL_NOT_READABLE, journal_entries
 from planner.services.task_force.task_force import assign_firms
 
 
@@ -240,3 +240,21 @@ def test_journal_command_on_postgresql(
     newest = json.loads(capsys.readouterr().out)["lignes"][0]
     assert newest["login"] == other_login
     assert any(f["champ"] == "Équipe" and f["apres"] == other_name for f in newest["champs"])
+
+
+@pytest.mark.postgres
+def test_a_login_that_may_not_read_the_journal_gets_a_french_message(
+    pg_demo: CampaignStore, other_login: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with psycopg.connect(_psycopg_url(pg_demo.url), autocommit=True) as conn:
+        conn.execute(f'REVOKE ALL ON journal FROM "{other_login}"')
+    siret = _firm_and_other_team(pg_demo)[0]
+    url = pg_demo.url.replace("postgres@", f"{other_login}@", 1)
+    with open_store(url) as store:
+        card = dict(firm_detail_sections(store, siret))
+        assert card["Journal des modifications"] == {"Journal": JOURNAL_NOT_READABLE}
+        assert card["Task force"]["Équipe"]  # the rest of the card is still there
+    capsys.readouterr()
+    assert run(["journal", url]) == 2
+    err = capsys.readouterr().err
+    assert "accès au journal" in err and "Traceback" not in err

@@ -15,7 +15,11 @@ from sqlalchemy.orm import Session
 
 from planner.db import models
 from planner.domain.session_labels import INVITEE_STATUSES, status_label
-from planner.services.shared_campaign.journal import journal_lines
+from planner.services.shared_campaign.journal import (
+    JOURNAL_NOT_READABLE,
+    journal_lines,
+    journal_readable,
+)
 
 Fields = list[tuple[str, str]]
 SHOWN_CONTACTS = 8
@@ -131,6 +135,8 @@ def session_fields(session: Session, firm: models.Establishment) -> Fields:
 
 def journal_fields(session: Session, firm: models.Establishment) -> Fields:
     """The latest changes of the firm's assignment, contacts and invitations: who, when, what."""
+    if not journal_readable(session):
+        return [("Journal", JOURNAL_NOT_READABLE)]
     lines = journal_lines(session, siret=firm.siret, limit=SHOWN_JOURNAL + 1)
     if not lines:
         return [("Journal", "aucune modification enregistrée")]

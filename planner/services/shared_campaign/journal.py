@@ -14,18 +14,21 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from planner.db import models
 from planner.db.store import CampaignStore
+from planner.domain.errors import PlannerError
 from planner.services.shared_campaign.journal_labels import (
     ACTION_LABELS,
     BOOLEAN_FIELDS,
     HIDDEN_FIELDS,
     NAMED_IDS,
     TABLE_LABELS,
+    VALUE_LABELS,
     field_label,
+    value_label,
 )
 
 DEFAULT_LIMIT = 200
@@ -173,9 +176,11 @@ class _Names:
         return found or f"n° {key}"
 
 
-def _text(field: str, value: object, names: _Names) -> str:
+def _text(table: str, field: str, value: object, names: _Names) -> str:
     if value is None or value == "":
         return ""
+    if isinstance(value, str) and (table, field) in VALUE_LABELS:
+        return value_label(table, field, value)
     if field in NAMED_IDS:
         return names.name(NAMED_IDS[field], value)
     if field in BOOLEAN_FIELDS or isinstance(value, bool):
@@ -217,11 +222,22 @@ def _changes(entry: models.JournalEntry, names: _Names) -> tuple[FieldChange, ..
         old, new = before.get(field), after.get(field)
         if entry.action == "update" and old == new:
             continue
-        old_text, new_text = _text(field, old, names), _text(field, new, names)
+        table = entry.table_name
+        old_text, new_text = _text(table, field, old, names), _text(table, field, new, names)
         if entry.action != "update" and not (old_text or new_text):
             continue
         changes.append(FieldChange(field_label(field), old_text, new_text))
     return tuple(changes)
+
+
+JOURNAL_NOT_READABLE = "Votre rôle dans cette campagne ne donne pas accès au journal."
+
+
+def journal_readable(session: Session) -> bool:
+    """Whether this login may read the journal (on PostgreSQL, a role may not)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(session.scalar(text("SELECT has_table_privilege('journal', 'SELECT')")))
 
 
 def journal_lines(
@@ -280,6 +296,8 @@ def journal_entries(
         limit: at most that many lines (None: all).
     """
     with store.session() as session:
+        if not journal_readable(session):
+            raise PlannerError(JOURNAL_NOT_READABLE)
         return journal_lines(session, siret=siret, since=since, limit=limit)
 
 

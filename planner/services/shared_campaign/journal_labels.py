@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from planner.domain.session_labels import INVITEE_STATUSES, SESSION_KINDS, SESSION_STATUSES
+
 TABLE_LABELS: dict[str, str] = {
     "assignment": "Attribution",
     "contact": "Contact",
@@ -109,3 +111,17 @@ FIELD_LABELS: dict[str, str] = {
 def field_label(field: str) -> str:
     """The French name of a journaled field."""
     return FIELD_LABELS.get(field, field)
+
+
+VALUE_LABELS: dict[tuple[str, str], dict[str, str]] = {
+    ("discovery_session", "status"): SESSION_STATUSES,
+    ("discovery_session", "kind"): SESSION_KINDS,
+    ("session_invitee", "status"): INVITEE_STATUSES,
+    ("assignment", "source"): {"auto": "répartition automatique", "manual": "manuelle"},
+}
+"""French words for coded values, by (table, field)."""
+
+
+def value_label(table: str, field: str, text: str) -> str:
+    """A coded value's French word (the value itself when it has none)."""
+    return VALUE_LABELS.get((table, field), {}).get(text, text)
