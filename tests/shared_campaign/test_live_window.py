@@ -115,6 +115,34 @@ def test_an_assignment_changed_elsewhere_shows_within_two_seconds(
     assert any(f"{team_name} → {other_name}" in text for text in journal)
 
 
+@pytest.mark.postgres
+def test_an_invitation_made_elsewhere_shows_on_the_open_card(
+    qtbot: QtBot, window: MainWindow, pg_demo: str
+) -> None:
+    siret = _firm_and_teams(pg_demo)[0]
+    _open(qtbot, window, pg_demo)
+    assert window.live.wait_listening(10)
+    campaign = window.campaign
+    assert campaign is not None
+    firm_id = int(campaign.firms.filter(campaign.firms["siret"] == siret)["id"].item())
+    window.parts.table.select_ids([firm_id])
+    details = window.controllers.firms.details
+    assert details.value("Séances") == "aucune"
+    session = window.controllers.sessions.panel.records[0]
+    seen = window.campaign
+
+    _sql(
+        pg_demo,
+        "INSERT INTO session_invitee (session_id, siret, status, version) VALUES (%s, %s, %s, 0)",
+        (session.id, siret, "invited"),
+    )
+
+    qtbot.waitUntil(lambda: details.value("Séances") == "1", timeout=2000)
+    assert window.campaign is seen  # the card and the calendar only: no reload of the firms
+    record = next(r for r in window.controllers.sessions.panel.records if r.id == session.id)
+    assert record.invitees == session.invitees + 1
+
+
 def _card_fields(win: MainWindow) -> dict[str, str]:
     details = win.controllers.firms.details
     return dict(details._values)

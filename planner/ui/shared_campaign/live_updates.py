@@ -21,6 +21,7 @@ refreshed twice, never missed. An SQLite campaign has no feed.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import shiboken6
@@ -90,6 +91,11 @@ CARD_TABLES = frozenset(
 
 RETRY_MS = 250
 """While another reload of the firms runs, how often to check whether it ended."""
+
+COOLDOWN_SECONDS = 0.8
+"""Least time between two live reloads of the firms: under a stream of changes (a
+division elsewhere, twenty writers) the window reloads about once a second, not
+without a pause, and each change still shows within two seconds."""
 
 BANNER_NAME = "liveChangeBanner"
 BANNER_STYLE = "background:#f8d7da; color:#58151c; border:1px solid #f1aeb5; padding:6px;"
@@ -175,6 +181,7 @@ class LiveUpdates(QObject):
         self._bridge: _Bridge | None = None
         self._reselect: list[str] = []
         self._firms_pending = False
+        self._last_reload = 0.0
         self._warned: dict[int, SessionRecord | None] = {}
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
@@ -281,13 +288,15 @@ class LiveUpdates(QObject):
         """Reload the firms; after a reload already running, which may have read too early."""
         if self._parts.campaign() is None:
             return
-        if self._reload_running():
+        wait = self._last_reload + COOLDOWN_SECONDS - time.monotonic()
+        if self._reload_running() or wait > 0:
             # A reload started before this change would drop ours (it sees another
             # campaign object when it ends): wait for it, then reload again.
             self._firms_pending = True
-            self._retry.start()
+            self._retry.start(max(RETRY_MS, int(wait * 1000)))
             return
         self._firms_pending = False
+        self._last_reload = time.monotonic()
         if not self._reselect:
             self._reselect = self._selected_sirets()
         self._parts.refresh_firms()
