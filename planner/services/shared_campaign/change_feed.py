@@ -23,10 +23,10 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import psycopg
-from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from planner.db.journal_tables import NOTIFY_CHANNEL
 from planner.db.store import CampaignStore
@@ -90,12 +90,6 @@ def supports_live_changes(store: CampaignStore) -> bool:
     return store.engine.dialect.name == "postgresql"
 
 
-def _connect_arguments(engine: Engine) -> tuple[list[Any], dict[str, Any]]:
-    """What ``psycopg.connect`` needs to reach the campaign's database."""
-    args, kwargs = engine.dialect.create_connect_args(engine.url)
-    return list(args), dict(kwargs)
-
-
 class ChangeFeed:
     """Listens to a PostgreSQL campaign's change notices until :meth:`stop`.
 
@@ -114,7 +108,7 @@ class ChangeFeed:
     ) -> None:
         if not supports_live_changes(store):
             raise ValueError("Seule une campagne partagée sur PostgreSQL annonce ses changements.")
-        self._args, self._kwargs = _connect_arguments(store.engine)
+        self._engine = store.engine
         self._on_changes = on_changes
         self._on_state = on_state
         self._coalesce = coalesce_seconds
@@ -165,9 +159,17 @@ class ChangeFeed:
             attempt += 1
 
     def _open(self) -> psycopg.Connection[Any]:
-        kwargs = {"connect_timeout": 3, **self._kwargs, "autocommit": True}
-        conn: psycopg.Connection[Any] = psycopg.connect(*self._args, **kwargs)
+        # Through the campaign's engine, so that the connection is made as the
+        # app's are (password, options, connect events), then taken out of its pool.
         try:
+            pooled = self._engine.raw_connection()
+        except DBAPIError as exc:
+            raise psycopg.OperationalError(str(exc.orig or exc)) from exc
+        pooled.detach()
+        conn = cast("psycopg.Connection[Any]", pooled.dbapi_connection)
+        try:
+            conn.rollback()
+            conn.autocommit = True
             conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
         except BaseException:
             conn.close()

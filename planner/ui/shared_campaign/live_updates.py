@@ -97,6 +97,12 @@ COOLDOWN_SECONDS = 0.8
 division elsewhere, twenty writers) the window reloads about once a second, not
 without a pause, and each change still shows within two seconds."""
 
+JOIN_SECONDS = 2.0
+"""How long closing waits for the feed's thread (it may be connecting to a lost server)."""
+
+_ORPHANS: list[QObject] = []
+"""Bridges of feeds that did not end in time: kept alive, as their thread may still run."""
+
 BANNER_NAME = "liveChangeBanner"
 BANNER_STYLE = "background:#f8d7da; color:#58151c; border:1px solid #f1aeb5; padding:6px;"
 
@@ -215,9 +221,9 @@ class LiveUpdates(QObject):
         thread.start()
 
     def stop(self) -> None:
-        """Stop listening; returns once the feed's thread has ended."""
+        """Stop listening; returns once the feed's thread has ended (2 s at most)."""
         feed, thread, bridge = self._feed, self._thread, self._bridge
-        self._feed = self._thread = None
+        self._feed = self._thread = self._bridge = None
         self._store = None
         self._retry.stop()
         self._firms_pending = False
@@ -225,12 +231,16 @@ class LiveUpdates(QObject):
         if feed is not None:
             feed.stop()
         if thread is not None:
-            thread.join(timeout=10)
+            thread.join(timeout=JOIN_SECONDS)
         if bridge is not None:
             bridge.changes.disconnect(self._on_bridge_changes)
             bridge.state.disconnect(self._on_bridge_state)
-            self._bridge = None
-            bridge.deleteLater()
+            if thread is not None and thread.is_alive():
+                # Still waiting for an unreachable server: it will deliver nothing
+                # (stopped), but its bridge must outlive it.
+                _ORPHANS.append(bridge)
+            else:
+                bridge.deleteLater()
 
     # --- the window -------------------------------------------------------------
 
