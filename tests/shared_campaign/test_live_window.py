@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -113,6 +114,47 @@ def test_an_assignment_changed_elsewhere_shows_within_two_seconds(
     assert window.parts.table.selected_ids() == [firm_id]  # the same firm stays selected
     journal = [v for k, v in _card_fields(window).items() if k.startswith("Le ")]
     assert any(f"{team_name} → {other_name}" in text for text in journal)
+
+
+@pytest.mark.postgres
+def test_a_change_during_a_reload_of_the_window_is_not_lost(
+    qtbot: QtBot, window: MainWindow, pg_demo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reload under way read the firms before the change: another one must follow.
+
+    The reload started by the window reads, then waits (up to a second) for a
+    second reload to start; a second one reads only once the first has ended.
+    Had the live updates started theirs during the first, it would end last and
+    be dropped by the window (it began on a campaign object since replaced).
+    """
+    from planner.ui.campaign import controller
+
+    siret, _team, _name, other_id, _other_name = _firm_and_teams(pg_demo)
+    _open(qtbot, window, pg_demo)
+    assert window.live.wait_listening(10)
+    real = controller.reload_firms
+    first_read, second_started, first_done = (threading.Event() for _ in range(3))
+
+    def reload(loaded: Any) -> Any:
+        if not first_read.is_set():
+            fresh = real(loaded)
+            first_read.set()
+            second_started.wait(1.0)
+            first_done.set()
+            return fresh
+        second_started.set()
+        first_done.wait(10)
+        return real(loaded)
+
+    monkeypatch.setattr(controller, "reload_firms", reload)
+    window.refresh_firms()  # the app's own reload (after an import, an undo…)
+    assert first_read.wait(10)
+    _sql(
+        pg_demo,
+        "UPDATE assignment SET team_id = %s, adviser_id = NULL WHERE siret = %s",
+        (other_id, siret),
+    )
+    qtbot.waitUntil(lambda: _team_of(window, siret) == other_id, timeout=5000)
 
 
 @pytest.mark.postgres
