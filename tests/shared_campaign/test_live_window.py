@@ -220,6 +220,10 @@ def test_a_session_changed_while_open_in_the_editor_is_flagged(
     assert editor.title_edit.text() == record.title  # the user's text is left as it was
     # the calendar shows the new title
     assert next(r for r in panel.records if r.id == record.id).title == "Titre changé ailleurs"
+
+    _sql(pg_demo, "DELETE FROM discovery_session WHERE id = %s", (record.id,))
+    qtbot.waitUntil(lambda: "supprimée par postgres" in banner.text(), timeout=2000)
+    assert all(r.id != record.id for r in panel.records)
     editor.reject()
 
 

@@ -261,7 +261,7 @@ class LiveUpdates(QObject):
 
     @Slot(object)
     def _on_bridge_changes(self, batch: list[Change]) -> None:
-        if self.sender() is not self._bridge or self._parts.campaign() is None:
+        if not self._from_current_feed() or self._parts.campaign() is None:
             return  # a late batch of a feed since stopped
         tables = {change.table for change in batch}
         everything = EVERYTHING in tables
@@ -282,7 +282,7 @@ class LiveUpdates(QObject):
 
     @Slot(str)
     def _on_bridge_state(self, state: str) -> None:
-        if self.sender() is not self._bridge:
+        if not self._from_current_feed():
             return
         if state == "disconnected":
             self._parts.status_bar.showMessage(
@@ -290,6 +290,10 @@ class LiveUpdates(QObject):
             )
         else:
             self._parts.status_bar.clearMessage()
+
+    def _from_current_feed(self) -> bool:
+        sender = self.sender()
+        return sender is not None and sender is self._bridge
 
     def _reload_running(self) -> bool:
         return any(shiboken6.isValid(r) and not r.finished for r in self._parts.runners)
