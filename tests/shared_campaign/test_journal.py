@@ -7,11 +7,12 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, select, text
 
 from planner.cli.main import run
 from planner.db import models
@@ -19,6 +20,8 @@ from planner.db.sqlite_journal import os_login
 from planner.db.store import CampaignStore, open_store
 from planner.services.demo.demo_campaign import create_demo
 from planner.services.firms.firm_card import firm_detail_sections
+from planner.services.shared_campaign.access import ROLES, grant, revoke
+from planner.services.shared_campaign.access_roles import group_role
 from planner.services.shared_campaign.journal import JOURNAL_NOT_READABLE, journal_entries
 from planner.services.task_force.task_force import assign_firms
 
@@ -46,32 +49,52 @@ def _firm_and_other_team(store: CampaignStore) -> tuple[str, int, str, int, str]
         return siret, team_id, team.name, other.id, other.name
 
 
+@dataclass(frozen=True)
+class PgDemo:
+    """A small demo campaign on PostgreSQL, open, and its database's name."""
+
+    store: CampaignStore
+    database: str
+
+
 @pytest.fixture
-def pg_demo(pg_database: str) -> Iterator[CampaignStore]:
-    """A small demo campaign on PostgreSQL, open."""
-    create_demo(pg_database, rows=300, seed=3)
-    store = open_store(pg_database)
+def pg_campaign(pg_server: str) -> Iterator[PgDemo]:
+    """A small demo on PostgreSQL; afterwards the database, then its roles, are dropped
+    (roles are cluster-wide, and hold privileges in the database until it goes)."""
+    name = f"planner_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(f"{pg_server}/test", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = f"{pg_server}/{name}"
+    store: CampaignStore | None = None
     try:
-        yield store
+        create_demo(url, rows=300, seed=3)
+        store = open_store(url)
+        yield PgDemo(store, name)
     finally:
-        store.close()
+        if store is not None:
+            store.close()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            for role in ROLES:
+                conn.execute(text(f'DROP ROLE IF EXISTS "{group_role(name, role)}"'))
+        admin.dispose()
 
 
 @pytest.fixture
-def other_login(pg_demo: CampaignStore) -> Iterator[str]:
-    """A second PostgreSQL login that may read and write the campaign's tables."""
-    login = f"planner_journal_{uuid.uuid4().hex[:8]}"
-    url = _psycopg_url(pg_demo.url)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE ROLE "{login}" LOGIN')
-        conn.execute(f'GRANT ALL ON ALL TABLES IN SCHEMA public TO "{login}"')
-        conn.execute(f'GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO "{login}"')
+def pg_demo(pg_campaign: PgDemo) -> CampaignStore:
+    return pg_campaign.store
+
+
+@pytest.fixture
+def other_login(pg_campaign: PgDemo) -> Iterator[str]:
+    """A second login with the coordination role (``planner access grant``), revoked after."""
+    login = f"live_{uuid.uuid4().hex[:8]}"
+    grant(pg_campaign.store.url, login, "coordination")
     try:
         yield login
     finally:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP OWNED BY "{login}"')
-            conn.execute(f'DROP ROLE "{login}"')
+        assert revoke(pg_campaign.store.url, login).login_dropped
 
 
 @pytest.mark.postgres
@@ -117,7 +140,7 @@ def test_the_journal_cannot_be_changed_nor_emptied(
 ) -> None:
     count = len(journal_entries(pg_demo, limit=None))
     assert count > 0
-    for login in (None, other_login):  # the owner (a superuser here) and another login
+    for login in (None, other_login):  # the owner (a superuser here), a coordination login
         for statement in (
             "UPDATE journal SET login = 'personne'",
             "DELETE FROM journal",
@@ -246,8 +269,10 @@ def test_journal_command_on_postgresql(
 def test_a_login_that_may_not_read_the_journal_gets_a_french_message(
     pg_demo: CampaignStore, other_login: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    database = pg_demo.engine.url.database
+    assert database is not None
     with psycopg.connect(_psycopg_url(pg_demo.url), autocommit=True) as conn:
-        conn.execute(f'REVOKE ALL ON journal FROM "{other_login}"')
+        conn.execute(f'REVOKE ALL ON journal FROM "{group_role(database, "coordination")}"')
     siret = _firm_and_other_team(pg_demo)[0]
     url = pg_demo.url.replace("postgres@", f"{other_login}@", 1)
     with open_store(url) as store:
