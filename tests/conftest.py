@@ -151,6 +151,14 @@ def pg_database(pg_server: str) -> Iterator[str]:
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            # Roles are the server's, not the database's: the group roles that
+            # ``planner access grant`` made for this database go with it.
+            groups = conn.execute(
+                text("SELECT rolname FROM pg_roles WHERE rolname LIKE :prefix"),
+                {"prefix": f"planner_{name}_%"},
+            ).scalars()
+            for group in list(groups):
+                conn.execute(text(f'DROP ROLE IF EXISTS "{group}"'))
         admin.dispose()
 
 
