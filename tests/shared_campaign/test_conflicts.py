@@ -49,9 +49,7 @@ def _assigned_firm(store: CampaignStore) -> tuple[str, str, str]:
             .order_by(Assignment.siret)
             .limit(1)
         ).one()
-        others = [
-            n for n in session.scalars(select(Team.name).where(Team.name.like("FT %")))
-        ]
+        others = [n for n in session.scalars(select(Team.name).where(Team.name.like("FT %")))]
     other = next(n for n in others if n != team)
     return siret, team, other
 
