@@ -112,7 +112,10 @@ class AssignCommand(_AssignmentsCommand):
             # Keep mine: expect the versions there are now, whoever wrote them.
             current = previous_assignments(self.store, list(change.before))
             change = AssignmentChange(before=change.before, after=current)
-        self.change = restore_assignments(self.store, change)
+        flipped = restore_assignments(self.store, change)
+        # What the next step puts back is this command's own state, not the values
+        # another person had written over it (the user chose to keep theirs).
+        self.change = AssignmentChange(before=self.change.after, after=flipped.after)
 
     def apply(self, force: bool) -> None:
         self._flip(force)
