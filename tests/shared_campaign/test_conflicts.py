@@ -49,7 +49,7 @@ def _assigned_firm(store: CampaignStore) -> tuple[str, str, str]:
             .order_by(Assignment.siret)
             .limit(1)
         ).one()
-        others = [n for n in session.scalars(select(Team.name).where(Team.name.like("FT %")))]
+        others = list(session.scalars(select(Team.name).where(Team.name.like("FT %"))))
     other = next(n for n in others if n != team)
     return siret, team, other
 
@@ -84,7 +84,7 @@ def test_two_threads_same_version_one_wins(campaign: str | Path) -> None:
                 results.append(assign_firm(store, siret, name, if_version=version))
             except StaleVersion as exc:
                 results.append(exc)
-            except Exception as exc:  # noqa: BLE001 - a traceback is what this test forbids
+            except Exception as exc:
                 results.append(("crash", exc))
 
         threads = [threading.Thread(target=write, args=(n,)) for n in (other, team)]
@@ -112,7 +112,7 @@ def test_first_assignment_race_is_a_conflict_not_a_unique_violation(campaign: st
                 results.append(assign_firm(store, siret, name, if_version=None))
             except StaleVersion as exc:
                 results.append(exc)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 results.append(("crash", exc))
 
         threads = [threading.Thread(target=write, args=(n,)) for n in (other, team)]
@@ -125,7 +125,7 @@ def test_first_assignment_race_is_a_conflict_not_a_unique_violation(campaign: st
 
 def test_undo_after_another_connection_changed_the_firm(campaign: str | Path) -> None:
     with open_store(campaign) as mine, open_store(campaign) as theirs:
-        siret, team, other = _assigned_firm(mine)
+        siret, _team, other = _assigned_firm(mine)
         change = assign_firms(mine, [siret], None)  # A takes the firm out of its team
         assert show_firm(mine, siret).team is None
         assign_firm(theirs, siret, other)  # B gives it to another team
@@ -200,7 +200,7 @@ def test_two_divisions_at_once_on_postgresql(pg_database: str) -> None:
                 results.append(divide_campaign(other, seed=seed).assigned)
             except DivisionBusy as exc:
                 results.append(exc)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 results.append(("crash", exc))
             finally:
                 other.close()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import polars as pl
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from planner.db.bulk import bulk_insert
 from planner.db.models import Adviser, Assignment, Partner, RemitRule, Team
@@ -122,7 +122,9 @@ def team_capacity(team: Team) -> int:
 def load_task_force(store: CampaignStore) -> TaskForce:
     """Every partner and team, in id order."""
     with store.session() as session:
-        partners = session.scalars(select(Partner).order_by(Partner.id)).all()
+        partners = session.scalars(
+            select(Partner).options(selectinload(Partner.rules)).order_by(Partner.id)
+        ).all()
         index = {p.id: i for i, p in enumerate(partners)}
         remits = tuple(
             Remit(
@@ -141,7 +143,9 @@ def load_task_force(store: CampaignStore) -> TaskForce:
                 tuple(a.id for a in sorted(t.advisers, key=lambda a: a.id)),
                 tuple(a.capacity for a in sorted(t.advisers, key=lambda a: a.id)),
             )
-            for t in session.scalars(select(Team).order_by(Team.id)).all()
+            for t in session.scalars(
+                select(Team).options(selectinload(Team.advisers)).order_by(Team.id)
+            ).all()
         )
         return TaskForce(tuple(p.name for p in partners), remits, teams)
 
