@@ -172,7 +172,9 @@ def _firm_frame(store: CampaignStore, siret: str) -> pl.DataFrame:
         raw = firm_table._read(conn, query, firm_table._RAW_TYPES)
         communes = firm_table._read(
             conn,
-            firm_table._communes_query().where(BassinCommune.code.in_(raw["commune_code"].to_list())),
+            firm_table._communes_query().where(
+                BassinCommune.code.in_(raw["commune_code"].to_list())
+            ),
             {"commune_code": pl.String(), "bassin_name": pl.String()},
         )
         with Session(conn) as session:

@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from planner.db.models import Adviser, Assignment, BassinCommune, Partner, RemitRule, Team
+from planner.db.row_versions import next_version
 from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
 from planner.domain.headcount_bands import BAND_LABELS
@@ -26,6 +27,8 @@ from planner.domain.remit import RULE_LABELS, Remit, Rule, eligibility, validate
 from planner.io.nomenclatures import load_nomenclature
 from planner.services.campaign.naf_reference import reference_nomenclature
 from planner.services.firms.firm_query import load_firms
+from planner.services.shared_campaign.conflicts import stale_rows_as_conflicts
+from planner.services.task_force.edit_versions import Known, check_versions
 from planner.services.task_force.task_force import PARTNER_KINDS
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -62,6 +65,7 @@ class AdviserDraft:
     capacity: int | None = None
     id: int | None = None
     firms_on_move: str = FIRMS_STAY
+    version: int | None = None
 
 
 @dataclass
@@ -72,6 +76,7 @@ class TeamDraft:
     capacity: int | None = None
     advisers: list[AdviserDraft] = field(default_factory=list)
     id: int | None = None
+    version: int | None = None
 
     def effective_capacity(self) -> int:
         """The capacity the division will use."""
@@ -91,6 +96,7 @@ class PartnerDraft:
     teams: list[TeamDraft] = field(default_factory=list)
     address: str | None = None
     id: int | None = None
+    version: int | None = None
 
 
 def load_drafts(store: CampaignStore) -> list[PartnerDraft]:
@@ -108,15 +114,19 @@ def load_drafts(store: CampaignStore) -> list[PartnerDraft]:
                         name=t.name,
                         capacity=t.capacity,
                         advisers=[
-                            AdviserDraft(a.name, a.email, a.phone, a.capacity, a.id)
+                            AdviserDraft(
+                                a.name, a.email, a.phone, a.capacity, a.id, version=a.version
+                            )
                             for a in sorted(t.advisers, key=lambda a: a.id)
                         ],
                         id=t.id,
+                        version=t.version,
                     )
                     for t in sorted(p.teams, key=lambda t: t.id)
                 ],
                 address=p.address,
                 id=p.id,
+                version=p.version,
             )
             for p in partners
         ]
@@ -346,8 +356,15 @@ def _clean(text: str | None) -> str | None:
     return text or None
 
 
-def save_task_force(store: CampaignStore, drafts: Sequence[PartnerDraft]) -> dict[str, int]:
+def save_task_force(
+    store: CampaignStore, drafts: Sequence[PartnerDraft], known: Known | None = None
+) -> dict[str, int]:
     """Write the drafts (one transaction); rows missing from them are deleted.
+
+    A row whose draft names a version is written only if it is still at that
+    version; with ``known`` (:func:`loaded_versions` at load), rows missing
+    from the drafts are deleted only if the editor saw them as they are
+    (:class:`StaleVersion` otherwise; nothing is written).
 
     Firms of a deleted team become unassigned; those of a deleted adviser stay
     with the team, without a named adviser. An adviser moved to another team
@@ -375,7 +392,8 @@ def save_task_force(store: CampaignStore, drafts: Sequence[PartnerDraft]) -> dic
         "firms_moved": 0,
         "unassigned": 0,
     }
-    with store.session() as session:
+    with stale_rows_as_conflicts("team", "Partenaires et équipes"), store.session() as session:
+        check_versions(session, drafts, known)
         gone_advisers = list(
             session.scalars(select(Adviser).where(Adviser.id.not_in(keep_advisers)))
         )
@@ -458,10 +476,14 @@ def _move_firms(session: Session, adviser_id: int, team_id: int, draft: AdviserD
     """
     of_adviser = Assignment.adviser_id == adviser_id
     if draft.firms_on_move == FIRMS_FOLLOW:
-        result = session.execute(update(Assignment).where(of_adviser).values(team_id=team_id))
+        result = session.execute(
+            update(Assignment).where(of_adviser).values(team_id=team_id, version=next_version())
+        )
         return int(getattr(result, "rowcount", 0) or 0)
     if draft.firms_on_move == FIRMS_UNASSIGN:
         result = session.execute(delete(Assignment).where(of_adviser))
         return -int(getattr(result, "rowcount", 0) or 0)
-    session.execute(update(Assignment).where(of_adviser).values(adviser_id=None))
+    session.execute(
+        update(Assignment).where(of_adviser).values(adviser_id=None, version=next_version())
+    )
     return 0
