@@ -86,16 +86,19 @@ def test_orm_update_of_a_stale_row_is_a_conflict(
     from planner.services.shared_campaign.conflicts import stale_rows_as_conflicts
 
     mine, theirs = stores
-    with pytest.raises(StaleVersion) as caught:
-        with stale_rows_as_conflicts("team", "Équipe 1"), mine.session() as session:
-            team = session.get(Team, 1)
-            assert team is not None
-            with theirs.session() as other:
-                other_team = other.get(Team, 1)
-                assert other_team is not None
-                other_team.capacity = 77
-            team.capacity = 3
-            session.flush()
+    with (
+        pytest.raises(StaleVersion) as caught,
+        stale_rows_as_conflicts("team", "Équipe 1"),
+        mine.session() as session,
+    ):
+        team = session.get(Team, 1)
+        assert team is not None
+        with theirs.session() as other:
+            other_team = other.get(Team, 1)
+            assert other_team is not None
+            other_team.capacity = 77
+        team.capacity = 3
+        session.flush()
     assert "Conflit" in str(caught.value) and caught.value.conflict.table == "team"
 
 
