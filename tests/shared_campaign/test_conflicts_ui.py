@@ -134,3 +134,29 @@ def test_undo_after_another_change_asks_and_applies_the_choice(
     assert asked[-1].theirs["Équipe"] == other.team
     with open_store(path) as store:
         assert [show_firm(store, s).team for s in sirets] == [team.team, team.team, other.team]
+
+
+def test_own_writes_before_the_reload_are_no_conflict(
+    qtbot: QtBot, window: MainWindow, demo_file: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "vite.planner"
+    shutil.copyfile(demo_file, path)
+    window.open_campaign(path)
+    qtbot.waitUntil(lambda: window.campaign is not None, timeout=30000)
+    panel = window.controllers.task_force
+    asked: list[Conflict] = []
+    panel.resolve = lambda c: (asked.append(c), "cancel")[1]
+    team = next(r for r in panel.model.rows if r.team.startswith("FT "))
+    firms = window.campaign.firms  # type: ignore[union-attr]
+    picked = firms.filter((pl.col("team_id") != team.id) & ~pl.col("craft")).head(4)
+    window.parts.table.select_ids(picked["id"].to_list())
+    seen = window.campaign
+    # Three writes in a row, before the window has reloaded the firms.
+    assert panel.assign_selection_to_team(team.id)
+    panel.lock_selection(False)
+    assert panel.unassign_selection()
+    assert window.campaign is seen and not asked
+    qtbot.waitUntil(lambda: window.campaign is not seen, timeout=30000)
+    with open_store(path) as store:
+        assert {show_firm(store, s).team for s in picked["siret"]} == {None}
+    assert window.undo_stack.count() == 3

@@ -27,6 +27,13 @@ from planner.services.task_force.task_force import (
 
 Resolver = Callable[[Conflict], str]
 """Asks the user what to do with a conflict: ``mine``, ``theirs`` or ``cancel``."""
+Noter = Callable[[AssignmentChange], None]
+"""Told of each change written, so that the next write names the versions it left."""
+
+
+def _no_note(_change: AssignmentChange) -> None:
+    return None
+
 
 MAX_ROUNDS = 3
 """How many times « Garder mes modifications » is tried when others keep writing."""
@@ -46,11 +53,13 @@ class _AssignmentsCommand(QUndoCommand):
         refresh: Callable[[], None],
         applied: bool,
         resolve: Resolver,
+        noted: Noter = _no_note,
     ) -> None:
         super().__init__(text)
         self.store = store
         self.refresh = refresh
         self.resolve = resolve
+        self.noted = noted
         self._skip_redo = applied
         self.last_conflict: Conflict | None = None
 
@@ -102,8 +111,9 @@ class AssignCommand(_AssignmentsCommand):
         text: str,
         refresh: Callable[[], None],
         resolve: Resolver,
+        noted: Noter = _no_note,
     ) -> None:
-        super().__init__(text, store, refresh, applied=True, resolve=resolve)
+        super().__init__(text, store, refresh, applied=True, resolve=resolve, noted=noted)
         self.change = change
 
     def _flip(self, force: bool) -> None:
@@ -116,6 +126,7 @@ class AssignCommand(_AssignmentsCommand):
         # What the next step puts back is this command's own state, not the values
         # another person had written over it (the user chose to keep theirs).
         self.change = AssignmentChange(before=self.change.after, after=flipped.after)
+        self.noted(flipped)
 
     def apply(self, force: bool) -> None:
         self._flip(force)

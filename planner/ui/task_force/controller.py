@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDockWidget, QInputDialog, QMessageBox, QTableView
 
 from planner.domain.french_numbers import decimal, integer
 from planner.services.shared_campaign.conflicts import Conflict, StaleVersion
+from planner.services.task_force.assignment_writes import AssignmentChange
 from planner.services.task_force.division.run import DivisionReport, divide_campaign
 from planner.services.task_force.summary import summary_rows
 from planner.services.task_force.task_force import (
@@ -50,6 +51,9 @@ class TaskForceController(QObject):
         window = parts.window
         # What to do when someone else changed the firms meanwhile (tests replace it).
         self.resolve: Callable[[Conflict], str] = lambda c: resolve_conflict(window, c)
+        # Versions this window wrote itself, until a reloaded frame shows them:
+        # siret → (version written, or None when removed; version it replaced).
+        self._written: dict[str, tuple[int | None, int | None]] = {}
         self.model = TeamSummaryModel(self)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -193,7 +197,10 @@ class TaskForceController(QObject):
                 return False
         else:  # pragma: no cover - three conflicts in a row
             return False
-        command = AssignCommand(store, change, text, self._parts.refresh_firms, self._resolve)
+        self._note(change)
+        command = AssignCommand(
+            store, change, text, self._parts.refresh_firms, self._resolve, self._note
+        )
         self._parts.undo_stack.push(command)
         self._parts.refresh_firms()
         return True
@@ -201,16 +208,38 @@ class TaskForceController(QObject):
     def _resolve(self, conflict: Conflict) -> str:
         return self.resolve(conflict)
 
+    def _note(self, change: AssignmentChange) -> None:
+        for siret, held in change.after.items():
+            before = change.before.get(siret)
+            self._written[siret] = (
+                held.version if held is not None else None,
+                before.version if before is not None else None,
+            )
+
     def _seen_versions(self, sirets: list[str]) -> dict[str, int | None] | None:
-        """The assignment version of each firm as the window shows it (None: not assigned)."""
+        """The assignment version of each firm as the user saw it (None: not assigned).
+
+        The shown frame may predate this window's own last write (it reloads
+        off the GUI thread): what this window wrote counts then, unless the
+        frame shows a newer version (versions only grow), written by someone else.
+        """
         campaign = self._parts.campaign()
         if campaign is None or "assignment_version" not in campaign.firms.columns:
             return None
-        wanted = set(sirets)
         seen = campaign.firms.select("siret", "assignment_version").filter(
-            pl.col("siret").is_in(list(wanted))
+            pl.col("siret").is_in(sirets)
         )
-        return {s: (int(v) if v is not None else None) for s, v in seen.iter_rows()}
+        versions: dict[str, int | None] = {}
+        for siret, value in seen.iter_rows():
+            shown = int(value) if value is not None else None
+            written, replaced = self._written.get(siret, (None, None))
+            if siret not in self._written:
+                versions[siret] = shown
+            elif written is not None:
+                versions[siret] = max(written, shown or 0)
+            else:  # removed here: a shown version up to the one removed is older
+                versions[siret] = shown if shown is not None and shown > (replaced or 0) else None
+        return versions
 
     def lock_selection(self, locked: bool) -> None:
         """Lock (or unlock) the selected firms' assignments; undoable."""
@@ -228,9 +257,10 @@ class TaskForceController(QObject):
                 self._parts.refresh_firms()
                 return
             change = set_locked(store, assigned, locked)
+        self._note(change)
         text = f"{'Verrouiller' if locked else 'Déverrouiller'} {len(assigned)} établissement(s)"
         self._parts.undo_stack.push(
-            LockCommand(store, change, text, self._parts.refresh_firms, self._resolve)
+            LockCommand(store, change, text, self._parts.refresh_firms, self._resolve, self._note)
         )
         self._parts.refresh_firms()
 
