@@ -214,3 +214,22 @@ def test_two_divisions_at_once_on_postgresql(pg_database: str) -> None:
         assert any(isinstance(r, int) for r in results)
         with store.engine.connect() as conn:  # the lock went with the division
             assert conn.execute(text("SELECT pg_try_advisory_lock(1)")).scalar()
+
+
+def test_division_keeps_a_change_made_while_it_computed(
+    campaign: str | Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.services.task_force.division import run
+
+    with open_store(campaign) as store, open_store(campaign) as theirs:
+        siret, _team, other = _assigned_firm(store)
+        save = run._save
+
+        def meanwhile(*args: object) -> int:
+            assign_firm(theirs, siret, other, lock=False)  # unlocked: the division's to move
+            return save(*args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(run, "_save", meanwhile)
+        report = divide_campaign(store, seed=4)
+        assert show_firm(store, siret).team == other
+        assert any("1 entreprise(s) modifiée(s)" in p for p in report.problems)

@@ -21,6 +21,7 @@ from planner.domain.progress import CancelToken, Progress, no_progress
 from planner.domain.remit import eligibility
 from planner.geo.reference import CommuneReference, ReferenceDataError
 from planner.services.firms.firm_query import load_firms
+from planner.services.shared_campaign.conflicts import retry_transient
 from planner.services.task_force.assignment_writes import lock_all_assignments
 from planner.services.task_force.division.quality import division_quality
 from planner.services.task_force.division.solver import (
@@ -271,7 +272,11 @@ def _divide(
     if cancel is not None:
         cancel.check()
     moved = int(((state["current"] >= 0) & (state["current"] != result.team)).sum())
-    kept = _save(store, sirets, result.team, team_ids, advisers, state["locked"], read_versions)
+    kept = retry_transient(  # a deadlock with a manual assignment is rerun, not a crash
+        lambda: _save(
+            store, sirets, result.team, team_ids, advisers, state["locked"], read_versions
+        )
+    )
     if kept:
         problems = [
             *problems,
