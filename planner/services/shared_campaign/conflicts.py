@@ -122,6 +122,36 @@ class StaleVersion(PlannerError):
             f"{conflict.describe()} Rien n'a été enregistré."
         )
 
+    @property
+    def table(self) -> str:
+        """The table of the row that changed."""
+        return self.conflict.table
+
+    @property
+    def key(self) -> str:
+        """The row's key (a SIRET, an id)."""
+        return self.conflict.key
+
+    @property
+    def mine(self) -> Mapping[str, str]:
+        """The user's values, field label → value."""
+        return self.conflict.mine
+
+    @property
+    def theirs(self) -> Mapping[str, str]:
+        """The values now in the database, same labels."""
+        return self.conflict.theirs
+
+    @property
+    def login(self) -> str | None:
+        """Who made the last change (journal)."""
+        return self.conflict.login
+
+    @property
+    def at(self) -> dt.datetime | None:
+        """When (journal)."""
+        return self.conflict.at
+
 
 class TransientFailure(PlannerError):
     """PostgreSQL kept aborting the transaction (serialization or deadlock)."""
