@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 from sqlalchemy import delete, func, select, update
@@ -408,6 +409,7 @@ def save_task_force(
         for gone_partner in gone_partners:
             gone_partner.name = f"~supprimé~{gone_partner.id}~"
         session.flush()
+        written: list[tuple[Any, Partner | Team | Adviser]] = []  # drafts learn ids, versions
         for draft in drafts:
             partner = session.get(Partner, draft.id) if draft.id is not None else None
             if partner is None:
@@ -419,6 +421,7 @@ def save_task_force(
             partner.address = _clean(draft.address)
             partner.rules = [RemitRule(kind=r.kind, value=r.value) for r in draft.rules]
             session.flush()
+            written.append((draft, partner))
             for team_draft in draft.teams:
                 team = session.get(Team, team_draft.id) if team_draft.id is not None else None
                 if team is None:
@@ -428,6 +431,7 @@ def save_task_force(
                 team.name = team_draft.name.strip()
                 team.capacity = team_draft.capacity
                 session.flush()
+                written.append((team_draft, team))
                 counts["teams"] += 1
                 for adviser_draft in team_draft.advisers:
                     adviser = (
@@ -451,6 +455,7 @@ def save_task_force(
                     adviser.phone = _clean(adviser_draft.phone)
                     adviser.capacity = adviser_draft.capacity
                     session.flush()
+                    written.append((adviser_draft, adviser))
                     counts["advisers"] += 1
         # Every kept row now points at a kept team: the deletions take nothing else.
         session.expire_all()
@@ -465,6 +470,9 @@ def save_task_force(
         for row in (*gone_advisers, *gone_teams, *gone_partners):
             session.delete(row)
         session.flush()
+        saved = [(d, r.id, r.version) for d, r in written]
+    for draft_row, row_id, version in saved:  # a second save from the same drafts is no conflict
+        draft_row.id, draft_row.version = row_id, version
     return counts
 
 

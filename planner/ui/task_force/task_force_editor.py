@@ -381,6 +381,7 @@ class TaskForceEditor(QDialog):
             self.saved = self._save_checked()
             if self.saved is None:
                 return False
+            self.known = loaded_versions(self.model.partners)  # the drafts now hold ids
         except PlannerError as exc:
             self._show_errors(f"Rien n'a été enregistré : {exc}")
             return False
