@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
+from planner.domain.errors import PlannerError
 from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.shared_campaign.conflicts import Conflict, StaleVersion
 from planner.services.task_force.assignment_writes import AssignmentChange
@@ -60,6 +61,8 @@ class _AssignmentsCommand(QUndoCommand):
         self.refresh = refresh
         self.resolve = resolve
         self.noted = noted
+        # Where other refusals are told (the window sets it; French messages).
+        self.warn: Callable[[str], None] = lambda _message: None
         self._skip_redo = applied
         self.last_conflict: Conflict | None = None
 
@@ -81,6 +84,9 @@ class _AssignmentsCommand(QUndoCommand):
                 if self.resolve(exc.conflict) != "mine":
                     break
                 force = True
+            except PlannerError as exc:  # a team deleted meanwhile, the server busy…
+                self.warn(str(exc))
+                break
         # Their values stay: this command no longer describes the firms' state.
         self.setObsolete(True)
 

@@ -201,6 +201,7 @@ class TaskForceController(QObject):
         command = AssignCommand(
             store, change, text, self._parts.refresh_firms, self._resolve, self._note
         )
+        command.warn = self._parts.show_error
         self._parts.undo_stack.push(command)
         self._parts.refresh_firms()
         return True
@@ -259,9 +260,11 @@ class TaskForceController(QObject):
             change = set_locked(store, assigned, locked)
         self._note(change)
         text = f"{'Verrouiller' if locked else 'Déverrouiller'} {len(assigned)} établissement(s)"
-        self._parts.undo_stack.push(
-            LockCommand(store, change, text, self._parts.refresh_firms, self._resolve, self._note)
+        command = LockCommand(
+            store, change, text, self._parts.refresh_firms, self._resolve, self._note
         )
+        command.warn = self._parts.show_error
+        self._parts.undo_stack.push(command)
         self._parts.refresh_firms()
 
     def select_commune(self) -> None:
@@ -340,16 +343,11 @@ class TaskForceController(QObject):
         self.last_report = report
         campaign = self._parts.campaign()
         if campaign is not None:
-            self._parts.undo_stack.push(
-                DivisionCommand(
-                    campaign.store,
-                    before,
-                    after,
-                    versions,
-                    self._parts.refresh_firms,
-                    self._resolve,
-                )
+            division = DivisionCommand(
+                campaign.store, before, after, versions, self._parts.refresh_firms, self._resolve
             )
+            division.warn = self._parts.show_error
+            self._parts.undo_stack.push(division)
         self._parts.refresh_firms()
         self._map.set_color_attribute("team")
         pieces = max((row.pieces for row in report.teams), default=0)
