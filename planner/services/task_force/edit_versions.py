@@ -11,7 +11,7 @@ the save would otherwise delete as missing from the drafts.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,8 +24,8 @@ from planner.services.shared_campaign.conflicts import (
     last_change,
 )
 
-if TYPE_CHECKING:
-    from planner.services.task_force.edit import PartnerDraft
+PartnerDrafts = Sequence[Any]
+"""``edit.PartnerDraft`` objects (not imported: ``edit`` imports this module)."""
 
 Known = Mapping[tuple[str, int], int]
 """(table, id) → version of each row the editor loaded."""
@@ -38,7 +38,7 @@ _MODELS: dict[str, type[Partner] | type[Team] | type[Adviser]] = {
 
 
 def _drafted(
-    drafts: Sequence[PartnerDraft],
+    drafts: PartnerDrafts,
 ) -> Iterator[tuple[str, int, int | None, dict[str, str]]]:
     """(table, id, version, values as the user typed them) of every saved row in the drafts."""
     for p in drafts:
@@ -69,7 +69,7 @@ def _drafted(
                     )
 
 
-def loaded_versions(drafts: Sequence[PartnerDraft]) -> dict[tuple[str, int], int]:
+def loaded_versions(drafts: PartnerDrafts) -> dict[tuple[str, int], int]:
     """The rows the drafts were loaded from, with their versions (keep it at load)."""
     return {(table, i): v for table, i, v, _ in _drafted(drafts) if v is not None}
 
@@ -120,7 +120,7 @@ def _conflict(
     )
 
 
-def check_versions(session: Session, drafts: Sequence[PartnerDraft], known: Known | None) -> None:
+def check_versions(session: Session, drafts: PartnerDrafts, known: Known | None) -> None:
     """Refuse the save when a row it writes or deletes changed since the editor loaded it.
 
     Raises:
