@@ -233,3 +233,53 @@ def test_division_keeps_a_change_made_while_it_computed(
         report = divide_campaign(store, seed=4)
         assert show_firm(store, siret).team == other
         assert any("1 entreprise(s) modifiée(s)" in p for p in report.problems)
+
+
+@pytest.mark.postgres
+def test_a_real_deadlock_is_retried(pg_database: str) -> None:
+    """Two transactions take two rows in opposite orders: PostgreSQL aborts one (40P01),
+    which ``retry_transient`` runs again; both writes end up made."""
+    create_demo(pg_database, rows=300, seed=5)
+    with open_store(pg_database) as store:
+        with store.session() as session:
+            first, second = session.scalars(select(Team.id).order_by(Team.id).limit(2)).all()
+        barrier = threading.Barrier(2)
+        results: list[object] = []
+        attempts: list[int] = []
+
+        def write(order: tuple[int, int], capacity: int) -> None:
+            def once() -> None:
+                attempts.append(1)
+                with store.session() as session:
+                    session.execute(
+                        text("UPDATE team SET capacity = :c WHERE id = :i"),
+                        {"c": capacity, "i": order[0]},
+                    )
+                    if len(attempts) <= 2:
+                        barrier.wait(timeout=10)  # both hold their first row now
+                    session.execute(
+                        text("UPDATE team SET capacity = :c WHERE id = :i"),
+                        {"c": capacity, "i": order[1]},
+                    )
+
+            try:
+                retry_transient(once)
+                results.append(capacity)
+            except Exception as exc:
+                results.append(("crash", exc))
+
+        threads = [
+            threading.Thread(target=write, args=((first, second), 11)),
+            threading.Thread(target=write, args=((second, first), 22)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(results, key=str) == [11, 22], results
+        assert len(attempts) == 3  # the deadlock's victim ran twice
+        with store.session() as session:
+            capacities = set(
+                session.scalars(select(Team.capacity).where(Team.id.in_([first, second])))
+            )
+        assert len(capacities) == 1  # the rerun wrote both rows after the other
