@@ -100,12 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo_create.add_argument("--seed", type=int, default=2026)
 
     # Each area registers its own sub-commands and sets ``handler`` on them.
-    from planner.cli import (
-        firm_commands,
-        followup_commands,
-        sessions_commands,
-        task_force_commands,
-    )
+    from planner.cli import firm_commands, followup_commands, sessions_commands, task_force_commands
 
     for area in (task_force_commands, sessions_commands, followup_commands, firm_commands):
         area.add_parsers(sub, imp_sub)
