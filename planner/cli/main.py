@@ -103,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Each area registers its own sub-commands and sets ``handler`` on them.
     from planner.cli import (
         access_commands,
+        firm_commands,
         followup_commands,
         journal_commands,
         sessions_commands,
@@ -113,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
         task_force_commands,
         sessions_commands,
         followup_commands,
+        firm_commands,
         access_commands,
         journal_commands,
     ):

@@ -14,11 +14,13 @@ ASSIGNMENT_SCHEMA: dict[str, pl.DataType] = {
     "adviser": pl.String(),
     "locked": pl.Boolean(),
     "team_capacity": pl.Int64(),
+    "assignment_version": pl.Int64(),
 }
 
 
 def attach_assignments(conn: Connection, firms: pl.DataFrame) -> pl.DataFrame:
-    """Add ``team_id``, ``team``, ``adviser_id``, ``adviser``, ``locked``, ``team_capacity``."""
+    """Add ``team_id``, ``team``, ``adviser_id``, ``adviser``, ``locked``, ``team_capacity``
+    and ``assignment_version`` (what a manual assignment names as the version it saw)."""
     query = (
         select(
             Assignment.siret,
@@ -27,6 +29,7 @@ def attach_assignments(conn: Connection, firms: pl.DataFrame) -> pl.DataFrame:
             Assignment.adviser_id,
             Adviser.name,
             Assignment.locked,
+            Assignment.version,
         )
         .join(Team, Team.id == Assignment.team_id)
         .outerjoin(Adviser, Adviser.id == Assignment.adviser_id)
@@ -40,5 +43,7 @@ def attach_assignments(conn: Connection, firms: pl.DataFrame) -> pl.DataFrame:
         summed[team_id] = summed.get(team_id, 0) + (capacity or 0)
     capacity = {t: c if c is not None else summed.get(t, 0) for t, c in own.items()}
     schema = {"siret": pl.String(), **ASSIGNMENT_SCHEMA}
-    table = pl.DataFrame([(*r, capacity.get(r[1])) for r in rows], schema=schema, orient="row")
+    table = pl.DataFrame(
+        [(*r[:-1], capacity.get(r[1]), r[-1]) for r in rows], schema=schema, orient="row"
+    )
     return firms.join(table, on="siret", how="left", maintain_order="left")

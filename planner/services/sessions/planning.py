@@ -15,6 +15,12 @@ from planner.domain.errors import PlannerError
 from planner.domain.recurrence import Recurrence, expand
 from planner.domain.session_clashes import Clash, SessionFacts, check_all, check_session
 from planner.domain.session_labels import SESSION_KINDS, SESSION_STATUSES
+from planner.services.shared_campaign.conflicts import (
+    Conflict,
+    StaleVersion,
+    last_change,
+    stale_rows_as_conflicts,
+)
 from planner.services.sirene_import.non_diffusible import firm_label
 
 
@@ -56,6 +62,7 @@ class SessionRecord:
     jobs_offered: int | None = None
     hires: int | None = None
     present: int = 0
+    version: int = 0  # what a save based on this record expects (no lost update)
 
     def facts(self) -> SessionFacts:
         """The session as the clash rules see it."""
@@ -180,6 +187,7 @@ def _records(session: Session, rows: list[models.DiscoverySession]) -> list[Sess
             venue=venues.get(row.venue_id) if row.venue_id is not None else None,
             jobs_offered=row.jobs_offered,
             hires=row.hires,
+            version=row.version,
         )
         for row in rows
     }
@@ -299,11 +307,17 @@ def save_session(
     *,
     session_id: int | None = None,
     override: str | None = None,
+    expected_version: int | None = None,
 ) -> list[int]:
     """Create (every occurrence of) or update a session; return the ids written.
 
+    Args:
+        expected_version: the session's version when the user read it
+            (:attr:`SessionRecord.version`); None writes whatever is there.
+
     Raises:
         ClashError: the session has clash errors and no ``override`` reason was given.
+        StaleVersion: someone changed the session since ``expected_version``.
     """
     clashes = check_draft(store, draft, session_id=session_id)
     errors = [c for c in clashes if c.is_error]
@@ -316,9 +330,11 @@ def save_session(
     series = str(uuid.uuid4()) if len(occurrences) > 1 else None
     wording = draft.recurrence.describe(draft.starts_at.date()) if draft.recurrence else None
     ids: list[int] = []
-    with store.session() as session:
+    with stale_rows_as_conflicts("discovery_session", draft.title), store.session() as session:
         for start, end in occurrences:
             row = session.get(models.DiscoverySession, session_id) if session_id else None
+            if row is not None and expected_version not in (None, row.version):
+                raise StaleVersion(_conflict(session, row, draft, expected_version))
             if row is None:
                 if session_id is not None:
                     raise PlannerError(f"Séance introuvable : {session_id}.")
@@ -334,6 +350,33 @@ def save_session(
             _write_links(session, row.id, draft)
             ids.append(row.id)
     return ids
+
+
+def _conflict(
+    session: Session, row: models.DiscoverySession, draft: SessionDraft, expected: int | None
+) -> Conflict:
+    """What another person changed in a session the user is saving."""
+
+    def shown(title: str, start: dt.datetime, end: dt.datetime, status: str) -> dict[str, str]:
+        return {
+            "Titre": title,
+            "Début": f"{start:%d/%m/%Y %H:%M}",
+            "Fin": f"{end:%d/%m/%Y %H:%M}",
+            "Statut": SESSION_STATUSES.get(status, status),
+        }
+
+    login, at = last_change(session, "discovery_session", str(row.id))
+    return Conflict(
+        table="discovery_session",
+        key=str(row.id),
+        label=f"Séance « {row.title} »",
+        mine=shown(draft.title.strip(), draft.starts_at, draft.ends_at, draft.status),
+        theirs=shown(row.title, row.starts_at, row.ends_at, row.status),
+        expected_version=expected,
+        current_version=row.version,
+        login=login,
+        at=at,
+    )
 
 
 def _write_links(session: Session, sid: int, draft: SessionDraft) -> None:

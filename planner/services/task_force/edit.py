@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from planner.db.models import Adviser, Assignment, BassinCommune, Partner, RemitRule, Team
+from planner.db.row_versions import next_version
 from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
 from planner.domain.headcount_bands import BAND_LABELS
@@ -26,6 +28,8 @@ from planner.domain.remit import RULE_LABELS, Remit, Rule, eligibility, validate
 from planner.io.nomenclatures import load_nomenclature
 from planner.services.campaign.naf_reference import reference_nomenclature
 from planner.services.firms.firm_query import load_firms
+from planner.services.shared_campaign.conflicts import stale_rows_as_conflicts
+from planner.services.task_force.edit_versions import Known, check_versions
 from planner.services.task_force.task_force import PARTNER_KINDS
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -62,6 +66,7 @@ class AdviserDraft:
     capacity: int | None = None
     id: int | None = None
     firms_on_move: str = FIRMS_STAY
+    version: int | None = None
 
 
 @dataclass
@@ -72,6 +77,7 @@ class TeamDraft:
     capacity: int | None = None
     advisers: list[AdviserDraft] = field(default_factory=list)
     id: int | None = None
+    version: int | None = None
 
     def effective_capacity(self) -> int:
         """The capacity the division will use."""
@@ -91,6 +97,7 @@ class PartnerDraft:
     teams: list[TeamDraft] = field(default_factory=list)
     address: str | None = None
     id: int | None = None
+    version: int | None = None
 
 
 def load_drafts(store: CampaignStore) -> list[PartnerDraft]:
@@ -108,15 +115,19 @@ def load_drafts(store: CampaignStore) -> list[PartnerDraft]:
                         name=t.name,
                         capacity=t.capacity,
                         advisers=[
-                            AdviserDraft(a.name, a.email, a.phone, a.capacity, a.id)
+                            AdviserDraft(
+                                a.name, a.email, a.phone, a.capacity, a.id, version=a.version
+                            )
                             for a in sorted(t.advisers, key=lambda a: a.id)
                         ],
                         id=t.id,
+                        version=t.version,
                     )
                     for t in sorted(p.teams, key=lambda t: t.id)
                 ],
                 address=p.address,
                 id=p.id,
+                version=p.version,
             )
             for p in partners
         ]
@@ -346,8 +357,15 @@ def _clean(text: str | None) -> str | None:
     return text or None
 
 
-def save_task_force(store: CampaignStore, drafts: Sequence[PartnerDraft]) -> dict[str, int]:
+def save_task_force(
+    store: CampaignStore, drafts: Sequence[PartnerDraft], known: Known | None = None
+) -> dict[str, int]:
     """Write the drafts (one transaction); rows missing from them are deleted.
+
+    A row whose draft names a version is written only if it is still at that
+    version; with ``known`` (:func:`loaded_versions` at load), rows missing
+    from the drafts are deleted only if the editor saw them as they are
+    (:class:`StaleVersion` otherwise; nothing is written).
 
     Firms of a deleted team become unassigned; those of a deleted adviser stay
     with the team, without a named adviser. An adviser moved to another team
@@ -375,7 +393,8 @@ def save_task_force(store: CampaignStore, drafts: Sequence[PartnerDraft]) -> dic
         "firms_moved": 0,
         "unassigned": 0,
     }
-    with store.session() as session:
+    with stale_rows_as_conflicts("team", "Partenaires et équipes"), store.session() as session:
+        check_versions(session, drafts, known)
         gone_advisers = list(
             session.scalars(select(Adviser).where(Adviser.id.not_in(keep_advisers)))
         )
@@ -390,6 +409,7 @@ def save_task_force(store: CampaignStore, drafts: Sequence[PartnerDraft]) -> dic
         for gone_partner in gone_partners:
             gone_partner.name = f"~supprimé~{gone_partner.id}~"
         session.flush()
+        written: list[tuple[Any, Partner | Team | Adviser]] = []  # drafts learn ids, versions
         for draft in drafts:
             partner = session.get(Partner, draft.id) if draft.id is not None else None
             if partner is None:
@@ -401,6 +421,7 @@ def save_task_force(store: CampaignStore, drafts: Sequence[PartnerDraft]) -> dic
             partner.address = _clean(draft.address)
             partner.rules = [RemitRule(kind=r.kind, value=r.value) for r in draft.rules]
             session.flush()
+            written.append((draft, partner))
             for team_draft in draft.teams:
                 team = session.get(Team, team_draft.id) if team_draft.id is not None else None
                 if team is None:
@@ -410,6 +431,7 @@ def save_task_force(store: CampaignStore, drafts: Sequence[PartnerDraft]) -> dic
                 team.name = team_draft.name.strip()
                 team.capacity = team_draft.capacity
                 session.flush()
+                written.append((team_draft, team))
                 counts["teams"] += 1
                 for adviser_draft in team_draft.advisers:
                     adviser = (
@@ -433,6 +455,7 @@ def save_task_force(store: CampaignStore, drafts: Sequence[PartnerDraft]) -> dic
                     adviser.phone = _clean(adviser_draft.phone)
                     adviser.capacity = adviser_draft.capacity
                     session.flush()
+                    written.append((adviser_draft, adviser))
                     counts["advisers"] += 1
         # Every kept row now points at a kept team: the deletions take nothing else.
         session.expire_all()
@@ -447,6 +470,9 @@ def save_task_force(store: CampaignStore, drafts: Sequence[PartnerDraft]) -> dic
         for row in (*gone_advisers, *gone_teams, *gone_partners):
             session.delete(row)
         session.flush()
+        saved = [(d, r.id, r.version) for d, r in written]
+    for draft_row, row_id, version in saved:  # a second save from the same drafts is no conflict
+        draft_row.id, draft_row.version = row_id, version
     return counts
 
 
@@ -458,10 +484,14 @@ def _move_firms(session: Session, adviser_id: int, team_id: int, draft: AdviserD
     """
     of_adviser = Assignment.adviser_id == adviser_id
     if draft.firms_on_move == FIRMS_FOLLOW:
-        result = session.execute(update(Assignment).where(of_adviser).values(team_id=team_id))
+        result = session.execute(
+            update(Assignment).where(of_adviser).values(team_id=team_id, version=next_version())
+        )
         return int(getattr(result, "rowcount", 0) or 0)
     if draft.firms_on_move == FIRMS_UNASSIGN:
         result = session.execute(delete(Assignment).where(of_adviser))
         return -int(getattr(result, "rowcount", 0) or 0)
-    session.execute(update(Assignment).where(of_adviser).values(adviser_id=None))
+    session.execute(
+        update(Assignment).where(of_adviser).values(adviser_id=None, version=next_version())
+    )
     return 0

@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import polars as pl
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, selectinload
 
 from planner.db.bulk import bulk_insert
 from planner.db.models import Adviser, Assignment, Partner, RemitRule, Team
+from planner.db.row_versions import next_version
 from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
 from planner.domain.remit import Remit, Rule, validate_rule
+from planner.services.shared_campaign.conflicts import StaleVersion
+from planner.services.task_force.assignment_writes import (
+    AssignmentChange,
+    Held,
+    State,
+    describe_conflict,
+    lock_all_assignments,
+    read_state,
+    run_write,
+    take_write_lock,
+    write_states,
+)
 
 PARTNER_KINDS = {
     "france_travail": "Agence France Travail",
@@ -107,7 +122,9 @@ def team_capacity(team: Team) -> int:
 def load_task_force(store: CampaignStore) -> TaskForce:
     """Every partner and team, in id order."""
     with store.session() as session:
-        partners = session.scalars(select(Partner).order_by(Partner.id)).all()
+        partners = session.scalars(
+            select(Partner).options(selectinload(Partner.rules)).order_by(Partner.id)
+        ).all()
         index = {p.id: i for i, p in enumerate(partners)}
         remits = tuple(
             Remit(
@@ -126,7 +143,9 @@ def load_task_force(store: CampaignStore) -> TaskForce:
                 tuple(a.id for a in sorted(t.advisers, key=lambda a: a.id)),
                 tuple(a.capacity for a in sorted(t.advisers, key=lambda a: a.id)),
             )
-            for t in session.scalars(select(Team).order_by(Team.id)).all()
+            for t in session.scalars(
+                select(Team).options(selectinload(Team.advisers)).order_by(Team.id)
+            ).all()
         )
         return TaskForce(tuple(p.name for p in partners), remits, teams)
 
@@ -158,11 +177,20 @@ def assign_firms(
     *,
     adviser_id: int | None = None,
     locked: bool = True,
-) -> dict[str, tuple[int, int | None, bool] | None]:
-    """Assign firms by hand (``team_id`` None removes them); return the previous state.
+    expected: Mapping[str, int | None] | None = None,
+) -> AssignmentChange:
+    """Assign firms by hand (``team_id`` None removes them), in one transaction.
 
-    The returned mapping (siret → (team, adviser, locked) or None) lets the
-    caller undo the change with :func:`restore_assignments`.
+    Args:
+        expected: the version of each firm's assignment when the user saw it
+            (None for a firm without one); a firm changed since refuses the
+            whole write. None writes over whatever is there now.
+
+    Returns:
+        The state replaced and the state written: undo with :func:`restore_assignments`.
+
+    Raises:
+        StaleVersion: a firm changed since ``expected`` was read.
     """
     with store.session() as session:
         if adviser_id is not None:
@@ -170,28 +198,22 @@ def assign_firms(
             if adviser is None:
                 raise PlannerError("Conseiller introuvable.")
             team_id = adviser.team_id
-        if team_id is not None:
-            _check_remit(store, sirets, team_id)
-        before = previous_assignments(store, sirets)
-        session.execute(delete(Assignment).where(Assignment.siret.in_(list(sirets))))
-        if team_id is not None:
-            now = dt.datetime.now()
-            session.add_all(
-                Assignment(
-                    siret=s,
-                    team_id=team_id,
-                    adviser_id=adviser_id,
-                    locked=locked,
-                    source="manual",
-                    assigned_at=now,
-                )
-                for s in sirets
-            )
-    return before
+    if team_id is not None:
+        check_remit(store, sirets, team_id)
+    target: State = {
+        s: Held(team_id, adviser_id, locked) if team_id is not None else None for s in sirets
+    }
+    return run_write(store, target, lambda session: write_states(session, target, expected))
 
 
-def _check_remit(store: CampaignStore, sirets: Sequence[str], team_id: int) -> None:
-    """Refuse a manual assignment that breaks a remit rule, naming the rule."""
+def check_remit(
+    store: CampaignStore, sirets: Sequence[str], team_id: int, firms: pl.DataFrame | None = None
+) -> None:
+    """Refuse a manual assignment that breaks a remit rule, naming the rule.
+
+    Args:
+        firms: the firm frame holding at least these firms (all of them when None).
+    """
     from planner.domain.remit import eligibility
     from planner.services.firms.firm_query import load_firms
 
@@ -199,7 +221,8 @@ def _check_remit(store: CampaignStore, sirets: Sequence[str], team_id: int) -> N
     info = next((t for t in force.teams if t.id == team_id), None)
     if info is None:
         raise PlannerError("Équipe introuvable.")
-    firms = load_firms(store)
+    if firms is None:
+        firms = load_firms(store)
     elig = eligibility(firms, force.remits)
     index = {s: i for i, s in enumerate(firms["siret"].to_list())}
     rows = [index[s] for s in sirets if s in index]
@@ -219,35 +242,46 @@ def _check_remit(store: CampaignStore, sirets: Sequence[str], team_id: int) -> N
     )
 
 
-def previous_assignments(
-    store: CampaignStore, sirets: Sequence[str]
-) -> dict[str, tuple[int, int | None, bool] | None]:
-    """The current state of these firms' assignments."""
-    state: dict[str, tuple[int, int | None, bool] | None] = dict.fromkeys(sirets)
+def previous_assignments(store: CampaignStore, sirets: Sequence[str]) -> State:
+    """The current state of these firms' assignments, with their versions."""
     with store.session() as session:
-        for a in session.scalars(select(Assignment).where(Assignment.siret.in_(list(sirets)))):
-            state[a.siret] = (a.team_id, a.adviser_id, a.locked)
-    return state
+        return read_state(session, sirets)
 
 
-def restore_assignments(
-    store: CampaignStore, state: dict[str, tuple[int, int | None, bool] | None]
-) -> None:
-    """Put back the state returned by :func:`assign_firms` (undo)."""
-    with store.session() as session:
-        session.execute(delete(Assignment).where(Assignment.siret.in_(list(state))))
-        session.add_all(
-            Assignment(siret=s, team_id=v[0], adviser_id=v[1], locked=v[2], source="manual")
-            for s, v in state.items()
-            if v is not None
-        )
+def restore_assignments(store: CampaignStore, change: AssignmentChange) -> AssignmentChange:
+    """Put back the state a change replaced (undo), if no one changed these firms since.
+
+    Returns:
+        The change this write made (restoring it in turn redoes the first one).
+
+    Raises:
+        StaleVersion: someone changed one of these firms after ``change``.
+    """
+    target = change.before
+    return run_write(
+        store, target, lambda session: write_states(session, target, change.versions())
+    )
 
 
-def set_locked(store: CampaignStore, sirets: Sequence[str], locked: bool) -> None:
-    """Lock or unlock the assignments of these firms."""
-    with store.session() as session:
-        for a in session.scalars(select(Assignment).where(Assignment.siret.in_(list(sirets)))):
-            a.locked = locked
+def set_locked(
+    store: CampaignStore,
+    sirets: Sequence[str],
+    locked: bool,
+    expected: Mapping[str, int | None] | None = None,
+) -> AssignmentChange:
+    """Lock or unlock the assignments of these firms (those without a team are left out)."""
+
+    def work(session: Session) -> AssignmentChange:
+        take_write_lock(session)
+        current = read_state(session, sirets, lock=True)
+        target: State = {
+            s: Held(h.team_id, h.adviser_id, locked, source=h.source)
+            for s, h in current.items()
+            if h is not None
+        }
+        return write_states(session, target, expected)
+
+    return run_write(store, dict.fromkeys(sirets), work)
 
 
 AssignmentRow = tuple[str, int, int | None, bool, str, dt.datetime]
@@ -270,19 +304,64 @@ def snapshot_assignments(store: CampaignStore) -> list[AssignmentRow]:
     return [(s, int(t), a, bool(lk), src, at) for s, t, a, lk, src, at in rows]
 
 
-def replace_assignments(store: CampaignStore, rows: Sequence[AssignmentRow]) -> None:
-    """Put every assignment back as in ``rows`` (one transaction).
+def assignment_versions(store: CampaignStore) -> dict[str, int]:
+    """The version of every assignment now (to check a whole rewrite against)."""
+    with store.session() as session:
+        return {s: int(v) for s, v in session.execute(select(Assignment.siret, Assignment.version))}
+
+
+def replace_assignments(
+    store: CampaignStore,
+    rows: Sequence[AssignmentRow],
+    expected: Mapping[str, int] | None = None,
+) -> dict[str, int]:
+    """Put every assignment back as in ``rows`` (one transaction, other writers kept out).
 
     Rows naming a team or adviser deleted since are dropped (or lose their
     adviser), so that an old snapshot never breaks a foreign key.
+
+    Args:
+        expected: every assignment's version as the caller left it
+            (:func:`assignment_versions`); when one changed since, nothing is
+            written.
+
+    Returns:
+        The versions after the rewrite (what the next rewrite expects).
+
+    Raises:
+        StaleVersion: an assignment changed (or appeared, or went) since ``expected``.
     """
-    with store.session() as session:
+
+    def work(session: Session) -> dict[str, int]:
+        lock_all_assignments(session)
+        current = read_state(session, list(session.scalars(select(Assignment.siret))))
+        if expected is not None:
+            changed = sorted(
+                s
+                for s in set(current) | set(expected)
+                if expected.get(s) != (h.version if (h := current.get(s)) else None)
+            )
+            if changed:
+                first = changed[0]
+                raise StaleVersion(
+                    describe_conflict(
+                        session,
+                        first,
+                        None,
+                        current.get(first),
+                        expected.get(first),
+                        len(changed) - 1,
+                    )
+                )
         teams = set(session.scalars(select(Team.id)))
         advisers = set(session.scalars(select(Adviser.id)))
         kept = [
-            (s, t, a if a in advisers else None, lk, src, at)
+            (s, t, a if a in advisers else None, lk, src, at, next_version())
             for s, t, a, lk, src, at in rows
             if t in teams
         ]
         session.execute(delete(Assignment))
-        bulk_insert(session, "assignment", _ASSIGNMENT_COLUMNS, kept)
+        bulk_insert(session, "assignment", [*_ASSIGNMENT_COLUMNS, "version"], kept)
+        return {row[0]: row[-1] for row in kept}
+
+    return run_write(store, {}, work)

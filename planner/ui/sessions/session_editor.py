@@ -64,6 +64,7 @@ from planner.services.sessions.planning import (
     save_session,
 )
 from planner.services.sessions.venues import add_free_venue, list_venues
+from planner.services.shared_campaign.conflicts import Conflict, StaleVersion
 from planner.ui.sessions.editor_models import (
     SIRET_ROLE,
     CheckListModel,
@@ -72,6 +73,7 @@ from planner.ui.sessions.editor_models import (
     firm_label,
 )
 from planner.ui.sessions.session_outcome_tab import SessionOutcomeTab
+from planner.ui.shared_campaign.conflict_dialog import resolve_conflict
 
 AskReason = Callable[[str], "str | None"]
 Inform = Callable[[str, str], None]
@@ -119,6 +121,7 @@ class SessionEditor(QDialog):
         self.saved_ids: list[int] = []
         self.ask_reason: AskReason = ask_reason or self._ask_reason_dialog
         self.inform: Inform = inform or self._inform_box
+        self.resolve: Callable[[Conflict], str] = lambda c: resolve_conflict(self, c)
         self._selected_sirets = selected_sirets
         self.setWindowTitle("Modifier la séance" if record else "Nouvelle séance")
         self.tabs = QTabWidget(self)
@@ -417,16 +420,21 @@ class SessionEditor(QDialog):
     def save(self) -> None:
         draft = self.draft()
         sid = self.record.id if self.record else None
+        seen = self.record.version if self.record else None
         try:
             presence = self.outcome.validate(keep=draft.invitee_sirets)
             warnings = [c for c in check_draft(self.store, draft, session_id=sid) if not c.is_error]
             try:
-                self.saved_ids = save_session(self.store, draft, session_id=sid)
+                self.saved_ids = save_session(
+                    self.store, draft, session_id=sid, expected_version=seen
+                )
             except ClashError as exc:
                 reason = self.ask_reason(f"{exc}\n\nEnregistrer quand même ? Indiquez pourquoi :")
                 if not reason or not reason.strip():
                     return
-                self.saved_ids = save_session(self.store, draft, session_id=sid, override=reason)
+                self.saved_ids = save_session(
+                    self.store, draft, session_id=sid, override=reason, expected_version=seen
+                )
             if sid is not None and presence:
                 record_outcome(
                     self.store,
@@ -437,12 +445,26 @@ class SessionEditor(QDialog):
                     notes=draft.outcome_notes,
                     invitee_statuses=presence,
                 )
+        except StaleVersion as exc:
+            self._on_conflict(exc)
+            return
         except PlannerError as exc:
             self.inform("Séance", str(exc))
             return
         if warnings:
             self.inform("À vérifier", "\n".join(c.message for c in warnings))
         self.accept()
+
+    def _on_conflict(self, exc: StaleVersion) -> None:
+        """Someone else saved this session since it was opened: ask what to keep."""
+        choice = self.resolve(exc.conflict)
+        if choice == "mine" and self.record is not None:
+            self.record.version = exc.conflict.current_version or 0  # over theirs, knowingly
+            self.save()
+        elif choice == "theirs":
+            self.reject()  # theirs stay; the calendar shows them
+        else:
+            self.inform("Séance", str(exc))
 
     # ------------------------------------------------------- default prompts
 

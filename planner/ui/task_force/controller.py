@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import polars as pl
@@ -9,17 +10,22 @@ from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QMessageBox, QTableView
 
 from planner.domain.french_numbers import decimal, integer
+from planner.services.shared_campaign.conflicts import Conflict, StaleVersion
+from planner.services.task_force.assignment_writes import AssignmentChange
 from planner.services.task_force.division.run import DivisionReport, divide_campaign
 from planner.services.task_force.summary import summary_rows
 from planner.services.task_force.task_force import (
     adviser_choices,
     assign_firms,
+    assignment_versions,
     load_task_force,
     previous_assignments,
+    set_locked,
     snapshot_assignments,
 )
 from planner.ui.campaign.loaded_campaign import LoadedCampaign
 from planner.ui.map.controller import MapController
+from planner.ui.shared_campaign.conflict_dialog import resolve_conflict
 from planner.ui.task_force.assign_command import AssignCommand, DivisionCommand, LockCommand
 from planner.ui.task_force.task_force_editor import TaskForceEditor
 from planner.ui.task_force.team_summary import TeamSummaryModel
@@ -56,6 +62,11 @@ class TaskForceController(QObject):
         self._map = map_view
         self.quiet = False
         window = parts.window
+        # What to do when someone else changed the firms meanwhile (tests replace it).
+        self.resolve: Callable[[Conflict], str] = lambda c: resolve_conflict(window, c)
+        # Versions this window wrote itself, until a reloaded frame shows them:
+        # siret → (version written, or None when removed; version it replaced).
+        self._written: dict[str, tuple[int | None, int | None]] = {}
         self.model = TeamSummaryModel(self)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -183,20 +194,68 @@ class TaskForceController(QObject):
         remove: bool = False,
     ) -> bool:
         store = self._open_campaign().store
-        try:
-            previous = assign_firms(
-                store, sirets, None if remove else team_id, adviser_id=adviser_id, locked=True
-            )
-        except Exception as exc:  # PlannerError: a remit rule forbids it
-            QMessageBox.warning(self._parts.window, "Attribution refusée", str(exc))
+        team = None if remove else team_id
+        expected = self._seen_versions(sirets)
+        for _ in range(3):
+            try:
+                change = assign_firms(
+                    store, sirets, team, adviser_id=adviser_id, locked=True, expected=expected
+                )
+                break
+            except StaleVersion as exc:
+                if self.resolve(exc.conflict) != "mine":
+                    self._parts.refresh_firms()
+                    return False
+                expected = None  # keep mine: over whatever is there now
+            except Exception as exc:  # PlannerError: a remit rule forbids it
+                QMessageBox.warning(self._parts.window, "Attribution refusée", str(exc))
+                return False
+        else:  # pragma: no cover - three conflicts in a row
             return False
+        self._note(change)
         command = AssignCommand(
-            store, sirets, None if remove else team_id, adviser_id, True, previous, text,
-            self._parts.refresh_firms,
-        )  # fmt: skip
+            store, change, text, self._parts.refresh_firms, self._resolve, self._note
+        )
+        command.warn = self._parts.show_error
         self._parts.undo_stack.push(command)
         self._parts.refresh_firms()
         return True
+
+    def _resolve(self, conflict: Conflict) -> str:
+        return self.resolve(conflict)
+
+    def _note(self, change: AssignmentChange) -> None:
+        for siret, held in change.after.items():
+            before = change.before.get(siret)
+            self._written[siret] = (
+                held.version if held is not None else None,
+                before.version if before is not None else None,
+            )
+
+    def _seen_versions(self, sirets: list[str]) -> dict[str, int | None] | None:
+        """The assignment version of each firm as the user saw it (None: not assigned).
+
+        The shown frame may predate this window's own last write (it reloads
+        off the GUI thread): what this window wrote counts then, unless the
+        frame shows a newer version (versions only grow), written by someone else.
+        """
+        campaign = self._parts.campaign()
+        if campaign is None or "assignment_version" not in campaign.firms.columns:
+            return None
+        seen = campaign.firms.select("siret", "assignment_version").filter(
+            pl.col("siret").is_in(sirets)
+        )
+        versions: dict[str, int | None] = {}
+        for siret, value in seen.iter_rows():
+            shown = int(value) if value is not None else None
+            written, replaced = self._written.get(siret, (None, None))
+            if siret not in self._written:
+                versions[siret] = shown
+            elif written is not None:
+                versions[siret] = max(written, shown or 0)
+            else:  # removed here: a shown version up to the one removed is older
+                versions[siret] = shown if shown is not None and shown > (replaced or 0) else None
+        return versions
 
     def lock_selection(self, locked: bool) -> None:
         """Lock (or unlock) the selected firms' assignments; undoable."""
@@ -206,10 +265,22 @@ class TaskForceController(QObject):
         store = self._open_campaign().store
         previous = previous_assignments(store, sirets)
         assigned = [s for s in sirets if previous[s] is not None]
-        self._parts.undo_stack.push(
-            LockCommand(store, assigned, locked, {s: previous[s] for s in assigned},
-                        self._parts.refresh_firms)
-        )  # fmt: skip
+        seen = self._seen_versions(assigned)
+        try:
+            change = set_locked(store, assigned, locked, seen)
+        except StaleVersion as exc:
+            if self.resolve(exc.conflict) != "mine":
+                self._parts.refresh_firms()
+                return
+            change = set_locked(store, assigned, locked)
+        self._note(change)
+        text = f"{'Verrouiller' if locked else 'Déverrouiller'} {len(assigned)} établissement(s)"
+        command = LockCommand(
+            store, change, text, self._parts.refresh_firms, self._resolve, self._note
+        )
+        command.warn = self._parts.show_error
+        self._parts.undo_stack.push(command)
+        self._parts.refresh_firms()
 
     def select_commune(self) -> None:
         """Select every firm of a commune (then assign it)."""
@@ -273,23 +344,25 @@ class TaskForceController(QObject):
             return
         store = campaign.store
 
-        def task(progress: Any, cancel: Any) -> tuple[DivisionReport, list[Any], list[Any]]:
+        def task(progress: Any, cancel: Any) -> tuple[DivisionReport, list[Any], list[Any], Any]:
             before = snapshot_assignments(store)
             report = divide_campaign(
                 store, accept_overload=accept_overload, progress=progress, cancel=cancel
             )
-            return report, before, snapshot_assignments(store)
+            return report, before, snapshot_assignments(store), assignment_versions(store)
 
         self._parts.run_task("Répartition des entreprises", task, self._divided, self._failed)
 
-    def _divided(self, result: tuple[DivisionReport, list[Any], list[Any]]) -> None:
-        report, before, after = result
+    def _divided(self, result: tuple[DivisionReport, list[Any], list[Any], Any]) -> None:
+        report, before, after, versions = result
         self.last_report = report
         campaign = self._parts.campaign()
         if campaign is not None:
-            self._parts.undo_stack.push(
-                DivisionCommand(campaign.store, before, after, self._parts.refresh_firms)
+            division = DivisionCommand(
+                campaign.store, before, after, versions, self._parts.refresh_firms, self._resolve
             )
+            division.warn = self._parts.show_error
+            self._parts.undo_stack.push(division)
         self._parts.refresh_firms()
         self._map.set_color_attribute("team")
         pieces = max((row.pieces for row in report.teams), default=0)

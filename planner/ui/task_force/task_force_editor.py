@@ -8,6 +8,7 @@ l'équipe…*; the coordinator says then what becomes of the adviser's firms.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
@@ -31,6 +32,7 @@ from planner.domain.errors import PlannerError
 from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.campaign.naf_reference import reference_nomenclature
 from planner.services.firms.firm_query import load_firms
+from planner.services.shared_campaign.conflicts import Conflict, StaleVersion
 from planner.services.task_force.edit import (
     FIRMS_FOLLOW,
     FIRMS_STAY,
@@ -46,6 +48,8 @@ from planner.services.task_force.edit import (
     load_drafts,
     save_task_force,
 )
+from planner.services.task_force.edit_versions import loaded_versions
+from planner.ui.shared_campaign.conflict_dialog import resolve_conflict
 from planner.ui.task_force.editor_forms import AdviserForm, PartnerForm, TeamForm, firms_text
 
 # The questions are looked up in this module when asked, so that a test can answer them.
@@ -73,6 +77,9 @@ class TaskForceEditor(QDialog):
         self.adviser_firms = adviser_firm_counts(store)
         self.homes = adviser_teams(store)
         self.model = TaskForceTreeModel(load_drafts(store), self)
+        # The rows as loaded: a save never overwrites what someone changed since.
+        self.known = loaded_versions(self.model.partners)
+        self.resolve: Callable[[Conflict], str] = lambda c: resolve_conflict(self, c)
         self.team_names = {t.id: t.name for p in self.model.partners for t in p.teams}
         self._firms: Any = None  # the firm frame, loaded at the first remit check
 
@@ -371,7 +378,10 @@ class TaskForceEditor(QDialog):
             self._show_errors("Rien n'a été enregistré :\n" + "\n".join(shown))
             return False
         try:
-            self.saved = save_task_force(self.store, self.model.partners)
+            self.saved = self._save_checked()
+            if self.saved is None:
+                return False
+            self.known = loaded_versions(self.model.partners)  # the drafts now hold ids
         except PlannerError as exc:
             self._show_errors(f"Rien n'a été enregistré : {exc}")
             return False
@@ -382,3 +392,23 @@ class TaskForceEditor(QDialog):
             return False
         self.accept()
         return True
+
+    def _save_checked(self) -> dict[str, int] | None:
+        """Save unless someone changed these rows since; then ask (None: not saved)."""
+        try:
+            return save_task_force(self.store, self.model.partners, self.known)
+        except StaleVersion as exc:
+            choice = self.resolve(exc.conflict)
+            if choice == "mine":
+                for partner in self.model.partners:  # write over theirs, knowingly
+                    partner.version = None
+                    for team in partner.teams:
+                        team.version = None
+                        for adviser in team.advisers:
+                            adviser.version = None
+                return save_task_force(self.store, self.model.partners)
+            if choice == "theirs":
+                self.reject()  # theirs stay; reopening the editor shows them
+                return None
+            self._show_errors(f"Rien n'a été enregistré. {exc.conflict.describe()}")
+            return None

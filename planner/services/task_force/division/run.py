@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import polars as pl
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 
 from planner.db.bulk import bulk_insert
 from planner.db.models import Assignment
 from planner.db.store import CampaignStore
+from planner.domain.errors import PlannerError
 from planner.domain.progress import CancelToken, Progress, no_progress
 from planner.domain.remit import eligibility
 from planner.geo.reference import CommuneReference, ReferenceDataError
 from planner.services.firms.firm_query import load_firms
+from planner.services.shared_campaign.conflicts import retry_transient
+from planner.services.task_force.assignment_writes import lock_all_assignments
 from planner.services.task_force.division.quality import division_quality
 from planner.services.task_force.division.solver import (
     DivisionInfeasible,
@@ -139,7 +144,10 @@ def _positions(firms: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     return np.nan_to_num(lon), np.nan_to_num(lat), ~missing, placed
 
 
-def _current(store: CampaignStore, sirets: list[str], team_ids: list[int]) -> dict[str, np.ndarray]:
+def _current(
+    store: CampaignStore, sirets: list[str], team_ids: list[int], versions: dict[str, int]
+) -> dict[str, np.ndarray]:
+    """The firms' current teams, advisers and locks; ``versions`` gets each assignment's."""
     index = {s: i for i, s in enumerate(sirets)}
     team_index = {t: i for i, t in enumerate(team_ids)}
     n = len(sirets)
@@ -148,9 +156,16 @@ def _current(store: CampaignStore, sirets: list[str], team_ids: list[int]) -> di
     adviser = np.full(n, -1, np.int64)
     with store.session() as session:
         rows = session.execute(
-            select(Assignment.siret, Assignment.team_id, Assignment.adviser_id, Assignment.locked)
+            select(
+                Assignment.siret,
+                Assignment.team_id,
+                Assignment.adviser_id,
+                Assignment.locked,
+                Assignment.version,
+            )
         ).all()
-    for siret, team_id, adviser_id, is_locked in rows:
+    versions.update((r[0], int(r[4])) for r in rows)
+    for siret, team_id, adviser_id, is_locked, _version in rows:
         i = index.get(siret)
         t = team_index.get(team_id)
         if i is None or t is None:
@@ -206,15 +221,30 @@ def divide_campaign(
 
     Remit rules and locks are never broken. When the rules force a team above
     its share, :class:`DivisionInfeasible` says which rule binds, unless
-    ``accept_overload`` (then the figures report the overload).
+    ``accept_overload`` (then the figures report the overload). On
+    PostgreSQL one division runs at a time (an advisory lock): a second one
+    is refused with :class:`DivisionBusy`. Firms that someone changed while
+    the division was computed keep that change (the report says how many).
     """
+    with division_lock(store):
+        return _divide(store, seed, accept_overload, progress, cancel)
+
+
+def _divide(
+    store: CampaignStore,
+    seed: int,
+    accept_overload: bool,
+    progress: Progress,
+    cancel: CancelToken | None,
+) -> DivisionReport:
     force = load_task_force(store)
     if not force.teams:
         raise DivisionInfeasible("Aucune équipe : créez les partenaires et leurs équipes d'abord.")
     firms = load_firms(store)
     sirets = firms["siret"].to_list()
     team_ids = [t.id for t in force.teams]
-    state = _current(store, sirets, team_ids)
+    read_versions: dict[str, int] = {}
+    state = _current(store, sirets, team_ids, read_versions)
     elig = eligibility(firms, force.remits)
     partner_of = np.array([t.partner_index for t in force.teams])
     allowed = elig.allowed[:, partner_of] if len(force.remits) else np.zeros((len(sirets), 0), bool)
@@ -242,7 +272,17 @@ def divide_campaign(
     if cancel is not None:
         cancel.check()
     moved = int(((state["current"] >= 0) & (state["current"] != result.team)).sum())
-    _save(store, sirets, result.team, team_ids, advisers, state["locked"])
+    kept = retry_transient(  # a deadlock with a manual assignment is rerun, not a crash
+        lambda: _save(
+            store, sirets, result.team, team_ids, advisers, state["locked"], read_versions
+        )
+    )
+    if kept:
+        problems = [
+            *problems,
+            f"{kept} entreprise(s) modifiée(s) par quelqu'un d'autre pendant la répartition "
+            "ont gardé cette modification.",
+        ]
     quality = division_quality(xy, result.team, result.targets, [t.name for t in force.teams])
     teams = [
         TeamDivision(
@@ -307,7 +347,10 @@ def _save(
     team_ids: list[int],
     adviser: np.ndarray,
     locked: np.ndarray,
-) -> None:
+    read_versions: dict[str, int],
+) -> int:
+    """Write the division over the unlocked assignments; return how many firms were
+    left as someone else changed them after they were read (never overwritten)."""
     now = dt.datetime.now()
     rows = [
         (
@@ -321,10 +364,69 @@ def _save(
         for i in np.flatnonzero((team >= 0) & (locked < 0)).tolist()
     ]
     with store.session() as session:
-        session.execute(delete(Assignment).where(Assignment.locked.is_(False)))
+        lock_all_assignments(session)
+        now_versions = {
+            s: int(v) for s, v in session.execute(select(Assignment.siret, Assignment.version))
+        }
+        changed = {
+            s
+            for s in now_versions.keys() | read_versions.keys()
+            if now_versions.get(s) != read_versions.get(s)
+        }
+        unlocked = Assignment.locked.is_(False)
+        if changed:
+            gone = sorted(set(session.scalars(select(Assignment.siret).where(unlocked))) - changed)
+            for start in range(0, len(gone), 5000):
+                session.execute(
+                    delete(Assignment).where(Assignment.siret.in_(gone[start : start + 5000]))
+                )
+        else:
+            session.execute(delete(Assignment).where(unlocked))
+        present = set(session.scalars(select(Assignment.siret)))
         bulk_insert(
             session,
             "assignment",
             ["siret", "team_id", "adviser_id", "locked", "source", "assigned_at"],
-            rows,
+            [r for r in rows if r[0] not in present and r[0] not in changed],
         )
+    return len(changed)
+
+
+class DivisionBusy(PlannerError):
+    """Another division of the same campaign is running."""
+
+
+DIVISION_LOCK = 0x706C616E6E6572  # "planner": one key per database, as the lock is per database
+
+
+@contextmanager
+def division_lock(store: CampaignStore) -> Iterator[None]:
+    """Hold PostgreSQL's advisory lock of divisions while one runs; refuse a second one.
+
+    The lock lives in a transaction of its own connection, held open for the
+    whole division and released when it ends (even when the program dies).
+    An SQLite campaign needs none: its file lock serialises the writes and
+    each division checks the versions it read before writing.
+    """
+    if store.engine.dialect.name != "postgresql":
+        yield
+        return
+    with store.engine.connect() as conn, conn.begin():
+        got = conn.execute(
+            text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": DIVISION_LOCK}
+        ).scalar()
+        if not got:
+            who = conn.execute(
+                text(
+                    "SELECT a.usename FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                    "WHERE l.locktype = 'advisory' AND l.granted AND l.database = "
+                    "(SELECT oid FROM pg_database WHERE datname = current_database()) "
+                    "AND a.pid <> pg_backend_pid() LIMIT 1"
+                )
+            ).scalar()
+            by = f" (lancée par {who})" if who else ""
+            raise DivisionBusy(
+                f"Une autre répartition automatique est en cours sur cette campagne{by} : "
+                "attendez qu'elle se termine, puis relancez la vôtre. Rien n'a été modifié."
+            )
+        yield

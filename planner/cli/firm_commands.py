@@ -1,0 +1,195 @@
+"""One firm from the command line: ``firm show``, ``firm assign`` and ``contact add``.
+
+``firm assign --if-version N`` writes only if the firm's assignment is still
+at version N (as ``firm show`` gave it); otherwise it exits with code 3 and a
+French message naming the current version and who changed it, and changes
+nothing. Scripts (and the load benchmark) use these to work on a shared
+campaign without losing anyone's update.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from planner.cli.output import EXIT_BAD_INPUT, EXIT_OK, print_json, terminal_text
+
+EXIT_CONFLICT = 3
+"""The write was based on a version that changed meanwhile: nothing was written."""
+
+
+def add_parsers(sub: Any, import_sub: Any) -> None:
+    """Register ``planner firm show|assign`` and ``planner contact add``."""
+    del import_sub
+    firm = sub.add_parser("firm", help="un établissement : son attribution, ses contacts")
+    firm_sub = firm.add_subparsers(dest="firm_command", required=True)
+    show = firm_sub.add_parser("show", help="équipe, conseiller, verrou, version, contacts")
+    show.add_argument("file", help="campagne (.planner ou URL PostgreSQL)")
+    show.add_argument("siret", help="SIRET de l'établissement")
+    show.add_argument("--json", action="store_true", help="sortie JSON")
+    show.set_defaults(handler=firm_show)
+    assign = firm_sub.add_parser("assign", help="attribuer l'établissement à une équipe")
+    assign.add_argument("file", help="campagne (.planner ou URL PostgreSQL)")
+    assign.add_argument("siret", help="SIRET de l'établissement")
+    assign.add_argument("--team", required=True, metavar="NOM", help="nom de l'équipe")
+    assign.add_argument("--adviser", metavar="EMAIL", help="conseiller attitré (son e-mail)")
+    assign.add_argument("--lock", action="store_true", help="verrouiller l'attribution")
+    assign.add_argument(
+        "--if-version",
+        metavar="N",
+        help="n'écrire que si la version de l'attribution est toujours N "
+        "(« aucune » : l'établissement n'avait pas d'équipe)",
+    )
+    assign.add_argument("--json", action="store_true", help="sortie JSON")
+    assign.set_defaults(handler=firm_assign)
+    contact = sub.add_parser("contact", help="contacts avec les établissements")
+    contact_sub = contact.add_subparsers(dest="contact_command", required=True)
+    add = contact_sub.add_parser("add", help="enregistrer un contact et son issue")
+    add.add_argument("file", help="campagne (.planner ou URL PostgreSQL)")
+    add.add_argument("siret", help="SIRET de l'établissement")
+    add.add_argument("--outcome", required=True, metavar="TEXTE", help="issue de l'appel")
+    add.add_argument("--date", metavar="jj/mm/aaaa", help="date du contact (aujourd'hui sinon)")
+    add.add_argument("--adviser", metavar="EMAIL", help="conseiller qui a appelé (son e-mail)")
+    add.add_argument("--note", metavar="TEXTE", help="commentaire")
+    add.add_argument("--json", action="store_true", help="sortie JSON")
+    add.set_defaults(handler=contact_add)
+
+
+def _print_state(state: Any) -> None:
+    team = state.team or "aucune"
+    lines = [
+        f"{state.name} — SIRET {state.siret}" + (f" — {state.commune}" if state.commune else ""),
+        f"Équipe : {team}" + (f" ({state.partner})" if state.partner else ""),
+        f"Conseiller : {state.adviser or '—'}"
+        + (f" <{state.adviser_email}>" if state.adviser_email else ""),
+        f"Verrouillée : {'oui' if state.locked else 'non'}",
+        f"Version : {state.version if state.version is not None else 'aucune'}",
+    ]
+    if state.contacts:
+        lines.append("Derniers contacts :")
+        lines.extend(
+            f"  {c.date:%d/%m/%Y} — {c.outcome}"
+            + (f" — {c.adviser}" if c.adviser else "")
+            + (f" — {c.note}" if c.note else "")
+            for c in state.contacts
+        )
+    print(terminal_text("\n".join(lines)))
+
+
+def firm_show(args: argparse.Namespace) -> int:
+    """``planner firm show URL SIRET [--json]``."""
+    from planner.db.store import open_store
+    from planner.services.shared_campaign.firm_edits import show_firm
+
+    with open_store(args.file) as store:
+        state = show_firm(store, args.siret)
+    if args.json:
+        print_json(state.to_json())
+    else:
+        _print_state(state)
+    return EXIT_OK
+
+
+def _if_version(text: str | None) -> int | None:
+    from planner.services.shared_campaign.firm_edits import UNSET
+
+    if text is None:
+        return UNSET
+    if text.strip().casefold() in {"aucune", "none", "null", ""}:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        value = -2
+    if value < 0:
+        print(
+            f"planner : --if-version attend un numéro de version (ou « aucune »), pas « {text} ».",
+            file=sys.stderr,
+        )
+        return -2
+    return value
+
+
+def firm_assign(args: argparse.Namespace) -> int:
+    """``planner firm assign URL SIRET --team NAME [--adviser EMAIL] [--lock] [--if-version N]``."""
+    from planner.db.store import open_store
+    from planner.services.shared_campaign.conflicts import StaleVersion
+    from planner.services.shared_campaign.firm_edits import assign_firm
+
+    if_version = _if_version(args.if_version)
+    if if_version == -2:
+        return EXIT_BAD_INPUT
+    with open_store(args.file) as store:
+        try:
+            state = assign_firm(
+                store,
+                args.siret,
+                args.team,
+                adviser_email=args.adviser,
+                lock=args.lock,
+                if_version=if_version,
+            )
+        except StaleVersion as exc:
+            conflict = exc.conflict
+            current = conflict.current_version if conflict.current_version is not None else "aucune"
+            who = f" par {conflict.login}" if conflict.login else ""
+            when = f" le {conflict.at.astimezone():%d/%m/%Y à %H:%M:%S}" if conflict.at else ""
+            print(
+                terminal_text(
+                    f"planner : conflit — l'attribution de {conflict.label} a changé{who}{when} : "
+                    f"version actuelle {current}, pas {args.if_version}. "
+                    f"Équipe actuelle : {conflict.theirs.get('Équipe', '—')}. "
+                    "Rien n'a été modifié : relisez-la (planner firm show) puis recommencez."
+                ),
+                file=sys.stderr,
+            )
+            if args.json:
+                print_json(
+                    {
+                        "conflict": True,
+                        "current_version": conflict.current_version,
+                        "login": conflict.login,
+                        "at": conflict.at.isoformat() if conflict.at else None,
+                        "theirs": dict(conflict.theirs),
+                    }
+                )
+            return EXIT_CONFLICT
+    if args.json:
+        print_json(state.to_json())
+    else:
+        _print_state(state)
+    return EXIT_OK
+
+
+def contact_add(args: argparse.Namespace) -> int:
+    """``planner contact add URL SIRET --outcome TEXT [--date jj/mm/aaaa] [--adviser EMAIL]``."""
+    from planner.db.store import open_store
+    from planner.domain.errors import PlannerError
+    from planner.domain.typed_dates import parse_typed_date
+    from planner.services.shared_campaign.firm_edits import add_contact
+
+    date = None
+    if args.date:
+        try:
+            date = parse_typed_date(args.date)
+        except ValueError as exc:
+            raise PlannerError(f"--date : {exc}.") from exc
+    with open_store(args.file) as store:
+        line = add_contact(
+            store, args.siret, args.outcome, date=date, adviser_email=args.adviser, note=args.note
+        )
+    if args.json:
+        print_json(
+            {
+                "id": line.id,
+                "siret": args.siret,
+                "date": f"{line.date:%d/%m/%Y}",
+                "outcome": line.outcome,
+                "adviser": line.adviser,
+                "note": line.note,
+            }
+        )
+    else:
+        print(terminal_text(f"Contact enregistré : {line.date:%d/%m/%Y} — {line.outcome}."))
+    return EXIT_OK

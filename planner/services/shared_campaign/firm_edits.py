@@ -1,0 +1,273 @@
+"""One firm read and changed on its own: what the command line and the load benchmark use.
+
+``show_firm`` gives a firm's team, adviser, lock, assignment version and last
+contacts; ``assign_firm`` changes its assignment only if its version is still
+the one given (``if_version``), else raises :class:`StaleVersion`;
+``add_contact`` records a call outcome. Each write is one transaction,
+retried on PostgreSQL serialization failures and deadlocks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+import polars as pl
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from planner.db.models import (
+    Adviser,
+    Assignment,
+    BassinCommune,
+    Contact,
+    Establishment,
+    Partner,
+    Team,
+)
+from planner.db.store import CampaignStore
+from planner.domain.errors import PlannerError
+from planner.domain.json_types import JsonObject
+from planner.domain.outcomes import OUTCOMES, implausible_call_date, normalize_outcome
+from planner.services.shared_campaign.conflicts import is_unique_violation, retry_transient
+from planner.services.task_force.assignment_writes import Held, run_write, write_states
+from planner.services.task_force.task_force import check_remit
+
+LAST_CONTACTS = 5
+"""How many contacts ``show_firm`` gives, the latest first."""
+
+UNSET = -1
+"""``if_version`` when the caller names no version (write whatever is there)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ContactLine:
+    """One contact with the firm: when, what came of it, who, and the note."""
+
+    id: int
+    date: dt.date
+    outcome: str
+    adviser: str | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FirmState:
+    """A firm, its assignment and its last contacts.
+
+    Attributes:
+        version: the assignment's version (None when the firm has no team):
+            what ``assign_firm(..., if_version=…)`` names.
+    """
+
+    siret: str
+    name: str
+    commune: str | None
+    team: str | None
+    partner: str | None
+    adviser: str | None
+    adviser_email: str | None
+    locked: bool
+    version: int | None
+    contacts: tuple[ContactLine, ...] = ()
+
+    def to_json(self) -> JsonObject:
+        """The state as ``planner firm show --json`` prints it (dates jj/mm/aaaa)."""
+        data = asdict(self)
+        data["contacts"] = [{**asdict(c), "date": f"{c.date:%d/%m/%Y}"} for c in self.contacts]
+        return data
+
+
+def clean_siret(siret: str) -> str:
+    """The SIRET without spaces; a French error when it is not 14 digits."""
+    value = "".join(siret.split())
+    if len(value) != 14 or not value.isdigit():
+        raise PlannerError(f"SIRET invalide « {siret} » : 14 chiffres attendus.")
+    return value
+
+
+def _establishment(session: Session, siret: str) -> Establishment:
+    firm = session.get(Establishment, siret)
+    if firm is None:
+        raise PlannerError(f"Aucun établissement de SIRET {siret} dans cette campagne.")
+    return firm
+
+
+def _state(session: Session, siret: str) -> FirmState:
+    firm = _establishment(session, siret)
+    commune = session.scalar(
+        select(BassinCommune.name).where(BassinCommune.code == firm.commune_code)
+    )
+    row = session.execute(
+        select(
+            Team.name, Partner.name, Adviser.name, Adviser.email, Assignment.locked,
+            Assignment.version,
+        )
+        .select_from(Assignment)
+        .join(Team, Team.id == Assignment.team_id)
+        .join(Partner, Partner.id == Team.partner_id)
+        .outerjoin(Adviser, Adviser.id == Assignment.adviser_id)
+        .where(Assignment.siret == siret)
+    ).first()  # fmt: skip
+    contacts = tuple(
+        ContactLine(c.id, c.date, c.outcome, c.adviser_name, c.comment)
+        for c in session.scalars(
+            select(Contact)
+            .where(Contact.siret == siret)
+            .order_by(Contact.date.desc(), Contact.id.desc())
+            .limit(LAST_CONTACTS)
+        )
+    )
+    team, partner, adviser, email, locked, version = row if row else (None,) * 6
+    return FirmState(
+        siret=siret,
+        name=firm.name,
+        commune=commune or firm.libelle_commune,
+        team=team,
+        partner=partner,
+        adviser=adviser,
+        adviser_email=email,
+        locked=bool(locked),
+        version=int(version) if version is not None else None,
+        contacts=contacts,
+    )
+
+
+def show_firm(store: CampaignStore, siret: str) -> FirmState:
+    """A firm's assignment (with its version) and its last contacts."""
+    siret = clean_siret(siret)
+    with store.session() as session:
+        return _state(session, siret)
+
+
+def _team_id(session: Session, team_name: str) -> int:
+    teams = session.execute(select(Team.id, Team.name).order_by(Team.name)).all()
+    wanted = " ".join(team_name.split()).casefold()
+    for team_id, name in teams:
+        if " ".join(name.split()).casefold() == wanted:
+            return int(team_id)
+    known = ", ".join(f"« {n} »" for _, n in teams[:20]) or "aucune"
+    raise PlannerError(f"Équipe inconnue « {team_name} ». Équipes de la campagne : {known}.")
+
+
+def _adviser(session: Session, email: str) -> Adviser:
+    adviser = session.scalars(
+        select(Adviser).where(func.lower(Adviser.email) == email.strip().lower())
+    ).first()
+    if adviser is None:
+        raise PlannerError(f"Aucun conseiller d'adresse e-mail « {email} » dans cette campagne.")
+    return adviser
+
+
+def _firm_frame(store: CampaignStore, siret: str) -> pl.DataFrame:
+    """The firm frame of one firm: a remit check needs no other row (each firm's
+    eligibility depends on its own columns only), and reading 15,000 firms for
+    one assignment would take a third of a second."""
+    from planner.services.campaign.naf_reference import reference_in_session
+    from planner.services.firms import firm_table
+
+    # ``siret`` is 14 digits (clean_siret): safe in the literal query ``_read`` compiles.
+    query = firm_table._firms_query().where(Establishment.siret == siret)
+    with store.engine.connect() as conn:
+        raw = firm_table._read(conn, query, firm_table._RAW_TYPES)
+        communes = firm_table._read(
+            conn,
+            firm_table._communes_query().where(
+                BassinCommune.code.in_(raw["commune_code"].to_list())
+            ),
+            {"commune_code": pl.String(), "bassin_name": pl.String()},
+        )
+        with Session(conn) as session:
+            nomenclature = reference_in_session(session)
+    return firm_table.firms_frame(raw, communes, nomenclature=nomenclature)
+
+
+def assign_firm(
+    store: CampaignStore,
+    siret: str,
+    team_name: str,
+    adviser_email: str | None = None,
+    lock: bool = False,
+    if_version: int | None = UNSET,
+) -> FirmState:
+    """Give a firm to a team (and a named adviser of that team); return its new state.
+
+    Args:
+        if_version: the assignment's version the caller read (None: the firm
+            had no team then); left out, the write does not check it.
+
+    Raises:
+        StaleVersion: the firm's assignment is no longer at ``if_version``.
+        PlannerError: unknown firm, team or adviser, or a remit rule forbids it.
+    """
+    siret = clean_siret(siret)
+    with store.session() as session:
+        _establishment(session, siret)
+        team_id = _team_id(session, team_name)
+        adviser_id = None
+        if adviser_email:
+            adviser = _adviser(session, adviser_email)
+            if adviser.team_id != team_id:
+                raise PlannerError(
+                    f"Le conseiller {adviser.name} ({adviser_email}) n'est pas dans l'équipe "
+                    f"« {team_name} »."
+                )
+            adviser_id = adviser.id
+    check_remit(store, [siret], team_id, _firm_frame(store, siret))
+    target: dict[str, Held | None] = {siret: Held(team_id, adviser_id, lock)}
+    expected = None if if_version == UNSET else {siret: if_version}
+
+    def work(session: Session) -> FirmState:
+        write_states(session, target, expected)
+        return _state(session, siret)
+
+    return run_write(store, target, work)
+
+
+def add_contact(
+    store: CampaignStore,
+    siret: str,
+    outcome: str,
+    date: dt.date | None = None,
+    adviser_email: str | None = None,
+    note: str | None = None,
+) -> ContactLine:
+    """Record a contact with a firm and its outcome (one of :data:`OUTCOMES`)."""
+    siret = clean_siret(siret)
+    label = normalize_outcome(outcome)
+    if label is None:
+        allowed = ", ".join(f"« {o} »" for o in OUTCOMES)
+        raise PlannerError(f"Issue inconnue « {outcome} ». Issues possibles : {allowed}.")
+    today = dt.date.today()
+    day = date or today
+    problem = implausible_call_date(day, today)
+    if problem:
+        raise PlannerError(f"{problem[:1].upper()}{problem[1:]}.")
+    text = (note or "").strip() or None
+
+    def once() -> ContactLine:
+        with store.session() as session:
+            _establishment(session, siret)
+            adviser = _adviser(session, adviser_email) if adviser_email else None
+            contact = Contact(
+                siret=siret,
+                date=day,
+                outcome=label,
+                adviser_id=adviser.id if adviser else None,
+                adviser_name=adviser.name if adviser else None,
+                comment=text,
+            )
+            session.add(contact)
+            session.flush()
+            return ContactLine(contact.id, day, label, contact.adviser_name, text)
+
+    try:
+        return retry_transient(once)
+    except Exception as exc:
+        if is_unique_violation(exc):
+            raise PlannerError(
+                "Le contact n'a pas pu être enregistré : la numérotation des contacts de la "
+                "campagne est en retard sur ses contacts (campagne copiée sans ses "
+                "séquences ?). Rien n'a été enregistré."
+            ) from exc
+        raise
