@@ -13,10 +13,7 @@ import argparse
 import sys
 from typing import Any
 
-from planner.cli.output import EXIT_BAD_INPUT, EXIT_OK, print_json, terminal_text
-
-EXIT_CONFLICT = 3
-"""The write was based on a version that changed meanwhile: nothing was written."""
+from planner.cli.output import EXIT_BAD_INPUT, EXIT_CONFLICT, EXIT_OK, print_json, terminal_text
 
 
 def add_parsers(sub: Any, import_sub: Any) -> None:

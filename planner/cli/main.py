@@ -19,6 +19,7 @@ from planner import __version__
 from planner.cli.output import (
     EXIT_BAD_INPUT,
     EXIT_CANCELLED,
+    EXIT_CONFLICT,
     EXIT_CRASH,
     EXIT_OK,
     print_json,
@@ -165,7 +166,11 @@ def run(
         }[args.command]
         return handler(args)
     except PlannerError as exc:
+        from planner.services.shared_campaign.conflicts import StaleVersion
+
         print(f"planner : {terminal_text(str(exc))}", file=sys.stderr)
+        if isinstance(exc, StaleVersion):
+            return EXIT_CONFLICT  # someone changed what this command read: nothing written
         return EXIT_CANCELLED if type(exc).__name__ == "Cancelled" else EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print(

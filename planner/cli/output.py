@@ -13,6 +13,7 @@ import sys
 EXIT_OK = 0
 EXIT_CRASH = 1
 EXIT_BAD_INPUT = 2
+EXIT_CONFLICT = 3  # a write based on a version that changed meanwhile: nothing written
 EXIT_CANCELLED = 130
 
 
