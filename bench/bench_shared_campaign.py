@@ -45,7 +45,7 @@ SERVER = os.environ.get("PLANNER_TEST_PG", "postgresql+psycopg://postgres@127.0.
 DATABASE = "planner_bench_load"
 HOT_FIRMS = 200
 HOT_SESSIONS = 5
-OUTCOMES = ("Joint", "Injoignable", "À rappeler")
+OUTCOMES = ("Non joint", "À rappeler", "Besoin recueilli")
 
 
 @dataclass
@@ -56,7 +56,7 @@ class Plan:
     seconds: float
     hot: list[str]
     firms: list[str]
-    teams: list[str]
+    teams: dict[str, list[tuple[int, str]]]  # siret → teams of its partner (id, name)
     sessions: list[int]
     mode: str  # product | floor
     seed: int = 0
@@ -101,21 +101,26 @@ def _publish_demo() -> str:
     return url
 
 
-def _plan(url: str, seconds: float) -> tuple[list[str], list[str], list[str], list[int]]:
+def _plan(url: str) -> tuple[list[str], list[str], dict[str, list[tuple[int, str]]], list[int]]:
+    """The firms (hot ones first), the teams each may move to (its partner's), the sessions."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
+    teams: dict[str, list[tuple[int, str]]] = {}
     with engine.connect() as conn:
-        firms = list(
-            conn.execute(
-                text("SELECT siret FROM assignment ORDER BY siret")
-            ).scalars()
-        )
-        teams = list(conn.execute(text("SELECT name FROM team ORDER BY id")).scalars())
+        for siret, team_id, name in conn.execute(
+            text(
+                "SELECT a.siret, t2.id, t2.name FROM assignment a "
+                "JOIN team t ON t.id = a.team_id JOIN team t2 ON t2.partner_id = t.partner_id "
+                "ORDER BY a.siret, t2.id"
+            )
+        ):
+            teams.setdefault(siret, []).append((team_id, name))
         sessions = list(
-            conn.execute(text("SELECT id FROM discovery_session ORDER BY id")).scalars()
+            conn.execute(text("SELECT id FROM discovery_session ORDER BY starts_at DESC")).scalars()
         )
     engine.dispose()
+    firms = sorted(teams)
     rng = random.Random(2026)
     return rng.sample(firms, HOT_FIRMS), firms, teams, sessions[:HOT_SESSIONS]
 
@@ -129,11 +134,44 @@ def _pick(rng: random.Random, plan: Plan) -> str:
 
 def _product_ops(plan: Plan, out: Outcome) -> Callable[[random.Random], None]:
     from planner.db.store import open_store
-    from planner.services.sessions.planning import save_session_fields, session_version
+    from planner.services.sessions.planning import (
+        draft_of,
+        invitees_of,
+        list_sessions,
+        save_session,
+    )
     from planner.services.shared_campaign.conflicts import StaleVersion
     from planner.services.shared_campaign.firm_edits import add_contact, assign_firm, show_firm
 
     store = open_store(plan.url)
+    days = {r.id: r.starts_at.date() for r in list_sessions(store) if r.id in plan.sessions}
+
+    def edit_session(rng: random.Random) -> None:
+        sid = rng.choice(plan.sessions)
+        day = days[sid]
+        record = next(r for r in list_sessions(store, start=day, end=day) if r.id == sid)
+        draft = draft_of(record, [s for s, _, _ in invitees_of(store, sid)])
+        # Always a change: a save that changes nothing writes nothing (and journals nothing).
+        draft.capacity = rng.choice(
+            [
+                c
+                for c in range(len(draft.invitee_sirets) + 5, len(draft.invitee_sirets) + 40)
+                if c != record.capacity
+            ]
+        )
+        start = time.perf_counter()
+        try:
+            save_session(
+                store,
+                draft,
+                session_id=sid,
+                override=record.clash_override or "charge",
+                expected_version=record.version,
+            )
+            out.acknowledged.append(("discovery_session", str(sid), record.version, 0))
+        except StaleVersion:
+            out.conflicts += 1
+        out.writes.append(time.perf_counter() - start)
 
     def one(rng: random.Random) -> None:
         siret = _pick(rng, plan)
@@ -148,20 +186,17 @@ def _product_ops(plan: Plan, out: Outcome) -> Callable[[random.Random], None]:
                 state = show_firm(store, siret)
                 start = time.perf_counter()
                 written = assign_firm(
-                    store, siret, rng.choice(plan.teams), if_version=state.version
+                    store, siret, rng.choice(plan.teams[siret])[1], if_version=state.version
                 )
-                out.acknowledged.append(("assignment", siret, state.version, written.version))
+                assert written.version is not None
+                if written.version != state.version:  # not a no-op (same team as before)
+                    out.acknowledged.append(("assignment", siret, state.version, written.version))
             elif roll < 0.90:
                 line = add_contact(store, siret, outcome=rng.choice(OUTCOMES), note="charge")
                 out.contacts.append(line.id)
             else:
-                sid = rng.choice(plan.sessions)
-                read = session_version(store, sid)
-                start = time.perf_counter()
-                written_version = save_session_fields(
-                    store, sid, {"capacity": rng.randint(10, 40)}, expected_version=read
-                )
-                out.acknowledged.append(("discovery_session", str(sid), read, written_version))
+                edit_session(rng)
+                return
         except StaleVersion:
             out.conflicts += 1
         out.writes.append(time.perf_counter() - start)
@@ -179,7 +214,6 @@ def _floor_ops(plan: Plan, out: Outcome) -> Callable[[random.Random], None]:
 
     conn = psycopg.connect(plan.url.replace("postgresql+psycopg://", "postgresql://"))
     conn.autocommit = True
-    team_ids = [r[0] for r in conn.execute("SELECT id FROM team ORDER BY id")]
 
     def one(rng: random.Random) -> None:
         siret = _pick(rng, plan)
@@ -206,7 +240,7 @@ def _floor_ops(plan: Plan, out: Outcome) -> Callable[[random.Random], None]:
             changed = conn.execute(
                 "UPDATE assignment SET team_id = %s, adviser_id = NULL, source = 'manual', "
                 "version = %s WHERE siret = %s AND version = %s",
-                (rng.choice(team_ids), next_version(), siret, row[0] if row else None),
+                (rng.choice(plan.teams[siret])[0], next_version(), siret, row[0] if row else None),
             ).rowcount
             out.conflicts += changed == 0
         elif roll < 0.90:
@@ -263,12 +297,12 @@ def _run(plan: Plan, writers: int) -> tuple[list[Outcome], float]:
     return outcomes, time.perf_counter() - started
 
 
-def _lost_updates(url: str, outcomes: list[Outcome], since_journal_id: int) -> int:
-    """Replay the journal against the final state; count every write that was lost."""
+def _lost_updates(url: str, outcomes: list[Outcome], since_journal_id: int) -> dict[str, int]:
+    """Replay the journal against the final state; count every write that was lost, by kind."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
-    lost = 0
+    lost = dict.fromkeys(("broken_chain", "final_differs", "write_missing", "contact_missing"), 0)
     with engine.connect() as conn:
         entries: dict[tuple[str, str], list[tuple[int | None, int | None]]] = {}
         for table, key, before, after in conn.execute(
@@ -294,15 +328,19 @@ def _lost_updates(url: str, outcomes: list[Outcome], since_journal_id: int) -> i
         )
         for key, chain in entries.items():
             for (_, after), (before, _) in itertools.pairwise(chain):
-                lost += after != before
-            lost += chain[-1][1] != final.get(key)
+                lost["broken_chain"] += after != before
+            lost["final_differs"] += chain[-1][1] != final.get(key)
         transitions = {(k, b, a) for k, chain in entries.items() for b, a in chain}
+        starts = {(k, b) for k, chain in entries.items() for b, _ in chain}
         contacts = set(conn.execute(text("SELECT id FROM contact")).scalars())
     engine.dispose()
     for out in outcomes:
         for table, key, read, written in out.acknowledged:
-            lost += ((table, key), read, written) not in transitions
-        lost += sum(1 for c in out.contacts if c not in contacts)
+            if written:
+                lost["write_missing"] += ((table, key), read, written) not in transitions
+            else:  # a session: its new version is not returned, its change must be there
+                lost["write_missing"] += ((table, key), read) not in starts
+        lost["contact_missing"] += sum(1 for c in out.contacts if c not in contacts)
     return lost
 
 
@@ -328,7 +366,7 @@ def bench_shared_campaign_load() -> dict[str, object]:
     seconds = float(os.environ.get("PLANNER_LOAD_SECONDS", "60"))
     writers = int(os.environ.get("PLANNER_LOAD_WRITERS", "20"))
     url = _publish_demo()
-    hot, firms, teams, sessions = _plan(url, seconds)
+    hot, firms, teams, sessions = _plan(url)
     engine = create_engine(url)
     with engine.connect() as conn:
         since = conn.execute(text("SELECT coalesce(max(id), 0) FROM journal")).scalar_one()
@@ -347,7 +385,8 @@ def bench_shared_campaign_load() -> dict[str, object]:
         **{k: v for k, v in mine.items() if k != "seconds_per_op"},
         "floor_ops_per_s": base["ops_per_s"],
         "floor_write_p95_ms": base["write_p95_ms"],
-        "lost_updates": lost,
+        "lost_updates": sum(lost.values()),
+        "lost_by_kind": lost,
         "first_errors": errors,
     }
 

@@ -29,6 +29,9 @@ def _load(path: Path) -> ModuleType:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.path.insert(0, str(BENCH_DIR))
+    # Registered under its name: dataclasses need it, and worker processes
+    # (spawned) import their target from it.
+    sys.modules[path.stem] = module
     spec.loader.exec_module(module)
     return module
 

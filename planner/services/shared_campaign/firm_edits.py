@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 
-import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -31,7 +30,7 @@ from planner.domain.json_types import JsonObject
 from planner.domain.outcomes import OUTCOMES, implausible_call_date, normalize_outcome
 from planner.services.shared_campaign.conflicts import is_unique_violation, retry_transient
 from planner.services.task_force.assignment_writes import Held, run_write, write_states
-from planner.services.task_force.task_force import check_remit
+from planner.services.task_force.remit_cache import check_remit
 
 LAST_CONTACTS = 5
 """How many contacts ``show_firm`` gives, the latest first."""
@@ -159,29 +158,6 @@ def _adviser(session: Session, email: str) -> Adviser:
     return adviser
 
 
-def _firm_frame(store: CampaignStore, siret: str) -> pl.DataFrame:
-    """The firm frame of one firm: a remit check needs no other row (each firm's
-    eligibility depends on its own columns only), and reading 15,000 firms for
-    one assignment would take a third of a second."""
-    from planner.services.campaign.naf_reference import reference_in_session
-    from planner.services.firms import firm_table
-
-    # ``siret`` is 14 digits (clean_siret): safe in the literal query ``_read`` compiles.
-    query = firm_table._firms_query().where(Establishment.siret == siret)
-    with store.engine.connect() as conn:
-        raw = firm_table._read(conn, query, firm_table._RAW_TYPES)
-        communes = firm_table._read(
-            conn,
-            firm_table._communes_query().where(
-                BassinCommune.code.in_(raw["commune_code"].to_list())
-            ),
-            {"commune_code": pl.String(), "bassin_name": pl.String()},
-        )
-        with Session(conn) as session:
-            nomenclature = reference_in_session(session)
-    return firm_table.firms_frame(raw, communes, nomenclature=nomenclature)
-
-
 def assign_firm(
     store: CampaignStore,
     siret: str,
@@ -213,7 +189,7 @@ def assign_firm(
                     f"« {team_name} »."
                 )
             adviser_id = adviser.id
-    check_remit(store, [siret], team_id, _firm_frame(store, siret))
+    check_remit(store, [siret], team_id)
     target: dict[str, Held | None] = {siret: Held(team_id, adviser_id, lock)}
     expected = None if if_version == UNSET else {siret: if_version}
 

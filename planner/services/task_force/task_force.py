@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
-import polars as pl
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from planner.db.bulk import bulk_insert
 from planner.db.models import Adviser, Assignment, Partner, RemitRule, Team
 from planner.db.row_versions import next_version
 from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
-from planner.domain.remit import Remit, Rule, validate_rule
+from planner.domain.remit import Rule, validate_rule
 from planner.services.shared_campaign.conflicts import StaleVersion
 from planner.services.task_force.assignment_writes import (
     AssignmentChange,
@@ -28,6 +26,23 @@ from planner.services.task_force.assignment_writes import (
     take_write_lock,
     write_states,
 )
+from planner.services.task_force.task_force_model import (
+    AdviserChoice,
+    TaskForce,
+    TeamInfo,
+    adviser_choices,
+    load_task_force,
+    team_capacity,
+)
+
+__all__ = [
+    "AdviserChoice",
+    "TaskForce",
+    "TeamInfo",
+    "adviser_choices",
+    "load_task_force",
+    "team_capacity",
+]
 
 PARTNER_KINDS = {
     "france_travail": "Agence France Travail",
@@ -40,27 +55,6 @@ PARTNER_KINDS = {
     "collectivite": "Collectivité locale",
     "autre": "Autre",
 }
-
-
-@dataclass(frozen=True)
-class TeamInfo:
-    """A team as the division sees it."""
-
-    id: int
-    name: str
-    partner_index: int
-    capacity: int
-    adviser_ids: tuple[int, ...]
-    adviser_capacities: tuple[int | None, ...]
-
-
-@dataclass(frozen=True)
-class TaskForce:
-    """Partners' remits (index = partner index) and teams."""
-
-    partners: tuple[str, ...]
-    remits: tuple[Remit, ...]
-    teams: tuple[TeamInfo, ...]
 
 
 def add_partner(
@@ -112,64 +106,6 @@ def add_adviser(
         return adviser.id
 
 
-def team_capacity(team: Team) -> int:
-    """The team's capacity, or the sum of its advisers' when it has none."""
-    if team.capacity is not None:
-        return team.capacity
-    return sum(a.capacity or 0 for a in team.advisers)
-
-
-def load_task_force(store: CampaignStore) -> TaskForce:
-    """Every partner and team, in id order."""
-    with store.session() as session:
-        partners = session.scalars(
-            select(Partner).options(selectinload(Partner.rules)).order_by(Partner.id)
-        ).all()
-        index = {p.id: i for i, p in enumerate(partners)}
-        remits = tuple(
-            Remit(
-                p.name,
-                tuple(Rule(r.kind, r.value) for r in sorted(p.rules, key=lambda r: r.id)),
-                p.exclusive,
-            )
-            for p in partners
-        )
-        teams = tuple(
-            TeamInfo(
-                t.id,
-                t.name,
-                index[t.partner_id],
-                team_capacity(t),
-                tuple(a.id for a in sorted(t.advisers, key=lambda a: a.id)),
-                tuple(a.capacity for a in sorted(t.advisers, key=lambda a: a.id)),
-            )
-            for t in session.scalars(
-                select(Team).options(selectinload(Team.advisers)).order_by(Team.id)
-            ).all()
-        )
-        return TaskForce(tuple(p.name for p in partners), remits, teams)
-
-
-@dataclass(frozen=True, slots=True)
-class AdviserChoice:
-    """An adviser as a picker offers it: with the team the adviser belongs to."""
-
-    id: int
-    name: str
-    team_name: str
-
-
-def adviser_choices(store: CampaignStore) -> list[AdviserChoice]:
-    """Every adviser with their team, by team (in id order) then by name."""
-    with store.session() as session:
-        rows = session.execute(
-            select(Adviser.id, Adviser.name, Team.name)
-            .join(Team, Team.id == Adviser.team_id)
-            .order_by(Team.id, Adviser.name)
-        )
-        return [AdviserChoice(id=i, name=a, team_name=t) for i, a, t in rows]
-
-
 def assign_firms(
     store: CampaignStore,
     sirets: Sequence[str],
@@ -199,47 +135,13 @@ def assign_firms(
                 raise PlannerError("Conseiller introuvable.")
             team_id = adviser.team_id
     if team_id is not None:
+        from planner.services.task_force.remit_cache import check_remit
+
         check_remit(store, sirets, team_id)
     target: State = {
         s: Held(team_id, adviser_id, locked) if team_id is not None else None for s in sirets
     }
     return run_write(store, target, lambda session: write_states(session, target, expected))
-
-
-def check_remit(
-    store: CampaignStore, sirets: Sequence[str], team_id: int, firms: pl.DataFrame | None = None
-) -> None:
-    """Refuse a manual assignment that breaks a remit rule, naming the rule.
-
-    Args:
-        firms: the firm frame holding at least these firms (all of them when None).
-    """
-    from planner.domain.remit import eligibility
-    from planner.services.firms.firm_query import load_firms
-
-    force = load_task_force(store)
-    info = next((t for t in force.teams if t.id == team_id), None)
-    if info is None:
-        raise PlannerError("Équipe introuvable.")
-    if firms is None:
-        firms = load_firms(store)
-    elig = eligibility(firms, force.remits)
-    index = {s: i for i, s in enumerate(firms["siret"].to_list())}
-    rows = [index[s] for s in sirets if s in index]
-    refused = [i for i in rows if not elig.allowed[i, info.partner_index]]
-    if not refused:
-        return
-    remit = force.remits[info.partner_index]
-    claimed = {int(elig.exclusive_of[i]) for i in refused} - {-1}
-    if claimed and not (remit.rules and remit.exclusive):
-        owner = force.remits[min(claimed)]
-        why = f"exclusivité de « {owner.partner} » sur {owner.label()}"
-    else:
-        why = f"périmètre de « {remit.partner} » : {remit.label()}"
-    raise PlannerError(
-        f"L'équipe « {info.name} » ne peut pas prendre {len(refused)} de ces "
-        f"{len(rows)} entreprises ({why})."
-    )
 
 
 def previous_assignments(store: CampaignStore, sirets: Sequence[str]) -> State:
