@@ -107,6 +107,11 @@ class MainWindow(QMainWindow):
         firms.connect_views()
         # A shared campaign's changes by others refresh the views (PostgreSQL only).
         self.live = LiveUpdates(self.parts, firms, sessions)
+        self.live.applied.connect(
+            lambda batch: followup.on_live_changes(
+                {c.table for c in batch}, sorted({c.login for c in batch if c.login})
+            )
+        )
         self._restore_settings()
 
     @property

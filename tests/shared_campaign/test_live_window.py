@@ -249,3 +249,31 @@ def _open_other(qtbot: QtBot, win: MainWindow, path: Path | str) -> None:
     assert win.campaign is not None
     placed = int(win.campaign.firms["lon"].is_not_null().sum())
     qtbot.waitUntil(lambda: win.map.last_drawn_count() == placed, timeout=30000)
+
+
+@pytest.mark.postgres
+def test_an_open_portfolio_follows_a_firm_moved_elsewhere(
+    qtbot: QtBot, window: MainWindow, pg_demo: str
+) -> None:
+    """An adviser's portfolio loses, within two seconds, a firm another partner's login moved
+    away; while a call is being typed it says so instead of reloading under the user."""
+    from planner.ui.followup.portfolio_window import PortfolioWindow
+
+    _open(qtbot, window, pg_demo)
+    assert window.live.wait_listening(10)
+    window.controllers.followup.show_portfolio()
+    portfolio = window.controllers.followup.portfolio
+    assert isinstance(portfolio, PortfolioWindow)
+    qtbot.waitUntil(lambda: portfolio.loaded, timeout=10000)
+    model = portfolio.model
+    assert model.rowCount() > 1
+    first, second = model.line(0).siret, model.line(1).siret
+
+    _sql(pg_demo, "UPDATE assignment SET adviser_id = NULL WHERE siret = %s", (first,))
+    qtbot.waitUntil(lambda: portfolio.loaded and model.row_of(first) is None, timeout=2000)
+
+    portfolio.form.next_step.setText("rappeler lundi")  # a call being typed
+    _sql(pg_demo, "UPDATE assignment SET adviser_id = NULL WHERE siret = %s", (second,))
+    qtbot.waitUntil(lambda: "modifié par" in portfolio.message.text(), timeout=2000)
+    assert model.row_of(second) is not None  # not reloaded under the user's typing
+    assert portfolio.form.next_step.text() == "rappeler lundi"

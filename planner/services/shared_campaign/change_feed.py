@@ -203,8 +203,12 @@ class ChangeFeed:
             log.exception("change feed: the receiver failed")
 
     def _tell_state(self, state: str) -> None:
-        if self._on_state is not None and not self._stop.is_set():
+        if self._on_state is None or self._stop.is_set():
+            return
+        try:
             self._on_state(state)
+        except Exception:  # a receiver gone (its window closed) must not end the thread loudly
+            log.exception("change feed: the state receiver failed")
 
     def _sleep(self, seconds: float) -> None:
         self._stop.wait(seconds)

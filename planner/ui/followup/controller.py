@@ -32,6 +32,12 @@ if TYPE_CHECKING:
     from planner.services.followup.supported_firms import SupportedImport
 
 
+PORTFOLIO_TABLES = frozenset(
+    {"assignment", "contact", "contact_need", "establishment", "adviser", "team", "*"}
+)
+"""Tables whose changes show in an adviser's portfolio (``*``: everything)."""
+
+
 class FollowupController(QObject):
     """The « Suivi » menu and the windows it opens.
 
@@ -158,6 +164,14 @@ class FollowupController(QObject):
         window.finished.connect(lambda _result: self._after_portfolio(window))
         window.show()
         self.portfolio = window
+
+    def on_live_changes(self, tables: set[str], logins: list[str]) -> None:
+        """Others changed the shared campaign: an open portfolio reads its firms again."""
+        from planner.ui.followup.portfolio_window import PortfolioWindow
+
+        window = self.portfolio
+        if isinstance(window, PortfolioWindow) and window.isVisible() and tables & PORTFOLIO_TABLES:
+            window.others_changed(logins)
 
     def _on_campaign_shown(self, loaded: LoadedCampaign) -> None:
         """Another campaign shown: the portfolio of the previous one closes."""

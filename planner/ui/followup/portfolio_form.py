@@ -158,6 +158,11 @@ class CallForm(QWidget):
         for field in (self.needs, self.next_step, self.note):
             field.clear()
 
+    def is_blank(self) -> bool:
+        """Whether nothing was typed for the current call (a reload would lose nothing)."""
+        typed = (self.needs, self.next_step, self.note)
+        return self.outcome.currentIndex() < 0 and not any(f.text().strip() for f in typed)
+
     def start(self) -> None:
         """Put the cursor on the outcome, the first thing to type."""
         self.outcome.setFocus(Qt.FocusReason.OtherFocusReason)

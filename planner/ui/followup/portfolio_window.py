@@ -187,6 +187,18 @@ class PortfolioWindow(QDialog):
     def _on_adviser_box_currentIndexChanged(self, _index: int) -> None:  # noqa: N802
         self.reload()
 
+    def others_changed(self, logins: list[str]) -> None:
+        """Someone else changed the shared campaign: read the portfolio again, unless a
+        call is being typed (then say so; F5 reads it again once the call is saved)."""
+        if self.form.is_blank():
+            self.reload()
+            return
+        who = ", ".join(logins) or "un autre utilisateur"
+        self._say(
+            f"Le portefeuille a été modifié par {who} : enregistrez votre appel, puis F5 "
+            "pour relire."
+        )
+
     def reload(self) -> None:
         """Read the adviser's portfolio again off the GUI thread, sorted by priority."""
         adviser = self.adviser_id()
