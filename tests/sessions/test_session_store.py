@@ -122,3 +122,39 @@ def test_save_refuses_clash_errors_unless_overridden(
             save_session(store, SessionDraft("nope", "X", start, start))
     finally:
         store.close()
+
+
+def test_a_draft_clashes_with_an_event_that_began_days_before(tmp_path: Path) -> None:
+    """The clash check reads only the sessions near the draft: an event spanning several
+    days that began before the draft's day still counts."""
+    store = _empty_campaign(tmp_path / "c.planner")
+    try:
+        venue = venue_from_town_hall(store, CommuneReference.load(), "93066")
+        start = dt.datetime(2026, 3, 16, 9)
+        fair = SessionDraft(
+            kind="discovery",
+            title="Salon de l'emploi sur trois jours",
+            starts_at=start,
+            ends_at=start + dt.timedelta(days=2, hours=8),
+            venue_id=venue,
+        )
+        save_session(store, fair)
+        late = SessionDraft(
+            kind="job_dating",
+            title="Job dating",
+            starts_at=start + dt.timedelta(days=2, hours=2),
+            ends_at=start + dt.timedelta(days=2, hours=4),
+            venue_id=venue,
+        )
+        with pytest.raises(ClashError, match="Salon de l'emploi"):
+            save_session(store, late)
+        far = SessionDraft(
+            kind="job_dating",
+            title="Job dating",
+            starts_at=start + dt.timedelta(days=3, hours=2),
+            ends_at=start + dt.timedelta(days=3, hours=4),
+            venue_id=venue,
+        )
+        assert save_session(store, far)
+    finally:
+        store.close()

@@ -286,16 +286,30 @@ def _draft_facts(
     )
 
 
+_LONGEST_SESSION = dt.timedelta(days=7)
+"""How long a session may last and still be checked against a draft that starts later."""
+
+
 def check_draft(
     store: CampaignStore, draft: SessionDraft, *, session_id: int | None = None
 ) -> list[Clash]:
     """The clashes the draft (every occurrence of it) would have once saved."""
     _validate(draft)
-    others = [r.facts() for r in list_sessions(store) if r.id != session_id]
+    occurrences = expand(draft.starts_at, draft.ends_at, draft.recurrence)
+    # Two sessions clash only if they overlap (``check_all`` relies on it too):
+    # the others are read from a week before the first occurrence (an event
+    # spanning several days) to the last one's end, not the whole plan.
+    first = min((s for s, _ in occurrences), default=draft.starts_at)
+    last = max((max(s, e) for s, e in occurrences), default=draft.ends_at)
+    others = [
+        r.facts()
+        for r in list_sessions(store, start=first.date() - _LONGEST_SESSION, end=last.date())
+        if r.id != session_id
+    ]
     am = alsace_moselle(store)
     found: list[Clash] = []
     with store.session() as session:
-        for start, end in expand(draft.starts_at, draft.ends_at, draft.recurrence):
+        for start, end in occurrences:
             facts = _draft_facts(session, draft, start, end, session_id)
             found.extend(check_session(facts, others, alsace_moselle=am))
     return found
