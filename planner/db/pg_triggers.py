@@ -32,12 +32,19 @@ $$
     """
 CREATE OR REPLACE FUNCTION planner_row_version() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    -- A version may run ahead of this server's clock by a client's clock skew,
+    -- not more: a version far in the future would freeze the row.
+    ceiling bigint := planner_clock_version(0) + 300000000;
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        IF NEW.version IS NULL OR NEW.version = 0 THEN
+        IF NEW.version IS NULL OR NEW.version <= 0 OR NEW.version > ceiling THEN
             NEW.version := planner_clock_version(0);
         END IF;
-    ELSIF NEW.version IS NOT DISTINCT FROM OLD.version THEN
+    -- A write must move the version forward: one that keeps it (direct SQL),
+    -- takes it back (an older version reused would let a stale write through)
+    -- or sends it past the ceiling gets a new one.
+    ELSIF NEW.version IS NULL OR NEW.version <= OLD.version OR NEW.version > ceiling THEN
         NEW.version := planner_clock_version(OLD.version);
     END IF;
     RETURN NEW;
@@ -48,12 +55,24 @@ $$
 CREATE OR REPLACE FUNCTION planner_journal() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
-    old_row jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
-    new_row jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END;
-    row_values jsonb := coalesce(new_row, old_row);
+    old_row jsonb;
+    new_row jsonb;
+    row_values jsonb;
     row_key text;
     firm text;
 BEGIN
+    -- Runs with the owner's rights: only for the campaign's own tables (a
+    -- login may not hang it on a table of its own to write the journal, nor
+    -- have its types' casts run as the owner), and called by no one directly
+    -- (EXECUTE revoked below).
+    IF TG_TABLE_SCHEMA <> 'public'
+       OR TG_RELID <> to_regclass('public.' || quote_ident(TG_TABLE_NAME)) THEN
+        RAISE EXCEPTION 'planner_journal : table % non suivie', TG_TABLE_NAME
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    old_row := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
+    new_row := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END;
+    row_values := coalesce(new_row, old_row);
     IF TG_OP = 'UPDATE' AND old_row = new_row THEN
         RETURN NULL;
     END IF;
@@ -121,6 +140,14 @@ $$
 )
 
 
+_TRIGGER_FUNCTIONS = (
+    "planner_row_version()",
+    "planner_journal()",
+    "planner_forbid_change()",
+    "planner_notify()",
+)
+
+
 def install_statements() -> Iterator[str]:
     """The SQL that installs the functions and triggers (idempotent)."""
     yield from _FUNCTIONS
@@ -154,6 +181,10 @@ def install_statements() -> Iterator[str]:
         "FOR EACH STATEMENT EXECUTE FUNCTION planner_forbid_change()"
     )
     yield "REVOKE ALL ON journal FROM PUBLIC"
+    # Trigger functions fire whoever writes; no login may call them or hang
+    # them on a table of its own (CREATE TRIGGER needs EXECUTE).
+    for signature in _TRIGGER_FUNCTIONS:
+        yield f"REVOKE EXECUTE ON FUNCTION {signature} FROM PUBLIC"
 
 
 def uninstall_statements() -> Iterator[str]:

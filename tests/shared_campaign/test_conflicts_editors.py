@@ -139,3 +139,30 @@ def test_session_editor_save_after_another_save(
     assert title == expected[choice]
     if choice == "cancel":
         assert told and "Conflit" in told[-1][1]
+
+
+def test_a_stale_save_of_a_sessions_invitees_is_refused(
+    stores: tuple[CampaignStore, CampaignStore],
+) -> None:
+    """Saving only the links (an invitee added) moves the session's version: a second save
+    based on the old version cannot silently drop the first one's invitee."""
+    mine, theirs = stores
+    record = _record(mine)
+    invited = [s for s, _, _ in invitees_of(mine, record.id)]
+    with mine.session() as session:
+        from planner.db.models import Establishment
+
+        spare = [
+            s for s in session.scalars(select(Establishment.siret).limit(50)) if s not in invited
+        ][:2]
+    first = draft_of(record, [*invited, spare[0]])
+    save_session(
+        theirs, first, session_id=record.id, override="test", expected_version=record.version
+    )
+    second = draft_of(record, [*invited, spare[1]])
+    with pytest.raises(StaleVersion):
+        save_session(
+            mine, second, session_id=record.id, override="test", expected_version=record.version
+        )
+    now = {s for s, _, _ in invitees_of(mine, record.id)}
+    assert spare[0] in now and spare[1] not in now
