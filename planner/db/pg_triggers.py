@@ -91,8 +91,8 @@ END
 $$
 """,
     """
-CREATE OR REPLACE FUNCTION planner_is_redaction(previous jsonb, redacted jsonb) RETURNS boolean
-LANGUAGE sql IMMUTABLE AS $$
+CREATE OR REPLACE FUNCTION planner_is_redaction(previous jsonb, redacted jsonb, allowed text[])
+RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
     SELECT (previous IS NULL AND redacted IS NULL)
         OR (previous IS NOT NULL AND redacted IS NOT NULL
             AND (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(previous) AS k)
@@ -101,29 +101,82 @@ LANGUAGE sql IMMUTABLE AS $$
             AND NOT EXISTS (
                 SELECT 1 FROM jsonb_each(redacted) AS r
                 WHERE r.value IS DISTINCT FROM previous -> r.key
-                  AND r.value <> 'null'::jsonb
-                  AND NOT (jsonb_typeof(r.value) = 'string'
-                           AND r.value ->> 0 LIKE '%non diffusible%')))
+                  AND (r.key <> ALL (allowed)
+                       OR NOT (r.value = 'null'::jsonb
+                               OR (jsonb_typeof(r.value) = 'string'
+                                   AND r.value ->> 0 LIKE '%non diffusible%')))))
+$$
+""",
+    """
+CREATE OR REPLACE FUNCTION planner_withheld_entry(entry journal) RETURNS text[]
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    -- The fields of a journal entry that may be erased: those that named a firm
+    -- now non-diffusible (as the SIRENE import wipes them), or none.
+    SELECT CASE
+        WHEN entry.table_name = 'contact' AND EXISTS (
+                SELECT 1 FROM establishment e
+                 WHERE e.siret = entry.siret AND e.non_diffusible)
+            THEN ARRAY['contact_person', 'phone', 'email', 'next_step', 'comment']
+        WHEN entry.table_name = 'venue' AND EXISTS (
+                SELECT 1 FROM venue v
+                 WHERE v.id::text = entry.row_key AND v.non_diffusible)
+            THEN ARRAY['name', 'address', 'commune_code', 'lon', 'lat']
+        WHEN entry.table_name = 'discovery_session' AND EXISTS (
+                SELECT 1 FROM establishment e
+                 WHERE e.non_diffusible AND e.siret IN (
+                    SELECT h.siret FROM session_host h WHERE h.session_id::text = entry.row_key
+                    UNION SELECT i.siret FROM session_invitee i
+                     WHERE i.session_id::text = entry.row_key
+                    UNION SELECT v.siret FROM venue v JOIN discovery_session d
+                        ON d.venue_id = v.id WHERE d.id::text = entry.row_key))
+            THEN ARRAY['title', 'outcome_notes', 'clash_override']
+        ELSE ARRAY[]::text[]
+    END
 $$
 """,
     """
 CREATE OR REPLACE FUNCTION planner_forbid_change() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    allowed text[];
 BEGIN
     -- The one change allowed: erasing what named a firm that became
-    -- non-diffusible (values set to null or to « … non diffusible »), every
-    -- other column as it was.
+    -- non-diffusible (its fields set to null or to « … non diffusible »), in
+    -- an entry about that firm, every other value and column as it was.
     IF TG_OP = 'UPDATE'
        AND (NEW.id, NEW.at, NEW.login, NEW.table_name, NEW.action)
            = (OLD.id, OLD.at, OLD.login, OLD.table_name, OLD.action)
        AND NEW.row_key IS NOT DISTINCT FROM OLD.row_key
-       AND NEW.siret IS NOT DISTINCT FROM OLD.siret
-       AND planner_is_redaction(OLD.before, NEW.before)
-       AND planner_is_redaction(OLD.after, NEW.after) THEN
-        RETURN NEW;
+       AND NEW.siret IS NOT DISTINCT FROM OLD.siret THEN
+        allowed := planner_withheld_entry(OLD);
+        IF cardinality(allowed) > 0
+           AND planner_is_redaction(OLD.before, NEW.before, allowed)
+           AND planner_is_redaction(OLD.after, NEW.after, allowed) THEN
+            RETURN NEW;
+        END IF;
     END IF;
     RAISE EXCEPTION 'Le journal de la campagne ne peut être ni modifié ni effacé.'
         USING ERRCODE = 'insufficient_privilege';
+END
+$$
+""",
+    """
+CREATE OR REPLACE FUNCTION planner_redact_journal(entry bigint, before_values jsonb,
+                                                  after_values jsonb) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    -- The SIRENE import of a coordination login erases a non-diffusible firm
+    -- from the journal through here (the journal's trigger checks the change).
+    IF NOT (coalesce((SELECT planner_access_role()) = 'coordination', false)
+            OR pg_has_role(session_user, (SELECT c.relowner FROM pg_class c
+                                           WHERE c.oid = 'journal'::regclass), 'USAGE')) THEN
+        RAISE EXCEPTION 'Seule la coordination efface du journal une entreprise '
+            'devenue non diffusible.'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    UPDATE journal SET before = coalesce(before_values, before),
+                       after = coalesce(after_values, after)
+     WHERE id = entry;
 END
 $$
 """,
@@ -203,4 +256,6 @@ def uninstall_statements() -> Iterator[str]:
     ):
         yield f"DROP FUNCTION IF EXISTS {name}() CASCADE"
     yield "DROP FUNCTION IF EXISTS planner_clock_version(bigint)"
-    yield "DROP FUNCTION IF EXISTS planner_is_redaction(jsonb, jsonb)"
+    yield "DROP FUNCTION IF EXISTS planner_is_redaction(jsonb, jsonb, text[])"
+    yield "DROP FUNCTION IF EXISTS planner_withheld_entry(journal)"
+    yield "DROP FUNCTION IF EXISTS planner_redact_journal(bigint, jsonb, jsonb)"
