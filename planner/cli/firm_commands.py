@@ -31,7 +31,11 @@ def add_parsers(sub: Any, import_sub: Any) -> None:
     assign.add_argument("siret", help="SIRET de l'établissement")
     assign.add_argument("--team", required=True, metavar="NOM", help="nom de l'équipe")
     assign.add_argument("--adviser", metavar="EMAIL", help="conseiller attitré (son e-mail)")
-    assign.add_argument("--lock", action="store_true", help="verrouiller l'attribution")
+    locking = assign.add_mutually_exclusive_group()
+    locking.add_argument("--lock", action="store_true", help="verrouiller l'attribution")
+    locking.add_argument(
+        "--unlock", action="store_true", help="déverrouiller (sinon le verrou reste tel quel)"
+    )
     assign.add_argument(
         "--if-version",
         metavar="N",
@@ -124,7 +128,7 @@ def firm_assign(args: argparse.Namespace) -> int:
                 args.siret,
                 args.team,
                 adviser_email=args.adviser,
-                lock=args.lock,
+                lock=True if args.lock else False if args.unlock else None,
                 if_version=if_version,
             )
         except StaleVersion as exc:

@@ -161,8 +161,11 @@ _FIELD_WRITES: tuple[tuple[str, str, str, str | None, str], ...] = (
         "planner_field_records",
         "INSERT",
         None,
+        # A partner records for one of its advisers (or none); an adviser for
+        # itself only, never under a colleague's name.
         f"{_FIELD_ROLES} AND {_VISIBLE_FIRM} "
-        f"AND (adviser_id IS NULL OR adviser_id = ANY ({_ADVISERS}))",
+        f"AND (({_ROLE} = 'partenaire' AND (adviser_id IS NULL OR adviser_id = ANY ({_ADVISERS}))) "
+        f"OR ({_ROLE} = 'conseiller' AND adviser_id = {_ADVISER}))",
     ),
     (
         "contact_need",

@@ -132,3 +132,21 @@ def test_bad_input_exits_2(campaign: str, capsys: pytest.CaptureFixture[str]) ->
         run(["firm", "assign", campaign, siret, "--team", "CMA 93 — développement économique"]) == 2
     )
     assert "ne peut pas prendre" in capsys.readouterr().err
+
+
+def test_assign_keeps_what_it_does_not_name(
+    campaign: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Moving a firm's lock or naming its team again keeps its adviser; the lock stays as
+    it was unless --lock or --unlock says otherwise."""
+    siret, _team, other, email = _firm(campaign)
+    assert (
+        run(["firm", "assign", campaign, siret, "--team", other, "--adviser", email, "--lock"]) == 0
+    )
+    assert run(["firm", "assign", campaign, siret, "--team", other]) == 0
+    state = _show(capsys, campaign, siret)
+    assert (state["adviser_email"], state["locked"]) == (email, True)
+    assert run(["firm", "assign", campaign, siret, "--team", other, "--unlock"]) == 0
+    state = _show(capsys, campaign, siret)
+    assert (state["adviser_email"], state["locked"]) == (email, False)
+    assert run(["firm", "assign", campaign, siret, "--team", other, "--lock", "--unlock"]) == 2

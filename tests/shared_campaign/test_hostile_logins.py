@@ -125,3 +125,54 @@ def test_only_a_non_diffusible_firm_is_erased_from_the_journal_and_only_by_coord
         shared_demo.execute(
             f"UPDATE establishment SET non_diffusible = false WHERE siret = '{withheld}'"
         )
+
+
+def test_an_adviser_records_its_own_calls_only(
+    shared_demo: SharedDemo, new_login: Callable[[], str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with shared_demo.connect() as conn:
+        rows = conn.execute(
+            "SELECT a.id, a.email FROM adviser a JOIN team t ON t.id = a.team_id "
+            "JOIN partner p ON p.id = t.partner_id WHERE p.name = %s AND a.email IS NOT NULL "
+            "ORDER BY a.id LIMIT 2",
+            (PARTNER,),
+        ).fetchall()
+    (mine_id, mine), (_theirs_id, theirs) = rows
+    siret = shared_demo.scalar(
+        "SELECT siret FROM assignment WHERE adviser_id = %s ORDER BY siret LIMIT 1", mine_id
+    )
+    login = new_login()
+    assert (
+        run(
+            [
+                "access",
+                "grant",
+                shared_demo.url,
+                "--login",
+                login,
+                "--role",
+                "conseiller",
+                "--adviser",
+                str(mine),
+            ]
+        )
+        == 0
+    )
+    url = shared_demo.as_login(login)
+    capsys.readouterr()
+    assert (
+        run(["contact", "add", url, str(siret), "--outcome", "Non joint", "--adviser", str(theirs)])
+        == 2
+    )
+    assert "ses propres appels" in capsys.readouterr().err
+    assert run(["contact", "add", url, str(siret), "--outcome", "Non joint"]) == 0
+    recorded = shared_demo.scalar(
+        "SELECT adviser_id FROM contact WHERE siret = %s ORDER BY id DESC LIMIT 1", siret
+    )
+    assert recorded == mine_id
+    with shared_demo.connect(login) as conn, pytest.raises(psycopg.Error):  # nor by SQL
+        conn.execute(
+            "INSERT INTO contact (siret, date, outcome, adviser_id, recorded_at, version) "
+            "VALUES (%s, current_date, 'Non joint', %s, now(), 0)",
+            (siret, _theirs_id),
+        )

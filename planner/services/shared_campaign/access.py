@@ -325,6 +325,11 @@ def _check_request(login: str, role: str, partner: str | None, adviser_email: st
         raise AccessError(f"Rôle inconnu : « {role} ». Rôles possibles : {', '.join(ROLES)}.")
     if not login or len(login.encode()) > MAX_IDENTIFIER:
         raise AccessError("Le nom du compte doit faire de 1 à 63 caractères.")
+    if any(not ch.isprintable() or ch.isspace() for ch in login):
+        raise AccessError(
+            "Le nom du compte ne peut contenir ni espace ni caractère de contrôle "
+            f"({login.encode('unicode_escape').decode()!r})."
+        )
     if login.startswith("pg_") or (login.startswith("planner_") and login.endswith(ROLES)):
         raise AccessError(
             f"« {login} » est un nom réservé (rôles pg_… de PostgreSQL, groupes planner_…)."

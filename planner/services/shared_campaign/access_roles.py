@@ -106,6 +106,9 @@ def ensure_group(conn: Connection, database: str, role: str) -> None:
         execute(conn, sql.SQL("CREATE ROLE {} NOLOGIN").format(ident))
     schema = str(conn.execute(text("SELECT current_schema()")).scalar())
     statements = [
+        # Only the campaign's groups connect: a login of the server without a
+        # grant could otherwise hold the division's lock or send fake notices.
+        sql.SQL("REVOKE CONNECT ON DATABASE {} FROM PUBLIC").format(sql.Identifier(database)),
         sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(database), ident),
         sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(schema), ident),
         sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(

@@ -28,9 +28,13 @@ from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
 from planner.domain.json_types import JsonObject
 from planner.domain.outcomes import OUTCOMES, implausible_call_date, normalize_outcome
+from planner.services.shared_campaign.access import current_access
 from planner.services.shared_campaign.conflicts import is_unique_violation, retry_transient
 from planner.services.task_force.assignment_writes import Held, run_write, write_states
 from planner.services.task_force.remit_cache import check_remit
+
+MAX_NOTE = 4000
+"""The longest note a contact may carry (the call lists' cells hold them too)."""
 
 LAST_CONTACTS = 5
 """How many contacts ``show_firm`` gives, the latest first."""
@@ -163,10 +167,13 @@ def assign_firm(
     siret: str,
     team_name: str,
     adviser_email: str | None = None,
-    lock: bool = False,
+    lock: bool | None = None,
     if_version: int | None = UNSET,
 ) -> FirmState:
     """Give a firm to a team (and a named adviser of that team); return its new state.
+
+    What the caller does not name is kept: the adviser when the team stays
+    the same (a new team has none until named), the lock when ``lock`` is None.
 
     Args:
         if_version: the assignment's version the caller read (None: the firm
@@ -180,7 +187,10 @@ def assign_firm(
     with store.session() as session:
         _establishment(session, siret)
         team_id = _team_id(session, team_name)
-        adviser_id = None
+        now = session.get(Assignment, siret)
+        adviser_id = now.adviser_id if now is not None and now.team_id == team_id else None
+        if lock is None:
+            lock = bool(now is not None and now.locked)
         if adviser_email:
             adviser = _adviser(session, adviser_email)
             if adviser.team_id != team_id:
@@ -220,6 +230,20 @@ def add_contact(
     if problem:
         raise PlannerError(f"{problem[:1].upper()}{problem[1:]}.")
     text = (note or "").strip() or None
+    if text is not None and len(text) > MAX_NOTE:
+        raise PlannerError(
+            f"Note trop longue ({len(text)} caractères, {MAX_NOTE} au plus) : rien n'a été "
+            "enregistré."
+        )
+    access = current_access(store)
+    if access.role == "conseiller":
+        # An adviser records its own calls, never in a colleague's name.
+        if adviser_email and adviser_email.casefold() != (access.adviser_email or "").casefold():
+            raise PlannerError(
+                f"Le compte « {access.login} » enregistre ses propres appels (conseiller "
+                f"{access.adviser_email}), pas ceux de {adviser_email}."
+            )
+        adviser_email = access.adviser_email
 
     def once() -> ContactLine:
         with store.session() as session:
