@@ -160,3 +160,38 @@ def test_own_writes_before_the_reload_are_no_conflict(
     with open_store(path) as store:
         assert {show_firm(store, s).team for s in picked["siret"]} == {None}
     assert window.undo_stack.count() == 3
+
+
+def test_a_change_while_the_team_question_is_open_is_a_conflict(
+    qtbot: QtBot, window: MainWindow, demo_file: Path, tmp_path: Path
+) -> None:
+    """The versions checked are those the user saw when asking to assign: a reload that
+    arrives while the question is open (a live change) does not make the other's change
+    look seen."""
+    path = tmp_path / "question.planner"
+    shutil.copyfile(demo_file, path)
+    window.open_campaign(path)
+    qtbot.waitUntil(lambda: window.campaign is not None, timeout=30000)
+    panel = window.controllers.task_force
+    asked: list[Conflict] = []
+    panel.resolve = lambda c: (asked.append(c), "theirs")[1]
+    rows = [r for r in panel.model.rows if r.team.startswith("FT ")]
+    team, other = rows[0], rows[1]
+    firms = window.campaign.firms  # type: ignore[union-attr]
+    picked = firms.filter(
+        (pl.col("team_id") != team.id) & (pl.col("team_id") != other.id) & ~pl.col("craft")
+    ).head(1)
+    window.parts.table.select_ids(picked["id"].to_list())
+    siret = picked["siret"].item()
+
+    def question(_title: str, _label: str, items: list[tuple[str, int]]) -> int:
+        with open_store(path) as theirs:  # someone assigns it meanwhile…
+            assign_firm(theirs, siret, other.team)
+        _reload(qtbot, window, window.parts.refresh_firms)  # …and the window shows it
+        return team.id
+
+    panel._choose = question  # type: ignore[method-assign]
+    assert not panel.assign_selection_to_team()
+    assert asked and asked[-1].theirs["Équipe"] == other.team
+    with open_store(path) as store:
+        assert show_firm(store, siret).team == other.team

@@ -147,6 +147,7 @@ class TaskForceController(QObject):
         if not sirets or campaign is None:
             self._parts.status_bar.showMessage("Sélectionnez d'abord des établissements.", 5000)
             return False
+        seen = self._seen_versions(sirets)  # before the question: a live reload may follow
         force = load_task_force(campaign.store)
         if team_id is None:
             team_id = self._choose(
@@ -158,7 +159,7 @@ class TaskForceController(QObject):
                 return False
         name = next(t.name for t in force.teams if t.id == team_id)
         return self._assign(
-            sirets, team_id, None, f"Attribuer {len(sirets)} établissement(s) à {name}"
+            sirets, team_id, None, f"Attribuer {len(sirets)} établissement(s) à {name}", seen=seen
         )
 
     def assign_selection_to_adviser(self, adviser_id: int | None = None) -> bool:
@@ -168,12 +169,15 @@ class TaskForceController(QObject):
         if not sirets or campaign is None:
             self._parts.status_bar.showMessage("Sélectionnez d'abord des établissements.", 5000)
             return False
+        seen = self._seen_versions(sirets)  # before the question: a live reload may follow
         if adviser_id is None:
             items = [(f"{a.name} — {a.team_name}", a.id) for a in adviser_choices(campaign.store)]
             adviser_id = self._choose("Attribuer à un conseiller", "Conseiller attitré :", items)
             if adviser_id is None:
                 return False
-        return self._assign(sirets, None, adviser_id, f"Attribuer {len(sirets)} établissement(s)")
+        return self._assign(
+            sirets, None, adviser_id, f"Attribuer {len(sirets)} établissement(s)", seen=seen
+        )
 
     def unassign_selection(self) -> bool:
         """Take the selected firms out of their team; undoable."""
@@ -192,10 +196,13 @@ class TaskForceController(QObject):
         text: str,
         *,
         remove: bool = False,
+        seen: dict[str, int | None] | None = None,
     ) -> bool:
+        """Write the assignment, checked against the versions the user saw (``seen``, read
+        when the question was asked; else now): someone else's change is a conflict."""
         store = self._open_campaign().store
         team = None if remove else team_id
-        expected = self._seen_versions(sirets)
+        expected = seen if seen is not None else self._seen_versions(sirets)
         for _ in range(3):
             try:
                 change = assign_firms(
