@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
             campaign_shown=self.campaignShown,
             campaign=lambda: self.campaign,
             refresh_firms=self.refresh_firms,
+            refresh_firms_quietly=self.refresh_firms_quietly,
             show_error=self.show_error,
         )
         firms = FirmsController(self.parts)
@@ -130,6 +131,10 @@ class MainWindow(QMainWindow):
     def refresh_firms(self) -> None:
         """Reload the open campaign's firms off the GUI thread, then show them."""
         self.controllers.campaign.refresh_firms()
+
+    def refresh_firms_quietly(self) -> None:
+        """The same, with no progress box (others' live changes)."""
+        self.controllers.campaign.refresh_firms(quiet=True)
 
     def show_error(self, message: str) -> None:
         """Say a failure in a message box (the status bar's message goes)."""

@@ -37,6 +37,7 @@ class WindowParts:
         campaign_shown: emitted with the :class:`LoadedCampaign` now shown.
         campaign: the open campaign, or None.
         refresh_firms: reload the firms of the open campaign off the GUI thread.
+        refresh_firms_quietly: the same with no progress box (others' live changes).
         show_error: say a failure to the user, in French.
         menus: the menu bar's menus by title (« &Fichier »…); see :meth:`menu`.
     """
@@ -50,6 +51,7 @@ class WindowParts:
     campaign_shown: SignalInstance
     campaign: Callable[[], LoadedCampaign | None]
     refresh_firms: Callable[[], None]
+    refresh_firms_quietly: Callable[[], None]
     show_error: Callable[[str], None]
     menus: dict[str, QMenu] = field(default_factory=dict)
     runners: list[TaskRunner] = field(default_factory=list)
@@ -72,6 +74,31 @@ class WindowParts:
         """Run a task off the GUI thread with a cancellable progress dialog."""
         runner = run_with_progress(self.window, title, task, on_success, on_failure)
         return track(self.runners, runner)
+
+    def run_quietly(
+        self,
+        task: Task,
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[str], None] | None = None,
+    ) -> TaskRunner:
+        """Run a short background task off the GUI thread with no dialog (a live reload:
+        a progress box would take the keyboard from the window the user types in)."""
+        runner = TaskRunner(task, self.window)
+
+        def succeeded(result: object) -> None:
+            runner.finished = True
+            on_success(result)
+
+        def failed(message: str) -> None:
+            runner.finished = True
+            (on_failure or self.show_error)(message)
+
+        runner.signals.succeeded.connect(succeeded)
+        runner.signals.failed.connect(failed)
+        runner.signals.cancelled.connect(lambda: setattr(runner, "finished", True))
+        track(self.runners, runner)
+        runner.start()
+        return runner
 
     def last_dir(self) -> str:
         """The folder of the last file dialog."""

@@ -118,6 +118,7 @@ def test_unsigned_workbooks_warned_in_the_preview_and_refused_by_the_menu_settin
             campaign_shown=window.campaignShown,
             campaign=lambda: campaign,  # type: ignore[arg-type, return-value]
             refresh_firms=lambda: None,
+            refresh_firms_quietly=lambda: None,
             show_error=lambda _message: None,
         )
         action = FollowupController(parts).actions[-1]

@@ -268,11 +268,13 @@ class CampaignController(QObject):
         )
         self._parts.campaign_shown.emit(loaded)
 
-    def refresh_firms(self) -> None:
+    def refresh_firms(self, *, quiet: bool = False) -> None:
         """Reload the firms from the campaign (after an import, a division, outcomes...).
 
         The reload runs off the GUI thread; filters and the colour attribute are
         kept, and ``campaignShown`` is emitted again when the views are updated.
+        ``quiet`` (others' live changes): no progress box, which would take the
+        keyboard from the window the user is typing in.
         """
         if self.campaign is None:
             return
@@ -288,6 +290,9 @@ class CampaignController(QObject):
             self._firms.update_count()
             self._parts.campaign_shown.emit(fresh)
 
+        if quiet:
+            self._parts.run_quietly(lambda _p, _c: reload_firms(loaded), show)
+            return
         self._parts.run_task(
             "Mise à jour des établissements",
             lambda _p, _c: reload_firms(loaded),

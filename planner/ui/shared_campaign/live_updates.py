@@ -313,7 +313,7 @@ class LiveUpdates(QObject):
         self._last_reload = time.monotonic()
         if not self._reselect:
             self._reselect = self._selected_sirets()
-        self._parts.refresh_firms()
+        self._parts.refresh_firms_quietly()
 
     @Slot()
     def _on_retry_timeout(self) -> None:
