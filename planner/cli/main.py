@@ -140,8 +140,13 @@ def run(
         dashboard_pdf: prints the dashboard to a PDF file through the app's Qt
             printing (``planner export dashboard --out x.pdf``); injected too.
     """
-    if argv and argv[0].endswith(".planner") and not argv[0].startswith("-"):
-        argv = ["--open", argv[0], *argv[1:]]  # ``planner FILE.planner`` opens it
+    shared = ("postgresql://", "postgresql+psycopg://")
+    if (
+        argv
+        and not argv[0].startswith("-")
+        and (argv[0].endswith(".planner") or argv[0].startswith(shared))
+    ):
+        argv = ["--open", argv[0], *argv[1:]]  # ``planner FILE.planner`` (or URL) opens it
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # usage errors, --help and --version

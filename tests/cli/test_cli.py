@@ -240,3 +240,16 @@ def test_entry_points(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "n'existe pas" in result.stderr
+
+
+def test_a_campaign_file_or_url_given_alone_opens_the_app() -> None:
+    opened: list[tuple[str | None, bool]] = []
+
+    def launch(campaign: str | None, demo: bool) -> int:
+        opened.append((campaign, demo))
+        return 0
+
+    url = "postgresql+psycopg://marie@serveur/plaine"
+    assert run([url], launch_app=launch) == 0
+    assert run(["plaine.planner"], launch_app=launch) == 0
+    assert opened == [(url, False), ("plaine.planner", False)]

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
+from planner.cli.main import run
 from planner.services.shared_campaign.access import grant
 from planner.ui.main_window import MainWindow
 from planner.ui.shared_campaign.role_menus import COORDINATION_ONLY, PARTNER_AND_UP
@@ -106,3 +107,25 @@ def test_an_adviser_login_cannot_move_firms_nor_export_lists(
     shown = _visible(window)
     assert not any(shown.values())
     assert "conseiller" in window.role_menus.label.text()
+
+
+def test_a_revoked_login_is_told_in_its_open_window(
+    qtbot: QtBot,
+    window: MainWindow,
+    shared_demo: SharedDemo,
+    new_login: Callable[[], str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from planner.ui.shared_campaign import live_updates
+
+    told: list[str] = []
+    monkeypatch.setattr(
+        live_updates.QMessageBox, "warning", lambda _parent, _title, text: told.append(text)
+    )
+    login = new_login()
+    grant_partner(shared_demo, login, PARTNER)
+    _open(qtbot, window, shared_demo.as_login(login))
+    assert window.live.wait_listening(10)
+    assert run(["access", "revoke", shared_demo.url, "--login", login]) == 0
+    qtbot.waitUntil(lambda: bool(told), timeout=5000)
+    assert "aucun accès" in told[0] and "fermez la campagne" in told[0]

@@ -26,11 +26,12 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
-from PySide6.QtWidgets import QLabel, QVBoxLayout
+from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout
 
 from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.firms.firm_query import firm_detail_sections
 from planner.services.sessions.planning import SessionRecord
+from planner.services.shared_campaign.access import AccessError, current_access
 from planner.services.shared_campaign.change_feed import (
     EVERYTHING,
     Change,
@@ -274,11 +275,45 @@ class LiveUpdates(QObject):
             self._check_session_editors(logins)
         if not reload_firms and tables & CARD_TABLES:
             self._refresh_card()
-        if logins:
+        if everything or "access_grant" in tables:
+            self._check_access()
+        me = self._store.engine.url.username if self._store is not None else None
+        others = [login for login in logins if login != me]
+        if others:
             self._parts.status_bar.showMessage(
-                f"Campagne mise à jour par {', '.join(logins)}", 5000
+                f"Campagne mise à jour par {', '.join(others)}", 5000
             )
         self.applied.emit(batch)
+
+    def _check_access(self) -> None:
+        """The grants changed: say so if this login lost its access (what the window
+        shows is no longer kept up to date, and writes will be refused)."""
+        store = self._store
+        if store is None:
+            return
+
+        def check(_progress: object, _cancel: object) -> str:
+            try:
+                current_access(store)
+            except AccessError as exc:
+                return str(exc)
+            except Exception:  # its group gone, the login may no longer even read the grants
+                return (
+                    f"Le compte « {store.engine.url.username} » n'a plus aucun accès à cette "
+                    "campagne : le coordinateur le lui a retiré."
+                )
+            return ""
+
+        def told(problem: object) -> None:
+            if problem and store is self._store:
+                QMessageBox.warning(
+                    self._parts.window,
+                    "Accès retiré",
+                    f"{problem}\n\nCe que la fenêtre montre n'est plus tenu à jour : "
+                    "fermez la campagne.",
+                )
+
+        self._parts.run_quietly(check, told, lambda _message: None)
 
     @Slot(str)
     def _on_bridge_state(self, state: str) -> None:
