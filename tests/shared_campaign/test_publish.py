@@ -29,7 +29,9 @@ def _sqlite_counts(path: Path) -> dict[str, int]:
             r[0]
             for r in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND name NOT LIKE 'sqlite_%' AND name <> 'alembic_version'"
+                "AND name NOT LIKE 'sqlite_%' AND name <> 'alembic_version' "
+                # Grants name another server's logins: given anew there, never copied.
+                "AND name <> 'access_grant'"
             )
         ]
         return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
@@ -38,7 +40,11 @@ def _sqlite_counts(path: Path) -> dict[str, int]:
 def _pg_counts(url: str) -> dict[str, int]:
     engine = create_engine(url)
     try:
-        names = [n for n in inspect(engine).get_table_names() if n != "alembic_version"]
+        names = [
+            n
+            for n in inspect(engine).get_table_names()
+            if n not in {"alembic_version", "access_grant"}
+        ]
         with engine.connect() as conn:
             return {
                 n: conn.execute(text(f'SELECT count(*) FROM "{n}"')).scalar_one() for n in names
@@ -283,3 +289,22 @@ def test_two_publications_at_once_one_wins_the_other_is_refused(
     assert published == "publiée", outcomes
     assert "n'est pas vide" in refused, outcomes
     assert _pg_counts(pg_database) == _sqlite_counts(demo_file)
+
+
+def test_a_files_access_grants_are_not_published(
+    demo_file: Path, tmp_path: Path, pg_database: str
+) -> None:
+    """A crafted file granting some login coordination grants nothing on the server."""
+    crafted = tmp_path / "acces.planner"
+    shutil.copyfile(demo_file, crafted)
+    with closing(sqlite3.connect(crafted)) as conn:
+        conn.execute(
+            "INSERT INTO access_grant (login, role, granted_at) "
+            "VALUES ('intrus', 'coordination', '2020-01-01 00:00:00')"
+        )
+        conn.commit()
+    publish(crafted, pg_database)
+    engine = create_engine(pg_database)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM access_grant")).scalar_one() == 0
+    engine.dispose()

@@ -371,6 +371,12 @@ def record_call(
     with store.session() as session:
         firm = session.get(models.Establishment, siret)
         if firm is None:
+            if expected_version is not None:  # it was there: out of this login's sight now
+                raise PortfolioChanged(
+                    f"L'entreprise {siret} n'est plus dans votre portefeuille : elle a été "
+                    "réattribuée depuis l'ouverture du portefeuille. Rien n'a été enregistré ; "
+                    "actualisez (F5)."
+                )
             raise InputError(f"établissement {siret} absent de la campagne")
         if firm.non_diffusible:
             raise InputError(NON_DIFFUSIBLE_REASON)

@@ -235,7 +235,12 @@ def _publish_in(
     command.upgrade(config, "head")
     metadata = MetaData()
     metadata.reflect(conn)
-    tables = [t for t in metadata.sorted_tables if t.name != "alembic_version"]
+    # Access grants name logins of another server (or of no server: a crafted
+    # file could grant itself coordination): they are given anew with
+    # ``planner access grant``, never copied.
+    tables = [
+        t for t in metadata.sorted_tables if t.name not in {"alembic_version", "access_grant"}
+    ]
     source_tables = {
         r[0] for r in reader.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
     }
