@@ -29,6 +29,8 @@ class Pair:
     # Figures added to the JSON line once every run is done (counts, memory...).
     figures: Callable[[], dict[str, object]] = field(default=dict)
     close: Callable[[], None] = field(default=lambda: None)
+    # A floor on the number of runs, for quick and noisy measures (``--runs`` may ask more).
+    min_runs: int = MIN_RUNS
 
 
 def _timed(work: Callable[[], float | None]) -> float:
@@ -42,7 +44,7 @@ def interleave(pair: Pair, runs: int) -> dict[str, object]:
     seconds: list[float] = []
     floors: list[float] = []
     try:
-        for _ in range(runs):
+        for _ in range(max(runs, pair.min_runs)):
             seconds.append(_timed(pair.product))
             floors.append(_timed(pair.floor))
         figures = pair.figures()
