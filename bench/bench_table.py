@@ -211,9 +211,7 @@ def table_filter_200k() -> Pair:
         )
         assert not shown or bare.height == shown[-1]
 
-    return Pair(
-        product, floor, lambda: {"rows": firms.height, "rows_shown": shown[-1]}, min_runs=7
-    )
+    return Pair(product, floor, lambda: {"rows": firms.height, "rows_shown": shown[-1]}, min_runs=7)
 
 
 def _campaign() -> Path:
