@@ -3,9 +3,10 @@
 ``csv_splitter_stray_quote``: ``CsvSource.chunks`` on a generated 32 MB
 StockEtablissement (the real sample's rows repeated) with one stray quote
 half-way, until it reports the unbalanced quote; against a floor measured in
-the same run: polars ``read_csv`` of the same bytes, the most direct way to
-go through them as CSV. Medians of three interleaved runs. ``csv_splitter_clean``: the same file
-without the stray quote, read to the end. The splitter used
+the same run: polars ``read_csv`` of the same bytes (parsing every field, or
+refusing the file at the quote), the most direct well-kept way to go through
+them as CSV records. Medians of ``--runs`` interleaved runs (``bench/run.py``).
+``csv_splitter_clean``: the same file without the stray quote, read to the end. The splitter used
 to count the quotes again for every newline: 2 MB took 12 s, 32 MB about an
 hour.
 """
@@ -13,13 +14,12 @@ hour.
 from __future__ import annotations
 
 import contextlib
-import statistics
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
+from timing import Pair
 
 from planner.domain.errors import InputError
 from planner.io.csv_source import CsvSource
@@ -32,7 +32,6 @@ SAMPLE = (
     / "StockEtablissement_utf8__trackdechets_sample.csv"
 )
 TARGET_BYTES = 32 * 1024 * 1024
-RUNS = 3
 
 
 def _stock(folder: Path, *, stray_quote: bool = True) -> tuple[Path, int]:
@@ -64,56 +63,39 @@ def _floor(path: Path) -> None:
         pl.read_csv(path, infer_schema=False)
 
 
-def _timed(func: Callable[[], object]) -> tuple[float, object]:
-    start = time.perf_counter()
-    result = func()
-    return time.perf_counter() - start, result
+def _pair(*, stray_quote: bool) -> Pair:
+    tmp = tempfile.TemporaryDirectory()
+    path, stray_line = _stock(Path(tmp.name), stray_quote=stray_quote)
+    errors: list[InputError | None] = []
+
+    def figures() -> dict[str, object]:
+        result: dict[str, object] = {"file_mb": round(path.stat().st_size / 2**20, 1)}
+        error = errors[-1]
+        if stray_quote:
+            assert isinstance(error, InputError), "the stray quote was not reported"
+            result |= {
+                "stray_quote_line": stray_line,
+                "reported_line": error.line,
+                "reported_column": error.column,
+            }
+        else:
+            assert error is None, error
+        return result
+
+    return Pair(lambda: errors.append(_splitter(path)), lambda: _floor(path), figures, tmp.cleanup)
 
 
-def _run(*, stray_quote: bool) -> dict[str, object]:
-    with tempfile.TemporaryDirectory() as tmp:
-        path, stray_line = _stock(Path(tmp), stray_quote=stray_quote)
-        splitter_times, floor_times = [], []
-        error: object = None
-        for _ in range(RUNS):
-            seconds, error = _timed(lambda: _splitter(path))
-            splitter_times.append(seconds)
-            floor_seconds, _ = _timed(lambda: _floor(path))
-            floor_times.append(floor_seconds)
-        size_mb = round(path.stat().st_size / 2**20, 1)
-    seconds = statistics.median(splitter_times)
-    floor = statistics.median(floor_times)
-    result: dict[str, object] = {
-        "seconds": round(seconds, 3),
-        "floor_seconds": round(floor, 3),
-        "ratio": round(seconds / floor, 2),
-        "runs": [round(t, 3) for t in splitter_times],
-        "floor_runs": [round(t, 3) for t in floor_times],
-        "file_mb": size_mb,
-    }
-    if stray_quote:
-        assert isinstance(error, InputError), "the stray quote was not reported"
-        result |= {
-            "stray_quote_line": stray_line,
-            "reported_line": error.line,
-            "reported_column": error.column,
-        }
-    else:
-        assert error is None, error
-    return result
-
-
-def csv_splitter_stray_quote() -> dict[str, object]:
+def csv_splitter_stray_quote() -> Pair:
     """The splitter against polars on the same 32 MB with a stray quote."""
-    return _run(stray_quote=True)
+    return _pair(stray_quote=True)
 
 
-def csv_splitter_clean() -> dict[str, object]:
+def csv_splitter_clean() -> Pair:
     """The same 32 MB without the stray quote: every chunk is cut and yielded."""
-    return _run(stray_quote=False)
+    return _pair(stray_quote=False)
 
 
-BENCHMARKS: dict[str, Callable[[], dict[str, object]]] = {
+PAIRS: dict[str, Callable[[], Pair]] = {
     "csv_splitter_stray_quote": csv_splitter_stray_quote,
     "csv_splitter_clean": csv_splitter_clean,
 }
