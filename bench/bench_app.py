@@ -41,7 +41,7 @@ view = QWebEngineView(); view.resize(1200, 800); view.show()
 view.load(QUrl.fromLocalFile(page))
 con = sqlite3.connect(demo)
 rows = con.execute(
-    "SELECT id, lon, lat, tranche_effectifs FROM establishment"
+    "SELECT rowid, lon, lat, tranche_effectifs FROM establishment"
     " WHERE in_target = 1 AND lon IS NOT NULL AND lat IS NOT NULL"
 ).fetchall()
 con.close()
