@@ -1,15 +1,18 @@
 """Call-list export and read-back at 100,000 firms.
 
 ``call_lists_export_100k``: ``write_call_list`` of 100,000 rows over 20 adviser
-sheets (validation, protection, styles, hidden key sheet included); floor: a
-bare openpyxl write-only workbook of the same rows and columns, no styling.
+sheets (guide sheet, validation, protection, styles, signed hidden key sheet
+included). Floor: xlsxwriter (the product's library, ``constant_memory``, the
+same undecorated cell writers) writing the same sheets with the same cell values
+and number formats, signatures included, without validation, protection, column
+formats, print setup or text cleaning (the bench's text needs none).
 ``outcomes_read_100k``: ``read_outcome_workbook`` of that workbook with one row
 in five filled in and saved again by openpyxl, as a spreadsheet would; floor:
-openpyxl read-only iteration over the same cells. The filled workbook is made
-in a forked process, so that the peak RSS reported is the reader's own.
+openpyxl (the product's reader) read-only iteration over the same cells' values,
+without checking keys, signatures or outcomes. The filled workbook is made in a
+forked process, so that the peak RSS reported is the reader's own.
 
-Each measure and its floor run ``REPEAT`` times, interleaved; the best of each
-is reported, every run is listed.
+Both are ``Pair``s run interleaved by ``bench/run.py`` (medians of ``--runs``).
 """
 
 from __future__ import annotations
@@ -18,15 +21,28 @@ import datetime as dt
 import multiprocessing
 import random
 import tempfile
-import time
 from pathlib import Path
-from typing import Any
 
-from openpyxl import Workbook, load_workbook
+import xlsxwriter  # type: ignore[import-untyped]
+from openpyxl import load_workbook
+from timing import Pair
 
-from planner.domain.export_signature import new_secret
+from planner.domain.export_signature import (
+    head_signature,
+    name_signature,
+    new_secret,
+    row_signature,
+)
+from planner.io.call_list_layout import _ADDED_ROWS, _DATE, _EXCEL_EPOCH
 from planner.io.call_list_workbook import (
+    FILL_COLUMNS,
+    FIRST_FILL,
+    GUIDE_SHEET,
     HEADERS,
+    KEY_COLUMNS,
+    MARKER,
+    META_SHEET,
+    SIGNED_FORMAT_VERSION,
     CallListMeta,
     CallListRow,
     ExportSigning,
@@ -36,7 +52,6 @@ from planner.io.outcome_workbook import CampaignKey, read_outcome_workbook
 
 N = 100_000
 SHEETS = 20
-REPEAT = 2  # runs of the export and of its floor, interleaved; the best of each counts
 # Signed as the product signs every partner's workbook (HMAC of each row).
 _CAMPAIGN = CampaignKey("0b7f7c1e-8f4e-4d8e-9a53-3f7b1c2d4e5f", "Banc d'essai", new_secret())
 META = CallListMeta(
@@ -70,13 +85,111 @@ def _rows() -> dict[str, list[CallListRow]]:
 
 
 def _floor_write(path: Path, sheets: dict[str, list[CallListRow]]) -> None:
-    wb = Workbook(write_only=True)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        ws.append(list(HEADERS))
-        for rank, row in enumerate(rows, start=1):
-            ws.append(row.key_values(rank) + [None] * 10 + [f"k{rank}"])
-    wb.save(path)
+    """The product's cells, bare: same sheets, values and number formats."""
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    text_fmt = wb.add_format({"num_format": "@"})
+    date_fmt = wb.add_format({"num_format": _DATE})
+    unlocked = wb.add_format({"locked": False})
+    guide = wb.add_worksheet(GUIDE_SHEET)
+    data = [wb.add_worksheet(name) for name in sheets]
+    hidden = wb.add_worksheet(META_SHEET)
+    lines = [
+        ("Campagne", META.campaign),
+        ("Partenaire", META.partner),
+        ("Exportée le", META.exported_at.strftime("%d/%m/%Y à %H:%M")),
+        ("Onglets", ", ".join(sheets)),
+        ("Nomenclature NAF", META.nomenclature),
+        ("", ""),
+        (
+            "Consignes",
+            "Remplissez uniquement les colonnes vertes ; ne modifiez pas les colonnes bleues.",
+        ),
+        ("", "Vous pouvez trier et filtrer les lignes ; ne supprimez pas la colonne « Clé »."),
+        ("", "Renvoyez ce fichier au coordinateur une fois complété."),
+        ("", ""),
+        ("Colonne", "Signification"),
+        *((h, text) for h, _w, text in KEY_COLUMNS + FILL_COLUMNS),
+    ]
+    guide.write_string(0, 0, f"Liste d'appels — {META.partner}")
+    for r, (label, text) in enumerate(lines, start=2):
+        if label:
+            guide.write_string(r, 0, label)
+        if text:
+            guide.write_string(r, 1, text)
+    signing, identity = META.signing, META.identity()
+    assert signing is not None and identity is not None
+    secret = signing.secret
+    head = [
+        ["marker", MARKER, "version", SIGNED_FORMAT_VERSION],
+        ["campaign", META.campaign, "partner", META.partner],
+        ["batch", META.batch, "exported_at", META.exported_at.isoformat()],
+        ["campaign_id", signing.campaign_id, "partner_id", signing.partner_id],
+        [
+            "export_id",
+            signing.export_id,
+            "signature",
+            head_signature(secret, identity, META.campaign, META.partner),
+        ],
+        ["key", "siret", "signature", "sheet", "adviser_id", "name_signature"],
+    ]
+    for r, values in enumerate(head):
+        for c, value in enumerate(values):
+            if isinstance(value, str):
+                hidden.write_string(r, c, value)
+            else:
+                hidden.write_number(r, c, value)
+    meta_row, count, last = len(head), 0, len(HEADERS) - 1
+    write_meta = hidden._write_string
+    for ws, (name, rows) in zip(data, sheets.items(), strict=True):
+        write_string, write_number = ws._write_string, ws._write_number
+        for c, header in enumerate(HEADERS):
+            write_string(0, c, header)
+        for r, row in enumerate(rows, start=1):
+            key = f"{META.batch}-{count + r:06d}"
+            adviser = "" if row.adviser_id is None else str(row.adviser_id)
+            write_meta(meta_row, 0, key)
+            write_meta(meta_row, 1, row.siret, text_fmt)
+            write_meta(
+                meta_row,
+                2,
+                row_signature(secret, identity, key, row.siret, adviser, row.key_values(r)),
+            )
+            write_meta(meta_row, 3, name)
+            if adviser:
+                write_meta(meta_row, 4, adviser, text_fmt)
+            write_meta(
+                meta_row, 5, name_signature(secret, identity, key, row.siret, adviser, row.name)
+            )
+            meta_row += 1
+            write_number(r, 0, r)
+            write_string(r, 1, row.siret, text_fmt)
+            for c, value in enumerate(
+                (
+                    row.name,
+                    row.legal_name,
+                    row.address,
+                    row.commune,
+                    row.naf_code,
+                    row.naf_label,
+                    row.band_label,
+                ),
+                start=2,
+            ):
+                if value:
+                    write_string(r, c, value)
+            if row.created is not None:
+                write_number(r, 9, row.created.toordinal() - _EXCEL_EPOCH, date_fmt)
+            if row.adviser:
+                write_string(r, 10, row.adviser)
+            if row.supported:
+                write_string(r, 11, "oui")
+            write_string(r, last, key)
+        for r in range(len(rows) + 1, len(rows) + 1 + _ADDED_ROWS):
+            for c in range(FIRST_FILL - 1):
+                ws.write_blank(r, c, None, unlocked)
+        count += len(rows)
+    hidden.hide()
+    wb.close()
 
 
 def _fill(path: Path, out: Path) -> None:
@@ -91,35 +204,31 @@ def _fill(path: Path, out: Path) -> None:
     wb.save(out)
 
 
-def _best(runs: list[float]) -> float:
-    return round(min(runs), 3)
-
-
-def call_lists_export_100k() -> dict[str, Any]:
+def call_lists_export_100k() -> Pair:
+    """100,000 rows, 20 sheets: ``write_call_list`` against a bare xlsxwriter
+    writing the same sheets and cells (signatures included)."""
     sheets = _rows()
-    meta = META
-    seconds: list[float] = []
-    floor: list[float] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        # Interleaved, best of each: on a shared machine one run can lose half
-        # its CPU to another process.
-        for _ in range(REPEAT):
-            start = time.perf_counter()
-            write_call_list(Path(tmp) / "liste.xlsx", meta, sheets)
-            seconds.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            _floor_write(Path(tmp) / "floor.xlsx", sheets)
-            floor.append(time.perf_counter() - start)
-        size_mb = (Path(tmp) / "liste.xlsx").stat().st_size / 1e6
-    return {
-        "seconds": _best(seconds),
-        "floor_seconds": _best(floor),
-        "runs": [round(s, 2) for s in seconds],
-        "floor_runs": [round(s, 2) for s in floor],
-        "rows": N,
-        "sheets": SHEETS,
-        "file_mb": round(size_mb, 1),
-    }
+    tmp = tempfile.TemporaryDirectory()
+    folder = Path(tmp.name)
+    sizes: dict[str, float] = {}
+
+    def product() -> None:
+        write_call_list(folder / "liste.xlsx", META, sheets)
+
+    def floor() -> None:
+        _floor_write(folder / "floor.xlsx", sheets)
+
+    def figures() -> dict[str, object]:
+        for name in ("liste", "floor"):
+            sizes[name] = round((folder / f"{name}.xlsx").stat().st_size / 1e6, 1)
+        return {
+            "rows": N,
+            "sheets": SHEETS,
+            "file_mb": sizes["liste"],
+            "floor_file_mb": sizes["floor"],
+        }
+
+    return Pair(product, floor, figures, tmp.cleanup)
 
 
 def _prepare_filled(path: Path, filled: Path) -> None:
@@ -127,40 +236,32 @@ def _prepare_filled(path: Path, filled: Path) -> None:
     _fill(path, filled)
 
 
-def outcomes_read_100k() -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as tmp:
-        path, filled = Path(tmp) / "liste.xlsx", Path(tmp) / "rempli.xlsx"
-        child = multiprocessing.get_context("fork").Process(
-            target=_prepare_filled, args=(path, filled)
+def outcomes_read_100k() -> Pair:
+    """100,000 rows read back (20,000 filled) against openpyxl read-only iteration."""
+    tmp = tempfile.TemporaryDirectory()
+    path, filled = Path(tmp.name) / "liste.xlsx", Path(tmp.name) / "rempli.xlsx"
+    child = multiprocessing.get_context("fork").Process(target=_prepare_filled, args=(path, filled))
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise RuntimeError(f"preparing the filled workbook failed ({child.exitcode})")
+    counts: dict[str, int] = {}
+
+    def product() -> None:
+        back = read_outcome_workbook(filled, _CAMPAIGN)
+        counts["filled"], counts["rejected"] = len(back.filled), len(back.rejected)
+
+    def floor() -> None:
+        wb = load_workbook(filled, read_only=True, data_only=True)
+        counts["cells"] = sum(
+            len(row) for ws in wb.worksheets for row in ws.iter_rows(values_only=True)
         )
-        child.start()
-        child.join()
-        if child.exitcode != 0:
-            raise RuntimeError(f"preparing the filled workbook failed ({child.exitcode})")
-        seconds: list[float] = []
-        floor: list[float] = []
-        for _ in range(REPEAT):
-            start = time.perf_counter()
-            back = read_outcome_workbook(filled, _CAMPAIGN)
-            seconds.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            wb = load_workbook(filled, read_only=True, data_only=True)
-            cells = sum(len(row) for ws in wb.worksheets for row in ws.iter_rows(values_only=True))
-            wb.close()
-            floor.append(time.perf_counter() - start)
-    return {
-        "seconds": _best(seconds),
-        "floor_seconds": _best(floor),
-        "runs": [round(s, 2) for s in seconds],
-        "floor_runs": [round(s, 2) for s in floor],
-        "rows": N,
-        "filled": len(back.filled),
-        "rejected": len(back.rejected),
-        "cells": cells,
-    }
+        wb.close()
+
+    return Pair(product, floor, lambda: {"rows": N, **counts}, tmp.cleanup)
 
 
-BENCHMARKS = {
+PAIRS = {
     "call_lists_export_100k": call_lists_export_100k,
     "outcomes_read_100k": outcomes_read_100k,
 }

@@ -7,7 +7,8 @@ the reference cached; ``preview_t6``: building the map preview of EPT T6
 (``preview_t6_call``) and the time until the map has it (boundaries decoded
 in a worker, only these communes').
 Run: ``uv run python bench/bench_new_campaign.py`` (every figure), or
-``uv run python bench/run.py new_campaign_open``: the median of five opens, each
+``uv run python bench/run.py new_campaign_open``: the median of five opens (or
+``--runs``), interleaved with the floor, each
 with the reference read again, against a floor measured in the same run: the
 same reference read, and a bare dialog listing the same commune names in a
 ``QListView`` over a ``QStringListModel`` (the most direct way to show them).
@@ -16,9 +17,11 @@ same reference read, and a bare dialog listing the same commune names in a
 from __future__ import annotations
 
 import os
-import statistics
 import time
 from collections.abc import Callable
+from typing import Any
+
+from timing import Pair
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
@@ -63,8 +66,12 @@ def main() -> dict[str, float]:
     return figures
 
 
-def open_with_floor(runs: int = 5) -> dict[str, object]:
-    """Median time to open the dialog (reference read included), and its floor."""
+def open_with_floor() -> Pair:
+    """Opening the new-campaign dialog, the commune reference read again each time.
+
+    Floor: the same reference read, and a bare dialog listing the same commune
+    names in a ``QListView`` over a ``QStringListModel``.
+    """
     import PySide6.QtWebEngineWidgets  # noqa: F401  (before the QApplication)
     from PySide6.QtCore import QStringListModel
     from PySide6.QtWidgets import QApplication, QDialog, QListView, QVBoxLayout
@@ -83,27 +90,22 @@ def open_with_floor(runs: int = 5) -> dict[str, object]:
         QVBoxLayout(dialog).addWidget(view)
         return dialog
 
-    times: list[float] = []
-    floors: list[float] = []
-    for _ in range(runs):
-        for build, out in ((NewCampaignDialog, times), (floor, floors)):
+    def timed(build: Callable[[], Any]) -> Callable[[], float]:
+        def run() -> float:
             CommuneReference.clear_cache()
             start = time.perf_counter()
             widget = build()
-            out.append(time.perf_counter() - start)
+            elapsed = time.perf_counter() - start
             widget.deleteLater()
             app.processEvents()
-    seconds, floor_seconds = statistics.median(times), statistics.median(floors)
-    return {
-        "name": "new_campaign_open",
-        "seconds": round(seconds, 4),
-        "floor_seconds": round(floor_seconds, 4),
-        "ratio": round(seconds / floor_seconds, 2),
-        "runs": runs,
-    }
+            return elapsed
+
+        return run
+
+    return Pair(timed(NewCampaignDialog), timed(floor), min_runs=5)
 
 
-BENCHMARKS = {"new_campaign_open": open_with_floor}
+PAIRS = {"new_campaign_open": open_with_floor}
 
 
 if __name__ == "__main__":

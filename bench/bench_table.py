@@ -1,15 +1,15 @@
 """Firm table benchmarks at 200,000 invented firms (offscreen Qt, a real view attached).
 
 ``table_sort_200k``: ``FirmTableModel.sort`` by name, cold (nothing cached),
-layout change and selection remap included; floor: polars ``arg_sort`` of the
-name's search key (``name_key``), the string sort a model would do without the
-``name_rank`` that ``load_firms`` computes off the GUI thread.
+layout change and selection remap included; floor: numpy ``argsort`` of the
+same integer ``name_rank`` (computed by ``load_firms`` off the GUI thread, for
+both), fetched from the frame inside the timer as the model does.
 ``table_filter_200k``: ``FirmFilter.apply`` (text + NAF section) then
 ``FirmTableModel.set_mask`` (model reset included); floor: the bare polars
 filter expression on the same columns.
 ``firms_load_200k``: ``load_firms`` on a SQLite campaign of 200,000 target
 firms; floor: the SQLite driver fetching the same rows and columns, bare.
-Each figure is the median of several runs.
+Each is a ``Pair`` run interleaved by ``bench/run.py`` (medians of ``--runs``).
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+from timing import Pair
 
 N = 200_000
-RUNS = 7
 OUT = Path(__file__).resolve().parent / "out"
 WORDS = np.array(
     [
@@ -126,7 +126,13 @@ def _median_ms(values: list[float]) -> float:
     return round(statistics.median(values) * 1000, 1)
 
 
-def table_sort_200k() -> dict[str, object]:
+def table_sort_200k() -> Pair:
+    """Click on the name header of a cold 200,000-row model (one row selected).
+
+    Floor: numpy's stable ``argsort`` of the same precomputed integer
+    ``name_rank`` (taken out of the frame inside the timer, as the model does at
+    click time), without the model's layout change and selection remap.
+    """
     from PySide6.QtCore import QItemSelectionModel, Qt
     from PySide6.QtWidgets import QApplication
 
@@ -136,8 +142,10 @@ def table_sort_200k() -> dict[str, object]:
     view = _view()
     setup_firm_view(view, FirmTableModel(firms))
     view.setSortingEnabled(False)  # sort only when the benchmark says so
-    times, floors, builds = [], [], []
-    for _ in range(RUNS):
+    builds: list[float] = []
+    first_rows: list[int] = []
+
+    def product() -> float:
         start = time.perf_counter()
         prepared = FirmTableModel.prepare(firms)  # what a loading task does off the GUI thread
         builds.append(time.perf_counter() - start)
@@ -150,23 +158,30 @@ def table_sort_200k() -> dict[str, object]:
         QApplication.processEvents()
         start = time.perf_counter()
         model.sort(0, Qt.SortOrder.AscendingOrder)
-        times.append(time.perf_counter() - start)
+        elapsed = time.perf_counter() - start
+        first_rows.append(int(model._rows[0]))
         QApplication.processEvents()
-        key = firms["name_key"]
-        start = time.perf_counter()
-        key.arg_sort()
-        floors.append(time.perf_counter() - start)
-    return {
-        "seconds": round(statistics.median(times), 4),
-        "floor_seconds": round(statistics.median(floors), 4),
-        "ms": _median_ms(times),
-        "floor_ms": _median_ms(floors),
-        "prepare_ms": _median_ms(builds),
-        "rows": firms.height,
-    }
+        return elapsed
+
+    def floor() -> None:
+        order = np.argsort(firms["name_rank"].to_numpy(), kind="stable")
+        assert not first_rows or int(order[0]) == first_rows[-1]
+
+    return Pair(
+        product,
+        floor,
+        lambda: {"prepare_ms": _median_ms(builds), "rows": firms.height},
+        min_runs=7,
+    )
 
 
-def table_filter_200k() -> dict[str, object]:
+def table_filter_200k() -> Pair:
+    """Text + NAF section filter on 200,000 rows, to the model showing them.
+
+    Floor: the bare polars filter expression on the same precomputed columns
+    (``name_key`` contains, ``section`` equals), giving the same rows, without
+    the model's reset.
+    """
     from PySide6.QtWidgets import QApplication
 
     from planner.services.firms.firm_query import FirmFilter
@@ -178,29 +193,25 @@ def table_filter_200k() -> dict[str, object]:
     setup_firm_view(view, model)
     QApplication.processEvents()
     criteria = FirmFilter(text="école", sections=frozenset({"I"}))
-    times, floors, shown = [], [], 0
-    for _ in range(RUNS):
+    shown: list[int] = []
+
+    def product() -> float:
         model.set_mask(None)
         QApplication.processEvents()
         start = time.perf_counter()
         model.set_mask(criteria.apply(firms))
-        times.append(time.perf_counter() - start)
-        shown = model.rowCount()
+        elapsed = time.perf_counter() - start
+        shown.append(model.rowCount())
         QApplication.processEvents()
-        start = time.perf_counter()
+        return elapsed
+
+    def floor() -> None:
         bare = firms.filter(
             pl.col("name_key").str.contains("ecole", literal=True) & (pl.col("section") == "I")
         )
-        floors.append(time.perf_counter() - start)
-        assert bare.height == shown
-    return {
-        "seconds": round(statistics.median(times), 4),
-        "floor_seconds": round(statistics.median(floors), 4),
-        "ms": _median_ms(times),
-        "floor_ms": _median_ms(floors),
-        "rows": firms.height,
-        "rows_shown": shown,
-    }
+        assert not shown or bare.height == shown[-1]
+
+    return Pair(product, floor, lambda: {"rows": firms.height, "rows_shown": shown[-1]}, min_runs=7)
 
 
 def _campaign() -> Path:
@@ -263,36 +274,37 @@ def _campaign() -> Path:
     return path
 
 
-def firms_load_200k() -> dict[str, object]:
+def firms_load_200k() -> Pair:
+    """``load_firms`` of 200,000 target firms from a SQLite campaign.
+
+    Floor: the SQLite driver executing the product's own query and fetching the
+    same rows and columns, bare (no frame built).
+    """
     from planner.db.store import open_store
     from planner.services.firms import firm_table
 
     store = open_store(_campaign())
     with store.engine.connect() as conn:
         sql = str(firm_table._firms_query().compile(conn, compile_kwargs={"literal_binds": True}))
-    times, floors, height = [], [], 0
-    for _ in range(3):
-        start = time.perf_counter()
-        height = firm_table.load_firms(store).height
-        times.append(time.perf_counter() - start)
+    heights: list[int] = []
+
+    def product() -> None:
+        heights.append(firm_table.load_firms(store).height)
+
+    def floor() -> float:
         with store.engine.connect() as conn:
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
             start = time.perf_counter()
             cursor.execute(sql)
             cursor.fetchall()
-            floors.append(time.perf_counter() - start)
+            elapsed = time.perf_counter() - start
             cursor.close()
-    store.close()
-    return {
-        "seconds": round(statistics.median(times), 4),
-        "floor_seconds": round(statistics.median(floors), 4),
-        "ms": _median_ms(times),
-        "floor_ms": _median_ms(floors),
-        "rows": height,
-    }
+        return elapsed
+
+    return Pair(product, floor, lambda: {"rows": heights[-1]}, store.close)
 
 
-BENCHMARKS: dict[str, Callable[[], dict[str, object]]] = {
+PAIRS: dict[str, Callable[[], Pair]] = {
     "table_sort_200k": table_sort_200k,
     "table_filter_200k": table_filter_200k,
     "firms_load_200k": firms_load_200k,
