@@ -133,13 +133,17 @@ def firm_assign(args: argparse.Namespace) -> int:
             )
         except StaleVersion as exc:
             conflict = exc.conflict
-            current = conflict.current_version if conflict.current_version is not None else "aucune"
+            current = (
+                f"la version actuelle est {conflict.current_version}"
+                if conflict.current_version is not None
+                else "elle n'a plus d'équipe"
+            )
             who = f" par {conflict.login}" if conflict.login else ""
             when = f" le {conflict.at.astimezone():%d/%m/%Y à %H:%M:%S}" if conflict.at else ""
             print(
                 terminal_text(
-                    f"planner : conflit — l'attribution de {conflict.label} a changé{who}{when} : "
-                    f"version actuelle {current}, pas {args.if_version}. "
+                    f"planner : conflit — l'attribution de {conflict.label} a été modifiée"
+                    f"{who}{when} : {current}, et non {args.if_version}. "
                     f"Équipe actuelle : {conflict.theirs.get('Équipe', '—')}. "
                     "Rien n'a été modifié : relisez-la (planner firm show) puis recommencez."
                 ),

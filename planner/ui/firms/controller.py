@@ -70,7 +70,8 @@ class FirmsController(QObject):
             return
         shown = self.model.rowCount()
         total = campaign.firms.height
-        self.count_label.setText(f"{integer(shown)} établissements affichés sur {integer(total)}")
+        noun = "établissement affiché" if shown == 1 else "établissements affichés"
+        self.count_label.setText(f"{integer(shown)} {noun} sur {integer(total)}")
 
     # --- views in step ----------------------------------------------------------
 
