@@ -74,7 +74,7 @@ def test_show_assign_and_stale_version(campaign: str, capsys: pytest.CaptureFixt
         run(["firm", "assign", campaign, siret, "--team", team, "--if-version", str(version)]) == 3
     )
     err = capsys.readouterr().err
-    assert "conflit" in err and f"version actuelle {moved['version']}" in err
+    assert "conflit" in err and f"la version actuelle est {moved['version']}" in err
     assert "Rien n'a été modifié" in err and "Traceback" not in err
     assert _show(capsys, campaign, siret) == moved
 
@@ -93,7 +93,7 @@ def test_if_version_none_for_an_unassigned_firm(
     assert run(["firm", "assign", campaign, siret, "--team", team, "--if-version", "aucune"]) == 0
     capsys.readouterr()
     assert run(["firm", "assign", campaign, siret, "--team", other, "--if-version", "aucune"]) == 3
-    assert "version actuelle" in capsys.readouterr().err
+    assert "la version actuelle est" in capsys.readouterr().err
     assert _show(capsys, campaign, siret)["team"] == team
 
 
