@@ -60,8 +60,12 @@ def hidden_names(role: str) -> frozenset[str]:
     return ROLE_ACTIONS
 
 
-def role_label(access: Access) -> str:
-    """What the status bar says of the connected login (empty for coordination)."""
+def role_label(access: Access, server: str = "") -> str:
+    """What the status bar says of the connected login: its role, and for a shared
+    campaign the server and database (``server``); empty for a campaign file."""
+    where = f" — {server}" if server else ""
+    if access.role == "coordination":
+        return f"{access.login} — coordination{where}" if server else ""
     if access.role == "partenaire":
         return f"{access.login} — partenaire « {access.partner_name} »"
     if access.role == "conseiller":
@@ -121,7 +125,13 @@ class RoleMenus(QObject):
             access = Access(login="?", role="conseiller")
         self.access = access
         apply_role(self._parts.window, access.role)
-        text = role_label(access)
+        url = loaded.store.engine.url
+        server = (
+            f"{url.host or 'localhost'}/{url.database}"
+            if url.drivername.startswith("postgresql")
+            else ""
+        )
+        text = role_label(access, server)
         self.label.setText(text)
         self.label.setVisible(bool(text))
 
