@@ -67,9 +67,11 @@ def role_label(access: Access, server: str = "") -> str:
     if access.role == "coordination":
         return f"{access.login} — coordination{where}" if server else ""
     if access.role == "partenaire":
-        return f"{access.login} — partenaire « {access.partner_name} »"
+        return f"{access.login} — partenaire « {access.partner_name} »{where}"
     if access.role == "conseiller":
-        return f"{access.login} — conseiller {access.adviser_email} (« {access.partner_name} »)"
+        return (
+            f"{access.login} — conseiller {access.adviser_email} (« {access.partner_name} »){where}"
+        )
     return ""
 
 
