@@ -18,7 +18,7 @@ from planner.domain.siret import valid_sirets
 from planner.io.csv_source import CsvSource
 from planner.io.nomenclatures import load_nomenclature
 from planner.io.sirene_layout import ESTABLISHMENT_COLUMNS, OPTIONAL_ESTABLISHMENT_COLUMNS
-from planner.io.sirene_reader import LINE, read_frames
+from planner.io.sirene_reader import LINE, read_selected
 from planner.services.firms.firm_query import NOMENCLATURE_LABELS
 from planner.services.sirene_import.checks import require_rows
 from planner.services.sirene_import.fields import FIELD_SOURCES
@@ -82,13 +82,26 @@ def scan_stock(
     parts: list[pl.DataFrame] = []
     hidden_parts: list[pl.DataFrame] = []
     excluded: Counter[str] = Counter()
-    for chunk in read_frames(stock, ESTABLISHMENT_COLUMNS, OPTIONAL_ESTABLISHMENT_COLUMNS):
-        frame = chunk.frame
-        summary.rows_read += frame.height
-        summary.rows_active += int((frame[STATE] == "A").sum())
-        in_bassin = pl.col(COMMUNE).is_in(accepted)
+    # Every record is parsed for these few columns; whole records only for the
+    # bassin's, and (on a re-import) for the campaign's establishments.
+    light = [COMMUNE, STATE, *(["siret"] if known.len() else [])]
+
+    def keep(records: pl.DataFrame) -> pl.Series:
+        wanted = records[COMMUNE].is_in(accepted)
+        if known.len():
+            wanted = wanted | records["siret"].is_in(known)
+        return wanted
+
+    in_bassin = pl.col(COMMUNE).is_in(accepted)
+    for chunk in read_selected(
+        stock, ESTABLISHMENT_COLUMNS, OPTIONAL_ESTABLISHMENT_COLUMNS, light, keep
+    ):
+        records, frame = chunk.light, chunk.frame
+        assert records is not None
+        summary.rows_read += records.height
+        summary.rows_active += int((records[STATE] == "A").sum())
         inside = frame.filter(in_bassin)
-        excluded["hors_bassin"] += frame.height - inside.height
+        excluded["hors_bassin"] += records.height - inside.height
         summary.in_bassin += inside.height
         _count_unknown_naf(inside, stock.name, summary)
         # An establishment of the campaign that moved out of the bassin (or whose
