@@ -47,10 +47,13 @@ def write(
     hashes = row_hashes(public, HASHED)
     public = public.with_columns(pl.Series("source_hash", hashes))
     is_known = pl.col("siret").is_in(known)
-    new_rows = public.filter(~is_known)
+    # In SIRET order, new rows go to the end of the primary key's B-tree
+    # instead of all over it: far fewer pages touched.
+    new_rows = public.filter(~is_known).sort("siret")
     old_rows = public.filter(is_known)
 
     with store.session() as session:
+        _large_cache(session)
         run = models.ImportRun(
             kind="sirene",
             files={k: str(v) for k, v in files.__dict__.items() if v is not None},
@@ -154,3 +157,18 @@ def _mapped_codes(frame: pl.DataFrame) -> dict[str, MappedCommune]:
         moved.group_by("commune_code_source", "commune_code").len().sort("commune_code_source")
     )
     return {src: MappedCommune(current=cur, rows=n) for src, cur, n in grouped.iter_rows()}
+
+
+# SQLite page cache for the import's transaction (KiB): the bassin's rows and
+# their indexes stay in memory until the commit instead of spilling to the log.
+_IMPORT_CACHE_KIB = 256 * 1024
+
+
+def _large_cache(session: Any) -> None:
+    """Give this SQLite connection a large page cache (PostgreSQL: nothing to do).
+
+    The setting lasts as long as the connection; SQLite allocates pages only
+    as they are used, so a small campaign does not pay for it.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql(f"PRAGMA cache_size=-{_IMPORT_CACHE_KIB}")
