@@ -116,7 +116,8 @@ def read_selected(
             ends = np.concatenate((starts[1:], [len(chunk.data)]))
             lines = np.asarray(_record_lines(chunk), dtype=np.int64)[picked]
         data = chunk.data
-        kept = b"".join([data[a:b] for a, b in zip(starts[picked].tolist(), ends[picked].tolist())])
+        spans = zip(starts[picked].tolist(), ends[picked].tolist(), strict=True)
+        kept = b"".join([data[a:b] for a, b in spans])
         if kept:
             frame = _parse(source, chunk, kept, sorted_idx, sorted_names)
             if frame.height != picked.size:
