@@ -25,6 +25,7 @@ from planner.io.sirene_reader import LINE
 PARQUET_MAGIC = b"PAR1"
 _LINE_BREAKS = r"[\t\r\n]+"
 _CONTROLS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u0080-\u009f]"
+_ANY_CONTROL = "[\x00-\x1f\x7f\u0080-\u009f]"
 
 _TEXT_KINDS = (pl.String, pl.Categorical, pl.Enum)
 _NUMBER_KINDS = (
@@ -136,7 +137,7 @@ class ParquetSource:
         if where is not None:
             frame = frame.filter(where)
         frame = frame.select(*(_as_text(c, self._schema[c], self.name) for c in wanted), LINE)
-        result = self._collect(frame)
+        result = _clean_controls(self._collect(frame))
         return result.with_columns(pl.col(LINE).cast(pl.Int64))
 
     def _collect(self, frame: pl.LazyFrame) -> pl.DataFrame:
@@ -170,10 +171,25 @@ def _as_text(column: str, kind: pl.DataType, file: str) -> pl.Expr:
             file=file,
             column=column,
         )
-    # As the CSV reader does: line breaks and tabs become a space, other
-    # control characters go, and an empty value is null.
-    text = text.str.replace_all(_LINE_BREAKS, " ").str.replace_all(_CONTROLS, "")
     return pl.when(text == "").then(None).otherwise(text).alias(column)
+
+
+def _clean_controls(frame: pl.DataFrame) -> pl.DataFrame:
+    """As the CSV reader does: line breaks and tabs become a space, other control
+    characters go (a value left empty becomes null).
+
+    One search over the rows read; only the columns that hold any are rewritten
+    (SIRENE has almost none).
+    """
+    text = [c for c, kind in frame.schema.items() if kind == pl.String]
+    if not text or not frame.height:
+        return frame
+    found = frame.select(pl.col(text).str.contains(_ANY_CONTROL).any()).row(0)
+    dirty = [c for c, hit in zip(text, found, strict=True) if hit]
+    if not dirty:
+        return frame
+    cleaned = pl.col(dirty).str.replace_all(_LINE_BREAKS, " ").str.replace_all(_CONTROLS, "")
+    return frame.with_columns(pl.when(cleaned == "").then(None).otherwise(cleaned).name.keep())
 
 
 __all__ = ["ParquetSource", "is_parquet", "open_source"]

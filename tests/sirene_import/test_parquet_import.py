@@ -193,3 +193,26 @@ def test_describe_a_parquet_stock(sirene_dir: Path, tmp_path: Path) -> None:
     assert info.kind is not None and info.problem == ""
     assert info.columns == len(pl.read_parquet_schema(path))
     assert len(info.vintage) == 10 and info.vintage[2] == "/"
+
+
+def test_parquet_control_characters_are_cleaned_as_in_csv(
+    sirene_dir: Path, tmp_path: Path
+) -> None:
+    frame = pl.read_csv(sirene_dir / STOCK, infer_schema=False)
+    first = frame["siret"][0]
+    frame = frame.with_columns(
+        pl.when(pl.col("siret") == first)
+        .then(pl.lit("RUE\tDU\r\nPORT\x01\u0085 NORD"))
+        .otherwise(pl.col("libelleVoieEtablissement"))
+        .alias("libelleVoieEtablissement")
+    )
+    path = tmp_path / "s.parquet"
+    frame.write_parquet(path)
+    store = _store(tmp_path / "c.planner")
+    import_sirene(store, SireneFiles(path), EVERYTHING, _codes(sirene_dir))
+    with store.session() as session:
+        street = session.scalar(
+            select(models.Establishment.libelle_voie).where(models.Establishment.siret == first)
+        )
+    store.close()
+    assert street == "RUE DU PORT NORD"
