@@ -195,9 +195,7 @@ def test_describe_a_parquet_stock(sirene_dir: Path, tmp_path: Path) -> None:
     assert len(info.vintage) == 10 and info.vintage[2] == "/"
 
 
-def test_parquet_control_characters_are_cleaned_as_in_csv(
-    sirene_dir: Path, tmp_path: Path
-) -> None:
+def test_parquet_control_characters_are_cleaned_as_in_csv(sirene_dir: Path, tmp_path: Path) -> None:
     frame = pl.read_csv(sirene_dir / STOCK, infer_schema=False)
     first = frame["siret"][0]
     frame = frame.with_columns(
