@@ -4,6 +4,7 @@ and a Parquet that is not a stock is refused by name, file and column."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
@@ -214,3 +215,25 @@ def test_parquet_control_characters_are_cleaned_as_in_csv(sirene_dir: Path, tmp_
         )
     store.close()
     assert street == "RUE DU PORT NORD"
+
+
+def test_cli_imports_a_parquet_stock_like_the_csv(
+    sirene_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from planner.cli.main import run
+
+    stock = _parquet(sirene_dir / STOCK, tmp_path / "StockEtablissement_utf8.parquet")
+    units = _parquet(sirene_dir / UNITS, tmp_path / "StockUniteLegale_utf8.parquet")
+    results = []
+    for name, files in (("csv", (sirene_dir / STOCK, sirene_dir / UNITS)), ("pq", (stock, units))):
+        target = tmp_path / f"{name}.planner"
+        create = ["campaign", "create", str(target), "--name", "Somme", "--departement", "80"]
+        assert run(create) == 0
+        capsys.readouterr()
+        command = ["import", "sirene", str(target), "--stock", str(files[0])]
+        assert run([*command, "--unites-legales", str(files[1]), "--json"]) == 0
+        summary = json.loads(capsys.readouterr().out)
+        summary.pop("import_id", None)
+        results.append(summary)
+    assert results[0] == results[1]
+    assert results[1]["rows_read"] == 299 and results[1]["rows_active"] == 15
