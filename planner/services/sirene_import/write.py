@@ -63,18 +63,18 @@ def write(
         session.flush()
         summary.import_id = run.id
         columns = [*STORED, CHECKED, "source_hash", "first_import_id", "last_import_id"]
-        bulk_insert(
-            session,
-            "establishment",
-            columns,
-            new_rows.select(
-                *STORED,
-                CHECKED,
-                "source_hash",
-                pl.lit(run.id).alias("first_import_id"),
-                pl.lit(run.id).alias("last_import_id"),
-            ).rows(),
+        inserted = new_rows.select(
+            *STORED,
+            CHECKED,
+            "source_hash",
+            pl.lit(run.id).alias("first_import_id"),
+            pl.lit(run.id).alias("last_import_id"),
         )
+        # In batches: Python tuples of every row at once would cost far more
+        # memory than the frame (a region's import writes hundreds of thousands).
+        for start in range(0, inserted.height, _INSERT_BATCH):
+            batch = inserted.slice(start, _INSERT_BATCH)
+            bulk_insert(session, "establishment", columns, batch.rows())
         summary.new = new_rows.height
         changed, unchanged = [], []
         for row in old_rows.select([*STORED, CHECKED, "source_hash"]).iter_rows(named=True):
@@ -158,6 +158,8 @@ def _mapped_codes(frame: pl.DataFrame) -> dict[str, MappedCommune]:
     )
     return {src: MappedCommune(current=cur, rows=n) for src, cur, n in grouped.iter_rows()}
 
+
+_INSERT_BATCH = 20_000
 
 # SQLite page cache for the import's transaction (KiB): the bassin's rows and
 # their indexes stay in memory until the commit instead of spilling to the log.
