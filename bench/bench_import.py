@@ -1,15 +1,24 @@
 """SIRENE import benchmarks: one bassin out of a generated national-like stock.
 
-``import_1m``: from a 1M-row StockEtablissement to committed rows in a new
-SQLite campaign, against a floor measured in the same run: a bare polars lazy
-scan of the same file with the same filters, collected.
-``import_5m``: the same at 5M rows, to extrapolate the national 40M-row case.
+``import_1m`` / ``import_5m``: from a 1M- (5M-) row StockEtablissement CSV to
+committed rows in a new SQLite campaign. Floor: a bare polars lazy scan of the
+same file with the same filters (bassin communes, diffusible, active, bands,
+employers), collected, in the same run.
+``import_10m``: the same at 10M rows (2 GB of CSV), for the time and the peak
+memory of the national stock's streaming (40M rows, 9 GB).
+``import_parquet_5m``: the 5M-row stock as Parquet. Floor: a bare polars
+``scan_parquet`` of the same file with the same filters, collected.
+
+Each figure is the median of three runs, product and floor interleaved
+(P F P F P F). ``read_seconds`` is the product's time until it starts writing
+(read, filter, join, checks), ``write_seconds`` the rest (SQLite insert and commit).
 """
 
 from __future__ import annotations
 
 import gc
 import resource
+import statistics
 import tempfile
 import threading
 import time
@@ -63,19 +72,35 @@ def _stock(rows: int) -> tuple[Path, list[str]]:
     return path, inside
 
 
-def _floor(path: Path, codes: list[str]) -> tuple[float, int]:
-    start = time.perf_counter()
-    frame = (
-        pl.scan_csv(path, infer_schema=False)
-        .filter(
-            pl.col("codeCommuneEtablissement").is_in(codes)
-            & (pl.col("statutDiffusionEtablissement") != "P")
-            & (pl.col("etatAdministratifEtablissement") == "A")
-            & pl.col("trancheEffectifsEtablissement").is_in(sorted(DEFAULT_TARGET_BANDS))
-            & (pl.col("caractereEmployeurEtablissement") == "O")
-        )
-        .collect()
+def _parquet(rows: int) -> Path:
+    """The generated stock as Parquet (same columns, as text), made once."""
+    csv_path, _ = _stock(rows)
+    path = csv_path.with_name("StockEtablissement.parquet")
+    if not path.exists():
+        partial = path.with_suffix(".partial")
+        pl.scan_csv(csv_path, infer_schema=False).sink_parquet(partial)
+        partial.rename(path)
+    return path
+
+
+def _filters(codes: list[str]) -> pl.Expr:
+    return (
+        pl.col("codeCommuneEtablissement").is_in(codes)
+        & (pl.col("statutDiffusionEtablissement") != "P")
+        & (pl.col("etatAdministratifEtablissement") == "A")
+        & pl.col("trancheEffectifsEtablissement").is_in(sorted(DEFAULT_TARGET_BANDS))
+        & (pl.col("caractereEmployeurEtablissement") == "O")
     )
+
+
+def _floor(path: Path, codes: list[str]) -> tuple[float, int]:
+    """A bare polars lazy scan of the file (CSV or Parquet) with the import's filters."""
+    start = time.perf_counter()
+    if path.suffix == ".parquet":
+        scan = pl.scan_parquet(path)
+    else:
+        scan = pl.scan_csv(path, infer_schema=False)
+    frame = scan.filter(_filters(codes)).collect()
     return time.perf_counter() - start, frame.height
 
 
@@ -103,12 +128,8 @@ class _PeakRss:
         self._thread.join()
 
 
-def _run(rows: int) -> dict[str, object]:
-    path, inside = _stock(rows)
-    reference = CommuneReference.load()
-    aliases = {c: c for c in inside} | reference.aliases_of(inside)
-    floor_seconds, floor_rows = _floor(path, sorted(aliases))
-    gc.collect()
+def _product(path: Path, aliases: dict[str, str]) -> dict[str, float]:
+    """One import into a new SQLite campaign: seconds, reading part, peak RSS, kept."""
     with tempfile.TemporaryDirectory() as tmp:
         store = create_store(Path(tmp) / "bench.planner")
         with store.session() as session:
@@ -117,38 +138,107 @@ def _run(rows: int) -> dict[str, object]:
                     name="bench", bassin_kind="ept", bassin_code=BASSIN_EPT, bassin_label="bench"
                 )
             )
+        marks: dict[str, float] = {}
+
+        def progress(_done: int, _total: int, message: str) -> None:
+            if message.startswith("Enregistrement"):
+                marks.setdefault("write", time.perf_counter())
+
         with _PeakRss() as rss:
             start = time.perf_counter()
-            summary = import_sirene(store, SireneFiles(path), ImportFilters(), aliases)
-            seconds = time.perf_counter() - start
+            summary = import_sirene(
+                store, SireneFiles(path), ImportFilters(), aliases, progress=progress
+            )
+            end = time.perf_counter()
         store.close()
+    return {
+        "seconds": end - start,
+        "read_seconds": marks.get("write", end) - start,
+        "peak": rss.peak,
+        "kept": summary.kept,
+    }
+
+
+def _run(path: Path, rows: int, inside: list[str], runs: int = 3) -> dict[str, object]:
+    reference = CommuneReference.load()
+    aliases = {c: c for c in inside} | reference.aliases_of(inside)
+    products: list[dict[str, float]] = []
+    floors: list[tuple[float, int]] = []
+    for _ in range(runs):  # interleaved: P F P F P F
+        gc.collect()
+        products.append(_product(path, aliases))
+        gc.collect()
+        floors.append(_floor(path, sorted(aliases)))
+    seconds = statistics.median(p["seconds"] for p in products)
+    read_seconds = statistics.median(p["read_seconds"] for p in products)
+    floor_seconds = statistics.median(f[0] for f in floors)
     return {
         "seconds": round(seconds, 3),
         "floor_seconds": round(floor_seconds, 3),
         "ratio": round(seconds / floor_seconds, 2),
+        "runs": runs,
+        "seconds_all": [round(p["seconds"], 2) for p in products],
+        "floor_seconds_all": [round(f[0], 2) for f in floors],
+        "read_seconds": round(read_seconds, 3),
+        "write_seconds": round(seconds - read_seconds, 3),
         "rows": rows,
-        "kept": summary.kept,
-        "floor_kept": floor_rows,
+        "kept": int(products[0]["kept"]),
+        "floor_kept": floors[0][1],
         "rows_per_second": round(rows / seconds),
-        "import_peak_rss_mb": round(rss.peak / 2**20, 1),
-        "stock_mb": round(path.stat().st_size / 2**20, 1),
+        "import_peak_rss_mb": round(max(p["peak"] for p in products) / 2**20, 1),
+        # The first run comes before any floor run: the process's own peak.
+        "import_peak_rss_mb_first_run": round(products[0]["peak"] / 2**20, 1),
+        "file_mb": round(path.stat().st_size / 2**20, 1),
     }
 
 
+def _csv_run(rows: int) -> dict[str, object]:
+    path, inside = _stock(rows)
+    return _run(path, rows, inside)
+
+
 def import_1m() -> dict[str, object]:
-    """1M rows, about 50,000 kept."""
-    return _run(1_000_000)
+    """1M rows, about 50,000 kept.
+
+    Floor: a bare polars lazy scan of the same CSV with the same filters, collected.
+    """
+    return _csv_run(1_000_000)
 
 
 def import_5m() -> dict[str, object]:
-    """5M rows; the result extrapolates linearly to the national 40M rows."""
-    result = _run(5_000_000)
+    """5M rows, the national 40M extrapolated.
+
+    Floor: a bare polars lazy scan of the same CSV with the same filters, collected.
+    """
+    result = _csv_run(5_000_000)
     factor = 40_000_000 / 5_000_000
     result["national_40m_seconds_estimate"] = round(float(result["seconds"]) * factor, 1)  # type: ignore[arg-type]
     return result
 
 
+def import_10m() -> dict[str, object]:
+    """10M rows (2 GB): time and peak RSS of the streamed import.
+
+    Floor: a bare polars lazy scan of the same CSV with the same filters, collected.
+    """
+    result = _csv_run(10_000_000)
+    result["national_40m_seconds_estimate"] = round(float(result["seconds"]) * 4, 1)  # type: ignore[arg-type]
+    return result
+
+
+def import_parquet_5m() -> dict[str, object]:
+    """5M rows as Parquet.
+
+    Floor: a bare polars ``scan_parquet`` of the same file with the same filters, collected.
+    """
+    path = _parquet(5_000_000)
+    _, inside = _stock(5_000_000)
+    return _run(path, 5_000_000, inside)
+
+
 BENCHMARKS: dict[str, Callable[[], dict[str, object]]] = {
     "import_1m": import_1m,
     "import_5m": import_5m,
+    "import_10m": import_10m,
+    "import_parquet_5m": import_parquet_5m,
 }

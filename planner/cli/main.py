@@ -73,8 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp_sub = imp.add_subparsers(dest="source", required=True, parser_class=Parser)
     sirene = imp_sub.add_parser("sirene", help="importer les établissements SIRENE du bassin")
     sirene.add_argument("file", help="campagne (.planner ou URL)")
-    sirene.add_argument("--stock", type=Path, required=True, help="StockEtablissement (csv ou zip)")
-    sirene.add_argument("--unites-legales", type=Path, help="StockUniteLegale (csv ou zip)")
+    sirene.add_argument(
+        "--stock", type=Path, required=True, help="StockEtablissement (csv, zip ou parquet)"
+    )
+    sirene.add_argument(
+        "--unites-legales", type=Path, help="StockUniteLegale (csv, zip ou parquet)"
+    )
     sirene.add_argument("--geoloc", type=Path, help="GeolocalisationEtablissement (csv ou zip)")
     sirene.add_argument("--include-closed", action="store_true", help="garder les fermés")
     sirene.add_argument(

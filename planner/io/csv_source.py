@@ -34,18 +34,26 @@ UTF8_BOM = b"\xef\xbb\xbf"
 # use and the reader turns into spaces inside a field. PostgreSQL refuses NUL
 # in text where SQLite keeps it: removed at read time, both store the same.
 CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
-# Maps control bytes to 0 and every other byte to 1, to find them fast.
-_CONTROL_TO_ZERO = bytes(0 if b in CONTROL_BYTES else 1 for b in range(256))
 
 
-def strip_control_bytes(data: bytes) -> bytes:
+def strip_control_bytes(data: bytes, newlines: int | None = None) -> bytes:
     """``data`` without C0 control characters (tab, LF and CR excepted) nor DEL.
 
     Safe on UTF-8: these bytes never occur inside a multi-byte character.
+
+    Args:
+        data: the bytes.
+        newlines: the number of LF in ``data``, when the caller knows it.
     """
-    # Mapping then searching is several times faster than deleting, and
-    # SIRENE has almost none.
-    if 0 not in data.translate(_CONTROL_TO_ZERO):
+    # Bytes under 0x20 are counted at numpy speed and compared with the
+    # allowed ones (SIRENE has almost no others): only then is anything deleted.
+    view = np.frombuffer(data, dtype=np.uint8)
+    low = int(np.count_nonzero(view < 0x20))
+    allowed = data.count(b"\n") if newlines is None else newlines
+    for byte in (b"\r", b"\t"):
+        if byte in data:
+            allowed += data.count(byte)
+    if low == allowed and b"\x7f" not in data:
         return data
     return data.translate(None, CONTROL_BYTES)
 
@@ -209,7 +217,9 @@ class CsvSource:
                     continue
                 chunk, carry = data[:cut], data[cut:]
                 newlines = chunk.count(b"\n")
-                yield CsvChunk(strip_control_bytes(chunk), line, offset - len(carry), newlines)
+                yield CsvChunk(
+                    strip_control_bytes(chunk, newlines), line, offset - len(carry), newlines
+                )
                 line += newlines
             if scan.inside:
                 raise self._overlong(carry, 0, len(carry), line, at_end=True)

@@ -8,7 +8,7 @@ say exactly which line and column are at fault.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,10 +40,12 @@ class FrameChunk:
     Attributes:
         frame: the wanted columns (all strings, empty as null) plus ``_line``.
         end_offset: bytes of the file read so far, for progress.
+        light: with :func:`read_selected`, the light columns of every record.
     """
 
     frame: pl.DataFrame
     end_offset: int
+    light: pl.DataFrame | None = None
 
 
 def read_frames(
@@ -61,33 +63,97 @@ def read_frames(
     Raises:
         InputError: with file, line and column, for any malformed record.
     """
+    wanted, sorted_idx, sorted_names = _positions(source, columns, optional)
+    for chunk in source.chunks():
+        rows, quoted_newlines = _check_counts(source, chunk)
+        frame = _parse(source, chunk, chunk.data, sorted_idx, sorted_names)
+        if frame.height != rows:
+            raise _diagnosis(source, chunk)
+        if chunk.newlines == rows:
+            lines = pl.int_range(chunk.first_line, chunk.first_line + rows, eager=True)
+        else:
+            lines = pl.Series(_record_lines(chunk))
+        frame = _clean_text(frame, chunk.data, quoted_newlines)
+        frame = frame.with_columns(lines.cast(pl.Int64).alias(LINE))
+        yield FrameChunk(frame.select([*wanted, LINE]), chunk.end_offset)
+
+
+def read_selected(
+    source: CsvSource,
+    columns: Sequence[str],
+    optional: Sequence[str],
+    light: Sequence[str],
+    keep: Callable[[pl.DataFrame], pl.Series],
+) -> Iterator[FrameChunk]:
+    """Like :func:`read_frames`, but whole records only where ``keep`` says so.
+
+    Every record is parsed for the ``light`` columns only (a few); ``keep``
+    picks records from them, and only those are parsed for every column. A
+    bassin is a few percent of a national stock: most records are then never
+    fully parsed, while the checks (field counts, quotes, line numbers) still
+    cover the whole file.
+
+    Yields:
+        chunks whose ``frame`` holds the kept records and ``light`` the light
+        columns of every record.
+    """
+    wanted, sorted_idx, sorted_names = _positions(source, columns, optional)
+    light_names = sorted(light, key=source.header.index)
+    light_idx = [source.header.index(c) for c in light_names]
+    for chunk in source.chunks():
+        rows, quoted_newlines = _check_counts(source, chunk)
+        summary = _parse(source, chunk, chunk.data, light_idx, light_names)
+        if summary.height != rows:
+            raise _diagnosis(source, chunk)
+        picked = np.flatnonzero(keep(summary).fill_null(False).to_numpy())
+        if chunk.newlines == rows:
+            view = np.frombuffer(chunk.data, dtype=np.uint8)
+            ends = np.flatnonzero(view == NEWLINE) + 1
+            starts = np.concatenate(([0], ends[:-1]))
+            lines = picked + chunk.first_line
+        else:
+            starts = record_starts(chunk.data)
+            ends = np.concatenate((starts[1:], [len(chunk.data)]))
+            lines = np.asarray(_record_lines(chunk), dtype=np.int64)[picked]
+        data = chunk.data
+        spans = zip(starts[picked].tolist(), ends[picked].tolist(), strict=True)
+        kept = b"".join([data[a:b] for a, b in spans])
+        if kept:
+            frame = _parse(source, chunk, kept, sorted_idx, sorted_names)
+            if frame.height != picked.size:
+                raise _diagnosis(source, chunk)
+            frame = _clean_text(frame, kept, quoted_newlines)
+        else:
+            frame = pl.DataFrame(schema=dict.fromkeys(sorted_names, pl.String))
+        frame = frame.with_columns(pl.Series(LINE, lines, dtype=pl.Int64))
+        yield FrameChunk(frame.select([*wanted, LINE]), chunk.end_offset, summary)
+
+
+def _positions(
+    source: CsvSource, columns: Sequence[str], optional: Sequence[str]
+) -> tuple[list[str], list[int], list[str]]:
+    """The wanted columns, and their indices and names in file order."""
     header = source.header
     wanted = [c for c in columns if c in header] + [c for c in optional if c in header]
     indices = [header.index(c) for c in wanted]
     order = sorted(range(len(indices)), key=lambda i: indices[i])
-    sorted_idx = [indices[i] for i in order]
-    sorted_names = [wanted[i] for i in order]
+    return wanted, [indices[i] for i in order], [wanted[i] for i in order]
+
+
+def _check_counts(source: CsvSource, chunk: CsvChunk) -> tuple[int, int]:
+    """Records of the chunk and newlines inside quotes; raise if fields do not add up.
+
+    Counted on the bytes before parsing: a chunk of blank lines or of short
+    records never reaches the parser, which would make a row of each.
+    """
     separator = source.separator.encode()
-    expected_seps = len(header) - 1
-    for chunk in source.chunks():
-        # Counted on the bytes before parsing: a chunk of blank lines or of
-        # short records never reaches the parser, which would make a row of
-        # each.
-        quoted_seps, quoted_newlines = _quoted_counts(chunk.data, separator)
-        rows = chunk.newlines - quoted_newlines
-        if chunk.data.count(separator) - quoted_seps != rows * expected_seps:
-            raise _diagnosis(source, chunk)
-        frame = _parse(source, chunk, sorted_idx, sorted_names)
-        if frame.height != rows:
-            raise _diagnosis(source, chunk)
-        newlines = chunk.newlines
-        if newlines == rows:
-            lines = pl.int_range(chunk.first_line, chunk.first_line + rows, eager=True)
-        else:
-            lines = pl.Series(_record_lines(chunk))
-        frame = _clean_text(frame, chunk, quoted_newlines)
-        frame = frame.with_columns(lines.cast(pl.Int64).alias(LINE))
-        yield FrameChunk(frame.select([*wanted, LINE]), chunk.end_offset)
+    quoted_seps, quoted_newlines = _quoted_counts(chunk.data, separator)
+    rows = chunk.newlines - quoted_newlines
+    view = np.frombuffer(chunk.data, dtype=np.uint8)
+    separators = int(np.count_nonzero(view == separator[0]))
+    if separators - quoted_seps != rows * (len(source.header) - 1):
+        raise _diagnosis(source, chunk)
+    return rows, quoted_newlines
 
 
 def _diagnosis(source: CsvSource, chunk: CsvChunk) -> InputError:
@@ -104,11 +170,11 @@ def _diagnosis(source: CsvSource, chunk: CsvChunk) -> InputError:
 
 
 def _parse(
-    source: CsvSource, chunk: CsvChunk, indices: list[int], names: list[str]
+    source: CsvSource, chunk: CsvChunk, data: bytes, indices: list[int], names: list[str]
 ) -> pl.DataFrame:
     try:
         frame = pl.read_csv(
-            chunk.data,
+            data,
             has_header=False,
             columns=indices,
             separator=source.separator,
@@ -151,12 +217,11 @@ def _quoted_counts(data: bytes, separator: bytes) -> tuple[int, int]:
     return seps, newlines
 
 
-def _clean_text(frame: pl.DataFrame, chunk: CsvChunk, quoted_newlines: int) -> pl.DataFrame:
+def _clean_text(frame: pl.DataFrame, data: bytes, quoted_newlines: int) -> pl.DataFrame:
     """Turn tabs and line breaks inside fields into spaces, drop C1 controls.
 
     Only chunks that hold any are rewritten: SIRENE has almost none.
     """
-    data = chunk.data
     breaks = (
         quoted_newlines > 0
         or b"\t" in data

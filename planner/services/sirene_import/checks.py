@@ -15,9 +15,10 @@ from sqlalchemy import FromClause, String
 
 from planner.domain.errors import InputError
 from planner.io.csv_source import CsvSource
+from planner.io.sirene_parquet import ParquetSource
 
 
-def require_rows(rows: int, source: CsvSource) -> None:
+def require_rows(rows: int, source: CsvSource | ParquetSource) -> None:
     """Refuse a file that holds a header and no record (a cut download, most often)."""
     if rows == 0:
         raise InputError(

@@ -17,6 +17,7 @@ from planner.io.sirene_layout import (
     LEGAL_UNIT_COLUMNS,
     OPTIONAL_GEOLOCATION_COLUMNS,
 )
+from planner.io.sirene_parquet import ParquetSource
 from planner.io.sirene_reader import LINE, read_frames
 from planner.services.sirene_import.checks import require_rows
 from planner.services.sirene_import.fields import (
@@ -39,7 +40,7 @@ from planner.services.sirene_import.transform import (
 
 
 def _stream_matching(
-    source: CsvSource,
+    source: CsvSource | ParquetSource,
     columns: Iterable[str],
     optional: Iterable[str],
     key: str,
@@ -48,6 +49,12 @@ def _stream_matching(
     start: float,
     span: float,
 ) -> pl.DataFrame:
+    if isinstance(source, ParquetSource):
+        require_rows(source.rows, source)
+        source.require_text(key)
+        found = source.read(list(columns), list(optional), source.text(key).is_in(wanted))
+        step.report(start, span, 1, 1, f"Lecture de {source.name}")
+        return found.unique(subset=key, keep="last", maintain_order=True)
     parts = []
     rows = 0
     for chunk in read_frames(source, list(columns), list(optional)):
@@ -66,7 +73,7 @@ def _stream_matching(
 
 def join_legal_units(
     frame: pl.DataFrame,
-    source: CsvSource,
+    source: CsvSource | ParquetSource,
     known: pl.Series,
     aliases: dict[str, str],
     step: Step,
@@ -99,7 +106,11 @@ def join_legal_units(
 
 
 def join_geolocation(
-    frame: pl.DataFrame, source: CsvSource, summary: ImportSummary, step: Step, start: float
+    frame: pl.DataFrame,
+    source: CsvSource | ParquetSource,
+    summary: ImportSummary,
+    step: Step,
+    start: float,
 ) -> pl.DataFrame:
     geo = _stream_matching(
         source,

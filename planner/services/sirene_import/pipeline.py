@@ -19,6 +19,7 @@ from planner.domain.import_filters import ImportFilters
 from planner.domain.progress import CancelToken, Progress, no_progress
 from planner.io.csv_source import CsvSource
 from planner.io.sirene_layout import SireneKind, require_kind
+from planner.io.sirene_parquet import ParquetSource, open_source
 from planner.io.sirene_reader import LINE
 from planner.services.sirene_import.checks import check_lengths
 from planner.services.sirene_import.commune_check import check_positions
@@ -67,7 +68,7 @@ def import_sirene(
     """
     step = Step(progress, cancel or CancelToken())
     summary = ImportSummary()
-    stock = CsvSource(files.stock)
+    stock = open_source(files.stock)
     kind = require_kind(
         stock.header, stock.name, {SireneKind.ESTABLISHMENTS, SireneKind.ESTABLISHMENTS_GEO}
     )
@@ -120,10 +121,10 @@ def import_sirene(
     return summary
 
 
-def _open_optional(path: Path | None, kind: SireneKind) -> CsvSource | None:
+def _open_optional(path: Path | None, kind: SireneKind) -> CsvSource | ParquetSource | None:
     if path is None:
         return None
-    source = CsvSource(path)
+    source = open_source(path)
     require_kind(source.header, source.name, {kind})
     return source
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterator
 
 import polars as pl
 
@@ -18,7 +19,8 @@ from planner.domain.siret import valid_sirets
 from planner.io.csv_source import CsvSource
 from planner.io.nomenclatures import load_nomenclature
 from planner.io.sirene_layout import ESTABLISHMENT_COLUMNS, OPTIONAL_ESTABLISHMENT_COLUMNS
-from planner.io.sirene_reader import LINE, read_frames
+from planner.io.sirene_parquet import ParquetSource
+from planner.io.sirene_reader import LINE, read_selected
 from planner.services.firms.firm_query import NOMENCLATURE_LABELS
 from planner.services.sirene_import.checks import require_rows
 from planner.services.sirene_import.fields import FIELD_SOURCES
@@ -69,7 +71,7 @@ def _count_unknown_naf(frame: pl.DataFrame, file: str, summary: ImportSummary) -
 
 
 def scan_stock(
-    stock: CsvSource,
+    stock: CsvSource | ParquetSource,
     filters: ImportFilters,
     aliases: dict[str, str],
     known: pl.Series,
@@ -82,13 +84,26 @@ def scan_stock(
     parts: list[pl.DataFrame] = []
     hidden_parts: list[pl.DataFrame] = []
     excluded: Counter[str] = Counter()
-    for chunk in read_frames(stock, ESTABLISHMENT_COLUMNS, OPTIONAL_ESTABLISHMENT_COLUMNS):
-        frame = chunk.frame
-        summary.rows_read += frame.height
-        summary.rows_active += int((frame[STATE] == "A").sum())
-        in_bassin = pl.col(COMMUNE).is_in(accepted)
+    # Every record is parsed for these few columns; whole records only for the
+    # bassin's, and (on a re-import) for the campaign's establishments.
+    light = [COMMUNE, STATE, *(["siret"] if known.len() else [])]
+
+    def keep(records: pl.DataFrame) -> pl.Series:
+        wanted = records[COMMUNE].is_in(accepted)
+        if known.len():
+            wanted = wanted | records["siret"].is_in(known)
+        return wanted
+
+    in_bassin = pl.col(COMMUNE).is_in(accepted)
+    if isinstance(stock, ParquetSource):
+        parts_read = _parquet_parts(stock, accepted, known)
+    else:
+        parts_read = _csv_parts(stock, light, keep)
+    for rows, active, frame, end_offset in parts_read:
+        summary.rows_read += rows
+        summary.rows_active += active
         inside = frame.filter(in_bassin)
-        excluded["hors_bassin"] += frame.height - inside.height
+        excluded["hors_bassin"] += rows - inside.height
         summary.in_bassin += inside.height
         _count_unknown_naf(inside, stock.name, summary)
         # An establishment of the campaign that moved out of the bassin (or whose
@@ -116,7 +131,7 @@ def scan_stock(
             # establishments the campaign already holds (they are updated:
             # closed, out of target). Memory then follows the kept rows.
             parts.append(inside.filter(pl.col(REASON).is_null() | pl.col("siret").is_in(known)))
-        step.report(0, span, chunk.end_offset, stock.size, f"Lecture de {stock.name}")
+        step.report(0, span, end_offset, stock.size, f"Lecture de {stock.name}")
     require_rows(summary.rows_read, stock)
     hidden = pl.concat(
         [
@@ -129,6 +144,35 @@ def scan_stock(
         empty = dict.fromkeys((*ESTABLISHMENT_COLUMNS, REASON), pl.String)
         return pl.DataFrame(schema={**empty, LINE: pl.Int64}), hidden
     return pl.concat(parts, how="diagonal_relaxed"), hidden
+
+
+# What each part of the stock gives: its records, how many are active, the
+# records kept (whole), and how far into the file it ends.
+_Part = tuple[int, int, pl.DataFrame, int]
+
+
+def _csv_parts(
+    stock: CsvSource, light: list[str], keep: Callable[[pl.DataFrame], pl.Series]
+) -> Iterator[_Part]:
+    for chunk in read_selected(
+        stock, ESTABLISHMENT_COLUMNS, OPTIONAL_ESTABLISHMENT_COLUMNS, light, keep
+    ):
+        records = chunk.light
+        assert records is not None
+        active = int((records[STATE] == "A").sum())
+        yield records.height, active, chunk.frame, chunk.end_offset
+
+
+def _parquet_parts(stock: ParquetSource, accepted: pl.Series, known: pl.Series) -> Iterator[_Part]:
+    """The whole Parquet stock as one part, read with the filter pushed down."""
+    stock.require_text(COMMUNE)
+    stock.require_text("siret")
+    wanted = stock.text(COMMUNE).is_in(accepted)
+    if known.len():
+        wanted = wanted | stock.text("siret").is_in(known)
+    active = stock.count((stock.text(STATE) == "A").sum())
+    frame = stock.read(ESTABLISHMENT_COLUMNS, OPTIONAL_ESTABLISHMENT_COLUMNS, wanted)
+    yield stock.rows, active, frame, stock.size
 
 
 def hidden_rows(rows: pl.DataFrame, aliases: dict[str, str]) -> pl.DataFrame:

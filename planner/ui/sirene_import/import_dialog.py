@@ -42,7 +42,7 @@ _SLOTS = (
     ("units", "Unités légales (StockUniteLegale)", {SireneKind.LEGAL_UNITS}),
     ("geoloc", "Géolocalisation INSEE", {SireneKind.GEOLOCATION}),
 )
-_FILTER = "Fichiers SIRENE (*.csv *.zip);;Tous les fichiers (*)"
+_FILTER = "Fichiers SIRENE (*.csv *.zip *.parquet);;Tous les fichiers (*)"
 
 
 class ImportSireneDialog(QDialog):
