@@ -78,6 +78,12 @@ def access_grant(args: argparse.Namespace) -> int:
     else:
         what = _describe(line.role, line.partner_name, line.adviser_email)
         print(terminal_text(f"Accès donné : {line.login}, {what}."))
+        if password is None:
+            print(
+                "planner : aucun mot de passe donné (--password-stdin) : le compte ne se "
+                "connecte que si le serveur lui fait confiance sans mot de passe (trust, peer).",
+                file=sys.stderr,
+            )
     return EXIT_OK
 
 

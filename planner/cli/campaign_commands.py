@@ -99,7 +99,8 @@ def info(args: argparse.Namespace) -> int:
         print(f"{data.name} — {data.bassin.label} ({data.bassin.communes} communes)")
         print(
             f"Établissements : {est.total} (actifs {est.active}, localisés "
-            f"{est.placed}, non diffusibles {est.non_diffusible})"
+            f"{est.placed}, non diffusibles {est.non_diffusible}"
+            f"{' dans tout le bassin' if not access.coordination else ''})"
         )
         from planner.domain.nomenclature import nomenclature_name
 

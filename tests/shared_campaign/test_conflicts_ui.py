@@ -40,9 +40,8 @@ def test_dialog_shows_both_values_and_returns_the_choice(
     qtbot.addWidget(dialog)
     assert "coord_aubervilliers a modifié cette attribution le 06/12/2026" in dialog.summary.text()
     assert "Boulangerie Martin" in dialog.summary.text()
-    rows = [
-        [dialog.table.item(r, c).text() for c in range(3)] for r in range(dialog.table.rowCount())
-    ]
+    model = dialog.model
+    rows = [[model.index(r, c).data() for c in range(3)] for r in range(model.rowCount())]
     # Only what differs: the lock is the same on both sides.
     assert rows == [
         ["Équipe", "FT Aubervilliers", "FT Saint-Denis"],

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from typing import Literal
 
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -57,16 +58,24 @@ class ConflictDialog(QDialog):
         self.summary = QLabel(conflict_summary(conflict))
         self.summary.setWordWrap(True)
         fields = conflict.changed_fields
-        self.table = QTableWidget(len(fields), 3, self)
-        self.table.setHorizontalHeaderLabels(["Champ", "Leur valeur", "La vôtre"])
+        self.model = QStandardItemModel(0, 3, self)
+        self.model.setHorizontalHeaderLabels(["Champ", "Leur valeur", "La vôtre"])
+        for label in fields:
+            row = [label, conflict.theirs.get(label, "—"), conflict.mine.get(label, "—")]
+            items = [QStandardItem(value) for value in row]
+            for item in items:
+                item.setEditable(False)
+            self.model.appendRow(items)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        for row, label in enumerate(fields):
-            for column, value in enumerate(
-                (label, conflict.theirs.get(label, "—"), conflict.mine.get(label, "—"))
-            ):
-                self.table.setItem(row, column, QTableWidgetItem(value))
-        self.table.resizeColumnsToContents()
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.setMinimumWidth(640)  # both values side by side, no sideways scrolling
         buttons = QDialogButtonBox(self)
         self.keep_mine = QPushButton(KEEP_MINE)
         self.take_theirs = QPushButton(TAKE_THEIRS)
