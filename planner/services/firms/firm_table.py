@@ -28,6 +28,7 @@ from planner.domain.nomenclature import (
 from planner.io.naf_labels import load_naf_labels
 from planner.io.nomenclatures import load_nomenclature
 from planner.services.campaign.naf_reference import reference_in_session
+from planner.services.firms import firm_cache
 from planner.services.firms.assignments import ASSIGNMENT_SCHEMA, attach_assignments
 from planner.services.firms.firm_labels import (
     NOMENCLATURE_LABELS,
@@ -305,15 +306,23 @@ def load_firms(store: CampaignStore, nomenclature: str | None = None) -> pl.Data
     ``lon``, ``lat``, ``craft``, ``siege``, ``name_key`` (the name in
     lower case without accents, for search) and ``name_rank`` (the name's
     alphabetical rank on ``name_key``, 1 for the first, equal names equal).
+
+    The frame comes from the columnar cache (:mod:`firm_cache`) when nothing
+    changed since it was written.
     """
     with store.engine.connect() as conn:
-        raw = _read(conn, _firms_query(), _RAW_TYPES)
-        communes = _read(
-            conn, _communes_query(), {"commune_code": pl.String(), "bassin_name": pl.String()}
-        )
         if nomenclature is None:
             with Session(conn) as session:
                 nomenclature = reference_in_session(session)
-        frame = firms_frame(raw, communes, nomenclature=nomenclature)
-        firms = attach_assignments(conn, frame)
-        return attach_status(conn, firms)
+        reference = nomenclature
+        return firm_cache.cached_frame(conn, reference, lambda: _build(conn, reference))
+
+
+def _build(conn: Connection, nomenclature: str) -> pl.DataFrame:
+    raw = _read(conn, _firms_query(), _RAW_TYPES)
+    communes = _read(
+        conn, _communes_query(), {"commune_code": pl.String(), "bassin_name": pl.String()}
+    )
+    frame = firms_frame(raw, communes, nomenclature=nomenclature)
+    firms = attach_assignments(conn, frame)
+    return attach_status(conn, firms)
