@@ -148,7 +148,7 @@ def write_cache(path: Path, stamp: dict[str, Any], frame: pl.DataFrame) -> None:
 
     A failure (full disk, read-only folder) only costs the next load its speed."""
     buffer = io.BytesIO()
-    frame.write_ipc(buffer, compression="uncompressed")
+    frame.write_ipc(buffer, compression="lz4")
     payload = buffer.getbuffer()
     header = json.dumps({"fingerprint": stamp, "schema": _schema_of(frame)}).encode()
     tmp: str | None = None
