@@ -11,8 +11,8 @@ The file is served only when a cheap fingerprint of the database's last
 change still matches the one it was written with: the imports
 (``import_run``), the establishments' count, the count and highest version
 of every table the frame reads (versions are clock readings never reused,
-``planner/db/row_versions.py``), the firms already supported and the
-journal's last entry. Any mismatch, a truncated or damaged file (its CRC is
+``planner/db/row_versions.py``), the firms already supported, the journal's
+last entry and the schema's revision. Any mismatch, a truncated or damaged file (its CRC is
 checked) or another frame layout rebuilds it from the database. Only the
 target is cached: non-diffusible establishments have left it.
 """
@@ -102,6 +102,8 @@ def fingerprint(conn: Connection, nomenclature: str) -> dict[str, Any]:
             ).one()
         ],
         "journal": conn.execute(select(func.max(models.JournalEntry.id))).scalar_one(),
+        # A migration may rewrite stored values without an import.
+        "schema": conn.execute(text("SELECT version_num FROM alembic_version")).scalar(),
     }
     for model in _VERSIONED:
         state[model.__tablename__] = list(
