@@ -7,7 +7,6 @@ there. ``firms_frame`` derives that frame from the stored columns.
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import polars as pl
@@ -28,7 +27,9 @@ from planner.domain.nomenclature import (
 from planner.io.naf_labels import load_naf_labels
 from planner.io.nomenclatures import load_nomenclature
 from planner.services.campaign.naf_reference import reference_in_session
+from planner.services.firms import firm_cache
 from planner.services.firms.assignments import ASSIGNMENT_SCHEMA, attach_assignments
+from planner.services.firms.column_read import read_columns as _read
 from planner.services.firms.firm_labels import (
     NOMENCLATURE_LABELS,
     normalize_text_expr,
@@ -109,31 +110,6 @@ def _firms_query() -> Select[Any]:
 
 def _communes_query() -> Select[Any]:
     return select(C.code.label("commune_code"), C.name.label("bassin_name"))
-
-
-def _read(conn: Connection, query: Select[Any], types: dict[str, pl.DataType]) -> pl.DataFrame:
-    """Run ``query`` and return its columns, avoiding one Python object per row."""
-    sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
-    dbapi: Any = conn.connection.driver_connection
-    if conn.dialect.name == "postgresql":
-        # COPY streams CSV that polars parses natively: no Python row at all.
-        buffer = io.BytesIO()
-        with (
-            dbapi.cursor() as cursor,
-            cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)") as copy,
-        ):
-            for block in copy:
-                buffer.write(block)
-        buffer.seek(0)
-        return pl.read_csv(buffer, schema=types)
-    cursor = dbapi.cursor()
-    try:
-        cursor.execute(sql)
-        names = [d[0] for d in cursor.description]
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
-    return pl.DataFrame(rows, schema={name: types[name] for name in names}, orient="row")
 
 
 def _blank_to_null(name: str) -> pl.Expr:
@@ -305,15 +281,23 @@ def load_firms(store: CampaignStore, nomenclature: str | None = None) -> pl.Data
     ``lon``, ``lat``, ``craft``, ``siege``, ``name_key`` (the name in
     lower case without accents, for search) and ``name_rank`` (the name's
     alphabetical rank on ``name_key``, 1 for the first, equal names equal).
+
+    The frame comes from the columnar cache (:mod:`firm_cache`) when nothing
+    changed since it was written.
     """
     with store.engine.connect() as conn:
-        raw = _read(conn, _firms_query(), _RAW_TYPES)
-        communes = _read(
-            conn, _communes_query(), {"commune_code": pl.String(), "bassin_name": pl.String()}
-        )
         if nomenclature is None:
             with Session(conn) as session:
                 nomenclature = reference_in_session(session)
-        frame = firms_frame(raw, communes, nomenclature=nomenclature)
-        firms = attach_assignments(conn, frame)
-        return attach_status(conn, firms)
+        reference = nomenclature
+        return firm_cache.cached_frame(conn, reference, lambda: _build(conn, reference))
+
+
+def _build(conn: Connection, nomenclature: str) -> pl.DataFrame:
+    raw = _read(conn, _firms_query(), _RAW_TYPES)
+    communes = _read(
+        conn, _communes_query(), {"commune_code": pl.String(), "bassin_name": pl.String()}
+    )
+    frame = firms_frame(raw, communes, nomenclature=nomenclature)
+    firms = attach_assignments(conn, frame)
+    return attach_status(conn, firms)

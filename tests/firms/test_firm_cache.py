@@ -1,0 +1,240 @@
+"""The columnar firm cache: served only while nothing changed, rebuilt otherwise.
+
+A campaign built from the real SIRENE sample (SQLite and PostgreSQL); every
+kind of change the frame shows must invalidate the cached file, and a
+damaged file must be ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+from sqlalchemy import select
+
+from planner.db import models
+from planner.db.store import CampaignStore, create_store
+from planner.domain.import_filters import ImportFilters
+from planner.domain.nomenclature import NAF2025, REV2
+from planner.services.campaign.naf_reference import write_reference
+from planner.services.firms import firm_cache, firm_table
+from planner.services.firms.firm_query import load_firms
+from planner.services.sirene_import.pipeline import SireneFiles, import_sirene
+from tests.sirene_csv import read_rows, write_rows
+
+STOCK = "StockEtablissement_utf8__trackdechets_sample.csv"
+UNITS = "StockUniteLegale_utf8__trackdechets_sample.csv"
+EVERYTHING = ImportFilters(
+    include_closed=True, bands=None, include_unknown_band=True, include_non_employers=True
+)
+SECRET = "00554066100021"  # a sole trader of the sample, made non-diffusible below
+
+
+@pytest.fixture(autouse=True)
+def _cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("PLANNER_FIRM_CACHE", str(folder))
+    monkeypatch.delenv("PLANNER_NO_FIRM_CACHE", raising=False)
+    return folder
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times the frame was built from the database (not read from the cache)."""
+    calls: list[int] = []
+    real = firm_table._build
+
+    def counted(conn: Any, nomenclature: str) -> pl.DataFrame:
+        calls.append(1)
+        return real(conn, nomenclature)
+
+    monkeypatch.setattr(firm_table, "_build", counted)
+    return calls
+
+
+def _codes(sirene_dir: Path) -> dict[str, str]:
+    _, rows = read_rows(sirene_dir / STOCK)
+    return {r["codeCommuneEtablissement"]: r["codeCommuneEtablissement"] for r in rows}
+
+
+@pytest.fixture
+def store(campaign_target: str | Path, sirene_dir: Path) -> Iterator[CampaignStore]:
+    opened = create_store(campaign_target)
+    with opened.session() as session:
+        session.add(
+            models.Campaign(name="Test", bassin_kind="communes", bassin_code="*", bassin_label="T")
+        )
+    import_sirene(
+        opened, SireneFiles(sirene_dir / STOCK, sirene_dir / UNITS), EVERYTHING, _codes(sirene_dir)
+    )
+    yield opened
+    opened.close()
+
+
+def _team(store: CampaignStore) -> tuple[int, int]:
+    with store.session() as session:
+        partner = models.Partner(name="CCI", kind="cci")
+        team = models.Team(partner=partner, name="Équipe A")
+        adviser = models.Adviser(team=team, name="Conseiller A")
+        session.add_all([partner, team, adviser])
+        session.flush()
+        return team.id, adviser.id
+
+
+def _cache_file(store: CampaignStore, nomenclature: str = REV2) -> Path:
+    with store.engine.connect() as conn:
+        return firm_cache.cache_path(conn, nomenclature)
+
+
+def test_second_load_is_served_from_the_cache(store: CampaignStore, builds: list[int]) -> None:
+    first = load_firms(store)
+    assert len(builds) == 1 and _cache_file(store).exists()
+    second = load_firms(store)
+    assert len(builds) == 1
+    assert_frame_equal(first, second)
+    assert dict(second.schema) == firm_table.FIRM_SCHEMA
+
+
+def _assign(store: CampaignStore) -> None:
+    team_id, _ = _team(store)
+    with store.session() as session:
+        session.add(models.Assignment(siret=SECRET, team_id=team_id))
+
+
+def _reassign(store: CampaignStore) -> None:
+    _assign(store)
+    load_firms(store)
+    with store.session() as session:
+        row = session.get(models.Assignment, SECRET)
+        assert row is not None
+        row.locked = True
+
+
+def _contact(store: CampaignStore) -> None:
+    with store.session() as session:
+        session.add(models.Contact(siret=SECRET, date=dt.date(2027, 1, 5), outcome="Refus"))
+
+
+def _rename_team(store: CampaignStore) -> None:
+    _assign(store)
+    load_firms(store)
+    with store.session() as session:
+        team = session.scalars(select(models.Team)).one()
+        team.name = "Équipe B"
+
+
+def _switch(store: CampaignStore) -> None:
+    with store.session() as session:
+        write_reference(session, NAF2025)
+
+
+def _supported(store: CampaignStore) -> None:
+    with store.session() as session:
+        session.add(models.SupportedFirm(siret=SECRET, source="test"))
+
+
+@pytest.mark.parametrize(
+    "change", [_assign, _reassign, _contact, _rename_team, _switch, _supported]
+)
+def test_any_change_of_what_the_frame_shows_rebuilds_it(
+    store: CampaignStore, builds: list[int], change: Callable[[CampaignStore], None]
+) -> None:
+    load_firms(store)
+    change(store)
+    before = len(builds)
+    fresh = load_firms(store)
+    assert len(builds) == before + 1
+    with firm_cache_disabled():
+        truth = load_firms(store)
+    assert_frame_equal(fresh, truth)
+    assert len(builds) == before + 2
+    load_firms(store)
+    assert len(builds) == before + 2  # and cached again
+
+
+class firm_cache_disabled:  # noqa: N801 (used as a statement)
+    """Build from the database, bypassing the cache."""
+
+    def __enter__(self) -> None:
+        self._patch = pytest.MonkeyPatch()
+        self._patch.setenv("PLANNER_NO_FIRM_CACHE", "1")
+
+    def __exit__(self, *_exc: object) -> None:
+        self._patch.undo()
+
+
+def test_an_import_rebuilds_and_a_wiped_firm_never_enters_the_cache(
+    store: CampaignStore, builds: list[int], sirene_dir: Path, tmp_path: Path
+) -> None:
+    first = load_firms(store)
+    secret = first.row(by_predicate=pl.col("siret") == SECRET, named=True)
+    assert secret["name"]
+    header, rows = read_rows(sirene_dir / STOCK)
+    for row in rows:
+        if row["siret"] == SECRET:
+            row["statutDiffusionEtablissement"] = "P"
+    later = write_rows(tmp_path / "StockEtablissement_utf8.csv", header, rows)
+    import_sirene(store, SireneFiles(later, sirene_dir / UNITS), EVERYTHING, _codes(sirene_dir))
+    before = len(builds)
+    fresh = load_firms(store)
+    assert len(builds) == before + 1
+    assert SECRET not in set(fresh["siret"])
+    data = _cache_file(store).read_bytes()
+    assert SECRET.encode() not in data
+    assert secret["name"].encode() not in data
+
+
+def test_another_nomenclature_has_its_own_file(store: CampaignStore, builds: list[int]) -> None:
+    rev2 = load_firms(store)
+    naf25 = load_firms(store, NAF2025)
+    assert len(builds) == 2
+    assert _cache_file(store, NAF2025).exists()
+    assert_frame_equal(load_firms(store), rev2)
+    assert_frame_equal(load_firms(store, NAF2025), naf25)
+    assert len(builds) == 2
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
+def test_a_damaged_file_is_ignored_and_rebuilt(
+    store: CampaignStore, builds: list[int], damage: str
+) -> None:
+    first = load_firms(store)
+    path = _cache_file(store)
+    data = bytearray(path.read_bytes())
+    if damage == "truncate":
+        data = data[: len(data) * 2 // 3]
+    elif damage == "flip":
+        data[-200] ^= 0xFF
+    elif damage == "garbage":
+        data = bytearray(b"not a cache at all" * 10)
+    else:
+        data = bytearray()
+    path.write_bytes(bytes(data))
+    again = load_firms(store)
+    assert len(builds) == 2
+    assert_frame_equal(first, again)
+    load_firms(store)
+    assert len(builds) == 2
+
+
+def test_an_unwritable_cache_folder_only_costs_speed(
+    store: CampaignStore, builds: list[int], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("PLANNER_FIRM_CACHE", str(blocker / "sub"))
+    first = load_firms(store)
+    assert_frame_equal(load_firms(store), first)
+    assert len(builds) == 2  # built each time, never failed
+
+
+def test_discard_removes_every_file_of_the_campaign(store: CampaignStore) -> None:
+    load_firms(store)
+    load_firms(store, NAF2025)
+    firm_cache.discard(store)
+    assert not _cache_file(store).exists() and not _cache_file(store, NAF2025).exists()
