@@ -23,6 +23,11 @@ for _flag in (
     if _flag not in _flags:
         _flags.append(_flag)
 os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(_flags)
+# The firm frames' cache goes to a folder of this run, not the user's cache.
+if "PLANNER_FIRM_CACHE" not in os.environ:
+    import tempfile
+
+    os.environ["PLANNER_FIRM_CACHE"] = tempfile.mkdtemp(prefix="planner-test-cache-")
 
 import shutil  # noqa: E402
 import uuid  # noqa: E402

@@ -21,6 +21,7 @@ from planner.io.csv_source import CsvSource
 from planner.io.sirene_layout import SireneKind, require_kind
 from planner.io.sirene_parquet import ParquetSource, open_source
 from planner.io.sirene_reader import LINE
+from planner.services.firms import firm_cache
 from planner.services.sirene_import.checks import check_lengths
 from planner.services.sirene_import.commune_check import check_positions
 from planner.services.sirene_import.fields import FIELD_SOURCES, LEGAL_UNIT_FIELDS, UNIT_LINE
@@ -108,6 +109,9 @@ def import_sirene(
 
     step.report(0.95, 0, 0, 1, "Enregistrement dans la campagne")
     write(store, files, filters, frame, hidden, existing, known, summary, units)
+    # The cached firm frames of this campaign are from before the import: gone
+    # now, so that no file on disk holds a firm the import just wiped.
+    firm_cache.discard(store)
     if summary.now_non_diffusible:
         reclaim_wiped_rows(store)
     # On SQLite, the import's pages leave the write-ahead log for the file: the
