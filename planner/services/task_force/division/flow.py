@@ -28,9 +28,7 @@ from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]
 from planner.domain.errors import PlannerError
 
 CANDIDATES = 8  # arcs per unit at first: its cheapest allowed teams…
-MARGIN_KM = float(
-    __import__("os").environ.get("FLOW_MARGIN", "1.0")
-)  # …no dearer than its cheapest + this
+MARGIN_KM = 1.0  # …no dearer than its cheapest + this + how far the centres moved
 OVERFLOW_KM = 1000.0
 OVERFLOW_STEPS = 40
 OVERFLOW_STEP_SHARE = 0.0025  # each overflow step: 0.25 % of the team's share
@@ -85,7 +83,8 @@ def unit_costs(
         )
         dist = (1.0 - pull) * dist + pull * to_anchor
     dist -= stay_bonus_km * (current[:, None] == np.arange(teams)[None, :])
-    return np.round((dist + stay_bonus_km) * SCALE).astype(np.int64)
+    cost: np.ndarray = np.round((dist + stay_bonus_km) * SCALE).astype(np.int64)
+    return cost
 
 
 def _sink_segments(targets: np.ndarray, total: int) -> tuple[np.ndarray, np.ndarray]:
@@ -114,7 +113,8 @@ def _candidates(
     chosen = np.zeros((units, teams), dtype=bool)
     best = np.argpartition(reduced, k - 1, axis=1)[:, :k]
     chosen[np.arange(units)[:, None], best] = True
-    return chosen & near & allowed
+    arcs: np.ndarray = chosen & near & allowed
+    return arcs
 
 
 def _solve(
@@ -185,7 +185,7 @@ def team_prices(
     # the first segment that is not full sets the cost of one more firm
     filled = np.cumsum(caps, axis=1) <= inflow[:, None]
     first_free = np.minimum(filled.sum(axis=1), caps.shape[1] - 1)
-    prices = seg_costs[np.arange(teams), first_free].astype(np.int64)
+    prices: np.ndarray = seg_costs[np.arange(teams), first_free].astype(np.int64)
     # team-to-team moves: a unit held by team a goes to another of its arcs b
     row, col = np.nonzero(arcs[unit])
     a = team[row]
@@ -196,7 +196,7 @@ def team_prices(
     np.minimum.at(step, a[keep] * teams + b[keep], moves[keep])
     step = step.reshape(teams, teams)
     for _ in range(teams + 1):
-        better = np.minimum(prices, (step + prices[None, :]).min(axis=1))
+        better: np.ndarray = np.minimum(prices, (step + prices[None, :]).min(axis=1))
         if np.array_equal(better, prices):
             break
         prices = better
@@ -234,6 +234,8 @@ def solve_flow(
     while True:
         unit, team, amount = _solve(cost, arcs, counts, caps, seg_costs)
         prices = team_prices(cost, arcs, unit, team, amount, caps, seg_costs)
+        if k >= teams:  # every allowed arc was in
+            return Flow(unit, team, amount, prices, int(arcs.sum()), widenings)
         # what each unit pays now (its dearest used arc, with its team's price)
         paid = np.full(units, -_FAR, np.int64)
         np.maximum.at(paid, unit, cost[unit, team] + prices[team])
@@ -243,16 +245,5 @@ def solve_flow(
             return Flow(unit, team, amount, prices, int(arcs.sum()), widenings)
         # each unit that could pay less gets (at most k of) its cheapest such arcs
         rows = np.flatnonzero(cheaper.any(axis=1))
-        import os
-
-        if os.environ.get("FLOW_DEBUG"):
-            print("widen", int(arcs.sum()), "+", int(cheaper.sum()), "units", len(rows))
         arcs[rows] |= _candidates(reduced[rows], cheaper[rows], np.zeros(teams, np.int64), k, _FAR)
         widenings += 1
-
-
-def dense_flows(flow: Flow, units: int, teams: int) -> np.ndarray:
-    """The flow as a (units × teams) matrix of firms."""
-    out = np.zeros((units, teams), np.int64)
-    out[flow.unit, flow.team] = flow.amount
-    return out

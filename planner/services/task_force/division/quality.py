@@ -95,7 +95,8 @@ def grid_pieces(layer: np.ndarray, cells: np.ndarray) -> np.ndarray:
     first = np.searchsorted(layer[by_layer], layer[by_layer], side="left")
     number = np.empty(n, np.int64)
     number[by_layer] = np.arange(len(by_layer)) - first
-    return number[root]
+    pieces: np.ndarray = number[root]
+    return pieces
 
 
 def cell_pieces(cells: np.ndarray) -> np.ndarray:

@@ -159,15 +159,15 @@ def _units(
     key = _unit_keys([cells[:, 0], cells[:, 1], group, current, _rank(remits)[0]])
     unit, n_units = _rank(key)
     counts = np.bincount(unit, minlength=n_units)
-    pos = np.column_stack(
+    pos: np.ndarray = np.column_stack(
         [np.bincount(unit, weights=xy[:, i], minlength=n_units) for i in range(2)]
     )
-    pos /= counts[:, None]
+    pos = pos / counts[:, None]
     group_index, n_groups = _rank(group)
-    centre = np.column_stack(
+    centre: np.ndarray = np.column_stack(
         [np.bincount(group_index, weights=xy[:, i], minlength=n_groups) for i in range(2)]
     )
-    centre /= np.bincount(group_index)[:, None]
+    centre = centre / np.bincount(group_index)[:, None]
     anchor = np.zeros_like(pos)
     anchor[unit] = centre[group_index]
     return unit, counts.astype(np.int64), pos, anchor
@@ -435,7 +435,7 @@ def _split_units(unit: np.ndarray, flow: Flow, xy: np.ndarray, centres: np.ndarr
     whole = np.full(units, -1, np.int64)
     single = arcs[flow.unit] == 1
     whole[flow.unit[single]] = flow.team[single]
-    team = whole[unit]
+    team: np.ndarray = whole[unit]
     split = np.flatnonzero(arcs > 1)
     if split.size == 0:
         return team
@@ -444,8 +444,8 @@ def _split_units(unit: np.ndarray, flow: Flow, xy: np.ndarray, centres: np.ndarr
     bounds = np.searchsorted(unit[firms], np.append(split, units))
     for i, u in enumerate(split.tolist()):
         members = firms[bounds[i] : bounds[i + 1]]
-        mine = flow.unit == u
-        taken, amount = flow.team[mine], flow.amount[mine]
+        lo, hi = np.searchsorted(flow.unit, [u, u + 1])  # the flow's arcs are by unit
+        taken, amount = flow.team[lo:hi], flow.amount[lo:hi]
         for t, n in zip(
             taken[np.argsort(amount, kind="stable")].tolist(),
             np.sort(amount, kind="stable").tolist(),
