@@ -28,7 +28,7 @@ from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]
 from planner.domain.errors import PlannerError
 
 CANDIDATES = 8  # arcs per unit at first: its cheapest allowed teams…
-MARGIN_KM = 1.0  # …no dearer than its cheapest + this + how far the centres moved
+MARGIN_KM = 0.5  # …no dearer than its cheapest + this + how far the centres moved
 OVERFLOW_KM = 1000.0
 OVERFLOW_STEPS = 40
 OVERFLOW_STEP_SHARE = 0.0025  # each overflow step: 0.25 % of the team's share

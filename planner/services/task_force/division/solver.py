@@ -7,7 +7,10 @@ each team's centre, minus a bonus for staying with the current team (stable
 re-divisions); each team takes its capacity share at cost 0, and more only
 through costly overflow arcs that the solver uses when remit rules leave no
 other way. Centres are refined over a few rounds (a capacitated k-means whose
-assignment step is exact and respects the rules).
+assignment step is exact and respects the rules). Each flow starts with arcs
+from a cell to its few cheapest allowed teams only, and is widened until it is
+optimal over every allowed arc (:mod:`.flow`): at 500,000 firms and 100 teams a
+round solves ~100,000 arcs instead of ~6 million.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ ROUNDS = 12
 STAY_BONUS_KM = 3.0
 CONTIGUITY_PASSES = 3
 COMMUNE_PULL = 0.5  # share of a unit's cost taken from its commune's centre
+MOVED_FACTOR = 0.5  # candidates within MARGIN_KM + this × how far the centres moved
 
 
 class DivisionInfeasible(PlannerError):
@@ -323,7 +327,7 @@ class _Log:
         if self.priced_at is not None:
             # a unit's cost to a team moved at most as far as the team's centre
             moved = float(np.linalg.norm(centres - self.priced_at, axis=1).max())
-            margin = MARGIN_KM + 2 * moved
+            margin = MARGIN_KM + MOVED_FACTOR * moved
         flow = solve_flow(cost, allowed, counts, targets, self.prices, self.candidates, margin)
         self.prices, self.priced_at = flow.prices, centres.copy()
         self.solves += 1
