@@ -3,7 +3,8 @@
 A unit (a grid cell of firms with the same remits) could go to every team its
 remits allow, but only the few teams nearest to it (in cost, after each team's
 *price*) can reasonably take it. The flow is solved with arcs to the
-``candidates`` cheapest allowed teams of each unit. The solution is then
+``candidates`` cheapest allowed teams of each unit, those within a margin of
+its cheapest (the prices are the previous round's). The solution is then
 checked against every allowed arc left out: from the solved flow, each team
 gets a price (the cost of sending one more firm from it to the sink, a
 shortest path in the residual graph, so min-cost-flow potentials). An arc
