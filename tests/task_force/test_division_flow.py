@@ -100,3 +100,23 @@ def test_division_on_narrow_candidates_matches_every_arc() -> None:
         assert loads[7:].sum() == craft.sum()
         expected = capacity_targets(int((~craft).sum()), np.ones(7))
         assert sorted(loads[:7].tolist()) == sorted(expected.tolist())
+
+
+def test_shares_forced_by_two_exclusive_remits_settle_once() -> None:
+    """Rounded shares that two exclusive groups cannot fill are settled, not chased."""
+    rng = np.random.default_rng(8)
+    n = 6000
+    xy = rng.uniform(0, 15, size=(n, 2))
+    craft = rng.random(n) < 0.15
+    young = ~craft & (rng.random(n) < 0.07)
+    allowed = np.zeros((n, 12), bool)
+    allowed[~craft & ~young, :9] = True
+    allowed[young, 9] = True
+    allowed[craft, 10:] = True
+    capacity = np.ones(12)  # one adviser each: the two exclusive groups cannot fill theirs
+    result = solve_division(xy, allowed, capacity, seed=0)
+    loads = np.bincount(result.team, minlength=12)
+    assert loads[9] == young.sum()
+    assert loads[10:].sum() == craft.sum()
+    assert loads[:9].max() - loads[:9].min() <= 1
+    assert result.solves <= 20  # 12 rounds, a few re-shares and contiguity passes

@@ -227,14 +227,15 @@ def solve_division(
     u_current[unit] = current[free]
     locked_counts = np.bincount(locked[locked >= 0], minlength=teams)
     log = _Log(candidates)
+    settled = np.zeros(teams, dtype=bool)  # teams whose shares the rules have set
 
     def reshare(flow: Flow) -> np.ndarray | None:
         """New shares when the rules force some teams above theirs, else None.
 
         A flow overflows only where the rules force it (overflow costs more
         than any distance). The teams that the over-full ones could hand firms
-        to, step by step, share the firms they hold; the other teams share the
-        rest; each by capacity.
+        to, step by step, share the firms they hold and keep these shares; the
+        teams not settled yet share the rest; each by capacity.
         """
         nonlocal targets
         final = np.bincount(flow.team, weights=flow.amount, minlength=teams).astype(np.int64)
@@ -253,11 +254,13 @@ def solve_division(
         if bound.all():
             return None
         shares = targets.copy()
-        inside = int(final[bound].sum())
-        shares[bound] = capacity_targets(inside, np.asarray(capacity)[bound])
-        shares[~bound] = capacity_targets(
-            int(assignable.sum()) - inside, np.asarray(capacity)[~bound]
-        )
+        shares[bound] = capacity_targets(int(final[bound].sum()), np.asarray(capacity)[bound])
+        settled[bound] = True
+        if not settled.all():
+            shares[~settled] = capacity_targets(
+                int(assignable.sum()) - int(shares[settled].sum()),
+                np.asarray(capacity)[~settled],
+            )
         if np.array_equal(shares, targets):
             return None
         targets = shares
