@@ -17,8 +17,9 @@ advisers): the same clustered firms and remit rules at constant density (the
 area grows with the count), teams then advisers. Floor: one OR-Tools min-cost
 flow (the same library and graph as the division) of the same grid cells to
 the teams, with an arc for every allowed cell-team pair, at the centres the
-division ended with: the last assignment step of the product done the direct
-way, without its rounds, widening, contiguity pass or advisers.
+division ended with, then one such flow per team to its advisers at their
+final centres: the product's last assignment steps done the direct way, without
+its rounds of centres, candidate widening or contiguity pass.
 k-means-constrained cannot be the floor at these sizes: each of its iterations
 is a flow with an arc per firm and team (8 M arcs at 200k × 40, 50 M at
 500k × 100) read back arc by arc in Python; at 200k × 40 it took about 10 s of
@@ -133,7 +134,7 @@ def bench_divide() -> dict[str, object]:
     floors: list[float] = []
     for _ in range(3):  # interleaved: P F P F P F
         start = time.perf_counter()
-        ruled, adviser = _with_advisers(xy, allowed, capacity)
+        ruled, adviser, _ = _with_advisers(xy, allowed, capacity)
         product.append(time.perf_counter() - start)
         start = time.perf_counter()
         baseline = KMeansConstrained(
@@ -201,18 +202,23 @@ def bench_divide() -> dict[str, object]:
 
 def _with_advisers(
     xy: np.ndarray, allowed: np.ndarray, capacity: np.ndarray
-) -> tuple[FlowResult, np.ndarray]:
-    """Teams, then each team's advisers, as the app divides (store aside)."""
+) -> tuple[FlowResult, np.ndarray, list[np.ndarray]]:
+    """Teams, then each team's advisers, as the app divides (store aside).
+
+    Returns the teams, each firm's adviser and each team's adviser centres.
+    """
     teams = allowed.shape[1]
     ruled = solve_division(xy, allowed, capacity, seed=0)
     adviser = np.full(len(xy), -1)
+    centres = []
     for t in range(teams):
         mine = np.flatnonzero(ruled.team == t)
         sub = solve_division(
             xy[mine], np.ones((mine.size, ADVISERS_PER_TEAM), bool), np.ones(ADVISERS_PER_TEAM)
         )
         adviser[mine] = t * ADVISERS_PER_TEAM + sub.team
-    return ruled, adviser
+        centres.append(sub.centres)
+    return ruled, adviser, centres
 
 
 def _direct_flow(
@@ -240,10 +246,18 @@ def _bench_region(n: int, teams: int) -> dict[str, object]:
     floor: list[float] = []
     for _ in range(3):  # interleaved: P F P F P F
         start = time.perf_counter()
-        ruled, adviser = _with_advisers(xy, allowed, capacity)
+        ruled, adviser, adviser_centres = _with_advisers(xy, allowed, capacity)
         product.append(time.perf_counter() - start)
         start = time.perf_counter()
         direct, direct_arcs = _direct_flow(xy, allowed, capacity, ruled.centres)
+        for t in range(teams):  # and each team's advisers, one flow each
+            mine = np.flatnonzero(direct == t)
+            _direct_flow(
+                xy[mine],
+                np.ones((mine.size, ADVISERS_PER_TEAM), bool),
+                np.ones(ADVISERS_PER_TEAM),
+                adviser_centres[t],
+            )
         floor.append(time.perf_counter() - start)
     adviser_targets = np.concatenate(
         [
