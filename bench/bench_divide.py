@@ -1,5 +1,6 @@
-"""Division of 50,000 firms among 12 teams and 60 advisers, two exclusive remit rules.
+"""Division of firms among teams and advisers, with exclusive remit rules.
 
+``divide_50k``: 50,000 firms, 12 teams, 60 advisers, two exclusive remit rules.
 Floor: plain ``k-means-constrained`` on the coordinates (one run, n_init=1),
 cluster sizes fixed to the (equal) capacities, no remit rule. planner's division
 (OR-Tools min-cost flow on grid-cell units, remit rules and then advisers) is
@@ -10,37 +11,73 @@ contiguity pass, to show what it gains.
 
 k-means-constrained (and scipy) come with the ``bench`` dependency group:
 ``uv sync --group bench``.
+
+``divide_200k`` (40 teams, 200 advisers) and ``divide_500k`` (100 teams, 500
+advisers): the same clustered firms and remit rules at constant density (the
+area grows with the count), teams then advisers. Floor: one OR-Tools min-cost
+flow (the same library and graph as the division) of the same grid cells to
+the teams, with an arc for every allowed cell-team pair, at the centres the
+division ended with, then one such flow per team to its advisers at their
+final centres: the product's last assignment steps done the direct way, without
+its rounds of centres, candidate widening or contiguity pass.
+k-means-constrained cannot be the floor at these sizes: each of its iterations
+is a flow with an arc per firm and team (8 M arcs at 200k × 40, 50 M at
+500k × 100) read back arc by arc in Python; at 200k × 40 it took about 10 s of
+CPU per iteration and had not converged after 17 iterations (20 minutes); on a
+sample it would not be the same data.
+
+Product and floor run interleaved three times (P F P F P F); the medians are
+reported.
 """
 
 from __future__ import annotations
 
+import math
+import statistics
 import time
 from collections.abc import Callable
 
 import numpy as np
 
+from planner.services.task_force.division.flow import solve_flow, unit_costs
 from planner.services.task_force.division.quality import division_quality
-from planner.services.task_force.division.solver import solve_division
+from planner.services.task_force.division.solver import (
+    STAY_BONUS_KM,
+    FlowResult,
+    _units,
+    capacity_targets,
+    solve_division,
+)
 
 N_FIRMS = 50_000
 N_TEAMS = 12
 ADVISERS_PER_TEAM = 5
 
 
-def _firms(seed: int = 2026) -> tuple[np.ndarray, np.ndarray]:
-    """Clustered positions over a 14 × 10 km bassin and the team eligibility matrix."""
+def _layout(teams: int) -> tuple[int, int]:
+    """General teams and young-firm teams (the rest take craft firms): 9 and 1 of 12."""
+    return round(teams * 0.75), max(1, round(teams / 12))
+
+
+def _firms(
+    n: int = N_FIRMS, teams: int = N_TEAMS, seed: int = 2026
+) -> tuple[np.ndarray, np.ndarray]:
+    """Clustered positions over a 14 × 10 km bassin (scaled to keep the density) and eligibility."""
+    scale = math.sqrt(n / N_FIRMS)
+    clusters = round(40 * n / N_FIRMS)
     rng = np.random.default_rng(seed)
-    centres = rng.uniform([0, 0], [14, 10], size=(40, 2))
-    which = rng.integers(0, 40, N_FIRMS)
-    xy = centres[which] + rng.normal(scale=0.8, size=(N_FIRMS, 2))
-    allowed = np.ones((N_FIRMS, N_TEAMS), dtype=bool)
-    craft = rng.random(N_FIRMS) < 0.15  # CMA-like: exclusive, teams 10 and 11
-    young = ~craft & (rng.random(N_FIRMS) < 0.07)  # created recently: exclusive, team 9
-    allowed[:, 9:] = False
+    centres = rng.uniform([0, 0], [14 * scale, 10 * scale], size=(clusters, 2))
+    which = rng.integers(0, clusters, n)
+    xy = centres[which] + rng.normal(scale=0.8, size=(n, 2))
+    general, young_teams = _layout(teams)
+    allowed = np.ones((n, teams), dtype=bool)
+    craft = rng.random(n) < 0.15  # CMA-like: exclusive to the last teams
+    young = ~craft & (rng.random(n) < 0.07)  # created recently: exclusive
+    allowed[:, general:] = False
     allowed[craft] = False
-    allowed[craft, 10:] = True
+    allowed[craft, general + young_teams :] = True
     allowed[young] = False
-    allowed[young, 9] = True
+    allowed[young, general : general + young_teams] = True
     return xy, allowed
 
 
@@ -57,10 +94,17 @@ def _pairs(commune: np.ndarray, team: np.ndarray) -> int:
 
 
 def _capacities(allowed: np.ndarray) -> np.ndarray:
-    craft = int((allowed[:, 10]).sum())
-    young = int((allowed[:, 9] & ~allowed[:, 0]).sum())
-    general = N_FIRMS - craft - young
-    return np.array([general / 9] * 9 + [young] + [craft / 2] * 2)
+    n, teams = allowed.shape
+    general, young_teams = _layout(teams)
+    craft = int((allowed[:, -1]).sum())
+    young = int((allowed[:, general] & ~allowed[:, 0]).sum())
+    rest = n - craft - young
+    craft_teams = teams - general - young_teams
+    return np.array(
+        [rest / general] * general
+        + [young / young_teams] * young_teams
+        + [craft / craft_teams] * craft_teams
+    )
 
 
 def _quality(xy: np.ndarray, team: np.ndarray, sizes: np.ndarray) -> dict[str, float]:
@@ -85,14 +129,19 @@ def bench_divide() -> dict[str, object]:
 
     xy, allowed = _firms()
     size = N_FIRMS // N_TEAMS
-    start = time.perf_counter()
-    baseline = KMeansConstrained(
-        n_clusters=N_TEAMS, size_min=size, size_max=size + 1, n_init=1, random_state=0
-    ).fit_predict(xy)
-    floor = time.perf_counter() - start
+    capacity = _capacities(allowed)
+    product: list[float] = []
+    floors: list[float] = []
+    for _ in range(3):  # interleaved: P F P F P F
+        start = time.perf_counter()
+        ruled, adviser, _ = _with_advisers(xy, allowed, capacity)
+        product.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        baseline = KMeansConstrained(
+            n_clusters=N_TEAMS, size_min=size, size_max=size + 1, n_init=1, random_state=0
+        ).fit_predict(xy)
+        floors.append(time.perf_counter() - start)
     equal = np.full(N_TEAMS, N_FIRMS / N_TEAMS)
-    from planner.services.task_force.division.solver import capacity_targets
-
     equal_targets = capacity_targets(N_FIRMS, equal)
     broken = int((~allowed[np.arange(N_FIRMS), baseline]).sum())
 
@@ -102,17 +151,6 @@ def bench_divide() -> dict[str, object]:
     # the same divisions without the pass that hands stray pieces to a neighbour
     plain_loose = solve_division(xy, np.ones_like(allowed), equal, seed=0, contiguity_passes=0)
 
-    capacity = _capacities(allowed)
-    start = time.perf_counter()
-    ruled = solve_division(xy, allowed, capacity, seed=0)
-    adviser = np.full(N_FIRMS, -1)
-    for t in range(N_TEAMS):
-        mine = np.flatnonzero(ruled.team == t)
-        sub = solve_division(
-            xy[mine], np.ones((mine.size, ADVISERS_PER_TEAM), bool), np.ones(ADVISERS_PER_TEAM)
-        )
-        adviser[mine] = t * ADVISERS_PER_TEAM + sub.team
-    seconds = time.perf_counter() - start
     communes = _communes(xy)
     start = time.perf_counter()
     ruled_communes = solve_division(xy, allowed, capacity, group=communes, seed=0)
@@ -127,8 +165,10 @@ def bench_divide() -> dict[str, object]:
         ]
     )
     return {
-        "seconds": round(seconds, 3),
-        "floor_seconds": round(floor, 3),
+        "seconds": round(statistics.median(product), 3),
+        "floor_seconds": round(statistics.median(floors), 3),
+        "seconds_runs": [round(x, 3) for x in product],
+        "floor_seconds_runs": [round(x, 3) for x in floors],
         "firms": N_FIRMS,
         "teams": N_TEAMS,
         "advisers": N_TEAMS * ADVISERS_PER_TEAM,
@@ -160,4 +200,107 @@ def bench_divide() -> dict[str, object]:
     }
 
 
-BENCHMARKS: dict[str, Callable[[], dict[str, object]]] = {"divide_50k": bench_divide}
+def _with_advisers(
+    xy: np.ndarray, allowed: np.ndarray, capacity: np.ndarray
+) -> tuple[FlowResult, np.ndarray, list[np.ndarray]]:
+    """Teams, then each team's advisers, as the app divides (store aside).
+
+    Returns the teams, each firm's adviser and each team's adviser centres.
+    """
+    teams = allowed.shape[1]
+    ruled = solve_division(xy, allowed, capacity, seed=0)
+    adviser = np.full(len(xy), -1)
+    centres = []
+    for t in range(teams):
+        mine = np.flatnonzero(ruled.team == t)
+        sub = solve_division(
+            xy[mine], np.ones((mine.size, ADVISERS_PER_TEAM), bool), np.ones(ADVISERS_PER_TEAM)
+        )
+        adviser[mine] = t * ADVISERS_PER_TEAM + sub.team
+        centres.append(sub.centres)
+    return ruled, adviser, centres
+
+
+def _direct_flow(
+    xy: np.ndarray, allowed: np.ndarray, capacity: np.ndarray, centres: np.ndarray
+) -> tuple[np.ndarray, int]:
+    """One min-cost flow of the grid cells to the teams at ``centres``, every allowed arc."""
+    n, teams = allowed.shape
+    unit, counts, pos, anchor = _units(xy, allowed, np.full(n, -1), np.zeros(n, np.int64))
+    u_allowed = np.zeros((len(counts), teams), dtype=bool)
+    u_allowed[unit] = allowed
+    cost = unit_costs(pos, anchor, 0.0, np.full(len(counts), -1), centres, STAY_BONUS_KM)
+    targets = capacity_targets(n, capacity)
+    flow = solve_flow(cost, u_allowed, counts, targets, candidates=teams)
+    team = np.full(n, -1)
+    whole = np.full(len(counts), -1)
+    whole[flow.unit] = flow.team  # a split cell counted whole: the floor skips that step
+    team[:] = whole[unit]
+    return team, flow.arcs
+
+
+def _bench_region(n: int, teams: int) -> dict[str, object]:
+    xy, allowed = _firms(n, teams)
+    capacity = _capacities(allowed)
+    product: list[float] = []
+    floor: list[float] = []
+    for _ in range(3):  # interleaved: P F P F P F
+        start = time.perf_counter()
+        ruled, adviser, adviser_centres = _with_advisers(xy, allowed, capacity)
+        product.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        direct, direct_arcs = _direct_flow(xy, allowed, capacity, ruled.centres)
+        for t in range(teams):  # and each team's advisers, one flow each
+            mine = np.flatnonzero(direct == t)
+            _direct_flow(
+                xy[mine],
+                np.ones((mine.size, ADVISERS_PER_TEAM), bool),
+                np.ones(ADVISERS_PER_TEAM),
+                adviser_centres[t],
+            )
+        floor.append(time.perf_counter() - start)
+    adviser_targets = np.concatenate(
+        [
+            capacity_targets(int((ruled.team == t).sum()), np.ones(ADVISERS_PER_TEAM))
+            for t in range(teams)
+        ]
+    )
+    return {
+        "seconds": round(statistics.median(product), 3),
+        "floor_seconds": round(statistics.median(floor), 3),
+        "seconds_runs": [round(x, 3) for x in product],
+        "floor_seconds_runs": [round(x, 3) for x in floor],
+        "firms": n,
+        "teams": teams,
+        "advisers": teams * ADVISERS_PER_TEAM,
+        "planner_with_rules": {
+            **_quality(xy, ruled.team, ruled.targets),
+            "rule_breaks": int((~allowed[np.arange(n), ruled.team]).sum()),
+            "adviser_max_deviation_pct": _quality(xy, adviser, adviser_targets)[
+                "max_deviation_pct"
+            ],
+            "flows_solved": ruled.solves,
+            "flows_widened": ruled.widenings,
+            "max_arcs": ruled.max_arcs,
+        },
+        "floor_direct_flow": {
+            "arcs": direct_arcs,
+            "rule_breaks": int((~allowed[np.arange(n), direct]).sum()),
+            "mean_km": _quality(xy, direct, ruled.targets)["mean_km"],
+        },
+    }
+
+
+def bench_divide_200k() -> dict[str, object]:
+    return _bench_region(200_000, 40)
+
+
+def bench_divide_500k() -> dict[str, object]:
+    return _bench_region(500_000, 100)
+
+
+BENCHMARKS: dict[str, Callable[[], dict[str, object]]] = {
+    "divide_50k": bench_divide,
+    "divide_200k": bench_divide_200k,
+    "divide_500k": bench_divide_500k,
+}

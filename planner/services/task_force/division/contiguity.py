@@ -14,7 +14,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from planner.services.task_force.division.quality import PIECE_CELL_KM, cell_pieces
+from planner.services.task_force.division.quality import PIECE_CELL_KM, grid_pieces
 
 MAX_PIECE_SHARE = 0.1  # larger pieces are districts of their own, not strays
 _NEIGHBOURS = [(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
@@ -34,21 +34,23 @@ def _cell_keys(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
 def team_pieces(xy: np.ndarray, team: np.ndarray, teams: int) -> np.ndarray:
     """Per firm, its piece number within its team (-1 for firms without a team)."""
     piece = np.full(len(team), -1, np.int64)
+    placed = np.flatnonzero((team >= 0) & (team < teams))
+    if placed.size == 0:
+        return piece
     _, keys, width = _cell_keys(xy)
-    for t in range(teams):
-        mine = np.flatnonzero(team == t)
-        if mine.size == 0:
-            continue
-        unique, inverse = np.unique(keys[mine], return_inverse=True)
-        coords = np.column_stack([unique // width, unique % width])
-        piece[mine] = cell_pieces(coords)[inverse.reshape(-1)]
+    # one row per (team, cell), in each team's order of cells
+    unique, inverse = np.unique(team[placed] * (keys.max() + 1) + keys[placed], return_inverse=True)
+    row_team, row_key = np.divmod(unique, keys.max() + 1)
+    coords = np.column_stack([row_key // width, row_key % width])
+    piece[placed] = grid_pieces(row_team, coords)[inverse.reshape(-1)]
     return piece
 
 
 def total_pieces(xy: np.ndarray, team: np.ndarray, teams: int) -> int:
     """The number of pieces of every team, added up."""
     piece = team_pieces(xy, team, teams)
-    return sum(int(piece[team == t].max()) + 1 for t in range(teams) if (team == t).any())
+    placed = piece >= 0
+    return len(np.unique(team[placed] * (int(piece.max()) + 1) + piece[placed]))
 
 
 def stray_piece_moves(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 
 PIECE_CELL_KM = 0.5
@@ -43,34 +42,70 @@ class DivisionQuality:
     p90_km: float
 
 
-def cell_pieces(cells: np.ndarray) -> np.ndarray:
-    """Label the connected groups (8-neighbourhood) of distinct grid cells.
+def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Connected components of ``n`` nodes joined by edges ``(a[i], b[i])``.
 
-    ``cells`` holds integer (x, y) cell coordinates, each cell once. Pieces are
-    networkx's connected components of the graph joining touching cells,
-    numbered in the order of their first cell in ``cells``.
+    Returns each node's root, the smallest node of its component: roots are
+    hooked under smaller roots along the edges, then every node jumps to its
+    root, until every edge joins two nodes of one root.
+    """
+    label = np.arange(n)
+    while True:
+        while True:  # every node points at its root
+            up = label[label]
+            if np.array_equal(up, label):
+                break
+            label = up
+        la, lb = label[a], label[b]
+        apart = la != lb
+        if not apart.any():
+            return label
+        np.minimum.at(label, np.maximum(la[apart], lb[apart]), np.minimum(la[apart], lb[apart]))
+
+
+def grid_pieces(layer: np.ndarray, cells: np.ndarray) -> np.ndarray:
+    """Label the connected groups (8-neighbourhood) of grid cells, layer by layer.
+
+    ``cells`` holds integer (x, y) cell coordinates, each (layer, cell) once;
+    ``layer`` (e.g. a team) keeps cells of different layers apart. Pieces are
+    numbered within each layer in the order of their first cell in ``cells``.
     """
     n = len(cells)
     if n == 0:
         return np.zeros(0, np.int64)
+    layer = np.asarray(layer, np.int64)
     shifted = np.asarray(cells, np.int64) - np.min(cells, axis=0) + 1  # neighbours stay >= 0
     width = int(shifted[:, 1].max()) + 2  # y + 1 never wraps onto the next x
-    keys = shifted[:, 0] * width + shifted[:, 1]
+    height = int(shifted[:, 0].max()) + 2  # nor x + 1 onto the next layer
+    _, layer_rank = np.unique(layer, return_inverse=True)
+    keys = (layer_rank.reshape(-1) * height + shifted[:, 0]) * width + shifted[:, 1]
     order = np.argsort(keys)
     sorted_keys = keys[order]
-    graph = nx.Graph()
-    graph.add_nodes_from(range(n))
+    tails, heads = [], []
     for dx, dy in ((0, 1), (1, -1), (1, 0), (1, 1)):  # each touching pair once
         target = keys + dx * width + dy
         found = np.minimum(np.searchsorted(sorted_keys, target), n - 1)
         hit = sorted_keys[found] == target
-        graph.add_edges_from(
-            zip(np.flatnonzero(hit).tolist(), order[found[hit]].tolist(), strict=True)
-        )
-    label = np.empty(n, np.int64)
-    for number, piece in enumerate(nx.connected_components(graph)):
-        label[list(piece)] = number
-    return label
+        tails.append(np.flatnonzero(hit))
+        heads.append(order[found[hit]])
+    root = _components(n, np.concatenate(tails), np.concatenate(heads))
+    # number each layer's roots in order: its first cell's piece is 0
+    roots = np.flatnonzero(root == np.arange(n))
+    by_layer = roots[np.argsort(layer[roots], kind="stable")]
+    first = np.searchsorted(layer[by_layer], layer[by_layer], side="left")
+    number = np.empty(n, np.int64)
+    number[by_layer] = np.arange(len(by_layer)) - first
+    pieces: np.ndarray = number[root]
+    return pieces
+
+
+def cell_pieces(cells: np.ndarray) -> np.ndarray:
+    """Label the connected groups (8-neighbourhood) of distinct grid cells.
+
+    ``cells`` holds integer (x, y) cell coordinates, each cell once. Pieces
+    are numbered in the order of their first cell in ``cells``.
+    """
+    return grid_pieces(np.zeros(len(cells), np.int64), cells)
 
 
 def count_pieces(xy: np.ndarray) -> int:
