@@ -167,8 +167,9 @@ def bench_divide() -> dict[str, object]:
     return {
         "seconds": round(statistics.median(product), 3),
         "floor_seconds": round(statistics.median(floors), 3),
-        "seconds_runs": [round(x, 3) for x in product],
-        "floor_seconds_runs": [round(x, 3) for x in floors],
+        "runs": len(product),
+        "seconds_all": [round(x, 3) for x in product],
+        "floor_all": [round(x, 3) for x in floors],
         "firms": N_FIRMS,
         "teams": N_TEAMS,
         "advisers": N_TEAMS * ADVISERS_PER_TEAM,
@@ -268,8 +269,9 @@ def _bench_region(n: int, teams: int) -> dict[str, object]:
     return {
         "seconds": round(statistics.median(product), 3),
         "floor_seconds": round(statistics.median(floor), 3),
-        "seconds_runs": [round(x, 3) for x in product],
-        "floor_seconds_runs": [round(x, 3) for x in floor],
+        "runs": len(product),
+        "seconds_all": [round(x, 3) for x in product],
+        "floor_all": [round(x, 3) for x in floor],
         "firms": n,
         "teams": teams,
         "advisers": teams * ADVISERS_PER_TEAM,
