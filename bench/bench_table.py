@@ -283,6 +283,9 @@ def firms_load_200k() -> Pair:
     from planner.db.store import open_store
     from planner.services.firms import firm_table
 
+    # The columnar cache would serve the product from an Arrow file while the floor
+    # reads SQL: measured without it (region_open_500k measures the cache).
+    os.environ["PLANNER_NO_FIRM_CACHE"] = "1"
     store = open_store(_campaign())
     with store.engine.connect() as conn:
         sql = str(firm_table._firms_query().compile(conn, compile_kwargs={"literal_binds": True}))
