@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -182,32 +183,46 @@ def save_session(
         if session_id is not None:
             take_write_lock(session)  # SQLite: compare and write in one write transaction
         for start, end in occurrences:
-            row = (
-                session.get(models.DiscoverySession, session_id, with_for_update=True)
-                if session_id
-                else None
-            )
+            row = session.get(models.DiscoverySession, session_id) if session_id else None
             if row is not None and expected_version not in (None, row.version):
                 raise StaleVersion(_conflict(session, row, draft, expected_version))
             if row is None:
                 if session_id is not None:
                     raise PlannerError(f"Séance introuvable : {session_id}.")
                 row = models.DiscoverySession(series_id=series, recurrence=wording)
+                _fill(row, draft, start, end, note)
                 session.add(row)
-            row.kind, row.title, row.status = draft.kind, draft.title.strip(), draft.status
-            row.starts_at, row.ends_at = start, end
-            row.venue_id, row.capacity = draft.venue_id, draft.capacity
-            row.attendance, row.outcome_notes = draft.attendance, draft.outcome_notes
-            row.jobs_offered, row.hires = draft.jobs_offered, draft.hires
-            row.clash_override = note
-            # A save moves the session's version even when only its links
-            # (invitees, partners, advisers, hosts, themes) change: a stale
-            # save of the links is then refused like any other.
-            flag_modified(row, "title")
+                session.flush()  # a new session: its id for the links
+                _write_links(session, row.id, draft)
+            else:
+                with session.no_autoflush:
+                    # The links first, the session's row last: its update (``WHERE
+                    # version = <read>``) is the gate that refuses a stale save, links
+                    # included, and its row lock is held only until the commit.
+                    _write_links(session, row.id, draft)
+                    _fill(row, draft, start, end, note)
+                    # A save moves the session's version even when only its links
+                    # (invitees, partners, advisers, hosts, themes) change.
+                    flag_modified(row, "title")
             session.flush()
-            _write_links(session, row.id, draft)
             ids.append(row.id)
     return ids
+
+
+def _fill(
+    row: models.DiscoverySession,
+    draft: SessionDraft,
+    start: dt.datetime,
+    end: dt.datetime,
+    note: str | None,
+) -> None:
+    """The draft's values on the session's row (one occurrence)."""
+    row.kind, row.title, row.status = draft.kind, draft.title.strip(), draft.status
+    row.starts_at, row.ends_at = start, end
+    row.venue_id, row.capacity = draft.venue_id, draft.capacity
+    row.attendance, row.outcome_notes = draft.attendance, draft.outcome_notes
+    row.jobs_offered, row.hires = draft.jobs_offered, draft.hires
+    row.clash_override = note
 
 
 def _conflict(
@@ -238,37 +253,45 @@ def _conflict(
 
 
 def _write_links(session: Session, sid: int, draft: SessionDraft) -> None:
-    kept_invitees = dict(
-        session.execute(
-            select(models.SessionInvitee.siret, models.SessionInvitee.status).where(
-                models.SessionInvitee.session_id == sid
+    """Bring the session's links to the draft's: only what changed is deleted or added.
+
+    A save that keeps its invitees, partners, advisers, hosts and themes writes
+    none of them (and journals none); an invitee kept keeps its status.
+    """
+    wanted: dict[Any, set[tuple[Any, ...]]] = {
+        models.SessionPartner: {(p,) for p in draft.partner_ids},
+        models.SessionAdviser: {(a,) for a in draft.adviser_ids},
+        models.SessionHost: {(h,) for h in draft.host_sirets},
+        models.SessionInvitee: {(i,) for i in draft.invitee_sirets},
+        models.SessionTheme: set(draft.themes),
+    }
+    columns: dict[Any, tuple[str, ...]] = {
+        models.SessionPartner: ("partner_id",),
+        models.SessionAdviser: ("adviser_id",),
+        models.SessionHost: ("siret",),
+        models.SessionInvitee: ("siret",),
+        models.SessionTheme: ("kind", "code"),
+    }
+    for table, keys in wanted.items():
+        names = columns[table]
+        cols = [getattr(table, n) for n in names]
+        existing = {
+            tuple(row) for row in session.execute(select(*cols).where(table.session_id == sid))
+        }
+        for gone in existing - keys:
+            session.execute(
+                delete(table).where(
+                    table.session_id == sid, *(c == v for c, v in zip(cols, gone, strict=True))
+                )
             )
+        new = keys - existing
+        if table is models.SessionInvitee:
+            order = [(s,) for s in dict.fromkeys(draft.invitee_sirets) if (s,) in new]
+        else:
+            order = sorted(new, key=str)
+        session.add_all(
+            table(session_id=sid, **dict(zip(names, key, strict=True))) for key in order
         )
-        .tuples()
-        .all()
-    )
-    for table in (
-        models.SessionPartner,
-        models.SessionAdviser,
-        models.SessionHost,
-        models.SessionInvitee,
-        models.SessionTheme,
-    ):
-        session.execute(delete(table).where(table.session_id == sid))
-    session.add_all(
-        models.SessionPartner(session_id=sid, partner_id=p) for p in set(draft.partner_ids)
-    )
-    session.add_all(
-        models.SessionAdviser(session_id=sid, adviser_id=a) for a in set(draft.adviser_ids)
-    )
-    session.add_all(models.SessionHost(session_id=sid, siret=s) for s in set(draft.host_sirets))
-    session.add_all(
-        models.SessionInvitee(session_id=sid, siret=s, status=kept_invitees.get(s, "invited"))
-        for s in dict.fromkeys(draft.invitee_sirets)
-    )
-    session.add_all(
-        models.SessionTheme(session_id=sid, kind=k, code=c) for k, c in dict.fromkeys(draft.themes)
-    )
 
 
 def draft_of(record: SessionRecord, invitee_sirets: list[str]) -> SessionDraft:
