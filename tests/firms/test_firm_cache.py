@@ -8,6 +8,7 @@ damaged file must be ignored.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from polars.testing import assert_frame_equal
 from sqlalchemy import select
 
 from planner.db import models
-from planner.db.store import CampaignStore, create_store
+from planner.db.store import CampaignStore, create_store, open_store
 from planner.domain.import_filters import ImportFilters
 from planner.domain.nomenclature import NAF2025, REV2
 from planner.services.campaign.naf_reference import write_reference
@@ -238,3 +239,30 @@ def test_discard_removes_every_file_of_the_campaign(store: CampaignStore) -> Non
     load_firms(store, NAF2025)
     firm_cache.discard(store)
     assert not _cache_file(store).exists() and not _cache_file(store, NAF2025).exists()
+
+
+def test_a_wipe_by_direct_sql_is_never_served_from_the_cache(tmp_path: Path) -> None:
+    """Establishments have no version: a direct SQL wipe must still make the cache stale."""
+    import shutil
+
+    from planner.services.demo.demo_campaign import create_demo
+
+    path = tmp_path / "direct.planner"
+    create_demo(path, rows=600, seed=11)
+    with open_store(path) as store:
+        first = load_firms(store)
+        siret, name = first["siret"][0], first["name"][0]
+        assert name
+    copy = tmp_path / "copie.planner"
+    shutil.copyfile(path, copy)
+    with sqlite3.connect(copy) as conn:
+        conn.execute(
+            "UPDATE establishment SET name = '', libelle_voie = NULL, lon = NULL, lat = NULL, "
+            "non_diffusible = 1, in_target = 0 WHERE siret = ?",
+            (siret,),
+        )
+    shutil.copyfile(copy, path)  # the wiped copy, at the same path
+    with open_store(path) as store:
+        again = load_firms(store)
+    assert siret not in again["siret"].to_list()
+    assert name not in again["name"].to_list() or again.height == first.height - 1

@@ -80,6 +80,16 @@ def cache_path(conn: Connection, nomenclature: str) -> Path:
     return cache_folder() / f"{digest}-{nomenclature}.arrow"
 
 
+_ESTABLISHMENT_STATE = text(
+    "SELECT count(*), "
+    "sum(CASE WHEN non_diffusible THEN 1 ELSE 0 END), "
+    "sum(CASE WHEN in_target THEN 1 ELSE 0 END), "
+    "sum(length(coalesce(name, '')) + length(coalesce(enseigne, '')) "
+    "+ length(coalesce(libelle_voie, '')) + length(coalesce(naf_code, ''))), "
+    "sum(coalesce(lon, 0)), sum(coalesce(lat, 0)) FROM establishment"
+)
+
+
 def fingerprint(conn: Connection, nomenclature: str) -> dict[str, Any]:
     """What changes whenever anything the firm frame shows changes (a few indexed reads)."""
     campaign = conn.execute(select(models.Campaign.id, models.Campaign.created_at)).first()
@@ -102,6 +112,10 @@ def fingerprint(conn: Connection, nomenclature: str) -> dict[str, Any]:
             ).one()
         ],
         "journal": conn.execute(select(func.max(models.JournalEntry.id))).scalar_one(),
+        # Establishments carry no version: what a wipe, an import or a direct SQL
+        # edit changes in them (flags, text lengths, positions), summed; it also
+        # tells apart two copies of a campaign put in turn at the same path.
+        "establishment_state": [repr(v) for v in conn.execute(_ESTABLISHMENT_STATE).one()],
         # A migration may rewrite stored values without an import.
         "schema": conn.execute(text("SELECT version_num FROM alembic_version")).scalar(),
     }
