@@ -266,3 +266,21 @@ def test_a_wipe_by_direct_sql_is_never_served_from_the_cache(tmp_path: Path) -> 
         again = load_firms(store)
     assert siret not in again["siret"].to_list()
     assert name not in again["name"].to_list() or again.height == first.height - 1
+
+
+@pytest.mark.parametrize("length", [2**40, 2**63 - 1])
+def test_a_cache_header_with_a_huge_length_is_rebuilt_not_a_crash(
+    tmp_path: Path, length: int
+) -> None:
+    """The payload length is checked against the file before anything is read by it."""
+    path = tmp_path / "cache.arrow"
+    frame = pl.DataFrame({"siret": ["1"]})
+    firm_cache.write_cache(path, {"a": 1}, frame)
+    data = bytearray(path.read_bytes())
+    head = firm_cache._HEAD
+    magic, header_len, crc, _ = head.unpack(bytes(data[: head.size]))
+    data[: head.size] = head.pack(magic, header_len, crc, length)
+    path.write_bytes(bytes(data))
+    assert firm_cache.read_cache(path, {"a": 1}) is None
+    path.write_bytes(head.pack(magic, 2, crc, 0) + b"[]")  # a header that is no object
+    assert firm_cache.read_cache(path, {"a": 1}) is None

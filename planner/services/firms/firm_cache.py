@@ -134,18 +134,22 @@ def read_cache(path: Path, expected: dict[str, Any]) -> pl.DataFrame | None:
     """The cached frame at ``path`` if it was written with ``expected``, else None
     (absent, stale, truncated or damaged)."""
     try:
+        size = path.stat().st_size
         with path.open("rb") as stream:
             head = stream.read(_HEAD.size)
             if len(head) < _HEAD.size:
                 return None
             magic, header_len, crc, payload_len = _HEAD.unpack(head)
+            # Lengths checked against the file before anything is read by them.
             if magic != _MAGIC or header_len > 1 << 20:
                 return None
+            if _HEAD.size + header_len + payload_len != size:
+                return None
             header = json.loads(stream.read(header_len))
-            if header.get("fingerprint") != expected:
+            if not isinstance(header, dict) or header.get("fingerprint") != expected:
                 return None
             payload = stream.read(payload_len + 1)
-    except (OSError, ValueError):
+    except (OSError, ValueError, MemoryError, OverflowError):
         return None
     if len(payload) != payload_len or zlib.crc32(payload) != crc:
         _log.warning("Cache des établissements endommagé, reconstruit : %s", path)

@@ -8,6 +8,7 @@ stock updates establishments in place and never touches prospecting data.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 
 import polars as pl
@@ -111,7 +112,8 @@ def import_sirene(
     write(store, files, filters, frame, hidden, existing, known, summary, units)
     # The cached firm frames of this campaign are from before the import: gone
     # now, so that no file on disk holds a firm the import just wiped.
-    firm_cache.discard(store)
+    with suppress(OSError):  # committed: a cache that cannot be removed is never served
+        firm_cache.discard(store)
     if summary.now_non_diffusible:
         reclaim_wiped_rows(store)
     # On SQLite, the import's pages leave the write-ahead log for the file: the
