@@ -237,3 +237,17 @@ def test_cli_imports_a_parquet_stock_like_the_csv(
         results.append(summary)
     assert results[0] == results[1]
     assert results[1]["rows_read"] == 299 and results[1]["rows_active"] == 15
+
+
+def test_only_a_diffusible_status_lets_a_row_through(tmp_path: Path, sirene_dir: Path) -> None:
+    """Empty, unknown or disguised (invisible characters) statuses are withheld: when in
+    doubt, the firm's owner is taken to have objected."""
+    import polars as pl
+
+    from planner.services.sirene_import.transform import withheld
+
+    statuses = pl.DataFrame(
+        {"s": ["O", " o ", "P", "N", None, "", "X", "P\u200b", "O\u200b"]}
+    )
+    flags = statuses.select(withheld("s"))["s"].to_list()
+    assert flags == [False, False, True, True, True, True, True, True, True]

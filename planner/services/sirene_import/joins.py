@@ -91,7 +91,8 @@ def join_legal_units(
         units.with_columns(pl.lit(value=True).alias(LEGAL_UNIT)), on="siren", how="left"
     )
     # A legal unit that objected to publication hides its establishments too.
-    unit_private = withheld("statutDiffusionUniteLegale")
+    # (An establishment whose unit is not in the file is not withheld for it.)
+    unit_private = withheld("statutDiffusionUniteLegale") & pl.col(LEGAL_UNIT).fill_null(False)
     newly = unit_private & (pl.col(REASON).is_null() | (pl.col(REASON) != "non_diffusible"))
     hidden = hidden_rows(frame.filter(newly), aliases)
     frame = frame.with_columns(

@@ -36,9 +36,14 @@ and ``N`` (non-diffusible, as INSEE's API and older files write it)."""
 
 
 def withheld(column: str) -> pl.Expr:
-    """Whether a ``statutDiffusion…`` column withholds the row (any case, any spaces)."""
+    """Whether a ``statutDiffusion…`` column withholds the row (any case, any spaces).
+
+    Only « O » (diffusible) lets a row through: INSEE's « P », the API's « N »,
+    and anything else (empty, unknown, a value with invisible characters) are
+    withheld: when in doubt, a firm's owner is taken to have objected.
+    """
     status = pl.col(column).str.strip_chars().str.to_uppercase()
-    return status.is_in(list(WITHHELD_STATUSES)).fill_null(False)
+    return (status != "O").fill_null(True)
 
 
 def reason_expr(filters: ImportFilters) -> pl.Expr:
