@@ -17,8 +17,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
+from polars.exceptions import PanicException
 
 from planner.domain.errors import InputError
+from planner.domain.french_numbers import integer
 from planner.io.csv_source import CsvSource
 from planner.io.sirene_reader import LINE
 
@@ -61,6 +63,10 @@ def open_source(path: Path) -> CsvSource | ParquetSource:
     if is_parquet(path):
         return ParquetSource(path)
     return CsvSource(path)
+
+
+MAX_VALUE_BYTES = 65_536
+"""The longest value read from a Parquet stock (INSEE's longest fields hold a few hundred)."""
 
 
 class ParquetSource:
@@ -138,13 +144,34 @@ class ParquetSource:
         if where is not None:
             frame = frame.filter(where)
         frame = frame.select(*(_as_text(c, self._schema[c], self.name) for c in wanted), LINE)
+        self._check_lengths(frame, wanted)
         result = _clean_controls(self._collect(frame))
         return result.with_columns(pl.col(LINE).cast(pl.Int64))
 
-    def _collect(self, frame: pl.LazyFrame) -> pl.DataFrame:
+    def _check_lengths(self, frame: pl.LazyFrame, columns: Sequence[str]) -> None:
+        """Refuse a value far longer than any SIRENE field before the rows are kept in
+        memory (a few kilobytes of Parquet can hold a value of a hundred megabytes)."""
+        if not columns:
+            return
+        longest = self._collect(
+            frame.select(pl.col(c).str.len_bytes().max().alias(c) for c in columns),
+            engine="streaming",
+        )
+        for column in columns:
+            size = longest[column].item()
+            if size is not None and size > MAX_VALUE_BYTES:
+                raise InputError(
+                    f"une valeur fait {integer(size)} octets (au plus {integer(MAX_VALUE_BYTES)} "
+                    "attendus dans un stock SIRENE) : le fichier n'est pas un stock de l'INSEE "
+                    "ou il a été altéré.",
+                    file=self.name,
+                    column=column,
+                )
+
+    def _collect(self, frame: pl.LazyFrame, engine: str = "auto") -> pl.DataFrame:
         try:
-            return frame.collect()
-        except (OSError, pl.exceptions.PolarsError) as exc:
+            return frame.collect(engine="streaming") if engine == "streaming" else frame.collect()
+        except (OSError, MemoryError, pl.exceptions.PolarsError, PanicException) as exc:
             raise InputError(
                 f"le fichier Parquet ne peut pas être lu ({str(exc).splitlines()[0]}). "
                 "Il est abîmé ou n'est pas un stock SIRENE : téléchargez-le de nouveau.",

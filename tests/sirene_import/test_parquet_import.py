@@ -251,3 +251,29 @@ def test_only_a_diffusible_status_lets_a_row_through(tmp_path: Path, sirene_dir:
     )
     flags = statuses.select(withheld("s"))["s"].to_list()
     assert flags == [False, False, True, True, True, True, True, True, True]
+
+
+def test_a_huge_value_is_refused_before_the_rows_are_kept(
+    sirene_dir: Path, tmp_path: Path
+) -> None:
+    """A few kilobytes of Parquet may hold a value of many megabytes: refused by name,
+    measured while streaming, before any row is held in memory."""
+    frame = pl.read_csv(sirene_dir / STOCK, infer_schema=False)
+    huge = "A" * 5_000_000
+    frame = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 3)
+        .then(pl.lit(huge))
+        .otherwise(pl.col("libelleVoieEtablissement"))
+        .alias("libelleVoieEtablissement")
+    )
+    path = tmp_path / "StockEtablissement_bombe.parquet"
+    frame.write_parquet(path, compression="zstd")
+    assert path.stat().st_size < 1_000_000
+    store = _store(tmp_path / "c.planner")
+    with pytest.raises(InputError) as caught:
+        import_sirene(store, SireneFiles(path), EVERYTHING, _codes(sirene_dir))
+    message = str(caught.value)
+    assert path.name in message and "libelleVoieEtablissement" in message
+    assert "octets" in message
+    assert _rows(store) == []
+    store.close()
