@@ -246,16 +246,12 @@ def test_only_a_diffusible_status_lets_a_row_through(tmp_path: Path, sirene_dir:
 
     from planner.services.sirene_import.transform import withheld
 
-    statuses = pl.DataFrame(
-        {"s": ["O", " o ", "P", "N", None, "", "X", "P\u200b", "O\u200b"]}
-    )
+    statuses = pl.DataFrame({"s": ["O", " o ", "P", "N", None, "", "X", "P\u200b", "O\u200b"]})
     flags = statuses.select(withheld("s"))["s"].to_list()
     assert flags == [False, False, True, True, True, True, True, True, True]
 
 
-def test_a_huge_value_is_refused_before_the_rows_are_kept(
-    sirene_dir: Path, tmp_path: Path
-) -> None:
+def test_a_huge_value_is_refused_before_the_rows_are_kept(sirene_dir: Path, tmp_path: Path) -> None:
     """A few kilobytes of Parquet may hold a value of many megabytes: refused by name,
     measured while streaming, before any row is held in memory."""
     frame = pl.read_csv(sirene_dir / STOCK, infer_schema=False)
