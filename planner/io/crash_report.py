@@ -16,17 +16,12 @@ from pathlib import Path
 from types import TracebackType
 
 from planner import __version__
+from planner.io.user_folders import user_cache_folder
 
 
 def crash_folder() -> Path:
     """Where crash reports go: the user's cache folder, ``planner/rapports-incident``."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "planner" / "rapports-incident"
+    return user_cache_folder() / "rapports-incident"
 
 
 def write_crash_report(

@@ -26,7 +26,6 @@ import json
 import logging
 import os
 import struct
-import sys
 import tempfile
 import zlib
 from collections.abc import Callable
@@ -39,6 +38,7 @@ from sqlalchemy.engine import Connection
 
 from planner.db import models
 from planner.db.store import CampaignStore
+from planner.io.user_folders import user_cache_folder
 
 _log = logging.getLogger(__name__)
 
@@ -56,13 +56,7 @@ def cache_folder() -> Path:
     override = os.environ.get("PLANNER_FIRM_CACHE")
     if override:
         return Path(override)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "planner" / "firmes"
+    return user_cache_folder() / "firmes"
 
 
 def _campaign_key(conn: Connection) -> str:
