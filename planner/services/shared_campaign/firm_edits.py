@@ -10,9 +10,11 @@ retried on PostgreSQL serialization failures and deadlocks.
 from __future__ import annotations
 
 import datetime as dt
+import time
+import weakref
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from planner.db.models import (
@@ -28,10 +30,28 @@ from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
 from planner.domain.json_types import JsonObject
 from planner.domain.outcomes import OUTCOMES, implausible_call_date, normalize_outcome
-from planner.services.shared_campaign.access import current_access
+from planner.services.shared_campaign.access import Access, current_access
 from planner.services.shared_campaign.conflicts import is_unique_violation, retry_transient
 from planner.services.task_force.assignment_writes import Held, run_write, write_states
 from planner.services.task_force.remit_cache import check_remit
+
+_ACCESS_SECONDS = 30.0
+"""How long a login's role is reused between contacts (row-level security still
+decides every write; a revoked login is refused by the database at once)."""
+
+_accesses: weakref.WeakKeyDictionary[Engine, tuple[float, Access]] = weakref.WeakKeyDictionary()
+
+
+def _recent_access(store: CampaignStore) -> Access:
+    """The login's role, read at most every ``_ACCESS_SECONDS`` (two queries a call)."""
+    now = time.monotonic()
+    found = _accesses.get(store.engine)
+    if found is not None and now - found[0] < _ACCESS_SECONDS:
+        return found[1]
+    access = current_access(store)
+    _accesses[store.engine] = (now, access)
+    return access
+
 
 MAX_NOTE = 4000
 """The longest note a contact may carry (the call lists' cells hold them too)."""
@@ -235,7 +255,7 @@ def add_contact(
             f"Note trop longue ({len(text)} caractères, {MAX_NOTE} au plus) : rien n'a été "
             "enregistré."
         )
-    access = current_access(store)
+    access = _recent_access(store)
     if access.role == "conseiller":
         # An adviser records its own calls, never in a colleague's name.
         if adviser_email and adviser_email.casefold() != (access.adviser_email or "").casefold():
