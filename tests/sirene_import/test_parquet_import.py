@@ -273,3 +273,18 @@ def test_a_huge_value_is_refused_before_the_rows_are_kept(sirene_dir: Path, tmp_
     assert "octets" in message
     assert _rows(store) == []
     store.close()
+
+
+def test_a_siret_listed_twice_is_refused_not_a_crash(sirene_dir: Path, tmp_path: Path) -> None:
+    frame = pl.read_csv(sirene_dir / STOCK, infer_schema=False)
+    frame = pl.concat([frame, frame.slice(3, 1)])
+    path = tmp_path / "StockEtablissement_double.parquet"
+    frame.write_parquet(path)
+    store = _store(tmp_path / "c.planner")
+    with pytest.raises(InputError) as caught:
+        import_sirene(store, SireneFiles(path), EVERYTHING, _codes(sirene_dir))
+    message = str(caught.value)
+    assert "figure deux fois" in message and frame["siret"][3] in message
+    assert path.name in message
+    assert _rows(store) == []
+    store.close()

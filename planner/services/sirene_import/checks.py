@@ -61,3 +61,24 @@ def check_lengths(
                 line=too_long[line][0],
                 column=source,
             )
+
+
+def check_unique_sirets(frame: pl.DataFrame, file: str, line: str) -> None:
+    """Refuse a stock that lists one SIRET twice (INSEE's never does).
+
+    Raises:
+        InputError: naming the SIRET, its two lines and the file.
+    """
+    if "siret" not in frame.columns or frame.height < 2:
+        return
+    twice = frame.filter(pl.col("siret").is_duplicated()).sort(line)
+    if twice.height:
+        siret = twice["siret"][0]
+        lines = twice.filter(pl.col("siret") == siret)[line].to_list()
+        raise InputError(
+            f"le SIRET {siret} figure deux fois (lignes {lines[0]} et {lines[1]}) : le "
+            "fichier a été altéré ou assemblé à partir de plusieurs stocks.",
+            file=file,
+            line=lines[1],
+            column="siret",
+        )

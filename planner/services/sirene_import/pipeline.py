@@ -23,7 +23,7 @@ from planner.io.sirene_layout import SireneKind, require_kind
 from planner.io.sirene_parquet import ParquetSource, open_source
 from planner.io.sirene_reader import LINE
 from planner.services.firms import firm_cache
-from planner.services.sirene_import.checks import check_lengths
+from planner.services.sirene_import.checks import check_lengths, check_unique_sirets
 from planner.services.sirene_import.commune_check import check_positions
 from planner.services.sirene_import.fields import FIELD_SOURCES, LEGAL_UNIT_FIELDS, UNIT_LINE
 from planner.services.sirene_import.joins import (
@@ -106,6 +106,7 @@ def import_sirene(
         units = units.drop(UNIT_LINE)
     frame = stored_columns(frame, aliases, "denominationUniteLegale" in frame.columns)
     check_lengths(frame, models.Establishment.__table__, FIELD_SOURCES, stock.name, LINE)
+    check_unique_sirets(frame, stock.name, LINE)
     frame = check_positions(store, frame)
 
     step.report(0.95, 0, 0, 1, "Enregistrement dans la campagne")
