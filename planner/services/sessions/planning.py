@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from planner.db import models
 from planner.db.store import CampaignStore
+from planner.db.write_lock import take_write_lock
 from planner.domain.errors import PlannerError
 from planner.domain.recurrence import Recurrence, expand
 from planner.domain.session_clashes import Clash, SessionFacts, check_all, check_session
@@ -31,7 +32,6 @@ from planner.services.shared_campaign.conflicts import (
     stale_rows_as_conflicts,
 )
 from planner.services.sirene_import.non_diffusible import firm_label
-from planner.services.task_force.assignment_writes import take_write_lock
 
 
 @dataclass

@@ -22,6 +22,7 @@ from planner.db.bulk import bulk_insert
 from planner.db.models import Adviser, Assignment, Establishment, Team
 from planner.db.row_versions import next_version
 from planner.db.store import CampaignStore
+from planner.db.write_lock import take_write_lock
 from planner.domain.errors import PlannerError
 from planner.services.shared_campaign.conflicts import (
     Conflict,
@@ -86,18 +87,6 @@ def versions_of(state: Mapping[str, Held | None]) -> dict[str, int | None]:
 def _chunks(items: Sequence[str]) -> Iterable[list[str]]:
     for start in range(0, len(items), CHUNK):
         yield list(items[start : start + CHUNK])
-
-
-def take_write_lock(session: Session) -> None:
-    """On SQLite, start the write transaction now, before reading what will be compared.
-
-    Python's sqlite3 opens the transaction at the first write only: the
-    reads before it would see a state another program may change before our
-    write. A write statement that changes nothing takes the file's write lock.
-    PostgreSQL locks the rows themselves (``FOR UPDATE``) instead.
-    """
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("DELETE FROM assignment WHERE 1 = 0"))
 
 
 def lock_all_assignments(session: Session) -> None:

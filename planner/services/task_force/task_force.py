@@ -12,6 +12,7 @@ from planner.db.bulk import bulk_insert
 from planner.db.models import Adviser, Assignment, Partner, RemitRule, Team
 from planner.db.row_versions import next_version
 from planner.db.store import CampaignStore
+from planner.db.write_lock import take_write_lock
 from planner.domain.errors import PlannerError
 from planner.domain.remit import Rule, validate_rule
 from planner.services.shared_campaign.conflicts import StaleVersion
@@ -23,7 +24,6 @@ from planner.services.task_force.assignment_writes import (
     lock_all_assignments,
     read_state,
     run_write,
-    take_write_lock,
     write_states,
 )
 from planner.services.task_force.task_force_model import (
