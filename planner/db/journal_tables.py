@@ -37,7 +37,15 @@ class JournaledTable:
 def _firm_of(table: str, key: tuple[str, ...]) -> str:
     if table == "contact_need":
         return "contact"
-    if table in {"assignment", "contact", "session_invitee", "session_host"}:
+    if table in {
+        "assignment",
+        "contact",
+        "session_invitee",
+        "session_host",
+        "contact_service",
+        "firm_block",
+        "portfolio_claim",
+    }:
         return "siret"
     return ""
 
@@ -49,6 +57,7 @@ _LINKS: dict[str, tuple[str, ...]] = {
     "session_host": ("session_id", "siret"),
     "access_grant": ("login",),
     "supported_firm": ("siret",),
+    "service_offer_partner": ("offer_id", "partner_id"),
 }
 
 JOURNALED_TABLES: tuple[JournaledTable, ...] = tuple(

@@ -35,7 +35,7 @@ RLS enabled and no policy shows nothing to a non-owner).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 ROLES: tuple[str, ...] = ("coordination", "partenaire", "conseiller")
 """The roles of a shared campaign, as ``access_grant.role`` stores them."""
@@ -135,6 +135,13 @@ _READ: dict[str, str] = {
     # could sign rows for another partner's firms and have them read back.
     "setting": f"{_ANY_GRANT} AND key <> 'campaign_identity'",
     "bmo_project": _ANY_GRANT,
+    # The firm's journey (0011): the catalogue is shared; services and marks
+    # follow the firm; a partner sees its own portfolio's claims.
+    "service_offer": _ANY_GRANT,
+    "service_offer_partner": _ANY_GRANT,
+    "contact_service": _VISIBLE_FIRM,
+    "firm_block": _VISIBLE_FIRM,
+    "portfolio_claim": f"partner_id = {_PARTNER}",
 }
 """Every table under RLS, and what a partner's or adviser's login reads of it."""
 
@@ -174,7 +181,34 @@ _FIELD_WRITES: tuple[tuple[str, str, str, str | None, str], ...] = (
         None,
         f"{_FIELD_ROLES} AND contact_id IN (SELECT c.id FROM contact c)",
     ),
+    (
+        "contact_service",
+        "planner_field_records",
+        "INSERT",
+        None,
+        f"{_FIELD_ROLES} AND {_VISIBLE_FIRM} AND contact_id IN (SELECT c.id FROM contact c)",
+    ),
+    # A partner or adviser marks its own firms « ne pas solliciter » (a refusal
+    # read back from its workbook), and may renew such a mark.
+    ("firm_block", "planner_field_blocks", "INSERT", None, f"{_FIELD_ROLES} AND {_VISIBLE_FIRM}"),
+    (
+        "firm_block",
+        "planner_field_reblocks",
+        "UPDATE",
+        f"{_FIELD_ROLES} AND {_VISIBLE_FIRM}",
+        f"{_FIELD_ROLES} AND {_VISIBLE_FIRM}",
+    ),
 )
+
+FIELD_INSERT_TABLES: tuple[str, ...] = ("contact", "contact_need", "contact_service", "firm_block")
+"""Tables a partner's or adviser's login may insert into (rows checked by the policies)."""
+
+FIELD_UPDATE_TABLES: tuple[str, ...] = ("firm_block",)
+"""Tables whose rows a partner's or adviser's login may update (beyond ``assignment``'s
+columns, ``PARTNER_UPDATE_COLUMNS``)."""
+
+FIELD_SEQUENCE_TABLES: tuple[str, ...] = ("contact", "contact_need", "contact_service")
+"""Tables with an id sequence that a field login's inserts draw from."""
 
 REFUSED_MESSAGES: tuple[tuple[str, str], ...] = (
     (
@@ -209,10 +243,16 @@ PARTNER_UPDATE_COLUMNS: tuple[str, ...] = (
 """The columns of ``assignment`` a partner's login may update (never the SIRET)."""
 
 
-def install_statements() -> Iterator[str]:
-    """The SQL that installs the access functions and policies (idempotent)."""
+def install_statements(tables: Collection[str] | None = None) -> Iterator[str]:
+    """The SQL that installs the access functions and policies (idempotent).
+
+    ``tables``: only these tables (a migration names the tables that exist at
+    its revision); None: every protected table.
+    """
     yield from _FUNCTIONS
     for table, read in _READ.items():
+        if tables is not None and table not in tables:
+            continue
         yield f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"
         yield f"DROP POLICY IF EXISTS planner_read ON {table}"
         yield f"CREATE POLICY planner_read ON {table} FOR SELECT USING ({read})"
@@ -227,16 +267,21 @@ def install_statements() -> Iterator[str]:
                 f"USING ({_COORDINATION}) WITH CHECK ({_COORDINATION})"
             )
     for table, name, command, using, check in _FIELD_WRITES:
+        if tables is not None and table not in tables:
+            continue
         yield f"DROP POLICY IF EXISTS {name} ON {table}"
         using_sql = f" USING ({using})" if using is not None else ""
         yield (f"CREATE POLICY {name} ON {table} FOR {command}{using_sql} WITH CHECK ({check})")
 
 
-def uninstall_statements() -> Iterator[str]:
-    """The SQL that removes them."""
+def uninstall_statements(tables: Collection[str] | None = None) -> Iterator[str]:
+    """The SQL that removes them (``tables``: only on these tables)."""
     for table, name, _command, _using, _check in _FIELD_WRITES:
-        yield f"DROP POLICY IF EXISTS {name} ON {table}"
+        if tables is None or table in tables:
+            yield f"DROP POLICY IF EXISTS {name} ON {table}"
     for table in _READ:
+        if tables is not None and table not in tables:
+            continue
         yield f"DROP POLICY IF EXISTS planner_read ON {table}"
         yield f"DROP POLICY IF EXISTS planner_coordination ON {table}"
         yield f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY"

@@ -16,7 +16,7 @@ Installed by migration 0010 on a PostgreSQL campaign (nothing on SQLite):
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from planner.db.journal_tables import JOURNALED_TABLES, NOTIFIED_TABLES, NOTIFY_CHANNEL
 from planner.db.row_versions import VERSIONED_TABLES
@@ -201,23 +201,33 @@ _TRIGGER_FUNCTIONS = (
 )
 
 
-def install_statements() -> Iterator[str]:
-    """The SQL that installs the functions and triggers (idempotent)."""
+def install_statements(tables: Collection[str] | None = None) -> Iterator[str]:
+    """The SQL that installs the functions and triggers (idempotent).
+
+    ``tables``: only on these tables (a migration names the tables that exist at
+    its revision); None: on every followed table.
+    """
+
+    def wanted(table: str) -> bool:
+        return tables is None or table in tables
+
     yield from _FUNCTIONS
-    for table in VERSIONED_TABLES:
+    for table in filter(wanted, VERSIONED_TABLES):
         yield f"DROP TRIGGER IF EXISTS planner_row_version ON {table}"
         yield (
             f"CREATE TRIGGER planner_row_version BEFORE INSERT OR UPDATE ON {table} "
             "FOR EACH ROW EXECUTE FUNCTION planner_row_version()"
         )
     for followed in JOURNALED_TABLES:
+        if not wanted(followed.name):
+            continue
         args = f"'{','.join(followed.key)}', '{followed.firm}'"
         yield f"DROP TRIGGER IF EXISTS planner_journal ON {followed.name}"
         yield (
             f"CREATE TRIGGER planner_journal AFTER INSERT OR UPDATE OR DELETE ON {followed.name} "
             f"FOR EACH ROW EXECUTE FUNCTION planner_journal({args})"
         )
-    for table in NOTIFIED_TABLES:
+    for table in filter(wanted, NOTIFIED_TABLES):
         yield f"DROP TRIGGER IF EXISTS planner_notify ON {table}"
         yield (
             f"CREATE TRIGGER planner_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
@@ -240,13 +250,18 @@ def install_statements() -> Iterator[str]:
         yield f"REVOKE EXECUTE ON FUNCTION {signature} FROM PUBLIC"
 
 
-def uninstall_statements() -> Iterator[str]:
-    """The SQL that removes them (downgrade)."""
-    for table in VERSIONED_TABLES:
+def uninstall_statements(tables: Collection[str] | None = None) -> Iterator[str]:
+    """The SQL that removes them (downgrade; ``tables``: only on these tables)."""
+
+    def wanted(table: str) -> bool:
+        return tables is None or table in tables
+
+    for table in filter(wanted, VERSIONED_TABLES):
         yield f"DROP TRIGGER IF EXISTS planner_row_version ON {table}"
     for followed in JOURNALED_TABLES:
-        yield f"DROP TRIGGER IF EXISTS planner_journal ON {followed.name}"
-    for table in NOTIFIED_TABLES:
+        if wanted(followed.name):
+            yield f"DROP TRIGGER IF EXISTS planner_journal ON {followed.name}"
+    for table in filter(wanted, NOTIFIED_TABLES):
         yield f"DROP TRIGGER IF EXISTS planner_notify ON {table}"
     for name in (
         "planner_row_version",

@@ -33,6 +33,10 @@ VERSIONED_TABLES: dict[str, tuple[str, ...]] = {
     "adviser": ("id",),
     "remit_rule": ("id",),
     "setting": ("key",),
+    "service_offer": ("id",),
+    "contact_service": ("id",),
+    "firm_block": ("siret",),
+    "portfolio_claim": ("id",),
 }
 """Versioned tables and their key columns."""
 

@@ -132,13 +132,24 @@ def ensure_group(conn: Connection, database: str, role: str) -> None:
             )
         )
     else:
-        statements.append(sql.SQL("GRANT INSERT ON contact, contact_need TO {}").format(ident))
-        sequences = conn.execute(
-            text(
-                "SELECT pg_get_serial_sequence('contact', 'id'), "
-                "pg_get_serial_sequence('contact_need', 'id')"
+        statements.append(
+            sql.SQL("GRANT INSERT ON {} TO {}").format(
+                sql.SQL(", ").join(sql.Identifier(t) for t in pg_access.FIELD_INSERT_TABLES),
+                ident,
             )
-        ).one()
+        )
+        statements.append(
+            sql.SQL("GRANT UPDATE ON {} TO {}").format(
+                sql.SQL(", ").join(sql.Identifier(t) for t in pg_access.FIELD_UPDATE_TABLES),
+                ident,
+            )
+        )
+        sequences = [
+            conn.execute(
+                text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table}
+            ).scalar()
+            for table in pg_access.FIELD_SEQUENCE_TABLES
+        ]
         for sequence in sequences:
             if sequence is not None:
                 statements.append(

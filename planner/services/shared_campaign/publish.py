@@ -23,7 +23,7 @@ from typing import Any
 import psycopg
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, MetaData, Table, inspect, text
+from sqlalchemy import Connection, MetaData, Table, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
 from planner.db.store import (
@@ -247,6 +247,10 @@ def _publish_in(
     quiet = _triggers(conn)
     for owner, trigger in quiet:
         conn.exec_driver_sql(f'ALTER TABLE "{owner}" DISABLE TRIGGER {trigger}')
+    # Rows the migrations seed (the service catalogue) come from the file instead.
+    for table in reversed(tables):
+        if table.name in source_tables and conn.execute(select(table).limit(1)).first():
+            conn.execute(table.delete())
     counts = []
     for index, table in enumerate(tables):
         report(index, len(tables), f"Copie de la table {table.name}")

@@ -31,7 +31,11 @@ def upgrade() -> None:
     from planner.db.row_versions import next_version
 
     start = next_version()
+    # VERSIONED_TABLES grows with later revisions: only this revision's tables.
+    at_start = set(sa.inspect(bind).get_table_names())
     for table in VERSIONED_TABLES:
+        if table not in at_start:
+            continue
         with op.batch_alter_table(table) as batch_op:
             batch_op.add_column(
                 sa.Column('version', sa.BigInteger(), nullable=False, server_default='0')
@@ -72,25 +76,30 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('login', name=op.f('pk_access_grant')),
     )
     if bind.dialect.name == 'postgresql':
-        for statement in pg_triggers.install_statements():
+        # The tables of this revision only: later revisions add theirs (0011).
+        existing = set(sa.inspect(bind).get_table_names())
+        for statement in pg_triggers.install_statements(existing):
             op.execute(statement)
         from planner.db import pg_access
 
-        for statement in pg_access.install_statements():
+        for statement in pg_access.install_statements(existing):
             op.execute(statement)
 
 
 def downgrade() -> None:
     bind = op.get_bind()
+    existing = set(sa.inspect(bind).get_table_names())
     if bind.dialect.name == 'postgresql':
         from planner.db import pg_access
 
-        for statement in pg_access.uninstall_statements():
+        for statement in pg_access.uninstall_statements(existing):
             op.execute(statement)
-        for statement in pg_triggers.uninstall_statements():
+        for statement in pg_triggers.uninstall_statements(existing):
             op.execute(statement)
     op.drop_table('access_grant')
     op.drop_table('journal')
     for table in VERSIONED_TABLES:
+        if table not in existing:
+            continue
         with op.batch_alter_table(table) as batch_op:
             batch_op.drop_column('version')
