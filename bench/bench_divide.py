@@ -1,43 +1,39 @@
 """Division of firms among teams and advisers, with exclusive remit rules.
 
-``divide_50k``: 50,000 firms, 12 teams, 60 advisers, two exclusive remit rules.
-Floor: plain ``k-means-constrained`` on the coordinates (one run, n_init=1),
-cluster sizes fixed to the (equal) capacities, no remit rule. planner's division
-(OR-Tools min-cost flow on grid-cell units, remit rules and then advisers) is
-measured on the same firms, with the rules and, for a like-for-like quality
-comparison, without them. Store reading and writing are not included. Pieces
-(connected groups of ~500 m cells per team) are also measured without the
-contiguity pass, to show what it gains.
-
-k-means-constrained (and scipy) come with the ``bench`` dependency group:
-``uv sync --group bench``.
-
-``divide_200k`` (40 teams, 200 advisers) and ``divide_500k`` (100 teams, 500
-advisers): the same clustered firms and remit rules at constant density (the
-area grows with the count), teams then advisers. Floor: one OR-Tools min-cost
+``divide_50k`` (12 teams, 60 advisers), ``divide_200k`` (40 teams, 200
+advisers) and ``divide_500k`` (100 teams, 500 advisers): clustered firms with
+two exclusive remit rules at constant density (the area grows with the count),
+teams then advisers; store reading and writing are not included. Floor: one OR-Tools min-cost
 flow (the same library and graph as the division) of the same grid cells to
 the teams, with an arc for every allowed cell-team pair, at the centres the
 division ended with, then one such flow per team to its advisers at their
 final centres: the product's last assignment steps done the direct way, without
 its rounds of centres, candidate widening or contiguity pass.
-k-means-constrained cannot be the floor at these sizes: each of its iterations
+
+``divide_50k`` also reports, outside the timed runs, a quality comparison with
+plain ``k-means-constrained`` on the coordinates (one run, n_init=1, cluster
+sizes fixed to equal capacities, no remit rule; it needs the ``bench``
+dependency group: ``uv sync --group bench``) and with planner's division without
+the rules or without the contiguity pass (pieces: connected groups of ~500 m
+cells per team). k-means-constrained is not a floor: it does other work (no
+remit rule, no advisers). It cannot even be compared at 200k and 500k: each of its iterations
 is a flow with an arc per firm and team (8 M arcs at 200k × 40, 50 M at
 500k × 100) read back arc by arc in Python; at 200k × 40 it took about 10 s of
 CPU per iteration and had not converged after 17 iterations (20 minutes); on a
 sample it would not be the same data.
 
-Product and floor run interleaved three times (P F P F P F); the medians are
-reported.
+Product and floor run interleaved (P F P F P F, ``--runs`` times each); the
+medians are reported.
 """
 
 from __future__ import annotations
 
 import math
-import statistics
 import time
 from collections.abc import Callable
 
 import numpy as np
+import timing
 
 from planner.services.task_force.division.flow import solve_flow, unit_costs
 from planner.services.task_force.division.quality import division_quality
@@ -130,17 +126,12 @@ def bench_divide() -> dict[str, object]:
     xy, allowed = _firms()
     size = N_FIRMS // N_TEAMS
     capacity = _capacities(allowed)
-    product: list[float] = []
-    floors: list[float] = []
-    for _ in range(3):  # interleaved: P F P F P F
-        start = time.perf_counter()
-        ruled, adviser, _ = _with_advisers(xy, allowed, capacity)
-        product.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        baseline = KMeansConstrained(
-            n_clusters=N_TEAMS, size_min=size, size_max=size + 1, n_init=1, random_state=0
-        ).fit_predict(xy)
-        floors.append(time.perf_counter() - start)
+    timed, ruled, adviser = _timed_runs(xy, allowed, capacity, N_TEAMS)
+    start = time.perf_counter()
+    baseline = KMeansConstrained(
+        n_clusters=N_TEAMS, size_min=size, size_max=size + 1, n_init=1, random_state=0
+    ).fit_predict(xy)
+    kmeans_seconds = time.perf_counter() - start
     equal = np.full(N_TEAMS, N_FIRMS / N_TEAMS)
     equal_targets = capacity_targets(N_FIRMS, equal)
     broken = int((~allowed[np.arange(N_FIRMS), baseline]).sum())
@@ -165,15 +156,12 @@ def bench_divide() -> dict[str, object]:
         ]
     )
     return {
-        "seconds": round(statistics.median(product), 3),
-        "floor_seconds": round(statistics.median(floors), 3),
-        "runs": len(product),
-        "seconds_all": [round(x, 3) for x in product],
-        "floor_all": [round(x, 3) for x in floors],
-        "firms": N_FIRMS,
-        "teams": N_TEAMS,
-        "advisers": N_TEAMS * ADVISERS_PER_TEAM,
-        "baseline_no_rules": {**_quality(xy, baseline, equal_targets), "rule_breaks": broken},
+        **timed,
+        "baseline_no_rules": {
+            **_quality(xy, baseline, equal_targets),
+            "rule_breaks": broken,
+            "seconds_kmeans_constrained": round(kmeans_seconds, 3),
+        },
         "planner_no_rules": {
             **_quality(xy, plain.team, plain.targets),
             "seconds_teams_only": round(plain_seconds, 3),
@@ -243,12 +231,15 @@ def _direct_flow(
     return team, flow.arcs
 
 
-def _bench_region(n: int, teams: int) -> dict[str, object]:
-    xy, allowed = _firms(n, teams)
-    capacity = _capacities(allowed)
+def _timed_runs(
+    xy: np.ndarray, allowed: np.ndarray, capacity: np.ndarray, teams: int
+) -> tuple[dict[str, object], FlowResult, np.ndarray]:
+    """The division and its direct-flow floor, interleaved; medians, the division's teams
+    and advisers."""
+    n = len(xy)
     product: list[float] = []
     floor: list[float] = []
-    for _ in range(3):  # interleaved: P F P F P F
+    for _ in range(timing.runs()):  # interleaved: P F P F P F
         start = time.perf_counter()
         ruled, adviser, adviser_centres = _with_advisers(xy, allowed, capacity)
         product.append(time.perf_counter() - start)
@@ -263,6 +254,23 @@ def _bench_region(n: int, teams: int) -> dict[str, object]:
                 adviser_centres[t],
             )
         floor.append(time.perf_counter() - start)
+    timed = timing.medians(product, floor) | {
+        "firms": n,
+        "teams": teams,
+        "advisers": teams * ADVISERS_PER_TEAM,
+        "floor_direct_flow": {
+            "arcs": direct_arcs,
+            "rule_breaks": int((~allowed[np.arange(n), direct]).sum()),
+            "mean_km": _quality(xy, direct, ruled.targets)["mean_km"],
+        },
+    }
+    return timed, ruled, adviser
+
+
+def _bench_region(n: int, teams: int) -> dict[str, object]:
+    xy, allowed = _firms(n, teams)
+    capacity = _capacities(allowed)
+    timed, ruled, adviser = _timed_runs(xy, allowed, capacity, teams)
     adviser_targets = np.concatenate(
         [
             capacity_targets(int((ruled.team == t).sum()), np.ones(ADVISERS_PER_TEAM))
@@ -270,14 +278,7 @@ def _bench_region(n: int, teams: int) -> dict[str, object]:
         ]
     )
     return {
-        "seconds": round(statistics.median(product), 3),
-        "floor_seconds": round(statistics.median(floor), 3),
-        "runs": len(product),
-        "seconds_all": [round(x, 3) for x in product],
-        "floor_all": [round(x, 3) for x in floor],
-        "firms": n,
-        "teams": teams,
-        "advisers": teams * ADVISERS_PER_TEAM,
+        **timed,
         "planner_with_rules": {
             **_quality(xy, ruled.team, ruled.targets),
             "rule_breaks": int((~allowed[np.arange(n), ruled.team]).sum()),
@@ -287,11 +288,6 @@ def _bench_region(n: int, teams: int) -> dict[str, object]:
             "flows_solved": ruled.solves,
             "flows_widened": ruled.widenings,
             "max_arcs": ruled.max_arcs,
-        },
-        "floor_direct_flow": {
-            "arcs": direct_arcs,
-            "rule_breaks": int((~allowed[np.arange(n), direct]).sum()),
-            "mean_km": _quality(xy, direct, ruled.targets)["mean_km"],
         },
     }
 
