@@ -12,7 +12,7 @@ memory of the national stock's streaming (40M rows, 9 GB).
 ``scan_parquet`` of the same file with the same filters and columns, collected
 (and ``ratio_with_write`` as above).
 
-Each figure is the median of three runs, product and floor interleaved
+Each figure is the median of ``--runs`` runs (3 by default), product and floor interleaved
 (P F P F P F). ``read_seconds`` is the product's time until it starts writing
 (read, filter, join, checks), ``write_seconds`` the rest (SQLite insert and commit).
 """
@@ -30,6 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
+import timing
 
 from planner.db import models
 from planner.db.store import create_store
@@ -178,7 +179,8 @@ def _product(path: Path, aliases: dict[str, str]) -> dict[str, float]:
     }
 
 
-def _run(path: Path, rows: int, inside: list[str], runs: int = 3) -> dict[str, object]:
+def _run(path: Path, rows: int, inside: list[str]) -> dict[str, object]:
+    runs = timing.runs()
     reference = CommuneReference.load()
     aliases = {c: c for c in inside} | reference.aliases_of(inside)
     products: list[dict[str, float]] = []

@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import timing
+
 SERVER = os.environ.get("PLANNER_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 DATABASE = "planner_bench_load"
 HOT_FIRMS = 200
@@ -386,14 +388,14 @@ def _summary(outcomes: list[Outcome], elapsed: float) -> dict[str, float | int]:
 
 
 def bench_shared_campaign_load() -> dict[str, object]:
-    """Three rounds of product then floor (P F P F P F), each ``PLANNER_LOAD_SECONDS`` / 3
-    long (60 s of product load in all); medians of the rounds, latency percentiles and
-    the lost-update check over every product round."""
+    """``--runs`` rounds (3 by default) of product then floor (P F P F P F), each
+    ``PLANNER_LOAD_SECONDS`` / rounds long (60 s of product load in all); medians of the
+    rounds, latency percentiles and the lost-update check over every product round."""
     from sqlalchemy import create_engine, text
 
     seconds = float(os.environ.get("PLANNER_LOAD_SECONDS", "60"))
     writers = int(os.environ.get("PLANNER_LOAD_WRITERS", "20"))
-    rounds = 3
+    rounds = timing.runs()
     url = _publish_demo()
     hot, firms, teams, sessions = _plan(url)
     engine = create_engine(url)

@@ -63,11 +63,31 @@ def test_goals_say_met_or_not() -> None:
     tool = _tool()
     block = tool.table(tool.parse(map(json.dumps, LINES)), "06/12/2026", "test machine")
     rows = {row.split(" | ")[0]: row for row in block.splitlines() if row.startswith("| `")}
-    assert "≤ 1.5× floor | yes |" in rows["| `map_50k`"]
+    assert "≤ 1.5× floor (#17) | yes |" in rows["| `map_50k`"]
     assert "310 ms" in rows["| `map_50k`"]
-    assert "< 100 ms | **no** |" in rows["| `table_sort_200k`"]
+    assert "< 100 ms (#17) | **no** |" in rows["| `table_sort_200k`"]
     assert rows["| `unknown_bench`"].endswith("|  |  |")  # no goal, no verdict
     assert "06/12/2026, test machine" in block
+
+
+def test_several_goals_and_nested_figures_each_get_a_verdict() -> None:
+    tool = _tool()
+    lines = [
+        {"name": "divide_500k", "seconds": 12.0, "floor_seconds": 3.0, "ratio": 4.0, "runs": 3,
+         "planner_with_rules": {"max_deviation_pct": 1.7}},
+        {"name": "shared_campaign_load", "seconds": 1.0, "floor_seconds": 1.0, "runs": 3,
+         "write_p95_ms": 80.0, "lost_updates": 0},
+        {"name": "region_open_500k", "seconds": 2.0, "floor_seconds": 1.0, "runs": 3},
+    ]  # fmt: skip
+    block = tool.table(lines, "06/12/2026", "test machine")
+    rows = {row.split(" | ")[0]: row for row in block.splitlines() if row.startswith("| `")}
+    assert "≤ 15.00 s (#17); max deviation ≤ 1 % (#17) | yes; **no** |" in rows["| `divide_500k`"]
+    assert (
+        "p95 < 100 ms (#13); lost updates ≤ 0 (#13) | yes; yes |"
+        in rows["| `shared_campaign_load`"]
+    )
+    # an absent figure gets no verdict, never a "yes"
+    assert rows["| `region_open_500k`"].endswith("| yes;  |")
 
 
 def test_rewrite_replaces_only_between_markers_and_is_idempotent(tmp_path: Path) -> None:
