@@ -26,9 +26,22 @@ from planner.io.sirene_reader import LINE
 
 PARQUET_MAGIC = b"PAR1"
 _LINE_BREAKS = r"[\t\r\n]+"
-_CONTROLS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u0080-\u009f]"
+# Control characters, and the invisible format characters that reorder or hide
+# text (bidirectional embeddings and isolates, zero-width spaces and joiners,
+# word joiner, BOM), as the CSV reader drops them.
+_FORMAT_CODES = (
+    *range(0x200B, 0x2010),
+    *range(0x202A, 0x202F),
+    *range(0x2060, 0x2065),
+    *range(0x2066, 0x206A),
+    0xFEFF,
+)
+_CONTROLS = (
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u0080-\u009f"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 # Searched for as literals (Aho-Corasick): twice as fast as a regex class here.
-_CONTROL_CHARS = [chr(c) for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))]
+_CONTROL_CHARS = [chr(c) for c in (*range(0x20), 0x7F, *range(0x80, 0xA0), *_FORMAT_CODES)]
 
 _TEXT_KINDS = (pl.String, pl.Categorical, pl.Enum)
 _NUMBER_KINDS = (
@@ -88,6 +101,7 @@ class ParquetSource:
         if self.path.is_dir():
             raise InputError("c'est un dossier, pas un fichier.", file=self.name)
         self.size = self.path.stat().st_size
+        self._check_magic()
         try:
             self._schema = pl.read_parquet_schema(self.path)
             self.rows = int(pl.scan_parquet(self.path).select(pl.len()).collect().item())
@@ -102,6 +116,32 @@ class ParquetSource:
                 file=self.name,
             ) from exc
         self.header = list(self._schema)
+
+    def _check_magic(self) -> None:
+        """A Parquet file starts and ends with ``PAR1``: a CSV (or anything else) renamed
+        ``.parquet`` is told so, not taken for a damaged Parquet file."""
+        try:
+            with self.path.open("rb") as handle:
+                head = handle.read(4)
+                handle.seek(max(0, self.size - 4))
+                tail = handle.read(4)
+        except PermissionError as exc:
+            raise InputError(
+                "lecture refusée : vous n'avez pas le droit de lire ce fichier.", file=self.name
+            ) from exc
+        if head == PARQUET_MAGIC:
+            if tail != PARQUET_MAGIC:
+                raise InputError(
+                    "le fichier Parquet est tronqué (sa fin manque) : téléchargez-le de nouveau.",
+                    file=self.name,
+                )
+            return
+        looks_csv = len(head) == 4 and all(32 <= b < 127 or b in (9, 10, 13) for b in head)
+        raise InputError(
+            "ce n'est pas un fichier Parquet (il ne commence pas par la signature PAR1)"
+            + (" : c'est un fichier texte, sans doute un CSV renommé ; renommez-le en .csv." if looks_csv else "."),
+            file=self.name,
+        )
 
     def require_text(self, column: str) -> None:
         """Refuse a key column (commune, SIRET, SIREN) that is not stored as text."""

@@ -29,8 +29,13 @@ LINE = "_line"
 # Left in the bytes for the parser (csv_source strips the other C0 controls):
 # tab, CR and LF inside a field become one space, C1 controls are removed.
 _LINE_BREAKS = r"[\t\r\n]+"
-_C1_CONTROLS = "[\u0080-\u009f]"
-_C1_BYTES = re.compile(b"\xc2[\x80-\x9f]")
+# C1 controls, and the invisible format characters that reorder or hide text
+# (bidirectional embeddings and isolates, zero-width spaces and joiners, word
+# joiner, BOM): a name holding them displays other than it reads.
+_C1_CONTROLS = "[\u0080-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+_C1_BYTES = re.compile(
+    b"\xc2[\x80-\x9f]|\xe2\x80[\x8b-\x8f\xaa-\xae]|\xe2\x81[\xa0-\xa4\xa6-\xa9]|\xef\xbb\xbf"
+)
 
 
 @dataclass(frozen=True)
@@ -218,7 +223,8 @@ def _quoted_counts(data: bytes, separator: bytes) -> tuple[int, int]:
 
 
 def _clean_text(frame: pl.DataFrame, data: bytes, quoted_newlines: int) -> pl.DataFrame:
-    """Turn tabs and line breaks inside fields into spaces, drop C1 controls.
+    """Turn tabs and line breaks inside fields into spaces, drop C1 controls and
+    invisible format characters (bidirectional, zero-width).
 
     Only chunks that hold any are rewritten: SIRENE has almost none.
     """

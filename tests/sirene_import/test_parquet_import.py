@@ -288,3 +288,58 @@ def test_a_siret_listed_twice_is_refused_not_a_crash(sirene_dir: Path, tmp_path:
     assert path.name in message
     assert _rows(store) == []
     store.close()
+
+
+def test_a_csv_renamed_parquet_is_told_it_is_not_parquet(sirene_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "StockEtablissement.parquet"
+    path.write_bytes((sirene_dir / STOCK).read_bytes())
+    store = _store(tmp_path / "c.planner")
+    with pytest.raises(InputError) as caught:
+        import_sirene(store, SireneFiles(path), ImportFilters(), {"75056": "75056"})
+    store.close()
+    message = str(caught.value)
+    assert path.name in message
+    assert "n'est pas un fichier Parquet" in message and "CSV renommé" in message
+
+
+def test_a_parquet_cut_short_is_told_truncated(sirene_dir: Path, tmp_path: Path) -> None:
+    whole = _parquet(sirene_dir / STOCK, tmp_path / "entier.parquet")
+    path = tmp_path / "StockEtablissement.parquet"
+    path.write_bytes(whole.read_bytes()[:-100])
+    with pytest.raises(InputError, match="tronqué"):
+        ParquetSource(path)
+
+
+INVISIBLE = "\u202eDLROW\u202c\u200b\u2066X\u2069\ufeff\u200d"
+
+
+def test_invisible_format_characters_are_dropped_from_csv_and_parquet(
+    sirene_dir: Path, tmp_path: Path
+) -> None:
+    """Bidirectional overrides and zero-width characters make a name display other than
+    it reads (in the table, the map's popups, the printed lists): dropped at import, in
+    both formats alike."""
+    frame = pl.read_csv(sirene_dir / STOCK, infer_schema=False)
+    first = frame["siret"][0]
+    frame = frame.with_columns(
+        pl.when(pl.col("siret") == first)
+        .then(pl.lit(f"BOULANGERIE {INVISIBLE}DU PORT"))
+        .otherwise(pl.col("enseigne1Etablissement"))
+        .alias("enseigne1Etablissement")
+    )
+    parquet = tmp_path / "s.parquet"
+    frame.write_parquet(parquet)
+    csv = tmp_path / "StockEtablissement_invisibles.csv"
+    frame.write_csv(csv)
+    names = []
+    for name, source in (("csv", csv), ("pq", parquet)):
+        store = _store(tmp_path / f"{name}.planner")
+        import_sirene(store, SireneFiles(source), EVERYTHING, _codes(sirene_dir))
+        with store.session() as session:
+            names.append(
+                session.scalar(
+                    select(models.Establishment.enseigne).where(models.Establishment.siret == first)
+                )
+            )
+        store.close()
+    assert names == ["BOULANGERIE DLROWXDU PORT"] * 2
