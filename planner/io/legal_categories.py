@@ -60,6 +60,5 @@ def _load(path: Path) -> dict[str, str]:
             return labels
     except OSError as exc:
         raise LegalCategoriesError(
-            f"Liste des catégories juridiques introuvable ({path}) : "
-            "l'installation est incomplète."
+            f"Liste des catégories juridiques introuvable ({path}) : l'installation est incomplète."
         ) from exc

@@ -21,7 +21,7 @@ QT_FRENCH_GAPS: dict[tuple[str, str], str] = {
 class QtFrenchGaps(QTranslator):
     """Translates the few Qt strings the shipped French catalogue misses."""
 
-    def translate(  # type: ignore[override]
+    def translate(
         self,
         context: str,
         source_text: str,

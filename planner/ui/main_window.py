@@ -98,9 +98,7 @@ class MainWindow(QMainWindow):
         sirene_import = SireneImportController(self.parts, campaign.reopen)
         # An empty campaign says what to do next over the map (import SIRENE).
         self.empty_panel = EmptyCampaignPanel(self.map_area, sirene_import.import_sirene)
-        self.campaignShown.connect(
-            lambda loaded: self.empty_panel.show_for(loaded.firms.height)
-        )
+        self.campaignShown.connect(lambda loaded: self.empty_panel.show_for(loaded.firms.height))
         self._build_menus(campaign, firms, map_view, sirene_import)
         # The features' own menus and docks come after the window's, in this order.
         task_force = TaskForceController(self.parts, map_view)

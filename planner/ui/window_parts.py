@@ -23,7 +23,6 @@ from planner.ui.map.map_widget import MapWidget
 from planner.ui.recent_folders import DEFAULT_KIND, RecentFolders
 from planner.ui.tasks import Task, TaskRunner, run_with_progress, track
 
-
 HELP_MENU = "&Aide"
 """The menu bar's last menu: :meth:`WindowParts.menu` adds the others before it."""
 

@@ -5,8 +5,8 @@ campaign's own filters and the empty campaign's next step."""
 from __future__ import annotations
 
 import sqlite3
-from contextlib import closing
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -120,7 +120,9 @@ def test_save_a_copy_of_a_campaign_file(
     )
     action.trigger()
     qtbot.waitUntil(target.exists, timeout=30000)
-    qtbot.waitUntil(lambda: "Copie de la campagne enregistrée" in window.statusBar().currentMessage())
+    qtbot.waitUntil(
+        lambda: "Copie de la campagne enregistrée" in window.statusBar().currentMessage()
+    )
     assert list(target.parent.iterdir()) == [target]  # no temporary file left beside it
     with closing(sqlite3.connect(target)) as copy:
         assert copy.execute("pragma integrity_check").fetchone() == ("ok",)
@@ -166,7 +168,9 @@ def test_empty_campaign_shows_the_next_step_then_a_new_campaign_has_its_own_date
     assert area.contains(panel.geometry())
 
     shown: list[str] = []
-    monkeypatch.setattr(ImportSireneDialog, "exec", lambda self: shown.append(self.windowTitle()) or 0)
+    monkeypatch.setattr(
+        ImportSireneDialog, "exec", lambda self: shown.append(self.windowTitle()) or 0
+    )
     panel.button.click()
     assert shown == ["Importer des établissements SIRENE"]
 
