@@ -113,6 +113,7 @@ def test_save_a_copy_of_a_campaign_file(
     _empty_campaign(source)
     _open(qtbot, window, source)
     assert action.isEnabled()
+    assert window.parts.last_dir("campagne") == str(tmp_path)  # « Ouvrir… » opens beside it
     target = tmp_path / "copies" / "somme-copie.planner"
     target.parent.mkdir()
     monkeypatch.setattr(

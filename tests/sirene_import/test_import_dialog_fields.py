@@ -50,8 +50,9 @@ def test_a_legal_units_file_typed_in_the_establishments_slot_is_flagged(
     qtbot.addWidget(dialog)
     _type(dialog, "stock", str(sirene_dir / UNITS))
     info = dialog._infos["stock"].text()
-    assert "Mauvais fichier" in info and "StockUniteLegale" in info
-    assert "Unités légales (StockUniteLegale)" in info
+    assert (
+        info == "Mauvais fichier ici : c'est un StockUniteLegale, à mettre dans « Unités légales »."
+    )
     assert dialog.paths["stock"] is None and not dialog.run_button.isEnabled()
     # the right file typed over it: the flag goes, the import may run
     _type(dialog, "stock", str(sirene_dir / STOCK))
@@ -80,7 +81,7 @@ def test_a_file_dropped_on_a_field_goes_there_and_is_checked(
     field.dropEvent(event)
     assert field.text() == str(sirene_dir / STOCK)
     assert "Mauvais fichier" in dialog._infos["units"].text()
-    assert "Établissements (StockEtablissement)" in dialog._infos["units"].text()
+    assert "à mettre dans « Établissements »" in dialog._infos["units"].text()
     assert not dialog.run_button.isEnabled()  # the import waits for the right file
     # emptying the field takes the flag away
     _type(dialog, "units", "")

@@ -331,6 +331,8 @@ class CampaignController(QObject):
             )
         elif path:
             self._remember(path)
+            # « Ouvrir… » then opens beside it, however it was opened (recent, drop…).
+            self._parts.set_last_dir(path, FOLDER_KIND)
         self._parts.status_bar.showMessage(
             f"Campagne « {header.name} » ouverte : {header.bassin_label}", 8000
         )

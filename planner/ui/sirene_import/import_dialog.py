@@ -45,12 +45,13 @@ _SLOTS = (
     ("geoloc", "Géolocalisation INSEE", {SireneKind.GEOLOCATION}),
 )
 _FILTER = "Fichiers SIRENE (*.csv *.zip *.parquet);;Tous les fichiers (*)"
-_LABELS = {key: label.rstrip(" *") for key, label, _kinds in _SLOTS}
+# What a misplaced file is told: the slot it belongs to, in short.
+_SHORT_LABELS = {"stock": "Établissements", "units": "Unités légales", "geoloc": "Géolocalisation"}
 _KINDS = {key: kinds for key, _label, kinds in _SLOTS}
 FOLDER_KIND = "sirene"
 """The kind of file whose last folder the file dialog opens in."""
 _INFO_STYLE = "color:#555;"
-_WRONG_STYLE = "color:#b02a37; font-weight:bold;"
+_WRONG_STYLE = "color:#b02a37;"
 
 
 class _FileField(QLineEdit):
@@ -222,8 +223,8 @@ class ImportSireneDialog(QDialog):
             right = next(k for k, kinds in _KINDS.items() if info.kind in kinds)
             self.paths[key] = None
             self.wrong[key] = (
-                f"Mauvais fichier pour ce champ : c'est un fichier {info.kind.value}, "
-                f"sa place est « {_LABELS[right]} »."
+                f"Mauvais fichier ici : c'est un {info.kind.value}, "
+                f"à mettre dans « {_SHORT_LABELS[right]} »."
             )
             self._show_info(key, self.wrong[key], wrong=True)
             self._update_run_button()
