@@ -13,3 +13,8 @@ def integer(value: int) -> str:
 def decimal(value: float, digits: int) -> str:
     """``1.456, 2`` → ``1,46``; thousands separated as :func:`integer` does."""
     return f"{value:,.{digits}f}".replace(",", NARROW_NBSP).replace(".", ",")
+
+
+def percent(share: float, digits: int = 1) -> str:
+    """``0.001`` → ``0,1 %`` (a share of 1, narrow no-break space before the sign)."""
+    return f"{decimal(100 * share, digits)}{NARROW_NBSP}%"

@@ -165,6 +165,12 @@ class ParquetSource:
         """Evaluate an aggregate over the whole file (e.g. how many rows are active)."""
         return int(self._collect(pl.scan_parquet(self.path).select(expr)).item() or 0)
 
+    def counts_by(self, key: pl.Expr, where: pl.Expr) -> dict[str, int]:
+        """How many rows ``where`` keeps, per value of ``key`` (null keys under "")."""
+        frame = pl.scan_parquet(self.path).filter(where).group_by(key.alias("key")).len()
+        rows = self._collect(frame).iter_rows()
+        return {str(k) if k is not None else "": int(n) for k, n in rows}
+
     def read(
         self,
         columns: Sequence[str],

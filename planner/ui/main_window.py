@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, 
 
 from planner import __version__
 from planner.ui.campaign.controller import CampaignController
+from planner.ui.campaign.empty_campaign import EmptyCampaignPanel
 from planner.ui.campaign.loaded_campaign import LoadedCampaign
 from planner.ui.firms.controller import FirmsController
 from planner.ui.firms.firm_table_view import FirmTable
@@ -95,6 +96,9 @@ class MainWindow(QMainWindow):
         campaign = CampaignController(self.parts, firms, map_view)
         self._lay_out(campaign, firms)
         sirene_import = SireneImportController(self.parts, campaign.reopen)
+        # An empty campaign says what to do next over the map (import SIRENE).
+        self.empty_panel = EmptyCampaignPanel(self.map_area, sirene_import.import_sirene)
+        self.campaignShown.connect(lambda loaded: self.empty_panel.show_for(loaded.firms.height))
         self._build_menus(campaign, firms, map_view, sirene_import)
         # The features' own menus and docks come after the window's, in this order.
         task_force = TaskForceController(self.parts, map_view)
@@ -150,7 +154,12 @@ class MainWindow(QMainWindow):
         self.right.setStretchFactor(0, 3)
         self.right.setStretchFactor(1, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.addWidget(self.map)
+        # The map's area also holds the empty campaign's card, centred over the map.
+        self.map_area = QWidget(self)
+        area = QVBoxLayout(self.map_area)
+        area.setContentsMargins(0, 0, 0, 0)
+        area.addWidget(self.map)
+        self.splitter.addWidget(self.map_area)
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
@@ -170,6 +179,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         file_menu = self.parts.menu("&Fichier")
         campaign.add_open_actions(file_menu)
+        campaign.add_copy_action(file_menu)
         file_menu.addSeparator()
         sirene_import.add_actions(file_menu)
         campaign.add_setting_actions(file_menu)

@@ -20,7 +20,11 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QStatusBar
 from planner.ui.campaign.loaded_campaign import LoadedCampaign
 from planner.ui.firms.firm_table_view import FirmTable
 from planner.ui.map.map_widget import MapWidget
+from planner.ui.recent_folders import DEFAULT_KIND, RecentFolders
 from planner.ui.tasks import Task, TaskRunner, run_with_progress, track
+
+HELP_MENU = "&Aide"
+"""The menu bar's last menu: :meth:`WindowParts.menu` adds the others before it."""
 
 
 @dataclass(frozen=True)
@@ -57,10 +61,17 @@ class WindowParts:
     runners: list[TaskRunner] = field(default_factory=list)
 
     def menu(self, title: str) -> QMenu:
-        """The menu bar's menu with this title, added at the end of the bar if new."""
+        """The menu bar's menu with this title; a new one goes at the end of the bar,
+        but before « Aide », which stays the last menu whoever adds menus after it."""
         menu = self.menus.get(title)
         if menu is None:
-            menu = self.window.menuBar().addMenu(title)
+            bar = self.window.menuBar()
+            help_menu = self.menus.get(HELP_MENU)
+            if help_menu is not None and title != HELP_MENU:
+                menu = QMenu(title, bar)
+                bar.insertMenu(help_menu.menuAction(), menu)
+            else:
+                menu = bar.addMenu(title)
             self.menus[title] = menu
         return menu
 
@@ -100,10 +111,11 @@ class WindowParts:
         runner.start()
         return runner
 
-    def last_dir(self) -> str:
-        """The folder of the last file dialog."""
-        return str(self.settings.value("recent/dir", str(Path.home())))
+    def last_dir(self, kind: str = DEFAULT_KIND) -> str:
+        """Where a file dialog opens for this kind of file (« campagne », « sirene »…):
+        the folder last used for that kind (see :class:`RecentFolders`)."""
+        return RecentFolders(self.settings).folder(kind)
 
-    def set_last_dir(self, path: str | Path) -> None:
-        """Remember the folder of a chosen file."""
-        self.settings.setValue("recent/dir", str(Path(path).parent))
+    def set_last_dir(self, path: str | Path, kind: str = DEFAULT_KIND) -> None:
+        """Remember the folder of a file chosen for this kind of file."""
+        RecentFolders(self.settings).remember(path, kind)

@@ -315,6 +315,9 @@ def test_firm_details_of_a_craft_firm_with_its_legal_unit(campaign: CampaignStor
     details = firm_details(campaign, "00032517500016")
     assert details["Activité au répertoire des métiers"] == "3212ZZ"
     assert details["Entrepreneur individuel"] == "THIERRY JANOYER"
+    # labels from INSEE's lists, the code kept beside them
+    assert details["Catégorie juridique"] == "Entrepreneur individuel (1000)"
+    assert details["Catégorie d'entreprise"] == "Petite ou moyenne entreprise (PME)"
     sections = firm_detail_sections(campaign, "00032517500016")
     # who the firm is, then what the task force does with it, then SIRENE's detail
     assert [title for title, _ in sections] == [

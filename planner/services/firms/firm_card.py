@@ -24,6 +24,7 @@ from planner.domain.nomenclature import (
     absent_label,
     nomenclature_name,
 )
+from planner.io.legal_categories import load_legal_categories
 from planner.io.nomenclatures import load_nomenclature
 from planner.services.campaign.naf_reference import reference_in_session
 from planner.services.firms.card_followup import (
@@ -70,6 +71,34 @@ def _processed_at(value: str | None) -> str:
     return f"{format_date(stamp.date())} à {stamp:%H:%M}"
 
 
+# INSEE's « catégorie d'entreprise » (LME 2008), as SIRENE writes it.
+FIRM_CATEGORY_LABELS: dict[str, str] = {
+    "PME": "Petite ou moyenne entreprise (PME)",
+    "ETI": "Entreprise de taille intermédiaire (ETI)",
+    "GE": "Grande entreprise (GE)",
+}
+
+
+def legal_category_label(code: str | None) -> str:
+    """``"5499"`` → « Société à responsabilité limitée (sans autre indication) (5499) ».
+
+    A code missing from INSEE's niveau III list stays visible, said unknown.
+    """
+    if not code:
+        return ""
+    label = load_legal_categories().get(code.strip())
+    if label is None:
+        return f"{code} (code absent de la liste INSEE des catégories juridiques)"
+    return f"{label} ({code})"
+
+
+def firm_category_label(code: str | None) -> str:
+    """``"PME"`` → « Petite ou moyenne entreprise (PME) »; other values as they are."""
+    if not code:
+        return ""
+    return FIRM_CATEGORY_LABELS.get(code, code)
+
+
 Fields = list[tuple[str, str]]
 DetailSection = Callable[[Session, models.Establishment], Fields]
 """Fields of one part of a firm's card, in display order, from an open session."""
@@ -89,8 +118,8 @@ def _identity(session: Session, firm: models.Establishment) -> Fields:
             ("Dénomination de l'entreprise", unit.denomination or ""),
             ("Sigle", unit.sigle or ""),
             ("Entrepreneur individuel", person if not unit.denomination else ""),
-            ("Catégorie juridique", unit.categorie_juridique or ""),
-            ("Catégorie d'entreprise", unit.categorie_entreprise or ""),
+            ("Catégorie juridique", legal_category_label(unit.categorie_juridique)),
+            ("Catégorie d'entreprise", firm_category_label(unit.categorie_entreprise)),
         ]
     fields += [
         ("SIRET", format_siret(firm.siret)),

@@ -70,6 +70,22 @@ def _count_unknown_naf(frame: pl.DataFrame, file: str, summary: ImportSummary) -
                 info["example"] = f"{file}, ligne {row['line']} (SIRET {row['siret']}) : {what}"
 
 
+def departement_expr(commune: pl.Expr) -> pl.Expr:
+    """The département of a commune code: ``93066`` → ``93``, ``97411`` → ``974``,
+    ``2A004`` → ``2A``; "" when the code is missing, masked or not a commune code."""
+    overseas = commune.str.starts_with("97") | commune.str.starts_with("98")
+    return (
+        pl.when(commune.str.contains(r"^(\d\d|2A|2B)\d{3}$").fill_null(value=False))
+        .then(pl.when(overseas).then(commune.str.slice(0, 3)).otherwise(commune.str.slice(0, 2)))
+        .otherwise(pl.lit(""))
+    )
+
+
+def _add_counts(total: Counter[str], counts: dict[str, int]) -> None:
+    for key, count in counts.items():
+        total[key] += count
+
+
 def scan_stock(
     stock: CsvSource | ParquetSource,
     filters: ImportFilters,
@@ -84,6 +100,7 @@ def scan_stock(
     parts: list[pl.DataFrame] = []
     hidden_parts: list[pl.DataFrame] = []
     excluded: Counter[str] = Counter()
+    outside: Counter[str] = Counter()
     # Every record is parsed for these few columns; whole records only for the
     # bassin's, and (on a re-import) for the campaign's establishments.
     light = [COMMUNE, STATE, *(["siret"] if known.len() else [])]
@@ -98,8 +115,9 @@ def scan_stock(
     if isinstance(stock, ParquetSource):
         parts_read = _parquet_parts(stock, accepted, known)
     else:
-        parts_read = _csv_parts(stock, light, keep)
-    for rows, active, frame, end_offset in parts_read:
+        parts_read = _csv_parts(stock, light, keep, accepted)
+    for rows, active, frame, end_offset, departements in parts_read:
+        _add_counts(outside, departements)
         summary.rows_read += rows
         summary.rows_active += active
         inside = frame.filter(in_bassin)
@@ -140,6 +158,7 @@ def scan_stock(
         ]
     )
     summary.excluded = {k: excluded[k] for k in EXCLUSION_REASONS if excluded[k]}
+    summary.outside_departements = dict(sorted(outside.items(), key=lambda kv: (-kv[1], kv[0])))
     if not parts:
         empty = dict.fromkeys((*ESTABLISHMENT_COLUMNS, REASON), pl.String)
         return pl.DataFrame(schema={**empty, LINE: pl.Int64}), hidden
@@ -147,12 +166,22 @@ def scan_stock(
 
 
 # What each part of the stock gives: its records, how many are active, the
-# records kept (whole), and how far into the file it ends.
-_Part = tuple[int, int, pl.DataFrame, int]
+# records kept (whole), how far into the file it ends, and its records outside
+# the bassin per département.
+_Part = tuple[int, int, pl.DataFrame, int, dict[str, int]]
+
+
+def _outside_by_departement(records: pl.DataFrame, accepted: pl.Series) -> dict[str, int]:
+    outside = records.filter(~pl.col(COMMUNE).is_in(accepted).fill_null(value=False))
+    counts = outside.group_by(departement_expr(pl.col(COMMUNE)).alias("dep")).len()
+    return {str(dep): int(n) for dep, n in counts.iter_rows()}
 
 
 def _csv_parts(
-    stock: CsvSource, light: list[str], keep: Callable[[pl.DataFrame], pl.Series]
+    stock: CsvSource,
+    light: list[str],
+    keep: Callable[[pl.DataFrame], pl.Series],
+    accepted: pl.Series,
 ) -> Iterator[_Part]:
     for chunk in read_selected(
         stock, ESTABLISHMENT_COLUMNS, OPTIONAL_ESTABLISHMENT_COLUMNS, light, keep
@@ -160,7 +189,8 @@ def _csv_parts(
         records = chunk.light
         assert records is not None
         active = int((records[STATE] == "A").sum())
-        yield records.height, active, chunk.frame, chunk.end_offset
+        departements = _outside_by_departement(records, accepted)
+        yield records.height, active, chunk.frame, chunk.end_offset, departements
 
 
 def _parquet_parts(stock: ParquetSource, accepted: pl.Series, known: pl.Series) -> Iterator[_Part]:
@@ -172,7 +202,11 @@ def _parquet_parts(stock: ParquetSource, accepted: pl.Series, known: pl.Series) 
         wanted = wanted | stock.text("siret").is_in(known)
     active = stock.count((stock.text(STATE) == "A").sum())
     frame = stock.read(ESTABLISHMENT_COLUMNS, OPTIONAL_ESTABLISHMENT_COLUMNS, wanted)
-    yield stock.rows, active, frame, stock.size
+    commune = stock.text(COMMUNE)
+    departements = stock.counts_by(
+        departement_expr(commune), ~commune.is_in(accepted).fill_null(value=False)
+    )
+    yield stock.rows, active, frame, stock.size, departements
 
 
 def hidden_rows(rows: pl.DataFrame, aliases: dict[str, str]) -> pl.DataFrame:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict
 
+from planner.domain.french_numbers import integer as n
 from planner.domain.import_filters import EXCLUSION_REASONS
 from planner.domain.json_types import JsonObject
 from planner.domain.progress import CancelToken, Progress
@@ -62,6 +63,9 @@ class ImportSummary:
     geolocated: int = 0
     stock_kind: str = ""
     import_id: int | None = None
+    outside_departements: dict[str, int] = field(default_factory=dict)
+    """Rows of the stock outside the bassin per département (``""``: commune missing
+    or masked), most rows first."""
     unknown_naf: dict[str, UnknownCodes] = field(default_factory=dict)
     """Per ``rev2`` / ``naf2025`` / ``nomenclature``: rows of the bassin whose code is
     not a sous-classe of its nomenclature (or whose nomenclature is unknown), with
@@ -72,29 +76,33 @@ class ImportSummary:
         return dict(self.__dict__)
 
     def lines(self) -> list[str]:
-        """The summary in French, one fact per line."""
+        """The summary in French, one fact per line (numbers written the French way)."""
         out = [
-            f"Lignes lues : {self.rows_read} (dont {self.rows_active} actives)",
-            f"Dans le bassin : {self.in_bassin}",
-            f"Retenus : {self.kept} (nouveaux {self.new}, modifiés {self.changed}, "
-            f"inchangés {self.unchanged})",
-            f"Devenus fermés : {self.closed} ; sortis de la cible : {self.left_target}",
-            f"Non diffusibles (comptés seulement) : {self.non_diffusible}",
+            f"Lignes lues : {n(self.rows_read)} (dont {n(self.rows_active)} actives)",
+            f"Dans le bassin : {n(self.in_bassin)}",
+        ]
+        if self.outside_departements:
+            out.append(self.outside_line())
+        out += [
+            f"Retenus : {n(self.kept)} (nouveaux {n(self.new)}, modifiés {n(self.changed)}, "
+            f"inchangés {n(self.unchanged)})",
+            f"Devenus fermés : {n(self.closed)} ; sortis de la cible : {n(self.left_target)}",
+            f"Non diffusibles (comptés seulement) : {n(self.non_diffusible)}",
             f"Devenus non diffusibles (nom, adresse et position effacés) : "
-            f"{self.now_non_diffusible} ; lieux de séance à remplacer : "
-            f"{self.venues_non_diffusible}",
-            f"Localisés : {self.placed} ; non localisés : {self.not_placed}",
+            f"{n(self.now_non_diffusible)} ; lieux de séance à remplacer : "
+            f"{n(self.venues_non_diffusible)}",
+            f"Localisés : {n(self.placed)} ; non localisés : {n(self.not_placed)}",
             f"Positions hors de la commune déclarée (à plus de 200 m, géocodage à vérifier) : "
-            f"{self.outside_commune}",
+            f"{n(self.outside_commune)}",
         ]
         if self.legal_units_matched or self.establishments_with_legal_name:
             out.append(
-                f"Unités légales trouvées : {self.legal_units_matched} ; établissements "
+                f"Unités légales trouvées : {n(self.legal_units_matched)} ; établissements "
                 f"ayant une raison sociale ou un nom d'exploitant : "
-                f"{self.establishments_with_legal_name}"
+                f"{n(self.establishments_with_legal_name)}"
             )
         for reason, count in self.excluded.items():
-            out.append(f"Exclus — {EXCLUSION_REASONS.get(reason, reason)} : {count}")
+            out.append(f"Exclus — {EXCLUSION_REASONS.get(reason, reason)} : {n(count)}")
         names = {
             "rev2": "Codes NAF rév. 2 inconnus",
             "naf2025": "Codes NAF 2025 inconnus",
@@ -102,14 +110,29 @@ class ImportSummary:
         }
         for key, info in self.unknown_naf.items():
             out.append(
-                f"{names.get(key, key)} (comptés comme absents) : {info['count']} ; "
+                f"{names.get(key, key)} (comptés comme absents) : {n(info['count'])} ; "
                 f"exemple : {info['example']}"
             )
         for alias, mapped in self.communes_mapped.items():
             out.append(
-                f"Code commune {alias} remplacé par {mapped['current']} ({mapped['rows']} lignes)"
+                f"Code commune {alias} remplacé par {mapped['current']} "
+                f"({n(mapped['rows'])} lignes)"
             )
         return out
+
+    def outside_line(self, top: int = 5) -> str:
+        """Where the rows outside the bassin were: the départements with most rows."""
+        ranked = sorted(self.outside_departements.items(), key=lambda kv: (-kv[1], kv[0]))
+        total = sum(self.outside_departements.values())
+        shown = [
+            f"{dep if dep else 'commune absente ou masquée'} ({n(count)})"
+            for dep, count in ranked[:top]
+        ]
+        rest = total - sum(count for _, count in ranked[:top])
+        if rest:
+            others = len(ranked) - top
+            shown.append(f"{others} autre{'s' if others > 1 else ''} ({n(rest)})")
+        return f"Hors du bassin : {n(total)}, par département : " + ", ".join(shown)
 
 
 class Step:

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import cast
 
 from PySide6.QtCore import QObject, QStandardPaths, Slot
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QMessageBox
 
 from planner.domain.progress import CancelToken, Progress
+from planner.services.campaign.campaign_copy import SHARED_CAMPAIGN_NO_COPY, can_copy, save_copy
 from planner.services.shared_campaign.connection import ServerAddress
 from planner.ui.campaign.loaded_campaign import LoadedCampaign, load_campaign, reload_firms
 from planner.ui.firms.controller import FirmsController
@@ -24,11 +25,19 @@ from planner.ui.shared_campaign import recent_campaigns
 from planner.ui.window_parts import WindowParts
 
 MAX_RECENT = 8
+FOLDER_KIND = "campagne"
+"""The kind of file whose last folder the campaign file dialogs open in."""
+COPY_TIP = "Enregistrer une copie complète de la campagne ouverte dans un autre fichier."
 DEMO_FILE_NAME = "demo-plaine-commune.planner"
 DEMO_NOTICE = (
     "Campagne de démonstration : les entreprises affichées sont fictives "
     "(noms, adresses, SIRET et positions sont générés au hasard)."
 )
+
+
+def _same_campaign(a: LoadedCampaign, b: LoadedCampaign) -> bool:
+    """Whether two loads are of one campaign (reopened after an import, say)."""
+    return a.store.label == b.store.label and (a.store.path == b.store.path)
 
 
 class CampaignController(QObject):
@@ -47,6 +56,7 @@ class CampaignController(QObject):
         )
         self.banner.hide()
         self.recent_menu: QMenu | None = None
+        self.copy_action: QAction | None = None
 
     # --- menus ------------------------------------------------------------------
 
@@ -66,6 +76,60 @@ class CampaignController(QObject):
             self.open_demo
         )
         self.refresh_recent()
+
+    def add_copy_action(self, file_menu: QMenu) -> None:
+        """« Fichier »: « Enregistrer une copie sous… » (campaign files only)."""
+        self.copy_action = file_menu.addAction("Enregistrer une &copie sous…")
+        self.copy_action.setObjectName("saveCopy")
+        self.copy_action.triggered.connect(self.ask_save_copy)
+        self.copy_action.setShortcut(QKeySequence.StandardKey.SaveAs)
+        # A disabled entry says why in its tooltip (shared campaigns have no file).
+        file_menu.setToolTipsVisible(True)
+        self._update_copy_action()
+
+    def _update_copy_action(self) -> None:
+        action = self.copy_action
+        if action is None:
+            return
+        campaign = self.campaign
+        if campaign is None:
+            action.setEnabled(False)
+            action.setToolTip("Ouvrez d'abord une campagne.")
+        elif not can_copy(campaign.store):
+            action.setEnabled(False)
+            action.setToolTip(SHARED_CAMPAIGN_NO_COPY)
+        else:
+            action.setEnabled(True)
+            action.setToolTip(COPY_TIP)
+
+    @Slot()
+    def ask_save_copy(self) -> None:
+        """Ask where, then copy the campaign file off the GUI thread (never half-written)."""
+        campaign = self.campaign
+        if campaign is None or campaign.store.path is None:
+            self._update_copy_action()
+            return
+        source = campaign.store.path
+        suggested = Path(self._parts.last_dir(FOLDER_KIND)) / f"{source.stem} - copie.planner"
+        path, _ = QFileDialog.getSaveFileName(
+            self._parts.window,
+            "Enregistrer une copie de la campagne",
+            str(suggested),
+            "Campagnes planner (*.planner)",
+        )
+        if not path:
+            return
+        target = Path(path) if path.endswith(".planner") else Path(f"{path}.planner")
+        self._parts.set_last_dir(target, FOLDER_KIND)
+        store = campaign.store
+        self._parts.run_task(
+            "Copie de la campagne",
+            lambda progress, cancel: save_copy(store, target, progress, cancel),
+            lambda done: self._parts.status_bar.showMessage(
+                f"Copie de la campagne enregistrée : {done}", 8000
+            ),
+            self._parts.show_error,
+        )
 
     def add_setting_actions(self, file_menu: QMenu) -> None:
         """« Fichier »: the campaign's reference NAF."""
@@ -126,11 +190,11 @@ class CampaignController(QObject):
         path, _ = QFileDialog.getOpenFileName(
             self._parts.window,
             "Ouvrir une campagne",
-            self._parts.last_dir(),
+            self._parts.last_dir(FOLDER_KIND),
             "Campagnes planner (*.planner)",
         )
         if path:
-            self._parts.set_last_dir(path)
+            self._parts.set_last_dir(path, FOLDER_KIND)
             self.open_campaign(Path(path))
 
     @Slot()
@@ -234,8 +298,12 @@ class CampaignController(QObject):
     def _show_campaign(
         self, loaded: LoadedCampaign, path: str, shared: ServerAddress | None = None
     ) -> None:
-        if self.campaign is not None:
-            self.campaign.store.close()
+        previous = self.campaign
+        if previous is not None:
+            previous.store.close()
+        if previous is not None and not _same_campaign(previous, loaded):
+            # Another campaign: its own dates, communes and sectors, not the last one's.
+            self._firms.filters.reset()
         self.campaign = loaded
         self._parts.undo_stack.clear()
         header = loaded.header
@@ -263,9 +331,12 @@ class CampaignController(QObject):
             )
         elif path:
             self._remember(path)
+            # « Ouvrir… » then opens beside it, however it was opened (recent, drop…).
+            self._parts.set_last_dir(path, FOLDER_KIND)
         self._parts.status_bar.showMessage(
             f"Campagne « {header.name} » ouverte : {header.bassin_label}", 8000
         )
+        self._update_copy_action()
         self._parts.campaign_shown.emit(loaded)
 
     def refresh_firms(self, *, quiet: bool = False) -> None:

@@ -27,13 +27,18 @@ from PySide6.QtWidgets import (
 from shapely import union_all
 from shapely.geometry import mapping
 
+from planner.domain.french_numbers import integer
 from planner.geo.reference import CommuneReference
 from planner.io.ze_workbook import Zone
 from planner.services.campaign.bassin import BASSIN_KINDS, Bassin, BassinSpec, resolve_bassin
 from planner.services.campaign.campaign_file import create_campaign
 from planner.ui.campaign.commune_checklist import CommuneChecklistModel
 from planner.ui.map.map_widget import MapWidget
+from planner.ui.recent_folders import RecentFolders
 from planner.ui.tasks import TaskRunner, run_with_progress
+
+CAMPAIGN_FOLDER = "campagne"  # the same kind as « Ouvrir… » (planner.ui.campaign.controller)
+ZONES_FOLDER = "zonage"
 
 
 def _searchable_combo(items: list[tuple[str, str]]) -> QComboBox:
@@ -81,8 +86,12 @@ class _ZoneFilePage(QWidget):
         return Path(base) / f"{self.kind}-{path.stem}-{stat.st_size}-{int(stat.st_mtime)}.json"
 
     def _choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Choisir le fichier", "", self.file_filter)
+        folders = RecentFolders()
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Choisir le fichier", folders.folder(ZONES_FOLDER), self.file_filter
+        )
         if path:
+            folders.remember(path, ZONES_FOLDER)
             self.load(Path(path))
 
     def load(self, path: Path) -> None:
@@ -116,7 +125,7 @@ class _ZoneFilePage(QWidget):
     def _fill(self, path: Path, zones: dict[str, Zone]) -> None:
         self.path = path
         QSettings().setValue(f"bassins/{self.kind}_file", str(path))
-        self.file_label.setText(f"{path.name} ({len(zones)} zones) — mémorisé")
+        self.file_label.setText(f"{path.name} ({integer(len(zones))} zones) — mémorisé")
         self.combo.clear()
         for code, zone in sorted(zones.items(), key=lambda kv: kv[1].label):
             self.combo.addItem(f"{zone.label} ({code})", code)
@@ -165,7 +174,9 @@ class _CommunesPage(QWidget):
 
     def _on_model_checked_changed(self) -> None:
         n = len(self.codes())
-        self.count.setText(f"{n} commune{'s' if n > 1 else ''} cochée{'s' if n > 1 else ''}")
+        self.count.setText(
+            f"{integer(n)} commune{'s' if n > 1 else ''} cochée{'s' if n > 1 else ''}"
+        )
         self._dialog.schedule_preview()
 
     def codes(self) -> list[str]:
@@ -295,7 +306,7 @@ class NewCampaignDialog(QDialog):
             return
         self.bassin = bassin
         self.status.setStyleSheet("")
-        lines = [f"{bassin.label} : {len(bassin.communes)} communes", *bassin.report()]
+        lines = [f"{bassin.label} : {integer(len(bassin.communes))} communes", *bassin.report()]
         self.status.setText("\n".join(lines))
         self.create_button.setEnabled(True)  # creating needs the bassin, not its drawing
         # Boundaries are decoded off the GUI thread, only the bassin's; only
@@ -328,13 +339,15 @@ class NewCampaignDialog(QDialog):
         if self.bassin is None:
             return
         name = self.name.text().strip() or self.bassin.label
-        default = str(Path.home() / f"{name}.planner")
+        folders = RecentFolders()
+        default = str(Path(folders.folder(CAMPAIGN_FOLDER)) / f"{name}.planner")
         path, _ = QFileDialog.getSaveFileName(
             self, "Enregistrer la campagne", default, "Campagnes planner (*.planner)"
         )
         if not path:
             return
         target = Path(path if path.endswith(".planner") else path + ".planner")
+        folders.remember(target, CAMPAIGN_FOLDER)
         bassin, reference = self.bassin, self.reference
 
         def task(_progress: Any, _cancel: Any) -> Path:

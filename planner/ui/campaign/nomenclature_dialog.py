@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.errors import PlannerError
+from planner.domain.french_numbers import integer
 from planner.domain.nomenclature import NOMENCLATURES, Translation, nomenclature_name
 from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.campaign.naf_reference import reference_nomenclature
@@ -116,8 +117,8 @@ class TranslationModel(HeadedTableModel):
                 t.source,
                 ", ".join(t.targets) or "aucun code : règle laissée telle quelle",
                 "un pour un" if _settled(row) else "à confirmer",
-                "" if row.lost is None else row.lost,
-                "" if row.gained is None else row.gained,
+                "" if row.lost is None else integer(row.lost),
+                "" if row.gained is None else integer(row.gained),
                 _links(t),
             )
             return values[index.column()]
