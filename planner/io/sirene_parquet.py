@@ -139,7 +139,11 @@ class ParquetSource:
         looks_csv = len(head) == 4 and all(32 <= b < 127 or b in (9, 10, 13) for b in head)
         raise InputError(
             "ce n'est pas un fichier Parquet (il ne commence pas par la signature PAR1)"
-            + (" : c'est un fichier texte, sans doute un CSV renommé ; renommez-le en .csv." if looks_csv else "."),
+            + (
+                " : c'est un fichier texte, sans doute un CSV renommé ; renommez-le en .csv."
+                if looks_csv
+                else "."
+            ),
             file=self.name,
         )
 
