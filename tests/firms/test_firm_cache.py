@@ -284,3 +284,84 @@ def test_a_cache_header_with_a_huge_length_is_rebuilt_not_a_crash(
     assert firm_cache.read_cache(path, {"a": 1}) is None
     path.write_bytes(head.pack(magic, 2, crc, 0) + b"[]")  # a header that is no object
     assert firm_cache.read_cache(path, {"a": 1}) is None
+
+
+def test_prune_removes_files_of_gone_campaigns_old_files_and_crash_leftovers(
+    tmp_path: Path, sirene_dir: Path, _cache_folder: Path
+) -> None:
+    import os
+    import time
+
+    kept_path = tmp_path / "gardee.planner"
+    gone_path = tmp_path / "supprimee.planner"
+    files = {}
+    for path in (kept_path, gone_path):
+        opened = create_store(path)
+        with opened.session() as session:
+            session.add(
+                models.Campaign(name="T", bassin_kind="communes", bassin_code="*", bassin_label="T")
+            )
+        load_firms(opened)
+        files[path] = _cache_file(opened)
+        opened.close()
+    assert all(f.exists() for f in files.values())
+    gone_path.unlink()
+    leftover = _cache_folder / "abc-rev2.arrow0123.tmp"
+    leftover.write_bytes(b"half")
+    old = time.time() - 2 * 86_400
+    os.utime(leftover, (old, old))
+    assert firm_cache.prune() == 2
+    assert files[kept_path].exists() and not files[gone_path].exists() and not leftover.exists()
+    # A file unread for longer than MAX_AGE_DAYS goes too; reading one keeps it.
+    later = time.time() + (firm_cache.MAX_AGE_DAYS + 1) * 86_400
+    assert firm_cache.prune(now=later) == 1
+    assert not files[kept_path].exists()
+
+
+@pytest.mark.postgres
+def test_a_grant_moved_to_another_partner_is_not_served_the_former_cache(
+    pg_database: str, sirene_dir: Path, builds: list[int]
+) -> None:
+    """The cache is per login; the login's grant is part of its fingerprint."""
+    import uuid
+
+    from sqlalchemy import create_engine, make_url, text
+
+    from planner.cli.main import run
+
+    opened = create_store(pg_database)
+    with opened.session() as session:
+        session.add(
+            models.Campaign(name="T", bassin_kind="communes", bassin_code="*", bassin_label="T")
+        )
+    import_sirene(
+        opened, SireneFiles(sirene_dir / STOCK, sirene_dir / UNITS), EVERYTHING, _codes(sirene_dir)
+    )
+    with opened.session() as session:
+        firms = session.scalars(select(models.Establishment.siret).limit(4)).all()
+        for name in ("Alpha", "Beta"):
+            partner = models.Partner(name=name, kind="cci")
+            team = models.Team(partner=partner, name=f"Équipe {name}")
+            session.add_all([partner, team])
+            session.flush()
+            for siret in firms[:2] if name == "Alpha" else firms[2:]:
+                session.add(models.Assignment(siret=siret, team_id=team.id))
+    opened.close()
+    login = f"acc_{uuid.uuid4().hex[:10]}"
+    try:
+        grant = ["access", "grant", pg_database, "--login", login, "--role", "partenaire"]
+        assert run([*grant, "--partner", "Alpha"]) == 0
+        as_login = make_url(pg_database).set(username=login).render_as_string(hide_password=False)
+        mine = open_store(as_login)
+        first = set(load_firms(mine)["siret"].to_list())
+        assert first == set(firms[:2])
+        assert run([*grant, "--partner", "Beta"]) == 0
+        second = set(load_firms(mine)["siret"].to_list())
+        mine.close()
+        assert second == set(firms[2:])
+    finally:
+        admin = create_engine(pg_database, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP OWNED BY "{login}" CASCADE'))
+            conn.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
+        admin.dispose()

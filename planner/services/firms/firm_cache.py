@@ -3,9 +3,11 @@
 Reading 500,000 establishments through a database driver costs one Python
 object per value; the frame ``load_firms`` derives from them is kept instead
 as one Arrow IPC file in the user's cache folder (``planner/firmes``), keyed
-by the campaign (the SQLite file's path, or the PostgreSQL server, database
-and login: row-level security shows each login its own rows) and by the
-reference nomenclature.
+by the campaign (the SQLite file's path, or the PostgreSQL server, database,
+session login and role: row-level security shows each login its own rows, and
+the login's grant is part of the fingerprint) and by the reference
+nomenclature. Files of campaigns that are gone, or unread for 45 days, are
+pruned at each write.
 
 The file is served only when a cheap fingerprint of the database's last
 change still matches the one it was written with: the imports
@@ -48,7 +50,21 @@ FORMAT = 1
 _MAGIC = b"PLNRFC01"
 _HEAD = struct.Struct("<8sIIQ")  # magic, header length, payload CRC-32, payload length
 
-_VERSIONED = (models.Assignment, models.Contact, models.Team, models.Adviser, models.Setting)
+_VERSIONED = (
+    models.Assignment,
+    models.Contact,
+    models.Team,
+    models.Adviser,
+    models.Setting,
+    models.ContactService,
+    models.FirmBlock,
+    models.DiscoverySession,
+    models.SessionInvitee,
+)
+
+MAX_AGE_DAYS = 45
+"""A cache file unread for this long is removed (its campaign moved, was deleted, or is
+no longer opened); so is one whose campaign file is gone."""
 
 
 def cache_folder() -> Path:
@@ -64,8 +80,10 @@ def _campaign_key(conn: Connection) -> str:
     url = conn.engine.url
     if conn.dialect.name == "sqlite":
         return "sqlite:" + str(Path(url.database or "").resolve())
-    login = conn.execute(text("SELECT current_user")).scalar_one()
-    return f"pg:{url.host}:{url.port}:{url.database}:{login}"
+    # Row-level security decides by the session's login (``session_user``), even
+    # under ``SET ROLE``: the key follows it, and the role in force.
+    session_login, role = conn.execute(text("SELECT session_user, current_user")).one()
+    return f"pg:{url.host}:{url.port}:{url.database}:{session_login}:{role}"
 
 
 def cache_path(conn: Connection, nomenclature: str) -> Path:
@@ -117,6 +135,18 @@ def fingerprint(conn: Connection, nomenclature: str) -> dict[str, Any]:
         state[model.__tablename__] = list(
             conn.execute(select(func.count(), func.max(model.version))).one()
         )
+    if conn.dialect.name == "postgresql":
+        # The login's grant decides which rows it sees: a grant moved to another
+        # partner with the same counts must not be served the former partner's firms.
+        grant = models.AccessGrant
+        state["grant"] = [
+            str(v)
+            for v in conn.execute(
+                select(grant.role, grant.partner_id, grant.adviser_id, grant.granted_at).where(
+                    grant.login == func.session_user()
+                )
+            ).all()
+        ]
     return state
 
 
@@ -154,17 +184,25 @@ def read_cache(path: Path, expected: dict[str, Any]) -> pl.DataFrame | None:
         return None
     if _schema_of(frame) != header.get("schema"):
         return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # in use: kept by ``prune``
     return frame
 
 
-def write_cache(path: Path, stamp: dict[str, Any], frame: pl.DataFrame) -> None:
+def write_cache(
+    path: Path, stamp: dict[str, Any], frame: pl.DataFrame, campaign_file: str | None = None
+) -> None:
     """Write ``frame`` with ``stamp`` whole or not at all (temporary file, then rename).
 
-    A failure (full disk, read-only folder) only costs the next load its speed."""
+    ``campaign_file``: the SQLite campaign's path, so that ``prune`` can remove the
+    file once the campaign is gone. A failure (full disk, read-only folder) only
+    costs the next load its speed."""
     buffer = io.BytesIO()
     frame.write_ipc(buffer, compression="lz4")
     payload = buffer.getbuffer()
-    header = json.dumps({"fingerprint": stamp, "schema": _schema_of(frame)}).encode()
+    header = json.dumps(
+        {"fingerprint": stamp, "schema": _schema_of(frame), "campaign_file": campaign_file}
+    ).encode()
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -182,6 +220,57 @@ def write_cache(path: Path, stamp: dict[str, Any], frame: pl.DataFrame) -> None:
     finally:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
+
+
+def _campaign_file_of(path: Path) -> str | None:
+    """The campaign file named in a cache file's header (None: a server, or unreadable)."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(_HEAD.size)
+            if len(head) < _HEAD.size:
+                return None
+            magic, header_len, _, _ = _HEAD.unpack(head)
+            if magic != _MAGIC or header_len > 1 << 20:
+                return None
+            header = json.loads(stream.read(header_len))
+    except (OSError, ValueError):
+        return None
+    value = header.get("campaign_file") if isinstance(header, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def prune(now: float | None = None) -> int:
+    """Remove the cache files of campaigns that are gone or unread for ``MAX_AGE_DAYS``,
+    and temporary files left by a crash; how many were removed."""
+    import time
+
+    folder = cache_folder()
+    moment = time.time() if now is None else now
+    removed = 0
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return 0
+    for entry in entries:
+        try:
+            if not entry.is_file():
+                continue
+            age_days = (moment - entry.stat().st_mtime) / 86_400
+            stale = (
+                (entry.suffix == ".tmp" and age_days > 1)
+                or (entry.suffix == ".arrow" and age_days > MAX_AGE_DAYS)
+                or (
+                    entry.suffix == ".arrow"
+                    and (campaign := _campaign_file_of(entry)) is not None
+                    and not Path(campaign).exists()
+                )
+            )
+            if stale:
+                entry.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def discard(store: CampaignStore) -> None:
@@ -210,5 +299,11 @@ def cached_frame(
     with contextlib.suppress(OSError):
         path.unlink(missing_ok=True)
     frame = build()
-    write_cache(path, stamp, frame)
+    campaign_file = (
+        str(Path(conn.engine.url.database or "").resolve())
+        if conn.dialect.name == "sqlite"
+        else None
+    )
+    write_cache(path, stamp, frame, campaign_file)
+    prune()
     return frame
