@@ -34,7 +34,7 @@ from planner.services.firms.firm_labels import (
     NOMENCLATURE_LABELS,
     normalize_text_expr,
 )
-from planner.services.firms.prospect_status import attach_status
+from planner.services.firms.prospect_status import attach_stage, attach_status
 
 E = models.Establishment
 C = models.BassinCommune
@@ -65,6 +65,7 @@ FIRM_SCHEMA: dict[str, pl.DataType] = {
     "name_rank": pl.UInt32(),
     **ASSIGNMENT_SCHEMA,  # team_id, team, adviser_id, adviser, locked (load_firms only)
     "status": pl.String(),  # latest contact outcome (load_firms only)
+    "stage": pl.String(),  # furthest prospecting stage, prospect_status.STAGE_ORDER (idem)
 }
 
 # What is read from the database; everything else is derived in polars. Reading
@@ -300,4 +301,6 @@ def _build(conn: Connection, nomenclature: str) -> pl.DataFrame:
     )
     frame = firms_frame(raw, communes, nomenclature=nomenclature)
     firms = attach_assignments(conn, frame)
-    return attach_status(conn, firms)
+    # A column ``accompanied`` added here (issue 14's services) makes firms
+    # « Accompagnée » in ``stage``: see prospect_status.ACCOMPANIED_COLUMN.
+    return attach_stage(conn, attach_status(conn, firms))
