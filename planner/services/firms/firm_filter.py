@@ -17,7 +17,7 @@ from planner.services.firms.firm_labels import (
 
 
 def _in(column: str, values: frozenset[str]) -> pl.Expr:
-    return pl.col(column).is_in(pl.Series(sorted(values), dtype=pl.String))
+    return pl.col(column).is_in(pl.Series(sorted(values), dtype=pl.String).implode())
 
 
 NONE = "-"
@@ -32,7 +32,7 @@ def _ids_expr(column: str, codes: frozenset[str]) -> pl.Expr:
     """Firms whose ``column`` (a team or adviser id) is one of ``codes``; :data:`NONE`
     keeps those without one."""
     ids = sorted(int(c) for c in codes if c != NONE)
-    expr = pl.col(column).is_in(pl.Series(ids, dtype=pl.Int64)).fill_null(False)
+    expr = pl.col(column).is_in(pl.Series(ids, dtype=pl.Int64).implode()).fill_null(False)
     if NONE in codes:
         expr = expr | pl.col(column).is_null()
     return expr
