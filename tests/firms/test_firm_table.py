@@ -401,8 +401,7 @@ def test_filter_panel_by_team_adviser_status_and_lock(qtbot: QtBot, firms: pl.Da
     # Only that team's advisers (and « Sans conseiller ») are offered now.
     shown = panel.advisers.view.model()
     offered = {
-        shown.index(r, 0).data().rsplit(" (", 1)[0].split(" — ")[0]
-        for r in range(shown.rowCount())
+        shown.index(r, 0).data().rsplit(" (", 1)[0].split(" — ")[0] for r in range(shown.rowCount())
     }
     assert offered == {"Léa Morel", "Éric Dubois", "Sans conseiller"}
     with qtbot.waitSignal(panel.filterChanged):
