@@ -192,13 +192,13 @@ def test_headers_are_french_and_cells_are_formatted(firms: pl.DataFrame) -> None
         "Activité",
         "Tranche d'effectifs",
         "Commune",
-        "Adresse",
-        "Création",
-        "État",
         "Équipe",
         "Conseiller",
         "Statut",
         "Verrouillé",
+        "Adresse",
+        "Création",
+        "État",
     ]
     first = firms.row(0, named=True)
     row = model.row_of_id(first["id"])
@@ -207,9 +207,20 @@ def test_headers_are_french_and_cells_are_formatted(firms: pl.DataFrame) -> None
     assert model.data(model.index(row, 1)).count(" ") == 3
     assert model.data(model.index(row, 0), FIRM_ID_ROLE) == first["id"]
     dated = firms.filter(pl.col("date_creation").is_not_null()).row(0, named=True)
-    created = model.data(model.index(model.row_of_id(dated["id"]), 7))
+    created = model.data(model.index(model.row_of_id(dated["id"]), COLUMN_OF["Création"]))
     assert created == dated["date_creation"].strftime("%d/%m/%Y")
-    assert set(_texts(model, 8)) == {"Actif", "Fermé"}
+    assert set(_texts(model, COLUMN_OF["État"])) == {"Actif", "Fermé"}
+    assigned = firms.filter(pl.col("adviser_id").is_not_null()).row(0, named=True)
+    row = model.row_of_id(assigned["id"])
+    assert [
+        model.data(model.index(row, COLUMN_OF[h]))
+        for h in ("Équipe", "Conseiller", "Statut", "Verrouillé")
+    ] == [
+        assigned["team"],
+        assigned["adviser"],
+        assigned["stage"],
+        "Oui" if assigned["locked"] else "Non",
+    ]
     assert model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole) == first["name"]
 
 
@@ -244,9 +255,9 @@ def test_name_sort_without_precomputed_keys(firms: pl.DataFrame) -> None:
 
 def test_sort_is_stable_in_siret_order(firms: pl.DataFrame) -> None:
     model = FirmTableModel(firms)
-    model.sort(8, Qt.SortOrder.AscendingOrder)
+    model.sort(COLUMN_OF["État"], Qt.SortOrder.AscendingOrder)
     ids = model.visible_ids()
-    states = _texts(model, 8)
+    states = _texts(model, COLUMN_OF["État"])
     active = [i for i, s in zip(ids, states, strict=True) if s == "Actif"]
     assert active == sorted(active)  # ids follow SIRET order
 
@@ -271,7 +282,7 @@ def test_mask_changes_rows_and_id_lookups(qtbot: QtBot, firms: pl.DataFrame) -> 
     assert model.rowCount() == int(mask.sum()) < firms.height
     closed = set(firms.filter(mask)["id"])
     assert set(model.visible_ids().tolist()) == closed
-    assert set(_texts(model, 8)) == {"Fermé"}
+    assert set(_texts(model, COLUMN_OF["État"])) == {"Fermé"}
     hidden = firms.filter(~mask)["id"][0]
     assert model.row_of_id(hidden) is None
     shown = int(model.visible_ids()[5])
@@ -378,7 +389,7 @@ def test_filter_panel_drives_the_model(qtbot: QtBot, firms: pl.DataFrame) -> Non
     with qtbot.waitSignal(model.modelReset):
         panel.bands.set_checked({"NN"}, notify=True)
     assert model.rowCount() == int((firms["band"] == "NN").sum())
-    assert set(_texts(model, 4)) == {BAND_LABELS["NN"]}
+    assert set(_texts(model, COLUMN_OF["Tranche d'effectifs"])) == {BAND_LABELS["NN"]}
 
 
 def test_filter_panel_by_team_adviser_status_and_lock(qtbot: QtBot, firms: pl.DataFrame) -> None:

@@ -224,13 +224,14 @@ COLUMNS: tuple[_Spec, ...] = (
     _Spec("Activité", lambda f: _CodedColumn.from_strings(f["naf_label"]), tooltip=True),
     _Spec("Tranche d'effectifs", _band),
     _Spec("Commune", lambda f: _CodedColumn.from_strings(f["commune_name"])),
-    _Spec("Adresse", _address, tooltip=True),
-    _Spec("Création", lambda f: _DateColumn(f["date_creation"])),
-    _Spec("État", _state),
+    # Who has the firm and how far it went, before the long address.
     _Spec("Équipe", lambda f: _CodedColumn.from_strings(_optional(f, "team")), tooltip=True),
     _Spec("Conseiller", lambda f: _CodedColumn.from_strings(_optional(f, "adviser"))),
     _Spec("Statut", _stage),
     _Spec("Verrouillé", _locked),
+    _Spec("Adresse", _address, tooltip=True),
+    _Spec("Création", lambda f: _DateColumn(f["date_creation"])),
+    _Spec("État", _state),
 )
 """The table's columns, in order, with their French headers."""
 
@@ -466,7 +467,7 @@ def setup_firm_view(view: QTableView, model: FirmTableModel) -> None:
     horizontal = view.horizontalHeader()
     horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     horizontal.setStretchLastSection(True)
-    widths = (260, 130, 70, 260, 150, 160, 320, 90, 70, 170, 150, 110, 80)
+    widths = (260, 130, 70, 260, 150, 160, 200, 150, 110, 80, 320, 90, 70)
     for column, width in enumerate(widths):
         view.setColumnWidth(column, width)
     view.setSortingEnabled(True)
