@@ -281,7 +281,11 @@ def load_firms(store: CampaignStore, nomenclature: str | None = None) -> pl.Data
     ``commune_name``, ``etat``, ``date_creation``, ``address`` (one line),
     ``lon``, ``lat``, ``craft``, ``siege``, ``name_key`` (the name in
     lower case without accents, for search) and ``name_rank`` (the name's
-    alphabetical rank on ``name_key``, 1 for the first, equal names equal).
+    alphabetical rank on ``name_key``, 1 for the first, equal names equal),
+    then the assignment (``team_id``, ``team``, ``adviser_id``, ``adviser``,
+    ``locked``, ``team_capacity``, ``assignment_version``; null without a
+    team), ``status`` (the latest outcome) and ``stage`` (how far prospecting
+    went: :func:`prospect_status.attach_stage`).
 
     The frame comes from the columnar cache (:mod:`firm_cache`) when nothing
     changed since it was written.

@@ -436,9 +436,10 @@ class FilterPanel(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.reset_button)
 
-        banner = QHBoxLayout()
-        banner.addWidget(self.team_banner, 1)
-        banner.addWidget(self.all_teams_button)
+        # Label above button: the dock keeps its width (the map its room).
+        banner = QVBoxLayout()
+        banner.addWidget(self.team_banner)
+        banner.addWidget(self.all_teams_button, 0, Qt.AlignmentFlag.AlignRight)
         self.team_banner.hide()
         self.all_teams_button.hide()
 

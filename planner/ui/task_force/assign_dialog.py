@@ -141,10 +141,12 @@ class AssignDialog(QDialog):
         self.refusals.setModel(self.model)
         self.refusals.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.refusals.setWordWrap(False)
-        self.refusals.verticalHeader().setVisible(False)
+        vertical = self.refusals.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setDefaultSectionSize(self.refusals.fontMetrics().height() + 8)
         self.refusals.horizontalHeader().setStretchLastSection(True)
         self.refusals.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.refusals.setMinimumSize(760, 180)
+        self.refusals.setMinimumSize(980, 200)
         self.buttons = QDialogButtonBox()
         self.assign_button: QPushButton = self.buttons.addButton(
             "Attribuer", QDialogButtonBox.ButtonRole.AcceptRole
