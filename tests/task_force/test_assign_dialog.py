@@ -111,7 +111,11 @@ def test_out_of_remit_firms_are_listed_and_the_others_assigned(
     assert _column(window, other_sirets, "team_id") == [ft.id] * 5
     assert _column(window, other_sirets, "locked") == [False] * 5  # not ticked: not locked
     assert _column(window, craft_sirets, "team_id") == [cma.id] * 3  # left where they were
-    assert "3 laissé(s) hors de son périmètre" in window.statusBar().currentMessage()
+    assert window.statusBar().currentMessage() == (
+        f"5 établissement(s) attribué(s) à {ft.team} ; 3 laissé(s) hors du périmètre de "
+        f"{ft.partner}."
+    )
+    assert window.undo_stack.undoText() == f"Attribuer 5 établissement(s) à {ft.team}"
 
     # Undo and redo go through the same versioned writes as before.
     assert window.undo_stack.count() == 1

@@ -194,7 +194,7 @@ class TaskForceController(QObject):
         sirets = list(choice.sirets)
         target = choice.target
         expected = None if seen is None else {s: seen[s] for s in sirets if s in seen}
-        text = f"Attribuer {len(sirets)} établissement(s) à {choice.split.team}"
+        text = f"Attribuer {len(sirets)} établissement(s) à {target.label}"
         done = self._assign(
             sirets,
             target.team_id if target.adviser_id is None else None,
@@ -205,11 +205,13 @@ class TaskForceController(QObject):
         )
         if done:
             left = len(choice.split.refused)
-            message = f"{integer(len(sirets))} établissement(s) attribué(s) à {choice.split.team}"
+            message = f"{integer(len(sirets))} établissement(s) attribué(s) à {target.label}"
             if choice.locked:
                 message += ", verrouillé(s)"
             if left:
-                message += f" ; {integer(left)} laissé(s) hors de son périmètre"
+                message += (
+                    f" ; {integer(left)} laissé(s) hors du périmètre de {choice.split.partner}"
+                )
             self._parts.status_bar.showMessage(message + ".", 10000)
         return done
 
