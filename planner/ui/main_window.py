@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         self._build_menus(campaign, firms, map_view, sirene_import)
         # The features' own menus and docks come after the window's, in this order.
         task_force = TaskForceController(self.parts, map_view)
+        task_force.teamFilterRequested.connect(firms.show_team)
         sessions = SessionsController(self.parts)
         followup = FollowupController(self.parts)
         self.controllers = Controllers(

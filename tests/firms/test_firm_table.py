@@ -20,6 +20,7 @@ from planner.services.firms.firm_query import (
     format_siret,
     normalize_text,
 )
+from planner.services.firms.prospect_status import STAGE_ORDER
 from planner.ui.firms.detail_panel import PLACEHOLDER, FirmDetailPanel
 from planner.ui.firms.filter_panel import FilterPanel
 from planner.ui.firms.firm_table_model import (
@@ -109,12 +110,38 @@ def synthetic_firms(n: int, seed: int = 3) -> pl.DataFrame:
     communes = pl.DataFrame(
         {"commune_code": [c for c, _ in COMMUNES], "bassin_name": [name for _, name in COMMUNES]}
     )
-    return firms_frame(raw, communes)
+    return with_assignments(firms_frame(raw, communes), rng)
+
+
+TEAMS = {1: "FT Saint-Denis", 2: "Cap emploi", 3: "CMA 93"}
+ADVISERS = {10: ("Léa Morel", 1), 11: ("Éric Dubois", 1), 20: ("Zoé Martin", 2)}
+
+
+def with_assignments(firms: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+    """``firms`` with team, adviser, lock and stage columns as ``load_firms`` adds them:
+    some firms without a team, some with a team but no adviser."""
+    n = firms.height
+    adviser = np.array([None, *ADVISERS], dtype=object)[rng.integers(0, len(ADVISERS) + 1, n)]
+    team = np.array([ADVISERS[a][1] if a is not None else None for a in adviser], dtype=object)
+    team[(adviser == None) & (rng.random(n) < 0.5)] = 3  # noqa: E711 - numpy comparison
+    assigned = team != None  # noqa: E711
+    locked = np.where(assigned, rng.random(n) < 0.3, None)
+    return firms.with_columns(
+        pl.Series("team_id", team.tolist(), dtype=pl.Int64),
+        pl.Series("team", [TEAMS.get(t) if t else None for t in team], dtype=pl.String),
+        pl.Series("adviser_id", adviser.tolist(), dtype=pl.Int64),
+        pl.Series("adviser", [ADVISERS[a][0] if a else None for a in adviser], dtype=pl.String),
+        pl.Series("locked", locked.tolist(), dtype=pl.Boolean),
+        pl.Series("stage", np.array(STAGE_ORDER)[rng.integers(0, 4, n)], dtype=pl.String),
+    )
 
 
 @pytest.fixture(scope="module")
 def firms() -> pl.DataFrame:
     return synthetic_firms(400)
+
+
+COLUMN_OF = {spec.header: i for i, spec in enumerate(COLUMNS)}
 
 
 def _texts(model: FirmTableModel, column: int) -> list[str]:
@@ -137,6 +164,10 @@ SORT_KEYS = {
     "Adresse": str,
     "Création": _date_key,
     "État": str,
+    "Équipe": normalize_text,
+    "Conseiller": normalize_text,
+    "Statut": STAGE_ORDER.index,
+    "Verrouillé": lambda t: t != "Oui",
 }
 
 
@@ -161,6 +192,10 @@ def test_headers_are_french_and_cells_are_formatted(firms: pl.DataFrame) -> None
         "Activité",
         "Tranche d'effectifs",
         "Commune",
+        "Équipe",
+        "Conseiller",
+        "Statut",
+        "Verrouillé",
         "Adresse",
         "Création",
         "État",
@@ -172,9 +207,20 @@ def test_headers_are_french_and_cells_are_formatted(firms: pl.DataFrame) -> None
     assert model.data(model.index(row, 1)).count(" ") == 3
     assert model.data(model.index(row, 0), FIRM_ID_ROLE) == first["id"]
     dated = firms.filter(pl.col("date_creation").is_not_null()).row(0, named=True)
-    created = model.data(model.index(model.row_of_id(dated["id"]), 7))
+    created = model.data(model.index(model.row_of_id(dated["id"]), COLUMN_OF["Création"]))
     assert created == dated["date_creation"].strftime("%d/%m/%Y")
-    assert set(_texts(model, 8)) == {"Actif", "Fermé"}
+    assert set(_texts(model, COLUMN_OF["État"])) == {"Actif", "Fermé"}
+    assigned = firms.filter(pl.col("adviser_id").is_not_null()).row(0, named=True)
+    row = model.row_of_id(assigned["id"])
+    assert [
+        model.data(model.index(row, COLUMN_OF[h]))
+        for h in ("Équipe", "Conseiller", "Statut", "Verrouillé")
+    ] == [
+        assigned["team"],
+        assigned["adviser"],
+        assigned["stage"],
+        "Oui" if assigned["locked"] else "Non",
+    ]
     assert model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole) == first["name"]
 
 
@@ -209,9 +255,9 @@ def test_name_sort_without_precomputed_keys(firms: pl.DataFrame) -> None:
 
 def test_sort_is_stable_in_siret_order(firms: pl.DataFrame) -> None:
     model = FirmTableModel(firms)
-    model.sort(8, Qt.SortOrder.AscendingOrder)
+    model.sort(COLUMN_OF["État"], Qt.SortOrder.AscendingOrder)
     ids = model.visible_ids()
-    states = _texts(model, 8)
+    states = _texts(model, COLUMN_OF["État"])
     active = [i for i, s in zip(ids, states, strict=True) if s == "Actif"]
     assert active == sorted(active)  # ids follow SIRET order
 
@@ -236,7 +282,7 @@ def test_mask_changes_rows_and_id_lookups(qtbot: QtBot, firms: pl.DataFrame) -> 
     assert model.rowCount() == int(mask.sum()) < firms.height
     closed = set(firms.filter(mask)["id"])
     assert set(model.visible_ids().tolist()) == closed
-    assert set(_texts(model, 8)) == {"Fermé"}
+    assert set(_texts(model, COLUMN_OF["État"])) == {"Fermé"}
     hidden = firms.filter(~mask)["id"][0]
     assert model.row_of_id(hidden) is None
     shown = int(model.visible_ids()[5])
@@ -343,7 +389,70 @@ def test_filter_panel_drives_the_model(qtbot: QtBot, firms: pl.DataFrame) -> Non
     with qtbot.waitSignal(model.modelReset):
         panel.bands.set_checked({"NN"}, notify=True)
     assert model.rowCount() == int((firms["band"] == "NN").sum())
-    assert set(_texts(model, 4)) == {BAND_LABELS["NN"]}
+    assert set(_texts(model, COLUMN_OF["Tranche d'effectifs"])) == {BAND_LABELS["NN"]}
+
+
+def test_filter_panel_by_team_adviser_status_and_lock(qtbot: QtBot, firms: pl.DataFrame) -> None:
+    model = FirmTableModel(firms)
+    panel = FilterPanel()
+    qtbot.addWidget(panel)
+    panel.set_firms(firms)
+    panel.filterChanged.connect(lambda f: model.set_mask(f.apply(model.firms())))
+    # One entry per team plus « Sans équipe », each with its count.
+    labels = [panel.teams.view.model().index(r, 0).data() for r in range(panel.teams.entry_count())]
+    unassigned = int(firms["team_id"].is_null().sum())
+    assert labels[-1] == f"Sans équipe ({unassigned})"
+    assert {label.rsplit(" (", 1)[0] for label in labels[:-1]} == set(TEAMS.values())
+    team = 1
+    with qtbot.waitSignal(panel.filterChanged) as blocker:
+        panel.teams.set_checked({str(team)}, notify=True)
+    assert blocker.args[0].teams == frozenset({"1"})
+    assert model.rowCount() == int((firms["team_id"] == team).sum()) > 0
+    assert set(_texts(model, COLUMN_OF["Équipe"])) == {TEAMS[team]}
+    # Only that team's advisers (and « Sans conseiller ») are offered now.
+    shown = panel.advisers.view.model()
+    offered = {
+        shown.index(r, 0).data().rsplit(" (", 1)[0].split(" — ")[0] for r in range(shown.rowCount())
+    }
+    assert offered == {"Léa Morel", "Éric Dubois", "Sans conseiller"}
+    with qtbot.waitSignal(panel.filterChanged):
+        panel.advisers.set_checked({"10"}, notify=True)
+    assert set(_texts(model, COLUMN_OF["Conseiller"])) == {"Léa Morel"}
+    with qtbot.waitSignal(panel.filterChanged):
+        panel.reset_button.click()
+    assert model.rowCount() == firms.height
+
+    with qtbot.waitSignal(panel.filterChanged):
+        panel.stages.set_checked({STAGE_ORDER[2]}, notify=True)
+    assert set(_texts(model, COLUMN_OF["Statut"])) == {STAGE_ORDER[2]}
+    assert model.rowCount() == int((firms["stage"] == STAGE_ORDER[2]).sum())
+    with qtbot.waitSignal(panel.filterChanged):
+        panel.stages.set_checked((), notify=True)
+    with qtbot.waitSignal(panel.filterChanged):
+        panel.locks.set_checked({"oui"}, notify=True)
+    assert set(_texts(model, COLUMN_OF["Verrouillé"])) == {"Oui"}
+    assert model.rowCount() == int(firms["locked"].fill_null(False).sum())
+    with qtbot.waitSignal(panel.filterChanged):
+        panel.locks.set_checked({"non"}, notify=True)
+    # Not locked: the assigned firms that are not, and those without a team.
+    assert set(_texts(model, COLUMN_OF["Verrouillé"])) == {"Non", ""}
+
+
+def test_one_team_shown_says_so_and_can_be_cleared(qtbot: QtBot, firms: pl.DataFrame) -> None:
+    panel = FilterPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.set_firms(firms)
+    assert not panel.team_banner.isVisible() and not panel.all_teams_button.isVisible()
+    with qtbot.waitSignal(panel.filterChanged) as blocker:
+        panel.show_only_team(2)
+    assert blocker.args[0].teams == frozenset({"2"})
+    assert panel.team_banner.isVisible()
+    assert panel.team_banner.text() == "Carte et tableau limités à l'équipe Cap emploi."
+    with qtbot.waitSignal(panel.filterChanged) as blocker:
+        qtbot.mouseClick(panel.all_teams_button, Qt.MouseButton.LeftButton)
+    assert blocker.args[0].teams is None and blocker.args[0].is_empty
+    assert not panel.team_banner.isVisible()
 
 
 # --- the detail panel --------------------------------------------------------------------

@@ -165,7 +165,7 @@ def test_a_change_while_the_team_question_is_open_is_a_conflict(
     qtbot: QtBot, window: MainWindow, demo_file: Path, tmp_path: Path
 ) -> None:
     """The versions checked are those the user saw when asking to assign: a reload that
-    arrives while the question is open (a live change) does not make the other's change
+    arrives while the assignment dialog is open (a live change) does not make the other's change
     look seen."""
     path = tmp_path / "question.planner"
     shutil.copyfile(demo_file, path)
@@ -183,14 +183,13 @@ def test_a_change_while_the_team_question_is_open_is_a_conflict(
     window.parts.table.select_ids(picked["id"].to_list())
     siret = picked["siret"].item()
 
-    def question(_title: str, _label: str, items: list[tuple[str, int]]) -> int:
-        with open_store(path) as theirs:  # someone assigns it meanwhile…
-            assign_firm(theirs, siret, other.team)
-        _reload(qtbot, window, window.parts.refresh_firms)  # …and the window shows it
-        return team.id
-
-    panel._choose = question  # type: ignore[method-assign]
-    assert not panel.assign_selection_to_team()
+    dialog = panel.open_assign_dialog("team")
+    assert dialog is not None
+    dialog.target_combo.setCurrentText(team.team)
+    with open_store(path) as theirs:  # someone assigns it while the dialog is open…
+        assign_firm(theirs, siret, other.team)
+    _reload(qtbot, window, window.parts.refresh_firms)  # …and the window shows it
+    dialog.assign_button.click()
     assert asked and asked[-1].theirs["Équipe"] == other.team
     with open_store(path) as store:
         assert show_firm(store, siret).team == other.team

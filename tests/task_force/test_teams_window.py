@@ -55,7 +55,8 @@ def test_lasso_assignment_undo_and_redo(qtbot: QtBot, window: MainWindow, demo_f
     assert panel.assign_selection_to_team(team_id)
     qtbot.waitUntil(lambda: window.campaign is not seen, timeout=30000)
     assert _teams_of(window, ids) == [team_id] * len(ids)
-    assert window.campaign.firms["locked"].gather(ids).to_list() == [True] * len(ids)  # type: ignore[union-attr]
+    # Locking is asked for, never a side effect of assigning.
+    assert window.campaign.firms["locked"].gather(ids).to_list() == [False] * len(ids)  # type: ignore[union-attr]
     assert window.undo_stack.count() == 1 and window.undo_stack.canUndo()
 
     seen = window.campaign

@@ -44,7 +44,7 @@ from planner.io.user_folders import user_cache_folder
 
 _log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 """Bumped whenever the frame's derivation changes, to drop every older file."""
 
 _MAGIC = b"PLNRFC01"

@@ -17,7 +17,36 @@ from planner.services.firms.firm_labels import (
 
 
 def _in(column: str, values: frozenset[str]) -> pl.Expr:
-    return pl.col(column).is_in(pl.Series(sorted(values), dtype=pl.String))
+    return pl.col(column).is_in(pl.Series(sorted(values), dtype=pl.String).implode())
+
+
+NONE = "-"
+"""The code of « no team » (or « no adviser ») in :attr:`FirmFilter.teams` and ``advisers``."""
+
+LOCKED = "oui"
+UNLOCKED = "non"
+"""The codes of :attr:`FirmFilter.locked`; a firm without a team is not locked."""
+
+
+def _ids_expr(column: str, codes: frozenset[str]) -> pl.Expr:
+    """Firms whose ``column`` (a team or adviser id) is one of ``codes``; :data:`NONE`
+    keeps those without one."""
+    ids = sorted(int(c) for c in codes if c != NONE)
+    expr = pl.col(column).is_in(pl.Series(ids, dtype=pl.Int64).implode()).fill_null(False)
+    if NONE in codes:
+        expr = expr | pl.col(column).is_null()
+    return expr
+
+
+def _locked_expr(codes: frozenset[str]) -> pl.Expr:
+    locked = pl.col("locked").fill_null(False)
+    if codes >= {LOCKED, UNLOCKED}:
+        return pl.repeat(True, pl.len())
+    if LOCKED in codes:
+        return locked
+    if UNLOCKED in codes:
+        return ~locked
+    return pl.repeat(False, pl.len())
 
 
 def _sections_expr(sections: frozenset[str]) -> pl.Expr:
@@ -43,6 +72,10 @@ class FirmFilter:
         states: administrative states, ``A`` (active) or ``F`` (closed).
         created_from: first creation date kept (inclusive).
         created_to: last creation date kept (inclusive).
+        teams: team ids as text, :data:`NONE` for the firms without a team.
+        advisers: adviser ids as text, :data:`NONE` for the firms without one.
+        stages: prospecting stages (``prospect_status.STAGE_ORDER``).
+        locked: :data:`LOCKED` and/or :data:`UNLOCKED`.
         text: words that must all appear in the name (case and accents
             ignored), or digits of the SIRET (spaces ignored).
     """
@@ -54,6 +87,10 @@ class FirmFilter:
     states: frozenset[str] | None = None
     created_from: dt.date | None = None
     created_to: dt.date | None = None
+    teams: frozenset[str] | None = None
+    advisers: frozenset[str] | None = None
+    stages: frozenset[str] | None = None
+    locked: frozenset[str] | None = None
     text: str = ""
 
     @property
@@ -74,6 +111,14 @@ class FirmFilter:
         ):
             if values is not None:
                 parts.append(_in(column, values))
+        if self.teams is not None:
+            parts.append(_ids_expr("team_id", self.teams))
+        if self.advisers is not None:
+            parts.append(_ids_expr("adviser_id", self.advisers))
+        if self.stages is not None:
+            parts.append(_in("stage", self.stages))
+        if self.locked is not None:
+            parts.append(_locked_expr(self.locked))
         if self.created_from is not None:
             parts.append(pl.col("date_creation") >= self.created_from)
         if self.created_to is not None:

@@ -34,7 +34,7 @@ from planner.services.firms.firm_labels import (
     NOMENCLATURE_LABELS,
     normalize_text_expr,
 )
-from planner.services.firms.prospect_status import attach_status
+from planner.services.firms.prospect_status import attach_stage, attach_status
 
 E = models.Establishment
 C = models.BassinCommune
@@ -65,6 +65,7 @@ FIRM_SCHEMA: dict[str, pl.DataType] = {
     "name_rank": pl.UInt32(),
     **ASSIGNMENT_SCHEMA,  # team_id, team, adviser_id, adviser, locked (load_firms only)
     "status": pl.String(),  # latest contact outcome (load_firms only)
+    "stage": pl.String(),  # furthest prospecting stage, prospect_status.STAGE_ORDER (idem)
 }
 
 # What is read from the database; everything else is derived in polars. Reading
@@ -280,7 +281,11 @@ def load_firms(store: CampaignStore, nomenclature: str | None = None) -> pl.Data
     ``commune_name``, ``etat``, ``date_creation``, ``address`` (one line),
     ``lon``, ``lat``, ``craft``, ``siege``, ``name_key`` (the name in
     lower case without accents, for search) and ``name_rank`` (the name's
-    alphabetical rank on ``name_key``, 1 for the first, equal names equal).
+    alphabetical rank on ``name_key``, 1 for the first, equal names equal),
+    then the assignment (``team_id``, ``team``, ``adviser_id``, ``adviser``,
+    ``locked``, ``team_capacity``, ``assignment_version``; null without a
+    team), ``status`` (the latest outcome) and ``stage`` (how far prospecting
+    went: :func:`prospect_status.attach_stage`).
 
     The frame comes from the columnar cache (:mod:`firm_cache`) when nothing
     changed since it was written.
@@ -300,4 +305,6 @@ def _build(conn: Connection, nomenclature: str) -> pl.DataFrame:
     )
     frame = firms_frame(raw, communes, nomenclature=nomenclature)
     firms = attach_assignments(conn, frame)
-    return attach_status(conn, firms)
+    # A column ``accompanied`` added here (issue 14's services) makes firms
+    # « Accompagnée » in ``stage``: see prospect_status.ACCOMPANIED_COLUMN.
+    return attach_stage(conn, attach_status(conn, firms))

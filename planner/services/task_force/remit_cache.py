@@ -18,6 +18,7 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import polars as pl
 from sqlalchemy import Engine, text
 
 from planner.db.store import CampaignStore
@@ -36,14 +37,40 @@ _FINGERPRINT = text(
 
 
 @dataclass(frozen=True, slots=True)
-class _Remits:
+class Remits:
+    """The task force's remits applied to the target, as of ``fingerprint``.
+
+    Attributes:
+        force: partners' remits and teams.
+        index: each target firm's row in ``allowed`` and ``firms``.
+        allowed: which partner may take which firm (exclusivity applied).
+        firms: the columns remit rules read, with the firm's name and commune
+            (to say why a firm is refused).
+    """
+
     fingerprint: tuple[int, ...]
     force: TaskForce
     index: dict[str, int]
     allowed: Eligibility
+    firms: pl.DataFrame
 
 
-_cache: weakref.WeakKeyDictionary[Engine, _Remits] = weakref.WeakKeyDictionary()
+# What a remit rule reads of a firm, and what a refusal names.
+REMIT_COLUMNS = (
+    "siret",
+    "name",
+    "commune_code",
+    "commune_name",
+    "naf_code",
+    "section",
+    "band",
+    "band_label",
+    "craft",
+    "date_creation",
+)
+
+
+_cache: weakref.WeakKeyDictionary[Engine, Remits] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
@@ -52,7 +79,8 @@ def _fingerprint(store: CampaignStore) -> tuple[int, ...]:
         return tuple(int(v) for v in conn.execute(_FINGERPRINT).one())
 
 
-def _remits(store: CampaignStore) -> _Remits:
+def current_remits(store: CampaignStore) -> Remits:
+    """The remits as they are now: the kept ones if nothing changed since, else read afresh."""
     from planner.services.firms.firm_query import load_firms
 
     fingerprint = _fingerprint(store)
@@ -62,11 +90,12 @@ def _remits(store: CampaignStore) -> _Remits:
         return found
     force = load_task_force(store)
     firms = load_firms(store)
-    made = _Remits(
+    made = Remits(
         fingerprint,
         force,
         {s: i for i, s in enumerate(firms["siret"].to_list())},
         eligibility(firms, force.remits),
+        firms.select(REMIT_COLUMNS),
     )
     with _lock:
         _cache[store.engine] = made
@@ -78,7 +107,7 @@ def check_remit(store: CampaignStore, sirets: Sequence[str], team_id: int) -> No
 
     Firms outside the target (not in the firm table) have no remit to break.
     """
-    remits = _remits(store)
+    remits = current_remits(store)
     force, elig = remits.force, remits.allowed
     info = next((t for t in force.teams if t.id == team_id), None)
     if info is None:

@@ -78,14 +78,15 @@ class AdviserChoice:
     id: int
     name: str
     team_name: str
+    team_id: int = 0
 
 
 def adviser_choices(store: CampaignStore) -> list[AdviserChoice]:
     """Every adviser with their team, by team (in id order) then by name."""
     with store.session() as session:
         rows = session.execute(
-            select(Adviser.id, Adviser.name, Team.name)
+            select(Adviser.id, Adviser.name, Team.name, Team.id)
             .join(Team, Team.id == Adviser.team_id)
             .order_by(Team.id, Adviser.name)
         )
-        return [AdviserChoice(id=i, name=a, team_name=t) for i, a, t in rows]
+        return [AdviserChoice(id=i, name=a, team_name=t, team_id=team) for i, a, t, team in rows]

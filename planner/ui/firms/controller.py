@@ -54,6 +54,17 @@ class FirmsController(QObject):
         self.model.set_firms(loaded.prepared)
         self.filters.set_firms(loaded.firms, loaded.nomenclature)
 
+    def show_team(self, team_id: int | None) -> None:
+        """Limit the map and the table to one team's firms (None: all teams again).
+
+        The « Filtres » dock is shown: its banner says which team, and its
+        « Afficher toutes les équipes » button takes the limit away.
+        """
+        if team_id is not None:
+            self.filter_dock.show()
+            self.filter_dock.raise_()
+        self.filters.show_only_team(team_id)
+
     def apply_filters(self) -> None:
         """Apply the current filters to the table and the map."""
         self._on_filters_filterChanged(self.filters.current_filter())

@@ -1,4 +1,5 @@
-"""The filter panel of the firm table: activity, size, commune, state, creation, text.
+"""The filter panel of the firm table: activity, size, commune, state, creation, text,
+and who has the firm (team, adviser), its prospecting status and its lock.
 
 It turns the coordinator's choices into a ``FirmFilter`` and emits it; it
 filters nothing itself. Lists are filled from the firm frame, with the
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListView,
     QPushButton,
@@ -43,10 +45,13 @@ from planner.domain.french_numbers import integer
 from planner.domain.headcount_bands import BAND_ORDER, band_label
 from planner.domain.nomenclature import ABSENT, REV2, absent_label, nomenclature_name
 from planner.io.nomenclatures import load_nomenclature
+from planner.services.firms.firm_filter import LOCKED, NONE, UNLOCKED
 from planner.services.firms.firm_query import FirmFilter, normalize_text
+from planner.services.firms.prospect_status import STAGE_ORDER
 
 _CODE_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 _KEY_ROLE = int(Qt.ItemDataRole.UserRole) + 2
+_LABEL_ROLE = int(Qt.ItemDataRole.UserRole) + 3
 
 DATE_FORMAT = "dd/MM/yyyy"
 """Qt's spelling of jj/mm/aaaa."""
@@ -148,11 +153,20 @@ class CheckList(QWidget):
                     Qt.CheckState.Checked if code in kept else Qt.CheckState.Unchecked
                 )
                 item.setData(code, _CODE_ROLE)
+                item.setData(label, _LABEL_ROLE)
                 item.setData(normalize_text(f"{label} {code}"), _KEY_ROLE)
                 item.setToolTip(label if code in label else f"{label} ({code})")
                 self._model.appendRow(item)
         finally:
             self._silent = False
+
+    def label_of(self, code: str) -> str:
+        """The label of the entry ``code`` (without its count), or the code itself."""
+        for row in range(self._model.rowCount()):
+            item = self._model.item(row)
+            if item.data(_CODE_ROLE) == code:
+                return str(item.data(_LABEL_ROLE))
+        return code
 
     def entry_count(self) -> int:
         """Number of entries, shown or hidden."""
@@ -245,6 +259,21 @@ class FilterPanel(QWidget):
         self.divisions = CheckList("Rechercher une division…", height=160)
         self.bands = CheckList(height=150)
         self.communes = CheckList("Rechercher une commune…", height=160)
+        self.teams = CheckList("Rechercher une équipe…", height=160)
+        self.advisers = CheckList("Rechercher un conseiller…", height=160)
+        self.stages = CheckList(height=120)
+        self.locks = CheckList(height=60)
+        self._adviser_team: dict[str, str] = {}
+        # Says which teams the map and table are limited to, with a way back.
+        self.team_banner = QLabel()
+        self.team_banner.setWordWrap(True)
+        self.team_banner.setObjectName("teamFilterBanner")
+        self.team_banner.setStyleSheet(
+            "#teamFilterBanner { background: #fff4ce; border: 1px solid #e0c36a;"
+            " border-radius: 3px; padding: 4px; }"
+        )
+        self.all_teams_button = QPushButton("Afficher toutes les équipes")
+        self.all_teams_button.setToolTip("Retirer le filtre par équipe")
         self.reset_button = QPushButton("Réinitialiser")
         self.reset_button.setToolTip("Retirer tous les filtres")
 
@@ -270,7 +299,14 @@ class FilterPanel(QWidget):
             self.divisions.set_entries(_division_entries(firms, nomenclature))
             self.bands.set_entries(_band_entries(firms))
             self.communes.set_entries(_commune_entries(firms))
+            self.teams.set_entries(_team_entries(firms))
+            advisers = _adviser_entries(firms)
+            self._adviser_team = {code: team for code, _label, _n, team in advisers}
+            self.advisers.set_entries([(code, label, n) for code, label, n, _team in advisers])
+            self.stages.set_entries(_stage_entries(firms))
+            self.locks.set_entries(_lock_entries(firms))
             self._restrict_divisions()
+            self._restrict_advisers()
             dates = firms["date_creation"].drop_nulls() if firms.height else pl.Series([])
             if dates.len():
                 first, last = dates.min(), dates.max()
@@ -292,6 +328,10 @@ class FilterPanel(QWidget):
             divisions=self.divisions.checked(),
             bands=self.bands.checked(),
             communes=self.communes.checked(),
+            teams=self.teams.checked(),
+            advisers=self.advisers.checked(),
+            stages=self.stages.checked(),
+            locked=self.locks.checked(),
             states=self.state_combo.currentData(),
             created_from=self._date(self.from_check, self.from_edit),
             created_to=self._date(self.to_check, self.to_edit),
@@ -307,12 +347,39 @@ class FilterPanel(QWidget):
             self.state_combo.setCurrentIndex(0)
             self.from_check.setChecked(False)
             self.to_check.setChecked(False)
-            for checklist in (self.sections, self.divisions, self.bands, self.communes):
+            for checklist in self._checklists():
                 checklist.clear()
             self._restrict_divisions()
+            self._restrict_advisers()
         finally:
             self._quiet = False
         self._emit()
+
+    def show_only_team(self, team_id: int | None) -> None:
+        """Limit the firms to one team's (None: every team again); emits ``filterChanged``.
+
+        The other filters stay as they are; the advisers chosen outside that team
+        are unchecked.
+        """
+        self._quiet = True
+        try:
+            self.teams.set_checked(() if team_id is None else {str(team_id)})
+            self._restrict_advisers()
+        finally:
+            self._quiet = False
+        self._emit()
+
+    def _checklists(self) -> tuple[CheckList, ...]:
+        return (
+            self.sections,
+            self.divisions,
+            self.bands,
+            self.communes,
+            self.teams,
+            self.advisers,
+            self.stages,
+            self.locks,
+        )
 
     # --- building ----------------------------------------------------------------
 
@@ -347,6 +414,10 @@ class FilterPanel(QWidget):
             ("Division NAF", self.divisions),
             ("Tranche d'effectifs", self.bands),
             ("Commune", self.communes),
+            ("Équipe", self.teams),
+            ("Conseiller", self.advisers),
+            ("Statut", self.stages),
+            ("Verrouillage", self.locks),
         ):
             box = QGroupBox(title)
             QVBoxLayout(box).addWidget(checklist)
@@ -365,8 +436,16 @@ class FilterPanel(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.reset_button)
 
+        # Label above button: the dock keeps its width (the map its room).
+        banner = QVBoxLayout()
+        banner.addWidget(self.team_banner)
+        banner.addWidget(self.all_teams_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.team_banner.hide()
+        self.all_teams_button.hide()
+
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(banner)
         outer.addWidget(scroll, 1)
         outer.addLayout(buttons)
 
@@ -380,9 +459,18 @@ class FilterPanel(QWidget):
         self.from_edit.dateChanged.connect(self._emit)
         self.to_edit.dateChanged.connect(self._emit)
         self.sections.changed.connect(self._on_sections_changed)
-        for checklist in (self.divisions, self.bands, self.communes):
+        self.teams.changed.connect(self._on_teams_changed)
+        for checklist in (
+            self.divisions,
+            self.bands,
+            self.communes,
+            self.advisers,
+            self.stages,
+            self.locks,
+        ):
             checklist.changed.connect(self._emit)
         self.reset_button.clicked.connect(self.reset)
+        self.all_teams_button.clicked.connect(lambda: self.show_only_team(None))
 
     # --- slots -------------------------------------------------------------------
 
@@ -402,6 +490,33 @@ class FilterPanel(QWidget):
     def _on_sections_changed(self) -> None:
         self._restrict_divisions()
         self._emit()
+
+    def _on_teams_changed(self) -> None:
+        self._restrict_advisers()
+        self._emit()
+
+    def _restrict_advisers(self) -> None:
+        teams = self.teams.checked()
+        if teams is None:
+            self.advisers.restrict_to(None)
+        else:
+            self.advisers.restrict_to(
+                frozenset(a for a, t in self._adviser_team.items() if t in teams)
+                | ({NONE} if teams else frozenset())
+            )
+        self._show_team_banner(teams)
+
+    def _show_team_banner(self, teams: frozenset[str] | None) -> None:
+        if teams is None:
+            self.team_banner.hide()
+            self.all_teams_button.hide()
+            return
+        names = sorted(self.teams.label_of(code) for code in teams)
+        shown = ", ".join(names[:3]) + (f" et {len(names) - 3} autres" if len(names) > 3 else "")
+        noun = "l'équipe" if len(names) == 1 else "les équipes"
+        self.team_banner.setText(f"Carte et tableau limités à {noun} {shown}.")
+        self.team_banner.show()
+        self.all_teams_button.show()
 
     def _restrict_divisions(self) -> None:
         sections = self.sections.checked()
@@ -471,3 +586,49 @@ def _commune_entries(firms: pl.DataFrame) -> list[Entry]:
     rows = _counts(firms, "commune_code", "commune_name")
     rows.sort(key=lambda r: (normalize_text(r[1] or ""), r[0]))
     return [(code, name or code, n) for code, name, n in rows]
+
+
+def _team_entries(firms: pl.DataFrame) -> list[Entry]:
+    if "team_id" not in firms.columns or not firms.height:
+        return []
+    rows = _counts(firms, "team_id", "team")
+    rows.sort(key=lambda r: (normalize_text(r[1] or ""), r[0]))
+    entries = [(str(team_id), name or f"Équipe n° {team_id}", n) for team_id, name, n in rows]
+    none = int(firms["team_id"].is_null().sum())
+    if none:
+        entries.append((NONE, "Sans équipe", none))
+    return entries
+
+
+def _adviser_entries(firms: pl.DataFrame) -> list[tuple[str, str, int, str]]:
+    """``(code, label, count, team code)``: each adviser with the team's name."""
+    if "adviser_id" not in firms.columns or not firms.height:
+        return []
+    rows = _counts(firms, "adviser_id", "adviser", "team_id", "team")
+    rows.sort(key=lambda r: (normalize_text(r[1] or ""), r[0]))
+    entries = [
+        (str(a), f"{name or f'Conseiller n° {a}'} — {team or ''}", n, str(team_id))
+        for a, name, team_id, team, n in rows
+    ]
+    none = int(firms["adviser_id"].is_null().sum())
+    if none:
+        entries.append((NONE, "Sans conseiller", none, NONE))
+    return entries
+
+
+def _stage_entries(firms: pl.DataFrame) -> list[Entry]:
+    if "stage" not in firms.columns or not firms.height:
+        return []
+    counts = dict(firms["stage"].drop_nulls().value_counts().iter_rows())
+    order = [*STAGE_ORDER, *sorted(set(counts) - set(STAGE_ORDER))]
+    return [(stage, stage, int(counts[stage])) for stage in order if stage in counts]
+
+
+def _lock_entries(firms: pl.DataFrame) -> list[Entry]:
+    if "locked" not in firms.columns or not firms.height:
+        return []
+    locked = int(firms["locked"].fill_null(False).sum())
+    return [
+        (LOCKED, "Verrouillées", locked),
+        (UNLOCKED, "Non verrouillées", firms.height - locked),
+    ]

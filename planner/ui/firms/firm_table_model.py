@@ -36,6 +36,7 @@ from planner.services.firms.firm_query import (
     normalize_text,
     normalize_text_expr,
 )
+from planner.services.firms.prospect_status import STAGE_ORDER
 
 FIRM_ID_ROLE = int(Qt.ItemDataRole.UserRole)
 """``data(index, FIRM_ID_ROLE)`` is the firm's ``id`` in the frame."""
@@ -186,6 +187,36 @@ def _state(frame: pl.DataFrame) -> Column:
     return _CodedColumn.from_strings(frame["etat"], label=lambda s: STATE_LABELS.get(s, s))
 
 
+def _optional(frame: pl.DataFrame, name: str) -> pl.Series:
+    """``frame[name]`` as text, or all empty when the frame has no such column (a frame
+    made without the campaign's assignments)."""
+    if name in frame.columns:
+        return frame[name].cast(pl.String)
+    return pl.Series(name, [None] * frame.height, dtype=pl.String)
+
+
+def _stage(frame: pl.DataFrame) -> Column:
+    rank = {stage: i for i, stage in enumerate(STAGE_ORDER)}
+    return _CodedColumn.from_strings(
+        _optional(frame, "stage"), key=lambda v: (rank.get(v, len(rank)), v)
+    )
+
+
+def _locked(frame: pl.DataFrame) -> Column:
+    # Only an assigned firm is locked or not: the others' cell stays empty.
+    if "locked" in frame.columns:
+        locked = frame.select(
+            pl.when(pl.col("locked"))
+            .then(pl.lit("Oui"))
+            .when(pl.col("locked").is_not_null())
+            .then(pl.lit("Non"))
+            .alias("locked")
+        ).to_series()
+    else:
+        locked = _optional(frame, "locked")
+    return _CodedColumn.from_strings(locked, key=lambda v: (v != "Oui", v))
+
+
 COLUMNS: tuple[_Spec, ...] = (
     _Spec("Nom", _name, tooltip=True),
     _Spec("SIRET", _siret),
@@ -193,6 +224,11 @@ COLUMNS: tuple[_Spec, ...] = (
     _Spec("Activité", lambda f: _CodedColumn.from_strings(f["naf_label"]), tooltip=True),
     _Spec("Tranche d'effectifs", _band),
     _Spec("Commune", lambda f: _CodedColumn.from_strings(f["commune_name"])),
+    # Who has the firm and how far it went, before the long address.
+    _Spec("Équipe", lambda f: _CodedColumn.from_strings(_optional(f, "team")), tooltip=True),
+    _Spec("Conseiller", lambda f: _CodedColumn.from_strings(_optional(f, "adviser"))),
+    _Spec("Statut", _stage),
+    _Spec("Verrouillé", _locked),
     _Spec("Adresse", _address, tooltip=True),
     _Spec("Création", lambda f: _DateColumn(f["date_creation"])),
     _Spec("État", _state),
@@ -431,7 +467,8 @@ def setup_firm_view(view: QTableView, model: FirmTableModel) -> None:
     horizontal = view.horizontalHeader()
     horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     horizontal.setStretchLastSection(True)
-    for column, width in enumerate((260, 130, 70, 260, 150, 160, 320, 90, 70)):
+    widths = (260, 130, 70, 260, 150, 160, 200, 150, 110, 80, 320, 90, 70)
+    for column, width in enumerate(widths):
         view.setColumnWidth(column, width)
     view.setSortingEnabled(True)
     view.sortByColumn(NAME_COLUMN, Qt.SortOrder.AscendingOrder)

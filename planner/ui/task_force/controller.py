@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import polars as pl
-from PySide6.QtCore import QModelIndex, QObject, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QMessageBox, QTableView
 
 from planner.domain.french_numbers import decimal, integer
@@ -27,6 +27,7 @@ from planner.ui.campaign.loaded_campaign import LoadedCampaign
 from planner.ui.map.controller import MapController
 from planner.ui.shared_campaign.conflict_dialog import resolve_conflict
 from planner.ui.task_force.assign_command import AssignCommand, DivisionCommand, LockCommand
+from planner.ui.task_force.assign_dialog import AssignChoice, AssignDialog, Target
 from planner.ui.task_force.task_force_editor import TaskForceEditor
 from planner.ui.task_force.team_summary import TeamSummaryModel
 from planner.ui.task_force.teams_workbook_actions import import_workbook, write_template
@@ -54,7 +55,13 @@ class TaskForceController(QObject):
     « Équipes de la task force » dock.
 
     ``quiet`` set to True skips the message box at the end of a division (tests).
+
+    Signals:
+        teamFilterRequested(object): a team's id (double-click in the dock):
+            limit the map and the table to its firms.
     """
+
+    teamFilterRequested = Signal(object)  # noqa: N815
 
     def __init__(self, parts: WindowParts, map_view: MapController) -> None:
         super().__init__(parts.window)
@@ -71,7 +78,11 @@ class TaskForceController(QObject):
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.view.doubleClicked.connect(self._select_team_firms)
+        self.view.doubleClicked.connect(self._on_view_doubleClicked)
+        self.view.setToolTip(
+            "Double-cliquez sur une équipe pour n'afficher que ses établissements "
+            "sur la carte et dans le tableau."
+        )
         self.dock = QDockWidget("Équipes de la task force", window)
         self.dock.setObjectName("teamsDock")
         self.dock.setWidget(self.view)
@@ -79,6 +90,7 @@ class TaskForceController(QObject):
         self.last_report: DivisionReport | None = None
         self._runners: list[TaskRunner] = []
         self.editor: TaskForceEditor | None = None
+        self.assign_dialog: AssignDialog | None = None
         menu = parts.menu("&Task force")
         self.menu = menu
         menu.addAction("Partenaires et équipes…", self.edit_task_force)
@@ -89,8 +101,12 @@ class TaskForceController(QObject):
         menu.addSeparator()
         menu.addAction("Répartir automatiquement…", self.divide)
         menu.addSeparator()
-        menu.addAction("Attribuer la sélection à une équipe…", self.assign_selection_to_team)
-        menu.addAction("Attribuer la sélection à un conseiller…", self.assign_selection_to_adviser)
+        menu.addAction(
+            "Attribuer la sélection à une équipe…", lambda: self.open_assign_dialog("team")
+        )
+        menu.addAction(
+            "Attribuer la sélection à un conseiller…", lambda: self.open_assign_dialog("adviser")
+        )
         menu.addAction("Retirer la sélection de son équipe", self.unassign_selection)
         menu.addAction("Verrouiller la sélection", lambda: self.lock_selection(True))
         menu.addAction("Déverrouiller la sélection", lambda: self.lock_selection(False))
@@ -126,57 +142,109 @@ class TaskForceController(QObject):
         assert campaign is not None, "a selection needs an open campaign"
         return campaign
 
-    def _choose(self, title: str, label: str, items: list[tuple[str, int]]) -> int | None:
-        if not items:
+    # --- manual work ----------------------------------------------------------------
+
+    def open_assign_dialog(self, kind: str = "team") -> AssignDialog | None:
+        """Ask for a team (``kind`` ``team``) or an adviser (``adviser``) for the selected
+        firms, whether to lock them, and show which the team's remit leaves out; the
+        assignment is written when the coordinator confirms (undoable)."""
+        sirets = self._selected_sirets()
+        campaign = self._parts.campaign()
+        if not sirets or campaign is None:
+            self._parts.status_bar.showMessage("Sélectionnez d'abord des établissements.", 5000)
+            return None
+        seen = self._seen_versions(sirets)  # before the question: a live reload may follow
+        if kind == "adviser":
+            targets = [
+                Target(f"{a.name} — {a.team_name}", a.team_id, a.id)
+                for a in adviser_choices(campaign.store)
+            ]
+            title, label = "Attribuer à un conseiller", "Conseiller attitré :"
+        else:
+            force = load_task_force(campaign.store)
+            targets = [Target(t.name, t.id) for t in force.teams]
+            title, label = "Attribuer à une équipe", "Équipe :"
+        if not targets:
             QMessageBox.information(
                 self._parts.window,
                 title,
                 "Aucune équipe : créez-les (Task force › Partenaires et équipes…) ou importez-les.",
             )
             return None
-        names = [name for name, _ in items]
-        name, ok = QInputDialog.getItem(self._parts.window, title, label, names, 0, False)
-        return items[names.index(name)][1] if ok else None
+        dialog = AssignDialog(
+            self._parts.window, campaign.store, sirets, targets, title=title, label=label
+        )
+        dialog.accepted.connect(lambda: self._on_assign_dialog_accepted(dialog, seen))
+        dialog.finished.connect(dialog.deleteLater)
+        self.assign_dialog = dialog
+        dialog.open()
+        return dialog
 
-    # --- manual work ----------------------------------------------------------------
+    def _on_assign_dialog_accepted(
+        self, dialog: AssignDialog, seen: dict[str, int | None] | None
+    ) -> None:
+        choice = dialog.choice()
+        if choice is not None:
+            self.assign_choice(choice, seen)
 
-    def assign_selection_to_team(self, team_id: int | None = None) -> bool:
-        """Give the selected firms to a team (asked when not given), locked; undoable."""
+    def assign_choice(
+        self, choice: AssignChoice, seen: dict[str, int | None] | None = None
+    ) -> bool:
+        """Write what the assignment dialog confirmed (the firms the team may take)."""
+        sirets = list(choice.sirets)
+        target = choice.target
+        expected = None if seen is None else {s: seen[s] for s in sirets if s in seen}
+        text = f"Attribuer {len(sirets)} établissement(s) à {target.label}"
+        done = self._assign(
+            sirets,
+            target.team_id if target.adviser_id is None else None,
+            target.adviser_id,
+            text,
+            locked=choice.locked,
+            seen=expected,
+        )
+        if done:
+            left = len(choice.split.refused)
+            message = f"{integer(len(sirets))} établissement(s) attribué(s) à {target.label}"
+            if choice.locked:
+                message += ", verrouillé(s)"
+            if left:
+                message += (
+                    f" ; {integer(left)} laissé(s) hors du périmètre de {choice.split.partner}"
+                )
+            self._parts.status_bar.showMessage(message + ".", 10000)
+        return done
+
+    def assign_selection_to_team(self, team_id: int, *, locked: bool = False) -> bool:
+        """Give the selected firms to a team, without a question; undoable.
+
+        Every firm must be in the team's remit (else nothing is written and the
+        refusal is said): the menu's :meth:`open_assign_dialog` offers to assign
+        the others instead.
+        """
         sirets = self._selected_sirets()
         campaign = self._parts.campaign()
         if not sirets or campaign is None:
             self._parts.status_bar.showMessage("Sélectionnez d'abord des établissements.", 5000)
             return False
-        seen = self._seen_versions(sirets)  # before the question: a live reload may follow
         force = load_task_force(campaign.store)
-        if team_id is None:
-            team_id = self._choose(
-                "Attribuer à une équipe",
-                f"Équipe pour les {len(sirets)} établissements sélectionnés :",
-                [(t.name, t.id) for t in force.teams],
-            )
-            if team_id is None:
-                return False
-        name = next(t.name for t in force.teams if t.id == team_id)
+        name = next((t.name for t in force.teams if t.id == team_id), "")
         return self._assign(
-            sirets, team_id, None, f"Attribuer {len(sirets)} établissement(s) à {name}", seen=seen
+            sirets,
+            team_id,
+            None,
+            f"Attribuer {len(sirets)} établissement(s) à {name}",
+            locked=locked,
         )
 
-    def assign_selection_to_adviser(self, adviser_id: int | None = None) -> bool:
-        """Give the selected firms to an adviser (and so to the adviser's team); undoable."""
+    def assign_selection_to_adviser(self, adviser_id: int, *, locked: bool = False) -> bool:
+        """Give the selected firms to an adviser (and the adviser's team), without a question."""
         sirets = self._selected_sirets()
-        campaign = self._parts.campaign()
-        if not sirets or campaign is None:
+        if not sirets or self._parts.campaign() is None:
             self._parts.status_bar.showMessage("Sélectionnez d'abord des établissements.", 5000)
             return False
-        seen = self._seen_versions(sirets)  # before the question: a live reload may follow
-        if adviser_id is None:
-            items = [(f"{a.name} — {a.team_name}", a.id) for a in adviser_choices(campaign.store)]
-            adviser_id = self._choose("Attribuer à un conseiller", "Conseiller attitré :", items)
-            if adviser_id is None:
-                return False
         return self._assign(
-            sirets, None, adviser_id, f"Attribuer {len(sirets)} établissement(s)", seen=seen
+            sirets, None, adviser_id, f"Attribuer {len(sirets)} établissement(s)", locked=locked
         )
 
     def unassign_selection(self) -> bool:
@@ -195,6 +263,7 @@ class TaskForceController(QObject):
         adviser_id: int | None,
         text: str,
         *,
+        locked: bool = False,
         remove: bool = False,
         seen: dict[str, int | None] | None = None,
     ) -> bool:
@@ -206,7 +275,7 @@ class TaskForceController(QObject):
         for _ in range(3):
             try:
                 change = assign_firms(
-                    store, sirets, team, adviser_id=adviser_id, locked=True, expected=expected
+                    store, sirets, team, adviser_id=adviser_id, locked=locked, expected=expected
                 )
                 break
             except StaleVersion as exc:
@@ -307,13 +376,16 @@ class TaskForceController(QObject):
                 campaign.firms.filter(pl.col("commune_code") == code)["id"].to_list()
             )
 
-    def _select_team_firms(self, index: QModelIndex) -> None:
-        campaign = self._parts.campaign()
-        team_id = self.model.rows[index.row()].id
-        if campaign is not None:
-            self._parts.table.select_ids(
-                campaign.firms.filter(pl.col("team_id") == team_id)["id"].to_list()
-            )
+    def _on_view_doubleClicked(self, index: QModelIndex) -> None:  # noqa: N802
+        if self._parts.campaign() is None or not 0 <= index.row() < len(self.model.rows):
+            return
+        row = self.model.rows[index.row()]
+        self.teamFilterRequested.emit(row.id)
+        self._parts.status_bar.showMessage(
+            f"Carte et tableau limités à l'équipe {row.team} "
+            "(Filtres › Afficher toutes les équipes pour revenir).",
+            8000,
+        )
 
     # --- partners and teams -------------------------------------------------------------
 
