@@ -354,6 +354,21 @@ class TaskProgressDialog(QDialog):
             self.show()
 
 
+def _dropped_if_cancelled(task: Task) -> Task:
+    """A reading task whose result is dropped if « Annuler » was pressed meanwhile.
+
+    A task that only reads may check its token rarely (or never): its result
+    is then simply not shown, and nothing was changed.
+    """
+
+    def checked(progress: Callable[[int, int, str], None], cancel: CancelToken) -> Any:
+        result = task(progress, cancel)
+        cancel.check()
+        return result
+
+    return checked
+
+
 def run_with_progress(
     parent: QWidget,
     title: str,
@@ -369,8 +384,10 @@ def run_with_progress(
     the result. A task that ``writes`` the campaign (the default: say
     ``writes=False`` for one that only reads) disables the registered
     :data:`WRITING_ACTIONS` and its box, shown at once, is modal to the whole
-    application: nothing on the GUI thread writes the campaign under it. A
-    reading task's box is modal to its window and shows after 300 ms.
+    application: nothing on the GUI thread writes the campaign under it; it
+    stops on « Annuler » at its own checks (``cancel.check()``). A reading
+    task's box is modal to its window and shows after 300 ms; « Annuler »
+    drops its result even if it never checks.
     """
     dialog = TaskProgressDialog(title, parent)
     # Modal: the window (a dialog that started an import) cannot be closed or
@@ -378,7 +395,7 @@ def run_with_progress(
     dialog.setWindowModality(
         Qt.WindowModality.ApplicationModal if writes else Qt.WindowModality.WindowModal
     )
-    runner = TaskRunner(task, parent)
+    runner = TaskRunner(task if writes else _dropped_if_cancelled(task), parent)
     holding = writes
     if holding:
         WRITING_ACTIONS.hold()

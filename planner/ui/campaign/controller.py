@@ -298,6 +298,7 @@ class CampaignController(QObject):
             lambda _p, _c: reload_firms(loaded),
             show,
             self._parts.show_error,
+            writes=False,
         )
 
     def reopen(self) -> None:

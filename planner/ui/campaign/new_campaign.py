@@ -111,7 +111,9 @@ class _ZoneFilePage(QWidget):
             )
             self._fill(path, zones)
 
-        run_with_progress(self, "Lecture du fichier", task, done, self.dialog.show_problem)
+        run_with_progress(
+            self, "Lecture du fichier", task, done, self.dialog.show_problem, writes=False
+        )
 
     def _fill(self, path: Path, zones: dict[str, Zone]) -> None:
         self.path = path

@@ -121,6 +121,11 @@ def import_workbook(
     track(
         runners,
         run_with_progress(
-            window, "Lecture du classeur des équipes", check, checked, parts.show_error
+            window,
+            "Lecture du classeur des équipes",
+            check,
+            checked,
+            parts.show_error,
+            writes=False,
         ),
     )
