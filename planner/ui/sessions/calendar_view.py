@@ -338,7 +338,7 @@ class CalendarView(QWidget):
         painter.setClipRect(rect)
         if self.mode == "month":
             # One line: the title first (a bare "09:00" said nothing), elided to the cell.
-            text = f"{mark}{record.title or 'Séance'} · {record.starts_at:%H:%M}"
+            text = self.month_label(record)
             painter.drawText(
                 inner,
                 int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
@@ -363,6 +363,11 @@ class CalendarView(QWidget):
             painter.drawText(inner.adjusted(0, title_box.height(), 0, 0), flags, details)
         painter.restore()
         painter.setFont(self.font())
+
+    def month_label(self, record: SessionRecord) -> str:
+        """A session's line in the month view: its title first, then its start."""
+        mark = "⚠ " if record.id in self.clashing else ""
+        return f"{mark}{record.title or 'Séance'} · {record.starts_at:%H:%M}"
 
     def tooltip_of(self, record: SessionRecord) -> str:
         """The whole of a session, for the tooltip of its block."""
