@@ -263,7 +263,7 @@ def test_suggested_invitees_stop_at_the_capacity_unless_more_are_asked_for(
     assert editor.invitees.rowCount() == 12 + MORE_STEP
     assert (
         editor.invitee_count.text()
-        == f"{12 + MORE_STEP} invitées pour 12 places (au-delà des places)"
+        == f"{12 + MORE_STEP} entreprises invitées pour 12 places (au-delà des places)"
     )
     editor.capacity.setValue(-1)  # no capacity: a batch of 50
     editor.suggest()

@@ -162,7 +162,7 @@ def suggest_invitees(
         pl.col("lon").is_not_null()
         & (pl.col("etat") == "A")
         & pl.col("naf_code").is_in(pl.Series(sorted(subclasses), dtype=pl.String))
-        & ~pl.col("siret").is_in(sorted(_barred(exclude, excluded)))
+        & ~pl.col("siret").is_in(pl.Series(sorted(_barred(exclude, excluded)), dtype=pl.String))
     )
     if firms.is_empty():
         return []
