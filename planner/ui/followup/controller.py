@@ -96,6 +96,8 @@ class FollowupController(QObject):
         menu.addAction(supported)
         menu.addAction(priorities)
         self.actions = (export, read_back, portfolio, board, bmo, supported, priorities, unsigned)
+        for writing in (read_back, supported, priorities, unsigned):
+            parts.writes_campaign(writing)  # disabled while a task writes the campaign
         parts.campaign_shown.connect(self._on_campaign_shown)
 
     def _campaign(self) -> LoadedCampaign | None:

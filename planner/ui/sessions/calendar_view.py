@@ -289,11 +289,13 @@ class CalendarView(QWidget):
             for h in range(LAST_HOUR - FIRST_HOUR + 1):
                 y = grid.top() + h * rh
                 painter.drawLine(QPointF(grid.left(), y), QPointF(grid.right(), y))
+                painter.setPen(QColor("#555"))  # the hours, readable (the lines stay light)
                 painter.drawText(
                     QRectF(0, y - self._line() / 2, grid.left() - 4, self._line()),
                     int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                     f"{FIRST_HOUR + h} h",
                 )
+                painter.setPen(QPen(QColor("#d0d0d0")))
         else:
             per_day: dict[dt.date, int] = {}
             for record in self.records:
