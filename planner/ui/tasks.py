@@ -286,9 +286,12 @@ class TaskProgressDialog(QDialog):
 
     cancel_requested = Signal()
 
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, parent: QWidget | None = None, *, cancellable: bool = True
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.cancellable = cancellable
         self.setMinimumWidth(480)
         self.label = QLabel(title, self)
         self.label.setWordWrap(True)
@@ -299,6 +302,8 @@ class TaskProgressDialog(QDialog):
             "Annuler", QDialogButtonBox.ButtonRole.RejectRole
         )
         self.buttons.rejected.connect(self.reject)
+        # A task that cannot stop shows no « Annuler » rather than one that does nothing.
+        self.cancel_button.setVisible(cancellable)
         layout = QVBoxLayout(self)
         layout.addWidget(self.label)
         layout.addWidget(self.bar)
@@ -337,7 +342,7 @@ class TaskProgressDialog(QDialog):
 
     def reject(self) -> None:
         """« Annuler » or Escape: ask the task to stop; the box stays until it has."""
-        if self.over or self.cancelling:
+        if self.over or self.cancelling or not self.cancellable:
             return
         self.cancelling = True
         self.cancel_button.setEnabled(False)
@@ -377,6 +382,7 @@ def run_with_progress(
     on_failure: Callable[[str], None] | None = None,
     *,
     writes: bool = True,
+    cancellable: bool = True,
 ) -> TaskRunner:
     """Run a task with a progress box that has a working « Annuler ».
 
@@ -387,9 +393,11 @@ def run_with_progress(
     application: nothing on the GUI thread writes the campaign under it; it
     stops on « Annuler » at its own checks (``cancel.check()``). A reading
     task's box is modal to its window and shows after 300 ms; « Annuler »
-    drops its result even if it never checks.
+    drops its result even if it never checks. A task that must not stop
+    halfway (``cancellable=False``: one transaction, a file written) has no
+    « Annuler » at all.
     """
-    dialog = TaskProgressDialog(title, parent)
+    dialog = TaskProgressDialog(title, parent, cancellable=cancellable)
     # Modal: the window (a dialog that started an import) cannot be closed or
     # used under a task; for a writing task no other window either.
     dialog.setWindowModality(

@@ -72,14 +72,24 @@ class WindowParts:
         on_failure: Callable[[str], None] | None = None,
         *,
         writes: bool = True,
+        cancellable: bool = True,
     ) -> TaskRunner:
         """Run a task off the GUI thread with a cancellable progress dialog.
 
         A task ``writes`` the campaign unless told otherwise: while it runs, the
         actions registered with :meth:`writes_campaign` are disabled and its box
-        is modal to the application (see :func:`run_with_progress`).
+        is modal to the application; ``cancellable=False``: no « Annuler » (see
+        :func:`run_with_progress`).
         """
-        runner = run_with_progress(self.window, title, task, on_success, on_failure, writes=writes)
+        runner = run_with_progress(
+            self.window,
+            title,
+            task,
+            on_success,
+            on_failure,
+            writes=writes,
+            cancellable=cancellable,
+        )
         return track(self.runners, runner)
 
     def writes_campaign(self, action: QAction) -> QAction:

@@ -331,3 +331,55 @@ def test_writing_actions_are_disabled_while_a_task_writes(qtbot: Any) -> None:
     assert seen == [True]
     assert not WRITING_ACTIONS.held
     assert (write.isEnabled(), locked.isEnabled(), late.isEnabled()) == (True, False, True)
+
+
+def test_a_task_that_cannot_stop_shows_no_cancel_button(qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
+
+    from planner.ui.tasks import TaskProgressDialog, run_with_progress
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    release = threading.Event()
+    done: list[object] = []
+
+    def one_transaction(_progress: Any, _cancel: Any) -> int:
+        release.wait(10)
+        return 5
+
+    run_with_progress(parent, "Enregistrement", one_transaction, done.append, cancellable=False)
+    (box,) = _visible_boxes("Enregistrement")
+    assert isinstance(box, TaskProgressDialog)
+    assert not box.cancel_button.isVisible()
+    qtbot.keyClick(box, Qt.Key.Key_Escape)  # nothing to stop: the box stays, says nothing false
+    assert box.isVisible() and not box.cancelling
+    release.set()
+    qtbot.waitUntil(lambda: done == [5], timeout=10_000)
+    assert _visible_boxes("Enregistrement") == []
+
+
+def test_cancel_drops_the_result_of_a_reading_task_that_never_checks(qtbot: Any) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from planner.ui.tasks import run_with_progress
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    release = threading.Event()
+    shown: list[object] = []
+    told: list[str] = []
+
+    def read(_progress: Any, _cancel: Any) -> str:
+        release.wait(10)  # a read that never looks at its token
+        return "aperçu"
+
+    run_with_progress(parent, "Relecture", read, shown.append, told.append, writes=False)
+    qtbot.waitUntil(lambda: len(_visible_boxes("Relecture")) == 1, timeout=10_000)
+    _visible_boxes("Relecture")[0].cancel_button.click()
+    release.set()
+    qtbot.waitUntil(lambda: len(told) == 1, timeout=10_000)
+    assert shown == []
+    assert told == ["Opération annulée : la campagne est restée telle qu'elle était."]

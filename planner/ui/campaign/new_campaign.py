@@ -347,4 +347,6 @@ class NewCampaignDialog(QDialog):
             self.created_path = created
             self.accept()
 
-        run_with_progress(self, "Création de la campagne", task, done, self.show_problem)
+        run_with_progress(
+            self, "Création de la campagne", task, done, self.show_problem, cancellable=False
+        )

@@ -311,7 +311,7 @@ class FollowupController(QObject):
                 self._parts.refresh_firms()
 
             self.task = self._parts.run_task(
-                "Enregistrement des contacts", write, written, self._fail
+                "Enregistrement des contacts", write, written, self._fail, cancellable=False
             )
 
         self.task = self._parts.run_task(

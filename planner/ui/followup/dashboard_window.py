@@ -267,7 +267,13 @@ class DashboardWindow(QDialog):
             QMessageBox.warning(self, "Tableau de bord", message)
 
         self._task = run_with_progress(
-            self, "Export du tableau de bord", task, done, failed, writes=False
+            self,
+            "Export du tableau de bord",
+            task,
+            done,
+            failed,
+            writes=False,
+            cancellable=False,  # a file written at once
         )
 
     def _on_pdf_clicked(self) -> None:
