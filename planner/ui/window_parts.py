@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, SignalInstance
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMenu, QStatusBar
 
 from planner.ui.campaign.loaded_campaign import LoadedCampaign
 from planner.ui.firms.firm_table_view import FirmTable
 from planner.ui.map.map_widget import MapWidget
 from planner.ui.recent_folders import DEFAULT_KIND, RecentFolders
-from planner.ui.tasks import Task, TaskRunner, run_with_progress, track
+from planner.ui.tasks import Task, TaskRunner, run_with_progress, track, writes_campaign
 
 HELP_MENU = "&Aide"
 """The menu bar's last menu: :meth:`WindowParts.menu` adds the others before it."""
@@ -81,10 +81,31 @@ class WindowParts:
         task: Task,
         on_success: Callable[[Any], None],
         on_failure: Callable[[str], None] | None = None,
+        *,
+        writes: bool = True,
+        cancellable: bool = True,
     ) -> TaskRunner:
-        """Run a task off the GUI thread with a cancellable progress dialog."""
-        runner = run_with_progress(self.window, title, task, on_success, on_failure)
+        """Run a task off the GUI thread with a cancellable progress dialog.
+
+        A task ``writes`` the campaign unless told otherwise: while it runs, the
+        actions registered with :meth:`writes_campaign` are disabled and its box
+        is modal to the application; ``cancellable=False``: no « Annuler » (see
+        :func:`run_with_progress`).
+        """
+        runner = run_with_progress(
+            self.window,
+            title,
+            task,
+            on_success,
+            on_failure,
+            writes=writes,
+            cancellable=cancellable,
+        )
         return track(self.runners, runner)
+
+    def writes_campaign(self, action: QAction) -> QAction:
+        """Mark ``action`` as writing the campaign: disabled while a task writes it."""
+        return writes_campaign(action)
 
     def run_quietly(
         self,

@@ -214,3 +214,172 @@ def test_garbage_cycles_are_not_collected_on_a_worker_thread(qtbot: Any) -> None
         collector.check()
     gc.collect()  # whatever generation it reached, on this thread
     assert freed == [threading.get_ident()]
+
+
+def _visible_boxes(title: str) -> list[Any]:
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    return [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, QDialog) and w.isVisible() and w.windowTitle() == title
+    ]
+
+
+def test_a_finished_task_box_is_gone_and_never_comes_back_over_the_result(qtbot: Any) -> None:
+    """The read-back of an already imported workbook: a quick task, then the result's own
+    dialog (a nested event loop). The box must not come back at 0 % over it."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QWidget
+
+    from planner.ui.tasks import run_with_progress
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    seen: list[int] = []
+
+    def task(progress: Any, _cancel: Any) -> str:
+        progress(0, 1, "Lecture des classeurs")
+        return "aperçu"
+
+    def show_result(_result: object) -> None:
+        seen.append(len(_visible_boxes("Relecture")))
+        loop = QEventLoop()  # what QDialog.exec() does for the preview
+        QTimer.singleShot(900, loop.quit)  # past any delayed show of the box
+        loop.exec()
+        seen.append(len(_visible_boxes("Relecture")))
+
+    for writes in (False, True):
+        seen.clear()
+        run_with_progress(parent, "Relecture", task, show_result, writes=writes)
+        qtbot.waitUntil(lambda: len(seen) == 2, timeout=10_000)
+        assert seen == [0, 0]
+        assert _visible_boxes("Relecture") == []
+
+
+def test_cancel_stops_the_worker_and_closes_the_box(qtbot: Any) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from planner.ui.tasks import TaskProgressDialog, run_with_progress
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    started, stopped = threading.Event(), threading.Event()
+    outcome: list[str] = []
+
+    def endless(progress: Any, cancel: Any) -> None:
+        started.set()
+        try:
+            step = 0
+            while True:
+                cancel.check()
+                step += 1
+                progress(step % 100, 100, "Travail en cours")
+                threading.Event().wait(0.005)
+        finally:
+            stopped.set()
+
+    run_with_progress(parent, "Longue tâche", endless, outcome.append, outcome.append)
+    qtbot.waitUntil(started.is_set, timeout=10_000)
+    (box,) = _visible_boxes("Longue tâche")
+    assert isinstance(box, TaskProgressDialog)
+    box.cancel_button.click()
+    assert box.label.text() == "Annulation en cours…"
+    assert not box.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: len(outcome) == 1, timeout=10_000)
+    assert stopped.is_set()
+    assert outcome == ["Opération annulée : la campagne est restée telle qu'elle était."]
+    assert _visible_boxes("Longue tâche") == []
+
+
+def test_writing_actions_are_disabled_while_a_task_writes(qtbot: Any) -> None:
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QWidget
+
+    from planner.ui.tasks import WRITING_ACTIONS, run_with_progress, writes_campaign
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    write = writes_campaign(QAction("Répartir", parent))
+    locked = writes_campaign(QAction("Verrouiller", parent))
+    locked.setEnabled(False)  # disabled for its own reasons: stays so
+    reading = QAction("Exporter", parent)  # not registered: reads only
+    release = threading.Event()
+    done: list[object] = []
+
+    def task(_progress: Any, _cancel: Any) -> int:
+        release.wait(10)
+        return 1
+
+    seen: list[bool] = []
+    run_with_progress(parent, "Lecture", task, done.append, writes=False)
+    seen.append(write.isEnabled())
+    release.set()
+    qtbot.waitUntil(lambda: len(done) == 1, timeout=10_000)
+
+    release.clear()
+    run_with_progress(parent, "Écriture", task, done.append)
+    assert WRITING_ACTIONS.held
+    assert (write.isEnabled(), locked.isEnabled(), reading.isEnabled()) == (False, False, True)
+    late = writes_campaign(QAction("Ajouter une séance", parent))  # created meanwhile
+    assert not late.isEnabled()
+    release.set()
+    qtbot.waitUntil(lambda: len(done) == 2, timeout=10_000)
+    assert seen == [True]
+    assert not WRITING_ACTIONS.held
+    assert (write.isEnabled(), locked.isEnabled(), late.isEnabled()) == (True, False, True)
+
+
+def test_a_task_that_cannot_stop_shows_no_cancel_button(qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
+
+    from planner.ui.tasks import TaskProgressDialog, run_with_progress
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    release = threading.Event()
+    done: list[object] = []
+
+    def one_transaction(_progress: Any, _cancel: Any) -> int:
+        release.wait(10)
+        return 5
+
+    run_with_progress(parent, "Enregistrement", one_transaction, done.append, cancellable=False)
+    (box,) = _visible_boxes("Enregistrement")
+    assert isinstance(box, TaskProgressDialog)
+    assert not box.cancel_button.isVisible()
+    qtbot.keyClick(box, Qt.Key.Key_Escape)  # nothing to stop: the box stays, says nothing false
+    assert box.isVisible() and not box.cancelling
+    release.set()
+    qtbot.waitUntil(lambda: done == [5], timeout=10_000)
+    assert _visible_boxes("Enregistrement") == []
+
+
+def test_cancel_drops_the_result_of_a_reading_task_that_never_checks(qtbot: Any) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from planner.ui.tasks import run_with_progress
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    release = threading.Event()
+    shown: list[object] = []
+    told: list[str] = []
+
+    def read(_progress: Any, _cancel: Any) -> str:
+        release.wait(10)  # a read that never looks at its token
+        return "aperçu"
+
+    run_with_progress(parent, "Relecture", read, shown.append, told.append, writes=False)
+    qtbot.waitUntil(lambda: len(_visible_boxes("Relecture")) == 1, timeout=10_000)
+    _visible_boxes("Relecture")[0].cancel_button.click()
+    release.set()
+    qtbot.waitUntil(lambda: len(told) == 1, timeout=10_000)
+    assert shown == []
+    assert told == ["Opération annulée : la campagne est restée telle qu'elle était."]

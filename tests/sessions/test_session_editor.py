@@ -228,3 +228,43 @@ def test_naf2025_campaign_says_rome_goes_through_the_correspondence(
     editor = _editor(qtbot, store, None, _Prompts(reason=None))
     assert not editor.rome_note.isHidden()
     assert "aucune table NAF 2025 ↔ ROME" in editor.rome_note.text()
+
+
+def test_a_new_session_starts_on_the_next_working_day(qtbot: QtBot, store: CampaignStore) -> None:
+    from planner.services.sessions.working_days import next_working_day
+
+    editor = _editor(qtbot, store, None, _Prompts(reason=None))
+    start = editor.start.dateTime().toPython()
+    assert isinstance(start, dt.datetime)
+    day = next_working_day(dt.date.today())  # the demo's bassin is not in Alsace-Moselle
+    assert start == dt.datetime.combine(day, dt.time(9))
+    assert start.weekday() < 5
+
+
+def test_suggested_invitees_stop_at_the_capacity_unless_more_are_asked_for(
+    qtbot: QtBot, store: CampaignStore
+) -> None:
+    from planner.services.sessions.invitees import MORE_STEP
+    from planner.services.sessions.venues import list_venues
+
+    prompts = _Prompts(reason=None)
+    editor = _editor(qtbot, store, None, prompts)
+    venue = next(v for v in list_venues(store) if v.lon is not None)
+    editor.venue.setCurrentIndex(editor.venue.findData(venue.id))
+    editor.theme.setText("NAF 47")  # about 200 shops within 5 km in the demo
+    editor.capacity.setValue(12)
+    editor.suggest()
+    assert editor.invitees.rowCount() == 12
+    assert editor.invitee_count.text() == "12 entreprises invitées pour 12 places"
+    editor.suggest()  # full: told, nothing added
+    assert editor.invitees.rowCount() == 12
+    assert prompts.told[-1][1].startswith("La séance est complète : 12 entreprises invitées")
+    editor.suggest_more.click()
+    assert editor.invitees.rowCount() == 12 + MORE_STEP
+    assert (
+        editor.invitee_count.text()
+        == f"{12 + MORE_STEP} entreprises invitées pour 12 places (au-delà des places)"
+    )
+    editor.capacity.setValue(-1)  # no capacity: a batch of 50
+    editor.suggest()
+    assert editor.invitees.rowCount() == 12 + MORE_STEP + 50

@@ -105,3 +105,25 @@ def test_excel_export_lists_sessions_and_invitees(demo_file: Path, tmp_path: Pat
         "Présente",
         "Absente",
     }
+
+
+def test_excluded_firms_are_never_suggested_and_the_limit_holds(demo_file: Path) -> None:
+    from planner.services.sessions.invitees import suggestion_limit
+
+    store = open_store(demo_file)
+    try:
+        lon, lat = 2.3598, 48.9370
+        found = suggest_invitees(store, [("naf", "47")], lon, lat, radius_km=2.5, limit=400)
+        barred = {s.siret for s in found[:3]}
+        kept = suggest_invitees(
+            store, [("naf", "47")], lon, lat, radius_km=2.5, limit=400, excluded=barred
+        )
+        assert {s.siret for s in kept} == {s.siret for s in found} - barred
+        assert len(suggest_invitees(store, [("naf", "47")], lon, lat, limit=5)) == 5
+        assert suggest_invitees(store, [("naf", "47")], lon, lat, limit=0) == []
+    finally:
+        store.close()
+    assert suggestion_limit(15, 4) == 11
+    assert suggestion_limit(15, 20) == 0
+    assert suggestion_limit(15, 20, more=True) == 10
+    assert suggestion_limit(None, 200) == 50

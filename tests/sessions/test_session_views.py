@@ -62,7 +62,13 @@ def panel(qtbot: QtBot, demo_file: Path, tmp_path: Path) -> Iterator[SessionsPan
 def test_calendar_marks_the_demo_clash_and_links_from_the_clash_list(
     qtbot: QtBot, panel: SessionsPanel, tmp_path: Path
 ) -> None:
-    assert panel.tabs.tabText(3).startswith("Conflits (")
+    errors = sum(c.is_error for c in panel.clash_model.clashes)
+    warnings = panel.clash_model.rowCount() - errors
+    assert errors and warnings  # the demo has both
+    assert panel.tabs.tabText(3) == (
+        f"Conflits : {errors} erreur{'s' if errors > 1 else ''}, "
+        f"{warnings} avertissement{'s' if warnings > 1 else ''}"
+    )
     errors = [c for c in panel.clashes if c.is_error]
     assert errors
     clashing = {errors[0].session_id, errors[0].other_id}
@@ -156,3 +162,42 @@ def test_a_venue_from_a_firm_that_became_non_diffusible_is_marked_to_replace(
     venue_cell = venues.index(venues.row_of(site), 0)
     assert venue_cell.data() == f"⚠ {NON_DIFFUSIBLE_VENUE} — à remplacer"
     assert venues.index(venues.row_of(site), 2).data() == ""
+
+
+def test_calendars_are_readable_at_the_default_size(qtbot: QtBot, panel: SessionsPanel) -> None:
+    """Day names and titles at the window's font (not 8 points); the month shows titles."""
+    from PySide6.QtGui import QFontMetricsF
+
+    record = next(r for r in panel.records if r.title)
+    panel.show_session(record.id)
+    panel.tabs.setCurrentIndex(1)
+    month = panel.month
+    qtbot.waitExposed(month)
+    line = QFontMetricsF(month.font()).height()
+    assert month.font().pointSizeF() >= 9
+    assert month.month_label(record).lstrip("⚠ ").startswith(record.title)
+    rect = month.rect_of(record)
+    assert rect is not None and rect.height() >= line
+    assert rect.width() > QFontMetricsF(month.font()).horizontalAdvance(record.title[:8])
+    tip = month.tooltip_of(record)
+    assert record.title in tip and f"{record.starts_at:%d/%m/%Y}" in tip
+    week = panel.week
+    assert week._grid().top() >= line  # the day names' row holds a line of the font
+    image = month.grab().toImage()
+    assert not image.isNull()
+
+
+def test_clashes_label_counts_errors_and_warnings_apart() -> None:
+    from planner.domain.session_clashes import Clash
+    from planner.services.sessions.planning import clashes_label
+
+    def clash(severity: str) -> Clash:
+        return Clash(severity, "overlap", 1, "…")
+
+    assert clashes_label([]) == "Conflits"
+    assert clashes_label([clash("error")]) == "Conflits : 1 erreur"
+    assert clashes_label([clash("warning")] * 3) == "Conflits : 3 avertissements"
+    assert (
+        clashes_label([clash("error")] * 2 + [clash("warning")])
+        == "Conflits : 2 erreurs, 1 avertissement"
+    )

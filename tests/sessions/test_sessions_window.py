@@ -82,7 +82,7 @@ def test_one_pin_per_session_venue_and_a_click_selects_its_session(
     with qtbot.waitSignal(window.map.sessionClicked, timeout=5_000):
         evaluate(window.map, f"PlannerMap.test.clickVenue({target['venue']})")
     panel = window.controllers.sessions.panel
-    assert window.controllers.sessions.dock.isVisible()
+    assert window.controllers.sessions.planning.isVisible()
     chosen = [
         panel.proxy.data(i, SESSION_ID_ROLE) for i in panel.list.selectionModel().selectedRows()
     ]
@@ -91,9 +91,8 @@ def test_one_pin_per_session_venue_and_a_click_selects_its_session(
 
     if os.environ.get("PLANNER_SCREENSHOTS"):
         for dock in window.findChildren(QDockWidget):
-            dock.setVisible(dock is window.controllers.sessions.dock)
-        window.resize(1500, 1300)
-        window.resizeDocks([window.controllers.sessions.dock], [520], Qt.Orientation.Vertical)
+            dock.hide()
+        window.resize(1500, 950)
         # Leaflet has taken the map view's new size.
         qtbot.waitUntil(
             lambda: _js(window, "PlannerMap.test.map().getSize().x") == window.map.view().width()
@@ -162,3 +161,25 @@ def test_placing_a_venue_from_the_venues_tab(qtbot: QtBot, window: MainWindow) -
     assert panel.venues.hint.text() == ""
     qtbot.waitUntil(lambda: venue in {m["venue"] for m in _markers(window)}, timeout=5_000)
     assert window.map.javascript_errors() == []
+
+
+def test_the_planning_opens_in_its_own_window_and_the_map_keeps_its_size(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Issue 15, item 9: a dock under the map shrank it to a strip."""
+    sessions = window.controllers.sessions
+    before = window.map.size()
+    assert not sessions.planning.isVisible()
+    sessions.planning_action.trigger()
+    qtbot.waitExposed(sessions.planning)
+    assert sessions.planning.isWindow()
+    assert sessions.planning.panel is sessions.panel
+    assert sessions.planning_action.isChecked()
+    assert window.map.size() == before
+    assert window.map.view().height() > window.height() // 2
+    sessions.planning.close()
+    qtbot.waitUntil(lambda: not sessions.planning.isVisible())
+    assert not sessions.planning_action.isChecked()
+    sessions.planning_action.trigger()  # back, with the same panel
+    qtbot.waitExposed(sessions.planning)
+    assert sessions.planning.isVisible() and sessions.panel.records

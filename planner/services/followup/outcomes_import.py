@@ -23,6 +23,7 @@ from planner.domain.cell_text import workbook_text
 from planner.domain.errors import InputError
 from planner.domain.json_types import JsonObject
 from planner.domain.outcomes import WITH_NEED
+from planner.domain.progress import CancelToken
 from planner.io.outcome_workbook import (
     CampaignKey,
     FilledRow,
@@ -105,6 +106,7 @@ def preview_outcomes(
     *,
     refuse_unsigned: bool = False,
     today: dt.date | None = None,
+    cancel: CancelToken | None = None,
 ) -> OutcomePreview:
     """Read every workbook and sort its rows into accepted, rejected and conflicts.
 
@@ -127,6 +129,8 @@ def preview_outcomes(
         partners = set(session.scalars(select(models.Partner.name)))
     preview = OutcomePreview()
     for path in paths:
+        if cancel is not None:
+            cancel.check()
         try:
             back = read_outcome_workbook(path, key, today=today)
             if not back.signed:
@@ -149,6 +153,8 @@ def preview_outcomes(
         preview.warnings.extend(f"{back.file} : {warning}" for warning in back.warnings)
     if paths and not preview.files:
         raise InputError("aucun classeur n'a pu être relu : " + " ; ".join(preview.refused))
+    if cancel is not None:
+        cancel.check()
     reassigned = _attribute_advisers(store, preview)
     rows = [(back, row) for back in preview.files for row in back.filled]
     sirets = {row.siret for _b, row in rows}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -32,6 +32,25 @@ STATUS_RANK: dict[str | None, int] = {
     "Refus": 7,
     "Entreprise fermée / injoignable": 8,
 }
+
+
+DEFAULT_LIMIT = 50
+"""Suggestions at a time for a session without a capacity."""
+MORE_STEP = 10
+"""Suggestions beyond the capacity at each « Proposer plus d'invités »."""
+
+
+def suggestion_limit(capacity: int | None, invited: int, *, more: bool = False) -> int:
+    """How many firms to suggest now for a session.
+
+    The suggestions fill the free places (``capacity`` minus the ``invited``
+    already) and no more, unless the user asks for more (``more``): then
+    :data:`MORE_STEP` beyond. Without a capacity, :data:`DEFAULT_LIMIT`.
+    """
+    if capacity is None:
+        return DEFAULT_LIMIT
+    room = max(capacity - invited, 0)
+    return room + MORE_STEP if more else room
 
 
 @dataclass(frozen=True)
@@ -118,17 +137,22 @@ def suggest_invitees(
     lat: float,
     *,
     radius_km: float = 5.0,
-    limit: int = 50,
-    exclude: Sequence[str] = (),
+    limit: int = DEFAULT_LIMIT,
+    exclude: Collection[str] = (),
+    excluded: Collection[str] = (),
 ) -> list[Suggestion]:
-    """Active firms of the theme's sectors within ``radius_km`` of (lon, lat).
+    """Active firms of the theme's sectors within ``radius_km`` of (lon, lat), ``limit`` at most.
 
     Sectors are read in the campaign's reference nomenclature (see
-    :func:`theme_subclasses`).
+    :func:`theme_subclasses`). ``exclude``: the firms already invited.
+    ``excluded``: the firms that must not be suggested at all (the contact
+    pressure rules: blocked or over-solicited firms).
 
     Ranked by prospecting status (needs collected first), then priority score,
     then distance.
     """
+    if limit <= 0:
+        return []
     reference = reference_nomenclature(store)
     subclasses = theme_subclasses(themes, reference)
     if not subclasses:
@@ -138,7 +162,7 @@ def suggest_invitees(
         pl.col("lon").is_not_null()
         & (pl.col("etat") == "A")
         & pl.col("naf_code").is_in(pl.Series(sorted(subclasses), dtype=pl.String))
-        & ~pl.col("siret").is_in(list(exclude))
+        & ~pl.col("siret").is_in(pl.Series(sorted(_barred(exclude, excluded)), dtype=pl.String))
     )
     if firms.is_empty():
         return []
@@ -165,3 +189,12 @@ def suggest_invitees(
             )
     found.sort(key=lambda s: (STATUS_RANK.get(s.status, 5), -s.priority, s.distance_km))
     return found[:limit]
+
+
+def _barred(invited: Collection[str], excluded: Collection[str]) -> set[str]:
+    """The SIRETs never suggested: those already invited, and the ``excluded`` ones.
+
+    The one place where exclusions apply: the contact pressure rules
+    (``planner.services.solicitation``) come in through ``excluded``.
+    """
+    return set(invited) | set(excluded)

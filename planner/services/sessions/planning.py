@@ -73,6 +73,22 @@ def alsace_moselle(store: CampaignStore) -> bool:
         return any(code[:2] in {"57", "67", "68"} for code in codes)
 
 
+def clashes_label(clashes: list[Clash]) -> str:
+    """The « Conflits » tab's title: what it lists, errors and warnings apart.
+
+    « Conflits » when there is none, else « Conflits : 2 erreurs, 3 avertissements »
+    (a count of zero is left out).
+    """
+    errors = sum(c.is_error for c in clashes)
+    warnings = len(clashes) - errors
+    parts = []
+    if errors:
+        parts.append(f"{errors} erreur{'s' if errors > 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} avertissement{'s' if warnings > 1 else ''}")
+    return "Conflits : " + ", ".join(parts) if parts else "Conflits"
+
+
 def plan_clashes(store: CampaignStore) -> list[Clash]:
     """Every clash (errors and warnings) of the campaign's sessions."""
     facts = [r.facts() for r in list_sessions(store)]

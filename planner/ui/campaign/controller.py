@@ -293,6 +293,7 @@ class CampaignController(QObject):
             lambda _p, _c: load_campaign(path),
             lambda loaded: self._show_campaign(loaded, remember, shared),
             on_failure or self._parts.show_error,
+            cancellable=False,  # opening (schema brought up to date) runs to its end
         )
 
     def _show_campaign(
@@ -369,6 +370,8 @@ class CampaignController(QObject):
             lambda _p, _c: reload_firms(loaded),
             show,
             self._parts.show_error,
+            writes=False,
+            cancellable=False,  # the views must show what the campaign now holds
         )
 
     def reopen(self) -> None:

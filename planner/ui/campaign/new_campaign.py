@@ -120,7 +120,9 @@ class _ZoneFilePage(QWidget):
             )
             self._fill(path, zones)
 
-        run_with_progress(self, "Lecture du fichier", task, done, self.dialog.show_problem)
+        run_with_progress(
+            self, "Lecture du fichier", task, done, self.dialog.show_problem, writes=False
+        )
 
     def _fill(self, path: Path, zones: dict[str, Zone]) -> None:
         self.path = path
@@ -358,4 +360,6 @@ class NewCampaignDialog(QDialog):
             self.created_path = created
             self.accept()
 
-        run_with_progress(self, "Création de la campagne", task, done, self.show_problem)
+        run_with_progress(
+            self, "Création de la campagne", task, done, self.show_problem, cancellable=False
+        )

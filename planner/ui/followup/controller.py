@@ -96,6 +96,8 @@ class FollowupController(QObject):
         menu.addAction(supported)
         menu.addAction(priorities)
         self.actions = (export, read_back, portfolio, board, bmo, supported, priorities, unsigned)
+        for writing in (read_back, supported, priorities, unsigned):
+            parts.writes_campaign(writing)  # disabled while a task writes the campaign
         parts.campaign_shown.connect(self._on_campaign_shown)
 
     def _campaign(self) -> LoadedCampaign | None:
@@ -273,7 +275,9 @@ class FollowupController(QObject):
                 window, "Listes d'appels", f"Fichiers écrits dans {folder} :\n{lines}"
             )
 
-        self.task = self._parts.run_task("Export des listes d'appels", task, done, self._fail)
+        self.task = self._parts.run_task(
+            "Export des listes d'appels", task, done, self._fail, writes=False
+        )
 
     def import_outcomes(self) -> None:
         """Read workbooks off the GUI thread, show the preview, write only on confirmation."""
@@ -289,22 +293,30 @@ class FollowupController(QObject):
         store = campaign.store
 
         def task(progress: Progress, cancel: CancelToken) -> OutcomePreview:
-            progress(0, 1, "Lecture des classeurs")
-            preview = preview_outcomes(store, [Path(p) for p in paths])
-            cancel.check()
-            return preview
+            progress(0, len(paths), "Lecture des classeurs")
+            return preview_outcomes(store, [Path(p) for p in paths], cancel=cancel)
 
         def show(preview: OutcomePreview) -> None:
             dialog = OutcomePreviewDialog(preview, window)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
-            written = apply_outcomes(
-                store, preview, include_conflicts=dialog.include_conflicts.isChecked()
-            )
-            QMessageBox.information(window, "Suivi", f"{written} contacts enregistrés.")
-            self._parts.refresh_firms()
+            conflicts = dialog.include_conflicts.isChecked()
 
-        self.task = self._parts.run_task("Relecture des listes d'appels", task, show, self._fail)
+            def write(_progress: Progress, _cancel: CancelToken) -> int:
+                # One transaction, off the GUI thread: nothing else writes meanwhile.
+                return apply_outcomes(store, preview, include_conflicts=conflicts)
+
+            def written(count: int) -> None:
+                QMessageBox.information(window, "Suivi", f"{count} contacts enregistrés.")
+                self._parts.refresh_firms()
+
+            self.task = self._parts.run_task(
+                "Enregistrement des contacts", write, written, self._fail, cancellable=False
+            )
+
+        self.task = self._parts.run_task(
+            "Relecture des listes d'appels", task, show, self._fail, writes=False
+        )
 
 
 def supported_text(result: SupportedImport) -> str:

@@ -170,7 +170,7 @@ class DashboardWindow(QDialog):
             return data, progress_table(data)
 
         self._task = run_with_progress(
-            self, "Tableau de bord", task, self._on_loaded, self._on_load_failed
+            self, "Tableau de bord", task, self._on_loaded, self._on_load_failed, writes=False
         )
 
     def _on_loaded(self, result: tuple[FollowupData, pl.DataFrame]) -> None:
@@ -266,7 +266,15 @@ class DashboardWindow(QDialog):
         def failed(message: str) -> None:
             QMessageBox.warning(self, "Tableau de bord", message)
 
-        self._task = run_with_progress(self, "Export du tableau de bord", task, done, failed)
+        self._task = run_with_progress(
+            self,
+            "Export du tableau de bord",
+            task,
+            done,
+            failed,
+            writes=False,
+            cancellable=False,  # a file written at once
+        )
 
     def _on_pdf_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -5,15 +5,30 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+)
+from PySide6.QtWidgets import QToolTip, QWidget
 
 from planner.domain.recurrence import WEEKDAYS_FR
 from planner.services.sessions.planning import SessionRecord
 from planner.services.sessions.schedule import MONTHS_FR
 
 FIRST_HOUR, LAST_HOUR = 8, 20
+_STATUS_LABELS = {
+    "planned": "prévue",
+    "confirmed": "confirmée",
+    "held": "tenue",
+    "cancelled": "annulée",
+}
 _STATUS_COLORS = {
     "planned": "#dce8f7",
     "confirmed": "#c9e7cf",
@@ -84,9 +99,16 @@ class CalendarView(QWidget):
 
     # ------------------------------------------------------------- geometry
 
+    def _line(self) -> float:
+        """The height of a line of text at the widget's (default) font."""
+        return QFontMetricsF(self.font()).height()
+
     def _grid(self) -> QRectF:
-        left = 48.0 if self.mode == "week" else 4.0
-        return QRectF(left, 24.0, self.width() - left - 4, self.height() - 28.0)
+        left = 4.0
+        if self.mode == "week":
+            left = QFontMetricsF(self.font()).horizontalAdvance("20 h") + 12
+        top = self._line() + 10
+        return QRectF(left, top, self.width() - left - 4, self.height() - top - 4)
 
     def _column_width(self) -> float:
         return self._grid().width() / 7
@@ -94,6 +116,11 @@ class CalendarView(QWidget):
     def _row_height(self) -> float:
         rows = (LAST_HOUR - FIRST_HOUR) if self.mode == "week" else 6
         return self._grid().height() / rows
+
+    def month_lines(self) -> int:
+        """How many sessions a day of the month view shows (under the day's number)."""
+        line = self._line() + 2
+        return max(int((self._row_height() - line) // line), 1)
 
     def rect_of(self, record: SessionRecord, index_in_day: int = 0) -> QRectF | None:
         grid = self._grid()
@@ -104,13 +131,18 @@ class CalendarView(QWidget):
         if self.mode == "week":
             top = (record.starts_at.hour + record.starts_at.minute / 60 - FIRST_HOUR) * rh
             span = (record.ends_at - record.starts_at).total_seconds() / 3600 * rh
-            return QRectF(grid.left() + offset * cw + 2, grid.top() + top, cw - 4, max(span, 14))
+            return QRectF(
+                grid.left() + offset * cw + 2, grid.top() + top, cw - 4, max(span, self._line())
+            )
         row, col = divmod(offset, 7)
+        line = self._line() + 2
+        if index_in_day >= self.month_lines():
+            return None  # counted in the day's « +N » instead
         return QRectF(
             grid.left() + col * cw + 2,
-            grid.top() + row * rh + 16 + index_in_day * 15,
+            grid.top() + row * rh + line + index_in_day * line,
             cw - 4,
-            14,
+            line - 1,
         )
 
     def _placed(self) -> list[tuple[SessionRecord, QRectF]]:
@@ -231,9 +263,10 @@ class CalendarView(QWidget):
         painter.fillRect(self.rect(), QColor("white"))
         grid = self._grid()
         cw, rh = self._column_width(), self._row_height()
-        small = QFont(self.font())
-        small.setPointSizeF(8)
-        painter.setFont(small)
+        # Day names at the window's own font size, in bold: the 8-point ones could not be read.
+        header = QFont(self.font())
+        header.setBold(True)
+        painter.setFont(header)
         first = self.first_day()
         today = dt.date.today()
         for col in range(7):
@@ -245,18 +278,28 @@ class CalendarView(QWidget):
                 if day.weekday() >= 5:
                     painter.fillRect(QRectF(x, grid.top(), cw, grid.height()), QColor("#f6f6f6"))
             painter.setPen(QColor("#333"))
-            painter.drawText(QRectF(x, 2, cw, 20), int(Qt.AlignmentFlag.AlignCenter), label)
+            painter.drawText(
+                QRectF(x, 2, cw, grid.top() - 4),
+                int(Qt.AlignmentFlag.AlignCenter),
+                QFontMetricsF(header).elidedText(label, Qt.TextElideMode.ElideRight, cw - 4),
+            )
+        painter.setFont(self.font())
         painter.setPen(QPen(QColor("#d0d0d0")))
         if self.mode == "week":
             for h in range(LAST_HOUR - FIRST_HOUR + 1):
                 y = grid.top() + h * rh
                 painter.drawLine(QPointF(grid.left(), y), QPointF(grid.right(), y))
+                painter.setPen(QColor("#555"))  # the hours, readable (the lines stay light)
                 painter.drawText(
-                    QRectF(0, y - 8, grid.left() - 4, 16),
+                    QRectF(0, y - self._line() / 2, grid.left() - 4, self._line()),
                     int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                     f"{FIRST_HOUR + h} h",
                 )
+                painter.setPen(QPen(QColor("#d0d0d0")))
         else:
+            per_day: dict[dt.date, int] = {}
+            for record in self.records:
+                per_day[record.starts_at.date()] = per_day.get(record.starts_at.date(), 0) + 1
             for i in range(42):
                 row, col = divmod(i, 7)
                 day = first + dt.timedelta(days=i)
@@ -268,6 +311,13 @@ class CalendarView(QWidget):
                 painter.drawRect(cell)
                 painter.setPen(QColor("#555"))
                 painter.drawText(cell.adjusted(3, 1, -3, 0), f"{day.day}")
+                hidden = per_day.get(day, 0) - self.month_lines()
+                if hidden > 0:
+                    painter.drawText(
+                        cell.adjusted(3, 1, -3, 0),
+                        int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop),
+                        f"+{hidden} autre{'s' if hidden > 1 else ''}",
+                    )
                 painter.setPen(QPen(QColor("#d0d0d0")))
         for col in range(8):
             x = grid.left() + col * cw
@@ -285,13 +335,63 @@ class CalendarView(QWidget):
         painter.drawRoundedRect(rect, 3, 3)
         painter.setPen(QColor("#b00020" if clash else "#1b1b1b"))
         mark = "⚠ " if clash else ""
-        text = f"{mark}{record.starts_at:%H:%M} {record.title}"
-        if self.mode == "week" and record.venue is not None:
-            text += f"\n{record.venue.name}"
-        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop) | int(
-            Qt.TextFlag.TextWordWrap
-        )
+        inner = rect.adjusted(3, 1, -2, -1)
         painter.save()
         painter.setClipRect(rect)
-        painter.drawText(rect.adjusted(3, 1, -2, -1), flags, text)
+        if self.mode == "month":
+            # One line: the title first (a bare "09:00" said nothing), elided to the cell.
+            text = self.month_label(record)
+            painter.drawText(
+                inner,
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                QFontMetricsF(self.font()).elidedText(
+                    text, Qt.TextElideMode.ElideRight, inner.width()
+                ),
+            )
+        else:
+            # The title in bold, wrapped; then the times and the venue.
+            bold = QFont(self.font())
+            bold.setBold(True)
+            painter.setFont(bold)
+            flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop) | int(
+                Qt.TextFlag.TextWordWrap
+            )
+            title_box = painter.boundingRect(inner, flags, f"{mark}{record.title or 'Séance'}")
+            painter.drawText(inner, flags, f"{mark}{record.title or 'Séance'}")
+            painter.setFont(self.font())
+            details = f"{record.starts_at:%H:%M}–{record.ends_at:%H:%M}"
+            if record.venue is not None:
+                details += f"\n{record.venue.name}"
+            painter.drawText(inner.adjusted(0, title_box.height(), 0, 0), flags, details)
         painter.restore()
+        painter.setFont(self.font())
+
+    def month_label(self, record: SessionRecord) -> str:
+        """A session's line in the month view: its title first, then its start."""
+        mark = "⚠ " if record.id in self.clashing else ""
+        return f"{mark}{record.title or 'Séance'} · {record.starts_at:%H:%M}"
+
+    def tooltip_of(self, record: SessionRecord) -> str:
+        """The whole of a session, for the tooltip of its block."""
+        lines = [
+            record.title or "Séance",
+            f"{record.starts_at:%d/%m/%Y} de {record.starts_at:%H:%M} à {record.ends_at:%H:%M}",
+        ]
+        if record.venue is not None:
+            lines.append(f"Lieu : {record.venue.name}")
+        lines.append(f"Statut : {_STATUS_LABELS.get(record.status, record.status)}")
+        if record.id in self.clashing:
+            lines.append("⚠ En conflit : voir l'onglet « Conflits »")
+        return "\n".join(lines)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            sid = self.session_at(QPointF(event.pos()))
+            record = next((r for r in self.records if r.id == sid), None)
+            if record is None:
+                QToolTip.hideText()
+                event.ignore()
+            else:
+                QToolTip.showText(event.globalPos(), self.tooltip_of(record), self)
+            return True
+        return super().event(event)

@@ -1,4 +1,4 @@
-"""The « Séances » menu and dock, the sessions map layer, printing and exports."""
+"""The « Séances » menu and planning window, the sessions map layer, printing and exports."""
 
 from __future__ import annotations
 
@@ -6,16 +6,17 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from planner.domain.errors import PlannerError
 from planner.services.map.session_layer import venue_markers
 from planner.services.sessions.schedule import PrintJob, programme_job, schedule_job
 from planner.ui.campaign.loaded_campaign import LoadedCampaign
 from planner.ui.sessions.period_dialog import PeriodDialog
+from planner.ui.sessions.planning_window import PlanningWindow
 from planner.ui.sessions.printing import paint_job, print_to_pdf, setup_printer
 from planner.ui.sessions.sessions_panel import SessionsPanel
 from planner.ui.window_parts import WindowParts
@@ -24,29 +25,35 @@ NEED_SESSION = "Choisissez d'abord une séance dans le planning ou la liste."
 
 
 class SessionsController(QObject):
-    """The « Séances » menu, the « Séances » dock and the sessions on the map."""
+    """The « Séances » menu, the « Planning des séances » window and the sessions on the map."""
 
     def __init__(self, parts: WindowParts) -> None:
         super().__init__(parts.window)
         self._parts = parts
         window = parts.window
         self.panel = SessionsPanel(window, parts.undo_stack, parts.map, parts.status_bar)
-        self.dock = QDockWidget("Séances", window)
-        self.dock.setObjectName("sessions_dock")
-        self.dock.setWidget(self.panel)
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
-        self.dock.hide()
+        # Its own window, not a dock: a dock under the map shrank the map to a strip.
+        self.planning = PlanningWindow(self.panel, parts.settings, window)
         menu = parts.menu("&Séances")
-        menu.addAction(self.dock.toggleViewAction())
-        self.dock.toggleViewAction().setText("&Planning des séances")
-        menu.addAction("&Nouvelle séance…", lambda: self.edit_session(None))
-        menu.addAction(
-            "&Modifier la séance choisie…",
-            lambda: self.edit_session(self.panel.selected_session()),
+        self.planning_action = QAction("&Planning des séances", window)
+        self.planning_action.setObjectName("sessions_planning")
+        self.planning_action.setCheckable(True)
+        self.planning_action.toggled.connect(self._on_planning_action_toggled)
+        self.planning.shownChanged.connect(self.planning_action.setChecked)
+        menu.addAction(self.planning_action)
+        writes = parts.writes_campaign
+        writes(menu.addAction("&Nouvelle séance…", lambda: self.edit_session(None)))
+        writes(
+            menu.addAction(
+                "&Modifier la séance choisie…",
+                lambda: self.edit_session(self.panel.selected_session()),
+            )
         )
-        menu.addAction(
-            "&Bilan de la séance choisie…",
-            lambda: self.edit_session(self.panel.selected_session(), tab=2),
+        writes(
+            menu.addAction(
+                "&Bilan de la séance choisie…",
+                lambda: self.edit_session(self.panel.selected_session(), tab=2),
+            )
         )
         menu.addSeparator()
         menu.addAction("&Imprimer le programme…", self.print_schedule)
@@ -56,6 +63,12 @@ class SessionsController(QObject):
         menu.addAction("Exporter en &Excel…", self.export_excel)
         parts.campaign_shown.connect(self._on_campaign_shown)
         self.map_action = self._add_map_layer(menu)
+
+    def _on_planning_action_toggled(self, on: bool) -> None:
+        if on:
+            self.planning.bring_up()
+        else:
+            self.planning.hide()
 
     def _on_campaign_shown(self, loaded: LoadedCampaign | None) -> None:
         self.panel.set_store(loaded.store if loaded is not None else None)
@@ -84,7 +97,7 @@ class SessionsController(QObject):
             self._parts.map.set_sessions(markers)
 
     def _on_map_sessionClicked(self, session_id: int) -> None:  # noqa: N802
-        self.dock.show()
+        self.planning.bring_up()
         self.panel.show_session(session_id)
 
     # --- editing ----------------------------------------------------------------
@@ -121,7 +134,7 @@ class SessionsController(QObject):
         editor.tabs.setCurrentIndex(tab)
         if editor.exec():
             panel.refresh()
-            self.dock.show()
+            self.planning.bring_up()
             to_place = editor.venue_to_place()
             if to_place is not None:
                 # The session's venue is a free address: the next click on the map places it.

@@ -53,7 +53,12 @@ from planner.services.sessions.choices import (
     firm_name,
     partner_choices,
 )
-from planner.services.sessions.invitees import rome_note, suggest_invitees
+from planner.services.sessions.invitees import (
+    MORE_STEP,
+    rome_note,
+    suggest_invitees,
+    suggestion_limit,
+)
 from planner.services.sessions.outcome import record_outcome
 from planner.services.sessions.planning import (
     ClashError,
@@ -64,6 +69,7 @@ from planner.services.sessions.planning import (
     save_session,
 )
 from planner.services.sessions.venues import add_free_venue, list_venues
+from planner.services.sessions.working_days import default_session_start
 from planner.services.shared_campaign.conflicts import Conflict, StaleVersion
 from planner.ui.sessions.editor_models import (
     SIRET_ROLE,
@@ -154,11 +160,8 @@ class SessionEditor(QDialog):
         for code, label in SESSION_KINDS.items():
             self.kind.addItem(label, code)
         self.title_edit = QLineEdit(page)
-        start = (
-            record.starts_at
-            if record
-            else dt.datetime.combine(dt.date.today() + dt.timedelta(days=7), dt.time(9))
-        )
+        # A new session: the next working day (no weekend, no public holiday), at 9 h.
+        start = record.starts_at if record else default_session_start(self.store)
         end = record.ends_at if record else start + dt.timedelta(hours=3)
         self.start = QDateTimeEdit(_qdt(start), page)
         self.end = QDateTimeEdit(_qdt(end), page)
@@ -246,13 +249,22 @@ class SessionEditor(QDialog):
         self.radius.setValue(5)
         self.radius.setSuffix(" km")
         suggest = QPushButton("Suggérer des invités", page)
-        suggest.clicked.connect(self.suggest)
+        suggest.setToolTip(
+            "Autant d'entreprises que de places libres (50 si les places ne sont pas fixées)"
+        )
+        suggest.clicked.connect(lambda _checked=False: self.suggest(more=False))
+        self.suggest_more = QPushButton("Proposer plus d'invités", page)
+        self.suggest_more.setToolTip(
+            f"{MORE_STEP} entreprises de plus, au-delà des places de la séance"
+        )
+        self.suggest_more.clicked.connect(lambda _checked=False: self.suggest(more=True))
         remove_invitee = QPushButton("Retirer", page)
         remove_invitee.clicked.connect(lambda: self._remove(self.invitee_view, self.invitees))
         invitee_buttons = QHBoxLayout()
         invitee_buttons.addWidget(QLabel("Rayon", page))
         invitee_buttons.addWidget(self.radius)
         invitee_buttons.addWidget(suggest)
+        invitee_buttons.addWidget(self.suggest_more)
         invitee_buttons.addWidget(remove_invitee)
         invitee_buttons.addStretch(1)
 
@@ -264,7 +276,17 @@ class SessionEditor(QDialog):
         layout.addLayout(host_buttons)
         layout.addWidget(QLabel("<b>Entreprises invitées</b>", page))
         layout.addWidget(self.invitee_view, 1)
+        self.invitee_count = QLabel(page)
+        layout.addWidget(self.invitee_count)
         layout.addLayout(invitee_buttons)
+        for signal in (
+            self.invitees.rowsInserted,
+            self.invitees.rowsRemoved,
+            self.invitees.modelReset,
+        ):
+            signal.connect(self._count_invitees)
+        self.capacity.valueChanged.connect(self._count_invitees)
+        self._count_invitees()
         note = rome_note(reference_nomenclature(self.store))
         self.rome_note = QLabel(note or "", page)
         self.rome_note.setWordWrap(True)
@@ -400,10 +422,32 @@ class SessionEditor(QDialog):
             hires=outcome.hires,
         )
 
-    def suggest(self) -> None:
+    def _capacity(self) -> int | None:
+        return None if self.capacity.value() == -1 else self.capacity.value()
+
+    def _count_invitees(self, *_args: object) -> None:
+        count, capacity = len(self.invitees.sirets()), self._capacity()
+        text = f"{count} entreprise{'s' if count > 1 else ''} invitée{'s' if count > 1 else ''}"
+        if capacity is not None:
+            text += f" pour {capacity} place{'s' if capacity > 1 else ''}"
+            if count > capacity:
+                text += " (au-delà des places)"
+        self.invitee_count.setText(text)
+
+    def suggest(self, more: bool = False) -> None:
+        """Add suggested invitees: up to the free places, or beyond them with ``more``."""
         venue = next((v for v in list_venues(self.store) if v.id == self.venue.currentData()), None)
         if venue is None or venue.lon is None or venue.lat is None:
             self.inform("Invités", "Choisissez d'abord un lieu placé sur la carte.")
+            return
+        invited = self.invitees.sirets()
+        limit = suggestion_limit(self._capacity(), len(invited), more=more)
+        if limit == 0:
+            self.inform(
+                "Invités",
+                f"La séance est complète : {len(invited)} entreprises invitées pour "
+                f"{self._capacity()} places. « Proposer plus d'invités » en propose au-delà.",
+            )
             return
         for s in suggest_invitees(
             self.store,
@@ -411,7 +455,8 @@ class SessionEditor(QDialog):
             venue.lon,
             venue.lat,
             radius_km=self.radius.value(),
-            exclude=self.invitees.sirets(),
+            limit=limit,
+            exclude=invited,
         ):
             self.invitees.add(
                 s.siret, f"{s.name} — {s.status or 'jamais contactée'}, {s.distance_km} km"

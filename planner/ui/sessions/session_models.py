@@ -131,7 +131,7 @@ class ClashTableModel(HeadedTableModel):
             return c.session_id
         if role == Qt.ItemDataRole.DisplayRole:
             return [
-                "Erreur" if c.is_error else "Attention",
+                "Erreur" if c.is_error else "Avertissement",
                 self.starts.get(c.session_id or -1, ""),
                 c.message,
             ][index.column()]

@@ -1,4 +1,4 @@
-"""The sessions dock: week and month calendars, sortable list, clash list."""
+"""The sessions planning: week and month calendars, sortable list, clash list, venues."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.sessions.planning import (
     ClashError,
     check_move,
+    clashes_label,
     list_sessions,
     move_session,
     plan_clashes,
@@ -172,8 +173,8 @@ class SessionsPanel(QWidget):
             view.set_data(self.records, clashing)
         self.model.set_data(self.records, self.clashes)
         self.clash_model.set_data(self.records, self.clashes)
-        errors = sum(c.is_error for c in self.clashes)
-        self.tabs.setTabText(3, f"Conflits ({errors})" if errors else "Conflits")
+        # Counted from the rows the tab lists: errors and warnings apart.
+        self.tabs.setTabText(3, clashes_label(self.clash_model.clashes))
         per_venue: dict[int, int] = {}
         for record in self.records:
             if record.venue is not None:
@@ -199,6 +200,9 @@ class SessionsPanel(QWidget):
                 tell(f"« {name} » est placé sur la carte.", 5000)
 
         place_venue(map_widget, store, venue_id, name, placed)
+        # The planning has its own window: bring the map's window up for the click.
+        map_widget.window().raise_()
+        map_widget.window().activateWindow()
         tell(f"Cliquez sur la carte pour placer « {name} » (Échap pour annuler).", 15000)
         return True
 

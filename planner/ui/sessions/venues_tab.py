@@ -1,4 +1,4 @@
-"""The « Lieux » tab of the sessions dock: venues, a new free address, placing one on the map."""
+"""The « Lieux » tab of the sessions planning: venues, a free address, placing one on the map."""
 
 from __future__ import annotations
 

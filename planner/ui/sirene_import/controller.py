@@ -24,7 +24,7 @@ class SireneImportController(QObject):
 
     def add_actions(self, file_menu: QMenu) -> None:
         """« Fichier »: « Importer SIRENE… »."""
-        self.import_action = file_menu.addAction("&Importer SIRENE…")
+        self.import_action = self._parts.writes_campaign(file_menu.addAction("&Importer SIRENE…"))
         self.import_action.triggered.connect(self.import_sirene)
         self.import_action.setObjectName("sireneImport")
 

@@ -101,7 +101,12 @@ def import_workbook(
         track(
             runners,
             run_with_progress(
-                window, "Import du classeur des équipes", write, imported, parts.show_error
+                window,
+                "Import du classeur des équipes",
+                write,
+                imported,
+                parts.show_error,
+                cancellable=False,  # one transaction
             ),
         )
 
@@ -121,6 +126,11 @@ def import_workbook(
     track(
         runners,
         run_with_progress(
-            window, "Lecture du classeur des équipes", check, checked, parts.show_error
+            window,
+            "Lecture du classeur des équipes",
+            check,
+            checked,
+            parts.show_error,
+            writes=False,
         ),
     )
