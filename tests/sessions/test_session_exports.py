@@ -127,3 +127,56 @@ def test_excluded_firms_are_never_suggested_and_the_limit_holds(demo_file: Path)
     assert suggestion_limit(15, 20) == 0
     assert suggestion_limit(15, 20, more=True) == 10
     assert suggestion_limit(None, 200) == 50
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_blocked_and_over_solicited_firms_are_never_suggested(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """Issue 14: the contact-pressure rules hold for suggested invitees too."""
+    import datetime as dt
+
+    from planner.db import models
+    from planner.services.solicitation.blocks import block_firm
+
+    target: str | Path = (
+        tmp_path / "c.planner" if backend == "sqlite" else request.getfixturevalue("pg_database")
+    )
+    create_demo(target, rows=1500, seed=4)
+    store = open_store(target)
+    try:
+        lon, lat = 2.3598, 48.9370
+        today = dt.date.today()
+        found = suggest_invitees(store, [("naf", "47")], lon, lat, radius_km=3, limit=400)
+        assert len(found) >= 3
+        blocked, solicited, free = found[0].siret, found[1].siret, found[2].siret
+        with store.session() as session:
+            block_firm(session, blocked, "refusal", until=today + dt.timedelta(days=10))
+            for days_ago in (1, 5):  # two partners, this month: the default cap (2 in 30 days)
+                session.add(
+                    models.Contact(
+                        siret=solicited,
+                        date=today - dt.timedelta(days=days_ago),
+                        outcome="Non joint",
+                    )
+                )
+        again = {
+            s.siret
+            for s in suggest_invitees(store, [("naf", "47")], lon, lat, radius_km=3, limit=400)
+        }
+        assert blocked not in again and solicited not in again and free in again
+        # After the mark's end, the firm may be suggested again.
+        later = suggest_invitees(
+            store,
+            [("naf", "47")],
+            lon,
+            lat,
+            radius_km=3,
+            limit=400,
+            on_date=today + dt.timedelta(days=40),
+        )
+        assert {blocked, solicited} <= {s.siret for s in later}
+    finally:
+        store.close()

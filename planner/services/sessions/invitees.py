@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from planner.io.nomenclatures import load_correspondence, load_nomenclature
 from planner.services.campaign.naf_reference import reference_nomenclature
 from planner.services.firms.firm_query import load_firms
 from planner.services.followup.priorities import load_weights, score_firms
+from planner.services.solicitation.pressure import solicitation_exclusions
 
 # Prospecting status, most worth inviting first; never contacted comes after the needs.
 STATUS_RANK: dict[str | None, int] = {
@@ -140,13 +142,15 @@ def suggest_invitees(
     limit: int = DEFAULT_LIMIT,
     exclude: Collection[str] = (),
     excluded: Collection[str] = (),
+    on_date: dt.date | None = None,
 ) -> list[Suggestion]:
     """Active firms of the theme's sectors within ``radius_km`` of (lon, lat), ``limit`` at most.
 
     Sectors are read in the campaign's reference nomenclature (see
     :func:`theme_subclasses`). ``exclude``: the firms already invited.
-    ``excluded``: the firms that must not be suggested at all (the contact
-    pressure rules: blocked or over-solicited firms).
+    ``excluded``: other firms that must not be suggested. Firms marked « ne pas
+    solliciter » or over the campaign's solicitation cap on ``on_date`` (today by
+    default) are never suggested (``planner.services.solicitation.pressure``).
 
     Ranked by prospecting status (needs collected first), then priority score,
     then distance.
@@ -157,6 +161,9 @@ def suggest_invitees(
     subclasses = theme_subclasses(themes, reference)
     if not subclasses:
         return []
+    with store.session() as session:
+        pressure = solicitation_exclusions(session, on_date or dt.date.today())
+    excluded = {*excluded, *pressure}
     firms = load_firms(store, reference)
     firms = firms.filter(
         pl.col("lon").is_not_null()
