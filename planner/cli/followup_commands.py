@@ -12,6 +12,7 @@ from planner.cli.output import EXIT_OK, print_json
 from planner.cli.parser import Parser
 from planner.cli.progress_bar import TextProgress
 from planner.db.store import open_store
+from planner.domain.french_numbers import percent
 
 
 def add_parsers(sub: Any, import_sub: Any) -> None:
@@ -234,7 +235,7 @@ def bmo_command(args: argparse.Namespace) -> int:
     print(f"Métiers en tension, BMO {year}, par {order} :")
     for m in metiers:
         share = m.difficulty_share
-        share_text = "—" if share is None else f"{share:.0%}".replace("%", "\u202f%")
+        share_text = "—" if share is None else percent(share, 0)
         print(
             f"  {m.code}  {m.label[:48]:<48}  projets {m.projects.text():>12}  "
             f"difficiles {m.difficult.text():>12}  ({share_text})"

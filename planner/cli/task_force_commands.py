@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.cli.output import EXIT_OK, print_json, terminal_text
+from planner.domain.french_numbers import decimal, integer
 
 
 def add_parsers(sub: Any, import_sub: Any) -> None:
@@ -121,16 +122,17 @@ def divide_command(args: argparse.Namespace) -> int:
         print_json(asdict(report))
         return EXIT_OK
     print(
-        f"{report.assigned} entreprises réparties sur {report.firms}, "
-        f"{report.moved} changent d'équipe ; écart maximal à la capacité "
-        f"{report.max_deviation_pct:.2f} % ; distance au centre de l'équipe : "
-        f"moyenne {report.mean_km:.2f} km, 90e centile {report.p90_km:.2f} km."
+        f"{integer(report.assigned)} entreprises réparties sur {integer(report.firms)}, "
+        f"{integer(report.moved)} changent d'équipe ; écart maximal à la capacité "
+        f"{decimal(report.max_deviation_pct, 2)} % ; distance au centre de l'équipe : "
+        f"moyenne {decimal(report.mean_km, 2)} km, 90e centile {decimal(report.p90_km, 2)} km."
     )
     for row in report.teams:
         print(
-            f"  {row.team} : {row.firms} / {row.target} ({row.deviation_pct:+.2f} %), "
-            f"{row.mean_km:.2f} km, {row.pieces} morceau(x)"
+            f"  {row.team} : {integer(row.firms)} / {integer(row.target)} "
+            f"({'+' if row.deviation_pct >= 0 else '-'}{decimal(abs(row.deviation_pct), 2)} %), "
+            f"{decimal(row.mean_km, 2)} km, {row.pieces} morceau(x)"
         )
     for reason, count in report.unassigned.items():
-        print(f"  non réparties : {count} ({reason})")
+        print(f"  non réparties : {integer(count)} ({reason})")
     return EXIT_OK

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.domain.french_numbers import percent
 from planner.domain.progress import CancelToken, Progress
 from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.followup.bmo_tension import (
@@ -60,7 +61,7 @@ PROJECTS, DIFFICULT, SHARE, SEASONAL = 3, 4, 5, 6
 
 def share_text(share: float | None) -> str:
     """``56 %``, or a dash when the share cannot be computed."""
-    return "—" if share is None else f"{share:.0%}".replace("%", "\u202f%")
+    return "—" if share is None else percent(share, 0)
 
 
 class MetierTensionModel(QAbstractTableModel):
