@@ -209,9 +209,10 @@ class SessionsController(QObject):
     def save_pdf(self, job: PrintJob) -> None:
         """Save a print job as a PDF file chosen by the user."""
         path, _ = QFileDialog.getSaveFileName(
-            self._parts.window, "Enregistrer en PDF", "", "PDF (*.pdf)"
+            self._parts.window, "Enregistrer en PDF", self._start("seances.pdf"), "PDF (*.pdf)"
         )
         if path:
+            self._parts.set_last_dir(path, "seances")
             self._write("Enregistrer en PDF", lambda: print_to_pdf(job, Path(path)))
 
     def export_ics(self) -> None:
@@ -221,9 +222,13 @@ class SessionsController(QObject):
         if self._parts.campaign() is None:
             return
         path, _ = QFileDialog.getSaveFileName(
-            self._parts.window, "Exporter en iCalendar", "seances.ics", "iCalendar (*.ics)"
+            self._parts.window,
+            "Exporter en iCalendar",
+            self._start("seances.ics"),
+            "iCalendar (*.ics)",
         )
         if path:
+            self._parts.set_last_dir(path, "seances")
             self._write(
                 "Exporter en iCalendar",
                 lambda: write_ics(self.panel.records, self._campaign_name(), Path(path)),
@@ -237,14 +242,22 @@ class SessionsController(QObject):
         if campaign is None:
             return
         path, _ = QFileDialog.getSaveFileName(
-            self._parts.window, "Exporter en Excel", "seances.xlsx", "Classeur Excel (*.xlsx)"
+            self._parts.window,
+            "Exporter en Excel",
+            self._start("seances.xlsx"),
+            "Classeur Excel (*.xlsx)",
         )
         if path:
+            self._parts.set_last_dir(path, "seances")
             store = campaign.store
             self._write(
                 "Exporter en Excel",
                 lambda: write_sessions_workbook(store, self.panel.records, Path(path)),
             )
+
+    def _start(self, name: str) -> str:
+        """Where a save dialog of the sessions opens: the last folder used for them."""
+        return str(Path(self._parts.last_dir("seances")) / name)
 
     def _write(self, title: str, write: Callable[[], object]) -> None:
         """Run an export; a file that cannot be written is said in a dialog, in French."""

@@ -30,11 +30,15 @@ def write_template(parts: WindowParts, path: Path | None = None) -> Path | None:
     """Ask where to write the template (unless ``path``), write it, say so."""
     if path is None:
         chosen, _ = QFileDialog.getSaveFileName(
-            parts.window, "Modèle du classeur des équipes", "equipes.xlsx", WORKBOOK_FILTER
+            parts.window,
+            "Modèle du classeur des équipes",
+            str(Path(parts.last_dir("equipes")) / "equipes.xlsx"),
+            WORKBOOK_FILTER,
         )
         if not chosen:
             return None
         path = Path(chosen)
+        parts.set_last_dir(path, "equipes")
     try:
         write_teams_template(path)
     except PlannerError as exc:
@@ -75,11 +79,12 @@ def import_workbook(
         return
     if path is None:
         chosen, _ = QFileDialog.getOpenFileName(
-            window, "Importer le classeur des équipes", "", WORKBOOK_FILTER
+            window, "Importer le classeur des équipes", parts.last_dir("equipes"), WORKBOOK_FILTER
         )
         if not chosen:
             return
         path = Path(chosen)
+        parts.set_last_dir(path, "equipes")
     store = campaign.store
     workbook = path
 
