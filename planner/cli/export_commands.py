@@ -45,7 +45,10 @@ def add_export_parsers(export_sub: Any) -> None:
         "défaut : début de la campagne)",
     )
     dashboard.add_argument(
-        "--to", dest="end", type=_date, help="dernier jour compté (jj/mm/aaaa ; défaut : aujourd'hui)"
+        "--to",
+        dest="end",
+        type=_date,
+        help="dernier jour compté (jj/mm/aaaa ; défaut : aujourd'hui)",
     )
     dashboard.set_defaults(handler=export_dashboard)
 
@@ -70,7 +73,7 @@ def _suffix(out: Path, allowed: tuple[str, ...]) -> str:
 
 
 def export_dashboard(args: argparse.Namespace) -> int:
-    """``planner export dashboard FILE --out tableau.xlsx|tableau.pdf [--by AXE] [--from] [--to]``."""
+    """``planner export dashboard FILE --out tableau.xlsx|.pdf [--by AXE] [--from] [--to]``."""
     from planner.db.store import open_store
     from planner.services.followup.dashboard.data import AXES, load_followup
     from planner.services.followup.dashboard.journey import Period, default_period

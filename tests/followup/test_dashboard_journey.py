@@ -47,7 +47,9 @@ def _offer(session: object, code: str) -> int:
     from sqlalchemy.orm import Session
 
     assert isinstance(session, Session)
-    offer_id = session.scalar(select(models.ServiceOffer.id).where(models.ServiceOffer.code == code))
+    offer_id = session.scalar(
+        select(models.ServiceOffer.id).where(models.ServiceOffer.code == code)
+    )
     assert offer_id is not None
     return offer_id
 
@@ -212,7 +214,9 @@ def test_a_period_without_the_services_counts_no_firm_accompanied(
     _prepare(followup_campaign)
     store = open_store(followup_campaign)
     try:
-        before = load_journey(store, Period(LAST_WEEK - dt.timedelta(days=30), LAST_WEEK - dt.timedelta(days=1)))
+        before = load_journey(
+            store, Period(LAST_WEEK - dt.timedelta(days=30), LAST_WEEK - dt.timedelta(days=1))
+        )
         last_week = load_journey(store, Period(LAST_WEEK, LAST_WEEK))
     finally:
         store.close()
@@ -323,7 +327,19 @@ def partner_login(followup_postgres: str) -> Iterator[str]:
     """A partner login of « Mission locale » on the PostgreSQL campaign, dropped afterwards."""
     login = f"dash_{uuid.uuid4().hex[:10]}"
     assert (
-        run(["access", "grant", followup_postgres, "--login", login, "--role", "partenaire", "--partner", ML])
+        run(
+            [
+                "access",
+                "grant",
+                followup_postgres,
+                "--login",
+                login,
+                "--role",
+                "partenaire",
+                "--partner",
+                ML,
+            ]
+        )
         == 0
     )
     try:

@@ -99,9 +99,9 @@ def test_accompaniment_tab_target_and_period(
             "Entreprises",
             "Services réalisés",
         ]
-        assert sum(
-            int(services.index(r, 3).data()) for r in range(services.rowCount())
-        ) == 2  # the session's two firms
+        assert (
+            sum(int(services.index(r, 3).data()) for r in range(services.rowCount())) == 2
+        )  # the session's two firms
 
         if shutil.which("pdftotext") is None:
             return
@@ -121,7 +121,9 @@ def test_accompaniment_tab_target_and_period(
 
 @pytest.mark.postgres
 def test_a_partner_sees_its_own_journey_and_cannot_set_the_target(
-    followup_postgres: str, partner_login: str, qtbot: QtBot
+    followup_postgres: str,
+    partner_login: str,  # noqa: F811 - the fixture imported above
+    qtbot: QtBot,
 ) -> None:
     _prepare(followup_postgres)
     store = open_store(partner_login)

@@ -37,7 +37,9 @@ def journey_figure(table: pl.DataFrame) -> Figure:
 def accompanied_figure(weekly: pl.DataFrame, target: int | None) -> Figure:
     """The firms *accompagnées* each week, and the weekly target as a dashed line."""
     weeks = weekly["week"].to_list()
-    line = Series("Accompagnées dans la semaine", ACCOMPANIED_COLOR, weekly["accompanied"].to_list())
+    line = Series(
+        "Accompagnées dans la semaine", ACCOMPANIED_COLOR, weekly["accompanied"].to_list()
+    )
     return line_chart(
         weeks,
         [line],

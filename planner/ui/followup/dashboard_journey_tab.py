@@ -137,7 +137,9 @@ class JourneyTab(QWidget):
         weekly_tab = QWidget(self)
         weekly_layout = QVBoxLayout(weekly_tab)
         target_bar = QHBoxLayout()
-        target_bar.addWidget(QLabel("Objectif hebdomadaire d'entreprises accompagnées :", weekly_tab))
+        target_bar.addWidget(
+            QLabel("Objectif hebdomadaire d'entreprises accompagnées :", weekly_tab)
+        )
         self.target = QSpinBox(weekly_tab)
         self.target.setRange(0, MAX_WEEKLY_TARGET)
         self.target.setSpecialValueText("aucun")

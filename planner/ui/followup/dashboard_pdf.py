@@ -29,6 +29,12 @@ from PySide6.QtPrintSupport import QPrinter
 from planner.domain.cell_text import BIDI_CLASS, CONTROL_CLASS, printed_text
 from planner.domain.errors import PlannerError
 from planner.io.output_file import atomic_path, pdf_complete
+from planner.services.followup.dashboard.accompanied import (
+    SERVICE_LABELS,
+    WEEKLY_LABELS,
+    services_table,
+    weekly_table,
+)
 from planner.services.followup.dashboard.data import (
     AXES,
     AXIS_LABELS,
@@ -37,12 +43,6 @@ from planner.services.followup.dashboard.data import (
     Axis,
     FollowupData,
     axis_table,
-)
-from planner.services.followup.dashboard.accompanied import (
-    SERVICE_LABELS,
-    WEEKLY_LABELS,
-    services_table,
-    weekly_table,
 )
 from planner.services.followup.dashboard.journey import (
     JOURNEY_AXIS_LABELS,

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from planner.domain.errors import PlannerError
 from planner.domain.progress import CancelToken, Progress
-from planner.services.shared_campaign.access import current_access
 from planner.services.followup.dashboard.accompanied_target import save_target
 from planner.services.followup.dashboard.data import (
     AXIS_LABELS,
@@ -38,6 +37,7 @@ from planner.services.followup.dashboard.journey import Period
 from planner.services.followup.dashboard.needs import NEEDS_LABELS, needs_table
 from planner.services.followup.dashboard.progress import PROGRESS_LABELS, TOTAL, progress_table
 from planner.services.followup.dashboard.workbook import write_dashboard_workbook
+from planner.services.shared_campaign.access import current_access
 from planner.ui.followup.dashboard_chart_view import ChartWidget
 from planner.ui.followup.dashboard_charts import (
     axis_figure,

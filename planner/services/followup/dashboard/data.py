@@ -177,9 +177,7 @@ def load_followup(
     contacts = contacts.join(assigned, on="siret", how="semi")
     needs = needs.join(assigned, on="siret", how="semi")
     journey = load_journey(store, period, today=today)
-    return FollowupData(
-        campaign=name, firms=firms, contacts=contacts, needs=needs, journey=journey
-    )
+    return FollowupData(campaign=name, firms=firms, contacts=contacts, needs=needs, journey=journey)
 
 
 def axis_table(data: FollowupData, axis: Axis) -> pl.DataFrame:

@@ -231,7 +231,9 @@ def load_journey(
         "siret",
         pl.col("team_id").is_not_null().alias("targeted"),
         *(
-            pl.when(unassigned).then(pl.lit(UNASSIGNED)).otherwise(pl.col(source).fill_null(UNKNOWN))
+            pl.when(unassigned)
+            .then(pl.lit(UNASSIGNED))
+            .otherwise(pl.col(source).fill_null(UNKNOWN))
             .alias(axis)
             for axis, source in (("partner", "partner"), ("team", "team"), ("adviser", "adviser"))
         ),
@@ -313,21 +315,19 @@ def journey_table(data: JourneyData, axis: JourneyAxis, *, total: bool = True) -
             )
         )
     else:
-        table = table.sort(
-            pl.col("group").is_in([*_ABSENT_LABELS, UNASSIGNED, UNKNOWN]), "group"
-        )
+        table = table.sort(pl.col("group").is_in([*_ABSENT_LABELS, UNASSIGNED, UNKNOWN]), "group")
     if total:
         table = pl.concat(
             [
-                table.cast({c: pl.Int64 for c in STAGES}),
+                table.cast(dict.fromkeys(STAGES, pl.Int64)),
                 joined.select(pl.lit(TOTAL_ROW).alias("group"), *counts).cast(
-                    {c: pl.Int64 for c in STAGES}
+                    dict.fromkeys(STAGES, pl.Int64)
                 ),
             ]
         )
     previous = STAGES[:-1]
     return (
-        table.cast({c: pl.Int64 for c in STAGES})
+        table.cast(dict.fromkeys(STAGES, pl.Int64))
         .with_columns(
             _rate(stage, before).alias(f"{stage}_rate")
             for stage, before in zip(STAGES[1:], previous, strict=True)

@@ -17,6 +17,12 @@ from planner.io.dashboard_workbook import (
     TableSheet,
     write_table_sheets,
 )
+from planner.services.followup.dashboard.accompanied import (
+    SERVICE_LABELS,
+    WEEKLY_LABELS,
+    services_table,
+    weekly_table,
+)
 from planner.services.followup.dashboard.data import (
     AXES,
     AXIS_LABELS,
@@ -25,12 +31,6 @@ from planner.services.followup.dashboard.data import (
     FollowupData,
     axis_table,
     load_followup,
-)
-from planner.services.followup.dashboard.accompanied import (
-    SERVICE_LABELS,
-    WEEKLY_LABELS,
-    services_table,
-    weekly_table,
 )
 from planner.services.followup.dashboard.journey import (
     JOURNEY_AXIS_LABELS,
