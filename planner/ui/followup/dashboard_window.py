@@ -94,7 +94,8 @@ class DashboardWindow(QDialog):
         self.resize(1100, 760)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Regrouper :", self))
+        self.axis_label = QLabel("Regrouper :", self)
+        bar.addWidget(self.axis_label)
         self.axis = QComboBox(self)
         for key, title in AXIS_TITLES.items():
             self.axis.addItem(title, key)
@@ -151,6 +152,7 @@ class DashboardWindow(QDialog):
         self.tabs.addTab(self.journey_tab, "Accompagnement")
         self.journey_tab.period_requested.connect(self._on_journey_tab_period_requested)
         self.journey_tab.target_requested.connect(self._on_journey_tab_target_requested)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
         self.axis.currentIndexChanged.connect(self._on_axis_changed)
         self.team_choice.currentIndexChanged.connect(self._on_team_choice_changed)
@@ -261,6 +263,12 @@ class DashboardWindow(QDialog):
         self.needs_model = FrameModel(needs, [NEEDS_LABELS[c] for c in needs.columns])
         self._set_model(self.needs_view, self.needs_model)
         self.needs_chart.show_figure(needs_figure(needs))
+
+    def _on_tabs_current_changed(self, _index: int) -> None:
+        # The journey tab has its own axis (six, with the headcount band): one choice shown.
+        own = self.tabs.currentWidget() is not self.journey_tab
+        self.axis_label.setVisible(own)
+        self.axis.setVisible(own)
 
     def _on_journey_tab_period_requested(self, period: Period) -> None:
         self.period = period
