@@ -32,6 +32,7 @@ from planner.services.followup.dashboard.data import load_followup
 from planner.services.followup.dashboard.journey import (
     JOURNEY_AXES,
     TOTAL_ROW,
+    JourneyData,
     Period,
     journey_table,
     load_journey,
@@ -385,3 +386,28 @@ def test_a_partner_records_a_poei_and_sees_its_own_figures(
     assert everyone.accompanied.total == 3
     assert run(["info", partner_login, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["followup"]["accompanied"]["total"] == 1
+
+
+def test_an_empty_journey_gives_empty_tables_and_zero_totals() -> None:
+    journey = JourneyData.empty(Period(LAST_WEEK, TODAY))
+    for axis in JOURNEY_AXES:
+        table = journey_table(journey, axis)
+        assert table[axis].to_list() == [TOTAL_ROW], axis
+        assert table["accompanied"].to_list() == [0]
+        assert table["contacted_rate"].to_list() == [None]
+    weekly = weekly_table(journey)
+    assert weekly["accompanied"].sum() == 0 and weekly["target"].to_list()[0] is None
+    assert services_table(journey).is_empty()
+
+
+def test_an_implausible_target_is_refused_in_french(followup_campaign: Path) -> None:
+    store = open_store(followup_campaign)
+    try:
+        with pytest.raises(PlannerError, match="objectif hebdomadaire invraisemblable : -1"):
+            save_target(store, -1)
+        save_target(store, 5)
+        save_target(store, None)  # removed
+        with store.session() as session:
+            assert read_target(session) is None
+    finally:
+        store.close()
