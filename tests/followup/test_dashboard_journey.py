@@ -22,6 +22,7 @@ from planner.cli.main import run
 from planner.db import models
 from planner.db.store import CampaignStore, open_store
 from planner.domain.errors import PlannerError
+from planner.services.demo.accompanied_target import DEMO_WEEKLY_TARGET
 from planner.services.followup.dashboard.accompanied import (
     followup_info,
     services_table,
@@ -403,6 +404,8 @@ def test_an_empty_journey_gives_empty_tables_and_zero_totals() -> None:
 def test_an_implausible_target_is_refused_in_french(followup_campaign: Path) -> None:
     store = open_store(followup_campaign)
     try:
+        with store.session() as session:
+            assert read_target(session) == DEMO_WEEKLY_TARGET  # the demo's
         with pytest.raises(PlannerError, match="objectif hebdomadaire invraisemblable : -1"):
             save_target(store, -1)
         save_target(store, 5)

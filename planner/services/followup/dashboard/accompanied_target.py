@@ -48,13 +48,18 @@ def save_target(store: CampaignStore, weekly: int | None) -> None:
             "Seule la coordination fixe l'objectif hebdomadaire d'entreprises accompagnées."
         )
     with store.session() as session:
-        setting = session.get(models.Setting, TARGET_KEY)
-        if not weekly:
-            if setting is not None:
-                session.delete(setting)
-            return
-        value = {"weekly": weekly}
-        if setting is None:
-            session.add(models.Setting(key=TARGET_KEY, value=value))
-        else:
-            setting.value = value
+        write_target(session, weekly)
+
+
+def write_target(session: Session, weekly: int | None) -> None:
+    """Store the weekly target in ``session`` (None or 0 removes it; the caller commits)."""
+    setting = session.get(models.Setting, TARGET_KEY)
+    if not weekly:
+        if setting is not None:
+            session.delete(setting)
+        return
+    value = {"weekly": weekly}
+    if setting is None:
+        session.add(models.Setting(key=TARGET_KEY, value=value))
+    else:
+        setting.value = value
