@@ -110,6 +110,12 @@ def info(args: argparse.Namespace) -> int:
             f"(établissements avec un code NAF rév. 2 : {codes['rev2']}, "
             f"NAF 2025 : {codes['naf2025']})"
         )
+        accompanied = data.followup.accompanied
+        target = f", objectif : {accompanied.target} par semaine" if accompanied.target else ""
+        print(
+            f"Entreprises accompagnées : {accompanied.total} "
+            f"(cette semaine : {accompanied.this_week}{target})"
+        )
     return EXIT_OK
 
 

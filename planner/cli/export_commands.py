@@ -37,6 +37,19 @@ def add_export_parsers(export_sub: Any) -> None:
         help="une seule vue : par partenaire, équipe, conseiller, commune ou section NAF "
         "(défaut : toutes)",
     )
+    dashboard.add_argument(
+        "--from",
+        dest="start",
+        type=_date,
+        help="premier jour compté pour le parcours et les accompagnées (jj/mm/aaaa ; "
+        "défaut : début de la campagne)",
+    )
+    dashboard.add_argument(
+        "--to",
+        dest="end",
+        type=_date,
+        help="dernier jour compté (jj/mm/aaaa ; défaut : aujourd'hui)",
+    )
     dashboard.set_defaults(handler=export_dashboard)
 
     sessions = export_sub.add_parser("sessions", help="séances et invités en classeur Excel")
@@ -60,18 +73,26 @@ def _suffix(out: Path, allowed: tuple[str, ...]) -> str:
 
 
 def export_dashboard(args: argparse.Namespace) -> int:
-    """``planner export dashboard FILE --out tableau.xlsx|tableau.pdf [--by AXE]``."""
+    """``planner export dashboard FILE --out tableau.xlsx|.pdf [--by AXE] [--from] [--to]``."""
     from planner.db.store import open_store
     from planner.services.followup.dashboard.data import AXES, load_followup
+    from planner.services.followup.dashboard.journey import Period, default_period
     from planner.services.followup.dashboard.workbook import write_dashboard_workbook
 
     suffix = _suffix(args.out, (".xlsx", ".pdf"))
+    if args.start and args.end and args.end < args.start:
+        raise PlannerError("--to précède --from.")
     axes = (BY_AXIS[args.by],) if args.by else AXES
     printer = getattr(args, "dashboard_pdf", None)
     if suffix == ".pdf" and printer is None:
         raise PlannerError("Le PDF demande l'application de bureau (Qt) : lancez `planner`.")
     with open_store(args.file) as store:
-        data = load_followup(store)
+        period = None
+        if args.start or args.end:
+            default = default_period(store)
+            start = args.start or min(default.start, args.end)
+            period = Period(start, args.end or max(default.end, start))
+        data = load_followup(store, period)
     if suffix == ".xlsx":
         write_dashboard_workbook(data, args.out, axes=axes)
         print(f"Tableau de bord écrit dans {args.out} ({len(axes)} vue(s)).")

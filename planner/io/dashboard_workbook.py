@@ -16,10 +16,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.io.workbook_out import append_row, save_workbook
 
-__all__ = ["DATE_FORMAT", "SHARE_FORMAT", "TableSheet", "write_table_sheets"]
+__all__ = ["DATE_FORMAT", "RATE_FORMAT", "SHARE_FORMAT", "TableSheet", "write_table_sheets"]
 
 DATE_FORMAT = "DD/MM/YYYY"
 SHARE_FORMAT = "0%"
+RATE_FORMAT = "0.0 %"  # 12,5 % in a French Excel
 
 
 @dataclass(frozen=True)

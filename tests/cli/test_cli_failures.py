@@ -154,7 +154,7 @@ def test_raw_sqlite_damage_met_after_opening_exits_2(
         or ""
     )
 
-    def damaged(_store: object) -> object:
+    def damaged(_store: object, *_period: object) -> object:
         raise sqlite3.DatabaseError("database disk image is malformed")
 
     monkeypatch.setattr(dashboard, "load_followup", damaged)

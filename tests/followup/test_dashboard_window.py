@@ -41,6 +41,14 @@ SHEETS = [
     "Section NAF",
     "Avancement dans le temps",
     "Besoins par métier",
+    "Parcours par partenaire",
+    "Parcours par équipe",
+    "Parcours par conseiller",
+    "Parcours par commune",
+    "Parcours par section NAF",
+    "Parcours par effectif",
+    "Accompagnées par semaine",
+    "Services réalisés",
 ]
 
 
@@ -71,6 +79,7 @@ def test_dashboard_window_tabs_and_pdf(
             "Par axe",
             "Avancement dans le temps",
             "Besoins par métier",
+            "Accompagnement",
         ]
         assert [window.axis.itemText(i) for i in range(window.axis.count())] == [
             "Par partenaire",
@@ -114,7 +123,7 @@ def test_dashboard_window_tabs_and_pdf(
         pages = window.export_pdf(str(pdf))
         content = pdf.read_bytes()
         assert content.startswith(b"%PDF")
-        assert pages >= 8  # five axes, progress charts and table, needs
+        assert pages >= 16  # five axes, progress, needs; six journey axes, weekly, services
         assert content.count(b"/Type /Page\n") + content.count(b"/Type /Page ") == pages
     finally:
         store.close()

@@ -22,6 +22,7 @@ from planner.services.campaign.naf_reference import (
     reference_in_session,
 )
 from planner.services.followup.contact_summary import ContactSummary, contact_summary
+from planner.services.followup.dashboard.accompanied import FollowupInfo, followup_info
 from planner.services.sessions.summary import SessionSummary, session_summary
 from planner.services.task_force.summary import AssignmentCounts, TeamRow, task_force_summary
 
@@ -92,6 +93,7 @@ class CampaignInfo:
     assignments: AssignmentCounts
     contacts: ContactSummary
     sessions: SessionSummary
+    followup: FollowupInfo
 
 
 def create_campaign(
@@ -257,4 +259,5 @@ def campaign_info(store: CampaignStore) -> CampaignInfo:
         assignments=task_force.assignments,
         contacts=contact_summary(store),
         sessions=session_summary(store),
+        followup=followup_info(store),
     )

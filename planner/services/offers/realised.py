@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Date, and_, cast, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from planner.db.models import (
@@ -100,14 +100,15 @@ def _session_services(
     kinds = [kind for kind, code in SESSION_KIND_SERVICES.items() if code in offers]
     if not kinds:
         return []
-    day = cast(DiscoverySession.starts_at, Date)
     held = select(DiscoverySession.id, DiscoverySession.kind, DiscoverySession.starts_at).where(
         DiscoverySession.status == "held", DiscoverySession.kind.in_(kinds)
     )
+    # Compared as datetimes: SQLite's CAST(... AS DATE) makes a number of the year.
     if start is not None:
-        held = held.where(day >= start)
+        held = held.where(DiscoverySession.starts_at >= dt.datetime.combine(start, dt.time()))
     if end is not None:
-        held = held.where(day <= end)
+        next_day = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
+        held = held.where(DiscoverySession.starts_at < next_day)
     sessions = {sid: (kind, starts_at) for sid, kind, starts_at in session.execute(held)}
     if not sessions:
         return []

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
 )
 
-from planner.domain.french_numbers import integer
+from planner.domain.french_numbers import decimal, integer
 from planner.services.followup.dashboard.progress import TOTAL
 
 PALETTE = (
@@ -77,6 +77,11 @@ def number(value: float) -> str:
 
 def percent(value: float) -> str:
     return f"{round(value * 100)} %"
+
+
+def rate(value: float) -> str:
+    """A conversion rate to a tenth, the French way: 12,5 %."""
+    return f"{decimal(value * 100, 1)} %"
 
 
 def _nice_step(peak: float, ticks: int = 5) -> float:

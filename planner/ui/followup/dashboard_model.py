@@ -9,19 +9,22 @@ from typing import Any
 import polars as pl
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from planner.ui.followup.dashboard_charts import number, percent
+from planner.ui.followup.dashboard_charts import number, percent, rate
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-def format_cell(value: Any, *, share: bool = False) -> str:
-    """A cell as the dashboard shows and prints it: jj/mm/aaaa, 12 345, 27 %."""
+def format_cell(value: Any, *, share: bool = False, fine: bool = False) -> str:
+    """A cell as the dashboard shows and prints it: jj/mm/aaaa, 12 345, 27 %, 12,5 %
+    (``fine``: a conversion rate, to a tenth)."""
     if value is None:
         return ""
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, bool):
         return "oui" if value else "non"
+    if fine and isinstance(value, float):
+        return rate(value)
     if share and isinstance(value, float):
         return percent(value)
     if isinstance(value, int | float):
@@ -32,17 +35,23 @@ def format_cell(value: Any, *, share: bool = False) -> str:
 class FrameModel(QAbstractTableModel):
     """The rows of a frame under French headers; numbers right-aligned.
 
-    Columns named in ``shares`` hold fractions shown as percentages.
+    Columns named in ``shares`` hold fractions shown as percentages; those in
+    ``rates`` to a tenth (``12,5 %``).
     """
 
     def __init__(
-        self, frame: pl.DataFrame, headers: Sequence[str], shares: Sequence[str] = ()
+        self,
+        frame: pl.DataFrame,
+        headers: Sequence[str],
+        shares: Sequence[str] = (),
+        rates: Sequence[str] = (),
     ) -> None:
         super().__init__()
         self.frame = frame
         self._headers = list(headers)
         self._columns = [frame[c].to_list() for c in frame.columns]
         self._share = [c in shares for c in frame.columns]
+        self._fine = [c in rates for c in frame.columns]
         self._numeric = [frame[c].dtype.is_numeric() for c in frame.columns]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
@@ -56,7 +65,11 @@ class FrameModel(QAbstractTableModel):
             return None
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return format_cell(self._columns[column][index.row()], share=self._share[column])
+            return format_cell(
+                self._columns[column][index.row()],
+                share=self._share[column],
+                fine=self._fine[column],
+            )
         if role == Qt.ItemDataRole.TextAlignmentRole and self._numeric[column]:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -74,7 +87,7 @@ class FrameModel(QAbstractTableModel):
         """Every row as the table shows it, for printing."""
         return [
             [
-                format_cell(self._columns[c][r], share=self._share[c])
+                format_cell(self._columns[c][r], share=self._share[c], fine=self._fine[c])
                 for c in range(len(self._columns))
             ]
             for r in range(self.frame.height)

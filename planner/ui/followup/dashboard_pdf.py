@@ -29,6 +29,12 @@ from PySide6.QtPrintSupport import QPrinter
 from planner.domain.cell_text import BIDI_CLASS, CONTROL_CLASS, printed_text
 from planner.domain.errors import PlannerError
 from planner.io.output_file import atomic_path, pdf_complete
+from planner.services.followup.dashboard.accompanied import (
+    SERVICE_LABELS,
+    WEEKLY_LABELS,
+    services_table,
+    weekly_table,
+)
 from planner.services.followup.dashboard.data import (
     AXES,
     AXIS_LABELS,
@@ -37,6 +43,15 @@ from planner.services.followup.dashboard.data import (
     Axis,
     FollowupData,
     axis_table,
+)
+from planner.services.followup.dashboard.journey import (
+    JOURNEY_AXIS_LABELS,
+    JOURNEY_AXIS_TITLES,
+    JOURNEY_LABELS,
+    RATES,
+    JourneyAxis,
+    JourneyData,
+    journey_table,
 )
 from planner.services.followup.dashboard.needs import NEEDS_LABELS, needs_table
 from planner.services.followup.dashboard.progress import PROGRESS_LABELS, TOTAL, progress_table
@@ -48,6 +63,7 @@ from planner.ui.followup.dashboard_charts import (
     needs_figure,
     progress_figure,
 )
+from planner.ui.followup.dashboard_journey_charts import accompanied_figure, journey_figure
 from planner.ui.followup.dashboard_model import FrameModel
 
 _FOOTER_MM = 7.0
@@ -219,7 +235,35 @@ def _compose(
     doc.heading("Besoins recueillis par métier (ROME)", new_page=True)
     doc.chart(needs_figure(needs), min(80 + 30 * needs.height, height * 0.6))
     doc.table(FrameModel(needs, [NEEDS_LABELS[c] for c in needs.columns]))
+    if data.journey is not None:
+        journey_axes: list[JourneyAxis] = list(axes)
+        if tuple(axes) == AXES:
+            journey_axes.append("band")
+        _compose_journey(doc, data.journey, journey_axes, height)
     return doc
+
+
+def _compose_journey(
+    doc: _Document, journey: JourneyData, axes: Sequence[JourneyAxis], height: float
+) -> None:
+    """The firms' journey by each axis, the weekly *accompagnées*, the services realised."""
+    period = journey.period.label()
+    for axis in axes:
+        table = _printable(journey_table(journey, axis))
+        doc.heading(
+            f"Parcours des entreprises {period} — {JOURNEY_AXIS_TITLES[axis].lower()}",
+            new_page=True,
+        )
+        doc.chart(journey_figure(table), min(80 + 30 * table.height, height * 0.5))
+        headers = [JOURNEY_AXIS_LABELS[axis], *(JOURNEY_LABELS[c] for c in table.columns[1:])]
+        doc.table(FrameModel(table, headers, rates=RATES))
+    weekly = weekly_table(journey)
+    doc.heading(f"Entreprises accompagnées par semaine {period}", new_page=True)
+    doc.chart(accompanied_figure(weekly, journey.target), (height - 60) / 2)
+    doc.table(FrameModel(weekly, [WEEKLY_LABELS[c] for c in weekly.columns], rates=("share",)))
+    services = _printable(services_table(journey))
+    doc.heading(f"Services réalisés par type {period}", new_page=True)
+    doc.table(FrameModel(services, [SERVICE_LABELS[c] for c in services.columns]))
 
 
 def write_dashboard_pdf(
@@ -229,7 +273,9 @@ def write_dashboard_pdf(
     today: dt.date | None = None,
     axes: Sequence[Axis] = AXES,
 ) -> int:
-    """Print the axes, the progress over time and the needs by métier; return the page count.
+    """Print the axes, the progress over time, the needs by métier and, once read, the
+    firms' journey, the weekly *accompagnées* and the services realised; return the page
+    count.
 
     The PDF is written to a temporary file, checked complete, then renamed
     (``planner.io.output_file``).

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.errors import PlannerError
 from planner.domain.progress import CancelToken, Progress
+from planner.services.followup.dashboard.accompanied_target import save_target
 from planner.services.followup.dashboard.data import (
     AXIS_LABELS,
     AXIS_TITLES,
@@ -32,15 +33,18 @@ from planner.services.followup.dashboard.data import (
     axis_table,
     load_followup,
 )
+from planner.services.followup.dashboard.journey import Period
 from planner.services.followup.dashboard.needs import NEEDS_LABELS, needs_table
 from planner.services.followup.dashboard.progress import PROGRESS_LABELS, TOTAL, progress_table
 from planner.services.followup.dashboard.workbook import write_dashboard_workbook
+from planner.services.shared_campaign.access import current_access
 from planner.ui.followup.dashboard_chart_view import ChartWidget
 from planner.ui.followup.dashboard_charts import (
     axis_figure,
     needs_figure,
     progress_figure,
 )
+from planner.ui.followup.dashboard_journey_tab import JourneyTab
 from planner.ui.followup.dashboard_model import FrameModel
 from planner.ui.followup.dashboard_pdf import write_dashboard_pdf
 from planner.ui.tasks import run_with_progress
@@ -70,10 +74,12 @@ def _chart_and_table(parent: QWidget, chart: ChartWidget, view: QTableView) -> Q
 class DashboardWindow(QDialog):
     """Follow-up of the campaign by partner, team, adviser, commune or NAF section.
 
-    Three tabs: the chosen axis (bars and table), the progress over time per
-    team against its capacity (lines and weekly table) and the needs by ROME
-    métier, optionally for one value of the axis. The campaign is read once,
-    off the GUI thread when the window opens (:meth:`refresh` reads it again).
+    Four tabs: the chosen axis (bars and table), the progress over time per
+    team against its capacity (lines and weekly table), the needs by ROME
+    métier, optionally for one value of the axis, and the firms' journey up to
+    *accompagnées* over a chosen period (:class:`JourneyTab`). The campaign is
+    read once, off the GUI thread when the window opens (:meth:`refresh` reads
+    it again, and so does a new period or a new weekly target).
 
     Signals:
         data_loaded(): the campaign was read and every tab redrawn.
@@ -88,7 +94,8 @@ class DashboardWindow(QDialog):
         self.resize(1100, 760)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Regrouper :", self))
+        self.axis_label = QLabel("Regrouper :", self)
+        bar.addWidget(self.axis_label)
         self.axis = QComboBox(self)
         for key, title in AXIS_TITLES.items():
             self.axis.addItem(title, key)
@@ -141,11 +148,18 @@ class DashboardWindow(QDialog):
         self.needs_view = _table_view(needs_tab)
         needs_layout.addWidget(_chart_and_table(needs_tab, self.needs_chart, self.needs_view), 1)
         self.tabs.addTab(needs_tab, "Besoins par métier")
+        self.journey_tab = JourneyTab(self)
+        self.tabs.addTab(self.journey_tab, "Accompagnement")
+        self.journey_tab.period_requested.connect(self._on_journey_tab_period_requested)
+        self.journey_tab.target_requested.connect(self._on_journey_tab_target_requested)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
         self.axis.currentIndexChanged.connect(self._on_axis_changed)
         self.team_choice.currentIndexChanged.connect(self._on_team_choice_changed)
         self.needs_filter.currentIndexChanged.connect(self._on_needs_filter_changed)
         self.loaded = False
+        self.period: Period | None = None  # None: from the campaign's start to today
+        self.coordination = False
         self.data = FollowupData.empty()
         self.progress = progress_table(self.data)
         self._on_axis_changed()
@@ -157,24 +171,32 @@ class DashboardWindow(QDialog):
     def refresh(self) -> None:
         """Read the campaign again, off the GUI thread, then redraw every tab."""
         store = self.store
+        period = self.period
         self.loaded = False
         for button in self._buttons:
             button.setEnabled(False)
+        self.journey_tab.set_busy(True)
         for chart in (self.chart, self.progress_chart, self.needs_chart):
             chart.show_message("Lecture de la campagne…")
+        self.journey_tab.show_message("Lecture de la campagne…")
 
-        def task(progress: Progress, cancel: CancelToken) -> tuple[FollowupData, pl.DataFrame]:
+        def task(
+            progress: Progress, cancel: CancelToken
+        ) -> tuple[FollowupData, pl.DataFrame, bool]:
             progress(0, 1, "Lecture de la campagne")
-            data = load_followup(store)
+            coordination = current_access(store).coordination
+            data = load_followup(store, period)
             cancel.check()
-            return data, progress_table(data)
+            return data, progress_table(data), coordination
 
         self._task = run_with_progress(
             self, "Tableau de bord", task, self._on_loaded, self._on_load_failed, writes=False
         )
 
-    def _on_loaded(self, result: tuple[FollowupData, pl.DataFrame]) -> None:
-        self.data, self.progress = result
+    def _on_loaded(self, result: tuple[FollowupData, pl.DataFrame, bool]) -> None:
+        self.data, self.progress, self.coordination = result
+        if self.data.journey is not None:
+            self.journey_tab.show_journey(self.data.journey, coordination=self.coordination)
         current = self.team_choice.currentText()
         self.team_choice.blockSignals(True)
         self.team_choice.clear()
@@ -197,6 +219,7 @@ class DashboardWindow(QDialog):
         self._buttons[0].setEnabled(True)  # the user may try again
         for chart in (self.chart, self.progress_chart, self.needs_chart):
             chart.show_message("Campagne non lue")
+        self.journey_tab.show_message("Campagne non lue")
 
     def _set_model(self, view: QTableView, model: FrameModel) -> None:
         view.setModel(model)
@@ -240,6 +263,35 @@ class DashboardWindow(QDialog):
         self.needs_model = FrameModel(needs, [NEEDS_LABELS[c] for c in needs.columns])
         self._set_model(self.needs_view, self.needs_model)
         self.needs_chart.show_figure(needs_figure(needs))
+
+    def _on_tabs_current_changed(self, _index: int) -> None:
+        # The journey tab has its own axis (six, with the headcount band): one choice shown.
+        own = self.tabs.currentWidget() is not self.journey_tab
+        self.axis_label.setVisible(own)
+        self.axis.setVisible(own)
+
+    def _on_journey_tab_period_requested(self, period: Period) -> None:
+        self.period = period
+        self.refresh()
+
+    def _on_journey_tab_target_requested(self, weekly: int) -> None:
+        store = self.store
+        self.journey_tab.set_busy(True)
+
+        def task(progress: Progress, _cancel: CancelToken) -> int:
+            progress(0, 1, "Enregistrement de l'objectif")
+            save_target(store, weekly or None)
+            return weekly
+
+        def failed(message: str) -> None:
+            QMessageBox.warning(self, "Objectif hebdomadaire", message)
+            self.journey_tab.set_busy(False)
+
+        def saved(_weekly: int) -> None:
+            # From the event loop: the saving task's runner is done before the next read.
+            QTimer.singleShot(0, self, self.refresh)
+
+        self._task = run_with_progress(self, "Objectif hebdomadaire", task, saved, failed)
 
     # --- exports ------------------------------------------------------------------
 

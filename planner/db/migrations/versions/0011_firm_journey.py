@@ -7,6 +7,7 @@ Create Date: 2026-12-06 19:00:00
 
 from __future__ import annotations
 
+import hashlib
 
 import sqlalchemy as sa
 from alembic import op
@@ -181,11 +182,19 @@ def upgrade() -> None:
 def _grant_existing_groups(bind: sa.Connection) -> None:
     """Give the campaign's group roles (made by ``planner access grant`` before this
     revision) their privileges on the new tables, as ``access_roles.ensure_group`` would."""
+    # Only this campaign's groups (``access_roles.group_role``): every role may CONNECT
+    # (PUBLIC's default), so that test alone would grant every other campaign's groups
+    # on this server, and tie them to this database (they could no longer be dropped).
+    database = str(bind.execute(sa.text("SELECT current_database()")).scalar())
+    digest = hashlib.sha256(database.encode()).hexdigest()[:16]
+    names = [
+        name if len(name.encode()) <= 63 else f"planner_{digest}_{role}"
+        for role in ("coordination", "partenaire", "conseiller")
+        for name in [f"planner_{database}_{role}"]
+    ]
     groups = bind.execute(
-        sa.text(
-            "SELECT rolname FROM pg_roles WHERE NOT rolcanlogin AND rolname LIKE 'planner\\_%' "
-            "AND has_database_privilege(rolname, current_database(), 'CONNECT')"
-        )
+        sa.text("SELECT rolname FROM pg_roles WHERE NOT rolcanlogin AND rolname = ANY(:names)"),
+        {"names": names},
     ).scalars()
     tables = ', '.join(NEW_TABLES)
 

@@ -7,6 +7,7 @@ the needs by ROME métier in ``dashboard_needs``) are computed from it.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -20,6 +21,7 @@ from planner.domain.outcomes import REACHED
 from planner.io.nomenclatures import load_nomenclature
 from planner.services.campaign.naf_reference import reference_nomenclature
 from planner.services.firms.firm_query import load_firms
+from planner.services.followup.dashboard.journey import JourneyData, Period, load_journey
 
 Axis = Literal["partner", "team", "adviser", "commune", "section"]
 AXES: tuple[Axis, ...] = ("partner", "team", "adviser", "commune", "section")
@@ -82,12 +84,16 @@ class FollowupData:
             ``date``, ``outcome``.
         needs: one row per need of an assigned firm: ``siret``, ``date``,
             ``rome_code``, ``posts``, ``offer``.
+        journey: the firms' journey (targeted → *accompagnées*) over a period,
+            the weekly progress of *accompagnées* and the services realised;
+            None until read.
     """
 
     campaign: str
     firms: pl.DataFrame
     contacts: pl.DataFrame
     needs: pl.DataFrame
+    journey: JourneyData | None = None
 
     @classmethod
     def empty(cls) -> FollowupData:
@@ -116,8 +122,11 @@ def _section_titles(nomenclature: str) -> dict[str, str]:
     return {code: f"{code} — {label}" for code, label in sections.items()}
 
 
-def load_followup(store: CampaignStore) -> FollowupData:
-    """Read the assigned firms, their contacts and their needs.
+def load_followup(
+    store: CampaignStore, period: Period | None = None, *, today: dt.date | None = None
+) -> FollowupData:
+    """Read the assigned firms, their contacts and their needs, and the journey over
+    ``period`` (default: from the campaign's start to ``today``).
 
     Sections are those of the campaign's reference nomenclature; firms without
     a code in it are under « Code NAF 2025 absent » (or rév. 2).
@@ -167,7 +176,8 @@ def load_followup(store: CampaignStore) -> FollowupData:
     needs = pl.DataFrame(need_rows, schema=NEED_ROWS_SCHEMA, orient="row")
     contacts = contacts.join(assigned, on="siret", how="semi")
     needs = needs.join(assigned, on="siret", how="semi")
-    return FollowupData(campaign=name, firms=firms, contacts=contacts, needs=needs)
+    journey = load_journey(store, period, today=today)
+    return FollowupData(campaign=name, firms=firms, contacts=contacts, needs=needs, journey=journey)
 
 
 def axis_table(data: FollowupData, axis: Axis) -> pl.DataFrame:
