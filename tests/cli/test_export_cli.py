@@ -38,11 +38,21 @@ def test_dashboard_workbook_all_views_or_one(campaign: Path, tmp_path: Path) -> 
         "Section NAF",
         "Avancement dans le temps",
         "Besoins par métier",
+        # Issue 14: the firms' journey and the établissements accompagnés.
+        "Parcours par partenaire",
+        "Parcours par équipe",
+        "Parcours par conseiller",
+        "Parcours par commune",
+        "Parcours par section NAF",
+        "Parcours par effectif",
+        "Accompagnées par semaine",
+        "Services réalisés",
     ]
     one = tmp_path / "naf.xlsx"
     assert main(["export", "dashboard", str(campaign), "--out", str(one), "--by", "naf"]) == 0
     book = load_workbook(one)
-    assert book.sheetnames == ["Section NAF", "Avancement dans le temps", "Besoins par métier"]
+    assert book.sheetnames[:3] == ["Section NAF", "Avancement dans le temps", "Besoins par métier"]
+    assert "Parcours par section NAF" in book.sheetnames
     assert book["Section NAF"]["A1"].value == "Section NAF"
     assert book["Section NAF"].max_row > 2
 
