@@ -266,10 +266,10 @@ def save_catalogue(
         session.flush()
         # Park codes and names of kept rows, so that two rows may swap them.
         rows: list[tuple[ServiceOffer, OfferDraft]] = []
-        for draft in drafts:
+        for index, draft in enumerate(drafts):
             offer = session.get(ServiceOffer, draft.id) if draft.id is not None else None
-            if offer is None:
-                offer = ServiceOffer()
+            if offer is None:  # parked too, until every row is in place
+                offer = ServiceOffer(code=f"~new{index}", name=f"~new{index}", position=0)
                 session.add(offer)
             rows.append((offer, draft))
         for offer, draft in rows:
