@@ -188,7 +188,9 @@ def _offer_partners(session: Session, offer_id: int) -> list[str]:
 def _check_versions(
     session: Session, drafts: Sequence[OfferDraft], removed: Mapping[int, int | None]
 ) -> None:
-    expected = {d.id: (d.version, d) for d in drafts if d.id is not None and d.version is not None}
+    expected: dict[int, tuple[int, OfferDraft | None]] = {
+        d.id: (d.version, d) for d in drafts if d.id is not None and d.version is not None
+    }
     expected.update(
         {oid: (version, None) for oid, version in removed.items() if version is not None}
     )
@@ -202,17 +204,17 @@ def _check_versions(
                 current[offer_id] = offer
     if not stale:
         return
-    offer_id, version, draft = stale[0]
-    offer = current.get(offer_id)
-    name = draft.name if draft is not None else (offer.name if offer else str(offer_id))
+    first_id, first_version, first_draft = stale[0]
+    offer = current.get(first_id)
+    name = first_draft.name if first_draft else (offer.name if offer else str(first_id))
     raise StaleVersion(
         Conflict(
             table="service_offer",
-            key=str(offer_id),
+            key=str(first_id),
             label=f"Service « {name} »",
-            mine=_values(draft, draft.partners) if draft is not None else {},
-            theirs=_values(offer, _offer_partners(session, offer_id)) if offer else {},
-            expected_version=version,
+            mine=_values(first_draft, first_draft.partners) if first_draft else {},
+            theirs=_values(offer, _offer_partners(session, first_id)) if offer else {},
+            expected_version=first_version,
             current_version=offer.version if offer else None,
             others=len(stale) - 1,
         )
@@ -361,3 +363,19 @@ def add_offer(
         session.add(offer)
         session.flush()
         return next(v for v in list_offers(session) if v.id == offer.id)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueForEditing:
+    """What the catalogue editor opens with: the services' drafts and the partners' names."""
+
+    drafts: list[OfferDraft]
+    partners: list[str]
+
+
+def catalogue_for_editing(store: CampaignStore) -> CatalogueForEditing:
+    """The catalogue as drafts, in order, and every partner's name."""
+    with store.session() as session:
+        drafts = [OfferDraft.of(v) for v in list_offers(session)]
+        partners = list(session.scalars(select(Partner.name).order_by(Partner.name)))
+    return CatalogueForEditing(drafts, partners)

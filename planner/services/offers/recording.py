@@ -116,15 +116,15 @@ def _quantity(value: int | str | None, offer: models.ServiceOffer, where: str) -
         raise InputError(
             f"{where} : ce service ne compte ni postes ni personnes ; laissez le nombre vide"
         )
-    if isinstance(value, int):
-        number: int | None = value
-    else:
+    read: int | None = value if isinstance(value, int) else None
+    if not isinstance(value, int):
         try:
-            number = parse_typed_count(value)
+            read = parse_typed_count(value)
         except ValueError:
-            number = None
-        if number is None:
-            raise InputError(f"{where} : nombre de {offer.quantity_label} illisible « {value} »")
+            read = None
+    if read is None:
+        raise InputError(f"{where} : nombre de {offer.quantity_label} illisible « {value} »")
+    number = read
     if not 1 <= number <= MAX_QUANTITY:
         raise InputError(
             f"{where} : nombre de {offer.quantity_label} hors limites ({integer(number)} ; "
