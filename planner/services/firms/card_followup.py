@@ -44,7 +44,12 @@ def _unique(fields: Fields, label: str, text: str) -> None:
 
 
 def assignment_fields(session: Session, firm: models.Establishment) -> Fields:
-    """Team, partner, named adviser, and whether the assignment is locked."""
+    """Team, partner, named adviser, whether the assignment is locked, and the firm's
+    *ne pas solliciter* mark."""
+    return [*_assignment(session, firm), ("Ne pas solliciter", _block_text(session, firm.siret))]
+
+
+def _assignment(session: Session, firm: models.Establishment) -> Fields:
     row = session.execute(
         select(models.Team.name, models.Partner.name, models.Adviser.name, models.Assignment)
         .join(models.Team, models.Team.id == models.Assignment.team_id)
@@ -125,7 +130,7 @@ def _block_text(session: Session, siret: str) -> str:
 def contact_fields(session: Session, firm: models.Establishment) -> Fields:
     """Every partner's contacts in one timeline, newest first: who (partner, adviser), the
     outcome, the services recorded with their status, and the held sessions that realised a
-    service for the firm; above it, the firm's *ne pas solliciter* mark."""
+    service for the firm."""
     contacts = list(
         session.scalars(
             select(models.Contact)
@@ -133,10 +138,10 @@ def contact_fields(session: Session, firm: models.Establishment) -> Fields:
             .order_by(models.Contact.date.desc(), models.Contact.id.desc())
         )
     )
-    fields: Fields = [("Ne pas solliciter", _block_text(session, firm.siret))]
+    fields: Fields = []
     held = [s for s in realised_services(session, siret=firm.siret) if s.source == "session"]
     if not contacts and not held:
-        return [*fields, ("Contacts", "aucun contact enregistré")]
+        return [("Contacts", "aucun contact enregistré")]
     partners = _contact_partners(session, contacts)
     services = _contact_services(session, firm.siret)
     fields.append(("Contacts", f"{len(contacts)} (le plus récent d'abord)"))
@@ -151,10 +156,12 @@ def contact_fields(session: Session, firm: models.Establishment) -> Fields:
     )
     events: list[tuple[dt.date, int, str, str]] = []
     for contact in contacts:
-        who = [partners.get(contact.adviser_id or -1, ""), contact.adviser_name or ""]
+        partner = partners.get(contact.adviser_id or -1)
         parts = [contact.outcome]
-        if any(who):
-            parts.append("par " + " / ".join(w for w in who if w))
+        if contact.adviser_name and partner:
+            parts.append(f"par {contact.adviser_name} ({partner})")
+        elif contact.adviser_name or partner:
+            parts.append(f"par {contact.adviser_name or partner}")
         if contact.contact_person:
             parts.append(f"interlocuteur : {contact.contact_person}")
         needs = [

@@ -108,7 +108,7 @@ class CallForm(QWidget):
     """Outcome, needs, services, next step, note and date of one call.
 
     Attributes:
-        outcome, needs, services, next_step, note, date: the fields, in tab order.
+        outcome, needs, next_step, note, date, services: the fields, in tab order.
         firm: the firm being called (name, commune, phone, last contact).
     """
 
@@ -142,15 +142,16 @@ class CallForm(QWidget):
         layout.addRow(self.firm)
         layout.addRow("&Résultat :", self.outcome)
         layout.addRow("&Besoins :", self.needs)
-        layout.addRow("&Services :", self.services)
         layout.addRow("Prochaine é&tape :", self.next_step)
         layout.addRow("N&ote :", self.note)
         layout.addRow("&Date de l'appel :", self.date)
+        # Last in tab order: the keyboard run outcome → needs → next step stays as it was.
+        layout.addRow("&Services :", self.services)
         QWidget.setTabOrder(self.outcome, self.needs)
-        QWidget.setTabOrder(self.needs, self.services)
-        QWidget.setTabOrder(self.services, self.next_step)
+        QWidget.setTabOrder(self.needs, self.next_step)
         QWidget.setTabOrder(self.next_step, self.note)
         QWidget.setTabOrder(self.note, self.date)
+        QWidget.setTabOrder(self.date, self.services)
 
     def reset_date(self, today: dt.date | None = None) -> None:
         """Today's date in the date field."""
