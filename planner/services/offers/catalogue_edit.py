@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -239,6 +239,7 @@ def save_catalogue(
         StaleVersion: someone changed or removed one of these services since it was read.
     """
     removed = dict(removed or {})
+    drafts = [replace(d) for d in drafts]  # tidied and completed here, not in the caller's
     with store.session() as session:
         partner_ids = dict(session.execute(select(Partner.name, Partner.id)).tuples().all())
         problems = check_drafts(drafts, partner_ids)
@@ -261,6 +262,7 @@ def save_catalogue(
                 continue
             if offer_id in used:
                 offer.active = False
+                offer.position = len(drafts) + 1 + len(archived)  # after the kept ones
                 archived.append(offer.name)
             else:
                 deleted.append(offer.name)

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
 from planner.domain.solicitation import BLOCK_REASONS
+from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.solicitation.block_writes import set_firm_block
 from planner.services.solicitation.blocks import FirmBlockView
 

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
+from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.offers.catalogue_edit import (
     CatalogueSaved,
     catalogue_for_editing,

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
+from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.offers.firm_contact import (
     RecordedContact,
     contact_form_choices,
