@@ -84,7 +84,7 @@ class CatalogueDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Offre de services de la task force")
-        self.resize(1000, 480)
+        self.resize(1250, 520)
         self.store = store
         self.resolve = resolve
         self.saved: CatalogueSaved | None = None
@@ -97,7 +97,7 @@ class CatalogueDialog(QDialog):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.resizeColumnsToContents()
-        self.view.setColumnWidth(0, 360)
+        self.view.setColumnWidth(0, 330)
         self.view.doubleClicked.connect(self._on_view_doubleClicked)
         self.errors = QLabel(self)
         self.errors.setWordWrap(True)
