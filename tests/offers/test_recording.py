@@ -189,3 +189,42 @@ def test_bad_services_are_refused_in_french_and_nothing_is_written(offers_campai
             ).all()
     finally:
         store.close()
+
+
+@pytest.mark.postgres
+def test_a_partner_login_marks_its_firm_but_only_coordination_lifts(
+    pg_offers_campaign: str, partner_login: Callable[[str, str], str]
+) -> None:
+    from planner.services.solicitation.block_writes import (
+        lift_firm_block,
+        may_lift,
+        set_firm_block,
+    )
+    from planner.services.solicitation.blocks import BlockError
+
+    owner = open_store(pg_offers_campaign)
+    try:
+        siret, _ = _partner_firm(owner, PARTNER)
+        theirs, _ = _partner_firm(owner, OTHER)
+    finally:
+        owner.close()
+    store = open_store(partner_login(pg_offers_campaign, PARTNER))
+    try:
+        mark = set_firm_block(store, siret, "refusal", note="ne souhaite plus être appelée")
+        assert mark.blocked_by is not None and mark.blocked_by.startswith("off_")
+        renewed = set_firm_block(store, siret, "closed", until=f"{TODAY:%d/%m/%Y}")
+        assert (renewed.reason, renewed.until) == ("closed", TODAY)
+        with pytest.raises(BlockError, match="n'est pas dans la campagne"):
+            set_firm_block(store, theirs, "refusal")
+        assert not may_lift(store)
+        with pytest.raises(BlockError, match="Seule la coordination"):
+            lift_firm_block(store, siret)
+    finally:
+        store.close()
+    owner = open_store(pg_offers_campaign)
+    try:
+        assert may_lift(owner) and lift_firm_block(owner, siret)
+        with owner.session() as session:
+            assert session.get(models.FirmBlock, siret) is None
+    finally:
+        owner.close()
