@@ -25,6 +25,7 @@ from planner.ui.followup.controller import FollowupController
 from planner.ui.help_dialog import GuideDialog
 from planner.ui.map.controller import MapController
 from planner.ui.map.map_widget import MapWidget
+from planner.ui.offers.controller import OffersController
 from planner.ui.sessions.controller import SessionsController
 from planner.ui.shared_campaign.live_updates import LiveUpdates
 from planner.ui.shared_campaign.role_menus import RoleMenus
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
         task_force.teamFilterRequested.connect(firms.show_team)
         sessions = SessionsController(self.parts)
         followup = FollowupController(self.parts)
+        self.offers = OffersController(self.parts)
         self.controllers = Controllers(
             campaign, firms, map_view, sirene_import, task_force, sessions, followup
         )

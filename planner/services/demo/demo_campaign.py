@@ -25,6 +25,7 @@ from planner.services.campaign.naf_reference import (
 from planner.services.campaign.nomenclature_switch import apply_switch, plan_switch
 from planner.services.demo.accompanied_target import add_demo_target
 from planner.services.demo.fictitious_stock import CommuneArea, generate_stock
+from planner.services.demo.offers import add_demo_services
 from planner.services.demo.outcomes import add_demo_outcomes
 from planner.services.demo.sessions import add_demo_sessions
 from planner.services.demo.task_force import add_demo_task_force
@@ -105,6 +106,7 @@ def create_demo(
             add_demo_task_force(store, seed=seed)
             add_demo_outcomes(store, seed=seed)
             add_demo_sessions(store, seed=seed)
+            add_demo_services(store, seed=seed)
             add_demo_target(store)
             if wanted != REV2:
                 apply_switch(store, plan_switch(store, wanted))

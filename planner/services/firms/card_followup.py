@@ -14,15 +14,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planner.db import models
+from planner.domain.service_offer import SERVICE_STATUSES
 from planner.domain.session_labels import INVITEE_STATUSES, status_label
+from planner.services.offers.realised import realised_services
 from planner.services.shared_campaign.journal import (
     JOURNAL_NOT_READABLE,
     journal_lines,
     journal_readable,
 )
+from planner.services.solicitation.blocks import firm_block
 
 Fields = list[tuple[str, str]]
-SHOWN_CONTACTS = 8
+SHOWN_CONTACTS = 12
 SHOWN_SESSIONS = 6
 SHOWN_JOURNAL = 10
 
@@ -41,7 +44,12 @@ def _unique(fields: Fields, label: str, text: str) -> None:
 
 
 def assignment_fields(session: Session, firm: models.Establishment) -> Fields:
-    """Team, partner, named adviser, and whether the assignment is locked."""
+    """Team, partner, named adviser, whether the assignment is locked, and the firm's
+    *ne pas solliciter* mark."""
+    return [*_assignment(session, firm), ("Ne pas solliciter", _block_text(session, firm.siret))]
+
+
+def _assignment(session: Session, firm: models.Establishment) -> Fields:
     row = session.execute(
         select(models.Team.name, models.Partner.name, models.Adviser.name, models.Assignment)
         .join(models.Team, models.Team.id == models.Assignment.team_id)
@@ -67,8 +75,62 @@ def assignment_fields(session: Session, firm: models.Establishment) -> Fields:
     ]
 
 
+def _contact_partners(session: Session, contacts: list[models.Contact]) -> dict[int, str]:
+    """Adviser id → partner name, for the advisers of these contacts."""
+    ids = {c.adviser_id for c in contacts if c.adviser_id is not None}
+    if not ids:
+        return {}
+    return {
+        int(adviser_id): name
+        for adviser_id, name in session.execute(
+            select(models.Adviser.id, models.Partner.name)
+            .join(models.Team, models.Team.id == models.Adviser.team_id)
+            .join(models.Partner, models.Partner.id == models.Team.partner_id)
+            .where(models.Adviser.id.in_(ids))
+        )
+    }
+
+
+def _contact_services(session: Session, siret: str) -> dict[int, list[str]]:
+    """Contact id → its services, « POEI : réalisé le jj/mm/aaaa (3 personnes) »."""
+    services: dict[int, list[str]] = {}
+    for contact_id, code, label, status, day, quantity in session.execute(
+        select(
+            models.ContactService.contact_id,
+            models.ServiceOffer.code,
+            models.ServiceOffer.quantity_label,
+            models.ContactService.status,
+            models.ContactService.date,
+            models.ContactService.quantity,
+        )
+        .join(models.ServiceOffer, models.ServiceOffer.id == models.ContactService.offer_id)
+        .where(models.ContactService.siret == siret)
+        .order_by(models.ContactService.date, models.ContactService.id)
+    ):
+        text = f"{code} : {SERVICE_STATUSES.get(status, status).lower()} le {_date(day)}"
+        if quantity is not None:
+            text += f" ({quantity} {label or ''})".rstrip()
+        services.setdefault(contact_id, []).append(text)
+    return services
+
+
+def _block_text(session: Session, siret: str) -> str:
+    block = firm_block(session, siret)
+    if block is None:
+        return "non"
+    until = f" jusqu'au {_date(block.until)}" if block.until else " sans date de fin"
+    lapsed = "" if block.holds_on(dt.date.today()) else " (échue)"
+    who = f" par {block.blocked_by}" if block.blocked_by else ""
+    note = f" — {block.note}" if block.note else ""
+    return (
+        f"oui : {block.reason_label}{until}{lapsed}{note} (posée le {_date(block.blocked_at)}{who})"
+    )
+
+
 def contact_fields(session: Session, firm: models.Establishment) -> Fields:
-    """The latest contacts, newest first: outcome, who, person reached, needs, next step."""
+    """Every partner's contacts in one timeline, newest first: who (partner, adviser), the
+    outcome, the services recorded with their status, and the held sessions that realised a
+    service for the firm."""
     contacts = list(
         session.scalars(
             select(models.Contact)
@@ -76,13 +138,30 @@ def contact_fields(session: Session, firm: models.Establishment) -> Fields:
             .order_by(models.Contact.date.desc(), models.Contact.id.desc())
         )
     )
-    if not contacts:
+    fields: Fields = []
+    held = [s for s in realised_services(session, siret=firm.siret) if s.source == "session"]
+    if not contacts and not held:
         return [("Contacts", "aucun contact enregistré")]
-    fields: Fields = [("Contacts", f"{len(contacts)} (le plus récent d'abord)")]
-    for contact in contacts[:SHOWN_CONTACTS]:
+    partners = _contact_partners(session, contacts)
+    services = _contact_services(session, firm.siret)
+    fields.append(("Contacts", f"{len(contacts)} (le plus récent d'abord)"))
+    titles = dict(
+        session.execute(
+            select(models.DiscoverySession.id, models.DiscoverySession.title).where(
+                models.DiscoverySession.id.in_({s.record_id for s in held})
+            )
+        )
+        .tuples()
+        .all()
+    )
+    events: list[tuple[dt.date, int, str, str]] = []
+    for contact in contacts:
+        partner = partners.get(contact.adviser_id or -1)
         parts = [contact.outcome]
-        if contact.adviser_name:
-            parts.append(f"par {contact.adviser_name}")
+        if contact.adviser_name and partner:
+            parts.append(f"par {contact.adviser_name} ({partner})")
+        elif contact.adviser_name or partner:
+            parts.append(f"par {contact.adviser_name or partner}")
         if contact.contact_person:
             parts.append(f"interlocuteur : {contact.contact_person}")
         needs = [
@@ -92,13 +171,30 @@ def contact_fields(session: Session, firm: models.Establishment) -> Fields:
         ]
         if needs:
             parts.append("besoins : " + ", ".join(needs))
+        if contact.id in services:
+            parts.append("services : " + ", ".join(services[contact.id]))
         if contact.next_step:
             parts.append(f"suite : {contact.next_step}")
         if contact.comment:
             parts.append(contact.comment)
-        _unique(fields, f"Contact du {_date(contact.date)}", " — ".join(parts))
-    if len(contacts) > SHOWN_CONTACTS:
-        fields.append(("Contacts plus anciens", str(len(contacts) - SHOWN_CONTACTS)))
+        events.append(
+            (contact.date, contact.id, f"Contact du {_date(contact.date)}", " — ".join(parts))
+        )
+    for service in held:
+        title = titles.get(service.record_id, "")
+        events.append(
+            (
+                service.date,
+                -1,
+                f"Séance tenue le {_date(service.date)}",
+                f"{service.code} : réalisé (séance « {title} »)",
+            )
+        )
+    events.sort(key=lambda e: (e[0], e[1]), reverse=True)
+    for _day, _id, label, text in events[:SHOWN_CONTACTS]:
+        _unique(fields, label, text)
+    if len(events) > SHOWN_CONTACTS:
+        fields.append(("Contacts plus anciens", str(len(events) - SHOWN_CONTACTS)))
     return fields
 
 

@@ -35,6 +35,8 @@ from planner.services.followup.portfolio_input import (
     checked_text,
     parse_needs,
 )
+from planner.services.offers.catalogue import OfferView, list_offers
+from planner.services.offers.recording import ServiceEntry, contact_partner, record_services
 from planner.services.shared_campaign.access import current_access
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "portfolio",
     "record_call",
     "rome_choices",
+    "service_choices",
 ]
 
 SOURCE = "Mon portefeuille"
@@ -310,6 +313,12 @@ def rome_choices() -> list[tuple[str, str]]:
     return sorted(rome_labels().items())
 
 
+def service_choices(store: CampaignStore) -> list[OfferView]:
+    """The services a call may record: the catalogue's active ones, in order."""
+    with store.session() as session:
+        return list_offers(session, include_archived=False)
+
+
 # --- writing ------------------------------------------------------------------------
 
 
@@ -326,6 +335,7 @@ def record_call(
     expected_version: int | None = None,
     last_seen_contact: int | None = None,
     today: dt.date | None = None,
+    services: Sequence[ServiceEntry] = (),
 ) -> RecordedCall:
     """Record a call on a firm of the adviser's portfolio, in one transaction.
 
@@ -350,10 +360,14 @@ def record_call(
             none); contacts recorded since are listed in the result (they are
             kept: a call never overwrites). None: not checked.
         today: for tests.
+        services: services proposed, accepted, realised or refused in the call,
+            checked as :mod:`planner.services.offers.recording` says (the
+            adviser's partner must deliver a restricted service).
 
     Raises:
         InputError: unknown outcome, bad date, ROME code or posts, unknown
-            firm or adviser, a firm not in the adviser's portfolio; in French.
+            firm or adviser, a firm not in the adviser's portfolio, a bad
+            service; in French.
         PortfolioChanged: the firm was given to someone else since it was read.
     """
     today = today or dt.date.today()
@@ -431,6 +445,13 @@ def record_call(
             )
         session.add(contact)
         session.flush()
+        record_services(
+            session,
+            contact,
+            services,
+            partner_id=contact_partner(session, adviser_id, None),
+            today=today,
+        )
         return RecordedCall(
             contact.id, contact.version, day, canonical, adviser.name, step, tuple(meanwhile)
         )

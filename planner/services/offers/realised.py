@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, select, true
 from sqlalchemy.orm import Session
 
 from planner.db.models import (
@@ -53,10 +53,14 @@ class RealisedService:
 
 
 def realised_services(
-    session: Session, start: dt.date | None = None, end: dt.date | None = None
+    session: Session,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    *,
+    siret: str | None = None,
 ) -> list[RealisedService]:
     """Every service realised between ``start`` and ``end`` (both included; None: open),
-    by date then SIRET."""
+    by date then SIRET; only ``siret``'s when given (the firm card)."""
     found: list[RealisedService] = []
     recorded = (
         select(
@@ -75,19 +79,21 @@ def realised_services(
         recorded = recorded.where(ContactService.date >= start)
     if end is not None:
         recorded = recorded.where(ContactService.date <= end)
-    for siret, offer_id, code, date, quantity, counts, record_id in session.execute(recorded):
+    if siret is not None:
+        recorded = recorded.where(ContactService.siret == siret)
+    for firm, offer_id, code, date, quantity, counts, record_id in session.execute(recorded):
         found.append(
             RealisedService(
-                siret, offer_id, code, date, quantity, bool(counts), "contact", record_id
+                firm, offer_id, code, date, quantity, bool(counts), "contact", record_id
             )
         )
-    found.extend(_session_services(session, start, end))
+    found.extend(_session_services(session, start, end, siret))
     found.sort(key=lambda s: (s.date, s.siret, s.source, s.record_id))
     return found
 
 
 def _session_services(
-    session: Session, start: dt.date | None, end: dt.date | None
+    session: Session, start: dt.date | None, end: dt.date | None, siret: str | None = None
 ) -> list[RealisedService]:
     offers = {
         code: (offer_id, bool(counts))
@@ -116,24 +122,29 @@ def _session_services(
     firms.update(
         session.execute(
             select(SessionHost.session_id, SessionHost.siret).where(
-                SessionHost.session_id.in_(sessions)
+                SessionHost.session_id.in_(sessions),
+                SessionHost.siret == siret if siret is not None else true(),
             )
         ).tuples()
     )
     firms.update(
         session.execute(
             select(SessionInvitee.session_id, SessionInvitee.siret).where(
-                and_(SessionInvitee.session_id.in_(sessions), SessionInvitee.status == "attended")
+                and_(
+                    SessionInvitee.session_id.in_(sessions),
+                    SessionInvitee.status == "attended",
+                    SessionInvitee.siret == siret if siret is not None else true(),
+                )
             )
         ).tuples()
     )
     found = []
-    for sid, siret in firms:
+    for sid, firm in firms:
         kind, starts_at = sessions[sid]
         code = SESSION_KIND_SERVICES[kind]
         offer_id, counts = offers[code]
         found.append(
-            RealisedService(siret, offer_id, code, starts_at.date(), None, counts, "session", sid)
+            RealisedService(firm, offer_id, code, starts_at.date(), None, counts, "session", sid)
         )
     return found
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QDockWidget, QLabel, QMenu
 
 from planner.domain.french_numbers import integer
-from planner.services.firms.firm_query import FirmFilter, firm_detail_sections
+from planner.services.firms.firm_query import FirmFilter
 from planner.ui.campaign.loaded_campaign import LoadedCampaign
 from planner.ui.firms.detail_panel import FirmDetailPanel
 from planner.ui.firms.filter_panel import FilterPanel
@@ -105,7 +105,7 @@ class FirmsController(QObject):
         campaign = self._parts.campaign()
         if len(ids) == 1 and campaign is not None:
             siret = campaign.firms["siret"][int(ids[0])]
-            self.details.show_sections(firm_detail_sections(campaign.store, siret))
+            self.details.show_card(campaign.store, siret)
         elif not ids:
             self.details.show_firm(None)
 

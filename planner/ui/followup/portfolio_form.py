@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.outcomes import OUTCOMES
 from planner.services.followup.portfolio import rome_choices
+from planner.ui.offers.services_field import ServicesField
 
 
 def _initial(text: str) -> str:
@@ -104,10 +105,10 @@ class NeedsCompleter(QCompleter):
 
 
 class CallForm(QWidget):
-    """Outcome, needs, next step, note and date of one call.
+    """Outcome, needs, services, next step, note and date of one call.
 
     Attributes:
-        outcome, needs, next_step, note, date: the fields, in tab order.
+        outcome, needs, next_step, note, date, services: the fields, in tab order.
         firm: the firm being called (name, commune, phone, last contact).
     """
 
@@ -128,6 +129,7 @@ class CallForm(QWidget):
         if choices:
             self.completer = NeedsCompleter(choices, self.needs)
             self.needs.setCompleter(self.completer)
+        self.services = ServicesField(self)
         self.next_step = QLineEdit(self)
         self.next_step.setPlaceholderText("ex. rappeler le 15/12, envoyer l'offre…")
         self.note = QLineEdit(self)
@@ -143,10 +145,13 @@ class CallForm(QWidget):
         layout.addRow("Prochaine é&tape :", self.next_step)
         layout.addRow("N&ote :", self.note)
         layout.addRow("&Date de l'appel :", self.date)
+        # Last in tab order: the keyboard run outcome → needs → next step stays as it was.
+        layout.addRow("&Services :", self.services)
         QWidget.setTabOrder(self.outcome, self.needs)
         QWidget.setTabOrder(self.needs, self.next_step)
         QWidget.setTabOrder(self.next_step, self.note)
         QWidget.setTabOrder(self.note, self.date)
+        QWidget.setTabOrder(self.date, self.services)
 
     def reset_date(self, today: dt.date | None = None) -> None:
         """Today's date in the date field."""
@@ -155,12 +160,12 @@ class CallForm(QWidget):
     def clear(self) -> None:
         """Empty the form for the next call (the date stays: calls are made in runs)."""
         self.outcome.setCurrentIndex(-1)
-        for field in (self.needs, self.next_step, self.note):
+        for field in (self.needs, self.services, self.next_step, self.note):
             field.clear()
 
     def is_blank(self) -> bool:
         """Whether nothing was typed for the current call (a reload would lose nothing)."""
-        typed = (self.needs, self.next_step, self.note)
+        typed = (self.needs, self.services, self.next_step, self.note)
         return self.outcome.currentIndex() < 0 and not any(f.text().strip() for f in typed)
 
     def start(self) -> None:
@@ -170,6 +175,7 @@ class CallForm(QWidget):
     def focus_on(self, reason: str) -> None:
         """Put the cursor where an error message ``reason`` points."""
         fields: dict[str, Any] = {  # the most specific words first
+            "service": self.services,
             "postes": self.needs,
             "rome": self.needs,
             "besoin": self.needs,

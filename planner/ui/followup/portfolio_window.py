@@ -37,6 +37,7 @@ from planner.services.followup.portfolio import (
     parse_needs,
     portfolio,
     record_call,
+    service_choices,
 )
 from planner.ui.followup.portfolio_form import CallForm
 from planner.ui.followup.portfolio_model import PortfolioModel
@@ -109,6 +110,7 @@ class PortfolioWindow(QDialog):
         for column, width in enumerate((60, 240, 120, 110, 210, 130, 120, 140, 120, 200)):
             self.view.setColumnWidth(column, width)
         self.form = CallForm(self)
+        self.form.services.set_offers(service_choices(store))
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.save_button = QPushButton("&Enregistrer et passer à la suivante", self)
@@ -313,6 +315,7 @@ class PortfolioWindow(QDialog):
                 self.form.note.text(),
                 expected_version=line.assignment_version,
                 last_seen_contact=line.last_contact_id or 0,
+                services=self.form.services.entries(),
             )
         except PortfolioChanged as exc:
             self._say(str(exc), error=True)

@@ -29,7 +29,6 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout
 
 from planner.services.campaign.campaign_store import CampaignStore
-from planner.services.firms.firm_query import firm_detail_sections
 from planner.services.sessions.planning import SessionRecord
 from planner.services.shared_campaign.access import AccessError, current_access
 from planner.services.shared_campaign.change_feed import (
@@ -368,7 +367,7 @@ class LiveUpdates(QObject):
         sirets = self._selected_sirets()
         if campaign is None or len(sirets) != 1:
             return
-        self._firms.details.show_sections(firm_detail_sections(campaign.store, sirets[0]))
+        self._firms.details.show_card(campaign.store, sirets[0])
 
     def _check_session_editors(self, logins: list[str]) -> None:
         from planner.ui.sessions.session_editor import SessionEditor

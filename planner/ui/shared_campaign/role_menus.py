@@ -34,6 +34,7 @@ COORDINATION_ONLY: frozenset[str] = frozenset(
         "refuseUnsignedLists",  # Suivi › Refuser les listes non signées (campaign setting)
         "priorityWeights",  # Suivi › Priorités… (campaign setting)
         "callListExport",  # signed with the campaign's key, which only coordination reads
+        "offerCatalogue",  # Task force › Offre de services… (the shared catalogue)
     }
 )
 
