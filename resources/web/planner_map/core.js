@@ -36,6 +36,9 @@
     clickHint: "Cliquez pour le détail",
     firmsTitle: "Entreprises",
     total: "Total",
+    countHeader: "Établissements",
+    unplacedOne: "1 établissement sans position n'est pas sur la carte",
+    unplacedMany: "établissements sans position ne sont pas sur la carte",
     noValue: "Sans donnée",
     rectButton: "Sélectionner les entreprises dans un rectangle",
     polyButton: "Sélectionner les entreprises au lasso (polygone)",
@@ -50,7 +53,7 @@
     more: "autre(s) séance(s)",
     sessionHint: "Cliquez pour choisir la séance dans le planning",
     pickCancel: "Annuler (Échap)",
-    foldHint: "Cliquez pour replier ou déplier la légende"
+    foldHint: "Cliquez pour replier ou déplier la légende ; faites-la glisser pour la déplacer"
   };
 
   var numberFormats = {};
@@ -137,7 +140,9 @@
     tooltip: null,
     selectionShape: null,
     drawSeq: 0,
-    drawn: 0
+    drawn: 0,
+    unplaced: 0,         // firms kept by the filters that have no position
+    pixelRatio: 0        // > 0 on a printed sheet (print.js)
   };
 
   PM.MAX_LAT = MAX_LAT;

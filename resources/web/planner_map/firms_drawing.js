@@ -152,7 +152,8 @@
       var origin = map.containerPointToLayerPoint([-pad.x, -pad.y]).round();
       var width = size.x + 2 * pad.x;
       var height = size.y + 2 * pad.y;
-      var dpr = window.devicePixelRatio || 1;
+      // A printed sheet draws its firms finer than the screen (S.pixelRatio).
+      var dpr = S.pixelRatio || window.devicePixelRatio || 1;
       this._origin = origin;
       this._zoom = map.getZoom();
       this._topLeft = map.layerPointToLatLng(origin);

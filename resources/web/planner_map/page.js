@@ -42,6 +42,7 @@
     if (state.visible) PM.setVisible(state.visible);
     if (state.recolor) PM.recolor(state.recolor.cat, state.recolor.legend);
     if (state.highlight) PM.setHighlight(state.highlight, false);
+    if (state.unplaced) PM.setUnplaced(state.unplaced);
     if (state.choropleth) PM.setChoropleth(state.choropleth);
     if (state.clustered) PM.setClustered(true);
     if (state.sessions) PM.setSessions(state.sessions);
@@ -188,6 +189,11 @@
     setChoropleth: PM.setChoropleth,
     setClustered: PM.setClustered,
     setPrintMode: setPrintMode,
+    preparePrint: PM.preparePrint,
+    framePrint: PM.framePrint,
+    printReady: PM.printReady,
+    viewBounds: PM.viewBounds,
+    setUnplaced: PM.setUnplaced,
     setSessions: PM.setSessions,
     startPick: PM.startPick,
     cancelPick: PM.cancelPick,
