@@ -19,16 +19,7 @@ from PySide6.QtPrintSupport import QPrinter
 from planner.services.map.map_sheet import FRAMING_VIEW, map_sheet
 from planner.ui.map.map_widget import MapWidget
 from tests.map.page_calls import print_to
-from tests.map.test_map_widget import (  # noqa: F401 (fixtures)
-    LEGEND,
-    _grid_firms,
-    _js,
-    _load,
-    communes,
-    outline,
-    requests_seen,
-    widget,
-)
+from tests.map.test_map_widget import LEGEND, _grid_firms, _js, _load
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None,
@@ -59,9 +50,7 @@ def _pdf_text(path: Path) -> str:
 
 def _pdf_pages(path: Path) -> tuple[int, float, float]:
     """Pages, and the first page's width and height in points."""
-    info = subprocess.run(
-        ["pdfinfo", str(path)], check=True, capture_output=True, text=True
-    ).stdout
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
     assert size is not None

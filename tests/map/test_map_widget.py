@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +17,6 @@ import pytest
 from PySide6.QtCore import QPoint, QUrl
 from PySide6.QtGui import QImage
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWebEngineCore import (
-    QWebEngineProfile,
-    QWebEngineUrlRequestInfo,
-    QWebEngineUrlRequestInterceptor,
-)
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from shapely.geometry import Point, Polygon, shape
 
@@ -33,10 +27,10 @@ from planner.ui.map.map_page import (
     script_json,
 )
 from planner.ui.map.map_widget import MapWidget
+from tests.map.conftest import _remote
 from tests.map.page_calls import drawn_count, evaluate, export_png, grab, print_to
 from tests.page_input import mouse_click, mouse_move
 
-LOCAL_SCHEMES = {"file", "qrc", "data", "blob", "about"}
 XSS_NAME = "<img src=x onerror=alert(1)>"
 LEGEND = [
     ("0 salarié", "#4e79a7"),
@@ -44,65 +38,6 @@ LEGEND = [
     ("10 à 49 salariés", "#59a14f"),
     ("50 salariés et plus", "#e15759"),
 ]
-
-
-def _shared_dir() -> Path:
-    # The real public samples copied into tests/data/public (see its README).
-    return Path(__file__).resolve().parents[1] / "data" / "public"
-
-
-@pytest.fixture(scope="module")
-def communes() -> dict[str, Any]:
-    path = _shared_dir() / "geo" / "communes-93-seine-saint-denis.geojson"
-    data: dict[str, Any] = json.loads(path.read_text("utf-8"))
-    # The file has no population: give each commune one, for per-1,000 rates.
-    for index, feature in enumerate(data["features"]):
-        feature["properties"].setdefault("population", 20_000 + 1_000 * index)
-    return data
-
-
-@pytest.fixture(scope="module")
-def outline() -> dict[str, Any]:
-    path = _shared_dir() / "geo" / "departement-93-seine-saint-denis.geojson"
-    data: dict[str, Any] = json.loads(path.read_text("utf-8"))
-    return data
-
-
-class _Interceptor(QWebEngineUrlRequestInterceptor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802 (Qt)
-        url = info.requestUrl()
-        self.urls.append(url.toString())
-        if url.scheme() not in LOCAL_SCHEMES:
-            info.block(True)
-
-
-@pytest.fixture
-def requests_seen(qapp: Any) -> Iterator[list[str]]:
-    profile = QWebEngineProfile.defaultProfile()
-    interceptor = _Interceptor()
-    profile.setUrlRequestInterceptor(interceptor)
-    yield interceptor.urls
-    profile.setUrlRequestInterceptor(None)
-
-
-def _remote(urls: list[str]) -> list[str]:
-    return [u for u in urls if QUrl(u).scheme() not in LOCAL_SCHEMES]
-
-
-@pytest.fixture
-def widget(qtbot: Any, requests_seen: list[str]) -> Iterator[MapWidget]:
-    w = MapWidget()
-    qtbot.addWidget(w)
-    w.resize(1000, 720)
-    with qtbot.waitSignal(w.loaded, timeout=20_000):
-        w.show()
-    yield w
-    assert w.javascript_errors() == []
-    assert _remote(requests_seen) == []
 
 
 def _grid_firms(n_side: int = 20) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -235,7 +170,7 @@ def test_recolor_updates_legend(
     )
     qtbot.waitUntil(
         lambda: (
-            _js(widget, "document.querySelectorAll('.pm-legend-row:not(.pm-legend-total)').length")
+            _js(widget, "document.querySelectorAll('.pm-legend-row:not(.pm-legend-total):not(.pm-legend-head)').length")
             == 2
         )
     )

@@ -120,9 +120,8 @@ class MapPrintJob(QObject):
         self._page.load(self._page_url)
 
     def _to_pdf_file(self) -> bool:
-        return (
-            self._printer.outputFormat() == QPrinter.OutputFormat.PdfFormat
-            and bool(self._printer.outputFileName())
+        return self._printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and bool(
+            self._printer.outputFileName()
         )
 
     def _on_page_load_finished(self, ok: bool) -> None:

@@ -131,6 +131,10 @@ class MapWidget(QWidget):
         """The inner QWebEngineView (for its page, profile, process id...)."""
         return self._view
 
+    def is_online(self) -> bool:
+        """Whether the page shows the OpenStreetMap background."""
+        return self._online
+
     def is_loaded(self) -> bool:
         """Whether ``loaded`` has been emitted."""
         return self._ready

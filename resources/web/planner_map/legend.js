@@ -95,7 +95,7 @@
     box.appendChild(el("div", "pm-legend-title", d.title || TEXT.firmsTitle));
     var head = el("div", "pm-legend-row pm-legend-head");
     head.appendChild(el("span", "pm-swatch pm-swatch-blank"));
-    head.appendChild(el("span", "pm-legend-label"));
+    head.appendChild(el("span", "pm-legend-spacer"));
     head.appendChild(el("span", "pm-legend-count", TEXT.countHeader));
     box.appendChild(head);
     d.legend.forEach(function (entry, c) {
