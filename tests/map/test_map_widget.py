@@ -29,7 +29,7 @@ from planner.ui.map.map_page import (
 from planner.ui.map.map_widget import MapWidget
 from tests.map.conftest import _remote
 from tests.map.page_calls import drawn_count, evaluate, export_png, grab, print_to
-from tests.page_input import mouse_click, mouse_move
+from tests.page_input import mouse_click, mouse_move, mouse_press, mouse_release
 
 XSS_NAME = "<img src=x onerror=alert(1)>"
 LEGEND = [
@@ -63,6 +63,10 @@ def _load(
     with qtbot.waitSignal(w.drawn, timeout=10_000, check_params_cb=lambda c: c == expected):
         w.set_firms(ids, lon, lat, category, LEGEND, "Tranche d'effectif")
     return firms
+
+
+def _js_of(w: MapWidget) -> Any:
+    return lambda script: _js(w, script)
 
 
 def _js(w: MapWidget, script: str) -> Any:
@@ -340,12 +344,15 @@ def test_real_mouse_click_and_rectangle_from_the_toolbar(
         _js(
             widget,
             "(function () { var b = document.querySelector("
-            "'.leaflet-pm-icon-rectangle').getBoundingClientRect();"
+            "'.pm-rect-button').getBoundingClientRect();"
             " return [b.x + b.width / 2, b.y + b.height / 2]; })()",
         )
     )
     click(button)
-    qtbot.waitUntil(lambda: _js(widget, "PlannerMap.test.map().pm.globalDrawModeEnabled()"))
+    qtbot.waitUntil(lambda: _js(widget, "PlannerMap.test.rectangleTool()") is not None)
+    # Its hint speaks of a rectangle and of dragging, not of a lasso or of points.
+    hint = _js(widget, "document.getElementById('pm-rect-hint').textContent")
+    assert hint.startswith("Rectangle") and "glisser" in hint and "lasso" not in hint
     # Starting a drawing closes the popup (after Leaflet's 200 ms fade).
     qtbot.waitUntil(lambda: _js(widget, "document.querySelector('.leaflet-popup') === null"))
     south, west, north, east = 48.90, 2.42, 48.93, 2.50
@@ -363,11 +370,21 @@ def test_real_mouse_click_and_rectangle_from_the_toolbar(
             f".latLngToContainerPoint([{south}, {east}]); return [p.x, p.y]; }})()",
         )
     )
-    click(start)
+    move(start)
+    mouse_press(qtbot, _js_of(widget), target, start)
+    sizes = []
     for step in range(1, 5):
         move(start + (end - start) * (step / 5))
+        # The rectangle is drawn while the mouse drags: it grows with each move.
+        drawn = _js(widget, "PlannerMap.test.rectangleTool()")
+        assert drawn is not None and drawn["drawn"] is not None
+        sizes.append(drawn["drawn"][2] - drawn["drawn"][0])
+    assert sizes == sorted(sizes) and sizes[0] < sizes[-1]
+    move(end)
     with qtbot.waitSignal(widget.selectionDrawn, timeout=5_000) as selected:
-        click(end)
+        mouse_release(qtbot, _js_of(widget), target, end)
+    # The release is no click on a firm, and the tool is put away.
+    assert _js(widget, "PlannerMap.test.rectangleTool()") is None
     inside = (lat >= south) & (lat <= north) & (lon >= west) & (lon <= east)
     # The corners are rounded to whole pixels: compare with a little slack.
     assert abs(len(selected.args[0]) - int(inside.sum())) <= 2

@@ -40,11 +40,13 @@
     unplacedOne: "1 établissement sans position n'est pas sur la carte",
     unplacedMany: "établissements sans position ne sont pas sur la carte",
     noValue: "Sans donnée",
-    rectButton: "Sélectionner les entreprises dans un rectangle",
-    polyButton: "Sélectionner les entreprises au lasso (polygone)",
-    // Geoman shows it for the rectangle and the lasso alike.
-    firstVertex: "Cliquez pour placer le premier point",
-    continueLine: "Cliquez pour ajouter un point",
+    rectButton: "Sélectionner les établissements dans un rectangle",
+    rectHint: "Rectangle : appuyez et faites glisser pour entourer les établissements à " +
+      "sélectionner (Échap pour annuler)",
+    polyButton: "Sélectionner les établissements au lasso (polygone)",
+    // Geoman's hints, for the lasso only (the rectangle is our own tool).
+    firstVertex: "Lasso : cliquez pour placer le premier point",
+    continueLine: "Lasso : cliquez pour ajouter un point",
     finishPoly: "Cliquez sur le premier point pour fermer le lasso",
     finishRect: "Cliquez pour terminer le rectangle",
     sessionsTitle: "Séances",

@@ -164,6 +164,19 @@
       return [p.x, p.y];
     },
     picking: function () { return !!S.pick; },
+    // The rectangle tool: null when off, else the rectangle being dragged
+    // (container pixels [left, top, right, bottom]) or null before the press.
+    rectangleTool: function () {
+      if (!S.rect) return null;
+      var layer = S.rect.layer;
+      if (!layer) return { drawn: null };
+      var b = layer.getBounds();
+      var nw = S.map.latLngToContainerPoint(b.getNorthWest());
+      var se = S.map.latLngToContainerPoint(b.getSouthEast());
+      return { drawn: [nw.x, nw.y, se.x, se.y] };
+    },
+    startRectangle: function () { PM.startRectangle(); return true; },
+    legendOffset: function () { return S.legendControl._offset; },
     legendFolded: function () { return !!S.legendFolded; },
     clickLegendTitle: function () {
       var title = S.legendControl.getContainer().querySelector(".pm-legend-title");
