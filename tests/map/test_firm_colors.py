@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import polars as pl
@@ -47,9 +48,7 @@ def test_advisers_of_a_team_and_of_neighbouring_teams_never_share_a_colour(
     assert advisers.height >= 10
     # Each adviser has one colour, and it is nobody else's on the map.
     assert all(len(colors) == 1 for colors in advisers["color"].to_list())
-    color_of = {
-        row["adviser_id"]: row["color"][0] for row in advisers.iter_rows(named=True)
-    }
+    color_of = {row["adviser_id"]: row["color"][0] for row in advisers.iter_rows(named=True)}
     teams: dict[int, list[str]] = {}
     for row in advisers.iter_rows(named=True):
         teams.setdefault(row["team_id"], []).append(color_of[row["adviser_id"]])
@@ -58,10 +57,10 @@ def test_advisers_of_a_team_and_of_neighbouring_teams_never_share_a_colour(
         assert len(set(colors)) == len(colors)
         assert UNASSIGNED_COLOR not in colors
     ordered = [teams[t] for t in sorted(teams)]
-    for left, right in zip(ordered, ordered[1:], strict=False):
+    for left, right in itertools.pairwise(ordered):
         assert not set(left) & set(right)
     # Teams coloured by team: one colour each, all different.
-    codes, legend = categories(firms, "team")
+    _codes, legend = categories(firms, "team")
     team_colors = [color for label, color in legend if label != "Non attribuées"]
     assert len(set(team_colors)) == len(team_colors) == len(teams)
 
@@ -72,7 +71,7 @@ def test_a_team_larger_than_the_palette_still_has_distinct_colours() -> None:
         {
             "team_id": [1] * count + [2, 2],
             "team": ["Grande"] * count + ["Petite", "Petite"],
-            "adviser_id": list(range(count)) + [500, 501],
+            "adviser_id": [*list(range(count)), 500, 501],
             "adviser": [f"C{i}" for i in range(count)] + ["P1", "P2"],
             "team_capacity": [None] * (count + 2),
         },

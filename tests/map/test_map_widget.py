@@ -174,7 +174,11 @@ def test_recolor_updates_legend(
     )
     qtbot.waitUntil(
         lambda: (
-            _js(widget, "document.querySelectorAll('.pm-legend-row:not(.pm-legend-total):not(.pm-legend-head)').length")
+            _js(
+                widget,
+                "document.querySelectorAll("
+                "'.pm-legend-row:not(.pm-legend-total):not(.pm-legend-head)').length",
+            )
             == 2
         )
     )
