@@ -29,6 +29,7 @@
     _onMouseDown: function (e) {
       if (e.button !== 0) return;
       var control = this;
+      control._swallowClick = false;
       var start = [e.clientX, e.clientY], origin = this._offset.slice();
       var moved = false;
       function onMove(ev) {
@@ -43,9 +44,9 @@
         document.removeEventListener("mousemove", onMove, true);
         document.removeEventListener("mouseup", onUp, true);
         control._div.classList.remove("pm-legend-dragging");
-        // The click that ends a drag must not fold the legend.
-        if (moved) control._justDragged = true;
-        setTimeout(function () { control._justDragged = false; }, 0);
+        // The click that ends a drag must not fold the legend (the next
+        // press forgets it, should the release land off the title).
+        control._swallowClick = moved;
       }
       document.addEventListener("mousemove", onMove, true);
       document.addEventListener("mouseup", onUp, true);
@@ -55,10 +56,13 @@
     moveTo: function (dx, dy) {
       var map = this._map, div = this._div;
       if (map) {
-        var size = map.getSize();
-        var left = div.offsetLeft, top = div.offsetTop;
-        dx = Math.max(-left, Math.min(size.x - left - div.offsetWidth, dx));
-        dy = Math.max(-top, Math.min(size.y - top - div.offsetHeight, dy));
+        var box = map.getContainer().getBoundingClientRect();
+        var rect = div.getBoundingClientRect();
+        // Where the legend sits with no offset, in the map's pixels.
+        var left = rect.left - box.left - this._offset[0];
+        var top = rect.top - box.top - this._offset[1];
+        dx = Math.max(-left, Math.min(box.width - left - rect.width, dx));
+        dy = Math.max(-top, Math.min(box.height - top - rect.height, dy));
       }
       this._offset = [dx, dy];
       div.style.transform = dx || dy ? "translate(" + dx + "px, " + dy + "px)" : "";
@@ -76,7 +80,8 @@
         title.classList.add("pm-legend-toggle");
         title.title = TEXT.foldHint;
         title.addEventListener("click", function () {
-          if (!control._justDragged) control.setFolded(!control._folded);
+          if (control._swallowClick) { control._swallowClick = false; return; }
+          control.setFolded(!control._folded);
         });
       }
       this.setFolded(!!this._folded);
