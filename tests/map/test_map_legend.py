@@ -103,4 +103,3 @@ def test_legend_folds_on_a_click_and_moves_on_a_drag(
     mouse_click(qtbot, js, target, title)
     qtbot.waitUntil(lambda: _js(widget, "PlannerMap.test.legendFolded()") is False)
     assert _js(widget, "PlannerMap.test.legendOffset()") == [-300, -250]
-
