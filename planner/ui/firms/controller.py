@@ -35,6 +35,7 @@ class FirmsController(QObject):
         self.count_label = QLabel("Aucune campagne ouverte", parts.window)
         parts.status_bar.addPermanentWidget(self.count_label)
         self._selected_count = 0
+        self._frame_selection = True
 
     def connect_views(self) -> None:
         """Keep table, filters, details and map in step (once the menus are built)."""
@@ -95,7 +96,7 @@ class FirmsController(QObject):
     @Slot()
     def _on_table_selectionChanged(self) -> None:  # noqa: N802
         ids = self.table.selected_ids()
-        self._parts.map.highlight(ids, frame=True)
+        self._parts.map.highlight(ids, frame=self._frame_selection)
         self._selected_count = len(ids)
         self.update_count()
         campaign = self._parts.campaign()
@@ -111,7 +112,12 @@ class FirmsController(QObject):
 
     @Slot(list)
     def _on_map_selectionDrawn(self, ids: list[int]) -> None:  # noqa: N802
-        self.table.select_ids(ids)
+        # The user framed the firms by drawing around them: the map stays put.
+        self._frame_selection = False
+        try:
+            self.table.select_ids(ids)
+        finally:
+            self._frame_selection = True
         self._parts.status_bar.showMessage(
             _capitalised(selected_text(len(self.table.selected_ids()))) + " sur la carte", 8000
         )

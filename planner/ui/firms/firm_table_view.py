@@ -41,6 +41,13 @@ class FirmTable(QTableView):
             self.scrollTo(model.index(rows[0], 0))
 
     def selected_ids(self) -> list[int]:
-        """Ids of the selected firms, in row order."""
-        rows = sorted({index.row() for index in self.selectionModel().selectedRows()})
-        return list(self.firm_model.ids_of_rows(rows))
+        """Ids of the selected firms, in row order.
+
+        Read from the selection's row ranges: ``selectedRows()`` asks the
+        model's ``flags()`` for every cell (266,000 Python calls, 5 s, for
+        15,000 selected firms).
+        """
+        rows: set[int] = set()
+        for selected in self.selectionModel().selection():
+            rows.update(range(selected.top(), selected.bottom() + 1))
+        return list(self.firm_model.ids_of_rows(sorted(rows)))

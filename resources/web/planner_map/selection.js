@@ -112,6 +112,8 @@
 
   function onRectDown(e) {
     if (!S.rect || (e.originalEvent && e.originalEvent.button !== 0)) return;
+    // No text selection of the legend or the controls while dragging.
+    if (e.originalEvent) e.originalEvent.preventDefault();
     clearSelectionShape();
     S.rect.start = e.latlng;
     S.rect.layer = L.rectangle(L.latLngBounds(e.latlng, e.latlng), {
