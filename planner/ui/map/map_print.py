@@ -77,7 +77,9 @@ class MapPrintJob(QObject):
         failed: Callable[[Exception], None],
     ) -> None:
         super().__init__(None)
-        self._state = {k: v for k, v in state.items() if k != "view"}
+        # Paper shows the map, not the passing selection (its rings) nor the
+        # on-screen view (framing is the sheet's own).
+        self._state = {k: v for k, v in state.items() if k not in ("view", "highlight")}
         self._sheet = sheet
         self._bounds = bounds
         self._printer = printer
