@@ -136,9 +136,8 @@ def _assignment_categories(
         )
         .sort("team", key)
     )
-    largest_team = (
-        int(groups.group_by("team").len()["len"].max() or 0) if attribute == "adviser" else 0
-    )
+    team_sizes = groups.group_by("team").len()["len"].to_list() if attribute == "adviser" else []
+    largest_team = max(team_sizes, default=0)
     colors = distinct_colors(max(len(ASSIGNMENT_PALETTE), largest_team))
     legend: list[tuple[str, str]] = []
     index: dict[int, int] = {}

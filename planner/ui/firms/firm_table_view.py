@@ -48,6 +48,8 @@ class FirmTable(QTableView):
         15,000 selected firms).
         """
         rows: set[int] = set()
-        for selected in self.selectionModel().selection():
+        selection = self.selectionModel().selection()
+        for k in range(selection.size()):
+            selected = selection.at(k)
             rows.update(range(selected.top(), selected.bottom() + 1))
         return list(self.firm_model.ids_of_rows(sorted(rows)))
