@@ -62,6 +62,11 @@ def test_advisers_of_a_team_and_of_neighbouring_teams_never_share_a_colour(
     # Teams coloured by team: one colour each, all different.
     _codes, legend = categories(firms, "team")
     team_colors = [color for label, color in legend if label != "Non attribuées"]
+    # Counts are the legend's own column: labels carry names (and a team's capacity).
+    assert all("(capacité " in label for label, _ in legend[:-1])
+    _codes, adviser_legend = categories(firms, "adviser")
+    names = set(firms["adviser"].drop_nulls().to_list())
+    assert {label for label, _ in adviser_legend[:-1]} == names
     assert len(set(team_colors)) == len(team_colors) == len(teams)
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from planner.domain.french_numbers import integer
 from planner.domain.headcount_bands import BAND_LABELS, BAND_ORDER
 from planner.domain.nomenclature import REV2, absent_label, nomenclature_name
 from planner.io.nomenclatures import load_nomenclature
@@ -117,7 +118,7 @@ def distinct_colors(count: int) -> list[str]:
 def _assignment_categories(
     firms: pl.DataFrame, attribute: str
 ) -> tuple[npt.NDArray[np.int32], list[tuple[str, str]]]:
-    """Colour by team or adviser; the legend says assigned / capacity for teams.
+    """Colour by team or adviser; the legend gives each team's capacity.
 
     Advisers are listed team by team and coloured in that order from a
     palette at least as long as the largest team: two advisers of a team
@@ -130,7 +131,6 @@ def _assignment_categories(
         .group_by(key)
         .agg(
             pl.col(attribute).first().alias("label"),
-            pl.len().alias("count"),
             pl.col("team_capacity").first().alias("capacity"),
             pl.col("team_id").first().alias("team"),
         )
@@ -143,9 +143,12 @@ def _assignment_categories(
     index: dict[int, int] = {}
     for n, row in enumerate(groups.iter_rows(named=True)):
         index[row[key]] = n
-        text = f"{row['label']} — {row['count']}"
+        # The legend's own column counts the firms shown: the label names
+        # the adviser, or the team with its capacity (what its count is
+        # measured against).
+        text = str(row["label"])
         if attribute == "team" and row["capacity"]:
-            text += f" / {row['capacity']}"
+            text += f" (capacité {integer(int(row['capacity']))})"
         legend.append((text, colors[n % len(colors)]))
     legend.append(("Non attribuées", UNASSIGNED_COLOR))
     codes = firms[key].replace_strict(index, default=len(legend) - 1, return_dtype=pl.Int32)

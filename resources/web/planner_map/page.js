@@ -30,11 +30,6 @@
     return color;
   }
 
-  function setPrintMode(on) {
-    S.map.getContainer().classList.toggle("pm-print", !!on);
-    if (on) { PM.hideHover(); S.map.closePopup(); }
-  }
-
   function restore(state) {
     if (state.geography) PM.setGeography(state.geography);
     if (state.firms) PM.setFirms(state.firms);
@@ -201,7 +196,6 @@
     setHighlight: PM.setHighlight,
     setChoropleth: PM.setChoropleth,
     setClustered: PM.setClustered,
-    setPrintMode: setPrintMode,
     preparePrint: PM.preparePrint,
     framePrint: PM.framePrint,
     printReady: PM.printReady,
