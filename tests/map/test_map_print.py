@@ -16,7 +16,7 @@ from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize
 from PySide6.QtPrintSupport import QPrinter
 
-from planner.services.map.map_sheet import FRAMING_VIEW, map_sheet
+from planner.services.map.map_sheet import FRAMING_BASSIN, FRAMING_VIEW, map_sheet
 from planner.ui.map.map_widget import MapWidget
 from tests.map.page_calls import print_to
 from tests.map.test_map_widget import LEGEND, _grid_firms, _js, _load
@@ -113,13 +113,21 @@ def test_printed_sheet_portrait_and_current_view(
     qtbot: Any, widget: MapWidget, communes: dict[str, Any], outline: dict[str, Any], tmp_path: Path
 ) -> None:
     _load(qtbot, widget, communes, outline)
-    target = tmp_path / "vue.pdf"
-    sheet = map_sheet("Vue", "Tranche", today=dt.date.today(), framing=FRAMING_VIEW)
-    print_to(widget, _pdf_printer(target, QPageLayout.Orientation.Portrait), sheet)
-    pages, width, height = _pdf_pages(target)
-    assert pages == 1
-    assert abs(width - 595) < 2 and abs(height - 842) < 2
-    text = _pdf_text(target)
-    assert "Vue — Tranche" in text
-    for label, _ in LEGEND:
-        assert label in text
+    # The user looks at Saint-Denis, close up.
+    _js(widget, "PlannerMap.test.map().setView([48.936, 2.357], 14, {animate: false}) && 1")
+    texts = {}
+    for framing in (FRAMING_BASSIN, FRAMING_VIEW):
+        target = tmp_path / f"{framing}.pdf"
+        sheet = map_sheet("Vue", "Tranche", today=dt.date.today(), framing=framing)
+        print_to(widget, _pdf_printer(target, QPageLayout.Orientation.Portrait), sheet)
+        pages, width, height = _pdf_pages(target)
+        assert pages == 1
+        assert abs(width - 595) < 2 and abs(height - 842) < 2
+        texts[framing] = _pdf_text(target)
+        assert "Vue — Tranche" in texts[framing]
+        for label, _ in LEGEND:
+            assert label in texts[framing]
+    # The whole bassin reaches Tremblay-en-France; the view on Saint-Denis does not.
+    assert "Tremblay-en-France" in texts[FRAMING_BASSIN]
+    assert "Tremblay-en-France" not in texts[FRAMING_VIEW]
+    assert "Saint-Denis" in texts[FRAMING_VIEW]

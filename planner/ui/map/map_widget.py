@@ -12,6 +12,7 @@ waits for the page: queries and captures answer through callbacks.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -398,16 +399,17 @@ class MapWidget(QWidget):
             start_print(job)
 
         if sheet.framing == FRAMING_VIEW and self._ready:
-            self.evaluate_js("PlannerMap.viewBounds()", start)
+            # Nested arrays do not survive runJavaScript's conversion: JSON does.
+            self.evaluate_js("JSON.stringify(PlannerMap.viewBounds())", start)
         else:
             start(None)
 
 
 def _valid_bounds(value: Any) -> list[list[float]] | None:
-    """``[[south, west], [north, east]]`` from the page, or None if malformed."""
+    """``[[south, west], [north, east]]`` from the page (JSON), or None if malformed."""
     try:
-        (south, west), (north, east) = value
+        (south, west), (north, east) = json.loads(value)
         bounds = [[float(south), float(west)], [float(north), float(east)]]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, json.JSONDecodeError):
         return None
     return bounds if south < north and west < east else None

@@ -54,6 +54,8 @@
   // Frames the map on [[south, west], [north, east]], or on the bassin.
   function framePrint(bounds) {
     var map = S.map;
+    // The sheet's framing is final: no refit of the bassin on a resize.
+    S.autoFitBounds = null;
     map.invalidateSize({ animate: false });
     var target = bounds ? L.latLngBounds(bounds) : null;
     if (!target || !target.isValid()) {
