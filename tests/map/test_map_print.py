@@ -131,3 +131,35 @@ def test_printed_sheet_portrait_and_current_view(
     assert "Tremblay-en-France" in texts[FRAMING_BASSIN]
     assert "Tremblay-en-France" not in texts[FRAMING_VIEW]
     assert "Saint-Denis" in texts[FRAMING_VIEW]
+
+
+def test_a_printer_gets_the_sheet_through_qt_webengine(
+    qtbot: Any,
+    widget: MapWidget,
+    communes: dict[str, Any],
+    outline: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from planner.ui.map.map_print import MapPrintJob
+
+    # No printer here: a PDF printer taken down the printer's road (not printToPdf).
+    monkeypatch.setattr(MapPrintJob, "_to_pdf_file", lambda self: False)
+    _load(qtbot, widget, communes, outline)
+    target = tmp_path / "imprimante.pdf"
+    sheet = map_sheet("Imprimante", "Tranche", today=dt.date.today())
+    print_to(widget, _pdf_printer(target, QPageLayout.Orientation.Landscape), sheet)
+    pages, width, height = _pdf_pages(target)
+    assert pages == 1
+    assert abs(width - 842) < 2 and abs(height - 595) < 2
+    # Qt paints the sheet as a picture: not blank, the map is in it.
+    picture = subprocess.run(
+        ["pdftoppm", "-png", "-r", "20", str(target)], check=True, capture_output=True
+    ).stdout
+    from PySide6.QtGui import QImage
+
+    image = QImage.fromData(picture)
+    colours = {
+        image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)
+    }
+    assert len(colours) > 20
