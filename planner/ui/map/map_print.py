@@ -11,6 +11,7 @@ job calls back when the sheet is printed or has failed.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -207,3 +208,13 @@ def start_print(job: MapPrintJob) -> None:
     """Keep ``job`` alive and start it."""
     _JOBS.add(job)
     job.start()
+
+
+def valid_bounds(value: Any) -> list[list[float]] | None:
+    """``[[south, west], [north, east]]`` from the page (JSON), or None if malformed."""
+    try:
+        (south, west), (north, east) = json.loads(value)
+        bounds = [[float(south), float(west)], [float(north), float(east)]]
+    except (TypeError, ValueError, json.JSONDecodeError):
+        return None
+    return bounds if south < north and west < east else None

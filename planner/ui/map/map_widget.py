@@ -12,7 +12,6 @@ waits for the page: queries and captures answer through callbacks.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -41,7 +40,7 @@ from planner.ui.map.map_data import (
     script_json,
 )
 from planner.ui.map.map_layers import MapLayers
-from planner.ui.map.map_print import MapPrintJob, start_print
+from planner.ui.map.map_print import MapPrintJob, start_print, valid_bounds
 from planner.ui.map.page_bridge import (
     Bridge,
     DetailsProvider,
@@ -391,7 +390,7 @@ class MapWidget(QWidget):
                 self._page_url,
                 state,
                 sheet,
-                _valid_bounds(bounds),
+                valid_bounds(bounds),
                 printer,
                 done or (lambda: None),
                 failed,
@@ -403,13 +402,3 @@ class MapWidget(QWidget):
             self.evaluate_js("JSON.stringify(PlannerMap.viewBounds())", start)
         else:
             start(None)
-
-
-def _valid_bounds(value: Any) -> list[list[float]] | None:
-    """``[[south, west], [north, east]]`` from the page (JSON), or None if malformed."""
-    try:
-        (south, west), (north, east) = json.loads(value)
-        bounds = [[float(south), float(west)], [float(north), float(east)]]
-    except (TypeError, ValueError, json.JSONDecodeError):
-        return None
-    return bounds if south < north and west < east else None
