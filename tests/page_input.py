@@ -47,3 +47,17 @@ def mouse_click(qtbot: QtBot, js: PageJs, target: QWidget, point: QPoint) -> Non
     before = _seen(js, "pointerup")
     QTest.mouseClick(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
     qtbot.waitUntil(lambda: _seen(js, "pointerup") > before, timeout=5_000)
+
+
+def mouse_press(qtbot: QtBot, js: PageJs, target: QWidget, point: QPoint) -> None:
+    """Press the left button at ``point`` and wait until the page has seen it."""
+    before = _seen(js, "pointerdown")
+    QTest.mousePress(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+    qtbot.waitUntil(lambda: _seen(js, "pointerdown") > before, timeout=5_000)
+
+
+def mouse_release(qtbot: QtBot, js: PageJs, target: QWidget, point: QPoint) -> None:
+    """Release the left button at ``point`` and wait until the page has seen it."""
+    before = _seen(js, "pointerup")
+    QTest.mouseRelease(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+    qtbot.waitUntil(lambda: _seen(js, "pointerup") > before, timeout=5_000)

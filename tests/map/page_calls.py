@@ -59,6 +59,6 @@ def export_png(widget: Any, path: Path) -> None:
     _outcome(lambda ok, error: widget.export_png(path, error, ok))
 
 
-def print_to(widget: Any, printer: Any, title: str) -> None:
+def print_to(widget: Any, printer: Any, title: Any) -> None:
     """Print the map; raises what the printing reports."""
     _outcome(lambda ok, error: widget.print_to(printer, title, error, ok))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +17,6 @@ import pytest
 from PySide6.QtCore import QPoint, QUrl
 from PySide6.QtGui import QImage
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWebEngineCore import (
-    QWebEngineProfile,
-    QWebEngineUrlRequestInfo,
-    QWebEngineUrlRequestInterceptor,
-)
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from shapely.geometry import Point, Polygon, shape
 
@@ -33,10 +27,10 @@ from planner.ui.map.map_page import (
     script_json,
 )
 from planner.ui.map.map_widget import MapWidget
+from tests.map.conftest import _remote
 from tests.map.page_calls import drawn_count, evaluate, export_png, grab, print_to
-from tests.page_input import mouse_click, mouse_move
+from tests.page_input import mouse_click, mouse_move, mouse_press, mouse_release
 
-LOCAL_SCHEMES = {"file", "qrc", "data", "blob", "about"}
 XSS_NAME = "<img src=x onerror=alert(1)>"
 LEGEND = [
     ("0 salarié", "#4e79a7"),
@@ -44,65 +38,6 @@ LEGEND = [
     ("10 à 49 salariés", "#59a14f"),
     ("50 salariés et plus", "#e15759"),
 ]
-
-
-def _shared_dir() -> Path:
-    # The real public samples copied into tests/data/public (see its README).
-    return Path(__file__).resolve().parents[1] / "data" / "public"
-
-
-@pytest.fixture(scope="module")
-def communes() -> dict[str, Any]:
-    path = _shared_dir() / "geo" / "communes-93-seine-saint-denis.geojson"
-    data: dict[str, Any] = json.loads(path.read_text("utf-8"))
-    # The file has no population: give each commune one, for per-1,000 rates.
-    for index, feature in enumerate(data["features"]):
-        feature["properties"].setdefault("population", 20_000 + 1_000 * index)
-    return data
-
-
-@pytest.fixture(scope="module")
-def outline() -> dict[str, Any]:
-    path = _shared_dir() / "geo" / "departement-93-seine-saint-denis.geojson"
-    data: dict[str, Any] = json.loads(path.read_text("utf-8"))
-    return data
-
-
-class _Interceptor(QWebEngineUrlRequestInterceptor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802 (Qt)
-        url = info.requestUrl()
-        self.urls.append(url.toString())
-        if url.scheme() not in LOCAL_SCHEMES:
-            info.block(True)
-
-
-@pytest.fixture
-def requests_seen(qapp: Any) -> Iterator[list[str]]:
-    profile = QWebEngineProfile.defaultProfile()
-    interceptor = _Interceptor()
-    profile.setUrlRequestInterceptor(interceptor)
-    yield interceptor.urls
-    profile.setUrlRequestInterceptor(None)
-
-
-def _remote(urls: list[str]) -> list[str]:
-    return [u for u in urls if QUrl(u).scheme() not in LOCAL_SCHEMES]
-
-
-@pytest.fixture
-def widget(qtbot: Any, requests_seen: list[str]) -> Iterator[MapWidget]:
-    w = MapWidget()
-    qtbot.addWidget(w)
-    w.resize(1000, 720)
-    with qtbot.waitSignal(w.loaded, timeout=20_000):
-        w.show()
-    yield w
-    assert w.javascript_errors() == []
-    assert _remote(requests_seen) == []
 
 
 def _grid_firms(n_side: int = 20) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -128,6 +63,10 @@ def _load(
     with qtbot.waitSignal(w.drawn, timeout=10_000, check_params_cb=lambda c: c == expected):
         w.set_firms(ids, lon, lat, category, LEGEND, "Tranche d'effectif")
     return firms
+
+
+def _js_of(w: MapWidget) -> Any:
+    return lambda script: _js(w, script)
 
 
 def _js(w: MapWidget, script: str) -> Any:
@@ -235,7 +174,11 @@ def test_recolor_updates_legend(
     )
     qtbot.waitUntil(
         lambda: (
-            _js(widget, "document.querySelectorAll('.pm-legend-row:not(.pm-legend-total)').length")
+            _js(
+                widget,
+                "document.querySelectorAll("
+                "'.pm-legend-row:not(.pm-legend-total):not(.pm-legend-head)').length",
+            )
             == 2
         )
     )
@@ -405,12 +348,15 @@ def test_real_mouse_click_and_rectangle_from_the_toolbar(
         _js(
             widget,
             "(function () { var b = document.querySelector("
-            "'.leaflet-pm-icon-rectangle').getBoundingClientRect();"
+            "'.pm-rect-button').getBoundingClientRect();"
             " return [b.x + b.width / 2, b.y + b.height / 2]; })()",
         )
     )
     click(button)
-    qtbot.waitUntil(lambda: _js(widget, "PlannerMap.test.map().pm.globalDrawModeEnabled()"))
+    qtbot.waitUntil(lambda: _js(widget, "PlannerMap.test.rectangleTool()") is not None)
+    # Its hint speaks of a rectangle and of dragging, not of a lasso or of points.
+    hint = _js(widget, "document.getElementById('pm-rect-hint').textContent")
+    assert hint.startswith("Rectangle") and "glisser" in hint and "lasso" not in hint
     # Starting a drawing closes the popup (after Leaflet's 200 ms fade).
     qtbot.waitUntil(lambda: _js(widget, "document.querySelector('.leaflet-popup') === null"))
     south, west, north, east = 48.90, 2.42, 48.93, 2.50
@@ -428,11 +374,21 @@ def test_real_mouse_click_and_rectangle_from_the_toolbar(
             f".latLngToContainerPoint([{south}, {east}]); return [p.x, p.y]; }})()",
         )
     )
-    click(start)
+    move(start)
+    mouse_press(qtbot, _js_of(widget), target, start)
+    sizes = []
     for step in range(1, 5):
         move(start + (end - start) * (step / 5))
+        # The rectangle is drawn while the mouse drags: it grows with each move.
+        drawn = _js(widget, "PlannerMap.test.rectangleTool()")
+        assert drawn is not None and drawn["drawn"] is not None
+        sizes.append(drawn["drawn"][2] - drawn["drawn"][0])
+    assert sizes == sorted(sizes) and sizes[0] < sizes[-1]
+    move(end)
     with qtbot.waitSignal(widget.selectionDrawn, timeout=5_000) as selected:
-        click(end)
+        mouse_release(qtbot, _js_of(widget), target, end)
+    # The release is no click on a firm, and the tool is put away.
+    assert _js(widget, "PlannerMap.test.rectangleTool()") is None
     inside = (lat >= south) & (lat <= north) & (lon >= west) & (lon <= east)
     # The corners are rounded to whole pixels: compare with a little slack.
     assert abs(len(selected.args[0]) - int(inside.sum())) <= 2

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import colorsys
+
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from planner.domain.french_numbers import integer
 from planner.domain.headcount_bands import BAND_LABELS, BAND_ORDER
 from planner.domain.nomenclature import REV2, absent_label, nomenclature_name
 from planner.io.nomenclatures import load_nomenclature
@@ -82,37 +85,71 @@ def categories(
     return codes.to_numpy().astype(np.int32), [legend[i] for i in kept]
 
 
-# Qualitative palette for teams and advisers (cycled), grey for unassigned firms.
-_TEAM_COLORS = [
+# Qualitative palette for teams and advisers: d3's category10 (without its
+# grey), Kelly's colours of maximum contrast (without white, black, grey),
+# then the lighter and darker d3 tones. No grey: grey is « Non attribuées ».
+ASSIGNMENT_PALETTE: tuple[str, ...] = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22",
-    "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d",
-]  # fmt: skip
+    "#17becf", "#f3c300", "#875692", "#a1caf1", "#be0032", "#c2b280", "#008856", "#0067a5",
+    "#f99379", "#604e97", "#dcd300", "#882d17", "#8db600", "#654522", "#2b3d26", "#e68fac",
+    "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#dbdb8d",
+    "#9edae5", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173",
+)  # fmt: skip
 UNASSIGNED_COLOR = "#bdbdbd"
+
+
+def distinct_colors(count: int) -> list[str]:
+    """``count`` different colours: the palette, then hues spread by the golden angle."""
+    colors = list(ASSIGNMENT_PALETTE[:count])
+    seen = set(colors) | {UNASSIGNED_COLOR}
+    step = 0
+    while len(colors) < count:
+        step += 1
+        hue = (step * 0.618033988749895) % 1.0
+        lightness = (0.35, 0.5, 0.65)[step % 3]
+        red, green, blue = colorsys.hls_to_rgb(hue, lightness, 0.75)
+        color = f"#{round(red * 255):02x}{round(green * 255):02x}{round(blue * 255):02x}"
+        if color not in seen:
+            seen.add(color)
+            colors.append(color)
+    return colors
 
 
 def _assignment_categories(
     firms: pl.DataFrame, attribute: str
 ) -> tuple[npt.NDArray[np.int32], list[tuple[str, str]]]:
-    """Colour by team or adviser; the legend says assigned / capacity for teams."""
+    """Colour by team or adviser; the legend gives each team's capacity.
+
+    Advisers are listed team by team and coloured in that order from a
+    palette at least as long as the largest team: two advisers of a team
+    never share a colour, nor do advisers of two neighbouring teams while
+    both teams together fit in the palette (38 colours).
+    """
     key = f"{attribute}_id"
     groups = (
         firms.filter(pl.col(key).is_not_null())
         .group_by(key)
         .agg(
             pl.col(attribute).first().alias("label"),
-            pl.len().alias("count"),
             pl.col("team_capacity").first().alias("capacity"),
+            pl.col("team_id").first().alias("team"),
         )
-        .sort(key)
+        .sort("team", key)
     )
+    team_sizes = groups.group_by("team").len()["len"].to_list() if attribute == "adviser" else []
+    largest_team = max(team_sizes, default=0)
+    colors = distinct_colors(max(len(ASSIGNMENT_PALETTE), largest_team))
     legend: list[tuple[str, str]] = []
     index: dict[int, int] = {}
     for n, row in enumerate(groups.iter_rows(named=True)):
         index[row[key]] = n
-        text = f"{row['label']} — {row['count']}"
+        # The legend's own column counts the firms shown: the label names
+        # the adviser, or the team with its capacity (what its count is
+        # measured against).
+        text = str(row["label"])
         if attribute == "team" and row["capacity"]:
-            text += f" / {row['capacity']}"
-        legend.append((text, _TEAM_COLORS[n % len(_TEAM_COLORS)]))
+            text += f" (capacité {integer(int(row['capacity']))})"
+        legend.append((text, colors[n % len(colors)]))
     legend.append(("Non attribuées", UNASSIGNED_COLOR))
     codes = firms[key].replace_strict(index, default=len(legend) - 1, return_dtype=pl.Int32)
     return codes.fill_null(len(legend) - 1).to_numpy().astype(np.int32), legend

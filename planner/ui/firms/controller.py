@@ -34,6 +34,8 @@ class FirmsController(QObject):
         parts.window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.filter_dock)
         self.count_label = QLabel("Aucune campagne ouverte", parts.window)
         parts.status_bar.addPermanentWidget(self.count_label)
+        self._selected_count = 0
+        self._frame_selection = True
 
     def connect_views(self) -> None:
         """Keep table, filters, details and map in step (once the menus are built)."""
@@ -82,7 +84,10 @@ class FirmsController(QObject):
         shown = self.model.rowCount()
         total = campaign.firms.height
         noun = "établissement affiché" if shown == 1 else "établissements affichés"
-        self.count_label.setText(f"{integer(shown)} {noun} sur {integer(total)}")
+        text = f"{integer(shown)} {noun} sur {integer(total)}"
+        if self._selected_count:
+            text += f" — {selected_text(self._selected_count)}"
+        self.count_label.setText(text)
 
     # --- views in step ----------------------------------------------------------
 
@@ -96,12 +101,15 @@ class FirmsController(QObject):
         ids = self.model.visible_ids()
         self._parts.map.set_visible(None if len(ids) == campaign.firms.height else ids)
         self.details.show_firm(None)  # the reset cleared the table's selection
+        self._selected_count = 0
         self.update_count()
 
     @Slot()
     def _on_table_selectionChanged(self) -> None:  # noqa: N802
         ids = self.table.selected_ids()
-        self._parts.map.highlight(ids, frame=True)
+        self._parts.map.highlight(ids, frame=self._frame_selection)
+        self._selected_count = len(ids)
+        self.update_count()
         campaign = self._parts.campaign()
         if len(ids) == 1 and campaign is not None:
             siret = campaign.firms["siret"][int(ids[0])]
@@ -115,9 +123,14 @@ class FirmsController(QObject):
 
     @Slot(list)
     def _on_map_selectionDrawn(self, ids: list[int]) -> None:  # noqa: N802
-        self.table.select_ids(ids)
+        # The user framed the firms by drawing around them: the map stays put.
+        self._frame_selection = False
+        try:
+            self.table.select_ids(ids)
+        finally:
+            self._frame_selection = True
         self._parts.status_bar.showMessage(
-            f"{len(ids)} établissements sélectionnés sur la carte", 5000
+            _capitalised(selected_text(len(self.table.selected_ids()))) + " sur la carte", 8000
         )
 
     def _details_for_map(self, firm_id: int) -> dict[str, str]:
@@ -135,3 +148,16 @@ class FirmsController(QObject):
             "adresse": row["address"] or "",
             "creation": date.strftime("%d/%m/%Y") if date else "",
         }
+
+
+def selected_text(count: int) -> str:
+    """« 1 234 établissements sélectionnés » (French number, singular, none)."""
+    if count == 0:
+        return "aucun établissement sélectionné"
+    if count == 1:
+        return "1 établissement sélectionné"
+    return f"{integer(count)} établissements sélectionnés"
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]

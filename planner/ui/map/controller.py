@@ -3,6 +3,7 @@ clustering, PNG and HTML export, printing."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,8 +15,10 @@ from PySide6.QtWidgets import QFileDialog, QMenu
 
 from planner.domain.errors import PlannerError
 from planner.services.map.firm_colors import COLOR_ATTRIBUTES, attribute_title, categories
+from planner.services.map.map_sheet import FRAMING_BASSIN, MapSheet, map_sheet
 from planner.ui.campaign.loaded_campaign import LoadedCampaign
 from planner.ui.map.map_widget import MapExportError
+from planner.ui.map.print_options_dialog import PrintOptions, PrintOptionsDialog
 from planner.ui.window_parts import WindowParts
 
 CHOROPLETHS: tuple[tuple[str | None, str], ...] = (
@@ -35,6 +38,7 @@ class MapController(QObject):
         self.color_attribute = "band"
         self.color_actions: dict[str, QAction] = {}
         self.cluster_action: QAction | None = None
+        self.print_options = PrintOptions()
 
     # --- menus ------------------------------------------------------------------
 
@@ -71,6 +75,7 @@ class MapController(QObject):
         export = file_menu.addMenu("&Exporter la carte")
         export.addAction("Image PNG…").triggered.connect(self.export_png)
         export.addAction("Page HTML autonome…").triggered.connect(self.export_html)
+        export.addAction("Document PDF…").triggered.connect(self.export_pdf)
         print_action = file_menu.addAction("Im&primer la carte…")
         print_action.triggered.connect(self.print_map)
         print_action.setShortcut(QKeySequence.StandardKey.Print)
@@ -172,14 +177,71 @@ class MapController(QObject):
 
     @Slot()
     def print_map(self) -> None:
-        """Print the map (or save it as PDF) with title, legend, scale and date."""
+        """Print the map laid out for the paper (framing and orientation asked first)."""
+        options = self._ask_print_options("Imprimer…")
+        if options is None:
+            return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setPageOrientation(printer.pageLayout().orientation().Landscape)
+        printer.setPageLayout(options.page_layout())
         dialog = QPrintDialog(printer, self._parts.window)
         if dialog.exec():
-            campaign = self._parts.campaign()
-            title = campaign.header.name if campaign else "planner"
-            self.map.print_to(printer, title, self._on_export_failed)
+            self._print(printer, options, "La carte a été envoyée à l'imprimante.")
+
+    @Slot()
+    def export_pdf(self) -> None:
+        """Save the map as a PDF document laid out for the paper."""
+        options = self._ask_print_options("Choisir le fichier…")
+        if options is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self._parts.window,
+            "Exporter la carte en PDF",
+            self._parts.last_dir(),
+            "Document PDF (*.pdf)",
+        )
+        if not path:
+            return
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        self._parts.set_last_dir(path)
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(path)
+        printer.setPageLayout(options.page_layout())
+        self._print(printer, options, f"Carte enregistrée : {path}")
+
+    def _ask_print_options(self, accept_text: str) -> PrintOptions | None:
+        dialog = PrintOptionsDialog(
+            self._parts.window, accept_text=accept_text, options=self.print_options
+        )
+        if not dialog.exec():
+            return None
+        self.print_options = dialog.options()
+        return self.print_options
+
+    def sheet(self, framing: str = FRAMING_BASSIN) -> MapSheet:
+        """The printed map's title (campaign and colouring), date and sources."""
+        campaign = self._parts.campaign()
+        if campaign is None:
+            return map_sheet("", "", today=dt.date.today(), framing=framing)
+        return map_sheet(
+            campaign.header.name,
+            attribute_title(self.color_attribute, campaign.nomenclature),
+            today=dt.date.today(),
+            demo=campaign.header.is_demo,
+            online=self.map.is_online(),
+            framing=framing,
+        )
+
+    def _print(self, printer: QPrinter, options: PrintOptions, message: str) -> None:
+        status = self._parts.status_bar
+        status.showMessage("Mise en page de la carte pour l'impression…")
+        self.map.print_to(
+            printer,
+            self.sheet(options.framing),
+            self._on_export_failed,
+            lambda: status.showMessage(message, 8000),
+        )
 
     def _export(self, export: Callable[[], None]) -> None:
         """Run a map export; a failure (full disk, read-only folder…) is said in French."""
@@ -189,4 +251,5 @@ class MapController(QObject):
             self._on_export_failed(exc)
 
     def _on_export_failed(self, exc: Exception) -> None:
+        self._parts.status_bar.clearMessage()
         self._parts.show_error(str(exc))

@@ -1,5 +1,5 @@
-"""Pictures of the map: a grab that waits for the page's fresh frame, PNG
-bytes, and the printed sheet (title, date, map).
+"""Pictures of the map: a grab that waits for the page's fresh frame, and PNG
+bytes (the printed sheet is in ``map_print``).
 
 Nothing here blocks: a grab polls with a timer and hands its image to a
 callback.
@@ -7,18 +7,14 @@ callback.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QImage, QImageWriter, QPainter
-from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QTimer
+from PySide6.QtGui import QColor, QImage, QImageWriter
 from PySide6.QtWebEngineWidgets import QWebEngineView
-
-from planner.io.output_file import atomic_path, pdf_complete
 
 log = logging.getLogger(__name__)
 
@@ -94,65 +90,6 @@ def png_bytes(image: QImage, path: str | Path) -> bytes:
     if not QImageWriter(buffer, QByteArray(b"PNG")).write(image):
         raise MapExportError(f"Impossible d'enregistrer l'image {path}.")
     return bytes(buffer.data().data())
-
-
-def print_sheet(printer: QPrinter, image: QImage, title: str) -> None:
-    """Print the map image with its title and the date.
-
-    A PDF file is written to a temporary name, then renamed when complete.
-    """
-    out = printer.outputFileName()
-    if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and out:
-        with atomic_path(out, check=pdf_complete) as temp:
-            printer.setOutputFileName(str(temp))
-            try:
-                _print(printer, image, title)
-            finally:
-                printer.setOutputFileName(out)
-        return
-    _print(printer, image, title)
-
-
-def _print(printer: QPrinter, image: QImage, title: str) -> None:
-    painter = QPainter()
-    if not painter.begin(printer):
-        raise MapExportError("Impossible d'ouvrir l'imprimante ou le fichier PDF.")
-    try:
-        _paint_sheet(painter, printer, image, title)
-    finally:
-        painter.end()
-
-
-def _paint_sheet(painter: QPainter, printer: QPrinter, image: QImage, title: str) -> None:
-    page = printer.pageLayout().paintRectPixels(printer.resolution())
-    width, height = float(page.width()), float(page.height())
-    title_font = QFont()
-    title_font.setPointSizeF(16)
-    title_font.setBold(True)
-    small_font = QFont()
-    small_font.setPointSizeF(9)
-    painter.setFont(title_font)
-    title_height = painter.fontMetrics().height() * 1.6
-    painter.drawText(
-        QRectF(0, 0, width, title_height),
-        int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-        title,
-    )
-    painter.setFont(small_font)
-    date_text = f"Édité le {dt.date.today().strftime('%d/%m/%Y')}"
-    painter.drawText(
-        QRectF(0, 0, width, title_height),
-        int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-        date_text,
-    )
-    top = title_height + 0.2 * title_height
-    available = QRectF(0, top, width, height - top)
-    scale = min(available.width() / image.width(), available.height() / image.height())
-    target_width = image.width() * scale
-    target = QRectF((width - target_width) / 2, top, target_width, image.height() * scale)
-    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-    painter.drawImage(target, image)
-    painter.drawRect(target)
 
 
 def is_blank(image: QImage) -> bool:

@@ -60,6 +60,7 @@ class FirmColumns:
     lon: npt.NDArray[np.float64]
     lat: npt.NDArray[np.float64]
     category: npt.NDArray[np.uint16]
+    unplaced_ids: npt.NDArray[np.int64]
 
     @classmethod
     def from_arrays(
@@ -79,6 +80,7 @@ class FirmColumns:
             lon=lon_a[placed],
             lat=lat_a[placed],
             category=cls._category(cat_a[placed]),
+            unplaced_ids=ids_a[~placed],
         )
 
     @staticmethod
@@ -106,6 +108,16 @@ class FirmColumns:
         else:
             wanted = np.fromiter((int(i) for i in cast(Iterable[Any], ids)), dtype=np.int64)
         return np.isin(self.ids, wanted)
+
+    def unplaced_count(self, ids: Iterable[int] | npt.ArrayLike | None) -> int:
+        """How many of ``ids`` (None: all firms) have no position."""
+        if ids is None:
+            return int(self.unplaced_ids.size)
+        if hasattr(ids, "__array__"):
+            wanted = np.asarray(ids, dtype=np.int64).ravel()
+        else:
+            wanted = np.fromiter((int(i) for i in cast(Iterable[Any], ids)), dtype=np.int64)
+        return int(np.isin(self.unplaced_ids, wanted).sum())
 
     def payload(self, legend: Sequence[tuple[str, str]], title: str) -> JsonObject:
         """The ``PlannerMap.setFirms`` argument."""

@@ -43,6 +43,7 @@ class MapLayers:
         self._legend: list[list[str]] = []
         self._visible: npt.NDArray[np.bool_] | None = None
         self._highlight: npt.NDArray[np.bool_] | None = None
+        self.unplaced = 0
         self._communes: CommuneIndex | None = None
         self._located: npt.NDArray[np.int32] | None = None
         self._choropleth: tuple[str, Mapping[str, float] | None, str] | None = None
@@ -78,16 +79,23 @@ class MapLayers:
         self._visible = None
         self._highlight = None
         self._located = None
+        self.unplaced = self.firms.unplaced_count(None)
         payload = self.firms.payload(legend, title)
-        return [f"PlannerMap.setFirms({script_json(payload)});", *self._choropleth_scripts()]
+        return [
+            f"PlannerMap.setFirms({script_json(payload)});",
+            f"PlannerMap.setUnplaced({self.unplaced});",
+            *self._choropleth_scripts(),
+        ]
 
     def set_visible(self, ids: Iterable[int] | npt.ArrayLike | None) -> list[str]:
         """Only these firms drawn (all with ``None``)."""
         if self.firms is None:
             return []
         self._visible = self.firms.mask_of(ids)
+        self.unplaced = self.firms.unplaced_count(ids)
         return [
             f"PlannerMap.setVisible({script_json(encode_mask(self._visible))});",
+            f"PlannerMap.setUnplaced({self.unplaced});",
             *self._choropleth_scripts(),
         ]
 
@@ -191,6 +199,7 @@ class MapLayers:
             state["firms"] = self.firms.payload([(e[0], e[1]) for e in self._legend], self.title)
             state["visible"] = encode_mask(self._visible)
             state["highlight"] = encode_mask(self._highlight)
+            state["unplaced"] = self.unplaced
             if details is not None:
                 shown = self.firms.ids if self._visible is None else self.firms.ids[self._visible]
                 state["details"] = {

@@ -47,6 +47,7 @@ JS_ASSETS: tuple[str, ...] = (
     "planner_map/firm_details.js",
     "planner_map/sessions.js",
     "planner_map/selection.js",
+    "planner_map/print.js",
     "planner_map/page.js",
 )
 #: Files referenced from the stylesheets, copied next to them.

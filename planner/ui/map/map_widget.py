@@ -11,6 +11,7 @@ waits for the page: queries and captures answer through callbacks.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -25,21 +26,21 @@ from PySide6.QtWebEngineCore import QWebEngineSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from planner.domain.cell_text import printed_text
 from planner.domain.errors import PlannerError
 from planner.io.output_file import write_bytes, write_text
+from planner.services.map.map_sheet import FRAMING_VIEW, MapSheet, map_sheet
 from planner.ui.map.map_capture import (
     ExportFailed,
     FrameGrab,
     ImageReady,
     MapExportError,
     png_bytes,
-    print_sheet,
 )
 from planner.ui.map.map_data import (
     script_json,
 )
 from planner.ui.map.map_layers import MapLayers
+from planner.ui.map.map_print import MapPrintJob, start_print, valid_bounds
 from planner.ui.map.page_bridge import (
     Bridge,
     DetailsProvider,
@@ -129,6 +130,10 @@ class MapWidget(QWidget):
     def view(self) -> QWebEngineView:
         """The inner QWebEngineView (for its page, profile, process id...)."""
         return self._view
+
+    def is_online(self) -> bool:
+        """Whether the page shows the OpenStreetMap background."""
+        return self._online
 
     def is_loaded(self) -> bool:
         """Whether ``loaded`` has been emitted."""
@@ -361,30 +366,39 @@ class MapWidget(QWidget):
     def print_to(
         self,
         printer: QPrinter,
-        title: str,
+        sheet: MapSheet | str,
         failed: ExportFailed,
         done: Callable[[], None] | None = None,
     ) -> None:
-        """Print the current view with a title, the legends, the scale and the date.
+        """Print the map laid out for the printer's page (see ``map_print``).
 
-        A PDF file is written to a temporary name, then renamed when complete.
-        ``failed`` and ``done`` are called as for :meth:`export_png`.
+        The sheet has the title, the date, the whole legend, a scale bar and
+        the sources; the map is framed on the bassin or on the current view
+        (``sheet.framing``). A PDF file is written to a temporary name, then
+        renamed when complete. ``failed`` and ``done`` are called as for
+        :meth:`export_png`.
+
+        Args:
+            sheet: the sheet's texts, or just a title (the bassin framed).
         """
-        title = printed_text(title)
-        self._call("PlannerMap.setPrintMode(true);")
+        if isinstance(sheet, str):
+            sheet = map_sheet(sheet, self._layers.title, today=dt.date.today())
+        state = self._layers.state(None)
 
-        def grabbed(image: QImage) -> None:
-            self._call("PlannerMap.setPrintMode(false);")
-            try:
-                print_sheet(printer, image, title)
-            except (PlannerError, MapExportError) as exc:
-                failed(exc)
-                return
-            if done is not None:
-                done()
+        def start(bounds: Any) -> None:
+            job = MapPrintJob(
+                self._page_url,
+                state,
+                sheet,
+                valid_bounds(bounds),
+                printer,
+                done or (lambda: None),
+                failed,
+            )
+            start_print(job)
 
-        def not_grabbed(exc: Exception) -> None:
-            self._call("PlannerMap.setPrintMode(false);")
-            failed(exc)
-
-        self.grab_image(grabbed, not_grabbed)
+        if sheet.framing == FRAMING_VIEW and self._ready:
+            # Nested arrays do not survive runJavaScript's conversion: JSON does.
+            self.evaluate_js("JSON.stringify(PlannerMap.viewBounds())", start)
+        else:
+            start(None)

@@ -36,12 +36,17 @@
     clickHint: "Cliquez pour le détail",
     firmsTitle: "Entreprises",
     total: "Total",
+    countHeader: "Établissements",
+    unplacedOne: "1 établissement sans position n'est pas sur la carte",
+    unplacedMany: "établissements sans position ne sont pas sur la carte",
     noValue: "Sans donnée",
-    rectButton: "Sélectionner les entreprises dans un rectangle",
-    polyButton: "Sélectionner les entreprises au lasso (polygone)",
-    // Geoman shows it for the rectangle and the lasso alike.
-    firstVertex: "Cliquez pour placer le premier point",
-    continueLine: "Cliquez pour ajouter un point",
+    rectButton: "Sélectionner les établissements dans un rectangle",
+    rectHint: "Rectangle : appuyez et faites glisser pour entourer les établissements à " +
+      "sélectionner (Échap pour annuler)",
+    polyButton: "Sélectionner les établissements au lasso (polygone)",
+    // Geoman's hints, for the lasso only (the rectangle is our own tool).
+    firstVertex: "Lasso : cliquez pour placer le premier point",
+    continueLine: "Lasso : cliquez pour ajouter un point",
     finishPoly: "Cliquez sur le premier point pour fermer le lasso",
     finishRect: "Cliquez pour terminer le rectangle",
     sessionsTitle: "Séances",
@@ -50,7 +55,7 @@
     more: "autre(s) séance(s)",
     sessionHint: "Cliquez pour choisir la séance dans le planning",
     pickCancel: "Annuler (Échap)",
-    foldHint: "Cliquez pour replier ou déplier la légende"
+    foldHint: "Cliquez pour replier ou déplier la légende ; faites-la glisser pour la déplacer"
   };
 
   var numberFormats = {};
@@ -137,7 +142,9 @@
     tooltip: null,
     selectionShape: null,
     drawSeq: 0,
-    drawn: 0
+    drawn: 0,
+    unplaced: 0,         // firms kept by the filters that have no position
+    pixelRatio: 0        // > 0 on a printed sheet (print.js)
   };
 
   PM.MAX_LAT = MAX_LAT;

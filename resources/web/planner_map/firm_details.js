@@ -116,8 +116,10 @@
 
   /* ------------------------------------------------------------ mouse */
 
+  // A shape is being drawn (or the rectangle was just released: the click
+  // that ends a drag must not pick the firm under the mouse).
   function drawing() {
-    return !!(S.map.pm && S.map.pm.globalDrawModeEnabled());
+    return !!(S.rect || S.rectJustDrawn || (S.map.pm && S.map.pm.globalDrawModeEnabled()));
   }
 
   function onMapClick(e) {

@@ -40,17 +40,47 @@
         ctx.strokeStyle = "rgba(255,255,255,0.85)";
         ctx.stroke();
       }
-      var rgba = ctx.getImageData(0, 0, size, size).data;
-      var words = new Uint32Array(rgba.buffer.slice(0));
-      var offsets = [], alphas = [];
-      for (var p = 0; p < size * size; p++) {
-        if (rgba[p * 4 + 3]) { offsets.push(p); alphas.push(rgba[p * 4 + 3]); }
-      }
-      return { size: size, half: size / 2, rgba: rgba, words: words,
-               offsets: Int32Array.from(offsets), alphas: Uint8Array.from(alphas) };
+      return spriteOf(ctx, size);
     });
     spriteCache = { key: key, sprites: sprites };
     return sprites;
+  }
+
+  // The ring around a highlighted firm (black under yellow), as a sprite too:
+  // stroking 15,000 arcs as one path cost Chromium's software rasteriser
+  // about a second per frame.
+  var ringCache = { key: null, sprite: null };
+
+  function ringSprite(radius, dpr) {
+    var key = radius + "|" + dpr;
+    if (ringCache.key === key) return ringCache.sprite;
+    var r = (radius + 3) * dpr;
+    var size = Math.ceil(2 * (r + 2 * dpr)) + 2;
+    var canvas = document.createElement("canvas");
+    canvas.width = size;
+    canvas.height = size;
+    var ctx = canvas.getContext("2d", { willReadFrequently: true });
+    ctx.beginPath();
+    ctx.arc(size / 2, size / 2, r, 0, TAU);
+    ctx.lineWidth = 4 * dpr;
+    ctx.strokeStyle = "#111111";
+    ctx.stroke();
+    ctx.lineWidth = 2 * dpr;
+    ctx.strokeStyle = "#ffd400";
+    ctx.stroke();
+    ringCache = { key: key, sprite: spriteOf(ctx, size) };
+    return ringCache.sprite;
+  }
+
+  function spriteOf(ctx, size) {
+    var rgba = ctx.getImageData(0, 0, size, size).data;
+    var words = new Uint32Array(rgba.buffer.slice(0));
+    var offsets = [], alphas = [];
+    for (var p = 0; p < size * size; p++) {
+      if (rgba[p * 4 + 3]) { offsets.push(p); alphas.push(rgba[p * 4 + 3]); }
+    }
+    return { size: size, half: size / 2, rgba: rgba, words: words,
+             offsets: Int32Array.from(offsets), alphas: Uint8Array.from(alphas) };
   }
 
   // Offsets of a sprite's painted pixels in a buffer `width` pixels wide.
@@ -152,7 +182,8 @@
       var origin = map.containerPointToLayerPoint([-pad.x, -pad.y]).round();
       var width = size.x + 2 * pad.x;
       var height = size.y + 2 * pad.y;
-      var dpr = window.devicePixelRatio || 1;
+      // A printed sheet draws its firms finer than the screen (S.pixelRatio).
+      var dpr = S.pixelRatio || window.devicePixelRatio || 1;
       this._origin = origin;
       this._zoom = map.getZoom();
       this._topLeft = map.layerPointToLatLng(origin);
@@ -203,34 +234,18 @@
                   Math.round(wx[i] * scale - ox - half), Math.round(wy[i] * scale - oy - half));
           }
         }
+        if (S.highlightCount) {
+          var ring = ringSprite(radiusForZoom(zoom), dpr);
+          var hl = S.highlight;
+          for (i = 0; i < d.n; i++) {
+            if (!hl[i] || !visible[i]) continue;
+            stamp(this._image, pixels32, ring, Math.round(wx[i] * scale - ox - ring.half),
+                  Math.round(wy[i] * scale - oy - ring.half));
+          }
+        }
       }
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.putImageData(this._image, 0, 0);
-      if (d && d.n && S.highlightCount) {
-        ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-        var base = this._map.getPixelOrigin();
-        this._drawHighlight(ctx, 256 * Math.pow(2, this._zoom), this._origin.x + base.x,
-                            this._origin.y + base.y, radiusForZoom(this._zoom));
-      }
-    },
-
-    _drawHighlight: function (ctx, scale, ox, oy, r) {
-      var d = S.data, hl = S.highlight, visible = S.visible;
-      var rr = r + 3;
-      ctx.beginPath();
-      for (var i = 0; i < d.n; i++) {
-        if (!hl[i] || !visible[i]) continue;
-        var x = d.wx[i] * scale - ox;
-        var y = d.wy[i] * scale - oy;
-        ctx.moveTo(x + rr, y);
-        ctx.arc(x, y, rr, 0, TAU);
-      }
-      ctx.lineWidth = 4;
-      ctx.strokeStyle = "#111111";
-      ctx.stroke();
-      ctx.lineWidth = 2;
-      ctx.strokeStyle = "#ffd400";
-      ctx.stroke();
     },
 
     // Index of the visible firm nearest to a container point, or -1.

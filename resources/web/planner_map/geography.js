@@ -39,7 +39,10 @@
     S.labels = [];
     S.geography = geo;
     S.communes = L.geoJSON(geo.communes, {
-      pane: "pmCommunes", renderer: L.canvas({ pane: "pmCommunes" }),
+      // On paper the communes are vector paths (sharp at any resolution).
+      pane: "pmCommunes",
+      renderer: S.vectorCommunes ? L.svg({ pane: "pmCommunes", padding: 0.1 })
+        : L.canvas({ pane: "pmCommunes" }),
       interactive: false, pmIgnore: true, snapIgnore: true, style: communeStyle
     }).addTo(map);
     S.outline = L.geoJSON(geo.outline, {

@@ -12,13 +12,61 @@
 
   /* ------------------------------------------------------------ legends */
 
+  var DRAG_THRESHOLD = 4;
+
   var LegendControl = L.Control.extend({
     options: { position: "bottomright" },
     onAdd: function () {
       this._div = el("div", "pm-legend leaflet-bar");
+      this._offset = [0, 0];
       L.DomEvent.disableClickPropagation(this._div);
       L.DomEvent.disableScrollPropagation(this._div);
+      this._div.addEventListener("mousedown", this._onMouseDown.bind(this));
       return this._div;
+    },
+    // The legend moves with the mouse (a press and a drag anywhere on it),
+    // so that it never sits on the part of the map the user looks at.
+    _onMouseDown: function (e) {
+      if (e.button !== 0) return;
+      var control = this;
+      control._swallowClick = false;
+      var start = [e.clientX, e.clientY], origin = this._offset.slice();
+      var moved = false;
+      function onMove(ev) {
+        var dx = ev.clientX - start[0], dy = ev.clientY - start[1];
+        if (!moved && Math.abs(dx) + Math.abs(dy) < DRAG_THRESHOLD) return;
+        moved = true;
+        control._div.classList.add("pm-legend-dragging");
+        control.moveTo(origin[0] + dx, origin[1] + dy);
+        ev.preventDefault();
+      }
+      function onUp() {
+        document.removeEventListener("mousemove", onMove, true);
+        document.removeEventListener("mouseup", onUp, true);
+        control._div.classList.remove("pm-legend-dragging");
+        // The click that ends a drag must not fold the legend (the next
+        // press forgets it, should the release land off the title).
+        control._swallowClick = moved;
+      }
+      document.addEventListener("mousemove", onMove, true);
+      document.addEventListener("mouseup", onUp, true);
+      e.preventDefault();
+    },
+    // Offset from the legend's corner, kept inside the map.
+    moveTo: function (dx, dy) {
+      var map = this._map, div = this._div;
+      if (map) {
+        var box = map.getContainer().getBoundingClientRect();
+        var rect = div.getBoundingClientRect();
+        // Where the legend sits with no offset, in the map's pixels.
+        var left = rect.left - box.left - this._offset[0];
+        var top = rect.top - box.top - this._offset[1];
+        dx = Math.max(-left, Math.min(box.width - left - rect.width, dx));
+        dy = Math.max(-top, Math.min(box.height - top - rect.height, dy));
+      }
+      this._offset = [dx, dy];
+      div.style.transform = dx || dy ? "translate(" + dx + "px, " + dy + "px)" : "";
+      return this._offset;
     },
     // A click on the title folds the legend to its title (a long team
     // legend hides part of the map); the fold survives content updates.
@@ -31,7 +79,10 @@
       if (title) {
         title.classList.add("pm-legend-toggle");
         title.title = TEXT.foldHint;
-        title.addEventListener("click", function () { control.setFolded(!control._folded); });
+        title.addEventListener("click", function () {
+          if (control._swallowClick) { control._swallowClick = false; return; }
+          control.setFolded(!control._folded);
+        });
       }
       this.setFolded(!!this._folded);
     },
@@ -47,6 +98,11 @@
     if (!d || !d.n) { S.legendControl.setContent(null); return; }
     var box = el("div");
     box.appendChild(el("div", "pm-legend-title", d.title || TEXT.firmsTitle));
+    var head = el("div", "pm-legend-row pm-legend-head");
+    head.appendChild(el("span", "pm-swatch pm-swatch-blank"));
+    head.appendChild(el("span", "pm-legend-spacer"));
+    head.appendChild(el("span", "pm-legend-count", TEXT.countHeader));
+    box.appendChild(head);
     d.legend.forEach(function (entry, c) {
       var row = el("div", "pm-legend-row");
       var swatch = el("span", "pm-swatch");
@@ -60,6 +116,13 @@
     total.appendChild(el("span", "pm-legend-label", TEXT.total));
     total.appendChild(el("span", "pm-legend-count", formatNumber(S.visibleCount)));
     box.appendChild(total);
+    // The status bar counts the firms the filters keep; the map cannot draw
+    // those without a position: say so, or the two totals look wrong.
+    if (S.unplaced > 0) {
+      box.appendChild(el("div", "pm-legend-note", S.unplaced === 1
+        ? TEXT.unplacedOne
+        : formatNumber(S.unplaced) + " " + TEXT.unplacedMany));
+    }
     S.legendControl.setContent(box);
   }
 
@@ -95,7 +158,13 @@
     S.choroplethControl.setContent(box);
   }
 
+  function setUnplaced(count) {
+    S.unplaced = count || 0;
+    updateLegend();
+  }
+
   PM.LegendControl = LegendControl;
+  PM.setUnplaced = setUnplaced;
   PM.updateChoroplethLegend = updateChoroplethLegend;
   PM.updateLegend = updateLegend;
 })();

@@ -30,11 +30,6 @@
     return color;
   }
 
-  function setPrintMode(on) {
-    S.map.getContainer().classList.toggle("pm-print", !!on);
-    if (on) { PM.hideHover(); S.map.closePopup(); }
-  }
-
   function restore(state) {
     if (state.geography) PM.setGeography(state.geography);
     if (state.firms) PM.setFirms(state.firms);
@@ -42,6 +37,7 @@
     if (state.visible) PM.setVisible(state.visible);
     if (state.recolor) PM.recolor(state.recolor.cat, state.recolor.legend);
     if (state.highlight) PM.setHighlight(state.highlight, false);
+    if (state.unplaced) PM.setUnplaced(state.unplaced);
     if (state.choropleth) PM.setChoropleth(state.choropleth);
     if (state.clustered) PM.setClustered(true);
     if (state.sessions) PM.setSessions(state.sessions);
@@ -163,6 +159,19 @@
       return [p.x, p.y];
     },
     picking: function () { return !!S.pick; },
+    // The rectangle tool: null when off, else the rectangle being dragged
+    // (container pixels [left, top, right, bottom]) or null before the press.
+    rectangleTool: function () {
+      if (!S.rect) return null;
+      var layer = S.rect.layer;
+      if (!layer) return { drawn: null };
+      var b = layer.getBounds();
+      var nw = S.map.latLngToContainerPoint(b.getNorthWest());
+      var se = S.map.latLngToContainerPoint(b.getSouthEast());
+      return { drawn: [nw.x, nw.y, se.x, se.y] };
+    },
+    startRectangle: function () { PM.startRectangle(); return true; },
+    legendOffset: function () { return S.legendControl._offset; },
     legendFolded: function () { return !!S.legendFolded; },
     clickLegendTitle: function () {
       var title = S.legendControl.getContainer().querySelector(".pm-legend-title");
@@ -187,7 +196,11 @@
     setHighlight: PM.setHighlight,
     setChoropleth: PM.setChoropleth,
     setClustered: PM.setClustered,
-    setPrintMode: setPrintMode,
+    preparePrint: PM.preparePrint,
+    framePrint: PM.framePrint,
+    printReady: PM.printReady,
+    viewBounds: PM.viewBounds,
+    setUnplaced: PM.setUnplaced,
     setSessions: PM.setSessions,
     startPick: PM.startPick,
     cancelPick: PM.cancelPick,

@@ -1,5 +1,6 @@
 /*
- * selection.js: selecting firms by drawing a rectangle or a lasso (geoman).
+ * selection.js: selecting firms by dragging a rectangle (our own tool) or
+ * drawing a lasso (geoman).
  */
 (function () {
   "use strict";
@@ -8,6 +9,26 @@
   var S = PM.S;
   var SELECTION_COLOR = PM.SELECTION_COLOR;
   var TEXT = PM.TEXT;
+  var el = PM.el;
+
+  var RectangleControl = L.Control.extend({
+    options: { position: "topleft" },
+    onAdd: function () {
+      var bar = L.DomUtil.create("div", "leaflet-bar pm-rect-tool");
+      var button = L.DomUtil.create("a", "pm-rect-button", bar);
+      button.href = "#";
+      button.title = TEXT.rectButton;
+      button.setAttribute("role", "button");
+      button.setAttribute("aria-label", TEXT.rectButton);
+      L.DomEvent.disableClickPropagation(bar);
+      L.DomEvent.on(button, "click", function (e) {
+        L.DomEvent.preventDefault(e);
+        if (S.rect) stopRectangle(); else startRectangle();
+      });
+      S.rectButton = button;
+      return bar;
+    }
+  });
 
   /* ------------------------------------------------------------ selection */
 
@@ -25,18 +46,104 @@
       hintlineStyle: { color: SELECTION_COLOR, dashArray: [4, 4] },
       pathOptions: { color: SELECTION_COLOR, weight: 2, dashArray: "6 4", fillOpacity: 0.06 }
     });
+    // The rectangle is ours (press, drag, release: drawn while dragging);
+    // geoman draws the lasso, point by point.
+    new RectangleControl().addTo(map);
     map.pm.addControls({
       position: "topleft",
       drawMarker: false, drawCircleMarker: false, drawPolyline: false, drawCircle: false,
       drawText: false, editMode: false, dragMode: false, cutPolygon: false,
-      removalMode: false, rotateMode: false, drawRectangle: true, drawPolygon: true
+      removalMode: false, rotateMode: false, drawRectangle: false, drawPolygon: true
     });
     map.on("pm:create", onShapeDrawn);
+    map.on("pm:drawstart", function () { stopRectangle(); });
     // An open popup would take the clicks that draw the shape.
     map.on("pm:drawstart", function () {
       PM.hideHover();
       map.closePopup();
     });
+  }
+
+  /* ------------------------------------------------------------ rectangle tool */
+
+  function startRectangle() {
+    var map = S.map;
+    if (map.pm && map.pm.globalDrawModeEnabled()) map.pm.disableDraw();
+    PM.hideHover();
+    map.closePopup();
+    S.rect = { start: null, layer: null };
+    map.dragging.disable();
+    map.boxZoom.disable();
+    map.getContainer().classList.add("pm-rect-drawing");
+    if (S.rectButton) S.rectButton.classList.add("pm-rect-active");
+    var hint = document.getElementById("pm-rect-hint");
+    if (!hint) {
+      hint = el("div", "pm-rect-hint", TEXT.rectHint);
+      hint.id = "pm-rect-hint";
+      map.getContainer().appendChild(hint);
+    }
+    hint.style.display = "";
+    map.on("mousedown", onRectDown);
+    map.on("mousemove", onRectMove);
+    map.on("mouseup", onRectUp);
+    document.addEventListener("keydown", onRectKey, true);
+  }
+
+  function stopRectangle() {
+    var map = S.map;
+    if (!S.rect) return;
+    if (S.rect.layer && S.rect.layer !== S.selectionShape) map.removeLayer(S.rect.layer);
+    S.rect = null;
+    map.dragging.enable();
+    map.boxZoom.enable();
+    map.getContainer().classList.remove("pm-rect-drawing");
+    if (S.rectButton) S.rectButton.classList.remove("pm-rect-active");
+    var hint = document.getElementById("pm-rect-hint");
+    if (hint) hint.style.display = "none";
+    map.off("mousedown", onRectDown);
+    map.off("mousemove", onRectMove);
+    map.off("mouseup", onRectUp);
+    document.removeEventListener("keydown", onRectKey, true);
+  }
+
+  function onRectKey(e) {
+    if (e.key === "Escape") stopRectangle();
+  }
+
+  function onRectDown(e) {
+    if (!S.rect || (e.originalEvent && e.originalEvent.button !== 0)) return;
+    // No text selection of the legend or the controls while dragging.
+    if (e.originalEvent) e.originalEvent.preventDefault();
+    clearSelectionShape();
+    S.rect.start = e.latlng;
+    S.rect.layer = L.rectangle(L.latLngBounds(e.latlng, e.latlng), {
+      color: SELECTION_COLOR, weight: 2, dashArray: "6 4", fillOpacity: 0.06,
+      interactive: false, pmIgnore: true
+    }).addTo(S.map);
+  }
+
+  function onRectMove(e) {
+    if (!S.rect || !S.rect.start) return;
+    S.rect.layer.setBounds(L.latLngBounds(S.rect.start, e.latlng));
+  }
+
+  function onRectUp(e) {
+    if (!S.rect || !S.rect.start) return;
+    var layer = S.rect.layer;
+    layer.setBounds(L.latLngBounds(S.rect.start, e.latlng));
+    S.rect.start = null;
+    var a = S.map.latLngToContainerPoint(layer.getBounds().getSouthWest());
+    var b = S.map.latLngToContainerPoint(layer.getBounds().getNorthEast());
+    if (Math.abs(a.x - b.x) < 3 && Math.abs(a.y - b.y) < 3) {
+      S.map.removeLayer(layer);  // a click, not a rectangle: wait for a drag
+      S.rect.layer = null;
+      return;
+    }
+    S.rect.layer = null;
+    stopRectangle();
+    S.rectJustDrawn = true;
+    setTimeout(function () { S.rectJustDrawn = false; }, 0);
+    onShapeDrawn({ shape: "Rectangle", layer: layer });
   }
 
   function clearSelectionShape() {
@@ -99,5 +206,7 @@
   }
 
   PM.clearSelectionShape = clearSelectionShape;
+  PM.startRectangle = startRectangle;
+  PM.stopRectangle = stopRectangle;
   PM.setupDrawing = setupDrawing;
 })();
