@@ -235,6 +235,9 @@ def test_a_partner_login_records_services_and_marks_on_its_firms_only(shared: st
             "SELECT id, %s, 'conflict', now(), 0 FROM partner",
             (mine,),
         )
+        (journal_start,) = owner.execute(  # type: ignore[misc]
+            "SELECT coalesce(max(id), 0) FROM journal"
+        ).fetchone()
     with _connect(url, login) as conn:
         assert conn.execute("SELECT count(*) FROM service_offer").fetchone() == (
             len(SEED_SERVICES),
@@ -279,8 +282,8 @@ def test_a_partner_login_records_services_and_marks_on_its_firms_only(shared: st
     with _connect(url, "postgres") as owner:
         journal = owner.execute(
             "SELECT table_name, login FROM journal WHERE siret = %s "
-            "AND table_name IN ('contact_service', 'firm_block') ORDER BY id",
-            (mine,),
+            "AND table_name IN ('contact_service', 'firm_block') AND id > %s ORDER BY id",
+            (mine, journal_start),
         ).fetchall()
         version = owner.execute(
             "SELECT version FROM firm_block WHERE siret = %s", (mine,)
