@@ -9,6 +9,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from sqlalchemy import select
 
 from planner.db import models
 from planner.db.store import create_store
@@ -91,5 +92,30 @@ def test_stage_is_the_furthest_point_of_the_history(
             staged = attach_stage(conn, flagged)
         assert staged.filter(pl.col("siret") == sirets[2])["stage"].item() == STAGE_ACCOMPANIED
         assert staged.filter(pl.col("siret") == sirets[3])["stage"].item() == STAGE_NEED
+
+        # Issue 14: a POEI realised for the firm makes it « Accompagnée » in the table,
+        # a POEI merely proposed does not.
+        with store.session() as session:
+            poei = session.scalar(
+                select(models.ServiceOffer.id).where(models.ServiceOffer.code == "POEI")
+            )
+            contact = session.scalars(
+                select(models.Contact).where(models.Contact.siret == sirets[3])
+            ).first()
+            assert contact is not None and poei is not None
+            for siret, status in ((sirets[3], "done"), (sirets[2], "proposed")):
+                session.add(
+                    models.ContactService(
+                        contact_id=contact.id, siret=siret, offer_id=poei, status=status, date=later
+                    )
+                )
+        monkeypatch.delenv("PLANNER_NO_FIRM_CACHE")
+        for _ in range(2):  # built, then served from the cache
+            firms = load_firms(store)
+            stages = dict(
+                firms.filter(pl.col("siret").is_in(sirets)).select("siret", "stage").rows()
+            )
+            assert stages[sirets[3]] == STAGE_ACCOMPANIED
+            assert stages[sirets[2]] == STAGE_REACHED
     finally:
         store.close()

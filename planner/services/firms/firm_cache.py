@@ -44,7 +44,7 @@ from planner.io.user_folders import user_cache_folder
 
 _log = logging.getLogger(__name__)
 
-FORMAT = 2
+FORMAT = 3
 """Bumped whenever the frame's derivation changes, to drop every older file."""
 
 _MAGIC = b"PLNRFC01"

@@ -34,7 +34,12 @@ from planner.services.firms.firm_labels import (
     NOMENCLATURE_LABELS,
     normalize_text_expr,
 )
-from planner.services.firms.prospect_status import attach_stage, attach_status
+from planner.services.firms.prospect_status import (
+    ACCOMPANIED_COLUMN,
+    attach_stage,
+    attach_status,
+)
+from planner.services.offers.realised import accompanied_firms
 
 E = models.Establishment
 C = models.BassinCommune
@@ -64,6 +69,7 @@ FIRM_SCHEMA: dict[str, pl.DataType] = {
     "name_key": pl.String(),
     "name_rank": pl.UInt32(),
     **ASSIGNMENT_SCHEMA,  # team_id, team, adviser_id, adviser, locked (load_firms only)
+    "accompanied": pl.Boolean(),  # a realised service of accompaniment (idem)
     "status": pl.String(),  # latest contact outcome (load_firms only)
     "stage": pl.String(),  # furthest prospecting stage, prospect_status.STAGE_ORDER (idem)
 }
@@ -304,7 +310,15 @@ def _build(conn: Connection, nomenclature: str) -> pl.DataFrame:
         conn, _communes_query(), {"commune_code": pl.String(), "bassin_name": pl.String()}
     )
     frame = firms_frame(raw, communes, nomenclature=nomenclature)
-    firms = attach_assignments(conn, frame)
-    # A column ``accompanied`` added here (issue 14's services) makes firms
-    # « Accompagnée » in ``stage``: see prospect_status.ACCOMPANIED_COLUMN.
+    firms = attach_accompanied(conn, attach_assignments(conn, frame))
     return attach_stage(conn, attach_status(conn, firms))
+
+
+def attach_accompanied(conn: Connection, firms: pl.DataFrame) -> pl.DataFrame:
+    """Add ``accompanied``: a service that counts as accompaniment was realised for the
+    firm (recorded with a contact, or a held session it hosted or came to), at any date;
+    ``stage`` then says « Accompagnée » (``prospect_status.ACCOMPANIED_COLUMN``)."""
+    with Session(conn) as session:
+        sirets = sorted(accompanied_firms(session))
+    done = pl.Series(sirets, dtype=pl.String)
+    return firms.with_columns(pl.col("siret").is_in(done).alias(ACCOMPANIED_COLUMN))
