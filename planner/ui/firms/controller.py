@@ -27,6 +27,9 @@ class FirmsController(QObject):
         self.table = parts.table
         self.model: FirmTableModel = parts.table.firm_model
         self.details = FirmDetailPanel(parts.window)
+        # A contact, a service or a mark written from the card: the table's status
+        # and the map's colours follow (reloaded off the GUI thread, no progress box).
+        self.details.cardChanged.connect(lambda _siret: parts.refresh_firms_quietly())
         self.filters = FilterPanel(parts.window)
         self.filter_dock = QDockWidget("Filtres", parts.window)
         self.filter_dock.setObjectName("filtres")
