@@ -111,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         firm_commands,
         followup_commands,
         journal_commands,
+        partner_portfolio_commands,
         sessions_commands,
         task_force_commands,
     )
@@ -122,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
         firm_commands,
         access_commands,
         journal_commands,
+        partner_portfolio_commands,
     ):
         area.add_parsers(sub, imp_sub)
     return parser
