@@ -102,8 +102,9 @@ def siret_from_cell(raw: object) -> tuple[str | None, str | None]:
     """``(siret, None)`` for a usable SIRET, else ``(None, French reason)``.
 
     Beyond :func:`normalise_siret`: a number in scientific notation whose
-    mantissa still holds every digit (``1.2345678901234E13``, as a CSV written
-    from a spreadsheet shows it) is read exactly.
+    mantissa writes every digit (``1.2345678901234E13``, as a CSV written from a
+    spreadsheet shows it) is read exactly; with fewer (``4.00465E13``) the last
+    digits may be lost zeros or lost figures, so it is refused.
     """
     if isinstance(raw, str):
         text = raw.strip().lstrip("'")
@@ -116,7 +117,7 @@ def siret_from_cell(raw: object) -> tuple[str | None, str | None]:
                 value = Decimal(-1)
             if value == value.to_integral_value() and value > 0:
                 digits = str(int(value))
-                if significant >= len(digits.rstrip("0")) and 10 <= len(digits) <= 14:
+                if significant == len(digits) and 10 <= len(digits) <= 14:
                     return normalise_siret(int(value))
     return normalise_siret(raw)
 

@@ -23,8 +23,10 @@ from planner.db.models import (
     Team,
 )
 from planner.services.partner_portfolios.claim_states import (
+    CONFLICT,
     PORTFOLIO_SOURCE,
     ClaimFacts,
+    Resolution,
     resolve_claims,
 )
 from planner.services.task_force.assignment_writes import (
@@ -57,7 +59,8 @@ class WriteOutcome:
     Attributes:
         assigned: firms now assigned and locked from a portfolio (changed or confirmed).
         moved: of those, firms that were in another team before.
-        released: firms that lost their portfolio assignment (conflict, dropped, outside).
+        released: firms unassigned: in conflict (unless the coordinator locked them by
+            hand), or whose portfolio assignment has no claim left to stand on.
         facts: what the campaign knows of each recomputed SIRET (absent: unknown).
     """
 
@@ -176,13 +179,22 @@ def recompute_firms(session: Session, sirets: Iterable[str]) -> WriteOutcome:
             assigned.add(siret)
             if have is not None and have.team_id != held.team_id:
                 moved.add(siret)
-        elif resolution.release and have is not None and have.source == PORTFOLIO_SOURCE:
+        elif resolution.release and have is not None and _released(have, resolution):
             target[siret] = None
             released.add(siret)
     session.flush()
     if target:
         write_states(session, target)
     return WriteOutcome(frozenset(assigned), frozenset(moved), frozenset(released), facts)
+
+
+def _released(have: Held, resolution: Resolution) -> bool:
+    """Whether a firm loses its assignment: one from a portfolio always; in a conflict,
+    any but the coordinator's own lock (a firm in conflict waits for the settlement)."""
+    if have.source == PORTFOLIO_SOURCE:
+        return True
+    in_conflict = CONFLICT in resolution.states.values()
+    return in_conflict and not have.locked
 
 
 def _held_for(

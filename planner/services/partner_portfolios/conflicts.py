@@ -115,6 +115,14 @@ class Settlement:
     lost: tuple[str, ...]
 
 
+def sirets_in_conflict(store: CampaignStore) -> set[str]:
+    """The firms claimed by several partners and not settled yet (a division leaves them out)."""
+    with store.session() as session:
+        return set(
+            session.scalars(select(PortfolioClaim.siret).where(PortfolioClaim.state == CONFLICT))
+        )
+
+
 def list_conflicts(store: CampaignStore) -> list[PortfolioConflict]:
     """Every firm in conflict, with its claims, by SIRET."""
     with store.session() as session:

@@ -48,6 +48,7 @@ TABLE_LABELS: dict[str, str] = {
     "adviser": "conseiller",
     "remit_rule": "règle de périmètre",
     "setting": "réglage",
+    "portfolio_claim": "revendication de portefeuille",
 }
 """How the tables are named to users."""
 
