@@ -24,6 +24,7 @@ from planner.ui.followup.controller import FollowupController
 from planner.ui.help_dialog import GuideDialog
 from planner.ui.map.controller import MapController
 from planner.ui.map.map_widget import MapWidget
+from planner.ui.partner_portfolios.controller import PartnerPortfoliosController
 from planner.ui.sessions.controller import SessionsController
 from planner.ui.shared_campaign.live_updates import LiveUpdates
 from planner.ui.shared_campaign.role_menus import RoleMenus
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self._build_menus(campaign, firms, map_view, sirene_import)
         # The features' own menus and docks come after the window's, in this order.
         task_force = TaskForceController(self.parts, map_view)
+        self.partner_portfolios = PartnerPortfoliosController(self.parts)
         sessions = SessionsController(self.parts)
         followup = FollowupController(self.parts)
         self.controllers = Controllers(

@@ -341,3 +341,41 @@ def _other_partners(session: Session, siret: str, partner_id: int) -> str:
         .order_by(Partner.name)
     ).all()
     return ", ".join(f"« {n} »" for n in names) or "un autre partenaire"
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerChoice:
+    """A partner the import dialog offers.
+
+    Attributes:
+        partner_id: the partner; ``name`` its name.
+        claims: SIRETs of its portfolio now (0: never imported).
+        teams: how many teams it has (a portfolio needs one).
+    """
+
+    partner_id: int
+    name: str
+    claims: int
+    teams: int
+
+
+def partner_choices(store: CampaignStore) -> list[PartnerChoice]:
+    """Every partner, by name, with the size of its portfolio and its number of teams."""
+    with store.session() as session:
+        claims = dict(
+            session.execute(
+                select(PortfolioClaim.partner_id, func.count()).group_by(PortfolioClaim.partner_id)
+            )
+            .tuples()
+            .all()
+        )
+        teams = dict(
+            session.execute(select(Team.partner_id, func.count()).group_by(Team.partner_id))
+            .tuples()
+            .all()
+        )
+        partners = session.execute(select(Partner.id, Partner.name).order_by(Partner.name)).all()
+    return [
+        PartnerChoice(pid, name, int(claims.get(pid, 0)), int(teams.get(pid, 0)))
+        for pid, name in partners
+    ]
