@@ -227,7 +227,7 @@ class _Columns:
 
 
 def _label(index: int, header: str) -> str:
-    return get_column_letter(index + 1) + (f" ({header})" if header else "")
+    return str(get_column_letter(index + 1)) + (f" ({header})" if header else "")
 
 
 def _find_columns(rows: list[list[object]]) -> _Columns | None:
@@ -252,16 +252,16 @@ def _find_columns(rows: list[list[object]]) -> _Columns | None:
         first_is_data = siret_from_cell(rows[start][best])[0] is not None
     data_start = start if first_is_data else start + 1
     shown = [""] * len(header) if first_is_data else header
-    email = next(
-        (i for i, h in enumerate(normed) if any(k in h for k in _EMAIL_HEADERS)), None
-    )
+    email = next((i for i, h in enumerate(normed) if any(k in h for k in _EMAIL_HEADERS)), None)
     if email is None or first_is_data:
         sample = rows[data_start : data_start + _SCAN_ROWS]
         width = max((len(r) for r in sample), default=0)
         for i in range(width):
             filled = [_text(r[i]) for r in sample if i < len(r) and _text(r[i])]
-            if i != siret and filled and sum(bool(_EMAIL.match(v)) for v in filled) * 2 >= len(
-                filled
+            if (
+                i != siret
+                and filled
+                and sum(bool(_EMAIL.match(v)) for v in filled) * 2 >= len(filled)
             ):
                 email = i
                 break

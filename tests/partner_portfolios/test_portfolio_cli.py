@@ -34,7 +34,15 @@ def test_demo_conflict_listed_and_settled_from_the_command_line(
     }
     settled = _json(
         capsys,
-        ["partner-portfolios", "settle", str(sqlite_campaign), conflict["siret"], "--partner", CAP, "--json"],
+        [
+            "partner-portfolios",
+            "settle",
+            str(sqlite_campaign),
+            conflict["siret"],
+            "--partner",
+            CAP,
+            "--json",
+        ],
     )
     assert settled == {"siret": conflict["siret"], "partner": CAP, "lost": [CMA]}
     assert _json(capsys, ["partner-portfolios", "conflicts", str(sqlite_campaign), "--json"]) == []
@@ -52,10 +60,16 @@ def test_import_portfolio_xlsx_json_and_errors(
     sheet.append([float(shared), None, "A"])  # an Excel number
     sheet.append([73282932000074, None, "B"])  # unknown to the campaign
     sheet.append(["=1+1", None, "C"])  # a formula (no value saved): reported, not read
-    sheet.append(["'=HYPERLINK(\"x\")", None, "D"])  # a formula's text: not a SIRET
+    sheet.append(['\'=HYPERLINK("x")', None, "D"])  # a formula's text: not a SIRET
     path = tmp_path / "portefeuille.xlsx"
     book.save(path)
-    argv = ["import", "portfolio", str(sqlite_campaign), "--partner", "Mission Locale Plaine Commune"]
+    argv = [
+        "import",
+        "portfolio",
+        str(sqlite_campaign),
+        "--partner",
+        "Mission Locale Plaine Commune",
+    ]
     summary = _json(capsys, [*argv, "--from", str(path), "--json"])
     assert [c["line"] for c in summary["conflicts"]] == [2]
     assert [u["line"] for u in summary["unknown"]] == [3]
@@ -67,5 +81,8 @@ def test_import_portfolio_xlsx_json_and_errors(
     capsys.readouterr()
     assert run([*argv, "--from", str(tmp_path / "absent.csv")]) == 2
     assert "absent.csv" in capsys.readouterr().err
-    assert run(["import", "portfolio", str(sqlite_campaign), "--partner", "X", "--from", str(path)]) == 2
+    assert (
+        run(["import", "portfolio", str(sqlite_campaign), "--partner", "X", "--from", str(path)])
+        == 2
+    )
     assert "Partenaire « X » inconnu" in capsys.readouterr().err

@@ -80,7 +80,7 @@ def test_hostile_cells_reported_never_stored(tmp_path: Path) -> None:
     path = tmp_path / "hostile.csv"
     path.write_text(
         "SIRET;E-mail;Depuis\n"
-        f"{GOOD[0]};=HYPERLINK(\"http://x\");01/01/2024\n"
+        f'{GOOD[0]};=HYPERLINK("http://x");01/01/2024\n'
         "=cmd|' /C calc'!A0;a@b.fr;\n"
         f"{GOOD[1]}\x00\x07;c@d.fr\x1b;@SUM(1)\n",
         encoding="utf-8",

@@ -51,7 +51,9 @@ def _free_firms(store: CampaignStore, not_teams: list[int], n: int) -> list[str]
     return [s for s in rows if s not in claimed][:n]
 
 
-def _assignments(store: CampaignStore, sirets: list[str]) -> dict[str, tuple[int, int | None, bool, str]]:
+def _assignments(
+    store: CampaignStore, sirets: list[str]
+) -> dict[str, tuple[int, int | None, bool, str]]:
     with store.session() as session:
         return {
             s: (t, a, bool(locked), source)
@@ -69,7 +71,10 @@ def _assignments(store: CampaignStore, sirets: list[str]) -> dict[str, tuple[int
 
 def _write(path: Path, rows: list[tuple[str, str]]) -> Path:
     lines = ["Entreprise;N° SIRET;Conseiller (e-mail);Suivi depuis"]
-    lines += [f"E{i};{s[:3]} {s[3:6]} {s[6:9]} {s[9:]};{mail};01/02/2025" for i, (s, mail) in enumerate(rows)]
+    lines += [
+        f"E{i};{s[:3]} {s[3:6]} {s[6:9]} {s[9:]};{mail};01/02/2025"
+        for i, (s, mail) in enumerate(rows)
+    ]
     path.write_bytes(("\n".join(lines) + "\n").encode("cp1252"))
     return path
 
@@ -82,7 +87,12 @@ def test_portfolio_firms_locked_through_a_division(campaign: str | Path, tmp_pat
         adviser_id, email = advisers[-1]
         path = _write(
             tmp_path / "portefeuille-ml.csv",
-            [(firms[0], email.upper()), *[(s, "") for s in firms[1:]], (UNKNOWN, ""), (BAD_KEY, "")],
+            [
+                (firms[0], email.upper()),
+                *[(s, "") for s in firms[1:]],
+                (UNKNOWN, ""),
+                (BAD_KEY, ""),
+            ],
         )
         result = import_portfolio(store, path, ML)
         assert result.claims == 6 and result.assigned == 5 and result.moved == 5
@@ -93,7 +103,9 @@ def test_portfolio_firms_locked_through_a_division(campaign: str | Path, tmp_pat
             adviser_team = session.scalar(select(Adviser.team_id).where(Adviser.id == adviser_id))
         before = _assignments(store, firms)
         assert before[firms[0]] == (adviser_team, adviser_id, True, "portfolio")
-        assert all(t in teams and locked and src == "portfolio" for t, _, locked, src in before.values())
+        assert all(
+            t in teams and locked and src == "portfolio" for t, _, locked, src in before.values()
+        )
 
         report = divide_campaign(store, seed=3, accept_overload=True)
         assert report.assigned > 100
@@ -104,7 +116,9 @@ def test_portfolio_firms_locked_through_a_division(campaign: str | Path, tmp_pat
                     select(PortfolioClaim.siret, PortfolioClaim.state).where(
                         PortfolioClaim.partner_id == partner_id
                     )
-                ).tuples().all()
+                )
+                .tuples()
+                .all()
             )
         assert states == {**dict.fromkeys(firms, "assigned"), UNKNOWN: "unknown"}
     finally:

@@ -62,8 +62,9 @@ def test_import_then_settle_from_the_task_force_menu(
     mine = firms.filter(firms["team_id"].is_not_null())["siret"].tail(3).to_list()
     path = tmp_path / "portefeuille.csv"
     path.write_bytes(
-        ("SIRET;Depuis\n" + "".join(f"{s};01/01/2025\n" for s in [*mine, UNKNOWN, "123"]))
-        .encode("cp1252")
+        ("SIRET;Depuis\n" + "".join(f"{s};01/01/2025\n" for s in [*mine, UNKNOWN, "123"])).encode(
+            "cp1252"
+        )
     )
 
     def fake_exec(dialog: PortfolioImportDialog) -> int:

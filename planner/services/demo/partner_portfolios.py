@@ -47,20 +47,8 @@ def add_demo_portfolios(store: CampaignStore, *, seed: int) -> None:
         }
         craft = func.coalesce(Establishment.registre_metiers, "") != ""
         targeted = select(Establishment.siret).where(Establishment.in_target.is_(True))
-        crafts = list(
-            session.scalars(
-                targeted.where(craft).order_by(
-                    Establishment.siret
-                )
-            )
-        )
-        others = list(
-            session.scalars(
-                targeted.where(~craft).order_by(
-                    Establishment.siret
-                )
-            )
-        )
+        crafts = list(session.scalars(targeted.where(craft).order_by(Establishment.siret)))
+        others = list(session.scalars(targeted.where(~craft).order_by(Establishment.siret)))
     n = FIRMS_PER_PORTFOLIO
     if len(crafts) < n or len(others) < n:
         return  # too small a campaign

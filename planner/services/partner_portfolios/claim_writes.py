@@ -137,7 +137,9 @@ def recompute_firms(session: Session, sirets: Iterable[str]) -> WriteOutcome:
     claims: dict[str, list[PortfolioClaim]] = defaultdict(list)
     for chunk in _chunks(wanted):
         for claim in session.scalars(
-            select(PortfolioClaim).where(PortfolioClaim.siret.in_(chunk)).order_by(PortfolioClaim.id)
+            select(PortfolioClaim)
+            .where(PortfolioClaim.siret.in_(chunk))
+            .order_by(PortfolioClaim.id)
         ):
             claims[claim.siret].append(claim)
     facts = firm_facts(session, wanted)
@@ -151,7 +153,9 @@ def recompute_firms(session: Session, sirets: Iterable[str]) -> WriteOutcome:
                     sorted({c.adviser_id for cs in claims.values() for c in cs if c.adviser_id})
                 )
             )
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
     target: dict[str, Held | None] = {}
     assigned: set[str] = set()

@@ -206,7 +206,9 @@ def _apply(session: Session, partner_id: int, listing: PortfolioFile) -> Portfol
     partner = session.get(Partner, partner_id)
     if partner is None:
         raise PlannerError("Ce partenaire n'existe plus : rechargez la campagne.")
-    teams = session.scalar(select(func.count()).select_from(Team).where(Team.partner_id == partner_id))
+    teams = session.scalar(
+        select(func.count()).select_from(Team).where(Team.partner_id == partner_id)
+    )
     if not teams:
         raise PlannerError(
             f"Le partenaire « {partner.name} » n'a aucune équipe : créez-en une (Task force › "
@@ -221,14 +223,15 @@ def _apply(session: Session, partner_id: int, listing: PortfolioFile) -> Portfol
             .order_by(Adviser.id.desc())  # the oldest adviser wins a shared e-mail
         )
     }
-    previous = {
-        siret: state
-        for siret, state in session.execute(
+    previous: dict[str, str] = dict(
+        session.execute(
             select(PortfolioClaim.siret, PortfolioClaim.state).where(
                 PortfolioClaim.partner_id == partner_id
             )
         )
-    }
+        .tuples()
+        .all()
+    )
     session.execute(delete(PortfolioClaim).where(PortfolioClaim.partner_id == partner_id))
     session.flush()
     source = strip_controls(listing.file, one_line=True)[:300]
@@ -270,7 +273,9 @@ def _apply(session: Session, partner_id: int, listing: PortfolioFile) -> Portfol
             select(PortfolioClaim.siret, PortfolioClaim.state).where(
                 PortfolioClaim.partner_id == partner_id
             )
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
     reported: dict[str, list[ReportedLine]] = {k: [] for k in (CONFLICT, "lost", "unk", "out")}
     for siret, row in by_siret.items():

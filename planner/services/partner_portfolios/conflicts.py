@@ -228,7 +228,9 @@ def settle_conflict(
                     select(Partner.id, Partner.name).where(
                         Partner.id.in_([c.partner_id for c in pending])
                     )
-                ).tuples().all()
+                )
+                .tuples()
+                .all()
             )
             name = session.scalar(select(Establishment.name).where(Establishment.siret == siret))
             return Settlement(

@@ -1,4 +1,4 @@
-"""The « Conflits de portefeuilles » window: firms two partners claim, settled by the coordinator."""
+"""The « Conflits de portefeuilles » window: firms several partners claim, and their settlement."""
 
 from __future__ import annotations
 

@@ -41,12 +41,15 @@ class PartnerPortfoliosController(QObject):
         menu.addSeparator()
         self.import_action = QAction("Importer le portefeuille d'un partenaire…", parts.window)
         self.import_action.setObjectName("partnerPortfolioImport")
-        self.import_action.triggered.connect(lambda: self.import_portfolio())
+        self.import_action.triggered.connect(self._on_import_action_triggered)
         self.conflicts_action = QAction("Conflits de portefeuilles…", parts.window)
         self.conflicts_action.setObjectName("portfolioConflicts")
         self.conflicts_action.triggered.connect(self.show_conflicts)
         menu.addAction(self.import_action)
         menu.addAction(self.conflicts_action)
+
+    def _on_import_action_triggered(self) -> None:
+        self.import_portfolio()  # ``triggered`` passes ``checked``: never a partner id
 
     def _campaign(self) -> LoadedCampaign | None:
         campaign = self._parts.campaign()
