@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from planner.db.models import Adviser, Assignment, Partner, PortfolioClaim, Team
 from planner.db.store import CampaignStore, open_store
@@ -203,6 +203,20 @@ def test_unknown_partner_and_adviser_email(sqlite_campaign: Path, tmp_path: Path
             import_portfolio(store, path, "Inconnu")
         result = import_portfolio(store, path, ML.upper())
         assert [(u.line, u.siret) for u in result.unknown_emails] == [(2, firm)]
-        assert _assignments(store, [firm])[firm][1:] == (None, True, "portfolio")
+        team, adviser, locked, source = _assignments(store, [firm])[firm]
+        assert (locked, source) == (True, "portfolio")
+        # no adviser named: the team's least loaded one (the division names none for it)
+        with store.session() as session:
+            loads = dict(
+                session.execute(
+                    select(Assignment.adviser_id, func.count())
+                    .where(Assignment.team_id == team)
+                    .group_by(Assignment.adviser_id)
+                )
+                .tuples()
+                .all()
+            )
+        assert adviser in [a for a, _ in _partner(store, ML)[2]]
+        assert loads[adviser] - 1 <= min(loads.values())
     finally:
         store.close()

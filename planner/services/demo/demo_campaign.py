@@ -25,7 +25,6 @@ from planner.services.campaign.naf_reference import (
 from planner.services.campaign.nomenclature_switch import apply_switch, plan_switch
 from planner.services.demo.fictitious_stock import CommuneArea, generate_stock
 from planner.services.demo.outcomes import add_demo_outcomes
-from planner.services.demo.partner_portfolios import add_demo_portfolios
 from planner.services.demo.sessions import add_demo_sessions
 from planner.services.demo.task_force import add_demo_task_force
 from planner.services.sirene_import.pipeline import ImportSummary, SireneFiles, import_sirene
@@ -103,7 +102,6 @@ def create_demo(
             # What a coordinator sets up next: the task force and its first
             # division, a few weeks of outcomes read back, two months of sessions.
             add_demo_task_force(store, seed=seed)
-            add_demo_portfolios(store, seed=seed)
             add_demo_outcomes(store, seed=seed)
             add_demo_sessions(store, seed=seed)
             if wanted != REV2:

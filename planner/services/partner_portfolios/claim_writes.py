@@ -12,11 +12,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from planner.db.models import (
     Adviser,
+    Assignment,
     BassinCommune,
     Establishment,
     PortfolioClaim,
@@ -131,7 +132,8 @@ def recompute_firms(session: Session, sirets: Iterable[str]) -> WriteOutcome:
     portfolio is the claim's adviser's team; without an adviser, the firm keeps
     its current team (and adviser) if that team is the partner's, else it goes
     to the partner's first team (its oldest): remits are the partner's, not
-    its teams', so no team fits better.
+    its teams', so no team fits better. A firm left without an adviser gets
+    the least loaded adviser of its team.
     """
     wanted = sorted(set(sirets))
     claims: dict[str, list[PortfolioClaim]] = defaultdict(list)
@@ -187,9 +189,44 @@ def recompute_firms(session: Session, sirets: Iterable[str]) -> WriteOutcome:
             target[siret] = None
             released.add(siret)
     session.flush()
+    _name_advisers(session, target)
     if target:
         write_states(session, target)
     return WriteOutcome(frozenset(assigned), frozenset(moved), frozenset(released), facts)
+
+
+def _name_advisers(session: Session, target: dict[str, Held | None]) -> None:
+    """Give each firm assigned without an adviser the least loaded adviser of its team.
+
+    The division names advisers for the firms it places only: a locked firm
+    would otherwise stay without one.
+    """
+    wanting = [s for s, h in target.items() if h is not None and h.adviser_id is None]
+    if not wanting:
+        return
+    teams = sorted({h.team_id for s in wanting if (h := target[s]) is not None})
+    advisers: dict[int, list[int]] = defaultdict(list)
+    for adviser_id, team_id in session.execute(
+        select(Adviser.id, Adviser.team_id).where(Adviser.team_id.in_(teams)).order_by(Adviser.id)
+    ):
+        advisers[team_id].append(adviser_id)
+    ids = [a for team in advisers.values() for a in team]
+    load: dict[int, int] = dict.fromkeys(ids, 0)
+    for adviser_id, count in session.execute(
+        select(Assignment.adviser_id, func.count())
+        .where(Assignment.adviser_id.in_(ids))
+        .group_by(Assignment.adviser_id)
+    ):
+        load[adviser_id] = int(count)
+    for siret in sorted(wanting):
+        held = target[siret]
+        assert held is not None
+        team = advisers.get(held.team_id)
+        if not team:
+            continue
+        chosen = min(team, key=lambda a: (load[a], a))
+        load[chosen] += 1
+        target[siret] = Held(held.team_id, chosen, held.locked, held.version, held.source)
 
 
 def _released(have: Held, resolution: Resolution) -> bool:

@@ -248,7 +248,7 @@ def _apply(session: Session, partner_id: int, listing: PortfolioFile) -> Portfol
                     row.line,
                     row.siret,
                     f"« {row.email} » n'est l'adresse d'aucun conseiller de {partner.name} "
-                    "(conseiller laissé vide).",
+                    "(le conseiller le moins chargé de l'équipe est choisi).",
                 )
             )
         kept = previous.get(row.siret)
