@@ -112,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         followup_commands,
         journal_commands,
         offers_commands,
+        partner_portfolio_commands,
         sessions_commands,
         task_force_commands,
     )
@@ -124,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
         access_commands,
         journal_commands,
         offers_commands,
+        partner_portfolio_commands,
     ):
         area.add_parsers(sub, imp_sub)
     return parser

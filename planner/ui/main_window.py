@@ -26,6 +26,7 @@ from planner.ui.help_dialog import GuideDialog
 from planner.ui.map.controller import MapController
 from planner.ui.map.map_widget import MapWidget
 from planner.ui.offers.controller import OffersController
+from planner.ui.partner_portfolios.controller import PartnerPortfoliosController
 from planner.ui.sessions.controller import SessionsController
 from planner.ui.shared_campaign.live_updates import LiveUpdates
 from planner.ui.shared_campaign.role_menus import RoleMenus
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         # The features' own menus and docks come after the window's, in this order.
         task_force = TaskForceController(self.parts, map_view)
         task_force.teamFilterRequested.connect(firms.show_team)
+        self.partner_portfolios = PartnerPortfoliosController(self.parts)
         sessions = SessionsController(self.parts)
         followup = FollowupController(self.parts)
         self.offers = OffersController(self.parts)

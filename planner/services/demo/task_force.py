@@ -8,6 +8,7 @@ import polars as pl
 
 from planner.db.store import CampaignStore
 from planner.domain.remit import Rule, remit_mask
+from planner.services.demo.partner_portfolios import add_demo_portfolios
 from planner.services.firms.firm_query import load_firms
 from planner.services.task_force.division.run import divide_campaign
 from planner.services.task_force.task_force import add_adviser, add_partner, add_team
@@ -126,4 +127,5 @@ def add_demo_task_force(store: CampaignStore, *, seed: int) -> None:
                     phone="01 48 " + " ".join(str(rng.randint(10, 99)) for _ in range(3)),
                     capacity=capacity // advisers + (1 if k < capacity % advisers else 0),
                 )
+    add_demo_portfolios(store, seed=seed)  # before the first division, as a coordinator would
     divide_campaign(store, seed=seed, accept_overload=True)

@@ -49,6 +49,7 @@ TABLE_LABELS: dict[str, str] = {
     "remit_rule": "règle de périmètre",
     "setting": "réglage",
     "service_offer": "service de l'offre",
+    "portfolio_claim": "revendication de portefeuille",
 }
 """How the tables are named to users."""
 

@@ -21,6 +21,7 @@ from planner.domain.progress import CancelToken, Progress, no_progress
 from planner.domain.remit import eligibility
 from planner.geo.reference import CommuneReference, ReferenceDataError
 from planner.services.firms.firm_query import load_firms
+from planner.services.partner_portfolios.conflicts import sirets_in_conflict
 from planner.services.shared_campaign.conflicts import retry_transient
 from planner.services.task_force.assignment_writes import lock_all_assignments
 from planner.services.task_force.division.quality import division_quality
@@ -35,6 +36,7 @@ from planner.services.task_force.task_force import TaskForce, load_task_force
 NO_TEAM = "aucun partenaire n'a ces entreprises dans son périmètre"
 TOLERANCE = 0.02  # a forced overload within 2 % is still a fair split
 NO_POSITION = "entreprise sans position géographique ni commune connue"
+IN_CONFLICT = "entreprise revendiquée par plusieurs portefeuilles (conflit à arbitrer)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +252,10 @@ def _divide(
     allowed = elig.allowed[:, partner_of] if len(force.remits) else np.zeros((len(sirets), 0), bool)
     lon, lat, positioned, placed_at_commune = _positions(firms)
     allowed = allowed & positioned[:, None]
+    # A firm two partners' portfolios claim waits for the coordinator's settlement.
+    held = sirets_in_conflict(store)
+    in_conflict = np.array([s in held for s in sirets], dtype=bool)
+    allowed = allowed & ~in_conflict[:, None]
     capacity = np.array([t.capacity for t in force.teams], dtype=float)
     xy = project_km(lon, lat)
     targets = capacity_targets(int((allowed.any(axis=1) | (state["locked"] >= 0)).sum()), capacity)
@@ -302,6 +308,7 @@ def _divide(
     unassigned = {
         NO_POSITION: int((~positioned).sum()),
         NO_TEAM: int((positioned & ~elig.allowed.any(axis=1)).sum()),
+        IN_CONFLICT: int((in_conflict & (result.team < 0)).sum()),
     }
     return DivisionReport(
         firms=len(sirets),

@@ -1,0 +1,374 @@
+"""Read a partner's portfolio: the firms it already follows (CSV or XLSX).
+
+A partner sends the export of its own tool: the SIRET column is found by its
+header (``SIRET``, ``N° SIRET``, ``Numéro SIRET``…) or by its content, the
+adviser's e-mail and the since-date by their headers (or, for the e-mail, by
+content). SIRETs come with spaces or dots, as text, or as numbers (an Excel
+float, ``1.2345678901234E13`` in a CSV written from one). The file may be
+hostile: its size, rows and cells are bounded, control characters removed, and
+every unusable row is reported with its line and column, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from planner.domain.cell_text import strip_controls
+from planner.domain.errors import InputError
+from planner.domain.typed_dates import parse_typed_date
+from planner.io.csv_source import UTF8_BOM, strip_control_bytes
+from planner.io.supported_firms_file import BadRow, normalise_siret
+from planner.io.workbook_limits import check_workbook_archive
+
+MAX_CSV_BYTES = 50 * 1024 * 1024  # a portfolio is a few thousand lines
+MAX_ROWS = 200_000
+MAX_COLUMNS = 200
+MAX_CELL_CHARS = 10_000
+_SCAN_ROWS = 50
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE]\+?\d+$")
+_EMAIL_HEADERS = ("mail", "courriel")
+_SINCE_HEADERS = ("depuis", "date", "since", "debut", "entree")
+
+__all__ = ["BadRow", "PortfolioFile", "PortfolioRow", "read_portfolio_file"]
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    """One firm the partner follows, as read.
+
+    Attributes:
+        line: 1-based line (or row) in the file.
+        siret: the SIRET, 14 digits with a valid key.
+        email: the adviser's e-mail in lower case, if given and well formed.
+        since: since when the partner follows the firm, if given.
+    """
+
+    line: int
+    siret: str
+    email: str | None = None
+    since: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class PortfolioFile:
+    """What a portfolio file holds.
+
+    Attributes:
+        file: the file's name.
+        siret_column: the SIRET column (letter and header).
+        email_column: the adviser e-mail column, or None.
+        since_column: the since-date column, or None.
+        rows: one row per SIRET (the first line giving it), in file order.
+        bad: rows or cells that cannot be used, with line, column and reason.
+        duplicates: rows repeating a SIRET already read.
+    """
+
+    file: str
+    siret_column: str
+    email_column: str | None
+    since_column: str | None
+    rows: tuple[PortfolioRow, ...]
+    bad: tuple[BadRow, ...]
+    duplicates: int
+
+
+def _norm(value: str) -> str:
+    text = unicodedata.normalize("NFKD", value.strip().lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def _text(value: object) -> str:
+    """A cell as text: no control character, one line, bounded."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = strip_controls(str(value), one_line=True).strip()
+    return text[:200] + "…" if len(text) > 200 else text
+
+
+def siret_from_cell(raw: object) -> tuple[str | None, str | None]:
+    """``(siret, None)`` for a usable SIRET, else ``(None, French reason)``.
+
+    Beyond :func:`normalise_siret`: a number in scientific notation whose
+    mantissa writes every digit (``1.2345678901234E13``, as a CSV written from a
+    spreadsheet shows it) is read exactly; with fewer (``4.00465E13``) the last
+    digits may be lost zeros or lost figures, so it is refused.
+    """
+    if isinstance(raw, str):
+        text = raw.strip().lstrip("'")
+        if _SCIENTIFIC.match(text):
+            mantissa = text.split("e")[0].split("E")[0].replace(",", ".")
+            significant = len(mantissa.replace(".", "").lstrip("0"))
+            try:
+                value = Decimal(text.replace(",", "."))
+            except InvalidOperation:
+                value = Decimal(-1)
+            if value == value.to_integral_value() and value > 0:
+                digits = str(int(value))
+                if significant == len(digits) and 10 <= len(digits) <= 14:
+                    return normalise_siret(int(value))
+    return normalise_siret(raw)
+
+
+def read_portfolio_file(path: Path) -> PortfolioFile:
+    """The firms of a partner's portfolio file (CSV with ``;``, ``,`` or tab, or XLSX).
+
+    Raises:
+        InputError: unreadable or oversized file, no SIRET column, no valid SIRET.
+    """
+    path = Path(path)
+    name = path.name
+    if not path.is_file():
+        raise InputError("le fichier n'existe pas.", file=name)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        rows = _xlsx_rows(path, name)
+    else:
+        rows = _csv_rows(path, name)
+    return _read(rows, name)
+
+
+def _csv_rows(path: Path, name: str) -> list[list[object]]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            raise InputError(
+                f"fichier refusé : {size // (1024 * 1024)} Mo, au plus "
+                f"{MAX_CSV_BYTES // (1024 * 1024)} Mo pour un portefeuille.",
+                file=name,
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"impossible de lire le fichier ({exc.strerror}).", file=name) from exc
+    if data[:2] == b"PK":
+        raise InputError("ce fichier est un classeur : donnez-lui l'extension .xlsx.", file=name)
+    data = strip_control_bytes(data.removeprefix(UTF8_BOM))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")  # latin-1 as Excel writes it in France
+    first = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[object]] = []
+    try:
+        for record in reader:
+            _check_row(len(rows) + 1, len(record), name)
+            rows.append(list(record))
+    except csv.Error as exc:  # a field over the csv module's limit (128 Ko), a NUL
+        raise InputError(
+            f"ligne illisible ({exc}) : un champ est anormalement long, le fichier est abîmé.",
+            file=name,
+            line=reader.line_num,
+        ) from None
+    return rows
+
+
+def _check_row(line: int, width: int, name: str) -> None:
+    if line > MAX_ROWS:
+        raise InputError(
+            f"fichier refusé : plus de {MAX_ROWS:,} lignes.".replace(",", "\u202f"),
+            file=name,
+            line=line,
+        )
+    if width > MAX_COLUMNS:
+        raise InputError(
+            f"ligne refusée : {width} colonnes (au plus {MAX_COLUMNS}).", file=name, line=line
+        )
+
+
+def _xlsx_rows(path: Path, name: str) -> list[list[object]]:
+    check_workbook_archive(path)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a non-workbook
+        raise InputError(
+            f"ce fichier n'est pas un classeur Excel lisible ({type(exc).__name__}).", file=name
+        ) from None
+    try:
+        for sheet in workbook.worksheets:
+            rows: list[list[object]] = []
+            for values in sheet.iter_rows(values_only=True):
+                _check_row(len(rows) + 1, len(values), name)
+                rows.append(list(values))
+            if any(any(_text(v) for v in r) for r in rows):
+                return rows  # the first sheet with data
+    except InputError:
+        raise
+    except Exception as exc:  # damaged XML inside a valid zip
+        raise InputError(
+            f"classeur illisible ({type(exc).__name__}) : il est abîmé.", file=name
+        ) from None
+    finally:
+        workbook.close()
+    return []
+
+
+@dataclass(frozen=True)
+class _Columns:
+    header_line: int  # index of the first data row
+    siret: int
+    siret_label: str
+    email: int | None
+    email_label: str | None
+    since: int | None
+    since_label: str | None
+
+
+def _label(index: int, header: str) -> str:
+    return str(get_column_letter(index + 1)) + (f" ({header})" if header else "")
+
+
+def _find_columns(rows: list[list[object]]) -> _Columns | None:
+    start = next((i for i, r in enumerate(rows) if any(_text(v) for v in r)), None)
+    if start is None:
+        return None
+    header = [_text(v) for v in rows[start]]
+    normed = [_norm(h) for h in header]
+    siret = next((i for i, h in enumerate(normed) if "siret" in h), None)
+    first_is_data = False
+    if siret is None:
+        sample = rows[start : start + _SCAN_ROWS]
+        width = max(len(r) for r in sample)
+        counts = [
+            sum(1 for r in sample if i < len(r) and siret_from_cell(r[i])[0] is not None)
+            for i in range(width)
+        ]
+        best = max(range(width), key=counts.__getitem__) if width else None
+        if best is None or counts[best] < max(1, len(sample) // 2):
+            return None
+        siret = best
+        first_is_data = siret_from_cell(rows[start][best])[0] is not None
+    data_start = start if first_is_data else start + 1
+    shown = [""] * len(header) if first_is_data else header
+    email = next((i for i, h in enumerate(normed) if any(k in h for k in _EMAIL_HEADERS)), None)
+    if email is None or first_is_data:
+        sample = rows[data_start : data_start + _SCAN_ROWS]
+        width = max((len(r) for r in sample), default=0)
+        for i in range(width):
+            filled = [_text(r[i]) for r in sample if i < len(r) and _text(r[i])]
+            if (
+                i != siret
+                and filled
+                and sum(bool(_EMAIL.match(v)) for v in filled) * 2 >= len(filled)
+            ):
+                email = i
+                break
+    since = (
+        None
+        if first_is_data
+        else next(
+            (
+                i
+                for i, h in enumerate(normed)
+                if i not in (siret, email) and any(k in h for k in _SINCE_HEADERS)
+            ),
+            None,
+        )
+    )
+    return _Columns(
+        header_line=data_start,
+        siret=siret,
+        siret_label=_label(siret, shown[siret] if siret < len(shown) else ""),
+        email=email,
+        email_label=None
+        if email is None
+        else _label(email, shown[email] if email < len(shown) else ""),
+        since=since,
+        since_label=None if since is None else _label(since, header[since]),
+    )
+
+
+def _cell(row: list[object], index: int | None) -> object:
+    if index is None or index >= len(row):
+        return None
+    value = row[index]
+    if isinstance(value, str):
+        value = strip_controls(value, one_line=True).strip()
+        if len(value) > MAX_CELL_CHARS:
+            value = value[:MAX_CELL_CHARS]
+    return value
+
+
+def _read(rows: list[list[object]], name: str) -> PortfolioFile:
+    found = _find_columns(rows)
+    if found is None:
+        raise InputError(
+            "aucune colonne SIRET trouvée : donnez à la colonne l'en-tête « SIRET », "
+            "ou mettez-y des SIRET à 14 chiffres.",
+            file=name,
+            line=1,
+        )
+    kept: dict[str, PortfolioRow] = {}
+    bad: list[BadRow] = []
+    duplicates = 0
+    for index in range(found.header_line, len(rows)):
+        row, line = rows[index], index + 1
+        raw = _cell(row, found.siret)
+        if not _text(raw):
+            if any(_text(v) for v in row):
+                bad.append(BadRow(line, found.siret_label, "", "SIRET absent."))
+            continue
+        siret, reason = siret_from_cell(raw)
+        if siret is None:
+            bad.append(BadRow(line, found.siret_label, _text(raw), reason or ""))
+            continue
+        if siret in kept:
+            duplicates += 1
+            continue
+        email = _email(_cell(row, found.email), line, found.email_label, bad)
+        since = _since(_cell(row, found.since), line, found.since_label, bad)
+        kept[siret] = PortfolioRow(line, siret, email, since)
+    if not kept:
+        first = f" (première erreur : {bad[0].message})" if bad else ""
+        raise InputError(
+            f"aucun SIRET valide dans la colonne {found.siret_label}{first}.", file=name
+        )
+    return PortfolioFile(
+        file=name,
+        siret_column=found.siret_label,
+        email_column=found.email_label,
+        since_column=found.since_label,
+        rows=tuple(kept.values()),
+        bad=tuple(bad),
+        duplicates=duplicates,
+    )
+
+
+def _email(raw: object, line: int, column: str | None, bad: list[BadRow]) -> str | None:
+    text = _text(raw)
+    if not text or column is None:
+        return None
+    if len(text) > 200 or not _EMAIL.match(text):
+        bad.append(
+            BadRow(line, column, text, f"« {text} » n'est pas une adresse e-mail (ignorée).")
+        )
+        return None
+    return text.lower()
+
+
+def _since(raw: object, line: int, column: str | None, bad: list[BadRow]) -> dt.date | None:
+    if column is None or raw is None or (isinstance(raw, str) and not raw):
+        return None
+    try:
+        date = parse_typed_date(raw)
+    except ValueError as exc:
+        bad.append(BadRow(line, column, _text(raw), f"{exc} (date ignorée)."))
+        return None
+    if date is not None and not dt.date(1900, 1, 1) <= date <= dt.date.today():
+        bad.append(
+            BadRow(line, column, _text(raw), f"date {date:%d/%m/%Y} invraisemblable (ignorée).")
+        )
+        return None
+    return date

@@ -1,0 +1,1 @@
+"""Partners' portfolios: the firms each partner already follows, claimed, locked, settled."""

@@ -1,0 +1,88 @@
+"""``planner import portfolio`` and ``planner partner-portfolios conflicts|settle``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from planner.cli.main import run
+
+CMA = "CMA Île-de-France — Seine-Saint-Denis"
+CAP = "Cap emploi 93"
+
+
+def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> Any:
+    capsys.readouterr()
+    assert run(argv) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_demo_conflict_listed_and_settled_from_the_command_line(
+    sqlite_campaign: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conflicts = _json(capsys, ["partner-portfolios", "conflicts", str(sqlite_campaign), "--json"])
+    assert len(conflicts) == 1  # the demo's firm in both the CMA's and Cap emploi's portfolios
+    [conflict] = conflicts
+    assert {c["partner"] for c in conflict["claims"]} == {CMA, CAP}
+    assert {c["file"] for c in conflict["claims"]} == {
+        "portefeuille-cma.xlsx",
+        "portefeuille-cap-emploi.csv",
+    }
+    settled = _json(
+        capsys,
+        [
+            "partner-portfolios",
+            "settle",
+            str(sqlite_campaign),
+            conflict["siret"],
+            "--partner",
+            CAP,
+            "--json",
+        ],
+    )
+    assert settled == {"siret": conflict["siret"], "partner": CAP, "lost": [CMA]}
+    assert _json(capsys, ["partner-portfolios", "conflicts", str(sqlite_campaign), "--json"]) == []
+
+
+def test_import_portfolio_xlsx_json_and_errors(
+    sqlite_campaign: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conflicts = _json(capsys, ["partner-portfolios", "conflicts", str(sqlite_campaign), "--json"])
+    shared = conflicts[0]["siret"]
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["siret", "email", "Entreprise"])
+    sheet.append([float(shared), None, "A"])  # an Excel number
+    sheet.append([73282932000074, None, "B"])  # unknown to the campaign
+    sheet.append(["=1+1", None, "C"])  # a formula (no value saved): reported, not read
+    sheet.append(['\'=HYPERLINK("x")', None, "D"])  # a formula's text: not a SIRET
+    path = tmp_path / "portefeuille.xlsx"
+    book.save(path)
+    argv = [
+        "import",
+        "portfolio",
+        str(sqlite_campaign),
+        "--partner",
+        "Mission Locale Plaine Commune",
+    ]
+    summary = _json(capsys, [*argv, "--from", str(path), "--json"])
+    assert [c["line"] for c in summary["conflicts"]] == [2]
+    assert [u["line"] for u in summary["unknown"]] == [3]
+    assert [b["line"] for b in summary["bad_rows"]] == [4, 5]
+    assert summary["columns"]["siret"] == "A (siret)"
+    conflicts = _json(capsys, ["partner-portfolios", "conflicts", str(sqlite_campaign), "--json"])
+    assert len(conflicts[0]["claims"]) == 3
+
+    capsys.readouterr()
+    assert run([*argv, "--from", str(tmp_path / "absent.csv")]) == 2
+    assert "absent.csv" in capsys.readouterr().err
+    assert (
+        run(["import", "portfolio", str(sqlite_campaign), "--partner", "X", "--from", str(path)])
+        == 2
+    )
+    assert "Partenaire « X » inconnu" in capsys.readouterr().err

@@ -1,0 +1,122 @@
+"""The Task force menu's portfolio entries: import off the GUI thread with a summary,
+the « Conflits de portefeuilles » window and its settlement; coordination only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, QStandardPaths, Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from planner.services.campaign.campaign_store import open_campaign
+from planner.services.partner_portfolios.conflicts import list_conflicts
+from planner.ui.main_window import MainWindow
+from planner.ui.partner_portfolios import controller as controller_module
+from planner.ui.partner_portfolios.conflicts_window import ConflictsWindow
+from planner.ui.partner_portfolios.import_dialog import PortfolioImportDialog
+from planner.ui.shared_campaign.role_menus import hidden_names
+from tests.threads import record_threads
+
+ML = "Mission Locale Plaine Commune"
+UNKNOWN = "73282932000074"
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
+    QStandardPaths.setTestModeEnabled(True)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+
+
+def _menu_texts(win: MainWindow) -> list[str]:
+    menu = next(a.menu() for a in win.menuBar().actions() if a.text() == "&Task force")
+    return [a.text() for a in menu.actions()]  # type: ignore[attr-defined]
+
+
+def test_import_then_settle_from_the_task_force_menu(
+    qtbot: QtBot,
+    window: MainWindow,
+    sqlite_campaign: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert "Importer le portefeuille d'un partenaire…" in _menu_texts(window)
+    assert "Conflits de portefeuilles…" in _menu_texts(window)
+    store = open_campaign(sqlite_campaign)
+    try:
+        [demo_conflict] = list_conflicts(store)
+    finally:
+        store.close()
+    window.open_campaign(sqlite_campaign)
+    qtbot.waitUntil(lambda: window.campaign is not None, timeout=30000)
+    assert window.campaign is not None
+    firms = window.campaign.firms
+    mine = firms.filter(firms["team_id"].is_not_null())["siret"].tail(3).to_list()
+    path = tmp_path / "portefeuille.csv"
+    path.write_bytes(
+        ("SIRET;Depuis\n" + "".join(f"{s};01/01/2025\n" for s in [*mine, UNKNOWN, "123"])).encode(
+            "cp1252"
+        )
+    )
+
+    def fake_exec(dialog: PortfolioImportDialog) -> int:
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert not ok.isEnabled()  # no file yet
+        dialog.partner.setCurrentIndex(dialog.partner.findText(ML, Qt.MatchFlag.MatchStartsWith))
+        dialog.file.setText(str(path))
+        assert ok.isEnabled()
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(PortfolioImportDialog, "exec", fake_exec)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    threads = record_threads(monkeypatch, controller_module, "import_portfolio")
+    portfolios = window.partner_portfolios
+    portfolios.import_action.trigger()
+    qtbot.waitUntil(lambda: bool(shown), timeout=30000)
+    assert threads.off_gui_thread()
+    assert portfolios.last_import is not None and portfolios.last_import.assigned == 3
+    assert "Entreprises attribuées au partenaire et verrouillées : 3." in shown[0]
+    assert f"ligne 5, SIRET {UNKNOWN} : SIRET inconnu de la campagne" in shown[0]
+    assert "ligne 6, colonne A (SIRET)" in shown[0]
+
+    def locked_to_partner() -> bool:
+        assert window.campaign is not None
+        shown_firms = window.campaign.firms.filter(window.campaign.firms["siret"].is_in(mine))
+        return shown_firms.height == 3 and bool(shown_firms["locked"].all())
+
+    qtbot.waitUntil(locked_to_partner, timeout=30000)
+
+    portfolios.conflicts_action.trigger()
+    conflicts = portfolios.conflicts
+    assert isinstance(conflicts, ConflictsWindow)
+    assert conflicts.model.rowCount() == 1
+    index = conflicts.model.index(0, 3)
+    claims_text = conflicts.model.data(index)
+    assert "portefeuille-cma.xlsx" in claims_text and "portefeuille-cap-emploi.csv" in claims_text
+    assert conflicts.model.data(conflicts.model.index(0, 0)) == demo_conflict.siret
+    winner = demo_conflict.claims[-1]
+    conflicts.choose = lambda conflict: winner.partner_id
+    conflicts.settle_selected()
+    qtbot.waitUntil(lambda: conflicts.last_settlement is not None, timeout=30000)
+    assert conflicts.last_settlement is not None
+    assert conflicts.last_settlement.partner == winner.partner
+    assert conflicts.model.rowCount() == 0
+    assert conflicts.summary.text() == "Aucun conflit entre portefeuilles."
+    assert not conflicts.settle_button.isEnabled()
+    conflicts.close()
+
+
+def test_only_coordination_sees_the_portfolio_entries() -> None:
+    for name in ("partnerPortfolioImport", "portfolioConflicts"):
+        assert name in hidden_names("partenaire")
+        assert name in hidden_names("conseiller")
+        assert name not in hidden_names("coordination")
