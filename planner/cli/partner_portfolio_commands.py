@@ -51,7 +51,7 @@ def add_parsers(sub: Any, import_sub: Any) -> None:
 
 def import_portfolio_command(args: argparse.Namespace) -> int:
     """``planner import portfolio FILE --partner NAME --from PORTFOLIO.csv|xlsx``."""
-    from planner.services.partner_portfolios.claims_import import import_portfolio
+    from planner.services.task_force.partner_portfolios.claims_import import import_portfolio
 
     with open_store(args.file) as store:
         result = import_portfolio(
@@ -97,7 +97,7 @@ def import_portfolio_command(args: argparse.Namespace) -> int:
 
 def conflicts_command(args: argparse.Namespace) -> int:
     """``planner partner-portfolios conflicts FILE``."""
-    from planner.services.partner_portfolios.conflicts import list_conflicts
+    from planner.services.task_force.partner_portfolios.conflicts import list_conflicts
 
     with open_store(args.file) as store:
         conflicts = list_conflicts(store)
@@ -115,8 +115,8 @@ def conflicts_command(args: argparse.Namespace) -> int:
 
 def settle_command(args: argparse.Namespace) -> int:
     """``planner partner-portfolios settle FILE SIRET --partner NAME``."""
-    from planner.services.partner_portfolios.claims_import import find_partner
-    from planner.services.partner_portfolios.conflicts import settle_conflict
+    from planner.services.task_force.partner_portfolios.claims_import import find_partner
+    from planner.services.task_force.partner_portfolios.conflicts import settle_conflict
 
     with open_store(args.file) as store:
         partner_id, _name = find_partner(store, args.partner)

@@ -98,7 +98,7 @@ class PortfolioClaim(Versioned, Base):
 
     The SIRET is not a foreign key: a claim on a firm the campaign does not hold
     (outside the bassin, or not imported yet) is kept and reported. ``state``
-    says what became of the claim (``planner/services/partner_portfolios``).
+    says what became of the claim (``planner/services/task_force/partner_portfolios``).
     """
 
     __tablename__ = "portfolio_claim"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.services.partner_portfolios.claim_states import (
+from planner.services.task_force.partner_portfolios.claim_states import (
     ASSIGNED,
     CONFLICT,
     LOST,

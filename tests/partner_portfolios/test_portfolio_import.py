@@ -13,10 +13,13 @@ from planner.db.store import CampaignStore, open_store
 from planner.domain.errors import Cancelled, PlannerError
 from planner.domain.progress import CancelToken
 from planner.io.partner_portfolio_file import read_portfolio_file
-from planner.services.partner_portfolios.claims_import import apply_portfolio, import_portfolio
-from planner.services.partner_portfolios.conflicts import list_conflicts, settle_conflict
 from planner.services.shared_campaign.conflicts import StaleVersion
 from planner.services.task_force.division.run import IN_CONFLICT, divide_campaign
+from planner.services.task_force.partner_portfolios.claims_import import (
+    apply_portfolio,
+    import_portfolio,
+)
+from planner.services.task_force.partner_portfolios.conflicts import list_conflicts, settle_conflict
 
 ML = "Mission Locale Plaine Commune"
 CCI = "CCI Seine-Saint-Denis"

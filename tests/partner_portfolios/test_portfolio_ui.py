@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from planner.services.campaign.campaign_store import open_campaign
-from planner.services.partner_portfolios.conflicts import list_conflicts
+from planner.services.task_force.partner_portfolios.conflicts import list_conflicts
 from planner.ui.main_window import MainWindow
 from planner.ui.partner_portfolios import controller as controller_module
 from planner.ui.partner_portfolios.conflicts_window import ConflictsWindow

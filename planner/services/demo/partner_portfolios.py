@@ -19,7 +19,7 @@ from planner.db.store import CampaignStore
 from planner.domain.remit import eligibility
 from planner.io.partner_portfolio_file import PortfolioFile, PortfolioRow
 from planner.services.firms.firm_query import load_firms
-from planner.services.partner_portfolios.claims_import import apply_portfolio
+from planner.services.task_force.partner_portfolios.claims_import import apply_portfolio
 from planner.services.task_force.task_force import load_task_force
 
 FIRMS_PER_PORTFOLIO = 12

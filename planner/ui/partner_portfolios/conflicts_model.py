@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
-from planner.services.partner_portfolios.conflicts import PortfolioConflict
+from planner.services.task_force.partner_portfolios.conflicts import PortfolioConflict
 from planner.ui.headed_table_model import HeadedTableModel
 
 _Index = QModelIndex | QPersistentModelIndex

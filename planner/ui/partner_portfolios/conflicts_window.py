@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.progress import CancelToken, Progress
 from planner.services.campaign.campaign_store import CampaignStore
-from planner.services.partner_portfolios.conflicts import (
+from planner.services.task_force.partner_portfolios.conflicts import (
     PortfolioConflict,
     Settlement,
     list_conflicts,

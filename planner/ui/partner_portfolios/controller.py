@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
 from planner.domain.progress import CancelToken, Progress
-from planner.services.partner_portfolios.claims_import import (
+from planner.services.task_force.partner_portfolios.claims_import import (
     PortfolioImport,
     import_portfolio,
     partner_choices,

@@ -19,7 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.french_numbers import integer
-from planner.services.partner_portfolios.claims_import import PartnerChoice, PortfolioImport
+from planner.services.task_force.partner_portfolios.claims_import import (
+    PartnerChoice,
+    PortfolioImport,
+)
 
 FILE_FILTER = "Portefeuilles (*.csv *.xlsx *.txt);;Tous les fichiers (*)"
 _SHOWN_LINES = 15

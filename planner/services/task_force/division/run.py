@@ -21,7 +21,6 @@ from planner.domain.progress import CancelToken, Progress, no_progress
 from planner.domain.remit import eligibility
 from planner.geo.reference import CommuneReference, ReferenceDataError
 from planner.services.firms.firm_query import load_firms
-from planner.services.partner_portfolios.conflicts import sirets_in_conflict
 from planner.services.shared_campaign.conflicts import retry_transient
 from planner.services.task_force.assignment_writes import lock_all_assignments
 from planner.services.task_force.division.quality import division_quality
@@ -31,6 +30,7 @@ from planner.services.task_force.division.solver import (
     project_km,
     solve_division,
 )
+from planner.services.task_force.partner_portfolios.conflicts import sirets_in_conflict
 from planner.services.task_force.task_force import TaskForce, load_task_force
 
 NO_TEAM = "aucun partenaire n'a ces entreprises dans son périmètre"

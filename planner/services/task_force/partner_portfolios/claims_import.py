@@ -4,7 +4,7 @@ Each SIRET becomes a claim of the partner (``portfolio_claim``). Firms that
 only this partner claims are assigned to it (and to the adviser named by the
 e-mail) and locked, so a division never moves them; firms that two partners
 claim are conflicts, assigned to none until the coordinator settles them
-(:mod:`planner.services.partner_portfolios.conflicts`); SIRETs the campaign
+(:mod:`planner.services.task_force.partner_portfolios.conflicts`); SIRETs the campaign
 does not hold, or holds outside its target, are reported by line.
 """
 
@@ -30,15 +30,15 @@ from planner.io.partner_portfolio_file import (
     PortfolioRow,
     read_portfolio_file,
 )
-from planner.services.partner_portfolios.claim_states import (
+from planner.services.shared_campaign.conflicts import retry_transient
+from planner.services.task_force.partner_portfolios.claim_states import (
     ASSIGNED,
     CONFLICT,
     KEPT_STATES,
     PENDING,
     SETTLED,
 )
-from planner.services.partner_portfolios.claim_writes import lock_claims, recompute_firms
-from planner.services.shared_campaign.conflicts import retry_transient
+from planner.services.task_force.partner_portfolios.claim_writes import lock_claims, recompute_firms
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,18 +23,18 @@ from planner.db.models import (
     PortfolioClaim,
     Team,
 )
-from planner.services.partner_portfolios.claim_states import (
-    CONFLICT,
-    PORTFOLIO_SOURCE,
-    ClaimFacts,
-    Resolution,
-    resolve_claims,
-)
 from planner.services.task_force.assignment_writes import (
     Held,
     lock_all_assignments,
     read_state,
     write_states,
+)
+from planner.services.task_force.partner_portfolios.claim_states import (
+    CONFLICT,
+    PORTFOLIO_SOURCE,
+    ClaimFacts,
+    Resolution,
+    resolve_claims,
 )
 
 _CHUNK = 5000

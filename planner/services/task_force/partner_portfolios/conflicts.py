@@ -17,14 +17,14 @@ from planner.db.models import Adviser, Establishment, Partner, PortfolioClaim
 from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
 from planner.domain.json_types import JsonObject
-from planner.services.partner_portfolios.claim_states import CONFLICT, LOST, SETTLED
-from planner.services.partner_portfolios.claim_writes import lock_claims, recompute_firms
 from planner.services.shared_campaign.conflicts import (
     Conflict,
     StaleVersion,
     last_change,
     retry_transient,
 )
+from planner.services.task_force.partner_portfolios.claim_states import CONFLICT, LOST, SETTLED
+from planner.services.task_force.partner_portfolios.claim_writes import lock_claims, recompute_firms
 
 NON_DIFFUSIBLE_NAME = "Établissement non diffusible"
 
