@@ -104,11 +104,11 @@ def test_hosts_come_from_the_campaign_firms_and_a_clash_needs_a_reason(
     completer.setCompletionPrefix(by_name["name"].lower())
     found = completer.completionModel()
     assert found.rowCount() >= 1
-    editor._on_completer_activated(found.index(0, 0))
+    editor.firms_tab._on_completer_activated(found.index(0, 0))
     completer.setCompletionPrefix(by_siret["siret"])  # a pasted SIRET, without spaces
     assert found.rowCount() == 1
     assert found.index(0, 0).data(SIRET_ROLE) == by_siret["siret"]
-    editor._on_completer_activated(found.index(0, 0))
+    editor.firms_tab._on_completer_activated(found.index(0, 0))
     editor.add_selected_hosts()
     editor.add_selected_hosts()  # twice: no duplicates
     expected = {by_siret["siret"], *selected["siret"].to_list()}

@@ -9,21 +9,9 @@ number of firms next to each entry.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
 
 import polars as pl
-from PySide6.QtCore import (
-    QDate,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,24 +22,27 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from planner.domain.french_numbers import integer
-from planner.domain.headcount_bands import BAND_ORDER, band_label
-from planner.domain.nomenclature import ABSENT, REV2, absent_label, nomenclature_name
+from planner.domain.nomenclature import REV2, nomenclature_name
 from planner.io.nomenclatures import load_nomenclature
-from planner.services.firms.firm_filter import LOCKED, NONE, UNLOCKED
-from planner.services.firms.firm_query import FirmFilter, normalize_text
-from planner.services.firms.prospect_status import STAGE_ORDER
-
-_CODE_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-_KEY_ROLE = int(Qt.ItemDataRole.UserRole) + 2
-_LABEL_ROLE = int(Qt.ItemDataRole.UserRole) + 3
+from planner.services.firms.firm_filter import NONE
+from planner.services.firms.firm_query import FirmFilter
+from planner.ui.firms.check_list import CheckList
+from planner.ui.firms.filter_choices import (
+    adviser_entries,
+    band_entries,
+    commune_entries,
+    division_entries,
+    lock_entries,
+    section_entries,
+    stage_entries,
+    team_entries,
+)
 
 DATE_FORMAT = "dd/MM/yyyy"
 """Qt's spelling of jj/mm/aaaa."""
@@ -62,160 +53,9 @@ STATE_CHOICES: tuple[tuple[str, frozenset[str] | None], ...] = (
     ("Fermés", frozenset({"F"})),
 )
 
-Entry = tuple[str, str, int]
-"""``(code, label, number of firms)`` of one list entry."""
-
 
 def _qdate(value: dt.date) -> QDate:
     return QDate(value.year, value.month, value.day)
-
-
-def _count(n: int) -> str:
-    return integer(n)
-
-
-class _EntryFilter(QSortFilterProxyModel):
-    """Hides entries whose label lacks the typed words, or whose code is not allowed."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._words: list[str] = []
-        self._allowed: frozenset[str] | None = None
-
-    def set_text(self, text: str) -> None:
-        self.beginFilterChange()
-        self._words = normalize_text(text).split()
-        self.endFilterChange()
-
-    def set_allowed(self, codes: frozenset[str] | None) -> None:
-        self.beginFilterChange()
-        self._allowed = codes
-        self.endFilterChange()
-
-    def filterAcceptsRow(  # noqa: N802
-        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
-    ) -> bool:
-        index = self.sourceModel().index(source_row, 0, source_parent)
-        if self._allowed is not None and index.data(_CODE_ROLE) not in self._allowed:
-            return False
-        key = index.data(_KEY_ROLE) or ""
-        return all(word in key for word in self._words)
-
-
-class CheckList(QWidget):
-    """A list of checkable entries, with an optional search field above it.
-
-    Signals:
-        changed(): an entry was checked or unchecked by the user.
-    """
-
-    changed = Signal()
-
-    def __init__(
-        self,
-        search_placeholder: str | None = None,
-        parent: QWidget | None = None,
-        *,
-        height: int = 150,
-    ) -> None:
-        super().__init__(parent)
-        self._model = QStandardItemModel(self)
-        self._proxy = _EntryFilter(self)
-        self._proxy.setSourceModel(self._model)
-        self.view = QListView(self)
-        self.view.setModel(self._proxy)
-        self.view.setUniformItemSizes(True)
-        self.view.setFixedHeight(height)
-        self.search: QLineEdit | None = None
-        self._silent = False
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        if search_placeholder:
-            self.search = QLineEdit(self)
-            self.search.setPlaceholderText(search_placeholder)
-            self.search.setClearButtonEnabled(True)
-            self.search.textChanged.connect(self._proxy.set_text)
-            layout.addWidget(self.search)
-        layout.addWidget(self.view)
-        self._model.itemChanged.connect(self._on_model_item_changed)
-
-    def set_entries(self, entries: Iterable[Entry]) -> None:
-        """Replace the entries; codes that were checked and remain stay checked."""
-        kept = self.checked() or frozenset()
-        self._silent = True
-        try:
-            self._model.clear()
-            for code, label, count in entries:
-                item = QStandardItem(f"{label} ({_count(count)})")
-                item.setEditable(False)
-                item.setCheckable(True)
-                item.setCheckState(
-                    Qt.CheckState.Checked if code in kept else Qt.CheckState.Unchecked
-                )
-                item.setData(code, _CODE_ROLE)
-                item.setData(label, _LABEL_ROLE)
-                item.setData(normalize_text(f"{label} {code}"), _KEY_ROLE)
-                item.setToolTip(label if code in label else f"{label} ({code})")
-                self._model.appendRow(item)
-        finally:
-            self._silent = False
-
-    def label_of(self, code: str) -> str:
-        """The label of the entry ``code`` (without its count), or the code itself."""
-        for row in range(self._model.rowCount()):
-            item = self._model.item(row)
-            if item.data(_CODE_ROLE) == code:
-                return str(item.data(_LABEL_ROLE))
-        return code
-
-    def entry_count(self) -> int:
-        """Number of entries, shown or hidden."""
-        return self._model.rowCount()
-
-    def checked(self) -> frozenset[str] | None:
-        """Codes of the checked entries, or None when none is checked (no restriction)."""
-        codes = frozenset(
-            str(item.data(_CODE_ROLE))
-            for row in range(self._model.rowCount())
-            if (item := self._model.item(row)).checkState() == Qt.CheckState.Checked
-        )
-        return codes or None
-
-    def set_checked(self, codes: Iterable[str], *, notify: bool = False) -> None:
-        """Check exactly these codes (others are unchecked)."""
-        wanted = set(codes)
-        self._silent = True
-        try:
-            for row in range(self._model.rowCount()):
-                item = self._model.item(row)
-                state = (
-                    Qt.CheckState.Checked
-                    if item.data(_CODE_ROLE) in wanted
-                    else (Qt.CheckState.Unchecked)
-                )
-                if item.checkState() != state:
-                    item.setCheckState(state)
-        finally:
-            self._silent = False
-        if notify:
-            self.changed.emit()
-
-    def restrict_to(self, codes: frozenset[str] | None) -> None:
-        """Show only these codes (None = all); hidden entries are unchecked."""
-        self._proxy.set_allowed(codes)
-        if codes is not None:
-            kept = (self.checked() or frozenset()) & codes
-            self.set_checked(kept)
-
-    def clear(self) -> None:
-        """Uncheck everything and empty the search field, without signal."""
-        self.set_checked(())
-        if self.search is not None:
-            self.search.clear()
-
-    def _on_model_item_changed(self, _item: QStandardItem) -> None:
-        if not self._silent:
-            self.changed.emit()
 
 
 class FilterPanel(QWidget):
@@ -295,16 +135,16 @@ class FilterPanel(QWidget):
             name = nomenclature_name(nomenclature)
             self.section_box.setTitle(f"Section {name}")
             self.division_box.setTitle(f"Division {name}")
-            self.sections.set_entries(_section_entries(firms, nomenclature))
-            self.divisions.set_entries(_division_entries(firms, nomenclature))
-            self.bands.set_entries(_band_entries(firms))
-            self.communes.set_entries(_commune_entries(firms))
-            self.teams.set_entries(_team_entries(firms))
-            advisers = _adviser_entries(firms)
+            self.sections.set_entries(section_entries(firms, nomenclature))
+            self.divisions.set_entries(division_entries(firms, nomenclature))
+            self.bands.set_entries(band_entries(firms))
+            self.communes.set_entries(commune_entries(firms))
+            self.teams.set_entries(team_entries(firms))
+            advisers = adviser_entries(firms)
             self._adviser_team = {code: team for code, _label, _n, team in advisers}
             self.advisers.set_entries([(code, label, n) for code, label, n, _team in advisers])
-            self.stages.set_entries(_stage_entries(firms))
-            self.locks.set_entries(_lock_entries(firms))
+            self.stages.set_entries(stage_entries(firms))
+            self.locks.set_entries(lock_entries(firms))
             self._restrict_divisions()
             self._restrict_advisers()
             dates = firms["date_creation"].drop_nulls() if firms.height else pl.Series([])
@@ -547,88 +387,3 @@ class FilterPanel(QWidget):
         value = edit.date().toPython()
         assert isinstance(value, dt.date)
         return value
-
-
-# --- entries from the frame ---------------------------------------------------------
-
-
-def _counts(firms: pl.DataFrame, *columns: str) -> list[tuple[Any, ...]]:
-    """``(values..., count)`` of each non-null combination of ``columns``."""
-    if not firms.height:
-        return []
-    grouped = firms.drop_nulls(columns[0]).group_by(list(columns)).len().sort(columns[0])
-    return [tuple(row) for row in grouped.iter_rows()]
-
-
-def _section_entries(firms: pl.DataFrame, nomenclature: str = REV2) -> list[Entry]:
-    sections = load_nomenclature(nomenclature).sections
-    entries = [
-        (code, f"{code} – {sections.get(code, '')}", n) for code, n in _counts(firms, "section")
-    ]
-    absent = int(firms["section"].is_null().sum()) if firms.height else 0
-    if absent:
-        entries.append((ABSENT, absent_label(nomenclature), absent))
-    return entries
-
-
-def _division_entries(firms: pl.DataFrame, nomenclature: str = REV2) -> list[Entry]:
-    labels = load_nomenclature(nomenclature).labels
-    return [(code, f"{code} – {labels.get(code, '')}", n) for code, n in _counts(firms, "division")]
-
-
-def _band_entries(firms: pl.DataFrame) -> list[Entry]:
-    rank = {code: i for i, code in enumerate(BAND_ORDER)}
-    rows = sorted(_counts(firms, "band"), key=lambda r: (rank.get(r[0], 99), r[0]))
-    return [(code, band_label(code), n) for code, n in rows]
-
-
-def _commune_entries(firms: pl.DataFrame) -> list[Entry]:
-    rows = _counts(firms, "commune_code", "commune_name")
-    rows.sort(key=lambda r: (normalize_text(r[1] or ""), r[0]))
-    return [(code, name or code, n) for code, name, n in rows]
-
-
-def _team_entries(firms: pl.DataFrame) -> list[Entry]:
-    if "team_id" not in firms.columns or not firms.height:
-        return []
-    rows = _counts(firms, "team_id", "team")
-    rows.sort(key=lambda r: (normalize_text(r[1] or ""), r[0]))
-    entries = [(str(team_id), name or f"Équipe n° {team_id}", n) for team_id, name, n in rows]
-    none = int(firms["team_id"].is_null().sum())
-    if none:
-        entries.append((NONE, "Sans équipe", none))
-    return entries
-
-
-def _adviser_entries(firms: pl.DataFrame) -> list[tuple[str, str, int, str]]:
-    """``(code, label, count, team code)``: each adviser with the team's name."""
-    if "adviser_id" not in firms.columns or not firms.height:
-        return []
-    rows = _counts(firms, "adviser_id", "adviser", "team_id", "team")
-    rows.sort(key=lambda r: (normalize_text(r[1] or ""), r[0]))
-    entries = [
-        (str(a), f"{name or f'Conseiller n° {a}'} — {team or ''}", n, str(team_id))
-        for a, name, team_id, team, n in rows
-    ]
-    none = int(firms["adviser_id"].is_null().sum())
-    if none:
-        entries.append((NONE, "Sans conseiller", none, NONE))
-    return entries
-
-
-def _stage_entries(firms: pl.DataFrame) -> list[Entry]:
-    if "stage" not in firms.columns or not firms.height:
-        return []
-    counts = dict(firms["stage"].drop_nulls().value_counts().iter_rows())
-    order = [*STAGE_ORDER, *sorted(set(counts) - set(STAGE_ORDER))]
-    return [(stage, stage, int(counts[stage])) for stage in order if stage in counts]
-
-
-def _lock_entries(firms: pl.DataFrame) -> list[Entry]:
-    if "locked" not in firms.columns or not firms.height:
-        return []
-    locked = int(firms["locked"].fill_null(False).sum())
-    return [
-        (LOCKED, "Verrouillées", locked),
-        (UNLOCKED, "Non verrouillées", firms.height - locked),
-    ]

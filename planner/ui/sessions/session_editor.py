@@ -2,9 +2,9 @@
 
 Three tabs: « Séance » (kind, title, times, recurrence, venue, capacity,
 status, theme, partners, advisers), « Entreprises » (host firms picked from
-the campaign's firms, invitees and suggestions) and « Bilan » (after the
-event: participants, job offers, hires, comment, which invitees came; see
-``session_outcome_tab``).
+the campaign's firms, invitees and suggestions; see ``session_firms_tab``)
+and « Bilan » (after the event: participants, job offers, hires, comment,
+which invitees came; see ``session_outcome_tab``).
 
 The questions the editor asks (a reason to override a clash) and what it
 tells (warnings) go through ``ask_reason`` and ``inform``, which a caller or
@@ -18,19 +18,15 @@ from collections.abc import Callable
 from typing import Any
 
 import polars as pl
-from PySide6.QtCore import QDateTime, QModelIndex, Qt
+from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QCompleter,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QLayout,
     QLineEdit,
     QListView,
@@ -46,19 +42,7 @@ from planner.domain.errors import PlannerError
 from planner.domain.recurrence import Recurrence
 from planner.domain.session_labels import SESSION_KINDS, SESSION_STATUSES
 from planner.services.campaign.campaign_store import CampaignStore
-from planner.services.campaign.naf_reference import reference_nomenclature
-from planner.services.sessions.choices import (
-    NamedChoice,
-    adviser_choices,
-    firm_name,
-    partner_choices,
-)
-from planner.services.sessions.invitees import (
-    MORE_STEP,
-    rome_note,
-    suggest_invitees,
-    suggestion_limit,
-)
+from planner.services.sessions.choices import NamedChoice, adviser_choices, partner_choices
 from planner.services.sessions.outcome import record_outcome
 from planner.services.sessions.planning import (
     ClashError,
@@ -71,13 +55,8 @@ from planner.services.sessions.planning import (
 from planner.services.sessions.venues import add_free_venue, list_venues
 from planner.services.sessions.working_days import default_session_start
 from planner.services.shared_campaign.conflicts import Conflict, StaleVersion
-from planner.ui.sessions.editor_models import (
-    SIRET_ROLE,
-    CheckListModel,
-    FirmListModel,
-    FirmSearchModel,
-    firm_label,
-)
+from planner.ui.sessions.editor_models import CheckListModel, firm_label
+from planner.ui.sessions.session_firms_tab import SessionFirmsTab
 from planner.ui.sessions.session_outcome_tab import SessionOutcomeTab
 from planner.ui.shared_campaign.conflict_dialog import resolve_conflict
 
@@ -128,11 +107,27 @@ class SessionEditor(QDialog):
         self.ask_reason: AskReason = ask_reason or self._ask_reason_dialog
         self.inform: Inform = inform or self._inform_box
         self.resolve: Callable[[Conflict], str] = lambda c: resolve_conflict(self, c)
-        self._selected_sirets = selected_sirets
         self.setWindowTitle("Modifier la séance" if record else "Nouvelle séance")
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._session_tab(record), "Séance")
-        self.tabs.addTab(self._firms_tab(firms), "Entreprises")
+        self.firms_tab = SessionFirmsTab(
+            store,
+            firms,
+            selected_sirets=selected_sirets,
+            venue_id=self.venue.currentData,
+            capacity=self._capacity,
+            themes=self.themes,
+            # Looked up at each call: a caller or a test may replace ``inform``.
+            inform=lambda title, text: self.inform(title, text),  # noqa: PLW0108
+            parent=self,
+        )
+        self.capacity.valueChanged.connect(self.firms_tab.count_invitees)
+        self.tabs.addTab(self.firms_tab, "Entreprises")
+        # The firms' fields, as callers and tests have always reached them.
+        self.hosts, self.invitees = self.firms_tab.hosts, self.firms_tab.invitees
+        self.host_search, self.rome_note = self.firms_tab.host_search, self.firms_tab.rome_note
+        self.invitee_count = self.firms_tab.invitee_count
+        self.suggest_more = self.firms_tab.suggest_more
         self.outcome = SessionOutcomeTab(self)
         self.tabs.addTab(self.outcome, "Bilan")
         # The outcome's fields, as callers and tests have always reached them.
@@ -211,89 +206,6 @@ class SessionEditor(QDialog):
                 form.addRow(label, widget)
         return page
 
-    def _firms_tab(self, firms: pl.DataFrame | None) -> QWidget:
-        page = QWidget(self)
-        self.firm_search_model = FirmSearchModel(firms, self)
-        self.host_search = QLineEdit(page)
-        self.host_search.setPlaceholderText("Chercher une entreprise de la campagne (nom ou SIRET)")
-        self.host_search.setClearButtonEnabled(True)
-        completer = QCompleter(self.firm_search_model, self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setMaxVisibleItems(12)
-        # PySide6's stubs give SignalInstance no __getitem__ for picking an overload.
-        completer.activated[QModelIndex].connect(self._on_completer_activated)  # type: ignore[index]
-        self.host_search.setCompleter(completer)
-        self.hosts = FirmListModel(self)
-        self.host_view = QListView(page)
-        self.host_view.setModel(self.hosts)
-        self.host_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.host_view.setMaximumHeight(110)
-        add_selected = QPushButton("Ajouter les entreprises sélectionnées", page)
-        add_selected.setToolTip("Celles choisies dans le tableau ou sur la carte")
-        add_selected.setEnabled(self._selected_sirets is not None)
-        add_selected.clicked.connect(self.add_selected_hosts)
-        remove_host = QPushButton("Retirer", page)
-        remove_host.clicked.connect(lambda: self._remove(self.host_view, self.hosts))
-        host_buttons = QHBoxLayout()
-        host_buttons.addWidget(add_selected)
-        host_buttons.addWidget(remove_host)
-        host_buttons.addStretch(1)
-
-        self.invitees = FirmListModel(self)
-        self.invitee_view = QListView(page)
-        self.invitee_view.setModel(self.invitees)
-        self.invitee_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.radius = QDoubleSpinBox(page)
-        self.radius.setRange(0.5, 50)
-        self.radius.setValue(5)
-        self.radius.setSuffix(" km")
-        suggest = QPushButton("Suggérer des invités", page)
-        suggest.setToolTip(
-            "Autant d'entreprises que de places libres (50 si les places ne sont pas fixées)"
-        )
-        suggest.clicked.connect(lambda _checked=False: self.suggest(more=False))
-        self.suggest_more = QPushButton("Proposer plus d'invités", page)
-        self.suggest_more.setToolTip(
-            f"{MORE_STEP} entreprises de plus, au-delà des places de la séance"
-        )
-        self.suggest_more.clicked.connect(lambda _checked=False: self.suggest(more=True))
-        remove_invitee = QPushButton("Retirer", page)
-        remove_invitee.clicked.connect(lambda: self._remove(self.invitee_view, self.invitees))
-        invitee_buttons = QHBoxLayout()
-        invitee_buttons.addWidget(QLabel("Rayon", page))
-        invitee_buttons.addWidget(self.radius)
-        invitee_buttons.addWidget(suggest)
-        invitee_buttons.addWidget(self.suggest_more)
-        invitee_buttons.addWidget(remove_invitee)
-        invitee_buttons.addStretch(1)
-
-        layout = QVBoxLayout(page)
-        title = QLabel("<b>Entreprises d'accueil</b>", page)
-        layout.addWidget(title)
-        layout.addWidget(self.host_search)
-        layout.addWidget(self.host_view)
-        layout.addLayout(host_buttons)
-        layout.addWidget(QLabel("<b>Entreprises invitées</b>", page))
-        layout.addWidget(self.invitee_view, 1)
-        self.invitee_count = QLabel(page)
-        layout.addWidget(self.invitee_count)
-        layout.addLayout(invitee_buttons)
-        for signal in (
-            self.invitees.rowsInserted,
-            self.invitees.rowsRemoved,
-            self.invitees.modelReset,
-        ):
-            signal.connect(self._count_invitees)
-        self.capacity.valueChanged.connect(self._count_invitees)
-        self._count_invitees()
-        note = rome_note(reference_nomenclature(self.store))
-        self.rome_note = QLabel(note or "", page)
-        self.rome_note.setWordWrap(True)
-        self.rome_note.setVisible(note is not None)
-        layout.addWidget(self.rome_note)
-        return page
-
     def _fill_venues(self) -> None:
         self.venue.clear()
         self.venue.addItem("Lieu à définir", None)
@@ -357,37 +269,17 @@ class SessionEditor(QDialog):
 
     # ---------------------------------------------------------------- firms
 
-    def _on_completer_activated(self, index: QModelIndex) -> None:
-        siret = index.data(SIRET_ROLE)
-        if siret:
-            self.add_host(str(siret))
-        # Once Qt has put the chosen text in the line edit, empty it for the next search.
-        self.host_search.clear()
-
     def add_host(self, siret: str) -> bool:
         """Add a campaign firm as a host; False when unknown or already there."""
-        label = self._label_of(siret)
-        return label is not None and self.hosts.add(siret, label)
-
-    def _label_of(self, siret: str) -> str | None:
-        name = firm_name(self.store, siret)
-        return None if name is None else firm_label(name, siret)
+        return self.firms_tab.add_host(siret)
 
     def add_selected_hosts(self) -> None:
-        if self._selected_sirets is None:
-            return
-        sirets = self._selected_sirets()
-        if not sirets:
-            self.inform(
-                "Entreprises d'accueil",
-                "Sélectionnez d'abord des entreprises dans le tableau ou sur la carte.",
-            )
-            return
-        for siret in sirets:
-            self.add_host(siret)
+        """Add the firms selected in the table or on the map as hosts."""
+        self.firms_tab.add_selected_hosts()
 
-    def _remove(self, view: QListView, model: FirmListModel) -> None:
-        model.remove_rows([i.row() for i in view.selectionModel().selectedRows()])
+    def suggest(self, more: bool = False) -> None:
+        """Add suggested invitees: up to the free places, or beyond them with ``more``."""
+        self.firms_tab.suggest(more=more)
 
     # ----------------------------------------------------------------- save
 
@@ -424,43 +316,6 @@ class SessionEditor(QDialog):
 
     def _capacity(self) -> int | None:
         return None if self.capacity.value() == -1 else self.capacity.value()
-
-    def _count_invitees(self, *_args: object) -> None:
-        count, capacity = len(self.invitees.sirets()), self._capacity()
-        text = f"{count} entreprise{'s' if count > 1 else ''} invitée{'s' if count > 1 else ''}"
-        if capacity is not None:
-            text += f" pour {capacity} place{'s' if capacity > 1 else ''}"
-            if count > capacity:
-                text += " (au-delà des places)"
-        self.invitee_count.setText(text)
-
-    def suggest(self, more: bool = False) -> None:
-        """Add suggested invitees: up to the free places, or beyond them with ``more``."""
-        venue = next((v for v in list_venues(self.store) if v.id == self.venue.currentData()), None)
-        if venue is None or venue.lon is None or venue.lat is None:
-            self.inform("Invités", "Choisissez d'abord un lieu placé sur la carte.")
-            return
-        invited = self.invitees.sirets()
-        limit = suggestion_limit(self._capacity(), len(invited), more=more)
-        if limit == 0:
-            self.inform(
-                "Invités",
-                f"La séance est complète : {len(invited)} entreprises invitées pour "
-                f"{self._capacity()} places. « Proposer plus d'invités » en propose au-delà.",
-            )
-            return
-        for s in suggest_invitees(
-            self.store,
-            self.themes(),
-            venue.lon,
-            venue.lat,
-            radius_km=self.radius.value(),
-            limit=limit,
-            exclude=invited,
-        ):
-            self.invitees.add(
-                s.siret, f"{s.name} — {s.status or 'jamais contactée'}, {s.distance_km} km"
-            )
 
     def save(self) -> None:
         draft = self.draft()
