@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtPrintSupport import QPrintDialog
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from planner.geo.reference import CommuneReference
@@ -85,13 +84,16 @@ def test_aide_stays_the_last_menu(window: MainWindow) -> None:
 def test_ctrl_p_prints_the_map_from_the_table(
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from planner.ui.map.print_options_dialog import PrintOptionsDialog
+
     asked: list[bool] = []
 
-    def refuse(_dialog: QPrintDialog) -> int:
+    def refuse(_dialog: QDialog) -> int:
         asked.append(True)
-        return 0  # the print dialog cancelled
+        return 0  # the print options (framing, orientation) cancelled
 
-    monkeypatch.setattr(QPrintDialog, "exec", refuse)
+    # Ctrl+P opens the map's print options first (then Qt's print dialog).
+    monkeypatch.setattr(PrintOptionsDialog, "exec", refuse)
     ctrl_p = QKeySequence(QKeySequence.StandardKey.Print)
     matching = [a.text() for a in window.findChildren(QAction) if a.shortcut() == ctrl_p]
     assert matching == ["Im&primer la carte…"]  # one owner, or Qt fires none (ambiguous)
