@@ -99,14 +99,14 @@ OPTIONAL_HEADERS: frozenset[str] = frozenset(
 PRINTED: tuple[tuple[str, int], ...] = (
     ("Rang", 5),
     ("Nom", 28),
-    ("Adresse", 30),
+    ("Adresse", 28),
     ("Commune", 16),
-    ("Libellé NAF", 26),
+    ("Libellé NAF", 24),
     ("Effectif", 14),
     ("Téléphone", 13),
     ("Date de l'appel", 11),
     ("Résultat", 17),
-    ("Commentaire", 26),
+    ("Commentaire", 22),
 )
 """What a caller needs on paper, in sheet order, with its width: the printed area of
 each data sheet is these columns (landscape A4, one page wide); the others follow them

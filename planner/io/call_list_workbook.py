@@ -147,6 +147,7 @@ def _print_setup(ws: Any) -> None:
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+    ws.set_margins(left=0.3, right=0.3, top=0.5, bottom=0.6)  # inches: more room for text
 
 
 def _write_guide(ws: Any, fmt: _Formats, meta: CallListMeta, sheets: Sequence[str]) -> None:
