@@ -168,8 +168,10 @@ def export_call_lists_command(args: argparse.Namespace) -> int:
             )
         if len(report.left_out) > 20:
             rest = len(report.left_out) - 20
-            print(f"  … et {integer(rest)} autres (onglet « Non sollicitées » du classeur "
-                  "du coordinateur, ou --json)")
+            print(
+                f"  … et {integer(rest)} autres (onglet « Non sollicitées » du classeur "
+                "du coordinateur, ou --json)"
+            )
     return 0
 
 
@@ -195,6 +197,13 @@ def import_outcomes_command(args: argparse.Namespace) -> int:
     print(f"Acceptées : {len(preview.accepted)}")
     print(f"Rejetées : {len(preview.rejected)}")
     print(f"Conflits : {len(preview.conflicts)}")
+    with_conflicts = args.with_conflicts
+    print(
+        f"Services enregistrés avec les contacts : {preview.services(include_conflicts=with_conflicts)}"
+    )
+    marks = preview.marks(include_conflicts=with_conflicts)
+    if marks:
+        print(f"Entreprises à marquer « ne pas solliciter » (refus) : {marks}")
     for warning in preview.warnings:
         print(f"Attention : {warning}", file=sys.stderr)
     for rejection in preview.rejected:

@@ -81,16 +81,16 @@ from planner.io.output_file import atomic_path
 __all__ = [
     "FILL_COLUMNS",
     "FILL_HEADERS",
-    "LEFT_OUT_SHEET",
-    "PRINTED",
     "FORMAT_VERSION",
     "GUIDE_SHEET",
     "HEADERS",
     "KEY_COLUMN",
     "KEY_COLUMNS",
     "KEY_HEADER",
+    "LEFT_OUT_SHEET",
     "MARKER",
     "META_SHEET",
+    "PRINTED",
     "SIGNED_FORMAT_VERSION",
     "CallListMeta",
     "CallListRow",
@@ -423,7 +423,8 @@ def _write_meta_head(hidden: Any, meta: CallListMeta) -> int:
             ["export_id", signing.export_id, "signature", signature],
             ["key", "siret", "signature", "sheet", "adviser_id", "name_signature"],
         ]
-    for r, values in enumerate(head):
+    for r, head_values in enumerate(head):
+        values = head_values
         if r < len(meta.services):
             values = [*values, *[""] * (LIST_COLUMN - len(values)), meta.services[r][0]]
         for col, value in enumerate(values):

@@ -65,8 +65,22 @@ class OutcomePreview:
     refused: list[str] = field(default_factory=list)
     """Whole workbooks refused (another campaign, damaged…), when others were read."""
 
+    def services(self, *, include_conflicts: bool = False) -> int:
+        """Services the rows to write record (one per row at most)."""
+        return sum(1 for row in self._rows(include_conflicts) if row.service is not None)
+
+    def marks(self, *, include_conflicts: bool = False) -> int:
+        """Firms whose « Refus » asks *ne pas solliciter* (already marked ones included)."""
+        return len({row.siret for row in self._rows(include_conflicts) if row.no_more})
+
+    def _rows(self, include_conflicts: bool) -> list[FilledRow]:
+        rows = list(self.accepted)
+        return rows + [c.row for c in self.conflicts] if include_conflicts else rows
+
     def to_json(self) -> JsonObject:
         return {
+            "services": self.services(),
+            "do_not_solicit": self.marks(),
             "files": [
                 {
                     "file": f.file,
