@@ -198,9 +198,8 @@ def import_outcomes_command(args: argparse.Namespace) -> int:
     print(f"Rejetées : {len(preview.rejected)}")
     print(f"Conflits : {len(preview.conflicts)}")
     with_conflicts = args.with_conflicts
-    print(
-        f"Services enregistrés avec les contacts : {preview.services(include_conflicts=with_conflicts)}"
-    )
+    services = preview.services(include_conflicts=with_conflicts)
+    print(f"Services enregistrés avec les contacts : {services}")
     marks = preview.marks(include_conflicts=with_conflicts)
     if marks:
         print(f"Entreprises à marquer « ne pas solliciter » (refus) : {marks}")
