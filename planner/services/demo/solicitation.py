@@ -27,11 +27,15 @@ def add_demo_solicitation(store: CampaignStore, *, seed: int, today: dt.date | N
     rng = random.Random(seed + 14)
     today = today or dt.date.today()
     with store.session() as session:
-        assigned = session.execute(
-            select(models.Assignment.siret, models.Team.partner_id)
-            .join(models.Team, models.Team.id == models.Assignment.team_id)
-            .order_by(models.Assignment.siret)
-        ).all()
+        assigned = (
+            session.execute(
+                select(models.Assignment.siret, models.Team.partner_id)
+                .join(models.Team, models.Team.id == models.Assignment.team_id)
+                .order_by(models.Assignment.siret)
+            )
+            .tuples()
+            .all()
+        )
         if not assigned:
             return
         cap = read_cap(session)
