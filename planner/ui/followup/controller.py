@@ -115,8 +115,8 @@ class FollowupController(QObject):
             bmo,
             supported,
             priorities,
-            unsigned,
             pressure,
+            unsigned,  # last: tests and callers reach the setting as actions[-1]
         )
         parts.campaign_shown.connect(self._on_campaign_shown)
 
