@@ -97,7 +97,7 @@ OPTIONAL_HEADERS: frozenset[str] = frozenset(
 """Columns added after the first exports: a workbook exported without them still reads back."""
 
 PRINTED: tuple[tuple[str, int], ...] = (
-    ("Rang", 5),
+    ("Rang", 6),
     ("Nom", 28),
     ("Adresse", 28),
     ("Commune", 16),
