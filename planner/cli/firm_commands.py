@@ -1,4 +1,5 @@
-"""One firm from the command line: ``firm show``, ``firm assign`` and ``contact add``.
+"""One firm from the command line: ``firm show``, ``firm assign``, ``firm block``,
+``firm unblock`` and ``contact add``.
 
 ``firm assign --if-version N`` writes only if the firm's assignment is still
 at version N (as ``firm show`` gave it); otherwise it exits with code 3 and a
@@ -44,6 +45,25 @@ def add_parsers(sub: Any, import_sub: Any) -> None:
     )
     assign.add_argument("--json", action="store_true", help="sortie JSON")
     assign.set_defaults(handler=firm_assign)
+    block = firm_sub.add_parser(
+        "block", help="marquer l'établissement « ne pas solliciter » (hors des listes d'appels)"
+    )
+    block.add_argument("file", help="campagne (.planner ou URL PostgreSQL)")
+    block.add_argument("siret", help="SIRET de l'établissement")
+    block.add_argument(
+        "--reason",
+        required=True,
+        metavar="TEXTE",
+        help="motif : « refus », « entreprise fermée », « déjà suivie » ou tout autre texte",
+    )
+    block.add_argument("--until", metavar="jj/mm/aaaa", help="dernier jour où la marque tient")
+    block.add_argument("--json", action="store_true", help="sortie JSON")
+    block.set_defaults(handler=firm_block_command)
+    unblock = firm_sub.add_parser("unblock", help="lever la marque « ne pas solliciter »")
+    unblock.add_argument("file", help="campagne (.planner ou URL PostgreSQL)")
+    unblock.add_argument("siret", help="SIRET de l'établissement")
+    unblock.add_argument("--json", action="store_true", help="sortie JSON")
+    unblock.set_defaults(handler=firm_unblock_command)
     contact = sub.add_parser("contact", help="contacts avec les établissements")
     contact_sub = contact.add_subparsers(dest="contact_command", required=True)
     add = contact_sub.add_parser("add", help="enregistrer un contact et son issue")
@@ -197,4 +217,60 @@ def contact_add(args: argparse.Namespace) -> int:
         )
     else:
         print(terminal_text(f"Contact enregistré : {line.date:%d/%m/%Y} — {line.outcome}."))
+    return EXIT_OK
+
+
+def firm_block_command(args: argparse.Namespace) -> int:
+    """``planner firm block URL SIRET --reason TEXT [--until jj/mm/aaaa] [--json]``."""
+    from planner.db.store import open_store
+    from planner.domain.errors import PlannerError
+    from planner.domain.typed_dates import parse_typed_date
+    from planner.services.solicitation.firm_marks import mark_firm
+
+    until = None
+    if args.until:
+        try:
+            until = parse_typed_date(args.until)
+        except ValueError as exc:
+            raise PlannerError(f"--until : {exc}.") from exc
+    with open_store(args.file) as store:
+        mark = mark_firm(store, args.siret, args.reason, until=until)
+    end = f"jusqu'au {mark.until:%d/%m/%Y}" if mark.until else "sans échéance"
+    if args.json:
+        print_json(
+            {
+                "siret": mark.siret,
+                "reason": mark.reason,
+                "reason_label": mark.reason_label,
+                "note": mark.note,
+                "until": f"{mark.until:%d/%m/%Y}" if mark.until else None,
+                "blocked_by": mark.blocked_by,
+                "version": mark.version,
+            }
+        )
+    else:
+        note = f" ({mark.note})" if mark.note else ""
+        print(
+            terminal_text(
+                f"{mark.siret} marqué « ne pas solliciter » : {mark.reason_label}{note}, {end}. "
+                "Il ne figurera dans aucune liste d'appels."
+            )
+        )
+    return EXIT_OK
+
+
+def firm_unblock_command(args: argparse.Namespace) -> int:
+    """``planner firm unblock URL SIRET [--json]``."""
+    from planner.db.store import open_store
+    from planner.services.solicitation.firm_marks import unmark_firm
+
+    with open_store(args.file) as store:
+        lifted = unmark_firm(store, args.siret)
+    siret = "".join(args.siret.split())
+    if args.json:
+        print_json({"siret": siret, "lifted": lifted})
+    elif lifted:
+        print(terminal_text(f"Marque « ne pas solliciter » levée pour {siret}."))
+    else:
+        print(terminal_text(f"{siret} n'était pas marqué « ne pas solliciter » : rien à lever."))
     return EXIT_OK

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from planner.cli.output import EXIT_OK, print_json
+from planner.cli.output import EXIT_OK, print_json, terminal_text
 from planner.cli.parser import Parser
 from planner.cli.progress_bar import TextProgress
 from planner.db.store import open_store
-from planner.domain.french_numbers import percent
+from planner.domain.french_numbers import integer, percent
 
 
 def add_parsers(sub: Any, import_sub: Any) -> None:
@@ -124,22 +124,54 @@ def _add_priority_parsers(sub: Any, import_sub: Any) -> None:
 
 
 def export_call_lists_command(args: argparse.Namespace) -> int:
-    from planner.services.followup.call_lists import export_call_lists
+    from planner.services.followup.call_lists import run_call_list_export
 
     with open_store(args.file) as store:
-        files = export_call_lists(store, args.out, partner=args.partner, per=args.per)
+        report = run_call_list_export(store, args.out, partner=args.partner, per=args.per)
+    files = report.files
     if args.json:
+        counts = report.counts()
         print_json(
             {
                 "files": [
                     {"path": str(f.path), "partner": f.partner, "rows": f.rows, "sheets": f.sheets}
                     for f in files
-                ]
+                ],
+                "left_out": {
+                    "total": len(report.left_out),
+                    "blocked": counts["blocked"],
+                    "over_cap": counts["over_cap"],
+                    "cap": report.cap,
+                    "firms": [
+                        {
+                            "siret": f.siret,
+                            "name": f.name,
+                            "partner": f.partner,
+                            "reason": f.reason,
+                            "label": f.label,
+                            "detail": f.detail,
+                        }
+                        for f in report.left_out
+                    ],
+                },
             }
         )
     else:
         for f in files:
-            print(f"{f.path} : {f.rows} entreprises")
+            print(terminal_text(f"{f.path} : {integer(f.rows)} entreprises"))
+        print(report.summary())
+        for firm in report.left_out[:20]:
+            print(
+                terminal_text(
+                    f"  {firm.siret} {firm.name} ({firm.partner}) : {firm.label} — {firm.detail}"
+                )
+            )
+        if len(report.left_out) > 20:
+            rest = len(report.left_out) - 20
+            print(
+                f"  … et {integer(rest)} autres (onglet « Non sollicitées » du classeur "
+                "du coordinateur, ou --json)"
+            )
     return 0
 
 
@@ -165,6 +197,12 @@ def import_outcomes_command(args: argparse.Namespace) -> int:
     print(f"Acceptées : {len(preview.accepted)}")
     print(f"Rejetées : {len(preview.rejected)}")
     print(f"Conflits : {len(preview.conflicts)}")
+    with_conflicts = args.with_conflicts
+    services = preview.services(include_conflicts=with_conflicts)
+    print(f"Services enregistrés avec les contacts : {services}")
+    marks = preview.marks(include_conflicts=with_conflicts)
+    if marks:
+        print(f"Entreprises à marquer « ne pas solliciter » (refus) : {marks}")
     for warning in preview.warnings:
         print(f"Attention : {warning}", file=sys.stderr)
     for rejection in preview.rejected:

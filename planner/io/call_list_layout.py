@@ -13,6 +13,7 @@ from planner.domain.export_signature import (
     ExportIdentity,
 )
 from planner.domain.outcomes import OUTCOMES
+from planner.domain.service_offer import SERVICE_STATUSES
 
 MARKER = "planner-liste-appels"
 FORMAT_VERSION = 1  # unsigned (before signatures)
@@ -45,21 +46,83 @@ KEY_COLUMNS: tuple[tuple[str, int, str], ...] = (
         "« oui » : l'entreprise figure dans la liste des entreprises déjà accompagnées.",
     ),
 )
+SERVICE_HEADER = "Service"
+SERVICE_STATUS_HEADER = "Statut du service"
+SERVICE_DATE_HEADER = "Date du service"
+SERVICE_QUANTITY_HEADER = "Nombre (postes/personnes)"
+NO_MORE_HEADER = "Ne plus solliciter"
 FILL_COLUMNS: tuple[tuple[str, int, str], ...] = (
     ("Interlocuteur", 22, "Personne jointe dans l'entreprise."),
     ("Téléphone", 15, "Téléphone de l'interlocuteur."),
     ("Courriel", 26, "Courriel de l'interlocuteur."),
-    ("Date de l'appel", 13, "Date de l'appel, jj/mm/aaaa (obligatoire si un résultat est saisi)."),
-    ("Résultat", 26, "Choisir dans la liste : " + ", ".join(OUTCOMES) + "."),
+    ("Date de l'appel", 11, "Date de l'appel, jj/mm/aaaa (obligatoire si un résultat est saisi)."),
+    ("Résultat", 20, "Choisir dans la liste : " + ", ".join(OUTCOMES) + "."),
     ("Nombre de postes", 10, "Nombre de postes à pourvoir (nombre entier)."),
     ("Métier ROME", 14, "Code ROME du métier recherché (ex. : N1103)."),
     ("Intérêt session découverte", 14, "Oui / Non / Peut-être."),
     ("Prochaine étape", 26, "Ce qui est convenu pour la suite."),
-    ("Commentaire", 34, "Toute information utile."),
+    ("Commentaire", 30, "Toute information utile."),
+    (
+        SERVICE_HEADER,
+        16,
+        "Service de l'offre commune proposé ou réalisé (code choisi dans la liste ; les codes "
+        "sont expliqués plus bas).",
+    ),
+    (
+        SERVICE_STATUS_HEADER,
+        12,
+        "Choisir dans la liste : " + ", ".join(SERVICE_STATUSES.values()) + ".",
+    ),
+    (
+        SERVICE_DATE_HEADER,
+        12,
+        "Date du service, jj/mm/aaaa (vide : la date de l'appel).",
+    ),
+    (
+        SERVICE_QUANTITY_HEADER,
+        12,
+        "Nombre de postes ou de personnes concernés par le service (nombre entier).",
+    ),
+    (
+        NO_MORE_HEADER,
+        11,
+        "« Oui » avec le résultat « Refus » : l'entreprise demande à ne plus être sollicitée "
+        "(elle sort des listes d'appels de tous les partenaires).",
+    ),
 )
-HEADERS: tuple[str, ...] = (*tuple(c[0] for c in KEY_COLUMNS + FILL_COLUMNS), KEY_HEADER)
-FIRST_FILL = len(KEY_COLUMNS) + 1  # 1-based column of the first column to fill
-KEY_COLUMN = len(HEADERS)
+OPTIONAL_HEADERS: frozenset[str] = frozenset(
+    {SERVICE_HEADER, SERVICE_STATUS_HEADER, SERVICE_DATE_HEADER, SERVICE_QUANTITY_HEADER}
+    | {NO_MORE_HEADER}
+)
+"""Columns added after the first exports: a workbook exported without them still reads back."""
+
+PRINTED: tuple[tuple[str, int], ...] = (
+    ("Rang", 6),
+    ("Nom", 28),
+    ("Adresse", 28),
+    ("Commune", 16),
+    ("Libellé NAF", 24),
+    ("Effectif", 14),
+    ("Téléphone", 13),
+    ("Date de l'appel", 11),
+    ("Résultat", 17),
+    ("Commentaire", 22),
+)
+"""What a caller needs on paper, in sheet order, with its width: the printed area of
+each data sheet is these columns (landscape A4, one page wide); the others follow them
+in the sheet, outside the printed area."""
+PRINT_TITLE_COLUMNS = 2
+"""Rank and name: the identification columns repeated on each printed page."""
+
+_PRINTED_NAMES = tuple(h for h, _w in PRINTED)
+HEADERS: tuple[str, ...] = (
+    *_PRINTED_NAMES,
+    *(c[0] for c in KEY_COLUMNS + FILL_COLUMNS if c[0] not in _PRINTED_NAMES),
+    KEY_HEADER,
+)
+"""The data sheet's columns, in sheet order (the printed ones first)."""
+KEY_COLUMN = len(HEADERS)  # 1-based column of the row key (last, hidden)
+FILL_HEADERS: frozenset[str] = frozenset(c[0] for c in FILL_COLUMNS)
 
 _KEY_BLUE = "#1F4E79"
 _FILL_GREEN = "#548235"
@@ -126,6 +189,8 @@ class CallListMeta:
     exported_at: dt.datetime
     signing: ExportSigning | None = None
     nomenclature: str = "NAF rév. 2"  # the campaign's reference, as people name it
+    services: tuple[tuple[str, str], ...] = ()
+    """(code, name) of the services the partner delivers: the « Service » drop-down."""
 
     def identity(self) -> ExportIdentity | None:
         if self.signing is None:
@@ -136,6 +201,27 @@ class CallListMeta:
             self.signing.export_id,
             self.exported_at.replace(microsecond=0),
         )
+
+
+@dataclass(frozen=True)
+class LeftOutRow:
+    """A firm left out of the call lists (coordinator's workbook), and why."""
+
+    siret: str
+    name: str
+    partner: str
+    reason: str
+    detail: str
+
+
+LEFT_OUT_SHEET = "Non sollicitées"
+LEFT_OUT_HEADERS: tuple[tuple[str, int], ...] = (
+    ("SIRET", 17),
+    ("Nom", 34),
+    ("Partenaire", 24),
+    ("Motif", 34),
+    ("Détail", 60),
+)
 
 
 def row_checksum(siret: str, name: str) -> str:

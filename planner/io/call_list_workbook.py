@@ -38,6 +38,7 @@ from planner.domain.export_signature import (
     row_signature,
 )
 from planner.domain.outcomes import OUTCOMES
+from planner.domain.service_offer import SERVICE_STATUSES
 from planner.io.call_list_layout import (
     _ADDED_ROWS,
     _DATE,
@@ -49,19 +50,29 @@ from planner.io.call_list_layout import (
     _TO_FILL,
     _VALIDATED_ROWS,
     FILL_COLUMNS,
-    FIRST_FILL,
+    FILL_HEADERS,
     FORMAT_VERSION,
     GUIDE_SHEET,
     HEADERS,
     KEY_COLUMN,
     KEY_COLUMNS,
     KEY_HEADER,
+    LEFT_OUT_HEADERS,
+    LEFT_OUT_SHEET,
     MARKER,
     META_SHEET,
+    NO_MORE_HEADER,
+    PRINT_TITLE_COLUMNS,
+    PRINTED,
+    SERVICE_DATE_HEADER,
+    SERVICE_HEADER,
+    SERVICE_QUANTITY_HEADER,
+    SERVICE_STATUS_HEADER,
     SIGNED_FORMAT_VERSION,
     CallListMeta,
     CallListRow,
     ExportSigning,
+    LeftOutRow,
     cell_text,
     row_checksum,
 )
@@ -69,23 +80,35 @@ from planner.io.output_file import atomic_path
 
 __all__ = [
     "FILL_COLUMNS",
-    "FIRST_FILL",
+    "FILL_HEADERS",
     "FORMAT_VERSION",
     "GUIDE_SHEET",
     "HEADERS",
     "KEY_COLUMN",
     "KEY_COLUMNS",
     "KEY_HEADER",
+    "LEFT_OUT_SHEET",
     "MARKER",
     "META_SHEET",
+    "PRINTED",
     "SIGNED_FORMAT_VERSION",
     "CallListMeta",
     "CallListRow",
     "ExportSigning",
+    "LeftOutRow",
     "cell_text",
     "row_checksum",
     "write_call_list",
 ]
+
+
+_COL = {header: index for index, header in enumerate(HEADERS)}
+"""0-based column of each header in a data sheet."""
+_WIDTHS = {header: width for header, width, _t in KEY_COLUMNS + FILL_COLUMNS} | dict(PRINTED)
+LIST_COLUMN = 7
+"""0-based column (H) of the hidden sheet holding the services' codes: the source of
+the « Service » drop-down (too long to be written in the rule itself)."""
+_DATE_FILLS = frozenset({"Date de l'appel", SERVICE_DATE_HEADER})
 
 
 def _text(value: str) -> str:
@@ -124,6 +147,7 @@ def _print_setup(ws: Any) -> None:
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+    ws.set_margins(left=0.3, right=0.3, top=0.5, bottom=0.6)  # inches: more room for text
 
 
 def _write_guide(ws: Any, fmt: _Formats, meta: CallListMeta, sheets: Sequence[str]) -> None:
@@ -145,6 +169,17 @@ def _write_guide(ws: Any, fmt: _Formats, meta: CallListMeta, sheets: Sequence[st
         ("Colonne", "Signification"),
     ]
     lines += [(h, text) for h, _w, text in KEY_COLUMNS + FILL_COLUMNS]
+    if meta.services:
+        lines += [("", ""), ("Codes des services", "Service")]
+        lines += [(code, name) for code, name in meta.services]
+    lines += [
+        ("", ""),
+        (
+            "Impression",
+            "La zone d'impression tient les colonnes utiles à l'appel (paysage A4, une page "
+            "de large) ; les autres colonnes suivent, hors de la zone imprimée.",
+        ),
+    ]
     for index, (label, text) in enumerate(lines, start=2):
         wrapped = -(-len(text) // _GUIDE_LINE)
         if wrapped > 1:  # LibreOffice does not grow a row to fit wrapped text
@@ -158,10 +193,24 @@ def _write_guide(ws: Any, fmt: _Formats, meta: CallListMeta, sheets: Sequence[st
     _print_setup(ws)
 
 
-def _validations(ws: Any, last_row: int) -> None:
-    """Drop-down for the outcome, dates and whole numbers checked (0-based ``last_row``)."""
+def _validations(ws: Any, last_row: int, services: int) -> None:
+    """Drop-downs (outcome, service, its status, « ne plus solliciter »), dates and whole
+    numbers checked (0-based ``last_row``; ``services``: length of the service list)."""
     last = max(last_row, 1) + _VALIDATED_ROWS
-    rules: tuple[tuple[str, dict[str, Any]], ...] = (
+    date_rule: dict[str, Any] = {
+        "validate": "date",
+        "criteria": "between",
+        "minimum": dt.date(2000, 1, 1),
+        "maximum": dt.date(2100, 1, 1),
+        "error_message": "Saisissez une date jj/mm/aaaa.",
+    }
+    count_rule: dict[str, Any] = {
+        "validate": "integer",
+        "criteria": "between",
+        "minimum": 0,
+        "maximum": 10000,
+    }
+    rules: list[tuple[str, dict[str, Any]]] = [
         (
             "Résultat",
             {
@@ -171,29 +220,51 @@ def _validations(ws: Any, last_row: int) -> None:
                 "error_message": "Choisissez un résultat dans la liste.",
             },
         ),
-        (
-            "Date de l'appel",
-            {
-                "validate": "date",
-                "criteria": "between",
-                "minimum": dt.date(2000, 1, 1),
-                "maximum": dt.date(2100, 1, 1),
-                "error_message": "Saisissez une date jj/mm/aaaa.",
-            },
-        ),
+        ("Date de l'appel", date_rule),
         (
             "Nombre de postes",
+            {**count_rule, "error_message": "Saisissez un nombre entier de postes."},
+        ),
+        (
+            SERVICE_STATUS_HEADER,
             {
-                "validate": "integer",
-                "criteria": "between",
-                "minimum": 0,
-                "maximum": 10000,
-                "error_message": "Saisissez un nombre entier de postes.",
+                "validate": "list",
+                "source": list(SERVICE_STATUSES.values()),
+                "error_title": "Statut du service",
+                "error_message": "Choisissez un statut dans la liste.",
             },
         ),
-    )
+        (SERVICE_DATE_HEADER, date_rule),
+        (
+            SERVICE_QUANTITY_HEADER,
+            {**count_rule, "error_message": "Saisissez un nombre entier."},
+        ),
+        (
+            NO_MORE_HEADER,
+            {
+                "validate": "list",
+                "source": ["Oui", "Non"],
+                "error_title": "Ne plus solliciter",
+                "error_message": "Choisissez Oui ou Non.",
+            },
+        ),
+    ]
+    if services:
+        # The catalogue's codes are too long for a list written in the rule (255
+        # characters at most): the rule points at column H of the hidden sheet.
+        rules.append(
+            (
+                SERVICE_HEADER,
+                {
+                    "validate": "list",
+                    "source": f"='{META_SHEET}'!$H$1:$H${services}",
+                    "error_title": "Service",
+                    "error_message": "Choisissez un service dans la liste.",
+                },
+            )
+        )
     for header, rule in rules:
-        col = HEADERS.index(header)
+        col = _COL[header]
         ws.data_validation(1, col, last, col, {"ignore_blank": True, **rule})
 
 
@@ -207,23 +278,27 @@ def _footer_text(text: str) -> str:
 def _prepare_sheet(ws: Any, fmt: _Formats, meta: CallListMeta, count: int) -> None:
     """Everything of a data sheet but its rows (``count`` firms)."""
     last = len(HEADERS) - 1
-    for col, (_h, width, _t) in enumerate(KEY_COLUMNS):
-        ws.set_column(col, col, width)
-    for col, (header, width, _t) in enumerate(FILL_COLUMNS, start=FIRST_FILL - 1):
-        ws.set_column(
-            col, col, width, fmt.to_fill_date if header == "Date de l'appel" else fmt.to_fill
-        )
+    for col, header in enumerate(HEADERS[:-1]):
+        if header in FILL_HEADERS:
+            style = fmt.to_fill_date if header in _DATE_FILLS else fmt.to_fill
+            ws.set_column(col, col, _WIDTHS[header], style)
+        else:
+            ws.set_column(col, col, _WIDTHS[header])
     ws.set_column(last, last, 14, None, {"hidden": True})
     ws.set_row(0, 32)
     for col, header in enumerate(HEADERS):
-        is_fill = FIRST_FILL - 1 <= col < last
+        is_fill = header in FILL_HEADERS
         ws.write_string(0, col, header, fmt.fill_header if is_fill else fmt.key_header)
-    ws.freeze_panes(1, 2)
+    ws.freeze_panes(1, PRINT_TITLE_COLUMNS)
     ws.autofilter(0, 0, count, last)
-    _validations(ws, count)
+    _validations(ws, count, len(meta.services))
     _print_setup(ws)
+    # On paper, only what a caller needs (issue 15): rank, name, address, commune,
+    # activity, band, phone, date, outcome, notes; header row and rank and name
+    # repeated on every page.
     ws.repeat_rows(0)
-    ws.print_area(0, 0, count, last - 1)
+    ws.repeat_columns(0, PRINT_TITLE_COLUMNS - 1)
+    ws.print_area(0, 0, max(count, 1), len(PRINTED) - 1)
     ws.set_footer(
         f"&L{_footer_text(meta.partner)}&CPage &P / &N&RExportée le {meta.exported_at:%d/%m/%Y}"
     )
@@ -246,31 +321,67 @@ def _write_rows(ws: Any, fmt: _Formats, rows: Sequence[CallListRow], keys: Seque
     write_string = ws._write_string
     write_number = ws._write_number
     text_fmt, date_fmt = fmt.text, fmt.date
-    first_fill, key_col = FIRST_FILL - 1, KEY_COLUMN - 1
+    c = _COL
+    rank_col, siret_col, key_col = c["Rang"], c["SIRET"], KEY_COLUMN - 1
+    created_col, adviser_col, supported_col = (
+        c["Date de création"],
+        c["Conseiller"],
+        c["Déjà accompagnée"],
+    )
+    texts = (
+        c["Nom"],
+        c["Raison sociale"],
+        c["Adresse"],
+        c["Commune"],
+        c["Code NAF"],
+        c["Libellé NAF"],
+        c["Effectif"],
+    )
     for r, (row, key) in enumerate(zip(rows, keys, strict=True), start=1):
-        write_number(r, 0, r)
-        write_string(r, 1, row.siret, text_fmt)
-        for col, value in (
-            (2, row.name),
-            (3, row.legal_name),
-            (4, row.address),
-            (5, row.commune),
-            (6, row.naf_code),
-            (7, row.naf_label),
-            (8, row.band_label),
+        write_number(r, rank_col, r)
+        write_string(r, siret_col, row.siret, text_fmt)
+        for col, value in zip(
+            texts,
+            (
+                row.name,
+                row.legal_name,
+                row.address,
+                row.commune,
+                row.naf_code,
+                row.naf_label,
+                row.band_label,
+            ),
+            strict=True,
         ):
             if value:
                 write_string(r, col, _text(value))
         if row.created is not None:
-            write_number(r, 9, row.created.toordinal() - _EXCEL_EPOCH, date_fmt)
+            write_number(r, created_col, row.created.toordinal() - _EXCEL_EPOCH, date_fmt)
         if row.adviser:
-            write_string(r, 10, _text(row.adviser))
+            write_string(r, adviser_col, _text(row.adviser))
         if row.supported:
-            write_string(r, 11, "oui")
+            write_string(r, supported_col, "oui")
         write_string(r, key_col, key)
+    keyed = [col for col, header in enumerate(HEADERS[:-1]) if header not in FILL_HEADERS]
     for r in range(len(rows) + 1, len(rows) + 1 + _ADDED_ROWS):
-        for col in range(first_fill):
+        for col in keyed:
             ws.write_blank(r, col, None, fmt.unlocked)
+
+
+def _write_left_out(ws: Any, fmt: _Formats, rows: Sequence[LeftOutRow]) -> None:
+    """The coordinator's sheet of firms left out of every call list, and why."""
+    for col, (header, width) in enumerate(LEFT_OUT_HEADERS):
+        ws.set_column(col, col, width)
+        ws.write_string(0, col, header, fmt.key_header)
+    for r, row in enumerate(rows, start=1):
+        ws.write_string(r, 0, row.siret, fmt.text)
+        for col, value in enumerate((row.name, row.partner, row.reason, row.detail), start=1):
+            if value:
+                ws.write_string(r, col, _text(value))
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(rows), 1), len(LEFT_OUT_HEADERS) - 1)
+    _print_setup(ws)
+    ws.repeat_rows(0)
 
 
 def _sheet_title(name: str, used: set[str]) -> str:
@@ -312,7 +423,10 @@ def _write_meta_head(hidden: Any, meta: CallListMeta) -> int:
             ["export_id", signing.export_id, "signature", signature],
             ["key", "siret", "signature", "sheet", "adviser_id", "name_signature"],
         ]
-    for r, values in enumerate(head):
+    for r, head_values in enumerate(head):
+        values = head_values
+        if r < len(meta.services):
+            values = [*values, *[""] * (LIST_COLUMN - len(values)), meta.services[r][0]]
         for col, value in enumerate(values):
             if isinstance(value, str):
                 if value:
@@ -323,18 +437,27 @@ def _write_meta_head(hidden: Any, meta: CallListMeta) -> int:
 
 
 def write_call_list(
-    path: Path, meta: CallListMeta, sheets: dict[str, Sequence[CallListRow]]
+    path: Path,
+    meta: CallListMeta,
+    sheets: dict[str, Sequence[CallListRow]],
+    left_out: Sequence[LeftOutRow] | None = None,
 ) -> int:
     """Write the workbook; ``sheets`` maps a sheet name to its rows in rank order.
+
+    ``left_out`` (the coordinator's workbook): the firms left out of the call lists,
+    on a sheet of their own after the lists.
 
     Returns the number of firm rows written.
     """
     with atomic_path(path, make_folder=True) as temp:
-        return _write_workbook(temp, meta, sheets)
+        return _write_workbook(temp, meta, sheets, left_out)
 
 
 def _write_workbook(
-    path: Path, meta: CallListMeta, sheets: dict[str, Sequence[CallListRow]]
+    path: Path,
+    meta: CallListMeta,
+    sheets: dict[str, Sequence[CallListRow]],
+    left_out: Sequence[LeftOutRow] | None,
 ) -> int:
     wb = xlsxwriter.Workbook(
         str(path),
@@ -348,13 +471,17 @@ def _write_workbook(
     try:
         fmt = _Formats(wb)
         # "History" is reserved by Excel (xlsxwriter refuses it).
-        used = {GUIDE_SHEET.casefold(), META_SHEET.casefold(), "history"}
+        reserved = (GUIDE_SHEET, META_SHEET, LEFT_OUT_SHEET, "history")
+        used = {name.casefold() for name in reserved}
         titles = [_sheet_title(name, used) for name in sheets]
         guide = wb.add_worksheet(GUIDE_SHEET)
         data = [wb.add_worksheet(title) for title in titles]
+        if left_out is not None:
+            _write_left_out(wb.add_worksheet(LEFT_OUT_SHEET), fmt, left_out)
         hidden = wb.add_worksheet(META_SHEET)
         _write_guide(guide, fmt, meta, titles)
         meta_row = _write_meta_head(hidden, meta)
+        codes = [_text(code) for code, _name in meta.services]
         identity = meta.identity()
         count = 0
         write_meta = hidden._write_string
@@ -378,10 +505,14 @@ def _write_workbook(
                         write_meta(meta_row, 4, adviser, text_fmt)
                     sig = name_signature(secret, identity, key, row.siret, adviser, row.name)
                     write_meta(meta_row, 5, sig)
+                if meta_row < len(codes):
+                    write_meta(meta_row, LIST_COLUMN, codes[meta_row])
                 meta_row += 1
             _prepare_sheet(ws, fmt, meta, len(rows))
             _write_rows(ws, fmt, rows, keys)
             count += len(rows)
+        for r in range(meta_row, len(codes)):  # fewer firms than services
+            write_meta(r, LIST_COLUMN, codes[r])
         hidden.hide()
         hidden.protect()
     except BaseException:

@@ -56,6 +56,13 @@ class FilledRow:
     comment: str | None
     adviser: str | None
     adviser_id: int | None = None  # from the signed hidden sheet, never from the name
+    service: str | None = None
+    """The service as typed (a code or a name; the campaign's catalogue decides)."""
+    service_status: str | None = None  # a code of SERVICE_STATUSES
+    service_date: dt.date | None = None  # the call's date when none was typed
+    service_quantity: int | None = None
+    no_more: bool = False
+    """« Ne plus solliciter » ticked on a « Refus »: mark the firm *ne pas solliciter*."""
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@ a rejection."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl.utils.escape import unescape
@@ -18,9 +20,15 @@ from planner.domain.outcomes import (
     implausible_posts,
     normalize_outcome,
 )
+from planner.domain.service_offer import DONE, normalize_service_status
 from planner.domain.typed_dates import parse_typed_count, parse_typed_date
 from planner.io.call_list_layout import (
     KEY_HEADER,
+    NO_MORE_HEADER,
+    SERVICE_DATE_HEADER,
+    SERVICE_HEADER,
+    SERVICE_QUANTITY_HEADER,
+    SERVICE_STATUS_HEADER,
     row_checksum,
 )
 from planner.io.outcome_records import (
@@ -210,8 +218,21 @@ def _take_row(
         if text is not None and len(text) > longest:
             reject(f"texte trop long ({len(text)} caractères, au plus {longest})", header)
             return
-    signed_adviser = reading.identity is not None and _is_id(entry.adviser_id)
+    service = _service(get, reject, date, reading.today)
+    if service is None:
+        return
+    no_more = _no_more(get, reject)
+    if no_more is None:
+        return
     back = reading.back
+    if no_more and outcome != "Refus":
+        back.warnings.append(
+            f"onglet « {sheet} », ligne {number}, colonne « {NO_MORE_HEADER} » : coché alors "
+            f"que le résultat est « {outcome} » (pas « Refus ») : contact enregistré, "
+            "l'entreprise n'est pas marquée « ne pas solliciter »"
+        )
+        no_more = False
+    signed_adviser = reading.identity is not None and _is_id(entry.adviser_id)
     back.filled.append(
         FilledRow(
             file=back.file,
@@ -231,5 +252,95 @@ def _take_row(
             comment=_text(get("Commentaire")),
             adviser=None if keyless and signed_adviser else _text(get("Conseiller")),
             adviser_id=int(entry.adviser_id) if signed_adviser else None,
+            service=service.text,
+            service_status=service.status,
+            service_date=service.date,
+            service_quantity=service.quantity,
+            no_more=no_more,
         )
     )
+
+
+@dataclass(frozen=True)
+class _Service:
+    """The service columns of a row (all None: no service recorded)."""
+
+    text: str | None = None
+    status: str | None = None
+    date: dt.date | None = None
+    quantity: int | None = None
+
+
+_MAX_SERVICE_TEXT = 200
+_LATEST_PLANNED = 366  # days ahead a proposed or accepted service may be dated
+
+
+def _service(get: Any, reject: Any, call_date: dt.date, today: dt.date) -> _Service | None:
+    """The row's service columns checked (None: rejected). The service's name or code
+    is checked against the campaign's catalogue by the import, which knows it."""
+    text = _text(get(SERVICE_HEADER))
+    status_text = _text(get(SERVICE_STATUS_HEADER))
+    try:
+        date = parse_typed_date(get(SERVICE_DATE_HEADER))
+    except ValueError as exc:
+        reject(str(exc), SERVICE_DATE_HEADER)
+        return None
+    try:
+        quantity = parse_typed_count(get(SERVICE_QUANTITY_HEADER))
+    except ValueError as exc:
+        reject(str(exc), SERVICE_QUANTITY_HEADER)
+        return None
+    if text is None:
+        if status_text is not None or date is not None or quantity is not None:
+            reject("statut, date ou nombre saisis sans service", SERVICE_HEADER)
+            return None
+        return _Service()
+    if len(text) > _MAX_SERVICE_TEXT:
+        reject(f"texte trop long ({len(text)} caractères)", SERVICE_HEADER)
+        return None
+    if status_text is None:
+        reject(f"statut du service « {text} » manquant", SERVICE_STATUS_HEADER)
+        return None
+    status = normalize_service_status(status_text)
+    if status is None:
+        reject(
+            f"statut du service inconnu « {status_text[:60]} » "
+            "(Proposé, Accepté, Réalisé ou Refusé)",
+            SERVICE_STATUS_HEADER,
+        )
+        return None
+    day = date or call_date
+    if day < dt.date(2000, 1, 1):
+        reject(f"date du service invraisemblable ({day:%d/%m/%Y})", SERVICE_DATE_HEADER)
+        return None
+    if status == DONE and day > today:
+        reject(f"service réalisé à une date future ({day:%d/%m/%Y})", SERVICE_DATE_HEADER)
+        return None
+    if day > today + dt.timedelta(days=_LATEST_PLANNED):
+        reject(f"date du service trop lointaine ({day:%d/%m/%Y})", SERVICE_DATE_HEADER)
+        return None
+    if problem := implausible_posts(quantity):
+        reject(problem.replace("de postes", ""), SERVICE_QUANTITY_HEADER)
+        return None
+    return _Service(text, status, day, quantity)
+
+
+_YES = frozenset({"oui", "o", "x", "yes", "vrai", "true", "1"})
+_NO = frozenset({"non", "n", "no", "faux", "false", "0"})
+
+
+def _no_more(get: Any, reject: Any) -> bool | None:
+    """« Ne plus solliciter »: True, False, or None when unreadable (rejected)."""
+    value = get(NO_MORE_HEADER)
+    if isinstance(value, bool):
+        return value
+    text = _text(value)
+    if text is None:
+        return False
+    folded = text.casefold()
+    if folded in _YES:
+        return True
+    if folded in _NO:
+        return False
+    reject(f"« {text[:40]} » : répondez Oui ou Non", NO_MORE_HEADER)
+    return None

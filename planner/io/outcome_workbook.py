@@ -29,6 +29,7 @@ from planner.io.call_list_layout import (
     KEY_HEADER,
     MARKER,
     META_SHEET,
+    OPTIONAL_HEADERS,
 )
 from planner.io.outcome_records import (
     UNSIGNED_WARNING,
@@ -248,7 +249,9 @@ def _read_workbook(
         if "SIRET" not in titles or "Résultat" not in titles:
             continue
         found = True
-        missing = [h for h in HEADERS if h not in titles and h != KEY_HEADER]
+        missing = [
+            h for h in HEADERS if h not in titles and h != KEY_HEADER and h not in OPTIONAL_HEADERS
+        ]
         if missing:
             raise InputError(
                 f"onglet « {ws.title} » : colonne(s) supprimée(s) : {', '.join(missing)}",

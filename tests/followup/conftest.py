@@ -22,6 +22,7 @@ def assign_partners(store: CampaignStore) -> None:
     """Replace any task force by two partners splitting the firms alternately."""
     with store.session() as session:
         session.execute(delete(models.Contact))
+        session.execute(delete(models.FirmBlock))  # the demo's « ne pas solliciter » marks
         session.execute(delete(models.Assignment))
         session.execute(delete(models.Partner))
         session.flush()

@@ -14,7 +14,7 @@ from planner.db import models
 from planner.db.store import open_store
 from planner.domain.outcomes import OUTCOMES
 from planner.io.call_list_workbook import (
-    FIRST_FILL,
+    FILL_HEADERS,
     GUIDE_SHEET,
     HEADERS,
     KEY_HEADER,
@@ -62,10 +62,10 @@ def test_each_partner_workbook_holds_only_its_firms(
         assert wb[META_SHEET].sheet_state == "hidden"
         sirets: list[str] = []
         for ws in wb.worksheets[1:]:
-            if ws.title == META_SHEET:
+            if ws.title in (META_SHEET,):
                 continue
             assert [c.value for c in ws[1]] == list(HEADERS)
-            assert ws.freeze_panes == "C2"
+            assert ws.freeze_panes == "C2"  # rank and name stay in view
             assert ws.auto_filter.ref is not None
             assert ws.protection.sheet
             assert ws.page_setup.orientation == "landscape"
@@ -73,15 +73,16 @@ def test_each_partner_workbook_holds_only_its_firms(
             assert partner in ws.oddFooter.left.text
             formulas = [dv.formula1 for dv in ws.data_validations.dataValidation]
             assert any(all(o in (f or "") for o in OUTCOMES) for f in formulas)
+            siret_col = HEADERS.index("SIRET")
             for row in ws.iter_rows(min_row=2, values_only=True):
-                if row[1] is None:
+                if row[siret_col] is None:
                     continue
-                assert isinstance(row[1], str) and len(row[1]) == 14
-                sirets.append(row[1])
-            assert ws.cell(2, 2).protection.locked
+                assert isinstance(row[siret_col], str) and len(row[siret_col]) == 14
+                sirets.append(row[siret_col])
+            assert ws.cell(2, siret_col + 1).protection.locked
             # The columns to fill are unlocked and tinted as whole columns.
             for index, header in enumerate(HEADERS, start=1):
-                to_fill = FIRST_FILL <= index < len(HEADERS)
+                to_fill = header in FILL_HEADERS
                 assert _column(ws, index).protection.locked is not to_fill, header
             assert _column(ws, len(HEADERS)).hidden
             ranks = [r[0] for r in ws.iter_rows(min_row=2, values_only=True) if r[0]]

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from planner.db.store import open_store
-from planner.io.call_list_workbook import FIRST_FILL, HEADERS, META_SHEET
+from planner.io.call_list_workbook import FILL_HEADERS, HEADERS, META_SHEET
 from planner.services.followup.call_lists import ExportedFile, export_call_lists
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice absent")
@@ -80,7 +80,7 @@ def test_libreoffice_opens_the_list_protected_with_fill_columns_unlocked(
             style = column.get(f"{{{TABLE}}}default-cell-style-name", "Default")
             defaults += [protection.get(style, "protected")] * min(repeat, len(HEADERS))
         for index, header in enumerate(HEADERS, start=1):
-            to_fill = FIRST_FILL <= index < len(HEADERS)
+            to_fill = header in FILL_HEADERS
             assert (defaults[index - 1] == "none") is to_fill, header
 
 

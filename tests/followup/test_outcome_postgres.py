@@ -25,7 +25,7 @@ def test_round_trip_and_status_on_postgresql(followup_postgres: str, tmp_path: P
         ws.cell(2, HEADERS.index("Résultat") + 1, "Offre déposée")
         ws.cell(2, HEADERS.index("Date de l'appel") + 1, "2025-03-12")
         ws.cell(2, HEADERS.index("Nombre de postes") + 1, "2")
-        siret = ws.cell(2, 2).value
+        siret = ws.cell(2, HEADERS.index("SIRET") + 1).value
         wb.save(path)
         preview = preview_outcomes(store, [path])
         assert [r.siret for r in preview.accepted] == [siret]

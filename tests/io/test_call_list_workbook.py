@@ -64,14 +64,16 @@ def test_awkward_names_are_written_as_text_and_read_back(tmp_path: Path) -> None
     path = tmp_path / "liste.xlsx"
     assert write_call_list(path, META, {"Conseiller 1": _rows()}) == len(NAMES)
     ws = load_workbook(path).worksheets[1]
-    cells = [ws.cell(row, 3) for row in range(2, len(NAMES) + 2)]
+    col = {h: i + 1 for i, h in enumerate(HEADERS)}
+    cells = [ws.cell(row, col["Nom"]) for row in range(2, len(NAMES) + 2)]
     assert [c.value for c in cells[:4]] == list(NAMES[:4])
     assert cells[5].value == "CONTROLEX"
     assert all(c.data_type == "s" for c in cells)
-    assert ws.cell(2, 1).value == 1 and ws.cell(2, 2).value == "00000000000000"
-    assert ws.cell(2, 10).value is None
-    assert ws.cell(3, 10).value == dt.datetime(2001, 2, 3)
-    assert ws.cell(3, 10).number_format == "dd/mm/yyyy"
+    assert ws.cell(2, 1).value == 1 and ws.cell(2, col["SIRET"]).value == "00000000000000"
+    created = col["Date de création"]
+    assert ws.cell(2, created).value is None
+    assert ws.cell(3, created).value == dt.datetime(2001, 2, 3)
+    assert ws.cell(3, created).number_format == "dd/mm/yyyy"
     _fill_all(path)
     back = read_outcome_workbook(path)
     assert not back.rejected, [r.reason for r in back.rejected]

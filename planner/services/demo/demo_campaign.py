@@ -28,6 +28,7 @@ from planner.services.demo.fictitious_stock import CommuneArea, generate_stock
 from planner.services.demo.offers import add_demo_services
 from planner.services.demo.outcomes import add_demo_outcomes
 from planner.services.demo.sessions import add_demo_sessions
+from planner.services.demo.solicitation import add_demo_solicitation
 from planner.services.demo.task_force import add_demo_task_force
 from planner.services.sirene_import.pipeline import ImportSummary, SireneFiles, import_sirene
 
@@ -105,6 +106,7 @@ def create_demo(
             # division, a few weeks of outcomes read back, two months of sessions.
             add_demo_task_force(store, seed=seed)
             add_demo_outcomes(store, seed=seed)
+            add_demo_solicitation(store, seed=seed)
             add_demo_sessions(store, seed=seed)
             add_demo_services(store, seed=seed)
             add_demo_target(store)

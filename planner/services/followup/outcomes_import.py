@@ -37,6 +37,11 @@ from planner.services.campaign.identity import CampaignIdentity, stored_identity
 from planner.services.campaign.identity import (
     refuse_unsigned as stored_refuse_unsigned,
 )
+from planner.services.followup.outcome_services import (
+    add_services_and_blocks,
+    check_services,
+    load_catalogue,
+)
 
 CHANNEL = "téléphone"
 
@@ -61,8 +66,22 @@ class OutcomePreview:
     refused: list[str] = field(default_factory=list)
     """Whole workbooks refused (another campaign, damaged…), when others were read."""
 
+    def services(self, *, include_conflicts: bool = False) -> int:
+        """Services the rows to write record (one per row at most)."""
+        return sum(1 for row in self._rows(include_conflicts) if row.service is not None)
+
+    def marks(self, *, include_conflicts: bool = False) -> int:
+        """Firms whose « Refus » asks *ne pas solliciter* (already marked ones included)."""
+        return len({row.siret for row in self._rows(include_conflicts) if row.no_more})
+
+    def _rows(self, include_conflicts: bool) -> list[FilledRow]:
+        rows = list(self.accepted)
+        return rows + [c.row for c in self.conflicts] if include_conflicts else rows
+
     def to_json(self) -> JsonObject:
         return {
+            "services": self.services(),
+            "do_not_solicit": self.marks(),
             "files": [
                 {
                     "file": f.file,
@@ -156,6 +175,14 @@ def preview_outcomes(
     if cancel is not None:
         cancel.check()
     reassigned = _attribute_advisers(store, preview)
+    with store.session() as session:
+        catalogue = load_catalogue(session)
+        partner_ids = dict(
+            session.execute(select(models.Partner.name, models.Partner.id)).tuples().all()
+        )
+    for back in preview.files:
+        partner_id = back.partner_id if back.signed else partner_ids.get(back.partner)
+        preview.rejected.extend(check_services(catalogue, back, partner_id))
     rows = [(back, row) for back in preview.files for row in back.filled]
     sirets = {row.siret for _b, row in rows}
     with store.session() as session:
@@ -367,7 +394,8 @@ def _source_row(row: FilledRow) -> str:
 def apply_outcomes(
     store: CampaignStore, preview: OutcomePreview, *, include_conflicts: bool = False
 ) -> int:
-    """Write the accepted rows (and the conflicts, if chosen) as dated contacts.
+    """Write the accepted rows (and the conflicts, if chosen) as dated contacts, with
+    their services, and mark *ne pas solliciter* the firms whose « Refus » asked it.
 
     One transaction: if anything fails, nothing is written. Returns the
     number of contacts added. Existing contacts are never modified.
@@ -375,7 +403,9 @@ def apply_outcomes(
     rows = list(preview.accepted)
     if include_conflicts:
         rows += [c.row for c in preview.conflicts]
+    partner_of = {back.file: back.partner for back in preview.files}
     with store.session() as session:
+        written: list[tuple[FilledRow, models.Contact, str]] = []
         for row in rows:
             contact = models.Contact(
                 siret=row.siret,
@@ -402,6 +432,10 @@ def apply_outcomes(
                     )
                 )
             session.add(contact)
+            written.append((row, contact, partner_of.get(row.file, "")))
+        if any(row.service is not None or row.no_more for row in rows):
+            session.flush()  # the contacts' ids, for their services
+            add_services_and_blocks(session, written)
     return len(rows)
 
 

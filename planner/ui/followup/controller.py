@@ -10,12 +10,16 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
+from planner.domain.french_numbers import integer
 from planner.domain.progress import CancelToken, Progress
 from planner.services.campaign.identity import refuse_unsigned, set_refuse_unsigned
 from planner.services.followup.call_lists import (
-    ExportedFile,
-    export_call_lists,
+    CallListExport,
+    cap_text,
+    left_out_counts,
+    left_out_sentence,
     partners_with_firms,
+    run_call_list_export,
 )
 from planner.services.followup.outcomes_import import (
     OutcomePreview,
@@ -85,6 +89,13 @@ class FollowupController(QObject):
         priorities = QAction("&Priorités…", window)
         priorities.triggered.connect(self.edit_priorities)
         priorities.setObjectName("priorityWeights")
+        pressure = QAction("Pression de &sollicitation…", window)
+        pressure.setObjectName("solicitationCap")
+        pressure.setToolTip(
+            "Au plus N contacts en D jours par entreprise, tous partenaires confondus : "
+            "au-delà, l'entreprise sort des listes d'appels."
+        )
+        pressure.triggered.connect(self.edit_pressure)
         menu.addAction(export)
         menu.addAction(read_back)
         menu.addAction(unsigned)
@@ -95,8 +106,19 @@ class FollowupController(QObject):
         menu.addAction(bmo)
         menu.addAction(supported)
         menu.addAction(priorities)
-        self.actions = (export, read_back, portfolio, board, bmo, supported, priorities, unsigned)
-        for writing in (read_back, supported, priorities, unsigned):
+        menu.addAction(pressure)
+        self.actions = (
+            export,
+            read_back,
+            portfolio,
+            board,
+            bmo,
+            supported,
+            priorities,
+            pressure,
+            unsigned,  # last: tests and callers reach the setting as actions[-1]
+        )
+        for writing in (read_back, supported, priorities, pressure, unsigned):
             parts.writes_campaign(writing)  # disabled while a task writes the campaign
         parts.campaign_shown.connect(self._on_campaign_shown)
 
@@ -145,6 +167,15 @@ class FollowupController(QObject):
         from planner.ui.followup.priority_dialog import PriorityDialog
 
         PriorityDialog(campaign.store, self._parts.window).exec()
+
+    def edit_pressure(self) -> None:
+        """Set the cap on solicitations (coordination only on a shared campaign)."""
+        campaign = self._campaign()
+        if campaign is None:
+            return
+        from planner.ui.followup.pressure_dialog import PressureDialog
+
+        PressureDialog(campaign.store, self._parts.window).exec()
 
     def show_portfolio(self) -> None:
         """Open « Mon portefeuille »: the firm chosen there is selected in the table and
@@ -258,22 +289,20 @@ class FollowupController(QObject):
                 "(Task force → Répartir automatiquement).",
             )
             return
-        dialog = ExportDialog(partners, window)
+        left_out = left_out_sentence(left_out_counts(store), cap_text(store))
+        dialog = ExportDialog(partners, window, left_out=left_out)
         if dialog.exec() != ExportDialog.DialogCode.Accepted:
             return
         folder, per = dialog.out_dir(), dialog.per()
         chosen = None if dialog.all_chosen() else dialog.chosen_partners()
 
-        def task(progress: Progress, cancel: CancelToken) -> list[ExportedFile]:
-            return export_call_lists(
+        def task(progress: Progress, cancel: CancelToken) -> CallListExport:
+            return run_call_list_export(
                 store, folder, partners=chosen, per=per, progress=progress, cancel=cancel
             )
 
-        def done(files: list[ExportedFile]) -> None:
-            lines = "\n".join(f"• {f.path.name} : {f.rows} entreprises" for f in files)
-            QMessageBox.information(
-                window, "Listes d'appels", f"Fichiers écrits dans {folder} :\n{lines}"
-            )
+        def done(report: CallListExport) -> None:
+            QMessageBox.information(window, "Listes d'appels", export_text(report, folder))
 
         self.task = self._parts.run_task(
             "Export des listes d'appels", task, done, self._fail, writes=False
@@ -317,6 +346,22 @@ class FollowupController(QObject):
         self.task = self._parts.run_task(
             "Relecture des listes d'appels", task, show, self._fail, writes=False
         )
+
+
+def export_text(report: CallListExport, folder: Path) -> str:
+    """The French summary of a call-list export: the files, then the firms left out."""
+    lines = [f"Fichiers écrits dans {folder} :"]
+    lines += [f"• {f.path.name} : {integer(f.rows)} entreprises" for f in report.files]
+    lines += ["", report.summary()]
+    if report.left_out:
+        lines.append(
+            "Leur liste (SIRET, nom, partenaire, motif, détail) est dans l'onglet "
+            "« Non sollicitées » du classeur du coordinateur."
+            if any(f.partner is None for f in report.files)
+            else "Exportez tous les partenaires pour en avoir la liste dans le classeur "
+            "du coordinateur."
+        )
+    return "\n".join(lines)
 
 
 def supported_text(result: SupportedImport) -> str:

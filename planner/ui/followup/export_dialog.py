@@ -35,7 +35,15 @@ class ExportDialog(QDialog):
     With every partner ticked, the coordinator's workbook and CSV are written too.
     """
 
-    def __init__(self, partners: list[tuple[str, int]], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        partners: list[tuple[str, int]],
+        parent: QWidget | None = None,
+        *,
+        left_out: str = "",
+    ) -> None:
+        """``left_out``: the French sentence saying how many firms the export will leave
+        out, and why (contact pressure, *ne pas solliciter*)."""
         super().__init__(parent)
         self.setWindowTitle("Exporter les listes d'appels")
         self.setMinimumWidth(560)
@@ -80,6 +88,10 @@ class ExportDialog(QDialog):
 
         self.note = QLabel()
         self.note.setWordWrap(True)
+        self.left_out = QLabel(left_out)
+        self.left_out.setObjectName("leftOutSummary")
+        self.left_out.setWordWrap(True)
+        self.left_out.setVisible(bool(left_out))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -96,6 +108,7 @@ class ExportDialog(QDialog):
         layout.addWidget(QLabel("Partenaires (un classeur chacun, avec ses seules entreprises) :"))
         layout.addWidget(self.partners, 1)
         layout.addLayout(ticks)
+        layout.addWidget(self.left_out)
         layout.addWidget(self.note)
         layout.addWidget(self.buttons)
         self._update()

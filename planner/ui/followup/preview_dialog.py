@@ -56,6 +56,16 @@ class OutcomePreviewDialog(QDialog):
         self.warnings.setStyleSheet("color: #9C5700;")
         self.warnings.setVisible(bool(preview.warnings))
         layout.addWidget(self.warnings)
+        services, marks = preview.services(), preview.marks()
+        self.journey = QLabel(
+            f"Services notés sur les lignes acceptées : {services}. "
+            f"Entreprises à marquer « ne pas solliciter » (refus, « Ne plus solliciter » = "
+            f"Oui) : {marks}.",
+            self,
+        )
+        self.journey.setWordWrap(True)
+        self.journey.setVisible(bool(services or marks))
+        layout.addWidget(self.journey)
         self.tabs = QTabWidget(self)
         self.accepted_model = accepted_model(preview.accepted)
         self.rejected_model = rejected_model(preview.rejected)
