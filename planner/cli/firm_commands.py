@@ -225,7 +225,7 @@ def firm_block_command(args: argparse.Namespace) -> int:
     from planner.db.store import open_store
     from planner.domain.errors import PlannerError
     from planner.domain.typed_dates import parse_typed_date
-    from planner.services.solicitation.firm_marks import mark_firm
+    from planner.services.followup.solicitation.firm_marks import mark_firm
 
     until = None
     if args.until:
@@ -262,7 +262,7 @@ def firm_block_command(args: argparse.Namespace) -> int:
 def firm_unblock_command(args: argparse.Namespace) -> int:
     """``planner firm unblock URL SIRET [--json]``."""
     from planner.db.store import open_store
-    from planner.services.solicitation.firm_marks import unmark_firm
+    from planner.services.followup.solicitation.firm_marks import unmark_firm
 
     with open_store(args.file) as store:
         lifted = unmark_firm(store, args.siret)

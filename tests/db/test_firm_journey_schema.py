@@ -17,10 +17,15 @@ from planner.db import models
 from planner.db.store import open_store
 from planner.domain.service_offer import SEED_SERVICES
 from planner.services.demo.demo_campaign import create_demo
+from planner.services.followup.solicitation.blocks import (
+    BlockError,
+    block_firm,
+    lift_block,
+    parse_reason,
+)
+from planner.services.followup.solicitation.pressure import solicitation_exclusions
 from planner.services.offers.catalogue import list_offers
 from planner.services.offers.realised import accompanied_firms, realised_services
-from planner.services.solicitation.blocks import BlockError, block_firm, lift_block, parse_reason
-from planner.services.solicitation.pressure import solicitation_exclusions
 
 TODAY = dt.date(2026, 12, 7)
 

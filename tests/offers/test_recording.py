@@ -195,12 +195,12 @@ def test_bad_services_are_refused_in_french_and_nothing_is_written(offers_campai
 def test_a_partner_login_marks_its_firm_but_only_coordination_lifts(
     pg_offers_campaign: str, partner_login: Callable[[str, str], str]
 ) -> None:
-    from planner.services.solicitation.block_writes import (
+    from planner.services.followup.solicitation.block_writes import (
         lift_firm_block,
         may_lift,
         set_firm_block,
     )
-    from planner.services.solicitation.blocks import BlockError
+    from planner.services.followup.solicitation.blocks import BlockError
 
     owner = open_store(pg_offers_campaign)
     try:

@@ -139,7 +139,7 @@ def test_blocked_and_over_solicited_firms_are_never_suggested(
     import datetime as dt
 
     from planner.db import models
-    from planner.services.solicitation.blocks import block_firm
+    from planner.services.followup.solicitation.blocks import block_firm
 
     target: str | Path = (
         tmp_path / "c.planner" if backend == "sqlite" else request.getfixturevalue("pg_database")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from planner.db import models
 from planner.db.store import open_store
 from planner.services.followup.call_lists import left_out_counts
-from planner.services.solicitation.blocks import list_blocks
+from planner.services.followup.solicitation.blocks import list_blocks
 
 
 def test_demo_has_two_marks_and_firms_over_the_cap(demo_file: Path) -> None:

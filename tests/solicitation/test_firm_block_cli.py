@@ -15,8 +15,8 @@ from planner.cli.output import EXIT_BAD_INPUT
 from planner.db import models
 from planner.db.store import open_store
 from planner.services.demo.demo_campaign import create_demo
-from planner.services.solicitation.blocks import firm_block
-from planner.services.solicitation.pressure import solicitation_exclusions
+from planner.services.followup.solicitation.blocks import firm_block
+from planner.services.followup.solicitation.pressure import solicitation_exclusions
 
 
 def test_block_and_unblock_a_firm(

@@ -18,9 +18,9 @@ from planner.services.followup.call_lists import (
     partners_with_firms,
     run_call_list_export,
 )
+from planner.services.followup.solicitation import cap_setting
+from planner.services.followup.solicitation.pressure import read_cap
 from planner.services.shared_campaign.access import Access
-from planner.services.solicitation import cap_setting
-from planner.services.solicitation.pressure import read_cap
 from planner.ui.followup.controller import export_text
 from planner.ui.followup.export_dialog import ExportDialog
 from planner.ui.followup.pressure_dialog import PressureDialog

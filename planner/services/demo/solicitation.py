@@ -11,8 +11,8 @@ from sqlalchemy import func, insert, select, text
 
 from planner.db import models
 from planner.db.store import CampaignStore
-from planner.services.solicitation.blocks import block_firm
-from planner.services.solicitation.pressure import read_cap
+from planner.services.followup.solicitation.blocks import block_firm
+from planner.services.followup.solicitation.pressure import read_cap
 
 _OVER_CAP = 6  # firms called again by another partner within the cap's period
 _REFUSAL_DAYS = 120  # how long the demo's refusal holds

@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 from planner.db import models
 from planner.domain.service_offer import SERVICE_STATUSES
 from planner.domain.session_labels import INVITEE_STATUSES, status_label
+from planner.services.followup.solicitation.blocks import firm_block
 from planner.services.offers.realised import realised_services
 from planner.services.shared_campaign.journal import (
     JOURNAL_NOT_READABLE,
     journal_lines,
     journal_readable,
 )
-from planner.services.solicitation.blocks import firm_block
 
 Fields = list[tuple[str, str]]
 SHOWN_CONTACTS = 12

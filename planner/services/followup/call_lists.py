@@ -33,8 +33,8 @@ from planner.services.campaign.naf_reference import reference_nomenclature
 from planner.services.firms.firm_query import load_firms
 from planner.services.followup.outcome_services import load_catalogue
 from planner.services.followup.priorities import leave_out_supported, load_weights, score_firms
+from planner.services.followup.solicitation.pressure import read_cap, solicitation_exclusions
 from planner.services.shared_campaign.access import current_access
-from planner.services.solicitation.pressure import read_cap, solicitation_exclusions
 
 Per = Literal["adviser", "team"]
 NO_ADVISER = "Sans conseiller"

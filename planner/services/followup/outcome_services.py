@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from planner.db import models
 from planner.io.call_list_layout import SERVICE_HEADER
 from planner.io.outcome_records import FilledRow, ReadBack, Rejection
-from planner.services.solicitation.blocks import firm_block
+from planner.services.followup.solicitation.blocks import firm_block
 
 
 def _fold(text: str) -> str:
@@ -122,7 +122,7 @@ def add_services_and_blocks(
     A firm already marked keeps its mark (a closed firm stays « fermée »). Returns the
     number of marks set. The caller's transaction holds everything.
     """
-    from planner.services.solicitation.blocks import block_firm
+    from planner.services.followup.solicitation.blocks import block_firm
 
     ids = {o.code: o.id for o in load_catalogue(session).offers}
     marked = 0

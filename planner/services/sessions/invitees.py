@@ -20,7 +20,7 @@ from planner.io.nomenclatures import load_correspondence, load_nomenclature
 from planner.services.campaign.naf_reference import reference_nomenclature
 from planner.services.firms.firm_query import load_firms
 from planner.services.followup.priorities import load_weights, score_firms
-from planner.services.solicitation.pressure import solicitation_exclusions
+from planner.services.followup.solicitation.pressure import solicitation_exclusions
 
 # Prospecting status, most worth inviting first; never contacted comes after the needs.
 STATUS_RANK: dict[str | None, int] = {
@@ -150,7 +150,7 @@ def suggest_invitees(
     :func:`theme_subclasses`). ``exclude``: the firms already invited.
     ``excluded``: other firms that must not be suggested. Firms marked « ne pas
     solliciter » or over the campaign's solicitation cap on ``on_date`` (today by
-    default) are never suggested (``planner.services.solicitation.pressure``).
+    default) are never suggested (``planner.services.followup.solicitation.pressure``).
 
     Ranked by prospecting status (needs collected first), then priority score,
     then distance.
@@ -202,6 +202,6 @@ def _barred(invited: Collection[str], excluded: Collection[str]) -> set[str]:
     """The SIRETs never suggested: those already invited, and the ``excluded`` ones.
 
     The one place where exclusions apply: the contact pressure rules
-    (``planner.services.solicitation``) come in through ``excluded``.
+    (``planner.services.followup.solicitation``) come in through ``excluded``.
     """
     return set(invited) | set(excluded)

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 from planner.domain.errors import PlannerError
 from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.firms.firm_query import firm_detail_sections
-from planner.services.solicitation.block_writes import lift_firm_block, may_lift
-from planner.services.solicitation.blocks import FirmBlockView, firm_block
+from planner.services.followup.solicitation.block_writes import lift_firm_block, may_lift
+from planner.services.followup.solicitation.blocks import FirmBlockView, firm_block
 from planner.ui.offers.block_dialog import BlockDialog
 from planner.ui.offers.contact_dialog import ContactDialog
 

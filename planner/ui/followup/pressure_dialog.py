@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.errors import PlannerError
 from planner.services.campaign.campaign_store import CampaignStore
-from planner.services.solicitation.cap_setting import load_cap_setting, save_cap_setting
+from planner.services.followup.solicitation.cap_setting import load_cap_setting, save_cap_setting
 
 
 class PressureDialog(QDialog):

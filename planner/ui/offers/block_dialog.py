@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 from planner.domain.errors import PlannerError
 from planner.domain.solicitation import BLOCK_REASONS
 from planner.services.campaign.campaign_store import CampaignStore
-from planner.services.solicitation.block_writes import set_firm_block
-from planner.services.solicitation.blocks import FirmBlockView
+from planner.services.followup.solicitation.block_writes import set_firm_block
+from planner.services.followup.solicitation.blocks import FirmBlockView
 
 
 class BlockDialog(QDialog):

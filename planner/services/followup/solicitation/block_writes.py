@@ -13,8 +13,13 @@ import datetime as dt
 from planner.db.store import CampaignStore
 from planner.domain.errors import InputError, PlannerError
 from planner.domain.typed_dates import parse_typed_date
+from planner.services.followup.solicitation.blocks import (
+    BlockError,
+    FirmBlockView,
+    block_firm,
+    lift_block,
+)
 from planner.services.shared_campaign.access import current_access
-from planner.services.solicitation.blocks import BlockError, FirmBlockView, block_firm, lift_block
 
 
 def _login(store: CampaignStore) -> tuple[str | None, bool]:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
 from planner.domain.solicitation import SolicitationCap
+from planner.services.followup.solicitation.pressure import read_cap, write_cap
 from planner.services.shared_campaign.access import current_access
-from planner.services.solicitation.pressure import read_cap, write_cap
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,15 +7,15 @@ import datetime as dt
 
 from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
-from planner.services.shared_campaign.access import current_access
-from planner.services.shared_campaign.conflicts import is_unique_violation, retry_transient
-from planner.services.shared_campaign.firm_edits import clean_siret
-from planner.services.solicitation.blocks import (
+from planner.services.followup.solicitation.blocks import (
     FirmBlockView,
     block_firm,
     lift_block,
     parse_reason,
 )
+from planner.services.shared_campaign.access import current_access
+from planner.services.shared_campaign.conflicts import is_unique_violation, retry_transient
+from planner.services.shared_campaign.firm_edits import clean_siret
 
 
 def mark_firm(
