@@ -183,6 +183,43 @@ def test_the_app_journals_its_changes_on_sqlite(tmp_path: Path) -> None:
     assert newest.login == os_login()
 
 
+def test_the_firm_journey_reads_in_french_in_the_journal(tmp_path: Path) -> None:
+    """Services, marks and portfolio claims (issue 14) are journaled with French names."""
+    from planner.services.followup.solicitation.blocks import block_firm
+
+    path = tmp_path / "demo.planner"
+    create_demo(path, rows=300, seed=3)
+    with open_store(path) as store:
+        with store.session() as session:
+            siret = session.scalars(select(models.Establishment.siret).limit(1)).one()
+            poei = session.scalars(
+                select(models.ServiceOffer).where(models.ServiceOffer.code == "POEI")
+            ).one()
+            contact = models.Contact(siret=siret, date=dt.date.today(), outcome="Offre déposée")
+            session.add(contact)
+            session.flush()
+            session.add(
+                models.ContactService(
+                    contact_id=contact.id,
+                    siret=siret,
+                    offer_id=poei.id,
+                    status="done",
+                    date=dt.date.today(),
+                    quantity=2,
+                )
+            )
+            block_firm(session, siret, "closed")
+        lines = journal_entries(store, siret=siret, limit=5)
+    by_table = {line.table: line for line in lines}
+    service = by_table["contact_service"]
+    assert service.table_label == "Service proposé ou réalisé"
+    assert "Statut : Réalisé" in service.description
+    assert f"Service : {poei.name}" in service.description
+    block = by_table["firm_block"]
+    assert block.table_label == "Ne pas solliciter"
+    assert "Motif : Entreprise fermée" in block.description
+
+
 def _team_ids(store: CampaignStore) -> list[int]:
     with store.session() as session:
         return list(session.scalars(select(models.Team.id).order_by(models.Team.id)))

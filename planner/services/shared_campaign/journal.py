@@ -130,6 +130,7 @@ _NAME_COLUMNS = {
     "partner": (models.Partner.id, models.Partner.name),
     "venue": (models.Venue.id, models.Venue.name),
     "discovery_session": (models.DiscoverySession.id, models.DiscoverySession.title),
+    "service_offer": (models.ServiceOffer.id, models.ServiceOffer.name),
 }
 
 

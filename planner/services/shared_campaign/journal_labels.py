@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from planner.domain.service_offer import SERVICE_STATUSES
 from planner.domain.session_labels import INVITEE_STATUSES, SESSION_KINDS, SESSION_STATUSES
+from planner.domain.solicitation import BLOCK_REASONS
+from planner.services.task_force.partner_portfolios.claim_states import STATE_LABELS
 
 TABLE_LABELS: dict[str, str] = {
     "assignment": "Attribution",
@@ -22,6 +25,11 @@ TABLE_LABELS: dict[str, str] = {
     "setting": "Paramètre",
     "access_grant": "Accès",
     "supported_firm": "Entreprise déjà accompagnée",
+    "service_offer": "Service de l'offre",
+    "service_offer_partner": "Partenaire qui rend un service",
+    "contact_service": "Service proposé ou réalisé",
+    "firm_block": "Ne pas solliciter",
+    "portfolio_claim": "Portefeuille d'un partenaire",
 }
 """French name of each journaled table."""
 
@@ -40,10 +48,21 @@ NAMED_IDS: dict[str, str] = {
     "partner_id": "partner",
     "venue_id": "venue",
     "session_id": "discovery_session",
+    "offer_id": "service_offer",
 }
 """Id fields shown by the name of the row they point to (its table)."""
 
-BOOLEAN_FIELDS = frozenset({"locked", "offer_deposited", "exclusive", "non_diffusible", "siege"})
+BOOLEAN_FIELDS = frozenset(
+    {
+        "locked",
+        "offer_deposited",
+        "exclusive",
+        "non_diffusible",
+        "siege",
+        "counts_as_accompaniment",
+        "active",
+    }
+)
 """Fields SQLite stores as 0/1 that read « oui »/« non »."""
 
 FIELD_LABELS: dict[str, str] = {
@@ -104,6 +123,21 @@ FIELD_LABELS: dict[str, str] = {
     "role": "Rôle",
     "granted_at": "Accordé le",
     "imported_at": "Importée le",
+    "offer_id": "Service",
+    "quantity": "Nombre",
+    "counts_as_accompaniment": "Compte comme accompagnement",
+    "quantity_label": "Nombre compté",
+    "position": "Rang",
+    "active": "Proposé",
+    "reason": "Motif",
+    "note": "Note",
+    "until": "Jusqu'au",
+    "blocked_at": "Marquée le",
+    "blocked_by": "Par",
+    "adviser_email": "Courriel du conseiller",
+    "since": "Suivie depuis",
+    "state": "État",
+    "source_line": "Ligne d'origine",
 }
 """French name of each journaled field (unknown fields keep their column name)."""
 
@@ -117,7 +151,19 @@ VALUE_LABELS: dict[tuple[str, str], dict[str, str]] = {
     ("discovery_session", "status"): SESSION_STATUSES,
     ("discovery_session", "kind"): SESSION_KINDS,
     ("session_invitee", "status"): INVITEE_STATUSES,
-    ("assignment", "source"): {"auto": "répartition automatique", "manual": "manuelle"},
+    ("assignment", "source"): {
+        "auto": "répartition automatique",
+        "manual": "manuelle",
+        "portfolio": "portefeuille du partenaire",
+    },
+    ("contact_service", "status"): SERVICE_STATUSES,
+    ("firm_block", "reason"): BLOCK_REASONS,
+    ("firm_block", "source"): {
+        "manual": "saisie",
+        "workbook": "classeur de suivi",
+        "import": "import",
+    },
+    ("portfolio_claim", "state"): STATE_LABELS,
 }
 """French words for coded values, by (table, field)."""
 
