@@ -117,6 +117,14 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
                 SELECT 1 FROM establishment e
                  WHERE e.siret = entry.siret AND e.non_diffusible)
             THEN ARRAY['contact_person', 'phone', 'email', 'next_step', 'comment']
+        WHEN entry.table_name = 'contact_service' AND EXISTS (
+                SELECT 1 FROM establishment e
+                 WHERE e.siret = entry.siret AND e.non_diffusible)
+            THEN ARRAY['comment']
+        WHEN entry.table_name = 'firm_block' AND EXISTS (
+                SELECT 1 FROM establishment e
+                 WHERE e.siret = entry.siret AND e.non_diffusible)
+            THEN ARRAY['note']
         WHEN entry.table_name = 'venue' AND EXISTS (
                 SELECT 1 FROM venue v
                  WHERE v.id::text = entry.row_key AND v.non_diffusible)

@@ -151,15 +151,37 @@ def _task_force(store: CampaignStore) -> None:
         session.flush()
         for siret in (SECRET, OPEN):
             session.add(models.Assignment(siret=siret, team_id=team.id, adviser_id=adviser.id))
+        contact = models.Contact(
+            siret=SECRET,
+            date=dt.date(2027, 2, 1),
+            adviser_id=adviser.id,
+            adviser_name=adviser.name,
+            outcome="Besoin recueilli",
+            next_step="Inviter à la visite",
+            **CONTACT,
+        )
+        session.add(contact)
+        session.flush()
+        # The firm's journey: free text that names the firm (issue 14).
+        poei = session.scalar(
+            select(models.ServiceOffer.id).where(models.ServiceOffer.code == "POEI")
+        )
         session.add(
-            models.Contact(
+            models.ContactService(
+                contact_id=contact.id,
                 siret=SECRET,
+                offer_id=poei,
+                status="proposed",
                 date=dt.date(2027, 2, 1),
-                adviser_id=adviser.id,
-                adviser_name=adviser.name,
-                outcome="Besoin recueilli",
-                next_step="Inviter à la visite",
-                **CONTACT,
+                comment="Vu avec Mme MARIE AVON au 34 BD GASSENDI",
+            )
+        )
+        session.add(
+            models.FirmBlock(  # ended: the firm is still in the call lists below
+                siret=SECRET,
+                reason="other",
+                note="MARIE AVON rappelle elle-même, 34 BD GASSENDI",
+                until=dt.date(2020, 1, 1),
             )
         )
 
@@ -353,6 +375,21 @@ def test_a_firm_that_becomes_non_diffusible_disappears_from_every_output(
             assert conn.execute(text("PRAGMA secure_delete")).scalar() == 1
         raw = campaign_target.read_bytes()
         assert [key for key, value in needles.items() if value.encode() in raw] == []
+
+    # The journey's free text is wiped, in the rows and in the journal.
+    with store.session() as session:
+        service = session.scalars(
+            select(models.ContactService).where(models.ContactService.siret == SECRET)
+        ).one()
+        block = session.get(models.FirmBlock, SECRET)
+        assert service.comment is None and block is not None and block.note is None
+        journal = session.execute(
+            select(models.JournalEntry.before, models.JournalEntry.after).where(
+                models.JournalEntry.table_name.in_(["contact_service", "firm_block"])
+            )
+        ).all()
+        assert journal
+        assert _found(needles, "journal", json.dumps([list(row) for row in journal])) == []
 
     # Still there by SIRET: assignment, contact (outcome kept), session links.
     with store.session() as session:

@@ -90,6 +90,13 @@ def redact_journal(
         select(*columns).where(J.table_name == "contact", J.siret.in_(chunk)),
         _nulls(contact_fields),
     )
+    # Free text recorded with a service or a « ne pas solliciter » mark may name the firm.
+    for table, fields in (("contact_service", {"comment"}), ("firm_block", {"note"})):
+        _rewrite(
+            session,
+            select(*columns).where(J.table_name == table, J.siret.in_(chunk)),
+            _nulls(fields),
+        )
     V = models.Venue  # noqa: N806
     venue_ids = [str(i) for i in session.scalars(select(V.id).where(V.siret.in_(chunk)))]
     if venue_ids:

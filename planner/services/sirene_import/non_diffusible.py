@@ -152,6 +152,15 @@ def _scrub_chunk(session: Session, chunk: list[str], import_id: int | None) -> N
         values["last_import_id"] = import_id
     session.execute(update(E).where(E.siret.in_(chunk)).values(**values))
     session.execute(update(C).where(C.siret.in_(chunk)).values(dict.fromkeys(CONTACT_FIELDS_WIPED)))
+    # Free text of the firm's journey (a service's comment, a mark's note) may name it.
+    session.execute(
+        update(models.ContactService)
+        .where(models.ContactService.siret.in_(chunk))
+        .values(comment=None)
+    )
+    session.execute(
+        update(models.FirmBlock).where(models.FirmBlock.siret.in_(chunk)).values(note=None)
+    )
     # Its legal unit's names (the firm's name when it has no enseigne, the
     # entrepreneur's own name) go too, unless another establishment of the
     # campaign still shows them.
