@@ -22,6 +22,15 @@ _CONTROLS_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 BIDI_CLASS = "[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
 """Explicit bidirectional formatting characters, neutralised in printed text."""
 _BIDI_CONTROLS = re.compile(BIDI_CLASS)
+INVISIBLE_CLASS = "[\u202a-\u202e\u2066-\u2069\u200b-\u200f\u061c\u2060-\u2064\ufeff]"
+"""Bidirectional formatting characters and zero-width ones (spaces, joiners, word joiner,
+BOM): text holding them displays other than it reads; dropped from every file written."""
+_INVISIBLE = re.compile(INVISIBLE_CLASS)
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without bidirectional formatting nor zero-width characters."""
+    return _INVISIBLE.sub("", text) if _INVISIBLE.search(text) else text
 
 
 def starts_formula(text: str) -> bool:
@@ -50,28 +59,29 @@ def neutralise_bidi(text: str) -> str:
 
 
 def workbook_text(text: str) -> str:
-    """``text`` as a workbook cell holds it: no control character but tab and LF,
-    at most 32,767 characters. Written as a typed string, it is never a formula."""
-    text = strip_controls(text)
+    """``text`` as a workbook cell holds it: no control character but tab and LF, no
+    bidirectional nor zero-width character, at most 32,767 characters. Written as a
+    typed string, it is never a formula."""
+    text = strip_invisible(strip_controls(text))
     return text[:EXCEL_CELL_LIMIT] if len(text) > EXCEL_CELL_LIMIT else text
 
 
 def csv_text(text: str) -> str:
     """``text`` for a CSV cell: no control character, and prefixed with an
     apostrophe when a spreadsheet would read it as a formula."""
-    return safe_text(strip_controls(text))
+    return safe_text(strip_invisible(strip_controls(text)))
 
 
 def printed_text(text: str) -> str:
     """``text`` for a printed page: no control character (tabs become spaces),
     no bidirectional override."""
-    return neutralise_bidi(strip_controls(text).replace("\t", " "))
+    return strip_invisible(strip_controls(text).replace("\t", " "))
 
 
 def calendar_text(text: str) -> str:
     """``text`` for an iCalendar TEXT value: RFC 5545 allows no control
     character but tab (line feeds are escaped as ``\\n`` by the writer)."""
-    return strip_controls(text)
+    return strip_invisible(strip_controls(text))
 
 
 def safe_text(text: str) -> str:

@@ -23,6 +23,8 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from planner.domain.cell_text import strip_invisible
+
 SIGNATURE_VERSION = "planner-signature-1"
 KEY_BYTES = 32
 _SEP = "\x1f"
@@ -96,7 +98,8 @@ def canonical(value: object) -> str:
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, int):
         return str(value)
-    text = _CONTROL.sub("", _unescape(str(value)))
+    # What the workbook writer drops (planner.domain.cell_text) is not signed either.
+    text = strip_invisible(_CONTROL.sub("", _unescape(str(value))))
     return " ".join(text.split())
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from planner.domain.cell_text import CONTROL_CLASS, FORMULA_STARTS
+from planner.domain.cell_text import CONTROL_CLASS, FORMULA_STARTS, INVISIBLE_CLASS
 from planner.io.call_list_layout import FILL_COLUMNS, KEY_COLUMNS
 from planner.io.output_file import atomic_path
 
@@ -29,7 +29,7 @@ def _csv_text(column: str) -> pl.Expr:
     """A text column that no spreadsheet reads as a formula (see ``safe_text``)."""
     # Empty text is written as null: polars quotes an empty string ("").
     text = pl.col(column).cast(pl.String).str.replace_all("\r\n", "\n", literal=True)
-    text = text.str.replace_all(CONTROL_CLASS, "")
+    text = text.str.replace_all(CONTROL_CLASS, "").str.replace_all(INVISIBLE_CLASS, "")
     value = pl.when(text == "").then(pl.lit(None, pl.String)).otherwise(text)
     risky = pl.any_horizontal(*(value.str.starts_with(start) for start in FORMULA_STARTS))
     return pl.when(risky).then(pl.lit("'") + value).otherwise(value).alias(column)
