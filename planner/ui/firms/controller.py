@@ -124,7 +124,12 @@ class FirmsController(QObject):
             return
         found = loaded.firms.select("id").filter(loaded.firms["siret"] == siret)
         if found.height:
-            self.table.select_ids([int(found["id"][0])])
+            # The map stays where the user left it.
+            self._frame_selection = False
+            try:
+                self.table.select_ids([int(found["id"][0])])
+            finally:
+                self._frame_selection = True
         if not self.table.selected_ids():
             self.details.show_card(loaded.store, siret)
 
