@@ -49,7 +49,8 @@ def test_legend_title_follows_the_colouring(qtbot: QtBot, window: MainWindow) ->
         "section": "Section NAF",
         "team": "Équipe",
         "adviser": "Conseiller attitré",
-        "status": "Statut de prospection",
+        "stage": "Statut",
+        "status": "Dernier résultat d'appel",
     }
     assert set(expected) == set(COLOR_ATTRIBUTES)
     for attribute, title in expected.items():

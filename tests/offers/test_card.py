@@ -8,16 +8,20 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QComboBox, QStyleOptionViewItem, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from planner.db import models
 from planner.db.store import CampaignStore, open_store
+from planner.services.followup.solicitation.blocks import block_firm
 from planner.services.offers.firm_contact import record_firm_contact
 from planner.services.offers.recording import ServiceEntry
 from planner.ui.firms.detail_panel import FirmDetailPanel
 from planner.ui.offers.block_dialog import BlockDialog
 from planner.ui.offers.contact_dialog import ContactDialog
+from planner.ui.offers.services_table import NUMBER, SERVICE, STATUS, ServicesTable
 
 TODAY = dt.date.today()
 
@@ -172,3 +176,80 @@ def test_do_not_contact_set_and_lifted_from_the_card(qtbot: QtBot, store: Campai
     assert panel.lift_button.isHidden()
     with store.session() as session:
         assert session.get(models.FirmBlock, siret) is None
+
+
+def test_services_chosen_in_the_table_with_drop_downs(qtbot: QtBot, store: CampaignStore) -> None:
+    siret, _ = _firm_and_two_partners_advisers(store)
+    panel = _panel(qtbot, store, siret)
+    panel.record_contact()
+    dialog = panel.dialog
+    assert isinstance(dialog, ContactDialog)
+    assert dialog.block_warning.isHidden()
+    table = dialog.service_rows
+    model = table.model
+    # The drop-downs offer the active catalogue and the four statuses.
+    codes = [label.split(" — ")[0] for label, _id in model.offer_choices()]
+    assert "POEI" in codes and "PMSMP" in codes
+    assert [label for label, _code in model.status_choices()] == [
+        "Proposé",
+        "Accepté",
+        "Réalisé",
+        "Refusé",
+    ]
+    assert not table.remove_button.isEnabled()
+    table.add_button.click()
+    table.add_button.click()
+    assert model.rowCount() == 2 and table.remove_button.isEnabled()
+    delegate = table.view.itemDelegateForColumn(SERVICE)
+    for row, code, status, number in ((0, "POEI", "Réalisé", "3"), (1, "PMSMP", "Proposé", "")):
+        for column, label in ((SERVICE, code), (STATUS, status)):
+            index = model.index(row, column)
+            editor = delegate_editor(table, column, index)
+            assert isinstance(editor, QComboBox)
+            found = [editor.itemText(i) for i in range(editor.count())]
+            editor.setCurrentIndex(next(i for i, t in enumerate(found) if t.startswith(label)))
+            table.view.itemDelegateForColumn(column).setModelData(editor, model, index)
+        model.setData(model.index(row, NUMBER), number)
+    assert delegate is not None
+    assert model.index(0, SERVICE).data().startswith("POEI — ")
+    assert model.index(0, STATUS).data() == "Réalisé"
+    # A third row, wrong, then removed: the error names its row.
+    table.add_button.click()
+    model.setData(model.index(2, SERVICE), _offer(store, "POEI"))
+    model.setData(model.index(2, STATUS), "done")
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData("Besoin recueilli"))
+    assert not dialog.save()
+    assert "service 3 (POEI)" in dialog.errors.text()
+    table.view.setCurrentIndex(model.index(2, 0))
+    table.remove_button.click()
+    assert model.rowCount() == 2
+    assert dialog.save()
+    texts = " ".join(v for k, v in panel._values.items() if k.startswith("Contact du"))
+    assert "POEI : réalisé le" in texts and "(3 personnes)" in texts
+    assert "PMSMP : proposé le" in texts
+
+
+def delegate_editor(table: ServicesTable, column: int, index: QModelIndex) -> QWidget:
+    """The drop-down the table's delegate opens on ``index``, filled in."""
+    delegate = table.view.itemDelegateForColumn(column)
+    editor = delegate.createEditor(table.view.viewport(), QStyleOptionViewItem(), index)
+    delegate.setEditorData(editor, index)
+    return editor
+
+
+def test_a_firm_marked_do_not_contact_is_warned_about_not_refused(
+    qtbot: QtBot, store: CampaignStore
+) -> None:
+    siret, _ = _firm_and_two_partners_advisers(store)
+    with store.session() as session:
+        block_firm(session, siret, "refusal", until=TODAY + dt.timedelta(days=30))
+    panel = _panel(qtbot, store, siret)
+    panel.record_contact()
+    dialog = panel.dialog
+    assert isinstance(dialog, ContactDialog)
+    warning = dialog.block_warning.text()
+    assert not dialog.block_warning.isHidden()
+    assert "« ne pas solliciter »" in warning and "Refus exprimé" in warning
+    assert f"jusqu'au {TODAY + dt.timedelta(days=30):%d/%m/%Y}" in warning
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData("Refus"))
+    assert dialog.save()

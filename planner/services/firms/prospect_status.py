@@ -85,6 +85,15 @@ STAGE_ORDER: tuple[str, ...] = (
 )
 """The stages in the order a firm goes through them (the table sorts in this order)."""
 
+STAGE_COLORS: dict[str, str] = {
+    STAGE_NOT_CONTACTED: "#bdbdbd",
+    STAGE_CONTACTED: "#a1dab4",
+    STAGE_REACHED: "#41b6c4",
+    STAGE_NEED: "#2c7fb8",
+    STAGE_ACCOMPANIED: "#253494",
+}
+"""The map's colours of the stages: grey, then an ordered palette (light to dark)."""
+
 ACCOMPANIED_COLUMN = "accompanied"
 """The hook for « Accompagnée »: a boolean column of the frame, true for a firm that
 received a service counting as accompaniment. Whoever computes it adds it to the

@@ -12,15 +12,25 @@ from planner.domain.french_numbers import integer
 from planner.domain.headcount_bands import BAND_LABELS, BAND_ORDER
 from planner.domain.nomenclature import REV2, absent_label, nomenclature_name
 from planner.io.nomenclatures import load_nomenclature
-from planner.services.firms.prospect_status import NOT_CONTACTED, STATUS_COLORS, STATUS_ORDER
+from planner.services.firms.prospect_status import (
+    NOT_CONTACTED,
+    STAGE_COLORS,
+    STAGE_NOT_CONTACTED,
+    STAGE_ORDER,
+    STATUS_COLORS,
+    STATUS_ORDER,
+)
 
 COLOR_ATTRIBUTES: dict[str, str] = {
     "band": "Tranche d'effectifs",
     "section": "Section NAF",
     "team": "Équipe",
     "adviser": "Conseiller attitré",
-    "status": "Statut de prospection",
+    "stage": "Statut",
+    "status": "Dernier résultat d'appel",
 }
+"""Colouring key → menu entry and legend title. « Statut » is the firm table's stage
+(how far prospecting went); « Dernier résultat d'appel » the latest contact's outcome."""
 
 # Sequential blues-to-purples for headcount (small to large), grey for unknown.
 _BAND_COLORS = {
@@ -69,6 +79,10 @@ def categories(
         ]
         legend.append((absent_label(nomenclature), ABSENT_COLOR))
         column = firms["section"].fill_null("?")
+    elif attribute == "stage" and "stage" in firms.columns:
+        keys = list(STAGE_ORDER)
+        legend = [(k, STAGE_COLORS[k]) for k in keys]
+        column = firms["stage"].fill_null(STAGE_NOT_CONTACTED)
     elif attribute == "status" and "status" in firms.columns:
         keys = list(STATUS_ORDER)
         legend = [(k, STATUS_COLORS[k]) for k in keys]

@@ -15,6 +15,7 @@ from planner.domain.errors import InputError, PlannerError
 from planner.domain.outcomes import OUTCOMES, normalize_outcome
 from planner.services.followup.outcomes_import import NON_DIFFUSIBLE_REASON
 from planner.services.followup.portfolio_input import checked_date, checked_text
+from planner.services.followup.solicitation.blocks import FirmBlockView, firm_block
 from planner.services.offers.catalogue import OfferView, list_offers
 from planner.services.offers.recording import ServiceEntry, contact_partner, record_services
 from planner.services.shared_campaign.access import current_access
@@ -33,6 +34,8 @@ class ContactFormChoices:
         locked: a *conseiller* login records as itself only.
         offers: the active services of the catalogue, in order.
         login_partner: the partner a *partenaire* login stands for (None otherwise).
+        block_warning: when the firm is marked *ne pas solliciter* today, a French
+            warning saying so (recording stays possible); None otherwise.
     """
 
     advisers: list[tuple[int, str]]
@@ -40,6 +43,7 @@ class ContactFormChoices:
     locked: bool
     offers: list[OfferView]
     login_partner: str | None
+    block_warning: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +56,11 @@ class RecordedContact:
     services: int
 
 
-def contact_form_choices(store: CampaignStore, siret: str) -> ContactFormChoices:
-    """The advisers, the preselected adviser and the services for ``siret``'s form."""
+def contact_form_choices(
+    store: CampaignStore, siret: str, today: dt.date | None = None
+) -> ContactFormChoices:
+    """The advisers, the preselected adviser, the services and the *ne pas solliciter*
+    warning for ``siret``'s form."""
     try:
         access = current_access(store)
     except PlannerError:
@@ -69,6 +76,7 @@ def contact_form_choices(store: CampaignStore, siret: str) -> ContactFormChoices
             select(models.Assignment.adviser_id).where(models.Assignment.siret == siret)
         )
         offers = list_offers(session, include_archived=False)
+        block = firm_block(session, siret)
     locked = access is not None and access.role == "conseiller"
     adviser_id = access.adviser_id if locked and access is not None else assigned
     return ContactFormChoices(
@@ -77,6 +85,19 @@ def contact_form_choices(store: CampaignStore, siret: str) -> ContactFormChoices
         locked=locked,
         offers=offers,
         login_partner=access.partner_name if access and access.role == "partenaire" else None,
+        block_warning=block_warning(block, today or dt.date.today()),
+    )
+
+
+def block_warning(block: FirmBlockView | None, today: dt.date) -> str | None:
+    """« Attention : … ne pas solliciter » for a mark in force on ``today``, else None."""
+    if block is None or not block.holds_on(today):
+        return None
+    until = f" jusqu'au {block.until:%d/%m/%Y}" if block.until else " sans date de fin"
+    note = f" — {block.note}" if block.note else ""
+    return (
+        "Attention : cette entreprise est marquée « ne pas solliciter » "
+        f"({block.reason_label}{until}{note}). Le contact peut tout de même être enregistré."
     )
 
 

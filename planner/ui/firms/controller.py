@@ -28,8 +28,10 @@ class FirmsController(QObject):
         self.model: FirmTableModel = parts.table.firm_model
         self.details = FirmDetailPanel(parts.window)
         # A contact, a service or a mark written from the card: the table's status
-        # and the map's colours follow (reloaded off the GUI thread, no progress box).
-        self.details.cardChanged.connect(lambda _siret: parts.refresh_firms_quietly())
+        # and the map's colours follow (reloaded off the GUI thread, no progress box),
+        # and the firm stays selected with its card shown.
+        self._keep_siret: str | None = None
+        self.details.cardChanged.connect(self._on_details_cardChanged)
         self.filters = FilterPanel(parts.window)
         self.filter_dock = QDockWidget("Filtres", parts.window)
         self.filter_dock.setObjectName("filtres")
@@ -47,6 +49,7 @@ class FirmsController(QObject):
         self._parts.map.firmClicked.connect(self._on_map_firmClicked)
         self._parts.map.selectionDrawn.connect(self._on_map_selectionDrawn)
         self._parts.map.set_details_provider(self._details_for_map)
+        self._parts.campaign_shown.connect(self._on_campaign_shown)
 
     def add_view_actions(self, menu: QMenu) -> None:
         """« Affichage »: show or hide the filters."""
@@ -106,6 +109,29 @@ class FirmsController(QObject):
         self.details.show_firm(None)  # the reset cleared the table's selection
         self._selected_count = 0
         self.update_count()
+
+    @Slot(str)
+    def _on_details_cardChanged(self, siret: str) -> None:  # noqa: N802
+        self._keep_siret = siret
+        self._parts.refresh_firms_quietly()
+
+    @Slot(object)
+    def _on_campaign_shown(self, loaded: LoadedCampaign) -> None:
+        """After a reload for a card's change, select that firm again and show its card
+        (the card alone when the filters now hide it)."""
+        siret, self._keep_siret = self._keep_siret, None
+        if siret is None:
+            return
+        found = loaded.firms.select("id").filter(loaded.firms["siret"] == siret)
+        if found.height:
+            # The map stays where the user left it.
+            self._frame_selection = False
+            try:
+                self.table.select_ids([int(found["id"][0])])
+            finally:
+                self._frame_selection = True
+        if not self.table.selected_ids():
+            self.details.show_card(loaded.store, siret)
 
     @Slot()
     def _on_table_selectionChanged(self) -> None:  # noqa: N802

@@ -13,11 +13,12 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QVBoxLayout,
     QWidget,
 )
 
-from planner.domain.errors import PlannerError
+from planner.domain.errors import InputError, PlannerError
 from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.offers.firm_contact import (
     RecordedContact,
@@ -26,6 +27,7 @@ from planner.services.offers.firm_contact import (
 )
 from planner.ui.followup.portfolio_form import OutcomeBox
 from planner.ui.offers.services_field import ServicesField
+from planner.ui.offers.services_table import ServicesTable
 
 NO_ADVISER = "— coordination (sans conseiller) —"
 
@@ -38,9 +40,10 @@ class ContactDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Enregistrer un contact / un service — {firm_name}")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)
         self.store = store
         self.siret = siret
+        self.firm_name = firm_name
         self.recorded: RecordedContact | None = None
         choices = contact_form_choices(store, siret)
         self.adviser = QComboBox(self)
@@ -55,23 +58,30 @@ class ContactDialog(QDialog):
         self.outcome = OutcomeBox(self)
         self.date = QLineEdit(dt.date.today().strftime("%d/%m/%Y"), self)
         self.date.setPlaceholderText("jj/mm/aaaa")
+        self.service_rows = ServicesTable(self)
+        self.service_rows.set_offers(choices.offers)
+        # The typed line stays as a shortcut (« POEI réalisé 3, PMSMP proposé »).
         self.services = ServicesField(self)
         self.services.set_offers(choices.offers)
+        self.block_warning = QLabel(choices.block_warning or "", self)
+        self.block_warning.setWordWrap(True)
+        self.block_warning.setTextFormat(Qt.TextFormat.PlainText)
+        self.block_warning.setStyleSheet(
+            "color: #8a4b00; background: #fff3e0; border: 1px solid #f0b060; padding: 4px"
+        )
+        self.block_warning.setVisible(choices.block_warning is not None)
         self.note = QLineEdit(self)
         self.errors = QLabel(self)
         self.errors.setWordWrap(True)
         self.errors.setTextFormat(Qt.TextFormat.PlainText)
         self.errors.setStyleSheet("color: #b00020")
         self.errors.hide()
-        codes = QLabel(", ".join(o.code for o in choices.offers), self)
-        codes.setWordWrap(True)
-        codes.setEnabled(False)
         form = QFormLayout()
         form.addRow("Conseiller :", self.adviser)
         form.addRow("Résultat :", self.outcome)
         form.addRow("Date :", self.date)
-        form.addRow("Services :", self.services)
-        form.addRow("", codes)
+        form.addRow("Services :", self.service_rows)
+        form.addRow("Saisie rapide :", self.services)
         form.addRow("Note :", self.note)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
@@ -81,6 +91,7 @@ class ContactDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.block_warning)
         layout.addLayout(form)
         layout.addWidget(self.errors)
         layout.addWidget(buttons)
@@ -93,13 +104,17 @@ class ContactDialog(QDialog):
             if outcome is None:
                 raise PlannerError("choisissez le résultat du contact (touche 1 à 8)")
             data = self.adviser.currentData()
+            try:
+                typed = self.services.entries()
+            except InputError as exc:
+                raise InputError(f"saisie rapide, {exc}") from None
             self.recorded = record_firm_contact(
                 self.store,
                 self.siret,
                 outcome,
                 date=self.date.text(),
                 adviser_id=int(data) if data is not None else None,
-                services=self.services.entries(),
+                services=[*self.service_rows.entries(), *typed],
                 note=self.note.text(),
             )
         except PlannerError as exc:
@@ -110,8 +125,16 @@ class ContactDialog(QDialog):
                 f"Rien n'a été enregistré : erreur de la base ({type(exc).__name__} : {exc})."
             )
             return False
+        self._say_recorded()
         self.accept()
         return True
+
+    def _say_recorded(self) -> None:
+        """« Contact enregistré pour NOM » in the main window's status bar."""
+        parent = self.parentWidget()
+        window = parent.window() if parent is not None else None
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(f"Contact enregistré pour {self.firm_name}", 10_000)
 
     def _show(self, text: str) -> None:
         self.errors.setText(text)
