@@ -248,9 +248,10 @@ def test_locked_firms_stay_unless_asked_and_keep_their_lock(
     assert dialog.move_locked_check.isVisible() and not dialog.move_locked_check.isChecked()
     assert dialog.move_locked_check.text() == MOVE_LOCKED_TEXT
     rows = _refusal_rows(dialog)
+    owned = f"verrouillée (portefeuille de {cap.partner})"
     assert sorted((row[0], row[3]) for row in rows) == sorted(
         [
-            (format_siret(portfolio["siret"].item()), f"verrouillée (portefeuille de {cap.partner})"),
+            (format_siret(portfolio["siret"].item()), owned),
             (format_siret(by_hand["siret"].item()), "verrouillée à la main"),
         ]
     )

@@ -34,8 +34,9 @@ def demo(campaign_target: str | Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
 def _held(store: CampaignStore, sirets: list[str]) -> dict[str, tuple[int, bool, str]]:
     with store.session() as session:
         rows = session.execute(
-            select(Assignment.siret, Assignment.team_id, Assignment.locked, Assignment.source)
-            .where(Assignment.siret.in_(sirets))
+            select(
+                Assignment.siret, Assignment.team_id, Assignment.locked, Assignment.source
+            ).where(Assignment.siret.in_(sirets))
         )
         return {s: (t, bool(locked), source) for s, t, locked, source in rows}
 
@@ -125,9 +126,7 @@ def test_the_command_refuses_to_move_a_locked_firm_unless_told(
     team_id, locked, _source = _held(demo, [portfolio])[portfolio]
     assert (team_id, locked) == (_ft, True)
     # Locked by hand now: still refused elsewhere, and --unlock moves and unlocks it.
-    _other_id, other = next(
-        (i, n) for i, n in _teams(demo) if n.startswith("FT ") and n != ft_name
-    )
+    _other_id, other = next((i, n) for i, n in _teams(demo) if n.startswith("FT ") and n != ft_name)
     assert run(["firm", "assign", target, portfolio, "--team", other]) == 2
     assert "verrouillée à la main" in capsys.readouterr().err
     assert run(["firm", "assign", target, portfolio, "--team", other, "--unlock"]) == 0

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from planner.db.journey_models import PortfolioClaim
 from planner.db.models import (
     Adviser,
     Assignment,
@@ -26,7 +27,6 @@ from planner.db.models import (
     Partner,
     Team,
 )
-from planner.db.journey_models import PortfolioClaim
 from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
 from planner.domain.json_types import JsonObject

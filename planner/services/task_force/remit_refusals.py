@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-
 from sqlalchemy import select
 
 from planner.db.journey_models import PortfolioClaim
@@ -130,7 +129,7 @@ def split_by_remit(store: CampaignStore, sirets: Sequence[str], team_id: int) ->
     if info is None:
         raise PlannerError("Équipe introuvable : elle vient peut-être d'être supprimée.")
     remit = force.remits[info.partner_index]
-    held, claimed, partner_id = _holdings(store, list(dict.fromkeys(sirets)), team_id)
+    held, portfolio_of, partner_id = _holdings(store, list(dict.fromkeys(sirets)), team_id)
     allowed: list[str] = []
     out: list[tuple[str, int]] = []
     locked_in_remit: list[tuple[str, int, str]] = []
@@ -142,8 +141,8 @@ def split_by_remit(store: CampaignStore, sirets: Sequence[str], team_id: int) ->
         have = held.get(siret)
         if row is not None and have is not None and have.locked and have.team_id != team_id:
             why = (
-                f"verrouillée (portefeuille de {claimed[siret][1]})"
-                if have.source == PORTFOLIO_SOURCE and siret in claimed
+                f"verrouillée (portefeuille de {portfolio_of[siret][1]})"
+                if have.source == PORTFOLIO_SOURCE and siret in portfolio_of
                 else MANUAL_LOCK
             )
             locked_in_remit.append((siret, row, why))
@@ -152,7 +151,7 @@ def split_by_remit(store: CampaignStore, sirets: Sequence[str], team_id: int) ->
     out_of_remit = {siret for siret, _row in out}
     portfolios = {
         siret: name
-        for siret, (owner, name) in claimed.items()
+        for siret, (owner, name) in portfolio_of.items()
         if owner != partner_id and siret not in out_of_remit
     }
     firms = remits.firms[[row for _siret, row in out]]
