@@ -33,9 +33,19 @@ def add_parsers(sub: Any, import_sub: Any) -> None:
     assign.add_argument("--team", required=True, metavar="NOM", help="nom de l'équipe")
     assign.add_argument("--adviser", metavar="EMAIL", help="conseiller attitré (son e-mail)")
     locking = assign.add_mutually_exclusive_group()
-    locking.add_argument("--lock", action="store_true", help="verrouiller l'attribution")
     locking.add_argument(
-        "--unlock", action="store_true", help="déverrouiller (sinon le verrou reste tel quel)"
+        "--lock",
+        action="store_true",
+        help="verrouiller l'attribution ; nécessaire (ou --unlock) pour déplacer un "
+        "établissement verrouillé dans une autre équipe, qui reste alors verrouillé",
+    )
+    locking.add_argument(
+        "--unlock",
+        action="store_true",
+        help="déverrouiller (sinon le verrou reste tel quel) ; déplace aussi un "
+        "établissement verrouillé dans une autre équipe. Sans --lock ni --unlock, un "
+        "établissement verrouillé (portefeuille d'un partenaire ou à la main) n'est pas "
+        "déplacé : code de sortie 2",
     )
     assign.add_argument(
         "--if-version",

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from planner.domain.file_names import file_stem
 from planner.services.map.firm_colors import COLOR_ATTRIBUTES
 from planner.ui.firms.controller import selected_text
 from planner.ui.main_window import MainWindow
@@ -108,3 +109,61 @@ def test_printed_demo_map_names_campaign_colouring_and_sources(
     assert f"Édité le {dt.date.today():%d/%m/%Y}" in text
     assert "entreprises fictives" in text
     assert "Non attribuées" in text
+
+
+def test_colouring_menu_filter_title_print_message_and_export_folder(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QAction
+    from PySide6.QtPrintSupport import QPrinter
+
+    import planner.ui.map.controller as map_controller
+    from planner.ui.map.controller import printed_message
+
+    controller = window.controllers.map
+    campaign = window.campaign
+    assert campaign is not None
+    # Task force › Colorer par équipe: Affichage › Couleur des établissements follows.
+    assert controller.color_actions["band"].isChecked()
+    by_team = next(
+        a for a in window.menuBar().findChildren(QAction) if a.text() == "Colorer par équipe"
+    )
+    by_team.trigger()
+    assert controller.color_actions["team"].isChecked()
+    assert not controller.color_actions["band"].isChecked()
+
+    # A team filter is in the printed title, and leaves it with the filter.
+    panel = window.controllers.task_force
+    team = panel.model.rows[0]
+    window.controllers.firms.show_team(team.id)
+    assert controller.sheet().title == f"{campaign.header.name} — Équipe — équipe {team.team}"
+    window.controllers.firms.show_team(None)
+    assert controller.sheet().title == f"{campaign.header.name} — Équipe"
+
+    # A printer writing a PDF file names the file; a real printer is « envoyée ».
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    assert printed_message(printer) == "La carte a été envoyée à l'imprimante."
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "carte.pdf"))
+    assert printed_message(printer) == f"La carte a été enregistrée dans {tmp_path / 'carte.pdf'}."
+
+    # Exports open in the exports' folder with a dated name.
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    window.parts.set_last_dir(exports / "avant.xlsx", "export")
+    asked: list[str] = []
+
+    def save_name(_parent: object, _title: str, where: str, _filters: str) -> tuple[str, str]:
+        asked.append(where)
+        return "", ""
+
+    monkeypatch.setattr(map_controller.QFileDialog, "getSaveFileName", save_name)
+    controller.export_png()
+    controller.export_html()
+    stem = file_stem(campaign.header.name)
+    assert stem.startswith("Démo_Task_force")
+    day = f"{dt.date.today():%d-%m-%Y}"
+    assert asked == [
+        str(exports / f"carte-{stem}-{day}.png"),
+        str(exports / f"carte-{stem}-{day}.html"),
+    ]

@@ -357,6 +357,15 @@ def test_real_mouse_click_and_rectangle_from_the_toolbar(
     # Its hint speaks of a rectangle and of dragging, not of a lasso or of points.
     hint = _js(widget, "document.getElementById('pm-rect-hint').textContent")
     assert hint.startswith("Rectangle") and "glisser" in hint and "lasso" not in hint
+    # Whole, not cut off (« Échap pou… »): it wraps on a narrow map.
+    assert "Échap" in hint
+    assert _js(
+        widget,
+        "(function () { var h = document.getElementById('pm-rect-hint');"
+        " var s = getComputedStyle(h);"
+        " return s.whiteSpace !== 'nowrap' && s.textOverflow !== 'ellipsis'"
+        " && h.scrollWidth <= h.clientWidth; })()",
+    )
     # Starting a drawing closes the popup (after Leaflet's 200 ms fade).
     qtbot.waitUntil(lambda: _js(widget, "document.querySelector('.leaflet-popup') === null"))
     south, west, north, east = 48.90, 2.42, 48.93, 2.50

@@ -78,8 +78,11 @@ def test_show_assign_and_stale_version(campaign: str, capsys: pytest.CaptureFixt
     assert "Rien n'a été modifié" in err and "Traceback" not in err
     assert _show(capsys, campaign, siret) == moved
 
+    # Locked in another team: moved back only when told what becomes of the lock.
+    assert run(["firm", "assign", campaign, siret, "--team", team]) == 2
+    assert "verrouillée à la main" in capsys.readouterr().err
     # Without --if-version the write goes through; text output in French.
-    assert run(["firm", "assign", campaign, siret, "--team", team]) == 0
+    assert run(["firm", "assign", campaign, siret, "--team", team, "--unlock"]) == 0
     assert f"Équipe : {team}" in capsys.readouterr().out
 
 

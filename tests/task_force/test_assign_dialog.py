@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from planner.services.firms.firm_query import format_siret
 from planner.ui.main_window import MainWindow
-from planner.ui.task_force.assign_dialog import LOCK_TEXT, AssignDialog
+from planner.ui.task_force.assign_dialog import LOCK_TEXT, MOVE_LOCKED_TEXT, AssignDialog
 
 
 @pytest.fixture
@@ -218,3 +218,73 @@ def test_double_click_on_a_team_limits_map_and_table_then_clears(
     assert not filters.team_banner.isVisible()
     everyone = int(firms["lon"].is_not_null().sum())
     qtbot.waitUntil(lambda: window.map.last_drawn_count() == everyone, timeout=30000)
+
+
+def test_locked_firms_stay_unless_asked_and_keep_their_lock(
+    qtbot: QtBot, window: MainWindow, demo_file: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "verrouillees.planner"
+    shutil.copyfile(demo_file, path)
+    firms = _open(qtbot, window, path)
+    panel = window.controllers.task_force
+    ft = next(r for r in panel.model.rows if r.team.startswith("FT "))
+    cap = next(r for r in panel.model.rows if r.partner.startswith("Cap emploi"))
+    # A firm of Cap emploi's portfolio (assigned and locked by the import), one locked
+    # by hand, and two free ones.
+    portfolio = firms.filter(
+        (pl.col("team_id") == cap.id) & pl.col("locked") & ~pl.col("craft")
+    ).head(1)
+    free = firms.filter((pl.col("team_id") != ft.id) & ~pl.col("craft") & ~pl.col("locked"))
+    by_hand, others = free.head(1), free.slice(1, 2)
+    window.parts.table.select_ids(by_hand["id"].to_list())
+    _reloaded(qtbot, window, lambda: panel.lock_selection(True))
+    picked = pl.concat([portfolio, by_hand, others])
+    window.parts.table.select_ids(picked["id"].to_list())
+
+    dialog = panel.open_assign_dialog("team")
+    assert dialog is not None
+    dialog.target_combo.setCurrentText(ft.team)
+    assert not dialog.lock_check.isChecked()
+    assert dialog.move_locked_check.isVisible() and not dialog.move_locked_check.isChecked()
+    assert dialog.move_locked_check.text() == MOVE_LOCKED_TEXT
+    rows = _refusal_rows(dialog)
+    owned = f"verrouillée (portefeuille de {cap.partner})"
+    assert sorted((row[0], row[3]) for row in rows) == sorted(
+        [
+            (format_siret(portfolio["siret"].item()), owned),
+            (format_siret(by_hand["siret"].item()), "verrouillée à la main"),
+        ]
+    )
+    assert "2 établissements verrouillés dans une autre équipe y restent" in dialog.summary.text()
+    assert "portefeuille" not in dialog.summary.text()
+    assert dialog.assign_button.text() == "Attribuer les 2 autres"
+    _reloaded(
+        qtbot, window, lambda: qtbot.mouseClick(dialog.assign_button, Qt.MouseButton.LeftButton)
+    )
+    locked_sirets = sorted([portfolio["siret"].item(), by_hand["siret"].item()])
+    assert _column(window, sorted(others["siret"]), "team_id") == [ft.id] * 2
+    # Not moved, and the unticked lock box unlocked nothing.
+    assert _column(window, [portfolio["siret"].item()], "team_id") == [cap.id]
+    assert _column(window, [by_hand["siret"].item()], "team_id") == [by_hand["team_id"].item()]
+    assert ft.id not in _column(window, locked_sirets, "team_id")
+    assert _column(window, locked_sirets, "locked") == [True, True]
+    assert window.statusBar().currentMessage() == (
+        f"2 établissement(s) attribué(s) à {ft.team} ; 2 verrouillé(s) laissé(s) dans leur équipe."
+    )
+
+    # Asked explicitly: the locked ones move, stay locked, and the summary says which
+    # firm leaves its partner's portfolio.
+    window.parts.table.select_ids(picked["id"].to_list())
+    dialog = panel.open_assign_dialog("team")
+    assert dialog is not None
+    dialog.target_combo.setCurrentText(ft.team)
+    dialog.move_locked_check.setChecked(True)
+    assert not dialog.refusals.isVisible() and dialog.assign_button.text() == "Attribuer"
+    summary = dialog.summary.text()
+    assert "seront déplacés et resteront verrouillés" in summary
+    assert f"1 établissement quitte le portefeuille de {cap.partner}" in summary
+    _reloaded(
+        qtbot, window, lambda: qtbot.mouseClick(dialog.assign_button, Qt.MouseButton.LeftButton)
+    )
+    assert _column(window, locked_sirets, "team_id") == [ft.id] * 2
+    assert _column(window, locked_sirets, "locked") == [True, True]

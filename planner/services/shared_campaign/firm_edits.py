@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from planner.db.journey_models import PortfolioClaim
 from planner.db.models import (
     Adviser,
     Assignment,
@@ -33,6 +34,11 @@ from planner.domain.outcomes import OUTCOMES, implausible_call_date, normalize_o
 from planner.services.shared_campaign.access import Access, current_access
 from planner.services.shared_campaign.conflicts import is_unique_violation, retry_transient
 from planner.services.task_force.assignment_writes import Held, run_write, write_states
+from planner.services.task_force.partner_portfolios.claim_states import (
+    ASSIGNED,
+    PORTFOLIO_SOURCE,
+    SETTLED,
+)
 from planner.services.task_force.remit_cache import check_remit
 
 _ACCESS_SECONDS = 30.0
@@ -173,6 +179,26 @@ def _team_id(session: Session, team_name: str) -> int:
     raise PlannerError(f"Équipe inconnue « {team_name} ». Équipes de la campagne : {known}.")
 
 
+def _locked_elsewhere(session: Session, siret: str, now: Assignment) -> str:
+    """Why a locked firm is not moved, and how to move it anyway (French)."""
+    team = session.scalar(select(Team.name).where(Team.id == now.team_id)) or "?"
+    why = "verrouillée à la main"
+    if now.source == PORTFOLIO_SOURCE:
+        partner = session.scalar(
+            select(Partner.name)
+            .join(PortfolioClaim, PortfolioClaim.partner_id == Partner.id)
+            .where(PortfolioClaim.siret == siret)
+            .where(PortfolioClaim.state.in_((ASSIGNED, SETTLED)))
+        )
+        if partner:
+            why = f"verrouillée (portefeuille de {partner})"
+    return (
+        f"L'attribution de l'établissement {siret} à l'équipe « {team} » est {why} : "
+        "rien n'a été modifié. Pour le déplacer quand même, ajoutez --lock (il reste "
+        "verrouillé) ou --unlock (il est déverrouillé)."
+    )
+
+
 def _adviser(session: Session, email: str) -> Adviser:
     adviser = session.scalars(
         select(Adviser).where(func.lower(Adviser.email) == email.strip().lower())
@@ -194,6 +220,8 @@ def assign_firm(
 
     What the caller does not name is kept: the adviser when the team stays
     the same (a new team has none until named), the lock when ``lock`` is None.
+    A firm locked in another team (by a partner's portfolio or by hand) moves
+    only when the caller says what becomes of the lock (``lock`` True or False).
 
     Args:
         if_version: the assignment's version the caller read (None: the firm
@@ -201,13 +229,22 @@ def assign_firm(
 
     Raises:
         StaleVersion: the firm's assignment is no longer at ``if_version``.
-        PlannerError: unknown firm, team or adviser, or a remit rule forbids it.
+        PlannerError: unknown firm, team or adviser, a remit rule forbids it, or
+            the firm is locked in another team and ``lock`` is None.
     """
     siret = clean_siret(siret)
     with store.session() as session:
         _establishment(session, siret)
         team_id = _team_id(session, team_name)
         now = session.get(Assignment, siret)
+        if (
+            lock is None
+            and now is not None
+            and now.locked
+            and now.team_id != team_id
+            and if_version in (UNSET, now.version)  # else: the stale version is said
+        ):
+            raise PlannerError(_locked_elsewhere(session, siret, now))
         adviser_id = now.adviser_id if now is not None and now.team_id == team_id else None
         if lock is None:
             lock = bool(now is not None and now.locked)

@@ -3,23 +3,37 @@
 A manual assignment to a team whose partner's remit excludes some of the
 selected firms assigns the others; the coordinator is told which were left,
 each with its reason (the rule the firm fails, or the exclusive partner that
-claims it), before anything is written.
+claims it), before anything is written. A firm locked in another team (by a
+partner's portfolio or by hand) is left where it is too, with why, unless the
+coordinator asks to move the locked firms as well; a firm that would leave
+the partner whose portfolio holds it is named, so that the move is a choice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import polars as pl
+from sqlalchemy import select
 
+from planner.db.journey_models import PortfolioClaim
+from planner.db.models import Partner, Team
 from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
 from planner.domain.remit import RULE_KINDS, Remit, remit_mask
 from planner.services.firms.firm_labels import format_date
+from planner.services.task_force.assignment_writes import Held, read_state
+from planner.services.task_force.partner_portfolios.claim_states import (
+    ASSIGNED,
+    PORTFOLIO_SOURCE,
+    SETTLED,
+)
 from planner.services.task_force.remit_cache import current_remits
+
+MANUAL_LOCK = "verrouillée à la main"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +55,14 @@ class RemitSplit:
         partner: its partner's name.
         remit: the partner's remit in French (« toutes les entreprises » when it has no rule).
         allowed: the SIRETs the team may take, in the selection's order
-            (firms outside the target have no remit to break: allowed).
-        refused: the others, with their reason, in the selection's order.
+            (firms outside the target have no remit to break: allowed), but
+            for the locked ones of ``locked``.
+        refused: the firms out of the remit, with their reason, in the selection's order.
+        locked: the firms in the remit but locked in another team (« verrouillée
+            (portefeuille de …) » or « verrouillée à la main »): left where they
+            are unless the coordinator asks to move them too.
+        portfolios: the firms the assignment would take away from the partner
+            whose portfolio holds them: SIRET → that partner's name (locked or not).
     """
 
     team: str
@@ -50,6 +70,23 @@ class RemitSplit:
     remit: str
     allowed: tuple[str, ...]
     refused: tuple[RemitRefusal, ...]
+    locked: tuple[RemitRefusal, ...] = ()
+    portfolios: dict[str, str] = field(default_factory=dict)
+
+    def sirets(self, *, move_locked: bool) -> tuple[str, ...]:
+        """The firms to write: the allowed ones, and the locked ones with ``move_locked``."""
+        if not move_locked:
+            return self.allowed
+        return (*self.allowed, *(r.siret for r in self.locked))
+
+    def leaving(self, *, move_locked: bool) -> dict[str, int]:
+        """How many firms leave each partner's portfolio (partner → count)."""
+        counts: dict[str, int] = {}
+        for siret in self.sirets(move_locked=move_locked):
+            partner = self.portfolios.get(siret)
+            if partner is not None:
+                counts[partner] = counts.get(partner, 0) + 1
+        return counts
 
 
 def _failed_rules(firms: pl.DataFrame, remit: Remit) -> list[list[str]]:
@@ -92,14 +129,31 @@ def split_by_remit(store: CampaignStore, sirets: Sequence[str], team_id: int) ->
     if info is None:
         raise PlannerError("Équipe introuvable : elle vient peut-être d'être supprimée.")
     remit = force.remits[info.partner_index]
+    held, portfolio_of, partner_id = _holdings(store, list(dict.fromkeys(sirets)), team_id)
     allowed: list[str] = []
     out: list[tuple[str, int]] = []
+    locked_in_remit: list[tuple[str, int, str]] = []
     for siret in dict.fromkeys(sirets):
         row = remits.index.get(siret)
-        if row is None or elig.allowed[row, info.partner_index]:
-            allowed.append(siret)
-        else:
+        if row is not None and not elig.allowed[row, info.partner_index]:
             out.append((siret, row))
+            continue
+        have = held.get(siret)
+        if row is not None and have is not None and have.locked and have.team_id != team_id:
+            why = (
+                f"verrouillée (portefeuille de {portfolio_of[siret][1]})"
+                if have.source == PORTFOLIO_SOURCE and siret in portfolio_of
+                else MANUAL_LOCK
+            )
+            locked_in_remit.append((siret, row, why))
+        else:
+            allowed.append(siret)
+    out_of_remit = {siret for siret, _row in out}
+    portfolios = {
+        siret: name
+        for siret, (owner, name) in portfolio_of.items()
+        if owner != partner_id and siret not in out_of_remit
+    }
     firms = remits.firms[[row for _siret, row in out]]
     failures = _failed_rules(firms, remit)
     refused: list[RemitRefusal] = []
@@ -120,10 +174,45 @@ def split_by_remit(store: CampaignStore, sirets: Sequence[str], team_id: int) ->
                 reason=reason,
             )
         )
+    lockeds = remits.firms[[row for _siret, row, _why in locked_in_remit]]
+    locked = tuple(
+        RemitRefusal(
+            siret=siret,
+            name=firm["name"] or "",
+            commune=firm["commune_name"] or firm["commune_code"] or "",
+            reason=why,
+        )
+        for (siret, _row, why), firm in zip(
+            locked_in_remit, lockeds.iter_rows(named=True), strict=True
+        )
+    )
     return RemitSplit(
         team=info.name,
         partner=remit.partner,
         remit=remit.label(),
         allowed=tuple(allowed),
         refused=tuple(refused),
+        locked=locked,
+        portfolios=portfolios,
     )
+
+
+def _holdings(
+    store: CampaignStore, sirets: list[str], team_id: int
+) -> tuple[dict[str, Held | None], dict[str, tuple[int, str]], int | None]:
+    """The firms' assignments now, the partner whose portfolio holds each firm (id and
+    name; a claim assigned or settled), and the partner of team ``team_id``."""
+    with store.session() as session:
+        held = read_state(session, sirets)
+        claimed: dict[str, tuple[int, str]] = {}
+        for start in range(0, len(sirets), 5000):
+            chunk = sirets[start : start + 5000]
+            for siret, partner_id, name in session.execute(
+                select(PortfolioClaim.siret, Partner.id, Partner.name)
+                .join(Partner, Partner.id == PortfolioClaim.partner_id)
+                .where(PortfolioClaim.siret.in_(chunk))
+                .where(PortfolioClaim.state.in_((ASSIGNED, SETTLED)))
+            ):
+                claimed[siret] = (int(partner_id), str(name))
+        partner = session.scalar(select(Team.partner_id).where(Team.id == team_id))
+    return held, claimed, partner

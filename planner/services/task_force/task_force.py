@@ -112,12 +112,14 @@ def assign_firms(
     team_id: int | None,
     *,
     adviser_id: int | None = None,
-    locked: bool = True,
+    locked: bool | None = True,
     expected: Mapping[str, int | None] | None = None,
 ) -> AssignmentChange:
     """Assign firms by hand (``team_id`` None removes them), in one transaction.
 
     Args:
+        locked: lock (True) or unlock (False) the firms; None keeps each firm's
+            lock as it is (a locked firm moved stays locked, no firm is unlocked).
         expected: the version of each firm's assignment when the user saw it
             (None for a firm without one); a firm changed since refuses the
             whole write. None writes over whatever is there now.
@@ -139,9 +141,21 @@ def assign_firms(
 
         check_remit(store, sirets, team_id)
     target: State = {
-        s: Held(team_id, adviser_id, locked) if team_id is not None else None for s in sirets
+        s: Held(team_id, adviser_id, bool(locked)) if team_id is not None else None for s in sirets
     }
-    return run_write(store, target, lambda session: write_states(session, target, expected))
+    if locked is not None or team_id is None:
+        return run_write(store, target, lambda session: write_states(session, target, expected))
+    team = team_id
+
+    def keep_locks(session: Session) -> AssignmentChange:
+        take_write_lock(session)
+        current = read_state(session, sirets, lock=True)
+        kept: State = {
+            s: Held(team, adviser_id, bool(h is not None and h.locked)) for s, h in current.items()
+        }
+        return write_states(session, kept, expected)
+
+    return run_write(store, target, keep_locks)
 
 
 def previous_assignments(store: CampaignStore, sirets: Sequence[str]) -> State:

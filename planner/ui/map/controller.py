@@ -3,6 +3,7 @@ clustering, PNG and HTML export, printing."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
@@ -13,13 +14,19 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QMenu
 
+from planner.domain.cell_text import printed_text
 from planner.domain.errors import PlannerError
+from planner.domain.file_names import file_stem
 from planner.services.map.firm_colors import COLOR_ATTRIBUTES, attribute_title, categories
 from planner.services.map.map_sheet import FRAMING_BASSIN, MapSheet, map_sheet
 from planner.ui.campaign.loaded_campaign import LoadedCampaign
+from planner.ui.firms.filter_panel import FilterPanel
 from planner.ui.map.map_widget import MapExportError
 from planner.ui.map.print_options_dialog import PrintOptions, PrintOptionsDialog
 from planner.ui.window_parts import WindowParts
+
+EXPORT_KIND = "export"
+"""The recent-folder kind of the map's exports (``WindowParts.last_dir``)."""
 
 CHOROPLETHS: tuple[tuple[str | None, str], ...] = (
     (None, "Aucune coloration"),
@@ -115,8 +122,11 @@ class MapController(QObject):
     # --- view options -----------------------------------------------------------
 
     def set_color_attribute(self, attribute: str) -> None:
-        """Colour the firms by another attribute."""
+        """Colour the firms by another attribute (the « Affichage » menu's radio follows)."""
         self.color_attribute = attribute
+        action = self.color_actions.get(attribute)
+        if action is not None:
+            action.setChecked(True)
         campaign = self._parts.campaign()
         if campaign is not None:
             category, legend = categories(campaign.firms, attribute, campaign.nomenclature)
@@ -155,11 +165,11 @@ class MapController(QObject):
         path, _ = QFileDialog.getSaveFileName(
             self._parts.window,
             "Exporter la carte en image",
-            self._parts.last_dir(),
+            self.suggested_path("png"),
             "Image PNG (*.png)",
         )
         if path:
-            self._parts.set_last_dir(path)
+            self._parts.set_last_dir(path, EXPORT_KIND)
             self.map.export_png(Path(path), self._on_export_failed)
 
     @Slot()
@@ -168,11 +178,11 @@ class MapController(QObject):
         path, _ = QFileDialog.getSaveFileName(
             self._parts.window,
             "Exporter la carte en page HTML",
-            self._parts.last_dir(),
+            self.suggested_path("html"),
             "Page HTML (*.html)",
         )
         if path:
-            self._parts.set_last_dir(path)
+            self._parts.set_last_dir(path, EXPORT_KIND)
             self._export(lambda: self.map.export_html(Path(path)))
 
     @Slot()
@@ -185,7 +195,7 @@ class MapController(QObject):
         printer.setPageLayout(options.page_layout())
         dialog = QPrintDialog(printer, self._parts.window)
         if dialog.exec():
-            self._print(printer, options, "La carte a été envoyée à l'imprimante.")
+            self._print(printer, options, printed_message(printer))
 
     @Slot()
     def export_pdf(self) -> None:
@@ -196,19 +206,29 @@ class MapController(QObject):
         path, _ = QFileDialog.getSaveFileName(
             self._parts.window,
             "Exporter la carte en PDF",
-            self._parts.last_dir(),
+            self.suggested_path("pdf"),
             "Document PDF (*.pdf)",
         )
         if not path:
             return
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
-        self._parts.set_last_dir(path)
+        self._parts.set_last_dir(path, EXPORT_KIND)
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         printer.setOutputFileName(path)
         printer.setPageLayout(options.page_layout())
         self._print(printer, options, f"Carte enregistrée : {path}")
+
+    def suggested_path(self, extension: str) -> str:
+        """Where a map export's save dialog opens: the exports' last folder, and a name
+        « carte-<campagne>-jj-mm-aaaa.<extension> »."""
+        campaign = self._parts.campaign()
+        name = campaign.header.name if campaign is not None else ""
+        stem = file_stem(name, fallback="bassin")
+        today = dt.date.today()
+        folder = Path(self._parts.last_dir(EXPORT_KIND))
+        return str(folder / f"carte-{stem}-{today:%d-%m-%Y}.{extension}")
 
     def _ask_print_options(self, accept_text: str) -> PrintOptions | None:
         dialog = PrintOptionsDialog(
@@ -220,11 +240,12 @@ class MapController(QObject):
         return self.print_options
 
     def sheet(self, framing: str = FRAMING_BASSIN) -> MapSheet:
-        """The printed map's title (campaign and colouring), date and sources."""
+        """The printed map's title (campaign, colouring and the filter in force), date
+        and sources."""
         campaign = self._parts.campaign()
         if campaign is None:
             return map_sheet("", "", today=dt.date.today(), framing=framing)
-        return map_sheet(
+        sheet = map_sheet(
             campaign.header.name,
             attribute_title(self.color_attribute, campaign.nomenclature),
             today=dt.date.today(),
@@ -232,6 +253,29 @@ class MapController(QObject):
             online=self.map.is_online(),
             framing=framing,
         )
+        shown = self.filter_note()
+        if not shown:
+            return sheet
+        return dataclasses.replace(sheet, title=f"{sheet.title} — {printed_text(shown).strip()}")
+
+    def filter_note(self) -> str:
+        """The firms' filter in force, as the printed title says it: « équipe X »,
+        « équipes X, Y » (with « établissements filtrés » when other criteria apply
+        too), or « établissements filtrés »; empty when every firm is shown."""
+        panel = self._parts.window.findChild(FilterPanel)
+        if panel is None:
+            return ""
+        current = panel.current_filter()
+        if current.is_empty:
+            return ""
+        parts: list[str] = []
+        teams = current.teams
+        if teams is not None:
+            names = sorted(panel.teams.label_of(code) for code in teams)
+            parts.append(("équipe " if len(names) == 1 else "équipes ") + ", ".join(names))
+        if dataclasses.replace(current, teams=None).is_empty:
+            return " ; ".join(parts)
+        return " ; ".join([*parts, "établissements filtrés"])
 
     def _print(self, printer: QPrinter, options: PrintOptions, message: str) -> None:
         status = self._parts.status_bar
@@ -253,3 +297,12 @@ class MapController(QObject):
     def _on_export_failed(self, exc: Exception) -> None:
         self._parts.status_bar.clearMessage()
         self._parts.show_error(str(exc))
+
+
+def printed_message(printer: QPrinter) -> str:
+    """What the status bar says once the map is printed: a printer set to write a
+    PDF file names the file."""
+    name = printer.outputFileName()
+    if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and name:
+        return f"La carte a été enregistrée dans {name}."
+    return "La carte a été envoyée à l'imprimante."

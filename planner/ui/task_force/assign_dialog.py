@@ -1,6 +1,11 @@
 """The dialog of a manual assignment: to which team (or adviser), locked or not, and
 which selected firms the team's remit leaves out, with why.
 
+A firm locked in another team (a partner's portfolio, or by hand) is left
+where it is and listed with why, unless the coordinator ticks
+:data:`MOVE_LOCKED_TEXT`; the lock box only ever adds locks: unticked, every
+firm keeps its own lock. Firms taken from a partner's portfolio are said.
+
 Nothing is written here: the dialog says what an assignment would do, and
 the controller writes it once the coordinator confirms.
 """
@@ -34,6 +39,7 @@ from planner.services.firms.firm_labels import format_siret
 from planner.services.task_force.remit_refusals import RemitRefusal, RemitSplit, split_by_remit
 
 LOCK_TEXT = "Verrouiller ces affectations (une répartition ne les déplacera pas)"
+MOVE_LOCKED_TEXT = "Déplacer aussi les établissements verrouillés"
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
@@ -51,12 +57,14 @@ class Target:
 
 @dataclass(frozen=True, slots=True)
 class AssignChoice:
-    """What the coordinator confirmed: the target, the firms to assign, and the lock."""
+    """What the coordinator confirmed: the target, the firms to assign, and the lock
+    (``locked`` False: each firm keeps its own lock)."""
 
     target: Target
     sirets: tuple[str, ...]
     locked: bool
     split: RemitSplit
+    move_locked: bool = False
 
 
 class RefusalModel(QAbstractTableModel):
@@ -134,6 +142,14 @@ class AssignDialog(QDialog):
             "automatique est relancée. Sans verrou, la répartition la garde autant que "
             "les capacités et les périmètres le permettent."
         )
+        self.move_locked_check = QCheckBox(MOVE_LOCKED_TEXT)
+        self.move_locked_check.setChecked(False)
+        self.move_locked_check.setToolTip(
+            "Un établissement verrouillé dans une autre équipe (portefeuille d'un partenaire, "
+            "ou verrou posé à la main) n'est déplacé que si cette case est cochée ; il reste "
+            "alors verrouillé."
+        )
+        self.move_locked_check.hide()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.model = RefusalModel(self)
@@ -163,11 +179,13 @@ class AssignDialog(QDialog):
         layout.addWidget(self.intro)
         layout.addLayout(form)
         layout.addWidget(self.lock_check)
+        layout.addWidget(self.move_locked_check)
         layout.addWidget(self.summary)
         layout.addWidget(self.refusals, 1)
         layout.addWidget(self.buttons)
 
         self.target_combo.currentIndexChanged.connect(self._on_target_combo_currentIndexChanged)
+        self.move_locked_check.toggled.connect(self._on_move_locked_check_toggled)
         index = next(
             (i for i, t in enumerate(self._targets) if preselect in (t.team_id, t.adviser_id)), 0
         )
@@ -180,11 +198,13 @@ class AssignDialog(QDialog):
 
     def choice(self) -> AssignChoice | None:
         """What to write, or None when the chosen team may take none of the firms."""
-        if self.split is None or not self.split.allowed:
+        if self.split is None:
             return None
-        return AssignChoice(
-            self.target(), self.split.allowed, self.lock_check.isChecked(), self.split
-        )
+        move = self.move_locked_check.isChecked()
+        sirets = self.split.sirets(move_locked=move)
+        if not sirets:
+            return None
+        return AssignChoice(self.target(), sirets, self.lock_check.isChecked(), self.split, move)
 
     def _on_target_combo_currentIndexChanged(self, index: int) -> None:  # noqa: N802
         if not 0 <= index < len(self._targets):
@@ -197,25 +217,85 @@ class AssignDialog(QDialog):
             self.refusals.hide()
             self.summary.setText(str(exc))
             self.assign_button.setEnabled(False)
+            self.move_locked_check.hide()
             return
         self.split = split
-        self.model.set_rows(split.refused)
-        self.refusals.setVisible(bool(split.refused))
-        self.assign_button.setEnabled(bool(split.allowed))
-        self.summary.setText(_summary(split))
-        allowed = len(split.allowed)
-        if split.refused and allowed:
-            self.assign_button.setText(f"Attribuer les {integer(allowed)} autres")
+        self.move_locked_check.setVisible(bool(split.locked))
+        self._render()
+
+    def _on_move_locked_check_toggled(self, _checked: bool) -> None:
+        self._render()
+
+    def _render(self) -> None:
+        """Show what the split and the move box make of the selection."""
+        split = self.split
+        if split is None:
+            return
+        move = self.move_locked_check.isChecked()
+        left = split.refused if move else (*split.refused, *split.locked)
+        self.model.set_rows(left)
+        self.refusals.setVisible(bool(left))
+        written = len(split.sirets(move_locked=move))
+        self.assign_button.setEnabled(bool(written))
+        self.summary.setText(_summary(split, move))
+        if left and written:
+            self.assign_button.setText(f"Attribuer les {integer(written)} autres")
         else:
             self.assign_button.setText("Attribuer")
-        if split.refused:
+        if left:
             self.refusals.resizeColumnsToContents()
         self.adjustSize()
 
 
-def _summary(split: RemitSplit) -> str:
+def _summary(split: RemitSplit, move_locked: bool = False) -> str:
     """What the assignment will do, in French."""
-    refused, allowed = len(split.refused), len(split.allowed)
+    sentences = [_remit_summary(split, move_locked), _lock_summary(split, move_locked)]
+    sentences += _portfolio_summary(split, move_locked)
+    return " ".join(s for s in sentences if s)
+
+
+def _lock_summary(split: RemitSplit, move_locked: bool) -> str:
+    """The locked firms in another team: moved (still locked) or left where they are."""
+    count = len(split.locked)
+    if not count:
+        return ""
+    one = count == 1
+    if move_locked:
+        return (
+            "L'établissement verrouillé dans une autre équipe sera déplacé et restera verrouillé."
+            if one
+            else f"Les {integer(count)} établissements verrouillés dans une autre équipe seront "
+            "déplacés et resteront verrouillés."
+        )
+    return (
+        "1 établissement verrouillé dans une autre équipe y reste"
+        if one
+        else f"{integer(count)} établissements verrouillés dans une autre équipe y restent"
+    ) + f" (cochez « {MOVE_LOCKED_TEXT} » pour les déplacer)."
+
+
+def _portfolio_summary(split: RemitSplit, move_locked: bool) -> list[str]:
+    """The firms taken away from the partner whose portfolio holds them."""
+    said = []
+    for partner, count in sorted(split.leaving(move_locked=move_locked).items()):
+        if count == 1:
+            said.append(
+                f"1 établissement quitte le portefeuille de {partner} : le partenaire le suit "
+                "toujours, et une nouvelle importation de son portefeuille le lui rendra."
+            )
+        else:
+            said.append(
+                f"{integer(count)} établissements quittent le portefeuille de {partner} : le "
+                "partenaire les suit toujours, et une nouvelle importation de son portefeuille "
+                "les lui rendra."
+            )
+    return said
+
+
+def _remit_summary(split: RemitSplit, move_locked: bool) -> str:
+    """The firms out of the team's remit, in French."""
+    refused = len(split.refused)
+    allowed = len(split.sirets(move_locked=move_locked))
     if not refused:
         return ""
     team = f"« {split.team} »"

@@ -200,11 +200,12 @@ class TaskForceController(QObject):
             target.team_id if target.adviser_id is None else None,
             target.adviser_id,
             text,
-            locked=choice.locked,
+            locked=True if choice.locked else None,  # unticked: each firm keeps its lock
             seen=expected,
         )
         if done:
             left = len(choice.split.refused)
+            held = 0 if choice.move_locked else len(choice.split.locked)
             message = f"{integer(len(sirets))} établissement(s) attribué(s) à {target.label}"
             if choice.locked:
                 message += ", verrouillé(s)"
@@ -212,6 +213,8 @@ class TaskForceController(QObject):
                 message += (
                     f" ; {integer(left)} laissé(s) hors du périmètre de {choice.split.partner}"
                 )
+            if held:
+                message += f" ; {integer(held)} verrouillé(s) laissé(s) dans leur équipe"
             self._parts.status_bar.showMessage(message + ".", 10000)
         return done
 
@@ -263,12 +266,13 @@ class TaskForceController(QObject):
         adviser_id: int | None,
         text: str,
         *,
-        locked: bool = False,
+        locked: bool | None = False,
         remove: bool = False,
         seen: dict[str, int | None] | None = None,
     ) -> bool:
         """Write the assignment, checked against the versions the user saw (``seen``, read
-        when the question was asked; else now): someone else's change is a conflict."""
+        when the question was asked; else now): someone else's change is a conflict.
+        ``locked`` None keeps each firm's lock."""
         store = self._open_campaign().store
         team = None if remove else team_id
         expected = seen if seen is not None else self._seen_versions(sirets)

@@ -41,8 +41,7 @@
     unplacedMany: "établissements sans position ne sont pas sur la carte",
     noValue: "Sans donnée",
     rectButton: "Sélectionner les établissements dans un rectangle",
-    rectHint: "Rectangle : appuyez et faites glisser pour entourer les établissements à " +
-      "sélectionner (Échap pour annuler)",
+    rectHint: "Rectangle : faites glisser pour entourer les établissements (Échap : annuler)",
     polyButton: "Sélectionner les établissements au lasso (polygone)",
     // Geoman's hints, for the lasso only (the rectangle is our own tool).
     firstVertex: "Lasso : cliquez pour placer le premier point",
