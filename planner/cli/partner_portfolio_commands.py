@@ -29,6 +29,17 @@ def add_parsers(sub: Any, import_sub: Any) -> None:
         "--from", dest="portfolio", required=True, type=Path, help="portefeuille .csv ou .xlsx"
     )
     portfolio.add_argument("--json", action="store_true", help="résumé JSON")
+    portfolio.add_argument(
+        "--dry-run", action="store_true", help="montrer ce que ferait l'import, sans rien écrire"
+    )
+    portfolio.add_argument(
+        "--replace",
+        action="store_true",
+        help="confirmer le retrait des entreprises du portefeuille actuel absentes du fichier",
+    )
+    portfolio.add_argument(
+        "--siret-column", help="colonne des SIRET (lettre ou en-tête) si plusieurs conviennent"
+    )
     portfolio.set_defaults(handler=import_portfolio_command)
 
     area = sub.add_parser(
@@ -55,11 +66,19 @@ def import_portfolio_command(args: argparse.Namespace) -> int:
 
     with open_store(args.file) as store:
         result = import_portfolio(
-            store, args.portfolio, args.partner, progress=TextProgress(sys.stderr)
+            store,
+            args.portfolio,
+            args.partner,
+            progress=TextProgress(sys.stderr),
+            replace=args.replace,
+            dry_run=args.dry_run,
+            siret_column=args.siret_column,
         )
     if args.json:
         print_json(result.to_json())
     else:
+        if result.dry_run:
+            print("Simulation (--dry-run) : rien n'a été écrit.")
         print(
             terminal_text(
                 f"Portefeuille de {result.partner} : {result.claims} SIRET "

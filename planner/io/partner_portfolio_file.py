@@ -21,7 +21,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from planner.domain.cell_text import strip_controls
 from planner.domain.errors import InputError
@@ -38,7 +39,12 @@ _SCAN_ROWS = 50
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE]\+?\d+$")
 _EMAIL_HEADERS = ("mail", "courriel")
-_SINCE_HEADERS = ("depuis", "date", "since", "debut", "entree")
+_ADVISER_HEADERS = ("conseiller", "referent", "charge")
+_FIRM_HEADERS = ("entreprise", "societe", "etablissement", "employeur", "client", "dirigeant")
+_SINCE_HEADERS = ("depuis", "suivi", "debut", "since", "entree")
+_NOT_SINCE_HEADERS = ("creation", "naissance", "immatriculation", *_ADVISER_HEADERS)
+_NOT_SIRET_HEADERS = ("siege", "siren")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 __all__ = ["BadRow", "PortfolioFile", "PortfolioRow", "read_portfolio_file"]
 
@@ -122,11 +128,17 @@ def siret_from_cell(raw: object) -> tuple[str | None, str | None]:
     return normalise_siret(raw)
 
 
-def read_portfolio_file(path: Path) -> PortfolioFile:
+def read_portfolio_file(path: Path, siret_column: str | None = None) -> PortfolioFile:
     """The firms of a partner's portfolio file (CSV with ``;``, ``,`` or tab, or XLSX).
 
+    Args:
+        path: the file.
+        siret_column: the SIRET column when the file has several candidates: its
+            letter (``C``) or its header (case and accents ignored).
+
     Raises:
-        InputError: unreadable or oversized file, no SIRET column, no valid SIRET.
+        InputError: unreadable or oversized file, no SIRET column, two candidate
+            SIRET columns and none chosen, no valid SIRET.
     """
     path = Path(path)
     name = path.name
@@ -136,7 +148,7 @@ def read_portfolio_file(path: Path) -> PortfolioFile:
         rows = _xlsx_rows(path, name)
     else:
         rows = _csv_rows(path, name)
-    return _read(rows, name)
+    return _read(rows, name, siret_column)
 
 
 def _csv_rows(path: Path, name: str) -> list[list[object]]:
@@ -153,11 +165,15 @@ def _csv_rows(path: Path, name: str) -> list[list[object]]:
         raise InputError(f"impossible de lire le fichier ({exc.strerror}).", file=name) from exc
     if data[:2] == b"PK":
         raise InputError("ce fichier est un classeur : donnez-lui l'extension .xlsx.", file=name)
-    data = strip_control_bytes(data.removeprefix(UTF8_BOM))
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")  # latin-1 as Excel writes it in France
+    if data[:2] in _UTF16_BOMS:  # « Texte Unicode » as Excel saves it
+        text = data.decode("utf-16", errors="replace")
+        text = strip_control_bytes(text.encode("utf-8")).decode("utf-8")
+    else:
+        data = strip_control_bytes(data.removeprefix(UTF8_BOM))
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")  # latin-1 as Excel writes it in France
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -198,10 +214,15 @@ def _xlsx_rows(path: Path, name: str) -> list[list[object]]:
         ) from None
     try:
         for sheet in workbook.worksheets:
+            if isinstance(sheet, ReadOnlyWorksheet):
+                sheet.reset_dimensions()  # a bogus <dimension> would pad every row
             rows: list[list[object]] = []
             for values in sheet.iter_rows(values_only=True):
-                _check_row(len(rows) + 1, len(values), name)
-                rows.append(list(values))
+                row = list(values)
+                while row and (row[-1] is None or row[-1] == ""):
+                    row.pop()  # read-only mode pads rows up to a (possibly bogus) dimension
+                _check_row(len(rows) + 1, len(row), name)
+                rows.append(row)
             if any(any(_text(v) for v in r) for r in rows):
                 return rows  # the first sheet with data
     except InputError:
@@ -230,19 +251,97 @@ def _label(index: int, header: str) -> str:
     return str(get_column_letter(index + 1)) + (f" ({header})" if header else "")
 
 
-def _find_columns(rows: list[list[object]]) -> _Columns | None:
+def _has(header: str, words: tuple[str, ...]) -> bool:
+    return any(w in header for w in words)
+
+
+def _chosen_column(header: list[str], normed: list[str], chosen: str, name: str) -> int:
+    """The column the user named: a letter (``C``) or a header."""
+    wanted = _norm(chosen)
+    matches = [i for i, h in enumerate(normed) if h and h == wanted]
+    if not matches and re.fullmatch(r"[a-z]{1,3}", wanted):
+        index = int(column_index_from_string(wanted.upper())) - 1
+        if index < max(len(header), MAX_COLUMNS):
+            return index
+    if len(matches) == 1:
+        return matches[0]
+    shown = ", ".join(_label(i, h) for i, h in enumerate(header) if h) or "aucun"
+    raise InputError(
+        f"colonne SIRET « {chosen} » introuvable : donnez sa lettre ou son en-tête exact "
+        f"(en-têtes du fichier : {shown}).",
+        file=name,
+        line=1,
+    )
+
+
+def _siret_by_header(header: list[str], normed: list[str], name: str) -> int | None:
+    """The establishments' SIRET column by its header; refused when two qualify.
+
+    A header that is exactly « SIRET » or names the establishment wins over one
+    that merely contains « siret »; one naming the head office or the SIREN never
+    qualifies (a head office's SIRET is not the followed establishment's).
+    """
+    candidates = [
+        i for i, h in enumerate(normed) if "siret" in h and not _has(h, _NOT_SIRET_HEADERS)
+    ]
+    strong = [i for i in candidates if normed[i] == "siret" or "etablissement" in normed[i]]
+    for group in (strong, candidates):
+        if len(group) == 1:
+            return group[0]
+        if len(group) > 1:
+            shown = ", ".join(_label(i, header[i]) for i in group)
+            raise InputError(
+                f"plusieurs colonnes peuvent donner le SIRET de l'établissement : {shown}. "
+                "Choisissez-en une (option --siret-column en ligne de commande, champ "
+                "« Colonne SIRET » dans la fenêtre d'import), ou renommez les autres.",
+                file=name,
+                line=1,
+            )
+    return None
+
+
+def _adviser_email_column(normed: list[str], rows: list[list[object]], taken: int) -> int | None:
+    """The adviser's e-mail column by header: one naming the adviser (conseiller,
+    référent, chargé) with e-mails, else an e-mail header that names no firm."""
+
+    def mostly_emails(i: int) -> bool:
+        filled = [_text(r[i]) for r in rows[:_SCAN_ROWS] if i < len(r) and _text(r[i])]
+        return bool(filled) and sum(bool(_EMAIL.match(v)) for v in filled) * 2 >= len(filled)
+
+    for i, h in enumerate(normed):
+        if (
+            i != taken
+            and _has(h, _ADVISER_HEADERS)
+            and (_has(h, _EMAIL_HEADERS) or mostly_emails(i))
+        ):
+            return i
+    for i, h in enumerate(normed):
+        if i != taken and _has(h, _EMAIL_HEADERS) and not _has(h, _FIRM_HEADERS):
+            return i
+    return None
+
+
+def _find_columns(
+    rows: list[list[object]], name: str, chosen: str | None = None
+) -> _Columns | None:
     start = next((i for i, r in enumerate(rows) if any(_text(v) for v in r)), None)
     if start is None:
         return None
     header = [_text(v) for v in rows[start]]
     normed = [_norm(h) for h in header]
-    siret = next((i for i, h in enumerate(normed) if "siret" in h), None)
     first_is_data = False
+    if chosen is not None:
+        siret: int | None = _chosen_column(header, normed, chosen, name)
+        first_is_data = siret_from_cell(_cell(rows[start], siret))[0] is not None
+    else:
+        siret = _siret_by_header(header, normed, name)
     if siret is None:
         sample = rows[start : start + _SCAN_ROWS]
         width = max(len(r) for r in sample)
         counts = [
-            sum(1 for r in sample if i < len(r) and siret_from_cell(r[i])[0] is not None)
+            0
+            if _has(normed[i] if i < len(normed) else "", _NOT_SIRET_HEADERS)
+            else sum(1 for r in sample if i < len(r) and siret_from_cell(r[i])[0] is not None)
             for i in range(width)
         ]
         best = max(range(width), key=counts.__getitem__) if width else None
@@ -252,8 +351,8 @@ def _find_columns(rows: list[list[object]]) -> _Columns | None:
         first_is_data = siret_from_cell(rows[start][best])[0] is not None
     data_start = start if first_is_data else start + 1
     shown = [""] * len(header) if first_is_data else header
-    email = next((i for i, h in enumerate(normed) if any(k in h for k in _EMAIL_HEADERS)), None)
-    if email is None or first_is_data:
+    email = None if first_is_data else _adviser_email_column(normed, rows[data_start:], siret)
+    if first_is_data:
         sample = rows[data_start : data_start + _SCAN_ROWS]
         width = max((len(r) for r in sample), default=0)
         for i in range(width):
@@ -272,7 +371,9 @@ def _find_columns(rows: list[list[object]]) -> _Columns | None:
             (
                 i
                 for i, h in enumerate(normed)
-                if i not in (siret, email) and any(k in h for k in _SINCE_HEADERS)
+                if i not in (siret, email)
+                and _has(h, _SINCE_HEADERS)
+                and not _has(h, _NOT_SINCE_HEADERS)
             ),
             None,
         )
@@ -301,12 +402,13 @@ def _cell(row: list[object], index: int | None) -> object:
     return value
 
 
-def _read(rows: list[list[object]], name: str) -> PortfolioFile:
-    found = _find_columns(rows)
+def _read(rows: list[list[object]], name: str, chosen: str | None = None) -> PortfolioFile:
+    found = _find_columns(rows, name, chosen)
     if found is None:
         raise InputError(
-            "aucune colonne SIRET trouvée : donnez à la colonne l'en-tête « SIRET », "
-            "ou mettez-y des SIRET à 14 chiffres.",
+            "aucune colonne SIRET d'établissement trouvée : donnez à la colonne l'en-tête "
+            "« SIRET », ou mettez-y des SIRET à 14 chiffres (une colonne « SIRET du siège » "
+            "ou « SIREN » n'est pas lue).",
             file=name,
             line=1,
         )

@@ -86,3 +86,32 @@ def test_import_portfolio_xlsx_json_and_errors(
         == 2
     )
     assert "Partenaire « X » inconnu" in capsys.readouterr().err
+
+
+def test_import_portfolio_dry_run_replace_and_siret_column(
+    sqlite_campaign: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["import", "portfolio", str(sqlite_campaign), "--partner", CAP]
+    current = _json(capsys, ["partner-portfolios", "conflicts", str(sqlite_campaign), "--json"])
+    shared = current[0]["siret"]
+    path = tmp_path / "une-ligne.csv"
+    path.write_text(f"Nom;N° SIRET;SIRET ancien\nA;{shared};{shared}\n", encoding="utf-8")
+
+    capsys.readouterr()
+    assert run([*argv, "--from", str(path)]) == 2  # two SIRET columns
+    assert "--siret-column" in capsys.readouterr().err
+    with_column = [*argv, "--from", str(path), "--siret-column", "B"]
+    assert run(with_column) == 2  # the demo's dozen firms would leave Cap emploi's portfolio
+    err = capsys.readouterr().err
+    assert "retirerait" in err and "--replace" in err
+
+    preview = _json(capsys, [*with_column, "--dry-run", "--json"])
+    assert preview["dry_run"] is True and preview["claims"] == 1 and preview["dropped"] > 5
+    capsys.readouterr()
+    assert run([*with_column, "--dry-run"]) == 0
+    assert "Simulation (--dry-run) : rien n'a été écrit." in capsys.readouterr().out
+    assert run(with_column) == 2  # the dry runs wrote nothing: still refused
+
+    done = _json(capsys, [*with_column, "--replace", "--json"])
+    assert done["dry_run"] is False and done["dropped"] == preview["dropped"]
+    assert run(with_column) == 0  # the same file again drops nothing

@@ -4,6 +4,8 @@ spreadsheet shape, bad keys and hostile cells reported with line and column."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -128,3 +130,87 @@ def test_no_siret_column_and_not_a_workbook(tmp_path: Path) -> None:
     fake.write_bytes(b"ceci n'est pas un classeur")
     with pytest.raises(InputError, match="classeur"):
         read_portfolio_file(fake)
+
+
+def test_establishment_siret_adviser_and_since_never_the_firms_columns(tmp_path: Path) -> None:
+    head_office = GOOD[0]
+    text = (
+        "Raison sociale;SIRET du siège;N° SIRET établissement;E-mail entreprise;"
+        "Date de création;Conseiller\n"
+        f"Zoé SA;{head_office};{head_office};contact@zoe.fr;12/03/1999;julie@cap.fr\n"
+        f"Zoé SA;{head_office};{GOOD[1]};contact@zoe.fr;12/03/1999;marc@cap.fr\n"
+    )
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode("cp1252"))
+    listing = read_portfolio_file(path)
+    assert listing.siret_column == "C (N° SIRET établissement)"
+    assert listing.email_column == "F (Conseiller)"
+    assert listing.since_column is None  # a creation date is not « depuis »
+    assert [(r.line, r.siret, r.email) for r in listing.rows] == [
+        (2, head_office, "julie@cap.fr"),
+        (3, GOOD[1], "marc@cap.fr"),
+    ]
+    assert listing.duplicates == 0 and not listing.bad
+
+
+def test_head_office_or_siren_column_alone_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "sieges.csv"
+    path.write_text(f"Nom;SIRET du siège\nA;{GOOD[0]}\nB;{GOOD[1]}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="SIRET du siège"):
+        read_portfolio_file(path)
+
+
+def test_two_siret_columns_refused_unless_one_is_chosen(tmp_path: Path) -> None:
+    path = tmp_path / "deux.csv"
+    path.write_text(
+        f"Nom;Numéro SIRET;SIRET ancien\nA;{GOOD[0]};{GOOD[2]}\nB;{GOOD[1]};{GOOD[2]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        read_portfolio_file(path)
+    assert "B (Numéro SIRET), C (SIRET ancien)" in caught.value.reason
+    assert "--siret-column" in caught.value.reason
+    by_header = read_portfolio_file(path, "numero siret")
+    assert [r.siret for r in by_header.rows] == GOOD[:2]
+    by_letter = read_portfolio_file(path, "c")
+    assert by_letter.siret_column == "C (SIRET ancien)"
+    assert [r.siret for r in by_letter.rows] == [GOOD[2]] and by_letter.duplicates == 1
+    with pytest.raises(InputError, match="colonne SIRET « Siège » introuvable"):
+        read_portfolio_file(path, "Siège")
+
+
+def test_xlsx_with_a_bogus_dimension_read(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["SIRET"])
+    sheet.append([GOOD[0]])
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    path = tmp_path / "dimension.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, n = re.subn(rb'<dimension ref="[^"]*"/>', DIMENSION, data)
+                assert n == 1
+            target.writestr(item, data)
+    listing = read_portfolio_file(path)
+    assert [(r.line, r.siret) for r in listing.rows] == [(2, GOOD[0])]
+
+
+DIMENSION = b'<dimension ref="A1:XFD1048576"/>'
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_utf16_csv_with_bom_decoded(tmp_path: Path, encoding: str) -> None:
+    text = f"SIRET\tConseiller\tSuivi depuis\n{GOOD[0]}\tzoé@cap.fr\t03/02/2024\n"
+    path = tmp_path / "unicode.txt"
+    bom = b"\xfe\xff" if encoding.endswith("be") else b""
+    path.write_bytes(bom + text.encode(encoding))
+    listing = read_portfolio_file(path)
+    assert listing.siret_column == "A (SIRET)"
+    assert listing.since_column == "C (Suivi depuis)"
+    assert [(r.siret, r.email, r.since) for r in listing.rows] == [
+        (GOOD[0], "zoé@cap.fr", dt.date(2024, 2, 3))
+    ]

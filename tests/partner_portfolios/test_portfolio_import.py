@@ -16,6 +16,7 @@ from planner.io.partner_portfolio_file import read_portfolio_file
 from planner.services.shared_campaign.conflicts import StaleVersion
 from planner.services.task_force.division.run import IN_CONFLICT, divide_campaign
 from planner.services.task_force.partner_portfolios.claims_import import (
+    ClaimsWouldBeDropped,
     apply_portfolio,
     import_portfolio,
 )
@@ -168,8 +169,13 @@ def test_two_portfolios_conflict_left_unassigned_then_settled(
         again = import_portfolio(store, tmp_path / "ml.csv", ML)
         assert [(r.line, r.siret) for r in again.lost] == [(3, firm)]
         assert _assignments(store, [firm])[firm][0] in cci_teams
-        # CCI drops the firm: ML's claim stands again and the firm goes back to it.
-        import_portfolio(store, _write(tmp_path / "cci2.csv", [(other, "")]), CCI)
+        # CCI drops the firm: ML's claim stands again and the firm goes back to it
+        # (once the replacement is confirmed: dropping a claim is never silent).
+        with pytest.raises(ClaimsWouldBeDropped) as refused:
+            import_portfolio(store, _write(tmp_path / "cci2.csv", [(other, "")]), CCI)
+        assert (refused.value.dropped, refused.value.locked) == (1, 1)
+        assert _assignments(store, [firm])[firm][0] in cci_teams  # nothing written
+        import_portfolio(store, tmp_path / "cci2.csv", CCI, replace=True)
         assert other in {c.siret for c in list_conflicts(store)}
         assert _assignments(store, [firm])[firm][0] in ml_teams
     finally:
@@ -221,5 +227,50 @@ def test_unknown_partner_and_adviser_email(sqlite_campaign: Path, tmp_path: Path
             )
         assert adviser in [a for a, _ in _partner(store, ML)[2]]
         assert loads[adviser] - 1 <= min(loads.values())
+    finally:
+        store.close()
+
+
+def _claims(store: CampaignStore, partner_id: int) -> dict[str, str]:
+    with store.session() as session:
+        return dict(
+            session.execute(
+                select(PortfolioClaim.siret, PortfolioClaim.state).where(
+                    PortfolioClaim.partner_id == partner_id
+                )
+            )
+            .tuples()
+            .all()
+        )
+
+
+def test_reimport_dropping_claims_needs_replace_and_dry_run_writes_nothing(
+    campaign: str | Path, tmp_path: Path
+) -> None:
+    store = open_store(campaign)
+    try:
+        ml_id, teams, _ = _partner(store, ML)
+        firms = _free_firms(store, teams, 4)
+        import_portfolio(store, _write(tmp_path / "ml.csv", [(s, "") for s in firms]), ML)
+        claims, locked = _claims(store, ml_id), _assignments(store, firms)
+        one_line = _write(tmp_path / "ml-une-ligne.csv", [(firms[0], "")])
+
+        with pytest.raises(ClaimsWouldBeDropped, match="retirerait 3 entreprise") as refused:
+            import_portfolio(store, one_line, ML)
+        assert (refused.value.dropped, refused.value.locked, refused.value.claims) == (3, 3, 1)
+        assert "--replace" in str(refused.value)
+        assert (_claims(store, ml_id), _assignments(store, firms)) == (claims, locked)
+
+        preview = import_portfolio(store, one_line, ML, dry_run=True)
+        assert preview.dry_run and preview.to_json()["dry_run"] is True
+        assert (preview.claims, preview.dropped, preview.released) == (1, 3, 3)
+        assert (_claims(store, ml_id), _assignments(store, firms)) == (claims, locked)
+
+        done = import_portfolio(store, one_line, ML, replace=True)
+        assert not done.dry_run and (done.dropped, done.released) == (3, 3)
+        assert set(_claims(store, ml_id)) == {firms[0]}
+        assert set(_assignments(store, firms)) == {firms[0]}  # the locks released
+        # the same file again drops nothing: no confirmation needed
+        assert import_portfolio(store, one_line, ML).dropped == 0
     finally:
         store.close()

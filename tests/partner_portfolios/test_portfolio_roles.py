@@ -66,7 +66,12 @@ def test_coordination_imports_a_partner_login_cannot(
     assert "n'a pas le droit" in refused and "Traceback" not in refused
     assert _count(pg_database, "postgres") == 24  # nothing written
 
-    assert run([argv[0], argv[1], as_coordinator, *argv[2:]]) == 0
+    capsys.readouterr()
+    assert run([argv[0], argv[1], as_coordinator, *argv[2:]]) == 2  # would drop 12 claims
+    refused = capsys.readouterr().err
+    assert "retirerait 12 entreprise(s)" in refused and "dont 11 attribuée(s)" in refused
+    assert "--replace" in refused and _count(pg_database, "postgres") == 24
+    assert run([argv[0], argv[1], as_coordinator, *argv[2:], "--replace"]) == 0
     assert _count(pg_database, "postgres") == 13  # Cap emploi's portfolio replaced
     assert _count(pg_database, partner) == 1
     # the demo's conflict went with Cap emploi's old portfolio: the CMA's claim stands alone

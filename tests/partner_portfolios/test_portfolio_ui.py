@@ -12,6 +12,10 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from planner.services.campaign.campaign_store import open_campaign
+from planner.services.task_force.partner_portfolios.claims_import import (
+    find_partner,
+    partner_choices,
+)
 from planner.services.task_force.partner_portfolios.conflicts import list_conflicts
 from planner.ui.main_window import MainWindow
 from planner.ui.partner_portfolios import controller as controller_module
@@ -21,6 +25,7 @@ from planner.ui.shared_campaign.role_menus import hidden_names
 from tests.threads import record_threads
 
 ML = "Mission Locale Plaine Commune"
+CAP = "Cap emploi 93"
 UNKNOWN = "73282932000074"
 
 
@@ -120,3 +125,60 @@ def test_only_coordination_sees_the_portfolio_entries() -> None:
         assert name in hidden_names("partenaire")
         assert name in hidden_names("conseiller")
         assert name not in hidden_names("coordination")
+
+
+def test_import_dropping_claims_asks_confirmation_with_the_count(
+    qtbot: QtBot,
+    window: MainWindow,
+    sqlite_campaign: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = open_campaign(sqlite_campaign)
+    try:
+        cap_id, _ = find_partner(store, CAP)
+        before = next(c for c in partner_choices(store) if c.partner_id == cap_id).claims
+        keep = next(c for c in list_conflicts(store)).siret
+    finally:
+        store.close()
+    assert before > 5
+    window.open_campaign(sqlite_campaign)
+    qtbot.waitUntil(lambda: window.campaign is not None, timeout=30000)
+    path = tmp_path / "une-ligne.csv"
+    path.write_text(f"Nom;Numéro SIRET;SIRET ancien\nA;{keep};{keep}\n", encoding="utf-8")
+    dialog = PortfolioImportDialog([], str(tmp_path))
+    dialog.siret_column.setText(" Numéro SIRET ")
+    assert dialog.chosen_siret_column() == "Numéro SIRET"
+    dialog.deleteLater()
+
+    questions: list[str] = []
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+
+    def question(*args: object) -> QMessageBox.StandardButton:
+        questions.append(str(args[2]))
+        return answers[len(questions) - 1]
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    portfolios = window.partner_portfolios
+    portfolios.quiet = True
+    portfolios.import_portfolio(cap_id, str(path), "Numéro SIRET")
+    qtbot.waitUntil(lambda: bool(questions), timeout=30000)
+    assert f"ne contient plus {before - 1} entreprise(s)" in questions[0]
+    assert "verrous levés" in questions[0]
+    qtbot.waitUntil(lambda: portfolios.task is not None and portfolios.task.finished, timeout=30000)
+    assert portfolios.last_import is None  # « Non »: nothing imported
+    store = open_campaign(sqlite_campaign)
+    try:
+        assert next(c for c in partner_choices(store) if c.partner_id == cap_id).claims == before
+    finally:
+        store.close()
+
+    portfolios.import_portfolio(cap_id, str(path), "Numéro SIRET")
+    qtbot.waitUntil(lambda: portfolios.last_import is not None, timeout=30000)
+    assert len(questions) == 2
+    assert portfolios.last_import is not None and portfolios.last_import.dropped == before - 1
+    store = open_campaign(sqlite_campaign)
+    try:
+        assert next(c for c in partner_choices(store) if c.partner_id == cap_id).claims == 1
+    finally:
+        store.close()

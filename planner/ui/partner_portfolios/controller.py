@@ -9,14 +9,20 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
 from planner.domain.progress import CancelToken, Progress
+from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.task_force.partner_portfolios.claims_import import (
+    ClaimsWouldBeDropped,
     PortfolioImport,
     import_portfolio,
     partner_choices,
 )
 from planner.ui.campaign.loaded_campaign import LoadedCampaign
 from planner.ui.partner_portfolios.conflicts_window import ConflictsWindow
-from planner.ui.partner_portfolios.import_dialog import PortfolioImportDialog, import_summary
+from planner.ui.partner_portfolios.import_dialog import (
+    PortfolioImportDialog,
+    drop_question,
+    import_summary,
+)
 from planner.ui.tasks import TaskRunner
 from planner.ui.window_parts import WindowParts
 
@@ -60,8 +66,17 @@ class PartnerPortfoliosController(QObject):
     def _fail(self, message: str) -> None:
         QMessageBox.warning(self._parts.window, TITLE, message)
 
-    def import_portfolio(self, partner_id: int | None = None, path: str | None = None) -> None:
-        """Ask for the partner and the file (unless given), then import off the GUI thread."""
+    def import_portfolio(
+        self,
+        partner_id: int | None = None,
+        path: str | None = None,
+        siret_column: str | None = None,
+    ) -> None:
+        """Ask for the partner and the file (unless given), then import off the GUI thread.
+
+        When the file leaves out firms of the partner's current portfolio, nothing
+        is written until the user confirms the replacement (``confirm_drop``).
+        """
         campaign = self._campaign()
         if campaign is None:
             return
@@ -80,17 +95,53 @@ class PartnerPortfoliosController(QObject):
             if dialog.exec() != PortfolioImportDialog.DialogCode.Accepted:
                 return
             partner_id, path = dialog.chosen_partner(), dialog.chosen_file()
+            siret_column = dialog.chosen_siret_column()
             if partner_id is None or not path:
                 return
         self._parts.set_last_dir(path)
-        chosen_partner, chosen_path = partner_id, Path(path)
+        self._run_import(store, partner_id, Path(path), siret_column, replace=False)
 
-        def task(progress: Progress, cancel: CancelToken) -> PortfolioImport:
-            return import_portfolio(
-                store, chosen_path, chosen_partner, progress=progress, cancel=cancel
-            )
+    def confirm_drop(self, refused: ClaimsWouldBeDropped) -> bool:
+        """Ask whether the new portfolio may drop firms of the current one."""
+        answer = QMessageBox.question(
+            self._parts.window,
+            TITLE,
+            drop_question(refused),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
-        def done(result: PortfolioImport) -> None:
+    def _run_import(
+        self,
+        store: CampaignStore,
+        partner_id: int,
+        path: Path,
+        siret_column: str | None,
+        *,
+        replace: bool,
+    ) -> None:
+        window = self._parts.window
+
+        def task(progress: Progress, cancel: CancelToken) -> PortfolioImport | ClaimsWouldBeDropped:
+            try:
+                return import_portfolio(
+                    store,
+                    path,
+                    partner_id,
+                    progress=progress,
+                    cancel=cancel,
+                    replace=replace,
+                    siret_column=siret_column,
+                )
+            except ClaimsWouldBeDropped as refused:  # nothing written: ask, then again
+                return refused
+
+        def done(result: PortfolioImport | ClaimsWouldBeDropped) -> None:
+            if isinstance(result, ClaimsWouldBeDropped):
+                if self.confirm_drop(result):
+                    self._run_import(store, partner_id, path, siret_column, replace=True)
+                return
             self.last_import = result
             self._parts.refresh_firms()
             if self.conflicts is not None and self.conflicts.isVisible():

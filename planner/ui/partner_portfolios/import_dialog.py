@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.french_numbers import integer
 from planner.services.task_force.partner_portfolios.claims_import import (
+    ClaimsWouldBeDropped,
     PartnerChoice,
     PortfolioImport,
 )
@@ -57,9 +58,15 @@ class PortfolioImportDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.file)
         row.addWidget(browse)
+        self.siret_column = QLineEdit()
+        self.siret_column.setObjectName("portfolioSiretColumn")
+        self.siret_column.setPlaceholderText(
+            "Facultatif : lettre ou en-tête, si plusieurs colonnes donnent un SIRET"
+        )
         form = QFormLayout()
         form.addRow("Partenaire :", self.partner)
         form.addRow("Portefeuille :", row)
+        form.addRow("Colonne SIRET :", self.siret_column)
         note = QLabel(
             "Le fichier donne un SIRET par ligne et, s'il y a lieu, l'adresse e-mail du "
             "conseiller et la date depuis laquelle le partenaire suit l'entreprise. Ces "
@@ -101,6 +108,21 @@ class PortfolioImportDialog(QDialog):
     def chosen_file(self) -> str:
         """The chosen file's path."""
         return self.file.text().strip()
+
+    def chosen_siret_column(self) -> str | None:
+        """The SIRET column the user named (letter or header), if any."""
+        return self.siret_column.text().strip() or None
+
+
+def drop_question(refused: ClaimsWouldBeDropped) -> str:
+    """The confirmation asked before a portfolio drops firms of the current one."""
+    return (
+        f"Ce fichier ({integer(refused.claims)} SIRET) ne contient plus "
+        f"{integer(refused.dropped)} entreprise(s) du portefeuille actuel de "
+        f"{refused.partner}, dont {integer(refused.locked)} attribuée(s) au partenaire et "
+        "verrouillée(s) : leurs revendications seront retirées et leurs verrous levés.\n\n"
+        "Remplacer le portefeuille par ce fichier ?"
+    )
 
 
 def import_summary(result: PortfolioImport) -> str:

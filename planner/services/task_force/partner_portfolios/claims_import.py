@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import replace as replace_fields
 from pathlib import Path
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from planner.db.models import Adviser, ImportRun, Partner, PortfolioClaim, Team
+from planner.db.models import Adviser, Assignment, ImportRun, Partner, PortfolioClaim, Team
 from planner.db.store import CampaignStore
 from planner.domain.cell_text import strip_controls
 from planner.domain.errors import PlannerError
@@ -80,6 +81,7 @@ class PortfolioImport:
         dropped: claims of the previous import of this partner no longer in the file.
         released: firms that lost their portfolio assignment (now in conflict, or dropped).
         moved: firms that were in another team before.
+        dry_run: a simulation: nothing was written.
     """
 
     file: str
@@ -99,6 +101,7 @@ class PortfolioImport:
     dropped: int
     released: int
     moved: int
+    dry_run: bool = False
 
     def to_json(self) -> JsonObject:
         def lines(items: Sequence[ReportedLine]) -> list[JsonObject]:
@@ -127,7 +130,37 @@ class PortfolioImport:
             "dropped": self.dropped,
             "released": self.released,
             "moved": self.moved,
+            "dry_run": self.dry_run,
         }
+
+
+class ClaimsWouldBeDropped(PlannerError):
+    """The file leaves out firms of the partner's portfolio and the caller did not
+    confirm the replacement: nothing was written.
+
+    Attributes:
+        partner: the partner's name.
+        dropped: claims of the current portfolio the file no longer holds.
+        locked: of those, firms now assigned to the partner and locked.
+        claims: SIRETs in the file.
+    """
+
+    def __init__(self, partner: str, dropped: int, locked: int, claims: int) -> None:
+        self.partner, self.dropped, self.locked, self.claims = partner, dropped, locked, claims
+        super().__init__(
+            f"Ce fichier ({claims} SIRET) retirerait {dropped} entreprise(s) du portefeuille "
+            f"actuel de « {partner} » (dont {locked} attribuée(s) et verrouillée(s), qui "
+            "seraient libérées). Rien n'a été écrit : relancez avec --replace pour confirmer "
+            "le remplacement, ou --dry-run pour voir le détail sans rien écrire."
+        )
+
+
+class _DryRun(Exception):
+    """Leaves a dry run's transaction, rolling it back, with its report."""
+
+    def __init__(self, result: PortfolioImport) -> None:
+        super().__init__("dry run")
+        self.result = result
 
 
 def find_partner(store: CampaignStore, name: str) -> tuple[int, str]:
@@ -156,6 +189,9 @@ def import_portfolio(
     *,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    replace: bool = False,
+    dry_run: bool = False,
+    siret_column: str | None = None,
 ) -> PortfolioImport:
     """Read ``path`` and replace ``partner``'s portfolio with it.
 
@@ -165,18 +201,24 @@ def import_portfolio(
         partner: the partner's name (or id).
         progress: ``(done, total, message)`` callback.
         cancel: checked before writing; nothing is written if cancelled.
+        replace: confirms dropping claims of the current portfolio the file leaves out.
+        dry_run: compute the report only, write nothing.
+        siret_column: the SIRET column's letter or header, when the file has several.
 
     Raises:
         InputError: unreadable file, no SIRET column, or no valid SIRET.
+        ClaimsWouldBeDropped: the file drops claims and ``replace`` is not set.
         PlannerError: unknown partner, or a partner without a team.
     """
     partner_id = partner if isinstance(partner, int) else find_partner(store, partner)[0]
     progress(0, 3, f"Lecture de {Path(path).name}")
-    listing = read_portfolio_file(path)
+    listing = read_portfolio_file(path, siret_column)
     if cancel is not None:
         cancel.check()
-    progress(1, 3, "Enregistrement du portefeuille")
-    result = apply_portfolio(store, partner_id, listing, cancel=cancel)
+    progress(1, 3, "Simulation de l'import" if dry_run else "Enregistrement du portefeuille")
+    result = apply_portfolio(
+        store, partner_id, listing, cancel=cancel, replace=replace, dry_run=dry_run
+    )
     progress(3, 3, "Import terminé")
     return result
 
@@ -187,21 +229,37 @@ def apply_portfolio(
     listing: PortfolioFile,
     *,
     cancel: CancelToken | None = None,
+    replace: bool = False,
+    dry_run: bool = False,
 ) -> PortfolioImport:
     """Replace the partner's claims with ``listing``'s, in one transaction (retried
-    on PostgreSQL's serialization failures); a cancel before the commit writes nothing."""
+    on PostgreSQL's serialization failures); a cancel before the commit writes nothing.
+
+    Dropping claims of the current portfolio needs ``replace`` (else
+    :class:`ClaimsWouldBeDropped`, nothing written); ``dry_run`` computes the
+    whole report in the transaction, then rolls it back.
+    """
 
     def once() -> PortfolioImport:
-        with store.session() as session:
-            result = _apply(session, partner_id, listing)
-            if cancel is not None:
-                cancel.check()  # raising here rolls the whole import back
-            return result
+        try:
+            with store.session() as session:
+                result = _apply(session, partner_id, listing, replace=replace or dry_run)
+                if dry_run:
+                    raise _DryRun(
+                        replace_fields(result, dry_run=True)
+                    )  # rolls the transaction back
+                if cancel is not None:
+                    cancel.check()  # raising here rolls the whole import back
+                return result
+        except _DryRun as done:
+            return done.result
 
     return retry_transient(once)
 
 
-def _apply(session: Session, partner_id: int, listing: PortfolioFile) -> PortfolioImport:
+def _apply(
+    session: Session, partner_id: int, listing: PortfolioFile, *, replace: bool
+) -> PortfolioImport:
     lock_claims(session)
     partner = session.get(Partner, partner_id)
     if partner is None:
@@ -232,6 +290,20 @@ def _apply(session: Session, partner_id: int, listing: PortfolioFile) -> Portfol
         .tuples()
         .all()
     )
+    dropped = set(previous) - {row.siret for row in listing.rows}
+    if dropped and not replace:
+        locked = session.scalar(
+            select(func.count())
+            .select_from(Assignment)
+            .join(Team, Team.id == Assignment.team_id)
+            .where(
+                Assignment.siret.in_(dropped),
+                Assignment.locked.is_(True),
+                Assignment.source == "portfolio",
+                Team.partner_id == partner_id,
+            )
+        )
+        raise ClaimsWouldBeDropped(partner.name, len(dropped), int(locked or 0), len(listing.rows))
     session.execute(delete(PortfolioClaim).where(PortfolioClaim.partner_id == partner_id))
     session.flush()
     source = strip_controls(listing.file, one_line=True)[:300]
