@@ -120,7 +120,8 @@ def _plan(url: str) -> tuple[list[str], list[str], dict[str, list[tuple[int, str
             text(
                 "SELECT a.siret, t2.id, t2.name FROM assignment a "
                 "JOIN team t ON t.id = a.team_id JOIN team t2 ON t2.partner_id = t.partner_id "
-                "ORDER BY a.siret, t2.id"
+                # Locked firms (a partner's portfolio) move only when told: not in the plan.
+                "WHERE NOT a.locked ORDER BY a.siret, t2.id"
             )
         ):
             teams.setdefault(siret, []).append((team_id, name))
