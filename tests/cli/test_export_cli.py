@@ -142,3 +142,20 @@ def test_export_argument_errors_exit_2(
     assert main(["export", "sessions", str(campaign), "--out", str(tmp_path / "s.csv")]) == 2
     assert main(["export", "dashboard", str(campaign), "--out", out, "--by", "rome"]) == 2
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--to", "01/01/9999"], "hors des dates possibles"),
+        (["--from", "01/01/1900"], "hors des dates possibles"),
+        (["--from", "01/01/2001", "--to", "01/01/2026"], "trop longue"),
+    ],
+)
+def test_a_far_period_is_refused_in_french_not_computed_for_minutes(
+    campaign: Path, tmp_path: Path, args: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "tableau.xlsx"
+    assert main(["export", "dashboard", str(campaign), "--out", str(out), *args]) == 2
+    assert said in capsys.readouterr().err
+    assert not out.exists()

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from planner.db import models
 from planner.db.store import CampaignStore
+from planner.domain.errors import PlannerError
 from planner.domain.headcount_bands import BAND_ORDER, band_label
 from planner.domain.nomenclature import NOMENCLATURES, absent_label
 from planner.domain.outcomes import REACHED
@@ -92,12 +93,33 @@ _CONTACTS_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(2100, 12, 31)
+MAX_DAYS = 3653
+"""A period counts week by week: at most ten years (a far date would take minutes)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Period:
     """The days the journey counts, both included."""
 
     start: dt.date
     end: dt.date
+
+    def __post_init__(self) -> None:
+        if self.start > self.end:
+            raise PlannerError(
+                f"Période vide : le {self.start:%d/%m/%Y} vient après le {self.end:%d/%m/%Y}."
+            )
+        if self.start < EARLIEST or self.end > LATEST:
+            raise PlannerError(
+                f"Période {self.label()} hors des dates possibles (du {EARLIEST:%d/%m/%Y} "
+                f"au {LATEST:%d/%m/%Y})."
+            )
+        if (self.end - self.start).days > MAX_DAYS:
+            raise PlannerError(
+                f"Période {self.label()} trop longue : dix ans au plus, semaine par semaine."
+            )
 
     def label(self) -> str:
         """« du 02/03/2026 au 06/12/2026 »."""
