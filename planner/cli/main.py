@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from planner import __version__
+from planner.cli.argparse_french import argparse_in_french
 from planner.cli.output import (
     EXIT_BAD_INPUT,
     EXIT_CANCELLED,
@@ -25,7 +26,6 @@ from planner.cli.output import (
     print_json,
     terminal_text,
 )
-from planner.cli.argparse_french import argparse_in_french
 from planner.cli.parser import Parser
 from planner.domain.errors import PlannerError
 
