@@ -360,9 +360,9 @@ def _read(rows: list[list[object]], name: str) -> PortfolioFile:
         if siret in kept:
             duplicates += 1
             continue
-        for index, label in ((found.email, found.email_label), (found.since, found.since_label)):
-            if label is not None and isinstance(formula := _cell(row, index), _Formula):
-                bad.append(_formula_row(line, index or 0, label, formula))
+        for col, label in ((found.email, found.email_label), (found.since, found.since_label)):
+            if label is not None and isinstance(formula := _cell(row, col), _Formula):
+                bad.append(_formula_row(line, col or 0, label, formula))
         email = _email(_cell(row, found.email), line, found.email_label, bad)
         since = _since(_cell(row, found.since), line, found.since_label, bad)
         kept[siret] = PortfolioRow(line, siret, email, since)
