@@ -68,6 +68,7 @@ class Formats:
         self.title = wb.add_format({"bold": True, "font_size": 14})
         self.bold = wb.add_format({"bold": True, "valign": "top"})
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        self.top = wb.add_format({"valign": "top"})
 
 
 def print_setup(ws: Any) -> None:

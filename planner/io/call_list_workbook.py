@@ -39,6 +39,8 @@ from planner.io.call_list_layout import (
     _ADDED_ROWS,
     _EXCEL_EPOCH,
     _FOOTER_NAME,
+    _MAX_ROW_LINES,
+    _ROW_HEIGHT,
     FILL_COLUMNS,
     FILL_HEADERS,
     FORMAT_VERSION,
@@ -53,6 +55,7 @@ from planner.io.call_list_layout import (
     META_SHEET,
     PRINT_TITLE_COLUMNS,
     PRINTED,
+    PRINTED_WRAPPED,
     SERVICE_DATE_HEADER,
     SIGNED_FORMAT_VERSION,
     CallListMeta,
@@ -143,6 +146,25 @@ def _prepare_sheet(ws: Any, fmt: Formats, meta: CallListMeta, count: int) -> Non
     )
 
 
+_WRAPPED_WIDTHS = tuple(
+    _WIDTHS[header] for header in ("Nom", "Adresse", "Commune", "Libellé NAF", "Effectif")
+)
+
+
+def _printed_lines(row: CallListRow) -> int:
+    """The lines the row's wrapped printed texts take (an estimate erring on the tall
+    side: word breaks take room), at most ``_MAX_ROW_LINES``."""
+    lines = 1
+    for text, width in zip(
+        (row.name, row.address, row.commune, row.naf_label, row.band_label),
+        _WRAPPED_WIDTHS,
+        strict=True,
+    ):
+        if len(text) >= width:
+            lines = max(lines, -(-len(text) // (width - 1)))
+    return min(lines, _MAX_ROW_LINES)
+
+
 def _write_rows(ws: Any, fmt: Formats, rows: Sequence[CallListRow], keys: Sequence[str]) -> None:
     """The firm rows, then blank unlocked rows the partner may use to add firms.
 
@@ -162,19 +184,26 @@ def _write_rows(ws: Any, fmt: Formats, rows: Sequence[CallListRow], keys: Sequen
         c["Conseiller"],
         c["Déjà accompagnée"],
     )
-    texts = (
-        c["Nom"],
-        c["Raison sociale"],
-        c["Adresse"],
-        c["Commune"],
-        c["Code NAF"],
-        c["Libellé NAF"],
-        c["Effectif"],
+    texts = tuple(
+        (c[header], fmt.wrap if header in PRINTED_WRAPPED else None)
+        for header in (
+            "Nom",
+            "Raison sociale",
+            "Adresse",
+            "Commune",
+            "Code NAF",
+            "Libellé NAF",
+            "Effectif",
+        )
     )
+    set_row, top_fmt = ws.set_row, fmt.top
     for r, (row, key) in enumerate(zip(rows, keys, strict=True), start=1):
-        write_number(r, rank_col, r)
+        lines = _printed_lines(row)
+        if lines > 1:  # LibreOffice does not grow a row to fit wrapped text
+            set_row(r, _ROW_HEIGHT * lines)
+        write_number(r, rank_col, r, top_fmt)
         write_string(r, siret_col, row.siret, text_fmt)
-        for col, value in zip(
+        for (col, cell_fmt), value in zip(
             texts,
             (
                 row.name,
@@ -188,7 +217,7 @@ def _write_rows(ws: Any, fmt: Formats, rows: Sequence[CallListRow], keys: Sequen
             strict=True,
         ):
             if value:
-                write_string(r, col, xlsx_text(value))
+                write_string(r, col, xlsx_text(value), cell_fmt)
         if row.created is not None:
             write_number(r, created_col, row.created.toordinal() - _EXCEL_EPOCH, date_fmt)
         if row.adviser:
