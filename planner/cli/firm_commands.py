@@ -11,6 +11,7 @@ campaign without losing anyone's update.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from typing import Any
 
@@ -87,7 +88,7 @@ def add_parsers(sub: Any, import_sub: Any) -> None:
     add.set_defaults(handler=contact_add)
 
 
-def _print_state(state: Any) -> None:
+def _print_state(state: Any, mark_line: str | None = None) -> None:
     team = state.team or "aucune"
     lines = [
         f"{state.name} — SIRET {state.siret}" + (f" — {state.commune}" if state.commune else ""),
@@ -97,6 +98,8 @@ def _print_state(state: Any) -> None:
         f"Verrouillée : {'oui' if state.locked else 'non'}",
         f"Version : {state.version if state.version is not None else 'aucune'}",
     ]
+    if mark_line is not None:
+        lines.append(mark_line)
     if state.contacts:
         lines.append("Derniers contacts :")
         lines.extend(
@@ -108,17 +111,51 @@ def _print_state(state: Any) -> None:
     print(terminal_text("\n".join(lines)))
 
 
+def _mark_json(mark: Any, today: dt.date) -> dict[str, object] | None:
+    """The firm's « ne pas solliciter » mark as ``firm show --json`` gives it."""
+    if mark is None:
+        return None
+    return {
+        "reason": mark.reason,
+        "reason_label": mark.reason_label,
+        "note": mark.note,
+        "until": f"{mark.until:%d/%m/%Y}" if mark.until else None,
+        "in_force": mark.holds_on(today),
+        "blocked_by": mark.blocked_by,
+    }
+
+
+def _mark_line(mark: Any, today: dt.date) -> str:
+    """The firm's « ne pas solliciter » mark in one line of ``firm show``."""
+    if mark is None:
+        return "Ne pas solliciter : non"
+    note = f" ({mark.note})" if mark.note else ""
+    if mark.until is None:
+        end = "sans échéance"
+    elif mark.holds_on(today):
+        end = f"jusqu'au {mark.until:%d/%m/%Y}"
+    else:
+        end = f"échue le {mark.until:%d/%m/%Y}, ne s'applique plus"
+    by = f", posée par {mark.blocked_by}" if mark.blocked_by else ""
+    return f"Ne pas solliciter : oui — {mark.reason_label}{note}, {end}{by}"
+
+
 def firm_show(args: argparse.Namespace) -> int:
-    """``planner firm show URL SIRET [--json]``."""
+    """``planner firm show URL SIRET [--json]``: assignment, « ne pas solliciter » mark
+    (reason, end date), last contacts."""
     from planner.db.store import open_store
+    from planner.services.followup.solicitation.blocks import firm_block
     from planner.services.shared_campaign.firm_edits import show_firm
 
+    today = dt.date.today()
     with open_store(args.file) as store:
         state = show_firm(store, args.siret)
+        with store.session() as session:
+            mark = firm_block(session, state.siret)
     if args.json:
-        print_json(state.to_json())
+        print_json({**state.to_json(), "do_not_solicit": _mark_json(mark, today)})
     else:
-        _print_state(state)
+        _print_state(state, _mark_line(mark, today))
     return EXIT_OK
 
 

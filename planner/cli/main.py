@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from planner import __version__
+from planner.cli.argparse_french import argparse_in_french
 from planner.cli.output import (
     EXIT_BAD_INPUT,
     EXIT_CANCELLED,
@@ -43,7 +44,12 @@ __all__ = [
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
     parser = Parser(prog="planner", description="Planification des task forces entreprises.")
-    parser.add_argument("--version", action="version", version=f"planner {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"planner {__version__}",
+        help="afficher la version et quitter",
+    )
     parser.add_argument("--demo", action="store_true", help="ouvrir la campagne de démonstration")
     parser.add_argument(
         "--open", dest="campaign", metavar="FICHIER", help="campagne à ouvrir dans l'application"
@@ -156,7 +162,8 @@ def run(
     ):
         argv = ["--open", argv[0], *argv[1:]]  # ``planner FILE.planner`` (or URL) opens it
     try:
-        args = build_parser().parse_args(argv)
+        with argparse_in_french():
+            args = build_parser().parse_args(argv)
     except SystemExit as exc:  # usage errors, --help and --version
         return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_BAD_INPUT
     from planner.cli import campaign_commands as commands
@@ -164,7 +171,8 @@ def run(
     try:
         if args.command is None:
             if launch_app is None:
-                build_parser().print_usage(sys.stderr)
+                with argparse_in_french():
+                    build_parser().print_usage(sys.stderr)
                 return EXIT_BAD_INPUT
             return launch_app(args.campaign, args.demo)
         args.print_pdf = print_pdf

@@ -11,6 +11,7 @@ from planner.cli.output import EXIT_OK, print_json, terminal_text
 from planner.cli.parser import Parser
 from planner.cli.progress_bar import TextProgress
 from planner.db.store import open_store
+from planner.domain.french_numbers import integer
 
 
 def add_parsers(sub: Any, import_sub: Any) -> None:
@@ -60,6 +61,16 @@ def add_parsers(sub: Any, import_sub: Any) -> None:
     settle.set_defaults(handler=settle_command)
 
 
+def _dropped_text(count: int) -> str:
+    """The firms of the previous import that the new portfolio no longer lists."""
+    if count == 1:
+        return "1 entreprise n'est plus dans ce portefeuille : elle n'a plus d'équipe."
+    return (
+        f"{integer(count)} entreprises ne sont plus dans ce portefeuille : "
+        "elles n'ont plus d'équipe."
+    )
+
+
 def import_portfolio_command(args: argparse.Namespace) -> int:
     """``planner import portfolio FILE --partner NAME --from PORTFOLIO.csv|xlsx``."""
     from planner.services.task_force.partner_portfolios.claims_import import import_portfolio
@@ -98,7 +109,7 @@ def import_portfolio_command(args: argparse.Namespace) -> int:
         if result.duplicates:
             print(f"  doublons ignorés : {result.duplicates}")
         if result.dropped:
-            print(f"  retirées depuis l'import précédent : {result.dropped}")
+            print(f"  {_dropped_text(result.dropped)}")
         if result.bad:
             print(f"  lignes ou cellules écartées : {len(result.bad)}")
     for item in (

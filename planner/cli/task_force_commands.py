@@ -94,8 +94,8 @@ def teams_list(args: argparse.Namespace) -> int:
     for row in rows:
         print(
             terminal_text(
-                f"{row.team} ({row.partner}) : {row.assigned} / {row.capacity} "
-                f"entreprises, {row.advisers} conseillers"
+                f"{row.team} ({row.partner}) : {integer(row.assigned)} / "
+                f"{integer(row.capacity)} entreprises, {integer(row.advisers)} conseillers"
             )
         )
     return EXIT_OK

@@ -97,20 +97,26 @@ OPTIONAL_HEADERS: frozenset[str] = frozenset(
 """Columns added after the first exports: a workbook exported without them still reads back."""
 
 PRINTED: tuple[tuple[str, int], ...] = (
-    ("Rang", 6),
-    ("Nom", 28),
-    ("Adresse", 28),
-    ("Commune", 16),
-    ("Libellé NAF", 24),
-    ("Effectif", 14),
-    ("Téléphone", 13),
-    ("Date de l'appel", 11),
-    ("Résultat", 17),
-    ("Commentaire", 22),
+    ("Rang", 5),
+    ("Nom", 21),
+    ("Adresse", 21),
+    ("Commune", 13),
+    ("Libellé NAF", 19),
+    ("Effectif", 10),
+    ("Téléphone", 12),
+    ("Date de l'appel", 10),
+    ("Résultat", 13),
+    ("Commentaire", 14),
 )
 """What a caller needs on paper, in sheet order, with its width: the printed area of
 each data sheet is these columns (landscape A4, one page wide); the others follow them
-in the sheet, outside the printed area."""
+in the sheet, outside the printed area. The widths add up to about 140 characters, so
+that the page prints at about 9 points (LibreOffice scaled 180 to 7 points)."""
+PRINTED_WRAPPED: frozenset[str] = frozenset(
+    {"Nom", "Adresse", "Commune", "Libellé NAF", "Effectif"}
+)
+"""Printed columns whose text wraps within the column (the row grows to hold it)
+rather than running into the next column."""
 PRINT_TITLE_COLUMNS = 2
 """Rank and name: the identification columns repeated on each printed page."""
 
@@ -133,6 +139,8 @@ _GUIDE_LINE = 85  # characters of the guide's wide column on one line
 _ADDED_ROWS = 200  # rows below the list left editable for firms the partner adds
 _VALIDATED_ROWS = 500  # validation reaches this far below the list
 _FOOTER_NAME = 80  # characters of the partner's name in the printed footer
+_ROW_HEIGHT = 15  # points of one line of 11-point text
+_MAX_ROW_LINES = 6  # a firm's row grows to this many lines at most
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,9 @@ partner included.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import xlsxwriter  # type: ignore[import-untyped]
 
@@ -37,18 +35,12 @@ from planner.domain.export_signature import (
     name_signature,
     row_signature,
 )
-from planner.domain.outcomes import OUTCOMES
-from planner.domain.service_offer import SERVICE_STATUSES
 from planner.io.call_list_layout import (
     _ADDED_ROWS,
-    _DATE,
     _EXCEL_EPOCH,
-    _FILL_GREEN,
     _FOOTER_NAME,
-    _GUIDE_LINE,
-    _KEY_BLUE,
-    _TO_FILL,
-    _VALIDATED_ROWS,
+    _MAX_ROW_LINES,
+    _ROW_HEIGHT,
     FILL_COLUMNS,
     FILL_HEADERS,
     FORMAT_VERSION,
@@ -61,13 +53,10 @@ from planner.io.call_list_layout import (
     LEFT_OUT_SHEET,
     MARKER,
     META_SHEET,
-    NO_MORE_HEADER,
     PRINT_TITLE_COLUMNS,
     PRINTED,
+    PRINTED_WRAPPED,
     SERVICE_DATE_HEADER,
-    SERVICE_HEADER,
-    SERVICE_QUANTITY_HEADER,
-    SERVICE_STATUS_HEADER,
     SIGNED_FORMAT_VERSION,
     CallListMeta,
     CallListRow,
@@ -75,6 +64,15 @@ from planner.io.call_list_layout import (
     LeftOutRow,
     cell_text,
     row_checksum,
+)
+from planner.io.call_list_sheets import (
+    COLUMN_INDEX,
+    LIST_COLUMN,
+    Formats,
+    add_validations,
+    print_setup,
+    write_guide,
+    xlsx_text,
 )
 from planner.io.output_file import atomic_path
 
@@ -102,170 +100,9 @@ __all__ = [
 ]
 
 
-_COL = {header: index for index, header in enumerate(HEADERS)}
-"""0-based column of each header in a data sheet."""
+_COL = COLUMN_INDEX
 _WIDTHS = {header: width for header, width, _t in KEY_COLUMNS + FILL_COLUMNS} | dict(PRINTED)
-LIST_COLUMN = 7
-"""0-based column (H) of the hidden sheet holding the services' codes: the source of
-the « Service » drop-down (too long to be written in the rule itself)."""
 _DATE_FILLS = frozenset({"Date de l'appel", SERVICE_DATE_HEADER})
-
-
-def _text(value: str) -> str:
-    """``value`` as xlsxwriter must receive it to store exactly that text.
-
-    In ``constant_memory`` mode xlsxwriter copies a string shaped ``<r>…</r>``
-    into the file as rich-text XML, unescaped; such a value is handed over as
-    an escaped rich-text run instead, which reads back as the same text.
-    """
-    value = cell_text(value)
-    if value.startswith("<r>") and value.endswith("</r>"):
-        return f'<r><t xml:space="preserve">{escape(value)}</t></r>'
-    return value
-
-
-class _Formats:
-    """The workbook's shared cell formats (one object each, reused by every cell)."""
-
-    def __init__(self, wb: Any) -> None:
-        header = {"bold": True, "font_color": "#FFFFFF", "text_wrap": True, "valign": "vcenter"}
-        self.key_header = wb.add_format({**header, "bg_color": _KEY_BLUE})
-        self.fill_header = wb.add_format({**header, "bg_color": _FILL_GREEN})
-        self.text = wb.add_format({"num_format": "@"})
-        self.date = wb.add_format({"num_format": _DATE})
-        self.to_fill = wb.add_format({"locked": False, "bg_color": _TO_FILL})
-        self.to_fill_date = wb.add_format(
-            {"locked": False, "bg_color": _TO_FILL, "num_format": _DATE}
-        )
-        self.unlocked = wb.add_format({"locked": False})
-        self.title = wb.add_format({"bold": True, "font_size": 14})
-        self.bold = wb.add_format({"bold": True, "valign": "top"})
-        self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-
-
-def _print_setup(ws: Any) -> None:
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
-    ws.set_margins(left=0.3, right=0.3, top=0.5, bottom=0.6)  # inches: more room for text
-
-
-def _write_guide(ws: Any, fmt: _Formats, meta: CallListMeta, sheets: Sequence[str]) -> None:
-    ws.write_string(0, 0, _text(f"Liste d'appels — {meta.partner}"), fmt.title)
-    lines: list[tuple[str, str]] = [
-        ("Campagne", meta.campaign),
-        ("Partenaire", meta.partner),
-        ("Exportée le", meta.exported_at.strftime("%d/%m/%Y à %H:%M")),
-        ("Onglets", ", ".join(sheets)),
-        ("Nomenclature NAF", meta.nomenclature),
-        ("", ""),
-        (
-            "Consignes",
-            "Remplissez uniquement les colonnes vertes ; ne modifiez pas les colonnes bleues.",
-        ),
-        ("", "Vous pouvez trier et filtrer les lignes ; ne supprimez pas la colonne « Clé »."),
-        ("", "Renvoyez ce fichier au coordinateur une fois complété."),
-        ("", ""),
-        ("Colonne", "Signification"),
-    ]
-    lines += [(h, text) for h, _w, text in KEY_COLUMNS + FILL_COLUMNS]
-    if meta.services:
-        lines += [("", ""), ("Codes des services", "Service")]
-        lines += [(code, name) for code, name in meta.services]
-    lines += [
-        ("", ""),
-        (
-            "Impression",
-            "La zone d'impression tient les colonnes utiles à l'appel (paysage A4, une page "
-            "de large) ; les autres colonnes suivent, hors de la zone imprimée.",
-        ),
-    ]
-    for index, (label, text) in enumerate(lines, start=2):
-        wrapped = -(-len(text) // _GUIDE_LINE)
-        if wrapped > 1:  # LibreOffice does not grow a row to fit wrapped text
-            ws.set_row(index, 15 * wrapped)
-        if label:
-            ws.write_string(index, 0, _text(label), fmt.bold)
-        if text:
-            ws.write_string(index, 1, _text(text), fmt.wrap)
-    ws.set_column(0, 0, 26)
-    ws.set_column(1, 1, 90)
-    _print_setup(ws)
-
-
-def _validations(ws: Any, last_row: int, services: int) -> None:
-    """Drop-downs (outcome, service, its status, « ne plus solliciter »), dates and whole
-    numbers checked (0-based ``last_row``; ``services``: length of the service list)."""
-    last = max(last_row, 1) + _VALIDATED_ROWS
-    date_rule: dict[str, Any] = {
-        "validate": "date",
-        "criteria": "between",
-        "minimum": dt.date(2000, 1, 1),
-        "maximum": dt.date(2100, 1, 1),
-        "error_message": "Saisissez une date jj/mm/aaaa.",
-    }
-    count_rule: dict[str, Any] = {
-        "validate": "integer",
-        "criteria": "between",
-        "minimum": 0,
-        "maximum": 10000,
-    }
-    rules: list[tuple[str, dict[str, Any]]] = [
-        (
-            "Résultat",
-            {
-                "validate": "list",
-                "source": list(OUTCOMES),
-                "error_title": "Résultat",
-                "error_message": "Choisissez un résultat dans la liste.",
-            },
-        ),
-        ("Date de l'appel", date_rule),
-        (
-            "Nombre de postes",
-            {**count_rule, "error_message": "Saisissez un nombre entier de postes."},
-        ),
-        (
-            SERVICE_STATUS_HEADER,
-            {
-                "validate": "list",
-                "source": list(SERVICE_STATUSES.values()),
-                "error_title": "Statut du service",
-                "error_message": "Choisissez un statut dans la liste.",
-            },
-        ),
-        (SERVICE_DATE_HEADER, date_rule),
-        (
-            SERVICE_QUANTITY_HEADER,
-            {**count_rule, "error_message": "Saisissez un nombre entier."},
-        ),
-        (
-            NO_MORE_HEADER,
-            {
-                "validate": "list",
-                "source": ["Oui", "Non"],
-                "error_title": "Ne plus solliciter",
-                "error_message": "Choisissez Oui ou Non.",
-            },
-        ),
-    ]
-    if services:
-        # The catalogue's codes are too long for a list written in the rule (255
-        # characters at most): the rule points at column H of the hidden sheet.
-        rules.append(
-            (
-                SERVICE_HEADER,
-                {
-                    "validate": "list",
-                    "source": f"='{META_SHEET}'!$H$1:$H${services}",
-                    "error_title": "Service",
-                    "error_message": "Choisissez un service dans la liste.",
-                },
-            )
-        )
-    for header, rule in rules:
-        col = _COL[header]
-        ws.data_validation(1, col, last, col, {"ignore_blank": True, **rule})
 
 
 def _footer_text(text: str) -> str:
@@ -275,7 +112,7 @@ def _footer_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def _prepare_sheet(ws: Any, fmt: _Formats, meta: CallListMeta, count: int) -> None:
+def _prepare_sheet(ws: Any, fmt: Formats, meta: CallListMeta, count: int) -> None:
     """Everything of a data sheet but its rows (``count`` firms)."""
     last = len(HEADERS) - 1
     for col, header in enumerate(HEADERS[:-1]):
@@ -291,8 +128,8 @@ def _prepare_sheet(ws: Any, fmt: _Formats, meta: CallListMeta, count: int) -> No
         ws.write_string(0, col, header, fmt.fill_header if is_fill else fmt.key_header)
     ws.freeze_panes(1, PRINT_TITLE_COLUMNS)
     ws.autofilter(0, 0, count, last)
-    _validations(ws, count, len(meta.services))
-    _print_setup(ws)
+    add_validations(ws, count, len(meta.services))
+    print_setup(ws)
     # On paper, only what a caller needs (issue 15): rank, name, address, commune,
     # activity, band, phone, date, outcome, notes; header row and rank and name
     # repeated on every page.
@@ -309,7 +146,26 @@ def _prepare_sheet(ws: Any, fmt: _Formats, meta: CallListMeta, count: int) -> No
     )
 
 
-def _write_rows(ws: Any, fmt: _Formats, rows: Sequence[CallListRow], keys: Sequence[str]) -> None:
+_WRAPPED_WIDTHS = tuple(
+    _WIDTHS[header] for header in ("Nom", "Adresse", "Commune", "Libellé NAF", "Effectif")
+)
+
+
+def _printed_lines(row: CallListRow) -> int:
+    """The lines the row's wrapped printed texts take (an estimate erring on the tall
+    side: word breaks take room), at most ``_MAX_ROW_LINES``."""
+    lines = 1
+    for text, width in zip(
+        (row.name, row.address, row.commune, row.naf_label, row.band_label),
+        _WRAPPED_WIDTHS,
+        strict=True,
+    ):
+        if len(text) >= width:
+            lines = max(lines, -(-len(text) // (width - 1)))
+    return min(lines, _MAX_ROW_LINES)
+
+
+def _write_rows(ws: Any, fmt: Formats, rows: Sequence[CallListRow], keys: Sequence[str]) -> None:
     """The firm rows, then blank unlocked rows the partner may use to add firms.
 
     The columns to fill get no cell: their column format (unlocked, tinted)
@@ -328,19 +184,26 @@ def _write_rows(ws: Any, fmt: _Formats, rows: Sequence[CallListRow], keys: Seque
         c["Conseiller"],
         c["Déjà accompagnée"],
     )
-    texts = (
-        c["Nom"],
-        c["Raison sociale"],
-        c["Adresse"],
-        c["Commune"],
-        c["Code NAF"],
-        c["Libellé NAF"],
-        c["Effectif"],
+    texts = tuple(
+        (c[header], fmt.wrap if header in PRINTED_WRAPPED else None)
+        for header in (
+            "Nom",
+            "Raison sociale",
+            "Adresse",
+            "Commune",
+            "Code NAF",
+            "Libellé NAF",
+            "Effectif",
+        )
     )
+    set_row, top_fmt = ws.set_row, fmt.top
     for r, (row, key) in enumerate(zip(rows, keys, strict=True), start=1):
-        write_number(r, rank_col, r)
+        lines = _printed_lines(row)
+        if lines > 1:  # LibreOffice does not grow a row to fit wrapped text
+            set_row(r, _ROW_HEIGHT * lines)
+        write_number(r, rank_col, r, top_fmt)
         write_string(r, siret_col, row.siret, text_fmt)
-        for col, value in zip(
+        for (col, cell_fmt), value in zip(
             texts,
             (
                 row.name,
@@ -354,11 +217,11 @@ def _write_rows(ws: Any, fmt: _Formats, rows: Sequence[CallListRow], keys: Seque
             strict=True,
         ):
             if value:
-                write_string(r, col, _text(value))
+                write_string(r, col, xlsx_text(value), cell_fmt)
         if row.created is not None:
             write_number(r, created_col, row.created.toordinal() - _EXCEL_EPOCH, date_fmt)
         if row.adviser:
-            write_string(r, adviser_col, _text(row.adviser))
+            write_string(r, adviser_col, xlsx_text(row.adviser))
         if row.supported:
             write_string(r, supported_col, "oui")
         write_string(r, key_col, key)
@@ -368,7 +231,7 @@ def _write_rows(ws: Any, fmt: _Formats, rows: Sequence[CallListRow], keys: Seque
             ws.write_blank(r, col, None, fmt.unlocked)
 
 
-def _write_left_out(ws: Any, fmt: _Formats, rows: Sequence[LeftOutRow]) -> None:
+def _write_left_out(ws: Any, fmt: Formats, rows: Sequence[LeftOutRow]) -> None:
     """The coordinator's sheet of firms left out of every call list, and why."""
     for col, (header, width) in enumerate(LEFT_OUT_HEADERS):
         ws.set_column(col, col, width)
@@ -377,10 +240,10 @@ def _write_left_out(ws: Any, fmt: _Formats, rows: Sequence[LeftOutRow]) -> None:
         ws.write_string(r, 0, row.siret, fmt.text)
         for col, value in enumerate((row.name, row.partner, row.reason, row.detail), start=1):
             if value:
-                ws.write_string(r, col, _text(value))
+                ws.write_string(r, col, xlsx_text(value))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(rows), 1), len(LEFT_OUT_HEADERS) - 1)
-    _print_setup(ws)
+    print_setup(ws)
     ws.repeat_rows(0)
 
 
@@ -430,7 +293,7 @@ def _write_meta_head(hidden: Any, meta: CallListMeta) -> int:
         for col, value in enumerate(values):
             if isinstance(value, str):
                 if value:
-                    hidden.write_string(r, col, _text(value))
+                    hidden.write_string(r, col, xlsx_text(value))
             else:
                 hidden.write_number(r, col, value)
     return len(head)
@@ -469,7 +332,7 @@ def _write_workbook(
         },
     )
     try:
-        fmt = _Formats(wb)
+        fmt = Formats(wb)
         # "History" is reserved by Excel (xlsxwriter refuses it).
         reserved = (GUIDE_SHEET, META_SHEET, LEFT_OUT_SHEET, "history")
         used = {name.casefold() for name in reserved}
@@ -479,16 +342,16 @@ def _write_workbook(
         if left_out is not None:
             _write_left_out(wb.add_worksheet(LEFT_OUT_SHEET), fmt, left_out)
         hidden = wb.add_worksheet(META_SHEET)
-        _write_guide(guide, fmt, meta, titles)
+        write_guide(guide, fmt, meta, titles)
         meta_row = _write_meta_head(hidden, meta)
-        codes = [_text(code) for code, _name in meta.services]
+        codes = [xlsx_text(code) for code, _name in meta.services]
         identity = meta.identity()
         count = 0
         write_meta = hidden._write_string
         text_fmt = fmt.text
         for ws, title, rows in zip(data, titles, sheets.values(), strict=True):
             keys = [f"{meta.batch}-{count + i:06d}" for i in range(1, len(rows) + 1)]
-            sheet_name = _text(title)
+            sheet_name = xlsx_text(title)
             for rank, (key, row) in enumerate(zip(keys, rows, strict=True), start=1):
                 write_meta(meta_row, 0, key)
                 write_meta(meta_row, 1, row.siret, text_fmt)

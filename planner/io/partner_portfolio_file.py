@@ -204,10 +204,40 @@ def _check_row(line: int, width: int, name: str) -> None:
         )
 
 
+@dataclass(frozen=True)
+class _Formula:
+    """A workbook cell holding a formula: refused, never evaluated nor taken as its value."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _xlsx_value(cell: object) -> object:
+    """A cell's value; a formula becomes :class:`_Formula`."""
+    value = getattr(cell, "value", None)
+    if getattr(cell, "data_type", None) == "f":
+        return _Formula(str(value))
+    return value
+
+
+def _formula_row(line: int, index: int, column: str, raw: object) -> BadRow:
+    """The report of a formula found where a value is read."""
+    cell = f"{get_column_letter(index + 1)}{line}"
+    return BadRow(
+        line,
+        column,
+        _text(raw),
+        f"formule refusée (cellule {cell}) : saisissez la valeur elle-même.",
+    )
+
+
 def _xlsx_rows(path: Path, name: str) -> list[list[object]]:
     check_workbook_archive(path)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        # Formulas are read as formulas (not their last computed value) to be refused.
+        workbook = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a non-workbook
         raise InputError(
             f"ce fichier n'est pas un classeur Excel lisible ({type(exc).__name__}).", file=name
@@ -217,12 +247,12 @@ def _xlsx_rows(path: Path, name: str) -> list[list[object]]:
             if isinstance(sheet, ReadOnlyWorksheet):
                 sheet.reset_dimensions()  # a bogus <dimension> would pad every row
             rows: list[list[object]] = []
-            for values in sheet.iter_rows(values_only=True):
-                row = list(values)
-                while row and (row[-1] is None or row[-1] == ""):
-                    row.pop()  # read-only mode pads rows up to a (possibly bogus) dimension
-                _check_row(len(rows) + 1, len(row), name)
-                rows.append(row)
+            for cells in sheet.iter_rows():
+                kept = list(cells)
+                while kept and (kept[-1].value is None or kept[-1].value == ""):
+                    kept.pop()  # read-only mode pads rows up to a (possibly bogus) dimension
+                _check_row(len(rows) + 1, len(kept), name)
+                rows.append([_xlsx_value(cell) for cell in kept])
             if any(any(_text(v) for v in r) for r in rows):
                 return rows  # the first sheet with data
     except InputError:
@@ -418,6 +448,9 @@ def _read(rows: list[list[object]], name: str, chosen: str | None = None) -> Por
     for index in range(found.header_line, len(rows)):
         row, line = rows[index], index + 1
         raw = _cell(row, found.siret)
+        if isinstance(raw, _Formula):
+            bad.append(_formula_row(line, found.siret, found.siret_label, raw))
+            continue
         if not _text(raw):
             if any(_text(v) for v in row):
                 bad.append(BadRow(line, found.siret_label, "", "SIRET absent."))
@@ -429,6 +462,9 @@ def _read(rows: list[list[object]], name: str, chosen: str | None = None) -> Por
         if siret in kept:
             duplicates += 1
             continue
+        for col, label in ((found.email, found.email_label), (found.since, found.since_label)):
+            if label is not None and isinstance(formula := _cell(row, col), _Formula):
+                bad.append(_formula_row(line, col or 0, label, formula))
         email = _email(_cell(row, found.email), line, found.email_label, bad)
         since = _since(_cell(row, found.since), line, found.since_label, bad)
         kept[siret] = PortfolioRow(line, siret, email, since)
@@ -450,7 +486,7 @@ def _read(rows: list[list[object]], name: str, chosen: str | None = None) -> Por
 
 def _email(raw: object, line: int, column: str | None, bad: list[BadRow]) -> str | None:
     text = _text(raw)
-    if not text or column is None:
+    if not text or column is None or isinstance(raw, _Formula):
         return None
     if len(text) > 200 or not _EMAIL.match(text):
         bad.append(
@@ -461,7 +497,9 @@ def _email(raw: object, line: int, column: str | None, bad: list[BadRow]) -> str
 
 
 def _since(raw: object, line: int, column: str | None, bad: list[BadRow]) -> dt.date | None:
-    if column is None or raw is None or (isinstance(raw, str) and not raw):
+    if column is None or raw is None or isinstance(raw, _Formula):
+        return None
+    if isinstance(raw, str) and not raw:
         return None
     try:
         date = parse_typed_date(raw)

@@ -61,6 +61,10 @@ def test_template_import_then_infeasible_divide(
     assert run(["teams", "list", str(campaign), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["capacity"] for r in rows] == [1200, 400, 300]
+    # the text output writes numbers the French way (narrow no-break space)
+    assert run(["teams", "list", str(campaign)]) == 0
+    text = capsys.readouterr().out
+    assert " / 1\u202f200 entreprises" in text and "1200" not in text
     # the template's capacities cannot hold the bassin fairly: said plainly, exit 2
     assert run(["divide", str(campaign)]) == 2
     err = capsys.readouterr().err

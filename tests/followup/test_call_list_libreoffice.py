@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -12,7 +13,14 @@ import pytest
 from openpyxl import load_workbook
 
 from planner.db.store import open_store
-from planner.io.call_list_workbook import FILL_HEADERS, HEADERS, META_SHEET
+from planner.io.call_list_workbook import (
+    FILL_HEADERS,
+    HEADERS,
+    META_SHEET,
+    CallListMeta,
+    CallListRow,
+    write_call_list,
+)
 from planner.services.followup.call_lists import ExportedFile, export_call_lists
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice absent")
@@ -106,3 +114,70 @@ def test_libreoffice_reads_every_csv_siret_as_14_digit_text(
         sirets = [r[3] for r in rows[1:]]
         assert all(isinstance(s, str) for s in sirets), language
         assert {str(s).replace(" ", "") for s in sirets} == exported
+
+
+_WORD = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+)
+
+
+def _long_rows(count: int) -> list[CallListRow]:
+    return [
+        CallListRow(
+            siret=f"4154140100{i:04d}",
+            name=f"BOULANGERIE PATISSERIE DU MARCHE DE LA PLACE {i}",
+            legal_name="SARL BOULANGERIE",
+            address=f"{i} AVENUE DU PRESIDENT SALVADOR ALLENDE BATIMENT C 93300 AUBERVILLIERS",
+            commune="Aubervilliers",
+            naf_code="10.71C",
+            naf_label="Boulangerie et boulangerie-pâtisserie, fabrication industrielle de pain",
+            band_label="10 à 19 salariés",
+            created=dt.date(2001, 1, 1),
+            adviser="Jeanne Dupont",
+        )
+        for i in range(count)
+    ]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext absent")
+def test_printed_list_is_readable_and_texts_stay_in_their_columns(tmp_path: Path) -> None:
+    """Printed by LibreOffice (landscape A4, one page wide): text at 9 points or more,
+    long addresses and activity labels wrapped in their column, never run into the next."""
+    path = tmp_path / "liste.xlsx"
+    meta = CallListMeta("Démo", "CMA", "B1", dt.datetime(2025, 3, 1, 9))
+    write_call_list(path, meta, {"Conseiller A": _long_rows(30)})
+    pdf = _soffice(tmp_path, path, "pdf")
+    text = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    pages = [p for p in text.split("<page ")[1:] if ">BOULANGERIE</word>" in p]
+    assert pages  # the data sheet's pages (after the guide)
+    for page in pages:
+        words = [
+            (float(x0), float(y0), float(x1), float(y1), w)
+            for x0, y0, x1, y1, w in _WORD.findall(page)
+        ]
+        header = {
+            w: x0
+            for x0, _y0, _x1, _y1, w in words
+            if w in {"Nom", "Adresse", "Commune", "Effectif"}
+        }
+        naf = next(x0 for x0, _y0, _x1, _y1, w in words if w == "Libellé")
+        body = [word for word in words if word[1] > 60 and word[3] < 550]  # no header, no footer
+        # 9 points at least: a line of Carlito/Calibri is 1.22 times the font size.
+        assert min(y1 - y0 for _x0, y0, _x1, y1, _w in body) >= 9 * 1.2
+        for start, end in (
+            (header["Nom"], header["Adresse"]),
+            (header["Adresse"], header["Commune"]),
+            (naf, header["Effectif"]),
+        ):
+            inside = [word for word in body if start <= word[0] < end]
+            assert inside
+            assert all(x1 <= end + 0.5 for _x0, _y0, x1, _y1, _w in inside), inside
+        ranks = [w for x0, _y0, _x1, _y1, w in body if x0 < header["Nom"] and w.isdigit()]
+        ends = [
+            w
+            for x0, _y0, _x1, _y1, w in body
+            if header["Adresse"] <= x0 < header["Commune"] and w == "AUBERVILLIERS"
+        ]
+        assert ranks and len(ends) == len(ranks)  # each address printed to its end

@@ -16,6 +16,7 @@ from planner.services.offers.catalogue import list_offers
 from planner.services.offers.catalogue_edit import (
     OfferDraft,
     add_offer,
+    check_drafts,
     derive_code,
     save_catalogue,
 )
@@ -68,6 +69,33 @@ def test_offers_add_then_list_json(
     assert run(["offers", "add", offers_campaign, "--name", "   "]) == 2
     assert "le nom du service est vide" in capsys.readouterr().err
     assert run(["offers", "list", offers_campaign + ".absent"]) == 2
+
+
+def test_formulas_and_control_characters_are_refused(
+    offers_campaign: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The catalogue's names and codes end up in partners' workbooks: neither the command
+    line nor the editor (same check) accepts a formula or a control character."""
+    capsys.readouterr()
+    for argv, phrase in (
+        (["--name", '=HYPERLINK("http://x.example","clic")'], "le nom « =HYPERLINK("),
+        (["--name=+33 atelier"], "commence par « + »"),
+        (["--name", "Atelier", "--code=-X"], "le code « -X » commence par « - »"),
+        (["--name", "@SOMME(A1)"], "commence par « @ »"),
+        (["--name", "Atelier\x1b[31m"], "le nom contient un caractère de contrôle"),
+        (["--name", "Atelier", "--quantity-label", "=1+1"], "ce que compte le nombre"),
+    ):
+        assert run(["offers", "add", offers_campaign, *argv]) == 2
+        err = capsys.readouterr().err
+        assert phrase in err, err
+    assert run(["offers", "list", offers_campaign, "--json"]) == 0
+    names = [s["nom"] for s in json.loads(capsys.readouterr().out)["services"]]
+    assert not [n for n in names if n.startswith(("=", "+", "-", "@")) or "\x1b" in n]
+    drafts = [OfferDraft(None, "=1+2"), OfferDraft(None, "Bon"), OfferDraft(None, "Nul\x00")]
+    problems = check_drafts(drafts, ())
+    assert problems[0].startswith("ligne 1 : le nom « =1+2 » commence par « = »")
+    assert problems[1] == "ligne 3 : le nom contient un caractère de contrôle (invisible)."
+    assert len(problems) == 2
 
 
 def test_the_editor_checks_each_line_in_french(offers_template: object, tmp_path: object) -> None:

@@ -115,3 +115,49 @@ def test_import_portfolio_dry_run_replace_and_siret_column(
     done = _json(capsys, [*with_column, "--replace", "--json"])
     assert done["dry_run"] is False and done["dropped"] == preview["dropped"]
     assert run(with_column) == 0  # the same file again drops nothing
+
+
+def test_reimport_says_which_firms_left_the_portfolio(
+    sqlite_campaign: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A partner's new portfolio without 12 of its firms: the text says they left it and
+    have no team any more, as the JSON's ``dropped`` counts them."""
+    from sqlalchemy import select
+
+    from planner.db.models import Assignment, Establishment, PortfolioClaim
+    from planner.db.store import open_store
+
+    with open_store(sqlite_campaign) as store, store.session() as session:
+        claimed = list(
+            session.scalars(
+                select(Establishment.siret)
+                .outerjoin(PortfolioClaim, PortfolioClaim.siret == Establishment.siret)
+                .where(Establishment.in_target, PortfolioClaim.siret.is_(None))
+                .order_by(Establishment.siret)
+                .limit(20)
+            )
+        )
+    assert len(claimed) == 20
+    kept, left = claimed[:-12], claimed[-12:]
+    path = tmp_path / "portefeuille-cma.csv"
+    path.write_text("SIRET\n" + "\n".join(claimed) + "\n", encoding="utf-8")
+    # Firms leave the portfolio each time (the demo's own, then these): confirmed.
+    argv = ["import", "portfolio", str(sqlite_campaign), "--partner", CMA, "--from", str(path)]
+    argv.append("--replace")
+    assert _json(capsys, [*argv, "--json"])["assigned"] == 20
+    path.write_text("SIRET\n" + "\n".join(kept) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert run(argv) == 0
+    out = capsys.readouterr().out
+    assert "12 entreprises ne sont plus dans ce portefeuille : elles n'ont plus d'équipe" in out
+    with open_store(sqlite_campaign) as store, store.session() as session:
+        teams = session.scalars(select(Assignment.team_id).where(Assignment.siret.in_(left)))
+        assert [t for t in teams if t is not None] == []
+    # One more firm gone: the singular; the JSON counts it too.
+    path.write_text("SIRET\n" + "\n".join(kept[1:]) + "\n", encoding="utf-8")
+    assert run(argv) == 0
+    assert "1 entreprise n'est plus dans ce portefeuille : elle n'a plus d'équipe" in (
+        capsys.readouterr().out
+    )
+    path.write_text("SIRET\n" + "\n".join(kept[2:]) + "\n", encoding="utf-8")
+    assert _json(capsys, [*argv, "--json"])["dropped"] == 1

@@ -78,6 +78,33 @@ def test_column_found_by_content_without_header(tmp_path: Path) -> None:
     ]
 
 
+def test_xlsx_formula_cells_refused_with_their_cell(tmp_path: Path) -> None:
+    """A formula is reported as such, with its cell, whatever value it last computed."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["SIRET", "Mail conseiller", "Depuis"])
+    sheet.append([GOOD[0], "a@b.fr", "01/01/2024"])
+    sheet.append(['=CONCATENATE("4", "0")', "c@d.fr", None])
+    sheet.append([GOOD[1], '=HYPERLINK("http://x")', "=TODAY()"])
+    sheet.append(['=HYPERLINK("http://x.example","' + GOOD[2] + '")'])
+    path = tmp_path / "portefeuille.xlsx"
+    book.save(path)
+    listing = read_portfolio_file(path)
+    assert [(r.siret, r.email, r.since) for r in listing.rows] == [
+        (GOOD[0], "a@b.fr", dt.date(2024, 1, 1)),
+        (GOOD[1], None, None),
+    ]
+    reported = [(b.line, b.column, b.reason) for b in listing.bad]
+    assert reported == [
+        (3, "A (SIRET)", "formule refusée (cellule A3) : saisissez la valeur elle-même."),
+        (4, "B (Mail conseiller)", "formule refusée (cellule B4) : saisissez la valeur elle-même."),
+        (4, "C (Depuis)", "formule refusée (cellule C4) : saisissez la valeur elle-même."),
+        (5, "A (SIRET)", "formule refusée (cellule A5) : saisissez la valeur elle-même."),
+    ]
+    assert all("SIRET absent" not in b.reason for b in listing.bad)
+
+
 def test_hostile_cells_reported_never_stored(tmp_path: Path) -> None:
     path = tmp_path / "hostile.csv"
     path.write_text(

@@ -19,7 +19,11 @@ from planner.services.task_force.partner_portfolios.claims_import import (
 from planner.services.task_force.partner_portfolios.conflicts import list_conflicts
 from planner.ui.main_window import MainWindow
 from planner.ui.partner_portfolios import controller as controller_module
-from planner.ui.partner_portfolios.conflicts_window import ConflictsWindow
+from planner.ui.partner_portfolios.conflicts_window import (
+    ConflictsWindow,
+    SettleDialog,
+    conflicts_summary,
+)
 from planner.ui.partner_portfolios.import_dialog import PortfolioImportDialog
 from planner.ui.shared_campaign.role_menus import hidden_names
 from tests.threads import record_threads
@@ -104,6 +108,10 @@ def test_import_then_settle_from_the_task_force_menu(
     conflicts = portfolios.conflicts
     assert isinstance(conflicts, ConflictsWindow)
     assert conflicts.model.rowCount() == 1
+    assert conflicts.summary.text() == (
+        "1 entreprise revendiquée par plusieurs partenaires : elle n'est attribuée à "
+        "personne tant que vous n'avez pas arbitré."
+    )
     index = conflicts.model.index(0, 3)
     claims_text = conflicts.model.data(index)
     assert "portefeuille-cma.xlsx" in claims_text and "portefeuille-cap-emploi.csv" in claims_text
@@ -182,3 +190,34 @@ def test_import_dropping_claims_asks_confirmation_with_the_count(
         assert next(c for c in partner_choices(store) if c.partner_id == cap_id).claims == 1
     finally:
         store.close()
+
+
+def test_settle_dialog_waits_for_a_partner(qtbot: QtBot, sqlite_campaign: Path) -> None:
+    """« Attribuer » stays disabled until a partner is ticked: no silent close without one."""
+    store = open_campaign(sqlite_campaign)
+    try:
+        [conflict] = list_conflicts(store)
+    finally:
+        store.close()
+    dialog = SettleDialog(conflict)
+    qtbot.addWidget(dialog)
+    assert dialog.ok_button.text() == "Attribuer"
+    assert not dialog.ok_button.isEnabled()
+    dialog.ok_button.click()
+    assert dialog.result() != QDialog.DialogCode.Accepted.value
+    assert dialog.chosen_partner() is None
+    buttons = dialog.group.buttons()
+    assert len(buttons) == len(conflict.claims) >= 2
+    buttons[1].click()
+    assert dialog.ok_button.isEnabled()
+    assert dialog.chosen_partner() == conflict.claims[1].partner_id
+    dialog.ok_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted.value
+
+
+def test_conflicts_summary_singular_and_plural() -> None:
+    assert conflicts_summary(0) == "Aucun conflit entre portefeuilles."
+    assert conflicts_summary(1).startswith("1 entreprise revendiquée par plusieurs partenaires")
+    assert conflicts_summary(1234).startswith(
+        "1\u202f234 entreprises revendiquées par plusieurs partenaires : elles ne sont"
+    )

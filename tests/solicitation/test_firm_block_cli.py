@@ -67,11 +67,23 @@ def test_block_and_unblock_a_firm(
             )
     finally:
         store.close()
+    # ``firm show`` says the firm is not to be solicited, why and until when.
+    assert run(["firm", "show", target, siret]) == 0
+    assert (
+        f"Ne pas solliciter : oui — Refus exprimé, jusqu'au {until:%d/%m/%Y}"
+        in capsys.readouterr().out
+    )
+    assert run(["firm", "show", target, siret, "--json"]) == 0
+    mark_json = json.loads(capsys.readouterr().out)["do_not_solicit"]
+    assert mark_json["reason_label"] == "Refus exprimé" and mark_json["in_force"] is True
+    assert mark_json["until"] == f"{until:%d/%m/%Y}"
     # Any other text is « Autre », with the text as its note.
     assert run(["firm", "block", target, siret, "--reason", "travaux jusqu'en mai"]) == 0
     assert "Autre (travaux jusqu'en mai)" in capsys.readouterr().out
     assert run(["firm", "unblock", target, siret]) == 0
     assert "levée" in capsys.readouterr().out
+    assert run(["firm", "show", target, siret]) == 0
+    assert "Ne pas solliciter : non" in capsys.readouterr().out
     assert run(["firm", "unblock", target, siret, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"siret": siret, "lifted": False}
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from planner.db.models import ContactService, Partner, ServiceOffer, ServiceOfferPartner
 from planner.db.store import CampaignStore
+from planner.domain.cell_text import starts_formula, strip_controls
 from planner.domain.errors import InputError
 from planner.services.offers.catalogue import OfferView, list_offers
 from planner.services.shared_campaign.conflicts import Conflict, StaleVersion
@@ -111,6 +112,20 @@ def derive_code(name: str, taken: Collection[str] = ()) -> str:
     return code
 
 
+def _unsafe_text(what: str, text: str) -> str | None:
+    """Why ``text`` cannot be saved, or None: the catalogue goes into partners' workbooks
+    (the « Service » drop-down, the guide), where a text read as a formula or holding a
+    control character has no place."""
+    if strip_controls(text, one_line=True) != text:
+        return f"{what} contient un caractère de contrôle (invisible)."
+    if starts_formula(text):
+        return (
+            f"{what} « {text} » commence par « {text[0]} » : un tableur le lirait comme une "
+            "formule (= + - @ refusés en premier caractère)."
+        )
+    return None
+
+
 def check_drafts(drafts: Sequence[OfferDraft], partner_names: Collection[str]) -> list[str]:
     """Every problem of the drafts, in French, naming the line (1 = first service).
 
@@ -132,6 +147,18 @@ def check_drafts(drafts: Sequence[OfferDraft], partner_names: Collection[str]) -
     codes: dict[str, int] = {}
     for line, draft in enumerate(drafts, start=1):
         where = f"ligne {line}"
+        unsafe = [
+            problem
+            for what, text in (
+                ("le nom", draft.name),
+                ("le code", draft.code),
+                ("ce que compte le nombre", draft.quantity_label or ""),
+            )
+            if (problem := _unsafe_text(what, text))
+        ]
+        if unsafe:
+            problems.extend(f"{where} : {problem}" for problem in unsafe)
+            continue
         if not draft.name:
             problems.append(f"{where} : le nom du service est vide.")
         elif len(draft.name) > MAX_NAME:

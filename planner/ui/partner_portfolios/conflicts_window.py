@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.domain.french_numbers import integer
 from planner.domain.progress import CancelToken, Progress
 from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.task_force.partner_portfolios.conflicts import (
@@ -31,6 +33,21 @@ from planner.ui.partner_portfolios.conflicts_model import ConflictsModel
 from planner.ui.tasks import Task
 
 RunTask = Callable[[str, Task, Callable[[Any], None], Callable[[str], None]], object]
+
+
+def conflicts_summary(count: int) -> str:
+    """The window's line saying how many firms are in conflict (singular or plural)."""
+    if count == 0:
+        return "Aucun conflit entre portefeuilles."
+    if count == 1:
+        return (
+            "1 entreprise revendiquée par plusieurs partenaires : elle n'est attribuée à "
+            "personne tant que vous n'avez pas arbitré."
+        )
+    return (
+        f"{integer(count)} entreprises revendiquées par plusieurs partenaires : elles ne "
+        "sont attribuées à personne tant que vous n'avez pas arbitré."
+    )
 
 
 class SettleDialog(QDialog):
@@ -55,11 +72,19 @@ class SettleDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Attribuer")
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Attribuer")
+        # « Attribuer » waits for a partner to be chosen (no silent close without one).
+        self.ok_button.setEnabled(False)
+        self.group.idToggled.connect(self._on_group_idToggled)
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    @Slot(int, bool)
+    def _on_group_idToggled(self, _partner_id: int, _checked: bool) -> None:  # noqa: N802
+        self.ok_button.setEnabled(self.group.checkedId() >= 0)
 
     def chosen_partner(self) -> int | None:
         """The chosen partner's id, or None when none is ticked."""
@@ -128,12 +153,7 @@ class ConflictsWindow(QDialog):
         self.model.set_rows(conflicts)
         self.view.resizeColumnsToContents()
         self.view.resizeRowsToContents()
-        self.summary.setText(
-            "Aucun conflit entre portefeuilles."
-            if not conflicts
-            else f"{len(conflicts)} entreprise(s) revendiquée(s) par plusieurs partenaires : "
-            "elles ne sont attribuées à personne tant que vous n'avez pas arbitré."
-        )
+        self.summary.setText(conflicts_summary(len(conflicts)))
         self.settle_button.setEnabled(bool(conflicts))
         if conflicts:
             self.view.selectRow(0)
