@@ -73,7 +73,7 @@ def upgrade() -> None:
     )
     op.create_table(
         'contact_service',
-        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
         sa.Column('contact_id', sa.Integer(), nullable=False),
         sa.Column('siret', sa.String(length=14), nullable=False),
         sa.Column('offer_id', sa.Integer(), nullable=False),
@@ -95,6 +95,18 @@ def upgrade() -> None:
             name=op.f('fk_contact_service_siret_establishment'), ondelete='CASCADE',
         ),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_contact_service')),
+        # What a login writing by direct SQL may not record either.
+        sa.CheckConstraint(
+            "status IN ('proposed', 'accepted', 'done', 'refused')",
+            name=op.f('ck_contact_service_status'),
+        ),
+        sa.CheckConstraint(
+            'quantity IS NULL OR quantity BETWEEN 1 AND 10000',
+            name=op.f('ck_contact_service_quantity'),
+        ),
+        sa.CheckConstraint(
+            "date BETWEEN '2000-01-01' AND '2100-12-31'", name=op.f('ck_contact_service_date')
+        ),
     )
     with op.batch_alter_table('contact_service') as batch_op:
         for column in ('contact_id', 'siret', 'offer_id', 'date'):
@@ -108,12 +120,21 @@ def upgrade() -> None:
         sa.Column('blocked_at', sa.DateTime(), nullable=False),
         sa.Column('blocked_by', sa.String(length=200), nullable=True),
         sa.Column('source', sa.String(length=20), nullable=False),
+        # Set by a trigger to session_user on PostgreSQL (never by the client).
+        sa.Column('login', sa.String(length=63), nullable=True),
         _version(),
         sa.ForeignKeyConstraint(
             ['siret'], ['establishment.siret'],
             name=op.f('fk_firm_block_siret_establishment'), ondelete='CASCADE',
         ),
         sa.PrimaryKeyConstraint('siret', name=op.f('pk_firm_block')),
+        sa.CheckConstraint(
+            "reason IN ('refusal', 'closed', 'followed_elsewhere', 'other')",
+            name=op.f('ck_firm_block_reason'),
+        ),
+        sa.CheckConstraint(
+            'note IS NULL OR length(note) <= 2000', name=op.f('ck_firm_block_note')
+        ),
     )
     op.create_table(
         'portfolio_claim',
