@@ -70,9 +70,8 @@ def test_a_campaign_file_refuses_absurd_services_and_marks(tmp_path: Path) -> No
     with closing(sqlite3.connect(path)) as conn:
         siret, contact_id = conn.execute("SELECT siret, id FROM contact LIMIT 1").fetchone()
         (offer,) = conn.execute("SELECT id FROM service_offer WHERE code = 'POEI'").fetchone()
-        today = "date('now')"
-        for _what, status, day, quantity in _BAD_SERVICES:
-            day = today if day == "current_date" else day
+        for _what, status, typed_day, quantity in _BAD_SERVICES:
+            day = "date('now')" if typed_day == "current_date" else typed_day
             with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
                 conn.execute(
                     "INSERT INTO contact_service (contact_id, siret, offer_id, status, date, "
@@ -180,17 +179,20 @@ def test_a_partner_cannot_shorten_nor_take_over_coordinations_mark(
     with shared_demo.connect() as owner:
         assert owner.execute(read, (held,)).fetchone() == permanent
     # Its own mark it renews through the command line too.
-    assert (
-        run(["firm", "block", shared_demo.as_login(login), own, "--reason", "fermée"]) == 0
-    ), capsys.readouterr().err
+    assert run(["firm", "block", shared_demo.as_login(login), own, "--reason", "fermée"]) == 0, (
+        capsys.readouterr().err
+    )
     with shared_demo.connect() as owner:
         assert owner.execute(read, (own,)).fetchone()[::3] == ("closed", login)  # type: ignore[index]
     # Coordination still changes any mark, the partner's included.
     assert run(["firm", "block", shared_demo.url, own, "--reason", "refus"]) == 0
     with shared_demo.connect(login) as conn:
-        assert conn.execute(
-            "UPDATE firm_block SET until = current_date + 3 WHERE siret = %s", (own,)
-        ).rowcount == 0
+        assert (
+            conn.execute(
+                "UPDATE firm_block SET until = current_date + 3 WHERE siret = %s", (own,)
+            ).rowcount
+            == 0
+        )
 
 
 @pytestmark_pg
@@ -229,7 +231,9 @@ def test_a_partner_records_only_sensible_services_on_its_contacts_firm(
         ).fetchone()
         assert row is not None and row[1] == mine
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("UPDATE contact_service SET siret = %s WHERE id = %s", (other_mine, row[0]))
+            conn.execute(
+                "UPDATE contact_service SET siret = %s WHERE id = %s", (other_mine, row[0])
+            )
     with shared_demo.connect() as owner:
         kind = owner.execute(
             "SELECT data_type FROM information_schema.columns "
