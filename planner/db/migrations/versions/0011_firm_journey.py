@@ -34,7 +34,11 @@ NEW_TABLES = (
 # a firm can be marked « ne pas solliciter »; a partner's portfolio claims the
 # firms it already follows. On PostgreSQL the new tables get the row versions,
 # the journal, the change notices and row-level security of 0010, and the
-# campaign's existing group roles get their privileges on them.
+# campaign's existing group roles get their privileges on them. What a login
+# writing by direct SQL may not record is checked by the database: CHECK
+# constraints on both backends; on PostgreSQL a mark is signed with the
+# session's login by a trigger (a partner changes only its own marks), and a
+# service is tied to its contact's firm.
 
 
 def _version() -> sa.Column[int]:
@@ -243,12 +247,12 @@ def _grant_existing_groups(bind: sa.Connection) -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
-    if bind.dialect.name == 'postgresql':
-        for statement in pg_access.uninstall_statements(NEW_TABLES):
-            op.execute(statement)
-        for statement in pg_triggers.uninstall_statements(NEW_TABLES):
-            op.execute(statement)
+    # Dropping the tables drops their policies and triggers; the functions the
+    # older tables use stay (``uninstall_statements`` would remove those too).
     for table in reversed(NEW_TABLES):
         op.drop_table(table)
+    if bind.dialect.name == 'postgresql':
+        op.execute('DROP FUNCTION IF EXISTS planner_stamp_login()')
+        op.execute('DROP FUNCTION IF EXISTS planner_service_firm()')
 
 
