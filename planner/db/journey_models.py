@@ -8,10 +8,28 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from planner.db.base import Base, Versioned, now
+
+# The CHECK constraints of migration 0011, in SQL both backends read (the codes of
+# ``planner.domain.service_offer.SERVICE_STATUSES`` and ``planner.domain.solicitation.
+# BLOCK_REASONS``; ``tests/db/test_firm_journey_schema.py`` keeps them in step).
+SERVICE_STATUS_CHECK = "status IN ('proposed', 'accepted', 'done', 'refused')"
+SERVICE_QUANTITY_CHECK = "quantity IS NULL OR quantity BETWEEN 1 AND 10000"
+SERVICE_DATE_CHECK = "date BETWEEN '2000-01-01' AND '2100-12-31'"
+BLOCK_REASON_CHECK = "reason IN ('refusal', 'closed', 'followed_elsewhere', 'other')"
+BLOCK_NOTE_CHECK = "note IS NULL OR length(note) <= 2000"
 
 
 class ServiceOffer(Versioned, Base):
@@ -53,8 +71,17 @@ class ContactService(Versioned, Base):
     """
 
     __tablename__ = "contact_service"
+    # Checked by the database too: a login writing by direct SQL (« psql ») gets no
+    # other status, no absurd date or number (``planner/services/offers/recording.py``
+    # says the same in French). On PostgreSQL a trigger also ties the SIRET to the
+    # contact's (``planner/db/pg_triggers.py``).
+    __table_args__ = (
+        CheckConstraint(SERVICE_STATUS_CHECK, name="status"),
+        CheckConstraint(SERVICE_QUANTITY_CHECK, name="quantity"),
+        CheckConstraint(SERVICE_DATE_CHECK, name="date"),
+    )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     contact_id: Mapped[int] = mapped_column(
         ForeignKey("contact.id", ondelete="CASCADE"), index=True
     )
@@ -79,6 +106,10 @@ class FirmBlock(Versioned, Base):
     """
 
     __tablename__ = "firm_block"
+    __table_args__ = (
+        CheckConstraint(BLOCK_REASON_CHECK, name="reason"),
+        CheckConstraint(BLOCK_NOTE_CHECK, name="note"),
+    )
 
     siret: Mapped[str] = mapped_column(
         ForeignKey("establishment.siret", ondelete="CASCADE"), primary_key=True
@@ -91,6 +122,11 @@ class FirmBlock(Versioned, Base):
     blocked_by: Mapped[str | None] = mapped_column(String(200))
     # manual | workbook | import
     source: Mapped[str] = mapped_column(String(20), default="manual")
+    # The login that wrote the mark last: on PostgreSQL a trigger sets it to
+    # ``session_user`` whatever the client sends, and a partner's or adviser's
+    # login may change only its own marks (row-level security); on SQLite, the
+    # user of the computer.
+    login: Mapped[str | None] = mapped_column(String(63))
 
 
 class PortfolioClaim(Versioned, Base):

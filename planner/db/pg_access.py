@@ -113,7 +113,14 @@ _READ: dict[str, str] = {
     "session_invitee": _VISIBLE_FIRM,
     "session_host": _VISIBLE_FIRM,
     "supported_firm": _VISIBLE_FIRM,
-    "journal": f"siret IS NOT NULL AND {_VISIBLE_FIRM}",
+    # A portfolio claim's entries are its partner's only (like the claims
+    # themselves): the journal of a firm it sees must not tell it which other
+    # partner claims that firm.
+    "journal": (
+        f"siret IS NOT NULL AND {_VISIBLE_FIRM} AND (table_name <> 'portfolio_claim' "
+        f"OR ((before IS NULL OR before ->> 'partner_id' = {_PARTNER}::text) "
+        f"AND (after IS NULL OR after ->> 'partner_id' = {_PARTNER}::text)))"
+    ),
     # The task force: its own partner, teams, advisers and remit.
     "partner": f"id = {_PARTNER}",
     "team": f"partner_id = {_PARTNER}",
@@ -189,14 +196,16 @@ _FIELD_WRITES: tuple[tuple[str, str, str, str | None, str], ...] = (
         f"{_FIELD_ROLES} AND {_VISIBLE_FIRM} AND contact_id IN (SELECT c.id FROM contact c)",
     ),
     # A partner or adviser marks its own firms « ne pas solliciter » (a refusal
-    # read back from its workbook), and may renew such a mark.
+    # read back from its workbook), and may renew a mark it set itself (``login``
+    # is set by a trigger, ``pg_triggers.py``): never one of coordination's or of
+    # another login's.
     ("firm_block", "planner_field_blocks", "INSERT", None, f"{_FIELD_ROLES} AND {_VISIBLE_FIRM}"),
     (
         "firm_block",
         "planner_field_reblocks",
         "UPDATE",
-        f"{_FIELD_ROLES} AND {_VISIBLE_FIRM}",
-        f"{_FIELD_ROLES} AND {_VISIBLE_FIRM}",
+        f"{_FIELD_ROLES} AND {_VISIBLE_FIRM} AND login = session_user",
+        f"{_FIELD_ROLES} AND {_VISIBLE_FIRM} AND login = session_user",
     ),
 )
 

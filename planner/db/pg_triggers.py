@@ -9,6 +9,9 @@ Installed by migration 0010 on a PostgreSQL campaign (nothing on SQLite):
   ``SECURITY DEFINER`` so that logins that may not write the journal still
   leave their trace, under their own name (``session_user``).
 - ``planner_forbid_change``: the journal is append-only, for its owner too.
+- ``planner_stamp_login``: BEFORE INSERT/UPDATE on ``firm_block`` (0011), sets
+  ``login`` to ``session_user``; ``planner_service_firm``: on ``contact_service``,
+  sets the SIRET from the contact's (refuses another one).
 - ``planner_notify``: one notice per statement and table on the channel
   ``planner_change``, with the table, the login and the backend's pid; the
   open apps refresh what shows that table.
@@ -188,6 +191,40 @@ BEGIN
 END
 $$
 """,
+    """
+CREATE OR REPLACE FUNCTION planner_stamp_login() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    -- Who wrote the row last is the server's word, never the client's: row-level
+    -- security lets a field login change only the rows it wrote (pg_access.py).
+    NEW.login := session_user;
+    RETURN NEW;
+END
+$$
+""",
+    """
+CREATE OR REPLACE FUNCTION planner_service_firm() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    firm text;
+BEGIN
+    -- A service is recorded for its contact's firm, never for another one.
+    -- Runs with the writer's rights: a contact it cannot see gives no firm, and
+    -- the foreign key or the row-level security refuses the row.
+    SELECT c.siret INTO firm FROM contact c WHERE c.id = NEW.contact_id;
+    IF firm IS NULL THEN
+        RETURN NEW;
+    END IF;
+    IF NEW.siret IS NOT NULL AND NEW.siret <> firm THEN
+        RAISE EXCEPTION 'Un service se rattache à l''établissement de son contact (%), '
+            'pas à %.', firm, NEW.siret
+            USING ERRCODE = 'check_violation';
+    END IF;
+    NEW.siret := firm;
+    RETURN NEW;
+END
+$$
+""",
     f"""
 CREATE OR REPLACE FUNCTION planner_notify() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -206,6 +243,14 @@ _TRIGGER_FUNCTIONS = (
     "planner_journal()",
     "planner_forbid_change()",
     "planner_notify()",
+    "planner_stamp_login()",
+    "planner_service_firm()",
+)
+
+# Row triggers of single tables: (table, trigger, function), BEFORE INSERT OR UPDATE.
+_ROW_GUARDS: tuple[tuple[str, str, str], ...] = (
+    ("firm_block", "planner_stamp_login", "planner_stamp_login"),
+    ("contact_service", "planner_service_firm", "planner_service_firm"),
 )
 
 
@@ -241,6 +286,14 @@ def install_statements(tables: Collection[str] | None = None) -> Iterator[str]:
             f"CREATE TRIGGER planner_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
             f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION planner_notify()"
         )
+    for table, trigger, function in _ROW_GUARDS:
+        if not wanted(table):
+            continue
+        yield f"DROP TRIGGER IF EXISTS {trigger} ON {table}"
+        yield (
+            f"CREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {function}()"
+        )
     yield "DROP TRIGGER IF EXISTS planner_append_only ON journal"
     yield (
         "CREATE TRIGGER planner_append_only BEFORE UPDATE OR DELETE ON journal "
@@ -271,11 +324,16 @@ def uninstall_statements(tables: Collection[str] | None = None) -> Iterator[str]
             yield f"DROP TRIGGER IF EXISTS planner_journal ON {followed.name}"
     for table in filter(wanted, NOTIFIED_TABLES):
         yield f"DROP TRIGGER IF EXISTS planner_notify ON {table}"
+    for table, trigger, _function in _ROW_GUARDS:
+        if wanted(table):
+            yield f"DROP TRIGGER IF EXISTS {trigger} ON {table}"
     for name in (
         "planner_row_version",
         "planner_journal",
         "planner_forbid_change",
         "planner_notify",
+        "planner_stamp_login",
+        "planner_service_firm",
     ):
         yield f"DROP FUNCTION IF EXISTS {name}() CASCADE"
     yield "DROP FUNCTION IF EXISTS planner_clock_version(bigint)"

@@ -33,6 +33,9 @@ class CampaignKey:
     campaign_id: str
     name: str
     secret: bytes = field(repr=False)
+    withheld: bool = False
+    """The key exists but this login may not read it (a partner's or adviser's login on
+    a shared campaign): reading back a signed workbook is coordination's job."""
 
 
 @dataclass(frozen=True)

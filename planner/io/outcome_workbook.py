@@ -175,6 +175,13 @@ def _check_head(
             file=name,
         )
     origin = head.get("campaign", "") or "?"
+    if campaign is not None and campaign.withheld:
+        raise InputError(
+            "relire un classeur signé demande le rôle coordination : confiez-le au "
+            f"coordinateur de la campagne « {campaign.name} », qui détient la clé de "
+            "signature des listes d'appels (rien n'a été relu)",
+            file=name,
+        )
     known = campaign is not None and campaign.campaign_id and campaign.secret
     if not known or campaign is None or head.get("campaign_id") != campaign.campaign_id:
         # Two campaigns may share a name (a copy, a campaign made again): the

@@ -296,3 +296,40 @@ def test_a_partner_login_records_services_and_marks_on_its_firms_only(shared: st
     assert [t for t, _ in journal] == ["contact_service", "firm_block", "firm_block"]
     assert {who for _, who in journal} == {login}
     assert version is not None and int(version[0]) > 0  # type: ignore[call-overload]
+
+
+@pytest.mark.postgres
+def test_downgrading_0011_keeps_the_older_tables_guarded(pg_database: str) -> None:
+    from alembic import command
+
+    from planner.db.store import _alembic_config, _upgrade, create_store
+
+    store = create_store(pg_database)
+    engine = store.engine
+    guards = (
+        "SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = 'assignment'::regclass "
+        "AND tgname = 'planner_row_version'), (SELECT count(*) FROM pg_policies "
+        "WHERE tablename = 'journal')"
+    )
+    try:
+        with engine.connect() as conn:
+            before = conn.execute(text(guards)).one()
+        assert before[0] == 1 and before[1] > 0
+        cfg = _alembic_config()
+        with engine.connect() as conn, conn.begin():
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0010")
+        with engine.connect() as conn:
+            assert conn.execute(text(guards)).one() == before
+            assert conn.execute(text("SELECT to_regclass('firm_block')")).scalar() is None
+        _upgrade(engine)
+        with engine.connect() as conn:
+            assert conn.execute(text(guards)).one() == before
+            assert (
+                conn.execute(
+                    text("SELECT count(*) FROM pg_trigger WHERE tgname = 'planner_stamp_login'")
+                ).scalar()
+                == 1
+            )
+    finally:
+        store.close()

@@ -99,11 +99,13 @@ def test_stage_is_the_furthest_point_of_the_history(
             poei = session.scalar(
                 select(models.ServiceOffer.id).where(models.ServiceOffer.code == "POEI")
             )
-            contact = session.scalars(
-                select(models.Contact).where(models.Contact.siret == sirets[3])
-            ).first()
-            assert contact is not None and poei is not None
+            assert poei is not None
             for siret, status in ((sirets[3], "done"), (sirets[2], "proposed")):
+                # A service belongs to its contact's firm (PostgreSQL refuses another).
+                contact = session.scalars(
+                    select(models.Contact).where(models.Contact.siret == siret)
+                ).first()
+                assert contact is not None
                 session.add(
                     models.ContactService(
                         contact_id=contact.id, siret=siret, offer_id=poei, status=status, date=later

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from planner.db import models
 from planner.db.store import CampaignStore
 from planner.domain.cell_text import workbook_text
-from planner.domain.errors import InputError
+from planner.domain.errors import InputError, PlannerError
 from planner.domain.json_types import JsonObject
 from planner.domain.outcomes import WITH_NEED
 from planner.domain.progress import CancelToken
@@ -42,6 +42,7 @@ from planner.services.followup.outcome_services import (
     check_services,
     load_catalogue,
 )
+from planner.services.shared_campaign.access import current_access
 
 CHANNEL = "téléphone"
 
@@ -119,6 +120,17 @@ class OutcomePreview:
         }
 
 
+def _key_withheld(store: CampaignStore) -> bool:
+    """Whether the campaign's signing key is hidden from the login (no identity row read):
+    on a shared campaign, row-level security keeps it for coordination."""
+    if store.engine.dialect.name != "postgresql":
+        return False
+    try:
+        return current_access(store).role != "coordination"
+    except PlannerError:
+        return True
+
+
 def preview_outcomes(
     store: CampaignStore,
     paths: Sequence[Path],
@@ -142,7 +154,7 @@ def preview_outcomes(
     identity = stored_identity(store)
     # The export wrote the name cleaned (no control character, cell-sized).
     name = workbook_text(identity.name if identity else read_header(store).name)
-    key = identity.key() if identity else CampaignKey("", name, b"")
+    key = identity.key() if identity else CampaignKey("", name, b"", _key_withheld(store))
     refuse = refuse_unsigned or stored_refuse_unsigned(store)
     with store.session() as session:
         partners = set(session.scalars(select(models.Partner.name)))

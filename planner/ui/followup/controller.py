@@ -66,6 +66,7 @@ class FollowupController(QObject):
         export.setObjectName("callListExport")
         read_back = QAction("&Relire les listes complétées…", window)
         read_back.triggered.connect(self.import_outcomes)
+        read_back.setObjectName("outcomesReadBack")
         unsigned = QAction("Refuser les listes &non signées à la relecture", window)
         unsigned.setCheckable(True)
         unsigned.setObjectName("refuseUnsignedLists")

@@ -36,6 +36,7 @@ COORDINATION_ONLY: frozenset[str] = frozenset(
         "refuseUnsignedLists",  # Suivi › Refuser les listes non signées (campaign setting)
         "priorityWeights",  # Suivi › Priorités… (campaign setting)
         "callListExport",  # signed with the campaign's key, which only coordination reads
+        "outcomesReadBack",  # Suivi › Relire les listes complétées… (checked with that key)
         "offerCatalogue",  # Task force › Offre de services… (the shared catalogue)
     }
 )

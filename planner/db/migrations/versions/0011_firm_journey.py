@@ -34,7 +34,11 @@ NEW_TABLES = (
 # a firm can be marked « ne pas solliciter »; a partner's portfolio claims the
 # firms it already follows. On PostgreSQL the new tables get the row versions,
 # the journal, the change notices and row-level security of 0010, and the
-# campaign's existing group roles get their privileges on them.
+# campaign's existing group roles get their privileges on them. What a login
+# writing by direct SQL may not record is checked by the database: CHECK
+# constraints on both backends; on PostgreSQL a mark is signed with the
+# session's login by a trigger (a partner changes only its own marks), and a
+# service is tied to its contact's firm.
 
 
 def _version() -> sa.Column[int]:
@@ -73,7 +77,7 @@ def upgrade() -> None:
     )
     op.create_table(
         'contact_service',
-        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
         sa.Column('contact_id', sa.Integer(), nullable=False),
         sa.Column('siret', sa.String(length=14), nullable=False),
         sa.Column('offer_id', sa.Integer(), nullable=False),
@@ -95,6 +99,18 @@ def upgrade() -> None:
             name=op.f('fk_contact_service_siret_establishment'), ondelete='CASCADE',
         ),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_contact_service')),
+        # What a login writing by direct SQL may not record either.
+        sa.CheckConstraint(
+            "status IN ('proposed', 'accepted', 'done', 'refused')",
+            name=op.f('ck_contact_service_status'),
+        ),
+        sa.CheckConstraint(
+            'quantity IS NULL OR quantity BETWEEN 1 AND 10000',
+            name=op.f('ck_contact_service_quantity'),
+        ),
+        sa.CheckConstraint(
+            "date BETWEEN '2000-01-01' AND '2100-12-31'", name=op.f('ck_contact_service_date')
+        ),
     )
     with op.batch_alter_table('contact_service') as batch_op:
         for column in ('contact_id', 'siret', 'offer_id', 'date'):
@@ -108,12 +124,21 @@ def upgrade() -> None:
         sa.Column('blocked_at', sa.DateTime(), nullable=False),
         sa.Column('blocked_by', sa.String(length=200), nullable=True),
         sa.Column('source', sa.String(length=20), nullable=False),
+        # Set by a trigger to session_user on PostgreSQL (never by the client).
+        sa.Column('login', sa.String(length=63), nullable=True),
         _version(),
         sa.ForeignKeyConstraint(
             ['siret'], ['establishment.siret'],
             name=op.f('fk_firm_block_siret_establishment'), ondelete='CASCADE',
         ),
         sa.PrimaryKeyConstraint('siret', name=op.f('pk_firm_block')),
+        sa.CheckConstraint(
+            "reason IN ('refusal', 'closed', 'followed_elsewhere', 'other')",
+            name=op.f('ck_firm_block_reason'),
+        ),
+        sa.CheckConstraint(
+            'note IS NULL OR length(note) <= 2000', name=op.f('ck_firm_block_note')
+        ),
     )
     op.create_table(
         'portfolio_claim',
@@ -222,12 +247,12 @@ def _grant_existing_groups(bind: sa.Connection) -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
-    if bind.dialect.name == 'postgresql':
-        for statement in pg_access.uninstall_statements(NEW_TABLES):
-            op.execute(statement)
-        for statement in pg_triggers.uninstall_statements(NEW_TABLES):
-            op.execute(statement)
+    # Dropping the tables drops their policies and triggers; the functions the
+    # older tables use stay (``uninstall_statements`` would remove those too).
     for table in reversed(NEW_TABLES):
         op.drop_table(table)
+    if bind.dialect.name == 'postgresql':
+        op.execute('DROP FUNCTION IF EXISTS planner_stamp_login()')
+        op.execute('DROP FUNCTION IF EXISTS planner_service_firm()')
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from planner.db.models import Establishment, FirmBlock
@@ -124,6 +125,9 @@ def block_firm(
     if block is None:
         block = FirmBlock(siret=siret)
         session.add(block)
+    else:
+        _check_own_mark(session, block)
+    block.login = _os_login()  # on PostgreSQL a trigger writes session_user instead
     block.reason = reason
     block.note = note
     block.until = until
@@ -132,6 +136,31 @@ def block_firm(
     block.source = source
     session.flush()
     return _view(block)
+
+
+def _os_login() -> str | None:
+    try:
+        return getpass.getuser()[:63]
+    except (KeyError, OSError):  # no passwd entry (containers)
+        return None
+
+
+def _check_own_mark(session: Session, block: FirmBlock) -> None:
+    """On a shared campaign, a partner's or adviser's login changes only the marks it set:
+    another's (coordination's above all) stays as it is, and the login is told why rather
+    than refused by row-level security (``planner/db/pg_access.py``)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    login, role = session.execute(text("SELECT session_user, planner_access_role()")).one()
+    if role not in ("partenaire", "conseiller") or block.login == login:
+        return
+    until = f", jusqu'au {block.until:%d/%m/%Y}" if block.until else ", sans date de fin"
+    reason = BLOCK_REASONS.get(block.reason, block.reason)
+    raise BlockError(
+        f"L'entreprise {block.siret} est déjà marquée « ne pas solliciter » par la "
+        f"coordination ou un autre compte ({block.login or 'inconnu'} : {reason}{until}) : "
+        "la marque reste telle quelle. Pour la changer, voyez avec le coordinateur."
+    )
 
 
 def lift_block(session: Session, siret: str) -> bool:
