@@ -1,5 +1,6 @@
 """The demo's job-discovery sessions: two held ones in the last weeks (their host firms
-and the invitees who came are *accompagnées*), two months ahead, one deliberate clash."""
+and the invitees who came are *accompagnées*), two months ahead, one deliberate clash
+and a Saturday forum (a warning)."""
 
 from __future__ import annotations
 
@@ -231,3 +232,19 @@ def _deliberate_clash(
         themes=[("rome", "K1801")],
     )
     save_session(store, draft, override="Démo : conflit volontaire, à régler par le coordinateur")
+    # A forum held on a Saturday, as some are: a warning the coordinator can leave.
+    saturday = monday + dt.timedelta(weeks=3, days=5)
+    forum = dt.datetime.combine(saturday, dt.time(10, 0))
+    save_session(
+        store,
+        SessionDraft(
+            kind="information",
+            title="Forum de l'emploi de Plaine Commune (samedi)",
+            starts_at=forum,
+            ends_at=forum + dt.timedelta(hours=5),
+            venue_id=town_halls[1] if len(town_halls) > 1 else None,
+            capacity=200,
+            adviser_ids=advisers[1:2],
+            themes=[("rome", "M1607")],
+        ),
+    )
