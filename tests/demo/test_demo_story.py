@@ -86,7 +86,7 @@ def test_a_few_dozen_firms_accompanied_each_week_against_a_reachable_target(
 
 def test_sessions_already_held_and_sessions_within_their_places(demo: CampaignStore) -> None:
     now = dt.datetime.now()
-    S, I, H = models.DiscoverySession, models.SessionInvitee, models.SessionHost  # noqa: N806
+    S, SI, H = models.DiscoverySession, models.SessionInvitee, models.SessionHost  # noqa: N806
     with demo.session() as session:
         held = session.scalars(select(S).where(S.status == "held")).all()
         assert len(held) >= 2
@@ -94,12 +94,12 @@ def test_sessions_already_held_and_sessions_within_their_places(demo: CampaignSt
             assert row.starts_at < now and row.attendance and row.hires is not None
             hosts = session.scalar(select(func.count()).where(H.session_id == row.id))
             came = session.scalar(
-                select(func.count()).where(I.session_id == row.id, I.status == "attended")
+                select(func.count()).where(SI.session_id == row.id, SI.status == "attended")
             )
             assert hosts and came, row.title
         invited = session.execute(
-            select(S.title, S.capacity, func.count(I.siret))
-            .join(I, I.session_id == S.id)
+            select(S.title, S.capacity, func.count(SI.siret))
+            .join(SI, SI.session_id == S.id)
             .group_by(S.id, S.title, S.capacity)
         ).all()
         services = realised_services(session)

@@ -37,13 +37,11 @@ def test_the_target_line_is_drawn_at_its_level_with_its_value(qtbot: QtBot) -> N
     assert isinstance(level, QLineSeries)
     assert level.name() == "Objectif hebdomadaire : 25"
     assert {p.y() for p in level.points()} == {25.0}
-    pins = {
-        i.text(): i for i in figure.childItems() if isinstance(i, QGraphicsSimpleTextItem)
-    }
-    qtbot.waitUntil(lambda: pins["Objectif : 25"].isVisible())
+    pins = {i.text(): i for i in figure.childItems() if isinstance(i, QGraphicsSimpleTextItem)}
+    pin = pins["Objectif : 25"]
+    qtbot.waitUntil(pin.isVisible)
     # written just above the dashed line, inside the plot, not on the x axis
     on_line = figure.mapToPosition(QPointF(1.5, 25.0), level)
-    pin = pins["Objectif : 25"]
     bottom = pin.pos().y() + pin.boundingRect().height()
     assert on_line.y() - 12 < bottom <= on_line.y()
     assert figure.plotArea().contains(pin.pos())

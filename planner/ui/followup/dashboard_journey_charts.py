@@ -7,7 +7,6 @@ import polars as pl
 from PySide6.QtCore import QPointF
 
 from planner.domain.french_numbers import integer
-
 from planner.services.followup.dashboard.journey import STAGE_LABELS, TOTAL_ROW
 from planner.ui.followup.dashboard_charts import (
     DashboardChart,
@@ -61,5 +60,6 @@ def accompanied_figure(weekly: pl.DataFrame, target: int | None) -> Figure:
         title="Entreprises accompagnées par semaine",
     )
     if target and isinstance(figure, DashboardChart):
-        figure.pin(f"Objectif : {integer(target)}", QPointF((len(weeks) - 1) / 2, float(target)), "above")
+        middle = QPointF((len(weeks) - 1) / 2, float(target))
+        figure.pin(f"Objectif : {integer(target)}", middle, "above")
     return figure
