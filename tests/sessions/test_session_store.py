@@ -37,8 +37,11 @@ def test_demo_has_two_months_and_exactly_one_deliberate_clash(demo_file: Path) -
     store = open_store(demo_file)
     try:
         records = list_sessions(store)
-        assert len(records) >= 20
-        span = records[-1].starts_at - records[0].starts_at
+        held = [r for r in records if r.status == "held"]
+        coming = [r for r in records if r.status != "held"]
+        assert len(coming) >= 20 and len(held) == 2
+        assert all(r.starts_at < dt.datetime.now() < coming[0].starts_at for r in held)
+        span = coming[-1].starts_at - coming[0].starts_at
         assert dt.timedelta(days=45) <= span <= dt.timedelta(days=62)
         errors = [c for c in plan_clashes(store) if c.is_error]
         pairs = {(c.session_id, c.other_id) for c in errors}

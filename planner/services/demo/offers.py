@@ -12,10 +12,12 @@ from planner.db import models
 from planner.db.store import CampaignStore
 
 # What a reached contact leads to, by outcome: (catalogue codes, chance of a service).
+# Most calls end with no service recorded yet: the demo's ~1,200 contacts a week give
+# a handful to a few dozen firms *accompagnées* each week, as in the field.
 _BY_OUTCOME: dict[str, tuple[tuple[str, ...], float]] = {
-    "Offre déposée": (("OFFRE",), 1.0),
-    "Besoin recueilli": (("POEI", "PMSMP", "AFPR", "MRS", "ALTERNANCE", "PRESENTATION"), 0.8),
-    "Pas de besoin": (("CONSEIL_RH", "AIDE_EMBAUCHE", "PMSMP"), 0.3),
+    "Offre déposée": (("OFFRE",), 0.15),
+    "Besoin recueilli": (("POEI", "PMSMP", "AFPR", "MRS", "ALTERNANCE", "PRESENTATION"), 0.2),
+    "Pas de besoin": (("CONSEIL_RH", "AIDE_EMBAUCHE", "PMSMP"), 0.06),
 }
 _STATUSES = ("proposed", "accepted", "done", "refused")
 _STATUS_WEIGHTS = (4, 2, 4, 1)

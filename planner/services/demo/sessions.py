@@ -1,4 +1,6 @@
-"""The demo's job-discovery sessions: two months of them, with one deliberate clash."""
+"""The demo's job-discovery sessions: two held ones in the last weeks (their host firms
+and the invitees who came are *accompagnées*), two months ahead, one deliberate clash
+and a Saturday forum (a warning)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from planner.db.store import CampaignStore
 from planner.domain.recurrence import Recurrence
 from planner.domain.session_clashes import holiday_name
 from planner.geo.reference import CommuneReference
+from planner.services.sessions.outcome import record_outcome
 from planner.services.sessions.planning import SessionDraft, save_session
 from planner.services.sessions.venues import (
     venue_from_firm,
@@ -125,7 +128,7 @@ def add_demo_sessions(store: CampaignStore, *, seed: int) -> None:
         else:
             pool = town_halls + offices
             venue = pool[index % len(pool)] if pool else None
-        invitees = rng.sample(firms, min(len(firms), capacity + (6 if index == 1 else -4)))
+        invitees = rng.sample(firms, min(len(firms), capacity - 4))  # within its places
         weekday = _WEEKDAYS[index]
         weeks = [w + index % 2 for w in (0, 2, 4, 6)] if index else [0]
         recurrence = Recurrence(6) if index == 0 else None
@@ -152,6 +155,64 @@ def add_demo_sessions(store: CampaignStore, *, seed: int) -> None:
             slot += 1
             save_session(store, draft, override="Démo")
     _deliberate_clash(store, monday, town_halls, advisers)
+    _held_sessions(store, rng, town_halls, partner_ids, advisers)
+
+
+# (theme of _THEMES, days before today, people who came, job offers, hires, comment)
+_HELD: list[tuple[int, int, int, int, int, str]] = [
+    (0, 17, 14, 6, 2, "Bonne dynamique : deux recrutements en CDD à l'entrepôt."),
+    (1, 10, 31, 18, 5, "Forte affluence ; cinq embauches annoncées à la suite."),
+]
+
+
+def _held_sessions(
+    store: CampaignStore,
+    rng: random.Random,
+    town_halls: list[int],
+    partner_ids: list[int],
+    advisers: list[int],
+) -> None:
+    """Two sessions already held (« Tenue »): their hosts and the invitees who came
+    count as firms *accompagnées* on the session's day."""
+    today = dt.date.today()
+    for theme, days_ago, attendance, jobs, hires, notes in _HELD:
+        kind, title, divisions, romes, capacity, hour, hours = _THEMES[theme]
+        day = today - dt.timedelta(days=days_ago)
+        while holiday_name(day) or day.weekday() >= 5:
+            day -= dt.timedelta(days=1)
+        firms = _firms_of(store, divisions)
+        chosen = rng.sample(firms, min(len(firms), capacity - 2))
+        hosts, invitees = chosen[:2], chosen[2:]
+        start = dt.datetime.combine(day, dt.time(hour, 0))
+        draft = SessionDraft(
+            kind=kind,
+            title=title,
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=hours),
+            venue_id=town_halls[(theme + 1) % len(town_halls)] if town_halls else None,
+            capacity=capacity,
+            status="held",
+            partner_ids=rng.sample(partner_ids, min(len(partner_ids), 2)),
+            adviser_ids=advisers[theme : theme + 1],
+            host_sirets=hosts,
+            invitee_sirets=invitees,
+            themes=[("naf", d) for d in divisions] + [("rome", r) for r in romes],
+            attendance=attendance,
+            outcome_notes=notes,
+            jobs_offered=jobs,
+            hires=hires,
+        )
+        (session_id,) = save_session(store, draft, override="Démo")
+        came = {s: "attended" if rng.random() < 0.6 else "absent" for s in invitees}
+        record_outcome(
+            store,
+            session_id,
+            attendance=attendance,
+            jobs_offered=jobs,
+            hires=hires,
+            notes=notes,
+            invitee_statuses=came,
+        )
 
 
 def _deliberate_clash(
@@ -171,3 +232,19 @@ def _deliberate_clash(
         themes=[("rome", "K1801")],
     )
     save_session(store, draft, override="Démo : conflit volontaire, à régler par le coordinateur")
+    # A forum held on a Saturday, as some are: a warning the coordinator can leave.
+    saturday = monday + dt.timedelta(weeks=3, days=5)
+    forum = dt.datetime.combine(saturday, dt.time(10, 0))
+    save_session(
+        store,
+        SessionDraft(
+            kind="information",
+            title="Forum de l'emploi de Plaine Commune (samedi)",
+            starts_at=forum,
+            ends_at=forum + dt.timedelta(hours=5),
+            venue_id=town_halls[1] if len(town_halls) > 1 else None,
+            capacity=200,
+            adviser_ids=advisers[1:2],
+            themes=[("rome", "M1607")],
+        ),
+    )

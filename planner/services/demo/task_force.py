@@ -6,11 +6,12 @@ import random
 
 import polars as pl
 
+from planner.db.models import Adviser
 from planner.db.store import CampaignStore
 from planner.domain.remit import Rule, remit_mask
 from planner.services.demo.partner_portfolios import add_demo_portfolios
 from planner.services.firms.firm_query import load_firms
-from planner.services.task_force.division.run import divide_campaign
+from planner.services.task_force.division.run import commune_points, divide_campaign
 from planner.services.task_force.task_force import add_adviser, add_partner, add_team
 
 # (partner, kind, exclusive, rules, [(team, share of the bassin's firms, advisers)])
@@ -90,6 +91,21 @@ _SET_UP: list[tuple[str, str, bool, list[Rule], list[tuple[str, float, int]]]] =
 ]
 
 
+# Where each team's advisers are based (the agency's commune, at its town hall): the
+# division starts each team there, so « FT Épinay » works around Épinay.
+_BASES: dict[str, tuple[str, ...]] = {
+    "FT Saint-Denis — équipe entreprises": ("93066",),
+    "FT Aubervilliers — équipe entreprises": ("93001",),
+    "FT Saint-Ouen — équipe entreprises": ("93070",),
+    "FT Épinay — équipe entreprises": ("93031",),
+    "FT La Courneuve — équipe entreprises": ("93027",),
+    # Pierrefitte is not in the demo's bassin: the team works from Stains.
+    "FT Pierrefitte-Stains — équipe entreprises": ("93072",),
+    "Mission Locale — relations entreprises": ("93066",),
+    "CCI 93 — conseillers entreprises": ("93066",),
+}
+
+
 def add_demo_task_force(store: CampaignStore, *, seed: int) -> None:
     """Add this part of the demo to a freshly imported demo campaign."""
     rng = random.Random(seed)
@@ -99,6 +115,7 @@ def add_demo_task_force(store: CampaignStore, *, seed: int) -> None:
     names = [(f, la) for f in _FIRST_NAMES for la in _LAST_NAMES]
     rng.shuffle(names)
     used = 0
+    towns = commune_points(sorted({c for codes in _BASES.values() for c in codes}))
     set_up = [
         *_SET_UP,
         (
@@ -115,11 +132,12 @@ def add_demo_task_force(store: CampaignStore, *, seed: int) -> None:
         for team_name, share, advisers in teams:
             team_id = add_team(store, partner_id, team_name, None)
             capacity = round(share * total)
+            bases = [towns[c] for c in _BASES.get(team_name, ()) if c in towns]
             for k in range(advisers):
                 first, last = names[used]
                 used += 1
                 login = f"{first}.{last}".lower().replace("è", "e").replace("é", "e")
-                add_adviser(
+                adviser_id = add_adviser(
                     store,
                     team_id,
                     f"{first} {last}",
@@ -127,5 +145,14 @@ def add_demo_task_force(store: CampaignStore, *, seed: int) -> None:
                     phone="01 48 " + " ".join(str(rng.randint(10, 99)) for _ in range(3)),
                     capacity=capacity // advisers + (1 if k < capacity % advisers else 0),
                 )
+                if bases:
+                    _set_base(store, adviser_id, bases[k % len(bases)])
     add_demo_portfolios(store, seed=seed)  # before the first division, as a coordinator would
     divide_campaign(store, seed=seed, accept_overload=True)
+
+
+def _set_base(store: CampaignStore, adviser_id: int, point: tuple[float, float]) -> None:
+    with store.session() as session:
+        adviser = session.get(Adviser, adviser_id)
+        assert adviser is not None
+        adviser.base_lon, adviser.base_lat = point

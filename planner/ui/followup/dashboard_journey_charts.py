@@ -4,9 +4,17 @@ against the coordinator's target (drawn like the other dashboard charts)."""
 from __future__ import annotations
 
 import polars as pl
+from PySide6.QtCore import QPointF
 
+from planner.domain.french_numbers import integer
 from planner.services.followup.dashboard.journey import STAGE_LABELS, TOTAL_ROW
-from planner.ui.followup.dashboard_charts import Figure, Series, bar_chart, line_chart
+from planner.ui.followup.dashboard_charts import (
+    DashboardChart,
+    Figure,
+    Series,
+    bar_chart,
+    line_chart,
+)
 
 JOURNEY_SERIES = (
     ("contacted", "#9ecae1"),
@@ -35,14 +43,23 @@ def journey_figure(table: pl.DataFrame) -> Figure:
 
 
 def accompanied_figure(weekly: pl.DataFrame, target: int | None) -> Figure:
-    """The firms *accompagnées* each week, and the weekly target as a dashed line."""
+    """The firms *accompagnées* each week, and the weekly target as a dashed line.
+
+    The target's value is written on its line (ending mid-chart, clear of the last
+    week's value), so that the line reads as the target even where the weeks'
+    counts dwarf it.
+    """
     weeks = weekly["week"].to_list()
     line = Series(
         "Accompagnées dans la semaine", ACCOMPANIED_COLOR, weekly["accompanied"].to_list()
     )
-    return line_chart(
+    figure = line_chart(
         weeks,
         [line],
         reference=("Objectif hebdomadaire", float(target)) if target else None,
         title="Entreprises accompagnées par semaine",
     )
+    if target and isinstance(figure, DashboardChart):
+        middle = QPointF((len(weeks) - 1) / 2, float(target))
+        figure.pin(f"Objectif : {integer(target)}", middle, "above")
+    return figure

@@ -14,7 +14,7 @@ import polars as pl
 from sqlalchemy import delete, select, text
 
 from planner.db.bulk import bulk_insert
-from planner.db.models import Assignment
+from planner.db.models import Adviser, Assignment
 from planner.db.store import CampaignStore
 from planner.domain.errors import PlannerError
 from planner.domain.progress import CancelToken, Progress, no_progress
@@ -146,6 +146,36 @@ def _positions(firms: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     return np.nan_to_num(lon), np.nan_to_num(lat), ~missing, placed
 
 
+def _team_bases(store: CampaignStore, team_ids: list[int], lat0: float) -> np.ndarray:
+    """Where each team starts (teams × 2, km): the mean of its advisers' bases.
+
+    A coordinator expects a team named after a commune to be around it: its
+    advisers' bases say where it works. A team without any base gets NaN (its
+    start is drawn among its firms).
+    """
+    with store.session() as session:
+        rows = session.execute(
+            select(Adviser.team_id, Adviser.base_lon, Adviser.base_lat).where(
+                Adviser.base_lon.is_not(None), Adviser.base_lat.is_not(None)
+            )
+        ).all()
+    index = {t: i for i, t in enumerate(team_ids)}
+    sums = np.zeros((len(team_ids), 2))
+    counts = np.zeros(len(team_ids))
+    for team_id, base_lon, base_lat in rows:
+        i = index.get(team_id)
+        if i is None or not (math.isfinite(base_lon) and math.isfinite(base_lat)):
+            continue
+        sums[i] += (base_lon, base_lat)
+        counts[i] += 1
+    start = np.full((len(team_ids), 2), np.nan)
+    known = counts > 0
+    if known.any():
+        mean = sums[known] / counts[known][:, None]
+        start[known] = project_km(mean[:, 0], mean[:, 1], lat0)
+    return start
+
+
 def _current(
     store: CampaignStore, sirets: list[str], team_ids: list[int], versions: dict[str, int]
 ) -> dict[str, np.ndarray]:
@@ -257,7 +287,9 @@ def _divide(
     in_conflict = np.array([s in held for s in sirets], dtype=bool)
     allowed = allowed & ~in_conflict[:, None]
     capacity = np.array([t.capacity for t in force.teams], dtype=float)
-    xy = project_km(lon, lat)
+    lat0 = float(np.nanmean(lat)) if lat.size else 0.0
+    xy = project_km(lon, lat, lat0)
+    start = _team_bases(store, team_ids, lat0)
     targets = capacity_targets(int((allowed.any(axis=1) | (state["locked"] >= 0)).sum()), capacity)
     problems = infeasibility_messages(force, firms, allowed, targets)
     if problems and not accept_overload:
@@ -270,6 +302,7 @@ def _divide(
         current=state["current"],
         locked=state["locked"],
         group=communes.to_numpy().astype(np.int64),
+        start=start,
         seed=seed,
         progress=progress,
         cancel=cancel,

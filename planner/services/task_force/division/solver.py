@@ -68,9 +68,10 @@ class FlowResult:
     max_arcs: int = 0
 
 
-def project_km(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """Equirectangular projection around the mean latitude, in km (n × 2)."""
-    lat0 = float(np.nanmean(lat)) if lat.size else 0.0
+def project_km(lon: np.ndarray, lat: np.ndarray, lat0: float | None = None) -> np.ndarray:
+    """Equirectangular projection around ``lat0`` (default: the mean latitude), in km (n × 2)."""
+    if lat0 is None:
+        lat0 = float(np.nanmean(lat)) if lat.size else 0.0
     x = np.radians(lon) * 6371.0 * np.cos(np.radians(lat0))
     y = np.radians(lat) * 6371.0
     return np.column_stack([x, y])
@@ -90,8 +91,15 @@ def capacity_targets(total: int, capacity: np.ndarray) -> np.ndarray:
 
 
 def _initial_centres(
-    xy: np.ndarray, allowed: np.ndarray, current: np.ndarray, seed: int
+    xy: np.ndarray,
+    allowed: np.ndarray,
+    current: np.ndarray,
+    seed: int,
+    start: np.ndarray | None = None,
 ) -> np.ndarray:
+    """Each team's first centre: its current firms' centroid, else its ``start``
+    point (its advisers' bases), else a firm it may take, drawn far from the others
+    (the teams that start from their bases are placed before any is drawn)."""
     rng = np.random.default_rng(seed)
     teams = allowed.shape[1]
     centres = np.zeros((teams, 2))
@@ -99,9 +107,16 @@ def _initial_centres(
     # up to date (with the centres placed since) only when a centre is drawn
     nearest = np.full(len(xy), np.inf)
     pending: list[np.ndarray] = []
-    placed = False
+    based = np.zeros(teams, dtype=bool)
+    if start is not None:
+        based = np.isfinite(start).all(axis=1) & ~np.isin(np.arange(teams), current)
+        centres[based] = start[based]
+        pending.extend(centres[based])
+    placed = bool(based.any())
     for t in range(teams):
         mine = current == t
+        if based[t]:
+            continue
         if mine.any():
             centres[t] = xy[mine].mean(axis=0)
         else:
@@ -185,6 +200,7 @@ def solve_division(
     current: np.ndarray | None = None,
     locked: np.ndarray | None = None,
     group: np.ndarray | None = None,
+    start: np.ndarray | None = None,
     seed: int = 0,
     contiguity_passes: int = CONTIGUITY_PASSES,
     candidates: int = CANDIDATES,
@@ -201,6 +217,8 @@ def solve_division(
         locked: the locked team of each firm (-1 free); kept as is.
         group: the commune of each firm (any integers); firms of one commune
             are pulled towards the same team (see ``COMMUNE_PULL``).
+        start: (teams × 2) km, where a team without current firms starts
+            (its advisers' bases); NaN rows: drawn among its firms.
         seed: for the initial centres.
         contiguity_passes: how many times stray pieces of a team are handed
             to a neighbouring team (0: none).
@@ -215,7 +233,7 @@ def solve_division(
     targets = capacity_targets(int(assignable.sum()), capacity)
     result = np.where(locked >= 0, locked, -1)
     free = np.flatnonzero((locked < 0) & allowed.any(axis=1))
-    centres = _initial_centres(xy, allowed, np.where(locked >= 0, locked, current), seed)
+    centres = _initial_centres(xy, allowed, np.where(locked >= 0, locked, current), seed, start)
     if free.size == 0 or teams == 0:
         return FlowResult(result, targets, centres)
     group = np.zeros(n, np.int64) if group is None else group.astype(np.int64)
