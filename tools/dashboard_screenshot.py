@@ -1,4 +1,5 @@
-"""Regenerate resources/screenshots/dashboard.png: the dashboard on a fresh demo campaign.
+"""Regenerate resources/screenshots/dashboard.png (the dashboard on a fresh demo campaign)
+and dashboard-accompaniment.png (its « Accompagnement » tab, weekly view).
 
 Usage: ``QT_QPA_PLATFORM=offscreen uv run python tools/dashboard_screenshot.py``
 """
@@ -15,7 +16,9 @@ from planner.services.campaign.campaign_store import open_campaign
 from planner.services.demo.demo_campaign import create_demo
 from planner.ui.followup.dashboard_window import DashboardWindow
 
-OUT = Path(__file__).resolve().parents[1] / "resources" / "screenshots" / "dashboard.png"
+SHOTS = Path(__file__).resolve().parents[1] / "resources" / "screenshots"
+OUT = SHOTS / "dashboard.png"
+ACCOMPANIED = SHOTS / "dashboard-accompaniment.png"
 
 
 def main() -> int:
@@ -33,9 +36,14 @@ def main() -> int:
         for _ in range(50):
             app.processEvents()
         window.grab().save(str(OUT))
+        window.tabs.setCurrentWidget(window.journey_tab)
+        window.journey_tab.tabs.setCurrentIndex(1)  # « Accompagnées par semaine »
+        for _ in range(200):
+            app.processEvents()
+        window.grab().save(str(ACCOMPANIED))
         window.close()
         store.close()
-    print(OUT)
+    print(OUT, ACCOMPANIED, sep="\n")
     return 0
 
 
