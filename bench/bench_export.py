@@ -33,10 +33,17 @@ from planner.domain.export_signature import (
     new_secret,
     row_signature,
 )
-from planner.io.call_list_layout import _ADDED_ROWS, _DATE, _EXCEL_EPOCH
+from planner.io.call_list_layout import (
+    _ADDED_ROWS,
+    _DATE,
+    _EXCEL_EPOCH,
+    FILL_HEADERS,
+    KEY_COLUMN,
+    PRINTED_WRAPPED,
+)
 from planner.io.call_list_workbook import (
+    _ROW_HEIGHT,
     FILL_COLUMNS,
-    FIRST_FILL,
     GUIDE_SHEET,
     HEADERS,
     KEY_COLUMNS,
@@ -46,6 +53,7 @@ from planner.io.call_list_workbook import (
     CallListMeta,
     CallListRow,
     ExportSigning,
+    _printed_lines,
     write_call_list,
 )
 from planner.io.outcome_workbook import CampaignKey, read_outcome_workbook
@@ -109,6 +117,12 @@ def _floor_write(path: Path, sheets: dict[str, list[CallListRow]]) -> None:
         ("", ""),
         ("Colonne", "Signification"),
         *((h, text) for h, _w, text in KEY_COLUMNS + FILL_COLUMNS),
+        ("", ""),
+        (
+            "Impression",
+            "La zone d'impression tient les colonnes utiles à l'appel (paysage A4, une page "
+            "de large) ; les autres colonnes suivent, hors de la zone imprimée.",
+        ),
     ]
     guide.write_string(0, 0, f"Liste d'appels — {META.partner}")
     for r, (label, text) in enumerate(lines, start=2):
@@ -138,7 +152,15 @@ def _floor_write(path: Path, sheets: dict[str, list[CallListRow]]) -> None:
                 hidden.write_string(r, c, value)
             else:
                 hidden.write_number(r, c, value)
-    meta_row, count, last = len(head), 0, len(HEADERS) - 1
+    meta_row, count = len(head), 0
+    col = {header: index for index, header in enumerate(HEADERS)}
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    top = wb.add_format({"valign": "top"})
+    texts = [
+        (col[h], wrap if h in PRINTED_WRAPPED else None)
+        for h in ("Nom", "Raison sociale", "Adresse", "Commune", "Code NAF", "Libellé NAF")
+    ] + [(col["Effectif"], wrap if "Effectif" in PRINTED_WRAPPED else None)]
+    keyed = [c for c, header in enumerate(HEADERS[:-1]) if header not in FILL_HEADERS]
     write_meta = hidden._write_string
     for ws, (name, rows) in zip(data, sheets.items(), strict=True):
         write_string, write_number = ws._write_string, ws._write_number
@@ -161,9 +183,13 @@ def _floor_write(path: Path, sheets: dict[str, list[CallListRow]]) -> None:
                 meta_row, 5, name_signature(secret, identity, key, row.siret, adviser, row.name)
             )
             meta_row += 1
-            write_number(r, 0, r)
-            write_string(r, 1, row.siret, text_fmt)
-            for c, value in enumerate(
+            lines = _printed_lines(row)
+            if lines > 1:  # the same row heights as the product's wrapped printed columns
+                ws.set_row(r, _ROW_HEIGHT * lines)
+            write_number(r, col["Rang"], r, top)
+            write_string(r, col["SIRET"], row.siret, text_fmt)
+            for (c, cell_fmt), value in zip(
+                texts,
                 (
                     row.name,
                     row.legal_name,
@@ -173,19 +199,21 @@ def _floor_write(path: Path, sheets: dict[str, list[CallListRow]]) -> None:
                     row.naf_label,
                     row.band_label,
                 ),
-                start=2,
+                strict=True,
             ):
                 if value:
-                    write_string(r, c, value)
+                    write_string(r, c, value, cell_fmt)
             if row.created is not None:
-                write_number(r, 9, row.created.toordinal() - _EXCEL_EPOCH, date_fmt)
+                write_number(
+                    r, col["Date de création"], row.created.toordinal() - _EXCEL_EPOCH, date_fmt
+                )
             if row.adviser:
-                write_string(r, 10, row.adviser)
+                write_string(r, col["Conseiller"], row.adviser)
             if row.supported:
-                write_string(r, 11, "oui")
-            write_string(r, last, key)
+                write_string(r, col["Déjà accompagnée"], "oui")
+            write_string(r, KEY_COLUMN - 1, key)
         for r in range(len(rows) + 1, len(rows) + 1 + _ADDED_ROWS):
-            for c in range(FIRST_FILL - 1):
+            for c in keyed:
                 ws.write_blank(r, c, None, unlocked)
         count += len(rows)
     hidden.hide()
