@@ -3,8 +3,9 @@ a service goes through for a firm (proposé → accepté → réalisé, or refus
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
+
+from planner.domain.text_fold import fold
 
 SERVICE_STATUSES: dict[str, str] = {
     "proposed": "Proposé",
@@ -63,19 +64,13 @@ SESSION_KIND_SERVICES: dict[str, str] = {
 firms and the invited firms that came."""
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
-
-
 _STATUS_BY_FOLDED: dict[str, str] = {
-    **{_fold(label): code for code, label in SERVICE_STATUSES.items()},
-    **{_fold(label[:-1] + "ée"): code for code, label in SERVICE_STATUSES.items()},
+    **{fold(label): code for code, label in SERVICE_STATUSES.items()},
+    **{fold(label[:-1] + "ée"): code for code, label in SERVICE_STATUSES.items()},
     **{code: code for code in SERVICE_STATUSES},
 }
 
 
 def normalize_service_status(value: str) -> str | None:
     """The status code for what was typed (« Réalisé », « realise », « réalisée »…), or None."""
-    return _STATUS_BY_FOLDED.get(_fold(value))
+    return _STATUS_BY_FOLDED.get(fold(value))

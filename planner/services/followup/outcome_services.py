@@ -5,7 +5,6 @@ the service typed on a row checked against the campaign's catalogue, and the
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,15 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planner.db import models
+from planner.domain.text_fold import fold
 from planner.io.call_list_layout import SERVICE_HEADER
 from planner.io.outcome_records import FilledRow, ReadBack, Rejection
 from planner.services.followup.solicitation.blocks import firm_block
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().replace("_", " ").split())
+    return fold(text.replace("_", " "))
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from planner.db.models import ContactService, Partner, ServiceOffer, ServiceOffe
 from planner.db.store import CampaignStore
 from planner.domain.cell_text import starts_formula, strip_controls
 from planner.domain.errors import InputError
+from planner.domain.text_fold import fold
 from planner.services.offers.catalogue import OfferView, list_offers
 from planner.services.shared_campaign.conflicts import Conflict, StaleVersion
 
@@ -85,12 +86,6 @@ class CatalogueSaved:
     offers: list[OfferView]
     archived: tuple[str, ...] = ()
     deleted: tuple[str, ...] = ()
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
 
 
 def derive_code(name: str, taken: Collection[str] = ()) -> str:
@@ -163,7 +158,7 @@ def check_drafts(drafts: Sequence[OfferDraft], partner_names: Collection[str]) -
             problems.append(f"{where} : le nom du service est vide.")
         elif len(draft.name) > MAX_NAME:
             problems.append(f"{where} : le nom dépasse {MAX_NAME} caractères.")
-        elif (first := names.setdefault(_fold(draft.name), line)) != line:
+        elif (first := names.setdefault(fold(draft.name), line)) != line:
             problems.append(
                 f"{where} : le nom « {draft.name} » est déjà celui de la ligne {first}."
             )
@@ -368,15 +363,15 @@ def add_offer(
         if not draft.code and cleaned:
             draft.code = derive_code(cleaned, taken)
         problems = check_drafts([draft], ())
-        folded = {_fold(n): c for c, n in taken.items()}
+        folded = {fold(n): c for c, n in taken.items()}
         if not problems and draft.code in taken:
             problems.append(
                 f"le code « {draft.code} » est déjà celui du service « {taken[draft.code]} »."
             )
-        if not problems and _fold(draft.name) in folded:
+        if not problems and fold(draft.name) in folded:
             problems.append(
                 f"le nom « {draft.name} » est déjà celui du service de code "
-                f"« {folded[_fold(draft.name)]} »."
+                f"« {folded[fold(draft.name)]} »."
             )
         if problems:
             raise InputError(" ".join(p.removeprefix("ligne 1 : ") for p in problems))

@@ -3,7 +3,6 @@ a note; the mark keeps the firm out of call lists and invitee suggestions."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -20,6 +19,7 @@ from planner.domain.solicitation import BLOCK_REASONS
 from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.followup.solicitation.block_writes import set_firm_block
 from planner.services.followup.solicitation.blocks import FirmBlockView
+from planner.ui.offers.error_label import error_label
 
 
 class BlockDialog(QDialog):
@@ -49,11 +49,7 @@ class BlockDialog(QDialog):
             self.reason.setCurrentIndex(max(self.reason.findData(current.reason), 0))
             self.until.setText(current.until.strftime("%d/%m/%Y") if current.until else "")
             self.note.setText(current.note or "")
-        self.errors = QLabel(self)
-        self.errors.setWordWrap(True)
-        self.errors.setTextFormat(Qt.TextFormat.PlainText)
-        self.errors.setStyleSheet("color: #b00020")
-        self.errors.hide()
+        self.errors = error_label(self)
         form = QFormLayout()
         form.addRow("Motif :", self.reason)
         form.addRow("Jusqu'au :", self.until)

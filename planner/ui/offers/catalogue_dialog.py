@@ -34,6 +34,7 @@ from planner.services.offers.catalogue_edit import (
 )
 from planner.services.shared_campaign.conflicts import Conflict, StaleVersion
 from planner.ui.offers.catalogue_model import PARTNERS, CatalogueModel
+from planner.ui.offers.error_label import error_label
 
 
 class PartnersDialog(QDialog):
@@ -99,11 +100,7 @@ class CatalogueDialog(QDialog):
         self.view.resizeColumnsToContents()
         self.view.setColumnWidth(0, 330)
         self.view.doubleClicked.connect(self._on_view_doubleClicked)
-        self.errors = QLabel(self)
-        self.errors.setWordWrap(True)
-        self.errors.setStyleSheet("color: #b00020")
-        self.errors.setTextFormat(Qt.TextFormat.PlainText)
-        self.errors.hide()
+        self.errors = error_label(self)
         side = QVBoxLayout()
         for text, slot in (
             ("Ajouter", self._add),

@@ -26,6 +26,7 @@ from planner.services.offers.firm_contact import (
     record_firm_contact,
 )
 from planner.ui.followup.portfolio_form import OutcomeBox
+from planner.ui.offers.error_label import error_label
 from planner.ui.offers.services_field import ServicesField
 from planner.ui.offers.services_table import ServicesTable
 
@@ -71,11 +72,7 @@ class ContactDialog(QDialog):
         )
         self.block_warning.setVisible(choices.block_warning is not None)
         self.note = QLineEdit(self)
-        self.errors = QLabel(self)
-        self.errors.setWordWrap(True)
-        self.errors.setTextFormat(Qt.TextFormat.PlainText)
-        self.errors.setStyleSheet("color: #b00020")
-        self.errors.hide()
+        self.errors = error_label(self)
         form = QFormLayout()
         form.addRow("Conseiller :", self.adviser)
         form.addRow("Résultat :", self.outcome)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import select, text
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session
 from planner.db.models import Establishment, FirmBlock
 from planner.domain.errors import PlannerError
 from planner.domain.solicitation import BLOCK_REASONS
+from planner.domain.text_fold import fold
 
 BLOCK_SOURCES: dict[str, str] = {
     "manual": "saisie",
@@ -47,19 +47,13 @@ class FirmBlockView:
         return self.until is None or self.until >= day
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
-
-
 _REASON_BY_FOLDED = {
-    **{_fold(label): code for code, label in BLOCK_REASONS.items()},
+    **{fold(label): code for code, label in BLOCK_REASONS.items()},
     **{code: code for code in BLOCK_REASONS},
-    _fold("refus"): "refusal",
-    _fold("fermée"): "closed",
-    _fold("fermee"): "closed",
-    _fold("déjà suivie"): "followed_elsewhere",
+    fold("refus"): "refusal",
+    fold("fermée"): "closed",
+    fold("fermee"): "closed",
+    fold("déjà suivie"): "followed_elsewhere",
 }
 
 
@@ -70,7 +64,7 @@ def parse_reason(text: str) -> tuple[str, str | None]:
     cleaned = " ".join(text.split())
     if not cleaned:
         raise BlockError("Le motif de « ne pas solliciter » est vide.")
-    code = _REASON_BY_FOLDED.get(_fold(cleaned))
+    code = _REASON_BY_FOLDED.get(fold(cleaned))
     return (code, None) if code else ("other", cleaned[:MAX_NOTE])
 
 
