@@ -46,7 +46,6 @@ os.environ.setdefault(
 )
 
 import resource
-import shutil
 import statistics
 import tempfile
 import time
@@ -57,6 +56,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 import region_campaign
+from bench_map import _dispose, _FloorPage
 from region_campaign import N
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -100,54 +100,13 @@ def _wait(predicate: Callable[[], bool], timeout_s: float = 120.0) -> None:
         loop.exec()
 
 
-def _dispose(widget: Any) -> None:
-    from PySide6.QtCore import QCoreApplication, QEvent
-
-    widget.close()
-    widget.deleteLater()
-    for _ in range(3):
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        QCoreApplication.processEvents()
-
-
-class _Floor:
-    """The bare page in a plain QWebEngineView; ``drawn`` collects its counts."""
-
-    def __init__(self, folder: Path) -> None:
-        from PySide6.QtCore import QUrl
-        from PySide6.QtWebEngineCore import QWebEnginePage
-        from PySide6.QtWebEngineWidgets import QWebEngineView
-
-        from planner.ui.map.map_page import web_dir
-
-        _qt()
-        page_path = folder / "floor.html"
-        if not page_path.exists():
-            for name in ("leaflet.js", "leaflet.css"):
-                shutil.copyfile(web_dir() / "vendor" / "leaflet" / name, folder / name)
-            shutil.copyfile(BENCH_DIR / "region_floor_page.html", page_path)
-        self.drawn: list[int] = []
-        self.loaded = False
-        owner = self
-
-        class Page(QWebEnginePage):
-            def javaScriptConsoleMessage(  # noqa: N802 (Qt override)
-                self, level: Any, message: str, line: int, source: str
-            ) -> None:
-                if message.startswith("drawn:"):
-                    owner.drawn.append(int(message[6:]))
-
-        self.view = QWebEngineView()
-        self.page = Page(self.view)
-        self.view.setPage(self.page)
-        self.view.resize(*VIEW_SIZE)
-        self.view.show()
-        self.page.loadFinished.connect(lambda ok: setattr(self, "loaded", ok))
-        self.page.load(QUrl.fromLocalFile(str(page_path)))
+class _Floor(_FloorPage):
+    """``bench_map``'s bare floor page (the same file, written once per folder), with a
+    draw that waits for the count at region scale."""
 
     def draw(self, script: str, count: int) -> None:
         before = len(self.drawn)
-        self.page.runJavaScript(script, 0)
+        self.run(script)
         _wait(lambda: len(self.drawn) > before and self.drawn[-1] == count)
 
 
