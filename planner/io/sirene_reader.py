@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from planner.domain.errors import InputError
@@ -22,6 +23,7 @@ from planner.io.csv_source import (
     diagnose_chunk,
     record_starts,
 )
+from planner.io.prefetch import prefetched
 
 LINE = "_line"
 """Name of the column that carries each record's line number in the file."""
@@ -69,8 +71,7 @@ def read_frames(
         InputError: with file, line and column, for any malformed record.
     """
     wanted, sorted_idx, sorted_names = _positions(source, columns, optional)
-    for chunk in source.chunks():
-        rows, quoted_newlines = _check_counts(source, chunk)
+    for chunk, rows, quoted_newlines, _ends in prefetched(lambda: _checked_chunks(source)):
         frame = _parse(source, chunk, chunk.data, sorted_idx, sorted_names)
         if frame.height != rows:
             raise _diagnosis(source, chunk)
@@ -105,15 +106,13 @@ def read_selected(
     wanted, sorted_idx, sorted_names = _positions(source, columns, optional)
     light_names = sorted(light, key=source.header.index)
     light_idx = [source.header.index(c) for c in light_names]
-    for chunk in source.chunks():
-        rows, quoted_newlines = _check_counts(source, chunk)
+    for chunk, rows, quoted_newlines, record_ends in prefetched(lambda: _checked_chunks(source)):
         summary = _parse(source, chunk, chunk.data, light_idx, light_names)
         if summary.height != rows:
             raise _diagnosis(source, chunk)
         picked = np.flatnonzero(keep(summary).fill_null(False).to_numpy())
-        if chunk.newlines == rows:
-            view = np.frombuffer(chunk.data, dtype=np.uint8)
-            ends = np.flatnonzero(view == NEWLINE) + 1
+        if record_ends is not None:
+            ends = record_ends
             starts = np.concatenate(([0], ends[:-1]))
             lines = picked + chunk.first_line
         else:
@@ -143,6 +142,21 @@ def _positions(
     indices = [header.index(c) for c in wanted]
     order = sorted(range(len(indices)), key=lambda i: indices[i])
     return wanted, [indices[i] for i in order], [wanted[i] for i in order]
+
+
+def _checked_chunks(
+    source: CsvSource,
+) -> Iterator[tuple[CsvChunk, int, int, npt.NDArray[np.intp] | None]]:
+    """Every chunk, checked, with its records, its newlines inside quotes and,
+    when no field holds a newline, where each record ends (run ahead, see
+    :func:`prefetched`)."""
+    for chunk in source.chunks():
+        rows, quoted_newlines = _check_counts(source, chunk)
+        ends = None
+        if chunk.newlines == rows:
+            view = np.frombuffer(chunk.data, dtype=np.uint8)
+            ends = np.flatnonzero(view == NEWLINE) + 1
+        yield chunk, rows, quoted_newlines, ends
 
 
 def _check_counts(source: CsvSource, chunk: CsvChunk) -> tuple[int, int]:

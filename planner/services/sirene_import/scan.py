@@ -173,7 +173,11 @@ _Part = tuple[int, int, pl.DataFrame, int, dict[str, int]]
 
 def _outside_by_departement(records: pl.DataFrame, accepted: pl.Series) -> dict[str, int]:
     outside = records.filter(~pl.col(COMMUNE).is_in(accepted).fill_null(value=False))
-    counts = outside.group_by(departement_expr(pl.col(COMMUNE)).alias("dep")).len()
+    # Counted by commune first (a few thousand codes), then by département.
+    by_commune = outside.group_by(COMMUNE).len()
+    counts = by_commune.group_by(departement_expr(pl.col(COMMUNE)).alias("dep")).agg(
+        pl.col("len").sum()
+    )
     return {str(dep): int(n) for dep, n in counts.iter_rows()}
 
 
