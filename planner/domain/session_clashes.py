@@ -7,8 +7,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import holidays
-
 ALSACE_MOSELLE = frozenset({"57", "67", "68"})
 
 
@@ -48,6 +46,8 @@ class Clash:
 
 @lru_cache(maxsize=64)
 def _holidays(year: int, alsace_moselle: bool) -> dict[dt.date, str]:
+    import holidays  # kept off the app's start-up (its calendars take a while)
+
     calendar = holidays.country_holidays(
         "FR", years=year, subdiv="57" if alsace_moselle else None, language="fr"
     )

@@ -27,8 +27,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter  # type: ignore[import-untyped]
-
 from planner.domain.cell_text import printed_text
 from planner.domain.export_signature import (
     head_signature,
@@ -322,6 +320,8 @@ def _write_workbook(
     sheets: dict[str, Sequence[CallListRow]],
     left_out: Sequence[LeftOutRow] | None,
 ) -> int:
+    import xlsxwriter  # type: ignore[import-untyped]  # (kept off the app's start-up)
+
     wb = xlsxwriter.Workbook(
         str(path),
         {

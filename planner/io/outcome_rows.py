@@ -7,8 +7,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl.utils.escape import unescape
-
 from planner.domain.export_signature import (
     name_signature,
     row_signature,
@@ -54,6 +52,8 @@ def _name_matches(siret: str, value: Any, checksum: str) -> bool:
     # Surrounding spaces were exported too; openpyxl leaves an escaped ``_x005F_``
     # of an inline string as it is.
     raw = str(value)
+    from openpyxl.utils.escape import unescape  # loaded with the workbook by then
+
     return any(row_checksum(siret, name) == checksum for name in (raw, unescape(raw)))
 
 

@@ -15,8 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-
 from planner.domain.errors import InputError
 from planner.domain.export_signature import (
     ExportIdentity,
@@ -89,6 +87,8 @@ def read_outcome_workbook(
     """
     name = path.name
     check_workbook_archive(path, limits)
+    from openpyxl import load_workbook  # kept off the app's start-up
+
     try:
         # Read-only mode streams each sheet's XML instead of building every
         # cell object of the workbook first. Formulas are read as formulas

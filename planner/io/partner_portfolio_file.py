@@ -17,10 +17,6 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-
 from planner.domain.errors import InputError
 from planner.domain.typed_dates import parse_typed_date
 from planner.io.csv_source import UTF8_BOM, strip_control_bytes
@@ -178,6 +174,8 @@ def _xlsx_value(cell: object) -> object:
 
 def _formula_row(line: int, index: int, column: str, raw: object) -> BadRow:
     """The report of a formula found where a value is read."""
+    from openpyxl.utils import get_column_letter
+
     cell = f"{get_column_letter(index + 1)}{line}"
     return BadRow(
         line,
@@ -189,6 +187,10 @@ def _formula_row(line: int, index: int, column: str, raw: object) -> BadRow:
 
 def _xlsx_rows(path: Path, name: str) -> list[list[object]]:
     check_workbook_archive(path)
+    # Kept off the app's start-up.
+    from openpyxl import load_workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
     try:
         # Formulas are read as formulas (not their last computed value) to be refused.
         workbook = load_workbook(path, read_only=True, data_only=False)

@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-
 from planner.io.call_list_layout import HEADERS
 from planner.io.outcome_records import Rejection
 from planner.io.workbook_out import append_row, save_workbook
@@ -17,6 +15,8 @@ __all__ = ["write_rejections_workbook"]
 
 def write_rejections_workbook(path: Path, rejected: Sequence[Rejection]) -> None:
     """One sheet « Lignes rejetées »: file, sheet, row, column, reason, then the row's values."""
+    from openpyxl import Workbook  # kept off the app's start-up
+
     wb = Workbook()
     ws = wb.active
     assert ws is not None

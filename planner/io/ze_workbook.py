@@ -9,9 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-
 from planner.domain.errors import InputError
 
 
@@ -46,6 +43,8 @@ def read_ze_workbook(path: Path) -> dict[str, Zone]:
             ``CODGEO``/``ZE…`` header.
     """
     name = Path(path).name
+    from openpyxl import load_workbook  # kept off the app's start-up
+
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a non-workbook
@@ -102,6 +101,8 @@ def _read_sheet(sheet: object, name: str) -> dict[str, Zone] | None:
         if not commune and not zone:
             continue
         if not (commune.isalnum() and len(commune) == 5):
+            from openpyxl.utils import get_column_letter
+
             raise InputError(
                 f"code commune invalide « {commune} » (5 caractères attendus).",
                 file=name,

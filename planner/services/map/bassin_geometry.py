@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import geopandas
+import shapely
 from shapely.geometry import mapping
 from sqlalchemy import select
 
@@ -32,24 +32,22 @@ def bassin_geojson(store: CampaignStore) -> tuple[GeoJson, GeoJson]:
             .where(models.BassinCommune.geometry_wkb.is_not(None))
             .order_by(models.BassinCommune.code)
         ).all()
-    communes = geopandas.GeoDataFrame(
-        {"code": [r.code for r in rows]},
-        # WGS84 longitude/latitude, but no CRS object: building one asks PROJ, and
-        # this runs off the GUI thread, where a PROJ call crashed the test run.
-        geometry=geopandas.GeoSeries.from_wkb([r.geometry_wkb for r in rows]),
-    )
+    # WGS84 longitude/latitude, no CRS object: building one asks PROJ, and this
+    # runs off the GUI thread, where a PROJ call crashed the test run. Shapely
+    # alone (no geopandas, hence no pandas at start-up).
+    geometries = shapely.from_wkb([r.geometry_wkb for r in rows])
     features = [
         {
             "type": "Feature",
             "properties": {"code": row.code, "nom": row.name, "population": row.population},
             "geometry": mapping(geometry),
         }
-        for row, geometry in zip(rows, communes.geometry, strict=True)
+        for row, geometry in zip(rows, geometries, strict=True)
     ]
     outline_features = []
-    if len(communes):
-        grown = communes.set_geometry(communes.buffer(_SLIVER_BUFFER))
-        union = grown.dissolve().buffer(-_SLIVER_BUFFER).iloc[0]
+    if len(geometries):
+        grown = shapely.union_all(shapely.buffer(geometries, _SLIVER_BUFFER))
+        union = shapely.buffer(grown, -_SLIVER_BUFFER)
         outline_features.append({"type": "Feature", "properties": {}, "geometry": mapping(union)})
     return (
         {"type": "FeatureCollection", "features": features},

@@ -30,7 +30,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import psycopg
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
@@ -208,6 +207,8 @@ def _shared_campaign(url: str) -> Iterator[CampaignStore]:
 @contextmanager
 def _transaction(store: CampaignStore) -> Iterator[Connection]:
     """One transaction for the whole change; a refused privilege becomes a French message."""
+    import psycopg  # kept off the app's start-up (a SQLite campaign never needs it)
+
     try:
         with store.engine.begin() as conn:
             yield conn

@@ -24,7 +24,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]
 
 from planner.domain.errors import PlannerError
 
@@ -142,6 +141,8 @@ def _solve(
     sink = m + teams
     team_nodes = m + np.arange(teams)
     segments = caps.shape[1]
+    from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]  # (kept off the app's start-up)
+
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(
         np.concatenate([node[o_u], np.repeat(team_nodes, segments)]).astype(np.int32),
