@@ -102,7 +102,9 @@ def _kind_expr(kind: str, values: list[str]) -> pl.Expr:
             expr = expr | part
         return expr.fill_null(False)
     if kind == "band":
-        return pl.col("band").is_in(pl.Series([v.strip() for v in values], dtype=pl.String))
+        return pl.col("band").is_in(
+            pl.Series([v.strip() for v in values], dtype=pl.String).implode()
+        )
     if kind == "commune":
         codes = pl.Series([v.strip() for v in values], dtype=pl.String)
         return pl.col("commune_code").is_in(codes)

@@ -168,8 +168,10 @@ def suggest_invitees(
     firms = firms.filter(
         pl.col("lon").is_not_null()
         & (pl.col("etat") == "A")
-        & pl.col("naf_code").is_in(pl.Series(sorted(subclasses), dtype=pl.String))
-        & ~pl.col("siret").is_in(pl.Series(sorted(_barred(exclude, excluded)), dtype=pl.String))
+        & pl.col("naf_code").is_in(pl.Series(sorted(subclasses), dtype=pl.String).implode())
+        & ~pl.col("siret").is_in(
+            pl.Series(sorted(_barred(exclude, excluded)), dtype=pl.String).implode()
+        )
     )
     if firms.is_empty():
         return []
