@@ -71,7 +71,8 @@ def read_frames(
         InputError: with file, line and column, for any malformed record.
     """
     wanted, sorted_idx, sorted_names = _positions(source, columns, optional)
-    for chunk, rows, quoted_newlines, _ends in prefetched(lambda: _checked_chunks(source)):
+    chunks = prefetched(lambda: _checked_chunks(source, with_ends=False))
+    for chunk, rows, quoted_newlines, _ends in chunks:
         frame = _parse(source, chunk, chunk.data, sorted_idx, sorted_names)
         if frame.height != rows:
             raise _diagnosis(source, chunk)
@@ -106,7 +107,8 @@ def read_selected(
     wanted, sorted_idx, sorted_names = _positions(source, columns, optional)
     light_names = sorted(light, key=source.header.index)
     light_idx = [source.header.index(c) for c in light_names]
-    for chunk, rows, quoted_newlines, record_ends in prefetched(lambda: _checked_chunks(source)):
+    chunks = prefetched(lambda: _checked_chunks(source, with_ends=True))
+    for chunk, rows, quoted_newlines, record_ends in chunks:
         summary = _parse(source, chunk, chunk.data, light_idx, light_names)
         if summary.height != rows:
             raise _diagnosis(source, chunk)
@@ -145,7 +147,7 @@ def _positions(
 
 
 def _checked_chunks(
-    source: CsvSource,
+    source: CsvSource, *, with_ends: bool
 ) -> Iterator[tuple[CsvChunk, int, int, npt.NDArray[np.intp] | None]]:
     """Every chunk, checked, with its records, its newlines inside quotes and,
     when no field holds a newline, where each record ends (run ahead, see
@@ -153,7 +155,7 @@ def _checked_chunks(
     for chunk in source.chunks():
         rows, quoted_newlines = _check_counts(source, chunk)
         ends = None
-        if chunk.newlines == rows:
+        if with_ends and chunk.newlines == rows:
             view = np.frombuffer(chunk.data, dtype=np.uint8)
             ends = np.flatnonzero(view == NEWLINE) + 1
         yield chunk, rows, quoted_newlines, ends
