@@ -120,3 +120,27 @@ def test_shares_forced_by_two_exclusive_remits_settle_once() -> None:
     assert loads[10:].sum() == craft.sum()
     assert loads[:9].max() - loads[:9].min() <= 1
     assert result.solves <= 20  # 12 rounds, a few re-shares and contiguity passes
+
+
+def test_unit_costs_are_the_plain_formula_to_the_last_bit() -> None:
+    """The in-place computation gives exactly the costs of the formula written out."""
+    from planner.services.task_force.division.flow import SCALE
+
+    rng = np.random.default_rng(11)
+    pos = rng.uniform(-50, 50, (3_000, 2))
+    anchor = rng.uniform(-50, 50, (3_000, 2))
+    centres = rng.uniform(-50, 50, (17, 2))
+    current = rng.integers(-1, 17, 3_000)
+    for pull in (0.0, 0.5):
+        dist = np.sqrt(
+            (pos[:, 0:1] - centres[None, :, 0]) ** 2 + (pos[:, 1:2] - centres[None, :, 1]) ** 2
+        )
+        if pull:
+            to_anchor = np.sqrt(
+                (anchor[:, 0:1] - centres[None, :, 0]) ** 2
+                + (anchor[:, 1:2] - centres[None, :, 1]) ** 2
+            )
+            dist = (1.0 - pull) * dist + pull * to_anchor
+        dist -= 3.0 * (current[:, None] == np.arange(17)[None, :])
+        plain = np.round((dist + 3.0) * SCALE).astype(np.int64)
+        np.testing.assert_array_equal(unit_costs(pos, anchor, pull, current, centres, 3.0), plain)

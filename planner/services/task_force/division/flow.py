@@ -70,21 +70,34 @@ def unit_costs(
     The distance to the team's centre (part of it from the unit's commune
     centre when ``pull``), less a bonus for the unit's current team.
     """
-    teams = len(centres)
-    dist = np.sqrt(
-        (pos[:, 0:1] - centres[None, :, 0]) ** 2 + (pos[:, 1:2] - centres[None, :, 1]) ** 2
-    )
+    # In place, one units × teams array at a time (the same operations, in the same
+    # order, as the plain formula: the same costs to the last bit).
+    dist = _distances(pos, centres)
     if pull:
         # Part of the cost is the commune's distance, shared by all its units: a
         # commune goes to one team unless capacities or remits require a split.
-        to_anchor = np.sqrt(
-            (anchor[:, 0:1] - centres[None, :, 0]) ** 2
-            + (anchor[:, 1:2] - centres[None, :, 1]) ** 2
-        )
-        dist = (1.0 - pull) * dist + pull * to_anchor
-    dist -= stay_bonus_km * (current[:, None] == np.arange(teams)[None, :])
-    cost: np.ndarray = np.round((dist + stay_bonus_km) * SCALE).astype(np.int64)
+        to_anchor = _distances(anchor, centres)
+        dist *= 1.0 - pull
+        to_anchor *= pull
+        dist += to_anchor
+    held = np.flatnonzero(current >= 0)
+    dist[held, current[held]] -= stay_bonus_km
+    dist += stay_bonus_km
+    dist *= SCALE
+    np.round(dist, out=dist)
+    cost: np.ndarray = dist.astype(np.int64)
     return cost
+
+
+def _distances(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """Euclidean distances (points × centres), in km."""
+    dist: np.ndarray = points[:, 0:1] - centres[None, :, 0]
+    np.square(dist, out=dist)
+    dy = points[:, 1:2] - centres[None, :, 1]
+    np.square(dy, out=dy)
+    dist += dy
+    np.sqrt(dist, out=dist)
+    return dist
 
 
 def _sink_segments(targets: np.ndarray, total: int) -> tuple[np.ndarray, np.ndarray]:
@@ -105,15 +118,20 @@ def _candidates(
     cost: np.ndarray, allowed: np.ndarray, prices: np.ndarray, k: int, margin: int
 ) -> np.ndarray:
     """Per unit, its allowed teams within ``margin`` of its cheapest (cost + price), k at most."""
-    units, teams = allowed.shape
+    teams = allowed.shape[1]
     if k >= teams:  # every allowed arc
         return allowed.copy()
     reduced = np.where(allowed, cost + prices[None, :], _FAR)
     near = reduced <= reduced.min(axis=1, keepdims=True) + margin
-    chosen = np.zeros((units, teams), dtype=bool)
-    best = np.argpartition(reduced, k - 1, axis=1)[:, :k]
-    chosen[np.arange(units)[:, None], best] = True
-    arcs: np.ndarray = chosen & near & allowed
+    # A unit with at most k teams within the margin keeps them all: they are its
+    # k cheapest. Only the others need a partial sort (usually few).
+    crowded = np.flatnonzero(near.sum(axis=1) > k)
+    if crowded.size:
+        best = np.argpartition(reduced[crowded], k - 1, axis=1)[:, :k]
+        chosen = np.zeros((crowded.size, teams), dtype=bool)
+        chosen[np.arange(crowded.size)[:, None], best] = True
+        near[crowded] &= chosen
+    arcs: np.ndarray = near & allowed
     return arcs
 
 
