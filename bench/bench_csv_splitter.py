@@ -91,7 +91,7 @@ def _pair(*, stray_quote: bool) -> Pair:
 
 
 def csv_splitter_stray_quote() -> Pair:
-    """The splitter against polars on the same 32 MB with a stray quote."""
+    """The splitter against bytes methods on the same 32 MB with a stray quote."""
     return _pair(stray_quote=True)
 
 

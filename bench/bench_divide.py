@@ -4,11 +4,11 @@
 advisers) and ``divide_500k`` (100 teams, 500 advisers): clustered firms with
 two exclusive remit rules at constant density (the area grows with the count),
 teams then advisers; store reading and writing are not included. Floor: one OR-Tools min-cost
-flow (the same library and graph as the division) of the same grid cells to
-the teams, with an arc for every allowed cell-team pair, at the centres the
-division ended with, then one such flow per team to its advisers at their
-final centres: the product's last assignment steps done the direct way, without
-its rounds of centres, candidate widening or contiguity pass.
+flow (the same library, the product's own sparse flow: candidate arcs widened
+until optimal over every allowed cell-team pair) of the same grid cells to the
+teams at the centres the division ended with, then one such flow per team to
+its advisers at their final centres: the product's last assignment steps done
+the direct way, without its rounds of centres or contiguity passes.
 
 ``divide_50k`` also reports, outside the timed runs, a quality comparison with
 plain ``k-means-constrained`` on the coordinates (one run, n_init=1, cluster

@@ -41,6 +41,8 @@ class Goal:
         leaf = self.field.rsplit(".", 1)[-1]
         if self.field == "ratio":
             return f"{sign} {self.limit:g}× floor"
+        if self.field == "ratio_with_write":
+            return f"{sign} {self.limit:g}× floor + its write"
         if self.field == "seconds":
             return f"{sign} {_duration(self.limit)}"
         if leaf == "app_peak_rss_mb":
@@ -72,8 +74,10 @@ class Goal:
 #: The goals, by benchmark name (one place): issue 17's, and issue 13's for the
 #: shared campaign under load.
 GOALS: dict[str, tuple[Goal, ...]] = {
-    "import_1m": (Goal("ratio", 2.0),),
-    "import_5m": (Goal("ratio", 2.0),),
+    # Against the bare scan (the issue's floor) and against the same output (the
+    # scan's rows committed to SQLite: "file to committed rows").
+    "import_1m": (Goal("ratio", 2.0), Goal("ratio_with_write", 2.0)),
+    "import_5m": (Goal("ratio", 2.0), Goal("ratio_with_write", 2.0)),
     "import_10m": (Goal("import_peak_rss_mb", 1536),),
     "import_parquet_5m": (Goal("ratio", 1.5),),
     "map_50k": (Goal("ratio", 1.5),),
