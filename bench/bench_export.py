@@ -41,12 +41,11 @@ from planner.io.call_list_layout import (
     KEY_COLUMN,
     PRINTED_WRAPPED,
 )
+from planner.io.call_list_sheets import guide_lines
 from planner.io.call_list_workbook import (
     _ROW_HEIGHT,
-    FILL_COLUMNS,
     GUIDE_SHEET,
     HEADERS,
-    KEY_COLUMNS,
     MARKER,
     META_SHEET,
     SIGNED_FORMAT_VERSION,
@@ -101,29 +100,7 @@ def _floor_write(path: Path, sheets: dict[str, list[CallListRow]]) -> None:
     guide = wb.add_worksheet(GUIDE_SHEET)
     data = [wb.add_worksheet(name) for name in sheets]
     hidden = wb.add_worksheet(META_SHEET)
-    lines = [
-        ("Campagne", META.campaign),
-        ("Partenaire", META.partner),
-        ("Exportée le", META.exported_at.strftime("%d/%m/%Y à %H:%M")),
-        ("Onglets", ", ".join(sheets)),
-        ("Nomenclature NAF", META.nomenclature),
-        ("", ""),
-        (
-            "Consignes",
-            "Remplissez uniquement les colonnes vertes ; ne modifiez pas les colonnes bleues.",
-        ),
-        ("", "Vous pouvez trier et filtrer les lignes ; ne supprimez pas la colonne « Clé »."),
-        ("", "Renvoyez ce fichier au coordinateur une fois complété."),
-        ("", ""),
-        ("Colonne", "Signification"),
-        *((h, text) for h, _w, text in KEY_COLUMNS + FILL_COLUMNS),
-        ("", ""),
-        (
-            "Impression",
-            "La zone d'impression tient les colonnes utiles à l'appel (paysage A4, une page "
-            "de large) ; les autres colonnes suivent, hors de la zone imprimée.",
-        ),
-    ]
+    lines = guide_lines(META, list(sheets))  # the product's own lines (data, not timing)
     guide.write_string(0, 0, f"Liste d'appels — {META.partner}")
     for r, (label, text) in enumerate(lines, start=2):
         if label:

@@ -78,8 +78,8 @@ def print_setup(ws: Any) -> None:
     ws.set_margins(left=0.3, right=0.3, top=0.5, bottom=0.6)  # inches: more room for text
 
 
-def write_guide(ws: Any, fmt: Formats, meta: CallListMeta, sheets: Sequence[str]) -> None:
-    ws.write_string(0, 0, xlsx_text(f"Liste d'appels — {meta.partner}"), fmt.title)
+def guide_lines(meta: CallListMeta, sheets: Sequence[str]) -> list[tuple[str, str]]:
+    """The guide sheet's lines under its title: (label, text)."""
     lines: list[tuple[str, str]] = [
         ("Campagne", meta.campaign),
         ("Partenaire", meta.partner),
@@ -108,7 +108,12 @@ def write_guide(ws: Any, fmt: Formats, meta: CallListMeta, sheets: Sequence[str]
             "de large) ; les autres colonnes suivent, hors de la zone imprimée.",
         ),
     ]
-    for index, (label, text) in enumerate(lines, start=2):
+    return lines
+
+
+def write_guide(ws: Any, fmt: Formats, meta: CallListMeta, sheets: Sequence[str]) -> None:
+    ws.write_string(0, 0, xlsx_text(f"Liste d'appels — {meta.partner}"), fmt.title)
+    for index, (label, text) in enumerate(guide_lines(meta, sheets), start=2):
         wrapped = -(-len(text) // _GUIDE_LINE)
         if wrapped > 1:  # LibreOffice does not grow a row to fit wrapped text
             ws.set_row(index, 15 * wrapped)
