@@ -23,6 +23,13 @@ for _flag in (
     if _flag not in _flags:
         _flags.append(_flag)
 os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(_flags)
+# One day for the whole run, in this process and in the ones it starts: a run
+# that crosses midnight would otherwise build a campaign on one day and check
+# "this week" or a mark's end date on the next (planner.domain.clock).
+if not os.environ.get("PLANNER_TODAY"):
+    import datetime as _dt
+
+    os.environ["PLANNER_TODAY"] = _dt.date.today().isoformat()
 # The firm frames' cache goes to a folder of this run, not the user's cache.
 if "PLANNER_FIRM_CACHE" not in os.environ:
     import tempfile

@@ -16,6 +16,7 @@ import sys
 from typing import Any
 
 from planner.cli.output import EXIT_BAD_INPUT, EXIT_CONFLICT, EXIT_OK, print_json, terminal_text
+from planner.domain import clock
 
 
 def add_parsers(sub: Any, import_sub: Any) -> None:
@@ -147,7 +148,7 @@ def firm_show(args: argparse.Namespace) -> int:
     from planner.services.followup.solicitation.blocks import firm_block
     from planner.services.shared_campaign.firm_edits import show_firm
 
-    today = dt.date.today()
+    today = clock.today()
     with open_store(args.file) as store:
         state = show_firm(store, args.siret)
         with store.session() as session:

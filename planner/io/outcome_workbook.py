@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from planner.domain import clock
 from planner.domain.errors import InputError
 from planner.domain.export_signature import (
     ExportIdentity,
@@ -97,7 +98,7 @@ def read_outcome_workbook(
     except Exception as exc:  # anything openpyxl raises on a hostile file
         raise _unreadable(name, exc) from exc
     try:
-        return _read_workbook(wb, name, campaign, limits, today or dt.date.today())
+        return _read_workbook(wb, name, campaign, limits, today or clock.today())
     finally:
         wb.close()
 

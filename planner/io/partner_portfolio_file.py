@@ -17,6 +17,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from planner.domain import clock
 from planner.domain.errors import InputError
 from planner.domain.typed_dates import parse_typed_date
 from planner.io.csv_source import UTF8_BOM, strip_control_bytes
@@ -296,7 +297,7 @@ def _since(raw: object, line: int, column: str | None, bad: list[BadRow]) -> dt.
     except ValueError as exc:
         bad.append(BadRow(line, column, _text(raw), f"{exc} (date ignorée)."))
         return None
-    if date is not None and not dt.date(1900, 1, 1) <= date <= dt.date.today():
+    if date is not None and not dt.date(1900, 1, 1) <= date <= clock.today():
         bad.append(
             BadRow(line, column, _text(raw), f"date {date:%d/%m/%Y} invraisemblable (ignorée).")
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import subprocess
 import sys
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from planner.cli.main import run
+from planner.domain import clock
 from planner.domain.nomenclature import default_nomenclature
 
 ZE_FILE = "zonages/ZE2020_au_01-01-2022__INSEE.xlsx"
@@ -94,7 +94,7 @@ def test_ept_and_departement(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     info = _info(capsys, tmp_path / "t6.planner")
     assert info["bassin"]["communes"] == 8
     # A new campaign reads NAF rév. 2 until 1 January 2027, NAF 2025 from then on.
-    assert info["establishments"]["naf_reference"] == default_nomenclature(dt.date.today())
+    assert info["establishments"]["naf_reference"] == default_nomenclature(clock.today())
     assert (
         run(
             [

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from planner.db import models
 from planner.db.store import CampaignStore, open_store
+from planner.domain import clock
 from planner.services.demo.accompanied_target import DEMO_WEEKLY_TARGET
 from planner.services.demo.demo_campaign import create_demo
 from planner.services.followup.dashboard.accompanied_target import read_target
@@ -68,7 +69,7 @@ def test_teams_named_after_a_town_get_mostly_its_firms(demo: CampaignStore) -> N
 def test_a_few_dozen_firms_accompanied_each_week_against_a_reachable_target(
     demo: CampaignStore,
 ) -> None:
-    today = dt.date.today()
+    today = clock.today()
     monday = today - dt.timedelta(days=today.weekday())
     with demo.session() as session:
         services = realised_services(session)

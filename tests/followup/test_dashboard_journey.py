@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, delete, make_url, select, text, update
 from planner.cli.main import run
 from planner.db import models
 from planner.db.store import CampaignStore, open_store
+from planner.domain import clock
 from planner.domain.errors import PlannerError
 from planner.services.demo.accompanied_target import DEMO_WEEKLY_TARGET
 from planner.services.followup.dashboard.accompanied import (
@@ -41,7 +42,7 @@ from planner.services.followup.dashboard.journey import (
 from planner.services.followup.dashboard.progress import week_start
 
 ML, CCI = "Mission locale", "CCI Seine-Saint-Denis"
-TODAY = dt.date.today()
+TODAY = clock.today()
 LAST_WEEK = TODAY - dt.timedelta(days=7)
 
 

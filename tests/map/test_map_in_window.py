@@ -3,7 +3,6 @@ selection counted in the status bar, the printed sheet's texts."""
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from planner.domain import clock
 from planner.domain.file_names import file_stem
 from planner.services.map.firm_colors import COLOR_ATTRIBUTES
 from planner.ui.firms.controller import selected_text
@@ -106,7 +106,7 @@ def test_printed_demo_map_names_campaign_colouring_and_sources(
     campaign = window.campaign
     assert campaign is not None
     assert f"{campaign.header.name} — Équipe" in text
-    assert f"Édité le {dt.date.today():%d/%m/%Y}" in text
+    assert f"Édité le {clock.today():%d/%m/%Y}" in text
     assert "entreprises fictives" in text
     assert "Non attribuées" in text
 
@@ -162,7 +162,7 @@ def test_colouring_menu_filter_title_print_message_and_export_folder(
     controller.export_html()
     stem = file_stem(campaign.header.name)
     assert stem.startswith("Démo_Task_force")
-    day = f"{dt.date.today():%d-%m-%Y}"
+    day = f"{clock.today():%d-%m-%Y}"
     assert asked == [
         str(exports / f"carte-{stem}-{day}.png"),
         str(exports / f"carte-{stem}-{day}.html"),

@@ -16,6 +16,7 @@ from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize
 from PySide6.QtPrintSupport import QPrinter
 
+from planner.domain import clock
 from planner.services.map.map_sheet import FRAMING_BASSIN, FRAMING_VIEW, map_sheet
 from planner.ui.map.map_widget import MapWidget
 from tests.map.page_calls import print_to
@@ -88,7 +89,7 @@ def test_printed_sheet_has_title_date_full_legend_scale_and_sources(
         "auto"
     )
     target = tmp_path / "carte.pdf"
-    sheet = map_sheet("Bassin de Seine-Saint-Denis", "Conseiller", today=dt.date.today())
+    sheet = map_sheet("Bassin de Seine-Saint-Denis", "Conseiller", today=clock.today())
     print_to(widget, _pdf_printer(target, QPageLayout.Orientation.Landscape), sheet)
     assert [p.name for p in tmp_path.iterdir()] == ["carte.pdf"]  # no temporary file left
     if keep := os.environ.get("PLANNER_KEEP_PRINT"):
@@ -98,7 +99,7 @@ def test_printed_sheet_has_title_date_full_legend_scale_and_sources(
     assert abs(width - 842) < 2 and abs(height - 595) < 2  # A4 landscape, in points
     text = _pdf_text(target)
     assert "Bassin de Seine-Saint-Denis — Conseiller" in text
-    assert f"Édité le {dt.date.today():%d/%m/%Y}" in text
+    assert f"Édité le {clock.today():%d/%m/%Y}" in text
     assert "Sources : INSEE" in text
     for label, _ in legend:
         assert label in text
@@ -118,7 +119,7 @@ def test_printed_sheet_portrait_and_current_view(
     texts = {}
     for framing in (FRAMING_BASSIN, FRAMING_VIEW):
         target = tmp_path / f"{framing}.pdf"
-        sheet = map_sheet("Vue", "Tranche", today=dt.date.today(), framing=framing)
+        sheet = map_sheet("Vue", "Tranche", today=clock.today(), framing=framing)
         print_to(widget, _pdf_printer(target, QPageLayout.Orientation.Portrait), sheet)
         pages, width, height = _pdf_pages(target)
         assert pages == 1
@@ -147,7 +148,7 @@ def test_a_printer_gets_the_sheet_through_qt_webengine(
     monkeypatch.setattr(MapPrintJob, "_to_pdf_file", lambda self: False)
     _load(qtbot, widget, communes, outline)
     target = tmp_path / "imprimante.pdf"
-    sheet = map_sheet("Imprimante", "Tranche", today=dt.date.today())
+    sheet = map_sheet("Imprimante", "Tranche", today=clock.today())
     print_to(widget, _pdf_printer(target, QPageLayout.Orientation.Landscape), sheet)
     pages, width, height = _pdf_pages(target)
     assert pages == 1

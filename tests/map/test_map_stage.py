@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from planner.db import models
 from planner.db.store import open_store
+from planner.domain import clock
 from planner.services.firms.firm_query import load_firms
 from planner.services.firms.prospect_status import (
     STAGE_ACCOMPANIED,
@@ -39,7 +40,7 @@ def test_the_maps_status_is_the_tables_stage(demo_file: Path) -> None:
             store,
             siret,
             "Besoin recueilli",
-            date=dt.date.today() - dt.timedelta(days=2),
+            date=clock.today() - dt.timedelta(days=2),
             services=[ServiceEntry(int(poei), "réalisé", quantity=3)],
         )
         firms = load_firms(store)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from planner.db import models
 from planner.db.store import CampaignStore, open_store
+from planner.domain import clock
 from planner.services.followup.solicitation.blocks import block_firm
 from planner.services.offers.firm_contact import record_firm_contact
 from planner.services.offers.recording import ServiceEntry
@@ -23,7 +24,7 @@ from planner.ui.offers.block_dialog import BlockDialog
 from planner.ui.offers.contact_dialog import ContactDialog
 from planner.ui.offers.services_table import NUMBER, SERVICE, STATUS, ServicesTable
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

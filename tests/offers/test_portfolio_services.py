@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from sqlalchemy import select
 
 from planner.db import models
 from planner.db.store import open_store
+from planner.domain import clock
 from planner.domain.errors import InputError
 from planner.services.followup.portfolio import record_call, service_choices
 from planner.services.offers.realised import accompanied_firms
@@ -48,7 +47,7 @@ def test_a_call_with_services_from_the_portfolio(offers_campaign: str) -> None:
             "Besoin recueilli",
             adviser_id=adviser,
             services=parse_services(
-                f"PMSMP réalisé 2 {dt.date.today():%d/%m/%Y}; MRS refusé", offers
+                f"PMSMP réalisé 2 {clock.today():%d/%m/%Y}; MRS refusé", offers
             ),
         )
         with store.session() as session:
@@ -58,6 +57,6 @@ def test_a_call_with_services_from_the_portfolio(offers_campaign: str) -> None:
                 .order_by(models.ContactService.id)
             ).all()
             assert [tuple(r) for r in rows] == [("done", 2), ("refused", None)]
-            assert siret in accompanied_firms(session, dt.date.today())
+            assert siret in accompanied_firms(session, clock.today())
     finally:
         store.close()

@@ -11,12 +11,13 @@ from sqlalchemy import func, select
 
 from planner.db import models
 from planner.db.store import CampaignStore, open_store
+from planner.domain import clock
 from planner.domain.errors import InputError
 from planner.services.offers.firm_contact import contact_form_choices, record_firm_contact
 from planner.services.offers.realised import accompanied_firms
 from planner.services.offers.recording import ServiceEntry
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 PARTNER = "Cap emploi 93"
 OTHER = "CCI Seine-Saint-Denis"
 

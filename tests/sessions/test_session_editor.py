@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from planner.db.store import CampaignStore, open_store
+from planner.domain import clock
 from planner.services.campaign.naf_reference import write_reference
 from planner.services.demo.demo_campaign import create_demo
 from planner.services.firms.firm_query import load_firms
@@ -201,7 +202,7 @@ def test_outcome_tab_is_off_for_a_new_session(qtbot: QtBot, store: CampaignStore
     editor.suggest()  # no venue chosen: told, not blocked
     assert prompts.told == [("Invités", "Choisissez d'abord un lieu placé sur la carte.")]
     assert editor.invitees.rowCount() == 0
-    assert dt.date.today() < editor.start.dateTime().toPython().date()  # type: ignore[union-attr]
+    assert clock.today() < editor.start.dateTime().toPython().date()  # type: ignore[union-attr]
 
 
 def test_a_new_free_venue_is_chosen_then_left_to_place_on_the_map(
@@ -240,7 +241,7 @@ def test_a_new_session_starts_on_the_next_working_day(qtbot: QtBot, store: Campa
     editor = _editor(qtbot, store, None, _Prompts(reason=None))
     start = editor.start.dateTime().toPython()
     assert isinstance(start, dt.datetime)
-    day = next_working_day(dt.date.today())  # the demo's bassin is not in Alsace-Moselle
+    day = next_working_day(clock.today())  # the demo's bassin is not in Alsace-Moselle
     assert start == dt.datetime.combine(day, dt.time(9))
     assert start.weekday() < 5
 

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from planner.db.store import open_store
+from planner.domain import clock
 from planner.services.campaign.naf_reference import write_reference
 from planner.services.demo.demo_campaign import create_demo
 from planner.services.sessions.excel_export import write_sessions_workbook
@@ -148,7 +149,7 @@ def test_blocked_and_over_solicited_firms_are_never_suggested(
     store = open_store(target)
     try:
         lon, lat = 2.3598, 48.9370
-        today = dt.date.today()
+        today = clock.today()
         found = suggest_invitees(store, [("naf", "47")], lon, lat, radius_km=3, limit=400)
         assert len(found) >= 3
         blocked, solicited, free = found[0].siret, found[1].siret, found[2].siret

@@ -16,6 +16,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDockWidget
 from pytestqt.qtbot import QtBot
 
+from planner.domain import clock
 from planner.services.sessions.planning import SessionDraft, list_sessions, save_session
 from planner.services.sessions.venues import add_free_venue
 from planner.ui.main_window import MainWindow
@@ -135,7 +136,7 @@ def test_placing_a_venue_from_the_venues_tab(qtbot: QtBot, window: MainWindow) -
     assert window.campaign is not None
     store = window.campaign.store
     venue = add_free_venue(store, "Salle des fêtes", "12 rue de la Paix")
-    start = dt.datetime.combine(dt.date.today() + dt.timedelta(days=9), dt.time(9))
+    start = dt.datetime.combine(clock.today() + dt.timedelta(days=9), dt.time(9))
     while start.weekday() >= 5:
         start += dt.timedelta(days=1)
     save_session(

@@ -18,6 +18,7 @@ from planner.cli.main import run
 from planner.db import models
 from planner.db.sqlite_journal import os_login
 from planner.db.store import CampaignStore, open_store
+from planner.domain import clock
 from planner.services.demo.demo_campaign import create_demo
 from planner.services.firms.firm_card import firm_detail_sections
 from planner.services.shared_campaign.access import ROLES, grant, revoke
@@ -195,7 +196,7 @@ def test_the_firm_journey_reads_in_french_in_the_journal(tmp_path: Path) -> None
             poei = session.scalars(
                 select(models.ServiceOffer).where(models.ServiceOffer.code == "POEI")
             ).one()
-            contact = models.Contact(siret=siret, date=dt.date.today(), outcome="Offre déposée")
+            contact = models.Contact(siret=siret, date=clock.today(), outcome="Offre déposée")
             session.add(contact)
             session.flush()
             session.add(
@@ -204,7 +205,7 @@ def test_the_firm_journey_reads_in_french_in_the_journal(tmp_path: Path) -> None
                     siret=siret,
                     offer_id=poei.id,
                     status="done",
-                    date=dt.date.today(),
+                    date=clock.today(),
                     quantity=2,
                 )
             )
@@ -229,7 +230,7 @@ def test_since_filters_by_local_day(tmp_path: Path) -> None:
     path = tmp_path / "demo.planner"
     create_demo(path, rows=300, seed=3)
     with open_store(path) as store:
-        today = dt.date.today()
+        today = clock.today()
         assert journal_entries(store, since=today, limit=5)
         assert journal_entries(store, since=today + dt.timedelta(days=1)) == []
 
@@ -242,7 +243,7 @@ def test_journal_command_by_firm_and_day_in_json(
     with open_store(path) as store:
         siret, _team, _name, other_id, other_name = _firm_and_other_team(store)
         _move(store, siret, other_id)
-    today = dt.date.today().strftime("%d/%m/%Y")
+    today = clock.today().strftime("%d/%m/%Y")
     capsys.readouterr()
     assert run(["journal", str(path), "--firm", siret, "--since", today, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -254,7 +255,7 @@ def test_journal_command_by_firm_and_day_in_json(
     assert newest["date"].startswith(today)
     assert any(f["champ"] == "Équipe" and f["apres"] == other_name for f in newest["champs"])
 
-    tomorrow = (dt.date.today() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    tomorrow = (clock.today() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
     assert run(["journal", str(path), "--firm", siret, "--since", tomorrow, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["nombre"] == 0
 

@@ -14,6 +14,7 @@ from planner.cli.main import run
 from planner.cli.output import EXIT_BAD_INPUT
 from planner.db import models
 from planner.db.store import open_store
+from planner.domain import clock
 from planner.services.demo.demo_campaign import create_demo
 from planner.services.followup.solicitation.blocks import firm_block
 from planner.services.followup.solicitation.pressure import solicitation_exclusions
@@ -36,7 +37,7 @@ def test_block_and_unblock_a_firm(
         assert siret
     finally:
         store.close()
-    until = dt.date.today() + dt.timedelta(days=40)
+    until = clock.today() + dt.timedelta(days=40)
     spaced = f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}"
     assert (
         run(
@@ -62,7 +63,7 @@ def test_block_and_unblock_a_firm(
             mark = firm_block(session, siret)
             assert mark is not None and mark.reason_label == "Refus exprimé"
             assert mark.until == until and mark.source == "manual" and mark.blocked_by
-            assert solicitation_exclusions(session, dt.date.today(), [siret])[siret].reason == (
+            assert solicitation_exclusions(session, clock.today(), [siret])[siret].reason == (
                 "blocked"
             )
     finally:
@@ -87,7 +88,7 @@ def test_block_and_unblock_a_firm(
     assert run(["firm", "unblock", target, siret, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"siret": siret, "lifted": False}
 
-    past = dt.date.today() - dt.timedelta(days=1)
+    past = clock.today() - dt.timedelta(days=1)
     for argv, message in (
         (["--reason", "refus", "--until", f"{past:%d/%m/%Y}"], "déjà passée"),
         (["--reason", "refus", "--until", "31/02/2030"], "--until"),

@@ -17,6 +17,7 @@ from planner.cli.main import run
 from planner.cli.output import EXIT_BAD_INPUT
 from planner.db import journey_models
 from planner.db.store import open_store
+from planner.domain import clock
 from planner.domain.errors import InputError
 from planner.domain.service_offer import SERVICE_STATUSES
 from planner.domain.solicitation import BLOCK_REASONS
@@ -158,7 +159,7 @@ def test_a_partner_cannot_shorten_nor_take_over_coordinations_mark(
         assert owner.execute(read, (held,)).fetchone() == permanent
 
     # Through the command line as the partner: told in French, the mark stays.
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    tomorrow = clock.today() + dt.timedelta(days=1)
     capsys.readouterr()
     code = run(
         [

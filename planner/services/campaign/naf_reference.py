@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from planner.db import models
 from planner.db.store import CampaignStore
+from planner.domain import clock
 from planner.domain.nomenclature import REV2, check_nomenclature, default_nomenclature
 
 SETTING_KEY = "naf_reference"
@@ -45,7 +46,7 @@ def write_reference(session: Session, key: str) -> None:
 
 def initial_reference(session: Session, today: dt.date | None = None) -> str:
     """Write the reference of a new campaign (rév. 2 before the switch date) and return it."""
-    key = default_nomenclature(today or dt.date.today())
+    key = default_nomenclature(today or clock.today())
     write_reference(session, key)
     return key
 

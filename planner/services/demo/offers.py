@@ -10,6 +10,7 @@ from sqlalchemy import insert, select
 
 from planner.db import models
 from planner.db.store import CampaignStore
+from planner.domain import clock
 
 # What a reached contact leads to, by outcome: (catalogue codes, chance of a service).
 # Most calls end with no service recorded yet: the demo's ~1,200 contacts a week give
@@ -29,7 +30,7 @@ def add_demo_services(store: CampaignStore, *, seed: int, today: dt.date | None 
     Does nothing without contacts or without the seeded catalogue.
     """
     rng = random.Random(seed * 31 + 14)
-    today = today or dt.date.today()
+    today = today or clock.today()
     with store.session() as session:
         offers = dict(
             session.execute(select(models.ServiceOffer.code, models.ServiceOffer.id)).tuples().all()

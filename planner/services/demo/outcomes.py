@@ -9,6 +9,7 @@ from sqlalchemy import func, insert, select, text
 
 from planner.db import models
 from planner.db.store import CampaignStore
+from planner.domain import clock
 from planner.domain.outcomes import OUTCOMES
 
 # How often each outcome comes back from a first call (roughly what task forces see).
@@ -36,7 +37,7 @@ def add_demo_outcomes(store: CampaignStore, *, seed: int, today: dt.date | None 
     Does nothing if the demo has no assignments yet (no task force).
     """
     rng = random.Random(seed)
-    today = today or dt.date.today()
+    today = today or clock.today()
     with store.session() as session:
         assigned = session.execute(
             select(

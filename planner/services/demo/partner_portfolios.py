@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from planner.db.models import Adviser, Partner, Team
 from planner.db.store import CampaignStore
+from planner.domain import clock
 from planner.domain.remit import eligibility
 from planner.io.partner_portfolio_file import PortfolioFile, PortfolioRow
 from planner.services.firms.firm_query import load_firms
@@ -71,7 +72,7 @@ def add_demo_portfolios(store: CampaignStore, *, seed: int) -> None:
             )
             for prefix, partner_id in partners.items()
         }
-    today = dt.date.today()
+    today = clock.today()
     for prefix, file_name in _PORTFOLIOS:
         rows = []
         for line, siret in enumerate(chosen[prefix], start=2):

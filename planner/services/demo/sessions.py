@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from planner.db import models
 from planner.db.store import CampaignStore
+from planner.domain import clock
 from planner.domain.recurrence import Recurrence
 from planner.domain.session_clashes import holiday_name
 from planner.geo.reference import CommuneReference
@@ -174,7 +175,7 @@ def _held_sessions(
 ) -> None:
     """Two sessions already held (« Tenue »): their hosts and the invitees who came
     count as firms *accompagnées* on the session's day."""
-    today = dt.date.today()
+    today = clock.today()
     for theme, days_ago, attendance, jobs, hires, notes in _HELD:
         kind, title, divisions, romes, capacity, hour, hours = _THEMES[theme]
         day = today - dt.timedelta(days=days_ago)

@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, select, text
 
 from planner.db import models
 from planner.db.store import CampaignStore
+from planner.domain import clock
 from planner.services.followup.solicitation.blocks import block_firm
 from planner.services.followup.solicitation.pressure import read_cap
 
@@ -25,7 +26,7 @@ def add_demo_solicitation(store: CampaignStore, *, seed: int, today: dt.date | N
     Does nothing without a task force (no assignment).
     """
     rng = random.Random(seed + 14)
-    today = today or dt.date.today()
+    today = today or clock.today()
     with store.session() as session:
         assigned = (
             session.execute(

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planner.db import models
+from planner.domain import clock
 from planner.domain.service_offer import SERVICE_STATUSES
 from planner.domain.session_labels import INVITEE_STATUSES, status_label
 from planner.services.followup.solicitation.blocks import firm_block
@@ -119,7 +120,7 @@ def _block_text(session: Session, siret: str) -> str:
     if block is None:
         return "non"
     until = f" jusqu'au {_date(block.until)}" if block.until else " sans date de fin"
-    lapsed = "" if block.holds_on(dt.date.today()) else " (échue)"
+    lapsed = "" if block.holds_on(clock.today()) else " (échue)"
     who = f" par {block.blocked_by}" if block.blocked_by else ""
     note = f" — {block.note}" if block.note else ""
     return (

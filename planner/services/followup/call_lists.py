@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from planner.db import models
 from planner.db.store import CampaignStore
+from planner.domain import clock
 from planner.domain.errors import InputError, PlannerError
 from planner.domain.file_names import unique_stems
 from planner.domain.french_numbers import integer
@@ -143,7 +144,7 @@ def cap_text(store: CampaignStore) -> str:
 
 def left_out_counts(store: CampaignStore, today: dt.date | None = None) -> dict[str, int]:
     """How many assigned firms an export made ``today`` would leave out, by reason."""
-    day = today or dt.date.today()
+    day = today or clock.today()
     with store.session() as session:
         assigned = set(session.scalars(select(models.Assignment.siret)))
         excluded = solicitation_exclusions(session, day, assigned)
@@ -296,7 +297,7 @@ def run_call_list_export(
             f"de la campagne, que le compte « {access.login} » ({access.role}) ne lit pas. "
             "Enregistrez vos appels dans « Mon portefeuille »."
         )
-    now = (now or dt.datetime.now()).replace(microsecond=0)
+    now = (now or clock.now()).replace(microsecond=0)
     frame = call_list_frame(store)
     known = sorted(frame["partner"].unique().to_list())
     partner_ids = dict(frame.select("partner", "partner_id").unique().iter_rows())

@@ -19,6 +19,7 @@ from sqlalchemy import Row, func, select
 
 from planner.db import models
 from planner.db.store import CampaignStore
+from planner.domain import clock
 from planner.domain.errors import InputError, PlannerError
 from planner.domain.outcomes import (
     OUTCOMES,
@@ -370,7 +371,7 @@ def record_call(
             service; in French.
         PortfolioChanged: the firm was given to someone else since it was read.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     canonical = normalize_outcome(outcome or "")
     if canonical is None:
         raise InputError(

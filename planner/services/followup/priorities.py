@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from planner.db import models
 from planner.db.store import CampaignStore
+from planner.domain import clock
 from planner.domain.errors import InputError
 from planner.domain.headcount_bands import BAND_ORDER
 from planner.domain.nomenclature import REV2, dotted, undotted
@@ -170,7 +171,7 @@ def score_firms(
 
     Firms already supported are scored like the others: call lists flag them
     or leave them out with :func:`leave_out_supported`."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     contacted, needs = _contacted(store)
     metier_sirets = {k.split(":")[0] for k in needs if k.split(":")[1] in set(weights.metiers)}
     band_rank = {band: i / (len(BAND_ORDER) - 1) for i, band in enumerate(BAND_ORDER)}

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from planner.db import models
 from planner.db.store import CampaignStore
+from planner.domain import clock
 from planner.domain.errors import InputError, PlannerError
 from planner.domain.outcomes import OUTCOMES, normalize_outcome
 from planner.services.followup.outcomes_import import NON_DIFFUSIBLE_REASON
@@ -85,7 +86,7 @@ def contact_form_choices(
         locked=locked,
         offers=offers,
         login_partner=access.partner_name if access and access.role == "partenaire" else None,
-        block_warning=block_warning(block, today or dt.date.today()),
+        block_warning=block_warning(block, today or clock.today()),
     )
 
 
@@ -129,7 +130,7 @@ def record_firm_contact(
         InputError: unknown outcome, firm or adviser, a bad date, a bad service; in
             French; nothing is written.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     canonical = normalize_outcome(outcome or "")
     if canonical is None:
         raise InputError(

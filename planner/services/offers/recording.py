@@ -32,6 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planner.db import models
+from planner.domain import clock
 from planner.domain.errors import InputError
 from planner.domain.french_numbers import integer
 from planner.domain.outcomes import EARLIEST_CALL
@@ -233,7 +234,7 @@ def record_services(
         entries,
         contact_date=contact.date,
         partner_id=partner_id,
-        today=today or dt.date.today(),
+        today=today or clock.today(),
     )
     if not checked:
         return []

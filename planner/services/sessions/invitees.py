@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from planner.db import models
 from planner.db.store import CampaignStore
+from planner.domain import clock
 from planner.domain.errors import PlannerError
 from planner.domain.nomenclature import NAF2025, REV2, dotted
 from planner.io.naf_rome import naf_rome_path
@@ -162,7 +163,7 @@ def suggest_invitees(
     if not subclasses:
         return []
     with store.session() as session:
-        pressure = solicitation_exclusions(session, on_date or dt.date.today())
+        pressure = solicitation_exclusions(session, on_date or clock.today())
     excluded = {*excluded, *pressure}
     firms = load_firms(store, reference)
     firms = firms.filter(

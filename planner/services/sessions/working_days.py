@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from planner.db.store import CampaignStore
+from planner.domain import clock
 from planner.domain.session_clashes import holiday_name
 from planner.services.sessions.planning import alsace_moselle
 
@@ -24,5 +25,5 @@ def next_working_day(after: dt.date, *, alsace_moselle: bool = False) -> dt.date
 
 def default_session_start(store: CampaignStore, today: dt.date | None = None) -> dt.datetime:
     """A new session's start: the next working day of the campaign's bassin, at 9 h."""
-    day = next_working_day(today or dt.date.today(), alsace_moselle=alsace_moselle(store))
+    day = next_working_day(today or clock.today(), alsace_moselle=alsace_moselle(store))
     return dt.datetime.combine(day, DEFAULT_START)

@@ -28,6 +28,7 @@ from planner.db.models import (
     Team,
 )
 from planner.db.store import CampaignStore
+from planner.domain import clock
 from planner.domain.errors import PlannerError
 from planner.domain.json_types import JsonObject
 from planner.domain.outcomes import OUTCOMES, implausible_call_date, normalize_outcome
@@ -281,7 +282,7 @@ def add_contact(
     if label is None:
         allowed = ", ".join(f"« {o} »" for o in OUTCOMES)
         raise PlannerError(f"Issue inconnue « {outcome} ». Issues possibles : {allowed}.")
-    today = dt.date.today()
+    today = clock.today()
     day = date or today
     problem = implausible_call_date(day, today)
     if problem:

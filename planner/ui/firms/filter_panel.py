@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.domain import clock
 from planner.domain.nomenclature import REV2, nomenclature_name
 from planner.io.nomenclatures import load_nomenclature
 from planner.services.firms.firm_filter import NONE
@@ -152,7 +153,7 @@ class FilterPanel(QWidget):
                 first, last = dates.min(), dates.max()
                 assert isinstance(first, dt.date) and isinstance(last, dt.date)
                 for edit in (self.from_edit, self.to_edit):
-                    edit.setDateRange(_qdate(first), _qdate(max(last, dt.date.today())))
+                    edit.setDateRange(_qdate(first), _qdate(max(last, clock.today())))
                 if not self.from_check.isChecked():
                     self.from_edit.setDate(_qdate(first))
                 if not self.to_check.isChecked():

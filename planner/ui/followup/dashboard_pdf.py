@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtPrintSupport import QPrinter
 
+from planner.domain import clock
 from planner.domain.cell_text import BIDI_CLASS, CONTROL_CLASS, printed_text
 from planner.domain.errors import PlannerError
 from planner.io.output_file import atomic_path, pdf_complete
@@ -280,7 +281,7 @@ def write_dashboard_pdf(
     The PDF is written to a temporary file, checked complete, then renamed
     (``planner.io.output_file``).
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     campaign = printed_text(data.campaign)
     footer = f"Tableau de bord — {campaign}" if campaign else "Tableau de bord"
     with atomic_path(path, check=pdf_complete) as temp:

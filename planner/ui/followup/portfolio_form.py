@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.domain import clock
 from planner.domain.outcomes import OUTCOMES
 from planner.services.followup.portfolio import rome_choices
 from planner.ui.offers.services_field import ServicesField
@@ -155,7 +156,7 @@ class CallForm(QWidget):
 
     def reset_date(self, today: dt.date | None = None) -> None:
         """Today's date in the date field."""
-        self.date.setText((today or dt.date.today()).strftime("%d/%m/%Y"))
+        self.date.setText((today or clock.today()).strftime("%d/%m/%Y"))
 
     def clear(self) -> None:
         """Empty the form for the next call (the date stays: calls are made in runs)."""

@@ -4,7 +4,6 @@ clustering, PNG and HTML export, printing."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QMenu
 
+from planner.domain import clock
 from planner.domain.cell_text import printed_text
 from planner.domain.errors import PlannerError
 from planner.domain.file_names import file_stem
@@ -226,7 +226,7 @@ class MapController(QObject):
         campaign = self._parts.campaign()
         name = campaign.header.name if campaign is not None else ""
         stem = file_stem(name, fallback="bassin")
-        today = dt.date.today()
+        today = clock.today()
         folder = Path(self._parts.last_dir(EXPORT_KIND))
         return str(folder / f"carte-{stem}-{today:%d-%m-%Y}.{extension}")
 
@@ -244,11 +244,11 @@ class MapController(QObject):
         and sources."""
         campaign = self._parts.campaign()
         if campaign is None:
-            return map_sheet("", "", today=dt.date.today(), framing=framing)
+            return map_sheet("", "", today=clock.today(), framing=framing)
         sheet = map_sheet(
             campaign.header.name,
             attribute_title(self.color_attribute, campaign.nomenclature),
-            today=dt.date.today(),
+            today=clock.today(),
             demo=campaign.header.is_demo,
             online=self.map.is_online(),
             framing=framing,

@@ -11,7 +11,6 @@ waits for the page: queries and captures answer through callbacks.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -26,6 +25,7 @@ from PySide6.QtWebEngineCore import QWebEngineSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from planner.domain import clock
 from planner.domain.errors import PlannerError
 from planner.io.output_file import write_bytes, write_text
 from planner.services.map.map_sheet import FRAMING_VIEW, MapSheet, map_sheet
@@ -382,7 +382,7 @@ class MapWidget(QWidget):
             sheet: the sheet's texts, or just a title (the bassin framed).
         """
         if isinstance(sheet, str):
-            sheet = map_sheet(sheet, self._layers.title, today=dt.date.today())
+            sheet = map_sheet(sheet, self._layers.title, today=clock.today())
         state = self._layers.state(None)
 
         def start(bounds: Any) -> None:

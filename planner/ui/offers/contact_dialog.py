@@ -3,8 +3,6 @@ the services (proposed, accepted, realised or refused), written in one transacti
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.domain import clock
 from planner.domain.errors import InputError, PlannerError
 from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.offers.firm_contact import (
@@ -57,7 +56,7 @@ class ContactDialog(QDialog):
         self.adviser.setCurrentIndex(max(found, 0))
         self.adviser.setEnabled(not choices.locked)
         self.outcome = OutcomeBox(self)
-        self.date = QLineEdit(dt.date.today().strftime("%d/%m/%Y"), self)
+        self.date = QLineEdit(clock.today().strftime("%d/%m/%Y"), self)
         self.date.setPlaceholderText("jj/mm/aaaa")
         self.service_rows = ServicesTable(self)
         self.service_rows.set_offers(choices.offers)

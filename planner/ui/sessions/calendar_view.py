@@ -18,6 +18,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QToolTip, QWidget
 
+from planner.domain import clock
 from planner.domain.recurrence import WEEKDAYS_FR
 from planner.services.sessions.planning import SessionRecord
 from planner.services.sessions.schedule import MONTHS_FR
@@ -51,7 +52,7 @@ class CalendarView(QWidget):
     def __init__(self, mode: str = "week", parent: Any = None) -> None:
         super().__init__(parent)
         self.mode = mode
-        self.anchor = dt.date.today()
+        self.anchor = clock.today()
         self.records: list[SessionRecord] = []
         self.clashing: set[int] = set()
         self.selected: int | None = None
@@ -268,7 +269,7 @@ class CalendarView(QWidget):
         header.setBold(True)
         painter.setFont(header)
         first = self.first_day()
-        today = dt.date.today()
+        today = clock.today()
         for col in range(7):
             x = grid.left() + col * cw
             label = WEEKDAYS_FR[col].capitalize()

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
+from planner.domain import clock
 from planner.domain.errors import PlannerError
 from planner.services.map.session_layer import venue_markers
 from planner.services.sessions.schedule import PrintJob, programme_job, schedule_job
@@ -93,7 +94,7 @@ class SessionsController(QObject):
         if not self.map_action.isChecked() or self._parts.campaign() is None:
             self._parts.map.set_sessions(None)
         else:
-            markers = venue_markers(self.panel.records, now=dt.datetime.now())
+            markers = venue_markers(self.panel.records, now=clock.now())
             self._parts.map.set_sessions(markers)
 
     def _on_map_sessionClicked(self, session_id: int) -> None:  # noqa: N802
@@ -181,7 +182,7 @@ class SessionsController(QObject):
             QMessageBox.information(self._parts.window, "Séances", "Ouvrez d'abord une campagne.")
             return None
         records = self.panel.records
-        first = records[0].starts_at.date() if records else dt.date.today()
+        first = records[0].starts_at.date() if records else clock.today()
         last = records[-1].starts_at.date() if records else first + dt.timedelta(days=30)
         partners = sorted({p for r in records for p in r.partners.values()})
         venues = sorted({r.venue.name for r in records if r.venue})

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QTextDocument
 from PySide6.QtPrintSupport import QPrinter
 
+from planner.domain import clock
 from planner.io.output_file import atomic_path, pdf_complete
 from planner.services.sessions.schedule import PrintJob
 
@@ -48,7 +48,7 @@ def paint_job(job: PrintJob, printer: QPrinter) -> int:
         pages = max(1, doc.pageCount())
         small = QFont("DejaVu Sans")
         small.setPointSizeF(8)
-        printed = f"édité le {dt.date.today():%d/%m/%Y}"
+        printed = f"édité le {clock.today():%d/%m/%Y}"
         for number in range(pages):
             if number:
                 printer.newPage()

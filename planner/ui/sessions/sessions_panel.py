@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.domain import clock
 from planner.domain.errors import PlannerError
 from planner.services.campaign.campaign_store import CampaignStore
 from planner.services.sessions.planning import (
@@ -136,7 +137,7 @@ class SessionsPanel(QWidget):
                 if step:
                     view.step(step)
                 else:
-                    view.anchor = dt.date.today()
+                    view.anchor = clock.today()
                     view.update()
                 title.setText(view.title())
 

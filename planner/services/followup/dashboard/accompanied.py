@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from planner.db import models
 from planner.db.store import CampaignStore
+from planner.domain import clock
 from planner.services.followup.dashboard.accompanied_target import read_target
 from planner.services.followup.dashboard.journey import UNASSIGNED, JourneyData
 from planner.services.followup.dashboard.progress import week_start
@@ -157,7 +158,7 @@ def followup_info(store: CampaignStore, today: dt.date | None = None) -> Followu
     On a shared campaign the login's row-level security decides which firms
     it counts: a partner counts its own.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     monday = week_start(today)
     with store.session() as session:
         firms = accompanied_firms(session, None, today)

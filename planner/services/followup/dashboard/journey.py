@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from planner.db import models
 from planner.db.store import CampaignStore
+from planner.domain import clock
 from planner.domain.errors import PlannerError
 from planner.domain.headcount_bands import BAND_ORDER, band_label
 from planner.domain.nomenclature import NOMENCLATURES, absent_label
@@ -171,7 +172,7 @@ def default_period(store: CampaignStore, today: dt.date | None = None) -> Period
     service when one is dated earlier (contacts read back from before the file
     was made).
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     with store.session() as session:
         created = session.scalar(select(func.min(models.Campaign.created_at)))
         first_contact = session.scalar(select(func.min(models.Contact.date)))

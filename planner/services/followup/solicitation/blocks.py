@@ -10,6 +10,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from planner.db.models import Establishment, FirmBlock
+from planner.domain import clock
 from planner.domain.errors import PlannerError
 from planner.domain.solicitation import BLOCK_REASONS
 from planner.domain.text_fold import fold
@@ -106,7 +107,7 @@ def block_firm(
         )
     if source not in BLOCK_SOURCES:
         raise BlockError(f"Origine inconnue « {source} ».")
-    day = today or dt.date.today()
+    day = today or clock.today()
     if until is not None and until < day:
         raise BlockError(
             f"La date de fin {until:%d/%m/%Y} est déjà passée : la marque ne tiendrait pas."
