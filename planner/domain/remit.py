@@ -107,7 +107,7 @@ def _kind_expr(kind: str, values: list[str]) -> pl.Expr:
         )
     if kind == "commune":
         codes = pl.Series([v.strip() for v in values], dtype=pl.String)
-        return pl.col("commune_code").is_in(codes)
+        return pl.col("commune_code").is_in(codes.implode())
     if kind == "craft":
         return pl.col("craft").fill_null(False)
     if kind == "created_since":

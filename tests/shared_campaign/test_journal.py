@@ -230,9 +230,14 @@ def test_since_filters_by_local_day(tmp_path: Path) -> None:
     path = tmp_path / "demo.planner"
     create_demo(path, rows=300, seed=3)
     with open_store(path) as store:
-        today = clock.today()
-        assert journal_entries(store, since=today, limit=5)
-        assert journal_entries(store, since=today + dt.timedelta(days=1)) == []
+        # The journal stamps the real clock (not the run's pinned day): the days are
+        # taken from its own lines, so that a run crossing midnight still holds.
+        days = sorted({line.at.date() for line in journal_entries(store, limit=None)})
+        assert days and days[-1] <= dt.date.today()
+        assert journal_entries(store, since=days[0], limit=5)
+        newest_day = journal_entries(store, since=days[-1])
+        assert newest_day and all(line.at.date() == days[-1] for line in newest_day)
+        assert journal_entries(store, since=days[-1] + dt.timedelta(days=1)) == []
 
 
 def test_journal_command_by_firm_and_day_in_json(
@@ -243,7 +248,9 @@ def test_journal_command_by_firm_and_day_in_json(
     with open_store(path) as store:
         siret, _team, _name, other_id, other_name = _firm_and_other_team(store)
         _move(store, siret, other_id)
-    today = clock.today().strftime("%d/%m/%Y")
+        stamped = journal_entries(store, siret=siret, limit=None)
+    # The journal stamps the real clock: the days come from its lines (see above).
+    today = f"{stamped[-1].at:%d/%m/%Y}"
     capsys.readouterr()
     assert run(["journal", str(path), "--firm", siret, "--since", today, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -252,10 +259,10 @@ def test_journal_command_by_firm_and_day_in_json(
     newest = data["lignes"][0]
     assert newest["objet"] == "Attribution" and newest["action_libelle"] == "modification"
     assert newest["login"] == os_login()
-    assert newest["date"].startswith(today)
+    assert newest["date"] == stamped[0].when
     assert any(f["champ"] == "Équipe" and f["apres"] == other_name for f in newest["champs"])
 
-    tomorrow = (clock.today() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    tomorrow = f"{stamped[0].at.date() + dt.timedelta(days=1):%d/%m/%Y}"
     assert run(["journal", str(path), "--firm", siret, "--since", tomorrow, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["nombre"] == 0
 

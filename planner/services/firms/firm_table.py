@@ -136,7 +136,7 @@ def _address_expr() -> pl.Expr:
 
 
 def _names(names: frozenset[str]) -> pl.Series:
-    return pl.Series(sorted(names), dtype=pl.String)
+    return pl.Series(sorted(names), dtype=pl.String).implode()
 
 
 def naf_code_exprs() -> tuple[pl.Expr, pl.Expr]:
@@ -321,4 +321,4 @@ def attach_accompanied(conn: Connection, firms: pl.DataFrame) -> pl.DataFrame:
     with Session(conn) as session:
         sirets = sorted(accompanied_firms(session))
     done = pl.Series(sirets, dtype=pl.String)
-    return firms.with_columns(pl.col("siret").is_in(done).alias(ACCOMPANIED_COLUMN))
+    return firms.with_columns(pl.col("siret").is_in(done.implode()).alias(ACCOMPANIED_COLUMN))

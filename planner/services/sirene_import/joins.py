@@ -52,14 +52,14 @@ def _stream_matching(
     if isinstance(source, ParquetSource):
         require_rows(source.rows, source)
         source.require_text(key)
-        found = source.read(list(columns), list(optional), source.text(key).is_in(wanted))
+        found = source.read(list(columns), list(optional), source.text(key).is_in(wanted.implode()))
         step.report(start, span, 1, 1, f"Lecture de {source.name}")
         return found.unique(subset=key, keep="last", maintain_order=True)
     parts = []
     rows = 0
     for chunk in read_frames(source, list(columns), list(optional)):
         rows += chunk.frame.height
-        part = chunk.frame.filter(pl.col(key).is_in(wanted))
+        part = chunk.frame.filter(pl.col(key).is_in(wanted.implode()))
         if part.height:
             parts.append(part)
         step.report(start, span, chunk.end_offset, source.size, f"Lecture de {source.name}")
@@ -101,7 +101,7 @@ def join_legal_units(
     frame = frame.filter(
         (pl.col(REASON) != "non_diffusible")
         | pl.col(REASON).is_null()
-        | pl.col("siret").is_in(known)
+        | pl.col("siret").is_in(known.implode())
     )
     return frame, hidden
 

@@ -106,12 +106,12 @@ def scan_stock(
     light = [COMMUNE, STATE, *(["siret"] if known.len() else [])]
 
     def keep(records: pl.DataFrame) -> pl.Series:
-        wanted = records[COMMUNE].is_in(accepted)
+        wanted = records[COMMUNE].is_in(accepted.implode())
         if known.len():
-            wanted = wanted | records["siret"].is_in(known)
+            wanted = wanted | records["siret"].is_in(known.implode())
         return wanted
 
-    in_bassin = pl.col(COMMUNE).is_in(accepted)
+    in_bassin = pl.col(COMMUNE).is_in(accepted.implode())
     if isinstance(stock, ParquetSource):
         parts_read = _parquet_parts(stock, accepted, known)
     else:
@@ -127,7 +127,7 @@ def scan_stock(
         # An establishment of the campaign that moved out of the bassin (or whose
         # commune the stock masks) is still updated: it leaves the target, and
         # if it became non-diffusible it is wiped like any other.
-        gone = frame.filter(~in_bassin & pl.col("siret").is_in(known))
+        gone = frame.filter(~in_bassin & pl.col("siret").is_in(known.implode()))
         if gone.height:
             parts.append(
                 gone.with_columns(
@@ -148,7 +148,9 @@ def scan_stock(
             # Keep only what will be written: rows kept, plus excluded rows of
             # establishments the campaign already holds (they are updated:
             # closed, out of target). Memory then follows the kept rows.
-            parts.append(inside.filter(pl.col(REASON).is_null() | pl.col("siret").is_in(known)))
+            parts.append(
+                inside.filter(pl.col(REASON).is_null() | pl.col("siret").is_in(known.implode()))
+            )
         step.report(0, span, end_offset, stock.size, f"Lecture de {stock.name}")
     require_rows(summary.rows_read, stock)
     hidden = pl.concat(
@@ -172,7 +174,7 @@ _Part = tuple[int, int, pl.DataFrame, int, dict[str, int]]
 
 
 def _outside_by_departement(records: pl.DataFrame, accepted: pl.Series) -> dict[str, int]:
-    outside = records.filter(~pl.col(COMMUNE).is_in(accepted).fill_null(value=False))
+    outside = records.filter(~pl.col(COMMUNE).is_in(accepted.implode()).fill_null(value=False))
     # Counted by commune first (a few thousand codes), then by département.
     by_commune = outside.group_by(COMMUNE).len()
     counts = by_commune.group_by(departement_expr(pl.col(COMMUNE)).alias("dep")).agg(
@@ -201,14 +203,14 @@ def _parquet_parts(stock: ParquetSource, accepted: pl.Series, known: pl.Series) 
     """The whole Parquet stock as one part, read with the filter pushed down."""
     stock.require_text(COMMUNE)
     stock.require_text("siret")
-    wanted = stock.text(COMMUNE).is_in(accepted)
+    wanted = stock.text(COMMUNE).is_in(accepted.implode())
     if known.len():
-        wanted = wanted | stock.text("siret").is_in(known)
+        wanted = wanted | stock.text("siret").is_in(known.implode())
     active = stock.count((stock.text(STATE) == "A").sum())
     frame = stock.read(ESTABLISHMENT_COLUMNS, OPTIONAL_ESTABLISHMENT_COLUMNS, wanted)
     commune = stock.text(COMMUNE)
     departements = stock.counts_by(
-        departement_expr(commune), ~commune.is_in(accepted).fill_null(value=False)
+        departement_expr(commune), ~commune.is_in(accepted.implode()).fill_null(value=False)
     )
     yield stock.rows, active, frame, stock.size, departements
 

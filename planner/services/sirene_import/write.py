@@ -46,7 +46,7 @@ def write(
     public = frame.filter(pl.col(REASON).is_null() | (pl.col(REASON) != "non_diffusible"))
     hashes = row_hashes(public, HASHED)
     public = public.with_columns(pl.Series("source_hash", hashes))
-    is_known = pl.col("siret").is_in(known)
+    is_known = pl.col("siret").is_in(known.implode())
     # In SIRET order, new rows go to the end of the primary key's B-tree
     # instead of all over it: far fewer pages touched.
     new_rows = public.filter(~is_known).sort("siret")
@@ -135,7 +135,9 @@ def _write_legal_units(session: Any, units: pl.DataFrame, shown: pl.Series) -> N
             delete(models.LegalUnit).where(models.LegalUnit.siren.in_(sirens[start : start + 500]))
         )
     # A legal unit whose only establishments here are non-diffusible would name them.
-    public = units.filter(~pl.col("_private") & pl.col("siren").is_in(shown)).drop("_private")
+    public = units.filter(~pl.col("_private") & pl.col("siren").is_in(shown.implode())).drop(
+        "_private"
+    )
     bulk_insert(session, "legal_unit", public.columns, list(public.iter_rows()))
 
 
