@@ -86,7 +86,7 @@ def test_a_few_dozen_firms_accompanied_each_week_against_a_reachable_target(
 
 
 def test_sessions_already_held_and_sessions_within_their_places(demo: CampaignStore) -> None:
-    now = dt.datetime.now()
+    now = clock.now()
     S, SI, H = models.DiscoverySession, models.SessionInvitee, models.SessionHost  # noqa: N806
     with demo.session() as session:
         held = session.scalars(select(S).where(S.status == "held")).all()

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from planner.db import models
 from planner.db.store import CampaignStore, open_store
+from planner.domain import clock
 from planner.domain.errors import PlannerError
 from planner.domain.recurrence import Recurrence
 from planner.geo.reference import CommuneReference
@@ -40,7 +41,7 @@ def test_demo_has_two_months_and_exactly_one_deliberate_clash(demo_file: Path) -
         held = [r for r in records if r.status == "held"]
         coming = [r for r in records if r.status != "held"]
         assert len(coming) >= 20 and len(held) == 2
-        assert all(r.starts_at < dt.datetime.now() < coming[0].starts_at for r in held)
+        assert all(r.starts_at < clock.now() < coming[0].starts_at for r in held)
         span = coming[-1].starts_at - coming[0].starts_at
         assert dt.timedelta(days=45) <= span <= dt.timedelta(days=62)
         errors = [c for c in plan_clashes(store) if c.is_error]

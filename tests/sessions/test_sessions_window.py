@@ -79,7 +79,7 @@ def test_one_pin_per_session_venue_and_a_click_selects_its_session(
         (r for r in records if r.venue and r.venue.id == target["venue"]),
         key=lambda r: r.starts_at,
     )
-    expected = next(r for r in upcoming if r.ends_at >= dt.datetime.now()).id
+    expected = next(r for r in upcoming if r.ends_at >= clock.now()).id
     with qtbot.waitSignal(window.map.sessionClicked, timeout=5_000):
         evaluate(window.map, f"PlannerMap.test.clickVenue({target['venue']})")
     panel = window.controllers.sessions.panel
