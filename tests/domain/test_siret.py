@@ -41,6 +41,10 @@ def _candidates() -> list[str]:
         "73282932000074 ",
         "٧٣٢٨٢٩٣٢٠٠٠٠٧٤",  # Arabic-Indic digits: str.isdigit() but not ASCII
         "00000000000000",
+        "73282932000074\x00",  # a trailing NUL (numpy's fixed-width text drops it)
+        "\x0073282932000074",
+        "7328293200007\x00",
+        "73282932000074" * 3,
         "99999999999999",
     ]
     return values
