@@ -116,29 +116,36 @@ def clean_siret(siret: str) -> str:
     return value
 
 
-def _establishment(session: Session, siret: str) -> Establishment:
-    firm = session.get(Establishment, siret)
-    if firm is None:
-        raise PlannerError(f"Aucun établissement de SIRET {siret} dans cette campagne.")
-    return firm
+def _missing(siret: str) -> PlannerError:
+    return PlannerError(f"Aucun établissement de SIRET {siret} dans cette campagne.")
+
+
+def _require_establishment(session: Session, siret: str) -> None:
+    """Refuse an unknown firm (one indexed read: the row itself is not loaded)."""
+    if session.scalar(select(Establishment.siret).where(Establishment.siret == siret)) is None:
+        raise _missing(siret)
 
 
 def _state(session: Session, siret: str) -> FirmState:
-    firm = _establishment(session, siret)
-    commune = session.scalar(
-        select(BassinCommune.name).where(BassinCommune.code == firm.commune_code)
-    )
+    # One statement for the firm, its commune and its assignment (a shared campaign
+    # answers many of these a minute: each round trip counts), one for its contacts.
     row = session.execute(
         select(
+            Establishment.name, Establishment.libelle_commune, BassinCommune.name,
             Team.name, Partner.name, Adviser.name, Adviser.email, Assignment.locked,
             Assignment.version,
         )
-        .select_from(Assignment)
-        .join(Team, Team.id == Assignment.team_id)
-        .join(Partner, Partner.id == Team.partner_id)
+        .select_from(Establishment)
+        .outerjoin(BassinCommune, BassinCommune.code == Establishment.commune_code)
+        .outerjoin(Assignment, Assignment.siret == Establishment.siret)
+        .outerjoin(Team, Team.id == Assignment.team_id)
+        .outerjoin(Partner, Partner.id == Team.partner_id)
         .outerjoin(Adviser, Adviser.id == Assignment.adviser_id)
-        .where(Assignment.siret == siret)
+        .where(Establishment.siret == siret)
     ).first()  # fmt: skip
+    if row is None:
+        raise _missing(siret)
+    name, libelle_commune, commune, team, partner, adviser, email, locked, version = row
     contacts = tuple(
         ContactLine(c.id, c.date, c.outcome, c.adviser_name, c.comment)
         for c in session.scalars(
@@ -148,11 +155,10 @@ def _state(session: Session, siret: str) -> FirmState:
             .limit(LAST_CONTACTS)
         )
     )
-    team, partner, adviser, email, locked, version = row if row else (None,) * 6
     return FirmState(
         siret=siret,
-        name=firm.name,
-        commune=commune or firm.libelle_commune,
+        name=name,
+        commune=commune or libelle_commune,
         team=team,
         partner=partner,
         adviser=adviser,
@@ -235,7 +241,7 @@ def assign_firm(
     """
     siret = clean_siret(siret)
     with store.session() as session:
-        _establishment(session, siret)
+        _require_establishment(session, siret)
         team_id = _team_id(session, team_name)
         now = session.get(Assignment, siret)
         if (
@@ -305,7 +311,7 @@ def add_contact(
 
     def once() -> ContactLine:
         with store.session() as session:
-            _establishment(session, siret)
+            _require_establishment(session, siret)
             adviser = _adviser(session, adviser_email) if adviser_email else None
             contact = Contact(
                 siret=siret,
