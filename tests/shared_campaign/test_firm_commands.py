@@ -131,6 +131,10 @@ def test_bad_input_exits_2(campaign: str, capsys: pytest.CaptureFixture[str]) ->
     assert "SIRET invalide" in capsys.readouterr().err
     assert run(["firm", "show", campaign, "00000000000000"]) == 2
     assert "Aucun établissement" in capsys.readouterr().err
+    assert run(["firm", "assign", campaign, "00000000000000", "--team", _team]) == 2
+    assert "Aucun établissement de SIRET 00000000000000" in capsys.readouterr().err
+    assert run(["contact", "add", campaign, "00000000000000", "--outcome", "Refus"]) == 2
+    assert "Aucun établissement de SIRET 00000000000000" in capsys.readouterr().err
     assert run(["firm", "assign", campaign, siret, "--team", "x", "--if-version", "v2"]) == 2
     # The CMA may only take craft firms: the remit rule is named.
     assert (
